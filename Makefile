@@ -1,0 +1,66 @@
+# heatnet — the two commands: `make run` (Oral example) and `make test` (everything).
+# Both install missing Debian packages first, then configure a Release build.
+
+PYTHON ?= /usr/bin/python3
+BUILD  ?= build
+JOBS   ?= $(shell nproc)
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+DEB_PACKAGES := build-essential cmake pkg-config libsuitesparse-dev libeigen3-dev libhdf5-dev \
+  nlohmann-json3-dev libcli11-dev libfmt-dev pybind11-dev catch2 python3-dev python3-numpy \
+  python3-h5py python3-pytest python3-pandas python3-matplotlib python3-setuptools python3-venv \
+  python3-pip libssl-dev
+
+CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=$(PYTHON)
+PYENV := PYTHONPATH=$(CURDIR)/$(BUILD)/python HEATNET_BIN=$(CURDIR)/$(BUILD)/bin/heatnet
+
+.PHONY: all deps build run test test-cpp test-python validate bench sanitize fuzz clean
+
+all: build
+
+# apt-get only when something is missing (dpkg-query knows what is installed).
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@mkdir -p out
+	$(PYENV) $(PYTHON) examples/oral/run_design.py --output-dir out
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure
+	$(PYENV) $(PYTHON) -m pytest -q tests/python
+	$(PYENV) $(PYTHON) validation/run
+
+test-cpp: build
+	cd $(BUILD) && ctest --output-on-failure
+
+test-python: build
+	$(PYENV) $(PYTHON) -m pytest -q tests/python
+
+validate: build
+	$(PYENV) $(PYTHON) validation/run
+
+bench: build
+	$(PYENV) $(PYTHON) benchmarks/run.py
+
+sanitize: deps
+	cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEATNET_SANITIZE=ON \
+	  -DHEATNET_PYTHON=OFF -DHEATNET_BENCHMARKS=OFF -DPython_EXECUTABLE=$(PYTHON)
+	cmake --build build-sanitize -j $(JOBS) --target heatnet_tests heatnet_cli
+	cd build-sanitize && ctest --output-on-failure
+
+clean:
+	rm -rf $(BUILD) build-sanitize build-fuzz out

@@ -1,0 +1,24 @@
+// Read + validate a network file, with model errors pointing into the JSON file.
+#pragma once
+#include <filesystem>
+
+#include "heatnet/errors.hpp"
+#include "heatnet/network.hpp"
+
+namespace heatnet::cli {
+
+struct LoadedNetwork {
+  NetworkDefinition definition;
+  Network network;
+};
+
+// io::read_network then Network::build. For .json files a NetworkError from build gets the
+// JSON path of the element it names ("pipes[3].inner_diameter_m (pipe 'P4'): ...").
+LoadedNetwork load_network(const std::filesystem::path& path);
+
+// Re-throws a NetworkError from a later stage (e.g. the solver's temperature checks) with the
+// JSON path, when the network came from a .json file.
+[[noreturn]] void rethrow_located(const NetworkError& error, const LoadedNetwork& loaded,
+                                  const std::filesystem::path& path);
+
+}  // namespace heatnet::cli

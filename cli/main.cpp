@@ -1,0 +1,70 @@
+// heatnet command line: solve / check / info. Exit codes: 0 ok, 1 solve did not converge,
+// 2 bad input or usage. Every failure prints "error: <message>" on stderr; nothing escapes.
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "heatnet/errors.hpp"
+#include "heatnet/version.hpp"
+
+namespace {
+
+using namespace heatnet::cli;
+
+int run(int argc, char** argv) {
+  CLI::App app{"heatnet: district-heating network solver", "heatnet"};
+  app.set_version_flag("--version", std::string("heatnet ") + heatnet::kVersion);
+  app.require_subcommand(1);
+
+  SolveArgs solve;
+  auto* solve_cmd = app.add_subcommand("solve", "solve a network and write HDF5 results");
+  solve_cmd->add_option("network", solve.network, "network file (.json)")->required();
+  solve_cmd->add_option("-o,--output", solve.output, "results file (.h5)")->required();
+  solve_cmd->add_option("--friction", solve.friction,
+                        "override the friction model (colebrook, swamee_jain, hazen_williams, "
+                        "nikuradse, epanet_darcy_weisbach)");
+  solve_cmd->add_option("--tolerance", solve.tolerance, "relative mass-flow tolerance");
+  solve_cmd->add_option("--max-iterations", solve.max_iterations, "Newton iterations per solve")
+      ->check(CLI::PositiveNumber);
+  solve_cmd->add_flag("-q,--quiet", solve.quiet, "print nothing on success");
+  solve_cmd->add_option("--gzip", solve.gzip, "HDF5 gzip level (0 = none)")
+      ->check(CLI::Range(0, 9));
+
+  std::string check_path;
+  auto* check_cmd = app.add_subcommand("check", "validate a network without solving");
+  check_cmd->add_option("network", check_path, "network file (.json)")->required();
+
+  std::string info_path;
+  auto* info_cmd = app.add_subcommand("info", "describe a results file");
+  info_cmd->add_option("results", info_path, "results file (.h5)")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {  // --help, --version
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "error: " << e.what() << "\n(run 'heatnet --help' for usage)\n";
+    return kExitBadInput;
+  }
+  if (*solve_cmd) return run_solve(solve);
+  if (*check_cmd) return run_check(check_path);
+  if (*info_cmd) return run_info(info_path);
+  return kExitBadInput;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const heatnet::Error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "error: unknown failure\n";
+  }
+  return kExitBadInput;
+}

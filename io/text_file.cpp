@@ -1,0 +1,85 @@
+#include "io/text_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "heatnet/errors.hpp"
+
+namespace heatnet::io::json_detail {
+namespace {
+
+[[noreturn]] void fail(const std::filesystem::path& path, const std::string& what, int err) {
+  throw IoError(ErrorCode::io_error, "file", path.string(), "", "",
+                what + " (" + std::strerror(err) + ")");
+}
+
+// Closes the descriptor and removes the temporary file unless released after the rename.
+struct TempFile {
+  int fd = -1;
+  std::string name;
+  ~TempFile() {
+    if (fd >= 0) ::close(fd);
+    if (!name.empty()) ::unlink(name.c_str());
+  }
+};
+
+}  // namespace
+
+std::string read_file_bytes(const std::filesystem::path& path) {
+  // ifstream would "open" a directory and then fail to read with no useful reason.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail(path, "cannot open for reading", errno);
+  std::string bytes;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      fail(path, "cannot read", err);
+    }
+    if (n == 0) break;
+    bytes.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return bytes;
+}
+
+void write_file_atomic(const std::filesystem::path& path, std::string_view bytes) {
+  const std::filesystem::path folder =
+      path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  // Hidden name in the same folder: rename() is only atomic within one file system.
+  std::string pattern = (folder / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+  std::vector<char> name(pattern.begin(), pattern.end());
+  name.push_back('\0');
+  TempFile tmp;
+  tmp.fd = ::mkstemp(name.data());
+  if (tmp.fd < 0) fail(path, "cannot create a temporary file in " + folder.string(), errno);
+  tmp.name = name.data();
+  ::fchmod(tmp.fd, 0644);  // mkstemp creates 0600; a network file is not a secret
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(tmp.fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail(path, "cannot write", errno);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(tmp.fd) != 0) fail(path, "cannot flush to disk", errno);
+  const int fd = tmp.fd;
+  tmp.fd = -1;
+  if (::close(fd) != 0) fail(path, "cannot close", errno);
+  if (::rename(tmp.name.c_str(), path.c_str()) != 0) fail(path, "cannot rename into place", errno);
+  tmp.name.clear();  // renamed: nothing to clean up
+}
+
+}  // namespace heatnet::io::json_detail

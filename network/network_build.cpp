@@ -1,0 +1,394 @@
+// Network::build — validation of a NetworkDefinition and compilation into SI arrays.
+// Every rule broken throws NetworkError naming the element kind, id, field and value.
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+
+#include "heatnet/errors.hpp"
+#include "heatnet/network.hpp"
+#include "network/checks.hpp"
+#include "network/topology.hpp"
+
+namespace heatnet {
+namespace {
+
+using detail::require;
+using detail::require_temperature;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kBarToPa = 1e5;
+
+using IdMap = std::unordered_map<std::string, int>;
+
+template <class Def>
+std::shared_ptr<IdMap> index_ids(const std::vector<Def>& items, const char* kind) {
+  auto map = std::make_shared<IdMap>();
+  map->reserve(items.size() * 2);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string& id = items[i].id;
+    if (id.empty())
+      throw NetworkError(ErrorCode::missing_field, kind, "#" + std::to_string(i), "id", "",
+                         "id must be a non-empty string");
+    if (!map->emplace(id, static_cast<int>(i)).second)
+      throw NetworkError(ErrorCode::duplicate_id, kind, id, "id", "",
+                         "duplicate id (ids must be unique among " + std::string(kind) + "s)");
+  }
+  return map;
+}
+
+int lookup_node(const IdMap& nodes, const std::string& ref, const char* kind,
+                const std::string& id, const char* field) {
+  auto it = nodes.find(ref);
+  if (it == nodes.end())
+    throw NetworkError(ErrorCode::unknown_reference, kind, id, field, "'" + ref + "'",
+                       "no node with this id");
+  return it->second;
+}
+
+void validate_settings(const SettingsDefinition& s) {
+  const char* k = "settings";
+  if (!s.fluid.is_water) {
+    require(s.fluid.density_kg_m3 > 0, k, "", "fluid.density_kg_m3", s.fluid.density_kg_m3, "must be > 0");
+    require(s.fluid.kinematic_viscosity_m2_s > 0, k, "", "fluid.kinematic_viscosity_m2_s",
+            s.fluid.kinematic_viscosity_m2_s, "must be > 0");
+    require(s.fluid.specific_heat_J_kgK > 0, k, "", "fluid.specific_heat_J_kgK",
+            s.fluid.specific_heat_J_kgK, "must be > 0");
+  }
+  require(std::isfinite(s.ambient_temperature_C) && s.ambient_temperature_C > -100 &&
+              s.ambient_temperature_C < 200,
+          k, "", "ambient_temperature_C", s.ambient_temperature_C, "must be within -100..200 degC");
+  require_temperature(s.fluid, s.temperature_C, k, "", "temperature_C");
+  require(s.gravity_m_s2 > 0 && s.gravity_m_s2 < 100, k, "", "gravity_m_s2", s.gravity_m_s2,
+          "must be within 0..100 m/s2");
+  require(s.tolerance_mass_flow_rel > 0 && s.tolerance_mass_flow_rel < 1, k, "",
+          "tolerance.mass_flow_rel", s.tolerance_mass_flow_rel, "must be within 0..1");
+  require(s.tolerance_temperature_K > 0 && s.tolerance_temperature_K < 100, k, "",
+          "tolerance.temperature_K", s.tolerance_temperature_K, "must be within 0..100");
+  if (s.max_iterations < 1 || s.max_iterations > 100000)
+    throw NetworkError(ErrorCode::invalid_value, k, "", "max_iterations",
+                       std::to_string(s.max_iterations), "must be within 1..100000");
+}
+
+}  // namespace
+
+Network Network::build(const NetworkDefinition& def) {
+  validate_settings(def.settings);
+  Network net;
+  net.name_ = def.name;
+  const auto& sd = def.settings;
+  net.settings_ = Settings{sd.fluid, sd.friction, sd.ambient_temperature_C, sd.temperature_C,
+                           sd.gravity_m_s2, sd.tolerance_mass_flow_rel, sd.tolerance_temperature_K,
+                           sd.max_iterations};
+  const FluidDefinition& fluid = sd.fluid;
+
+  // ---- ids
+  auto node_ids = index_ids(def.nodes, "node");
+  auto pipe_ids = index_ids(def.pipes, "pipe");
+  auto source_ids = index_ids(def.sources, "source");
+  auto consumer_ids = index_ids(def.consumers, "consumer");
+  index_ids(def.pumps, "pump");
+  index_ids(def.valves, "valve");
+  if (def.nodes.empty())
+    throw NetworkError(ErrorCode::missing_field, "network", def.name, "nodes", "",
+                       "the network has no nodes");
+
+  // ---- nodes
+  const std::size_t n = def.nodes.size();
+  NodeData& nd = net.nodes_;
+  nd.id.reserve(n);
+  for (const auto& d : def.nodes) {
+    const char* k = "node";
+    require(std::isfinite(d.elevation_m) && std::abs(d.elevation_m) < 1e5, k, d.id, "elevation_m",
+            d.elevation_m, "must be finite and within +-100 km");
+    require(std::isfinite(d.demand_kg_s) && std::abs(d.demand_kg_s) < 1e6, k, d.id, "demand_kg_s",
+            d.demand_kg_s, "must be finite and within +-1e6 kg/s");
+    if (d.x) require(std::isfinite(*d.x), k, d.id, "x", *d.x, "must be finite");
+    if (d.y) require(std::isfinite(*d.y), k, d.id, "y", *d.y, "must be finite");
+    if (d.injection_temperature_C)
+      require_temperature(fluid, *d.injection_temperature_C, k, d.id, "injection_temperature_C");
+    nd.id.push_back(d.id);
+    nd.elevation_m.push_back(d.elevation_m);
+    nd.x_m.push_back(d.x.value_or(kNaN));
+    nd.y_m.push_back(d.y.value_or(kNaN));
+    nd.demand_kg_s.push_back(d.demand_kg_s);
+    nd.injection_temperature_C.push_back(d.injection_temperature_C.value_or(kNaN));
+  }
+
+  // ---- pipes
+  PipeData& pd = net.pipes_;
+  for (const auto& d : def.pipes) {
+    const char* k = "pipe";
+    const int from = lookup_node(*node_ids, d.from, k, d.id, "from");
+    const int to = lookup_node(*node_ids, d.to, k, d.id, "to");
+    if (from == to)
+      throw NetworkError(ErrorCode::invalid_value, k, d.id, "to", "'" + d.to + "'",
+                         "a pipe must connect two different nodes");
+    require(d.length_m > 0 && d.length_m < 1e7, k, d.id, "length_m", d.length_m,
+            "must be > 0 (and < 10000 km)");
+    require(d.inner_diameter_m > 0 && d.inner_diameter_m < 100, k, d.id, "inner_diameter_m",
+            d.inner_diameter_m, "must be > 0 (and < 100 m)");
+    require(d.roughness_mm >= 0 && d.roughness_mm < 1e3 * d.inner_diameter_m, k, d.id,
+            "roughness_mm", d.roughness_mm, "must be >= 0 and smaller than the diameter");
+    require(d.minor_loss >= 0 && d.minor_loss < 1e9, k, d.id, "minor_loss", d.minor_loss,
+            "must be >= 0");
+    require(d.heat_loss_W_mK >= 0 && d.heat_loss_W_mK < 1e6, k, d.id, "heat_loss_W_mK",
+            d.heat_loss_W_mK, "must be >= 0");
+    if (d.ambient_temperature_C)
+      require(std::isfinite(*d.ambient_temperature_C) && *d.ambient_temperature_C > -100 &&
+                  *d.ambient_temperature_C < 200,
+              k, d.id, "ambient_temperature_C", *d.ambient_temperature_C,
+              "must be within -100..200 degC");
+    if (d.hazen_williams_c)
+      require(*d.hazen_williams_c > 0 && *d.hazen_williams_c < 1e4, k, d.id, "hazen_williams_c",
+              *d.hazen_williams_c, "must be > 0");
+    else if (sd.friction == FrictionModel::hazen_williams)
+      throw NetworkError(ErrorCode::missing_field, k, d.id, "hazen_williams_c", "",
+                         "required when settings.friction is hazen_williams");
+    pd.id.push_back(d.id);
+    pd.from.push_back(from);
+    pd.to.push_back(to);
+    pd.length_m.push_back(d.length_m);
+    pd.diameter_m.push_back(d.inner_diameter_m);
+    pd.roughness_m.push_back(d.roughness_mm * 1e-3);
+    pd.minor_loss.push_back(d.minor_loss);
+    pd.heat_loss_W_mK.push_back(d.heat_loss_W_mK);
+    pd.ambient_temperature_C.push_back(d.ambient_temperature_C.value_or(sd.ambient_temperature_C));
+    pd.hazen_williams_c.push_back(d.hazen_williams_c.value_or(kNaN));
+    net.pipe_has_own_ambient_.push_back(d.ambient_temperature_C.has_value());
+  }
+
+  // ---- boundary bookkeeping: which element holds each node's pressure
+  std::vector<std::string> held_by(n);
+  auto hold = [&](int node, const std::string& who, const char* kind, const std::string& id,
+                  const char* field) {
+    if (!held_by[node].empty())
+      throw NetworkError(ErrorCode::conflicting_boundary, kind, id, field,
+                         "'" + nd.id[node] + "'",
+                         "node's pressure is already held by " + held_by[node]);
+    held_by[node] = who;
+  };
+
+  // ---- pressure nodes
+  PressureNodeData& pn = net.pressure_nodes_;
+  for (std::size_t i = 0; i < def.pressure_nodes.size(); ++i) {
+    const auto& d = def.pressure_nodes[i];
+    const std::string id = d.node;
+    const char* k = "pressure_node";
+    const int node = lookup_node(*node_ids, d.node, k, id, "node");
+    require(std::isfinite(d.pressure_bar) && d.pressure_bar > -1.01325 && d.pressure_bar < 1e4, k,
+            id, "pressure_bar", d.pressure_bar, "must be above vacuum (-1.01325 bar gauge) and < 1e4");
+    require_temperature(fluid, d.temperature_C, k, id, "temperature_C");
+    hold(node, "pressure node '" + id + "'", k, id, "node");
+    pn.node.push_back(node);
+    pn.pressure_Pa.push_back(d.pressure_bar * kBarToPa);
+    pn.temperature_C.push_back(d.temperature_C);
+  }
+
+  // ---- consumers (before sources: dp_control refers to them)
+  ConsumerData& cd = net.consumers_;
+  for (const auto& d : def.consumers) {
+    const char* k = "consumer";
+    const int s = lookup_node(*node_ids, d.supply_node, k, d.id, "supply_node");
+    const int r = lookup_node(*node_ids, d.return_node, k, d.id, "return_node");
+    if (s == r)
+      throw NetworkError(ErrorCode::invalid_value, k, d.id, "return_node", "'" + d.return_node + "'",
+                         "supply and return node must differ");
+    if (d.heat_demand_kW.has_value() == d.mass_flow_kg_s.has_value())
+      throw NetworkError(ErrorCode::missing_field, k, d.id, "heat_demand_kW", "",
+                         "give exactly one of heat_demand_kW or mass_flow_kg_s");
+    if (d.heat_demand_kW)
+      require(*d.heat_demand_kW >= 0 && *d.heat_demand_kW < 1e8, k, d.id, "heat_demand_kW",
+              *d.heat_demand_kW, "must be >= 0 (and < 1e8 kW)");
+    if (d.mass_flow_kg_s)
+      require(*d.mass_flow_kg_s >= 0 && *d.mass_flow_kg_s < 1e6, k, d.id, "mass_flow_kg_s",
+              *d.mass_flow_kg_s, "must be >= 0 (and < 1e6 kg/s)");
+    require_temperature(fluid, d.return_temperature_C, k, d.id, "return_temperature_C");
+    if (d.min_dp_bar)
+      require(*d.min_dp_bar >= 0 && *d.min_dp_bar < 1e4, k, d.id, "min_dp_bar", *d.min_dp_bar,
+              "must be >= 0");
+    cd.id.push_back(d.id);
+    cd.supply_node.push_back(s);
+    cd.return_node.push_back(r);
+    cd.heat_demand_W.push_back(d.heat_demand_kW ? *d.heat_demand_kW * 1e3 : kNaN);
+    cd.fixed_mass_flow_kg_s.push_back(d.mass_flow_kg_s.value_or(kNaN));
+    cd.return_temperature_C.push_back(d.return_temperature_C);
+    cd.min_dp_Pa.push_back(d.min_dp_bar ? *d.min_dp_bar * kBarToPa : kNaN);
+  }
+
+  // ---- sources
+  SourceData& sc = net.sources_;
+  for (const auto& d : def.sources) {
+    const char* k = "source";
+    const int s = lookup_node(*node_ids, d.supply_node, k, d.id, "supply_node");
+    const int r = lookup_node(*node_ids, d.return_node, k, d.id, "return_node");
+    if (s == r)
+      throw NetworkError(ErrorCode::invalid_value, k, d.id, "return_node", "'" + d.return_node + "'",
+                         "supply and return node must differ");
+    require_temperature(fluid, d.supply_temperature_C, k, d.id, "supply_temperature_C");
+    const auto& p = d.pump;
+    const bool holds_pressure = p.type != SourcePumpType::fixed_flow;
+    if (holds_pressure && !d.return_pressure_bar)
+      throw NetworkError(ErrorCode::missing_field, k, d.id, "return_pressure_bar", "",
+                         "required (the source holds the static pressure at its return node)");
+    if (!holds_pressure && d.return_pressure_bar)
+      throw NetworkError(ErrorCode::invalid_value, k, d.id, "return_pressure_bar",
+                         format_value(*d.return_pressure_bar),
+                         "a fixed_flow source does not hold pressure; omit return_pressure_bar");
+    if (d.return_pressure_bar) {
+      require(std::isfinite(*d.return_pressure_bar) && *d.return_pressure_bar > -1.01325 &&
+                  *d.return_pressure_bar < 1e4,
+              k, d.id, "return_pressure_bar", *d.return_pressure_bar,
+              "must be above vacuum (-1.01325 bar gauge) and < 1e4");
+      hold(r, "source '" + d.id + "'", k, d.id, "return_node");
+    }
+    PumpCurve curve;
+    int pump_consumer = -1;
+    switch (p.type) {
+      case SourcePumpType::fixed_dp:
+        require(std::isfinite(p.dp_bar) && p.dp_bar >= 0 && p.dp_bar < 1e4, k, d.id, "pump.dp_bar",
+                p.dp_bar, "must be >= 0");
+        hold(s, "source '" + d.id + "' (fixed_dp pump)", k, d.id, "supply_node");
+        break;
+      case SourcePumpType::dp_control: {
+        require(std::isfinite(p.dp_bar) && p.dp_bar > 0 && p.dp_bar < 1e4, k, d.id, "pump.dp_bar",
+                p.dp_bar, "must be > 0");
+        auto it = consumer_ids->find(p.consumer);
+        if (it == consumer_ids->end())
+          throw NetworkError(ErrorCode::unknown_reference, k, d.id, "pump.consumer",
+                             "'" + p.consumer + "'", "no consumer with this id");
+        pump_consumer = it->second;
+        hold(s, "source '" + d.id + "' (dp_control pump)", k, d.id, "supply_node");
+        break;
+      }
+      case SourcePumpType::curve:
+        curve = fit_pump_curve(p.points_m3_h_m, "source", d.id);
+        break;
+      case SourcePumpType::fixed_flow:
+        require(std::isfinite(p.mass_flow_kg_s) && p.mass_flow_kg_s > 0 && p.mass_flow_kg_s < 1e6,
+                k, d.id, "pump.mass_flow_kg_s", p.mass_flow_kg_s, "must be > 0");
+        break;
+    }
+    sc.id.push_back(d.id);
+    sc.supply_node.push_back(s);
+    sc.return_node.push_back(r);
+    sc.supply_temperature_C.push_back(d.supply_temperature_C);
+    sc.return_pressure_Pa.push_back(d.return_pressure_bar ? *d.return_pressure_bar * kBarToPa : kNaN);
+    sc.pump_type.push_back(p.type);
+    sc.pump_dp_Pa.push_back(p.dp_bar * kBarToPa);
+    sc.pump_curve.push_back(curve);
+    sc.pump_consumer.push_back(pump_consumer);
+    sc.pump_mass_flow_kg_s.push_back(p.mass_flow_kg_s);
+  }
+
+  // ---- booster pumps and valves
+  PumpData& bp = net.pumps_;
+  for (const auto& d : def.pumps) {
+    const char* k = "pump";
+    const int from = lookup_node(*node_ids, d.from, k, d.id, "from");
+    const int to = lookup_node(*node_ids, d.to, k, d.id, "to");
+    if (from == to)
+      throw NetworkError(ErrorCode::invalid_value, k, d.id, "to", "'" + d.to + "'",
+                         "a pump must connect two different nodes");
+    bp.id.push_back(d.id);
+    bp.from.push_back(from);
+    bp.to.push_back(to);
+    bp.curve.push_back(fit_pump_curve(d.points_m3_h_m, k, d.id));
+  }
+  ValveData& vd = net.valves_;
+  for (const auto& d : def.valves) {
+    const char* k = "valve";
+    const int from = lookup_node(*node_ids, d.from, k, d.id, "from");
+    const int to = lookup_node(*node_ids, d.to, k, d.id, "to");
+    if (from == to)
+      throw NetworkError(ErrorCode::invalid_value, k, d.id, "to", "'" + d.to + "'",
+                         "a valve must connect two different nodes");
+    if (d.inner_diameter_m)
+      require(*d.inner_diameter_m > 0 && *d.inner_diameter_m < 100, k, d.id, "inner_diameter_m",
+              *d.inner_diameter_m, "must be > 0");
+    require(d.minor_loss >= 0 && d.minor_loss < 1e9, k, d.id, "minor_loss", d.minor_loss,
+            "must be >= 0");
+    if (d.minor_loss > 0 && !d.inner_diameter_m)
+      throw NetworkError(ErrorCode::missing_field, k, d.id, "inner_diameter_m", "",
+                         "required when minor_loss > 0 (the loss is zeta*rho*v^2/2)");
+    vd.id.push_back(d.id);
+    vd.from.push_back(from);
+    vd.to.push_back(to);
+    vd.type.push_back(d.type);
+    vd.diameter_m.push_back(d.inner_diameter_m.value_or(kNaN));
+    vd.minor_loss.push_back(d.minor_loss);
+  }
+
+  // ---- topology: links in the order pipes, pumps, valves, sources, consumers
+  auto topo = std::make_shared<Topology>();
+  topo->node_count = static_cast<int>(n);
+  auto add_links = [&](LinkKind kind, const std::vector<int>& from, const std::vector<int>& to) {
+    for (std::size_t i = 0; i < from.size(); ++i) {
+      topo->link_from.push_back(from[i]);
+      topo->link_to.push_back(to[i]);
+      topo->link_kind.push_back(kind);
+      topo->link_element.push_back(static_cast<int>(i));
+    }
+  };
+  topo->pipe_offset = 0;
+  add_links(LinkKind::pipe, pd.from, pd.to);
+  topo->pump_offset = topo->link_count();
+  add_links(LinkKind::pump, bp.from, bp.to);
+  topo->valve_offset = topo->link_count();
+  add_links(LinkKind::valve, vd.from, vd.to);
+  topo->source_offset = topo->link_count();
+  add_links(LinkKind::source, sc.return_node, sc.supply_node);
+  topo->consumer_offset = topo->link_count();
+  add_links(LinkKind::consumer, cd.supply_node, cd.return_node);
+  detail::build_incidence(*topo);
+
+  // ---- every hydraulically connected part needs a pressure reference
+  detail::DisjointSets parts(static_cast<int>(n));
+  for (std::size_t i = 0; i < pd.from.size(); ++i) parts.unite(pd.from[i], pd.to[i]);
+  for (std::size_t i = 0; i < bp.from.size(); ++i) parts.unite(bp.from[i], bp.to[i]);
+  for (std::size_t i = 0; i < vd.from.size(); ++i)
+    if (vd.type[i] != ValveType::closed) parts.unite(vd.from[i], vd.to[i]);
+  for (std::size_t i = 0; i < sc.id.size(); ++i)
+    if (sc.pump_type[i] != SourcePumpType::fixed_flow) parts.unite(sc.return_node[i], sc.supply_node[i]);
+  std::vector<char> has_reference(n, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    if (!held_by[i].empty()) has_reference[parts.find(static_cast<int>(i))] = 1;
+  std::vector<char> seen(n, 0);
+  int components = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const int root = parts.find(static_cast<int>(i));
+    if (!seen[root]) {
+      seen[root] = 1;
+      ++components;
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const int root = parts.find(static_cast<int>(i));
+    if (!has_reference[root])
+      throw NetworkError(ErrorCode::no_pressure_reference, "node", nd.id[i], "", "",
+                         "its connected part (" + std::to_string(parts.size_of(root)) +
+                             " node(s)) has no pressure reference (add a pressure node or a "
+                             "source whose return node holds the pressure)");
+  }
+  net.component_count_ = components;
+  net.topology_ = std::move(topo);
+  net.node_lookup_ = std::move(node_ids);
+  net.pipe_lookup_ = std::move(pipe_ids);
+  net.consumer_lookup_ = std::move(consumer_ids);
+  net.source_lookup_ = std::move(source_ids);
+  return net;
+}
+
+namespace {
+int find_in(const std::shared_ptr<const std::unordered_map<std::string, int>>& map,
+            std::string_view id) {
+  if (!map) return -1;
+  auto it = map->find(std::string(id));
+  return it == map->end() ? -1 : it->second;
+}
+}  // namespace
+
+int Network::node_index(std::string_view id) const { return find_in(node_lookup_, id); }
+int Network::pipe_index(std::string_view id) const { return find_in(pipe_lookup_, id); }
+int Network::consumer_index(std::string_view id) const { return find_in(consumer_lookup_, id); }
+int Network::source_index(std::string_view id) const { return find_in(source_lookup_, id); }
+
+}  // namespace heatnet

@@ -1,0 +1,78 @@
+// Parameter changes that keep the topology: the solver's cached symbolic factorisation stays
+// valid. Each validates like Network::build.
+#include <cmath>
+#include <string>
+
+#include "heatnet/errors.hpp"
+#include "heatnet/network.hpp"
+#include "network/checks.hpp"
+
+namespace heatnet {
+namespace {
+using detail::require;
+
+void check_index(int i, int size, const char* kind) {
+  if (i < 0 || i >= size)
+    throw NetworkError(ErrorCode::unknown_reference, kind, "#" + std::to_string(i), "index",
+                       std::to_string(i), "index out of range (0.." + std::to_string(size - 1) + ")");
+}
+}  // namespace
+
+void Network::set_pipe_diameter(int i, double d) {
+  check_index(i, pipe_count(), "pipe");
+  require(d > 0 && d < 100, "pipe", pipes_.id[i], "inner_diameter_m", d, "must be > 0 (and < 100 m)");
+  pipes_.diameter_m[i] = d;
+}
+void Network::set_pipe_roughness(int i, double k) {
+  check_index(i, pipe_count(), "pipe");
+  require(k >= 0 && k < pipes_.diameter_m[i], "pipe", pipes_.id[i], "roughness_mm", k * 1e3,
+          "must be >= 0 and smaller than the diameter");
+  pipes_.roughness_m[i] = k;
+}
+void Network::set_pipe_heat_loss(int i, double u) {
+  check_index(i, pipe_count(), "pipe");
+  require(u >= 0 && u < 1e6, "pipe", pipes_.id[i], "heat_loss_W_mK", u, "must be >= 0");
+  pipes_.heat_loss_W_mK[i] = u;
+}
+void Network::set_consumer_heat_demand(int i, double w) {
+  check_index(i, consumer_count(), "consumer");
+  require(w >= 0 && w < 1e11, "consumer", consumers_.id[i], "heat_demand_kW", w * 1e-3, "must be >= 0");
+  consumers_.heat_demand_W[i] = w;
+  consumers_.fixed_mass_flow_kg_s[i] = std::nan("");
+}
+void Network::set_consumer_mass_flow(int i, double m) {
+  check_index(i, consumer_count(), "consumer");
+  require(m >= 0 && m < 1e6, "consumer", consumers_.id[i], "mass_flow_kg_s", m, "must be >= 0");
+  consumers_.fixed_mass_flow_kg_s[i] = m;
+  consumers_.heat_demand_W[i] = std::nan("");
+}
+void Network::set_consumer_return_temperature(int i, double t) {
+  check_index(i, consumer_count(), "consumer");
+  detail::require_temperature(settings_.fluid, t, "consumer", consumers_.id[i], "return_temperature_C");
+  consumers_.return_temperature_C[i] = t;
+}
+void Network::set_source_supply_temperature(int i, double t) {
+  check_index(i, source_count(), "source");
+  detail::require_temperature(settings_.fluid, t, "source", sources_.id[i], "supply_temperature_C");
+  sources_.supply_temperature_C[i] = t;
+}
+void Network::set_source_pump_dp(int i, double dp) {
+  check_index(i, source_count(), "source");
+  require(std::isfinite(dp) && dp >= 0, "source", sources_.id[i], "pump.dp_bar", dp * 1e-5, "must be >= 0");
+  sources_.pump_dp_Pa[i] = dp;
+}
+void Network::set_ambient_temperature(double t) {
+  require(std::isfinite(t) && t > -100 && t < 200, "settings", "", "ambient_temperature_C", t,
+          "must be within -100..200 degC");
+  settings_.ambient_temperature_C = t;
+  for (int i = 0; i < pipe_count(); ++i)
+    if (!pipe_has_own_ambient_[i]) pipes_.ambient_temperature_C[i] = t;
+}
+void Network::set_node_demand(int i, double m) {
+  check_index(i, node_count(), "node");
+  require(std::isfinite(m) && std::abs(m) < 1e6, "node", nodes_.id[i], "demand_kg_s", m,
+          "must be finite and within +-1e6 kg/s");
+  nodes_.demand_kg_s[i] = m;
+}
+
+}  // namespace heatnet

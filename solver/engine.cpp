@@ -1,0 +1,294 @@
+#include "solver/engine.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "heatnet/errors.hpp"
+#include "network/checks.hpp"
+
+namespace heatnet {
+namespace {
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+constexpr double kAtm = fluid::kAtmospherePa;
+// During the outer iterations a consumer's supply - return enthalpy difference is floored at
+// the equivalent of 0.5 K so a transiently cold supply cannot produce absurd flows; a
+// consumer still below its return temperature at the solution is reported as invalid.
+constexpr double kMinConsumerDeltaT = 0.5;
+
+bool thermal_matters(const Network& net) {
+  if (net.source_count() > 0 || net.consumer_count() > 0) return true;
+  for (double u : net.pipes().heat_loss_W_mK)
+    if (u > 0) return true;
+  return false;
+}
+}  // namespace
+
+void SolverEngine::prepare(const Network& net, const SolverOptions& options, SolveReport& report) {
+  if (!hydraulic_ || topology_ != net.shared_topology()) {
+    topology_ = net.shared_topology();
+    hydraulic_ = std::make_unique<solver::HydraulicSolver>(net, options.backend);
+    thermal_ = std::make_unique<solver::ThermalSolver>(net);
+    reset_state();
+    report.timings.analyse_s = hydraulic_->analyse_seconds();
+    report.symbolic_reused = false;
+  } else {
+    report.symbolic_reused = true;
+  }
+  if (!options.warm_start) reset_state();
+}
+
+void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel& fluid) {
+  const PipeData& pd = net.pipes();
+  const Topology& t = net.topology();
+  const double g = net.settings().gravity_m_s2;
+  params_.gravity = g;
+  params_.pipe.resize(net.pipe_count());
+  pipe_T_mean_.resize(net.pipe_count());
+  auto p_abs = [&](int node) {
+    return state_.initialised ? std::max(state_.p[node] + kAtm, 0.5 * kAtm) : kAtm + 1e5;
+  };
+  for (int e = 0; e < net.pipe_count(); ++e) {
+    const int k = t.pipe_offset + e;
+    double tm;
+    if (have_temperatures_ && !temps_.link_T_in.empty())
+      tm = 0.5 * (temps_.link_T_in[k] + temps_.link_T_out[k]);
+    else
+      tm = 0.5 * (node_T_[pd.from[e]] + node_T_[pd.to[e]]);
+    pipe_T_mean_[e] = tm;
+    const double pm = 0.5 * (p_abs(pd.from[e]) + p_abs(pd.to[e]));
+    const double rho = fluid.density(tm, pm);
+    params_.pipe[e] = physics::make_pipe_coefficients(
+        pd.length_m[e], pd.diameter_m[e], pd.roughness_m[e], pd.minor_loss[e],
+        pd.hazen_williams_c[e], rho, fluid.dynamic_viscosity(tm, pm), g);
+  }
+  const auto& links = hydraulic_->topo_link();
+  params_.link_density.resize(links.size());
+  for (std::size_t k = 0; k < links.size(); ++k) {
+    const int topo = links[k];
+    if (t.link_kind[topo] == LinkKind::pipe) {
+      params_.link_density[k] = params_.pipe[t.link_element[topo]].density;
+    } else {
+      // pumps, valves, plant pumps: water at the inlet node (flow direction from -> to)
+      const int inlet = t.link_from[topo];
+      params_.link_density[k] = fluid.density(node_T_[inlet], p_abs(inlet));
+    }
+  }
+  const SourceData& s = net.sources();
+  params_.supply_offset.assign(net.source_count(), 0.0);
+  for (int i = 0; i < net.source_count(); ++i) {
+    const int r = s.return_node[i], sup = s.supply_node[i];
+    const double rho = fluid.density(node_T_[r], p_abs(r));
+    params_.supply_offset[i] = -rho * g * (net.nodes().elevation_m[sup] - net.nodes().elevation_m[r]);
+  }
+}
+
+void SolverEngine::update_consumer_flows(const Network& net, const fluid::FluidModel& fluid) {
+  const ConsumerData& c = net.consumers();
+  consumer_flow_.resize(net.consumer_count());
+  for (int i = 0; i < net.consumer_count(); ++i) {
+    if (!std::isnan(c.fixed_mass_flow_kg_s[i])) {
+      consumer_flow_[i] = c.fixed_mass_flow_kg_s[i];
+      continue;
+    }
+    const double ts = node_T_[c.supply_node[i]], tr = c.return_temperature_C[i];
+    const double dh = fluid.enthalpy(std::max(ts, tr + kMinConsumerDeltaT)) - fluid.enthalpy(tr);
+    consumer_flow_[i] = c.heat_demand_W[i] / dh;
+  }
+  params_.demand = net.nodes().demand_kg_s;
+  for (int i = 0; i < net.consumer_count(); ++i) {
+    params_.demand[c.supply_node[i]] += consumer_flow_[i];
+    params_.demand[c.return_node[i]] -= consumer_flow_[i];
+  }
+  const SourceData& s = net.sources();
+  for (int i = 0; i < net.source_count(); ++i) {
+    if (s.pump_type[i] != SourcePumpType::fixed_flow) continue;
+    params_.demand[s.supply_node[i]] -= s.pump_mass_flow_kg_s[i];
+    params_.demand[s.return_node[i]] += s.pump_mass_flow_kg_s[i];
+  }
+}
+
+// Flows of every topology link (hydraulic unknowns, consumers, sources).
+void SolverEngine::link_flows(const Network& net) {
+  const Topology& t = net.topology();
+  hydraulic_->node_imbalance(state_, params_, imbalance_);
+  thermal_in_.link_flow.assign(t.link_count(), 0.0);
+  const auto& hidx = hydraulic_->hydraulic_index();
+  for (int k = 0; k < t.link_count(); ++k)
+    if (hidx[k] >= 0) thermal_in_.link_flow[k] = state_.q[hidx[k]];
+  for (int i = 0; i < net.consumer_count(); ++i)
+    thermal_in_.link_flow[t.consumer_offset + i] = consumer_flow_[i];
+  const SourceData& s = net.sources();
+  source_flow_.assign(net.source_count(), 0.0);
+  for (int i = 0; i < net.source_count(); ++i) {
+    const int k = t.source_offset + i;
+    switch (s.pump_type[i]) {
+      case SourcePumpType::curve: source_flow_[i] = state_.q[hidx[k]]; break;
+      case SourcePumpType::fixed_flow: source_flow_[i] = s.pump_mass_flow_kg_s[i]; break;
+      // the supply node is held: whatever the network draws from it comes from the plant
+      default: source_flow_[i] = imbalance_[s.supply_node[i]]; break;
+    }
+    thermal_in_.link_flow[k] = source_flow_[i];
+  }
+}
+
+void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& fluid) {
+  const int n = net.node_count();
+  const NodeData& nd = net.nodes();
+  thermal_in_.ext_inflow.assign(n, 0.0);
+  thermal_in_.ext_enthalpy.assign(n, 0.0);
+  thermal_in_.neutral_inflow.assign(n, 0.0);
+  for (int i = 0; i < n; ++i) {
+    if (nd.demand_kg_s[i] >= 0) continue;
+    const double q = -nd.demand_kg_s[i];
+    if (std::isnan(nd.injection_temperature_C[i])) {
+      thermal_in_.neutral_inflow[i] += q;
+    } else {
+      thermal_in_.ext_inflow[i] += q;
+      thermal_in_.ext_enthalpy[i] += q * fluid.enthalpy(nd.injection_temperature_C[i]);
+    }
+  }
+  const PressureNodeData& pn = net.pressure_nodes();
+  for (std::size_t j = 0; j < pn.node.size(); ++j) {
+    const double b = imbalance_[pn.node[j]];  // > 0: the boundary feeds the network
+    if (b > 0) {
+      thermal_in_.ext_inflow[pn.node[j]] += b;
+      thermal_in_.ext_enthalpy[pn.node[j]] += b * fluid.enthalpy(pn.temperature_C[j]);
+    }
+  }
+  const SourceData& s = net.sources();
+  const auto& hidx = hydraulic_->hydraulic_index();
+  for (int i = 0; i < net.source_count(); ++i) {
+    if (s.pump_type[i] == SourcePumpType::fixed_flow) continue;
+    const int r = s.return_node[i];
+    // make-up water at the static-pressure point: the plant draws source_flow from r
+    const bool is_link = hidx[net.topology().source_offset + i] >= 0;
+    const double makeup = imbalance_[r] + (is_link ? 0.0 : source_flow_[i]);
+    if (makeup > 0) thermal_in_.neutral_inflow[r] += makeup;
+  }
+  thermal_in_.pipe_cp.resize(net.pipe_count());
+  for (int e = 0; e < net.pipe_count(); ++e)
+    thermal_in_.pipe_cp[e] = fluid.specific_heat(pipe_T_mean_[e], kAtm + 1e5);
+}
+
+Solution SolverEngine::solve(const Network& net, const SolverOptions& options, SolveReport& report) {
+  const auto t_start = Clock::now();
+  options.validate();
+  report = SolveReport{};
+  prepare(net, options, report);
+  report.backend = "";
+  const Settings& set = net.settings();
+  const FrictionModel friction = options.friction.value_or(set.friction);
+  if (friction == FrictionModel::hazen_williams)
+    for (int e = 0; e < net.pipe_count(); ++e)
+      if (std::isnan(net.pipes().hazen_williams_c[e]))
+        throw NetworkError(ErrorCode::missing_field, "pipe", net.pipes().id[e], "hazen_williams_c",
+                           "", "required when friction is hazen_williams");
+  const fluid::FluidModel fluid(set.fluid);
+  const bool thermal = options.thermal && thermal_matters(net);
+  const double tol_T = options.tolerance_temperature_K.value_or(set.tolerance_temperature_K);
+  const double tol_q = options.tolerance_mass_flow_rel.value_or(set.tolerance_mass_flow_rel);
+
+  // initial temperatures
+  const int n = net.node_count();
+  if (!thermal) {
+    node_T_.assign(n, set.temperature_C);
+    have_temperatures_ = false;
+  } else if (!have_temperatures_) {
+    double t0 = set.temperature_C;
+    if (net.source_count() > 0) {
+      t0 = *std::max_element(net.sources().supply_temperature_C.begin(),
+                             net.sources().supply_temperature_C.end());
+    } else if (!net.pressure_nodes().temperature_C.empty()) {
+      t0 = *std::max_element(net.pressure_nodes().temperature_C.begin(),
+                             net.pressure_nodes().temperature_C.end());
+    }
+    node_T_.assign(n, t0);
+  } else {
+    node_T_ = temps_.node_T;
+  }
+
+  solver::NewtonSettings ns;
+  ns.friction = friction;
+  ns.tolerance = tol_q;
+  ns.max_iterations = options.max_iterations.value_or(set.max_iterations);
+  // Temperatures only feed back when properties depend on them or consumers follow demand.
+  bool feedback = !fluid.is_constant();
+  for (double w : net.consumers().heat_demand_W)
+    if (!std::isnan(w)) feedback = true;
+  const int max_outer = thermal ? options.max_outer_iterations : 1;
+  std::vector<double> previous_flow;
+  bool ok = true, outer_converged = false;
+  double dT = 0;
+  for (int outer = 1; outer <= max_outer; ++outer) {
+    report.outer_iterations = outer;
+    ns.outer = outer;
+    update_parameters(net, fluid);
+    update_consumer_flows(net, fluid);
+    if (!state_.initialised) hydraulic_->initialise(net, params_, state_);
+    if (!hydraulic_->solve(net, ns, params_, state_, report)) {
+      ok = false;
+      break;
+    }
+    link_flows(net);
+    if (!thermal) {
+      outer_converged = true;
+      break;
+    }
+    const auto t0 = Clock::now();
+    thermal_inputs(net, fluid);
+    thermal_->solve(net, fluid, thermal_in_, temps_);
+    report.timings.thermal_s += seconds_since(t0);
+    dT = 0;
+    for (int i = 0; i < n; ++i) dT = std::max(dT, std::abs(temps_.node_T[i] - node_T_[i]));
+    double dq = 0, qs = 1e-12;
+    if (previous_flow.size() == consumer_flow_.size())
+      for (std::size_t i = 0; i < consumer_flow_.size(); ++i) {
+        dq = std::max(dq, std::abs(consumer_flow_[i] - previous_flow[i]));
+        qs = std::max(qs, std::abs(consumer_flow_[i]));
+      }
+    previous_flow = consumer_flow_;
+    node_T_ = temps_.node_T;
+    const bool had = have_temperatures_;
+    have_temperatures_ = true;
+    report.max_temperature_change_K = dT;
+    if (!feedback) {
+      outer_converged = true;
+      break;
+    }
+    if (had || outer > 1) {
+      if (dT <= tol_T && dq <= 10 * tol_q * qs) {
+        outer_converged = true;
+        break;
+      }
+    }
+  }
+  if (ok && !outer_converged) {
+    report.status = SolveStatus::outer_not_converged;
+    report.message = "thermal-hydraulic coupling did not settle in " +
+                     std::to_string(max_outer) + " outer iterations (last max dT " +
+                     format_value(dT) + " K)";
+  }
+  if (!thermal) {
+    temps_ = solver::ThermalState{};
+    const int m = net.topology().link_count();
+    temps_.node_T.assign(n, set.temperature_C);
+    temps_.link_T_in.assign(m, set.temperature_C);
+    temps_.link_T_out.assign(m, set.temperature_C);
+    temps_.pipe_heat_loss.assign(net.pipe_count(), 0.0);
+  }
+  report.backend = hydraulic_->backend_name();
+  if (!ok && state_.q.empty()) hydraulic_->initialise(net, params_, state_);
+  if (!ok) link_flows(net);
+  Solution sol = make_solution(net, fluid, friction, options, report);
+  sol.max_temperature_change_K = dT;
+  if (!report.usable()) reset_state();  // do not warm-start from a failed state
+  report.timings.total_s = seconds_since(t_start);
+  return sol;
+}
+
+}  // namespace heatnet

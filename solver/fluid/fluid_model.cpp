@@ -1,0 +1,89 @@
+#include "solver/fluid/fluid_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "solver/fluid/water_table.hpp"
+
+namespace heatnet::fluid {
+namespace {
+constexpr double kEnthalpyReferencePa = WaterTable::kReferencePressurePa;
+}
+
+FluidModel::FluidModel(const FluidDefinition& d)
+    : constant_(!d.is_water),
+      rho_(d.density_kg_m3),
+      mu_(d.density_kg_m3 * d.kinematic_viscosity_m2_s),
+      cp_(d.specific_heat_J_kgK) {
+  if (constant_) return;
+  // h(T) = integral of cp from 0 degC, Simpson on a 0.1 K grid, stored with its slope cp so
+  // the cubic Hermite interpolant is C1 and accurate to ~1e-9 relative.
+  const auto& w = WaterTable::instance();
+  h_t0_ = WaterTable::kTableMinC;
+  h_dt_ = 0.1;
+  const int n = static_cast<int>(std::ceil((WaterTable::kTableMaxC - h_t0_) / h_dt_)) + 1;
+  h_value_.resize(n);
+  h_slope_.resize(n);
+  auto cp = [&](double t) { return w.specific_heat(t, kEnthalpyReferencePa); };
+  // h(t0) relative to 0 degC (extrapolating cp below the table start by its value at t0)
+  double h = cp(h_t0_) * h_t0_;
+  for (int i = 0; i < n; ++i) {
+    const double t = h_t0_ + i * h_dt_;
+    if (i > 0) {
+      const double a = t - h_dt_;
+      h += h_dt_ / 6.0 * (cp(a) + 4.0 * cp(a + 0.5 * h_dt_) + cp(t));
+    }
+    h_value_[i] = h;
+    h_slope_[i] = cp(t);
+  }
+}
+
+double FluidModel::clamp_temperature(double t) const {
+  if (constant_) return t;
+  return std::clamp(t, WaterTable::kTableMinC, WaterTable::kTableMaxC);
+}
+
+double FluidModel::density(double t, double p) const {
+  return constant_ ? rho_ : WaterTable::instance().density(clamp_temperature(t), p);
+}
+double FluidModel::dynamic_viscosity(double t, double p) const {
+  return constant_ ? mu_ : WaterTable::instance().dynamic_viscosity(clamp_temperature(t), p);
+}
+double FluidModel::specific_heat(double t, double p) const {
+  return constant_ ? cp_ : WaterTable::instance().specific_heat(clamp_temperature(t), p);
+}
+double FluidModel::saturation_pressure(double t) const {
+  return constant_ ? 0.0 : WaterTable::instance().saturation_pressure(clamp_temperature(t));
+}
+
+double FluidModel::enthalpy(double t) const {
+  if (constant_) return cp_ * t;
+  const int last = static_cast<int>(h_value_.size()) - 1;
+  double x = (t - h_t0_) / h_dt_;
+  // outside the table: linear extension with the end slope (only for stagnant/odd states)
+  if (x <= 0) return h_value_[0] + (t - h_t0_) * h_slope_[0];
+  if (x >= last) return h_value_[last] + (t - (h_t0_ + last * h_dt_)) * h_slope_[last];
+  const int i = static_cast<int>(x);
+  const double s = x - i;
+  const double h0 = h_value_[i], h1 = h_value_[i + 1];
+  const double m0 = h_slope_[i] * h_dt_, m1 = h_slope_[i + 1] * h_dt_;
+  const double s2 = s * s, s3 = s2 * s;
+  return (2 * s3 - 3 * s2 + 1) * h0 + (s3 - 2 * s2 + s) * m0 + (-2 * s3 + 3 * s2) * h1 +
+         (s3 - s2) * m1;
+}
+
+double FluidModel::temperature_from_enthalpy(double h) const {
+  if (constant_) return h / cp_;
+  // Newton on h(T) - h = 0 from the 4.19 kJ/kgK guess; h is smooth and strictly increasing.
+  double t = h / 4190.0;
+  for (int it = 0; it < 8; ++it) {
+    const double tc = std::clamp(t, WaterTable::kTableMinC, WaterTable::kTableMaxC);
+    const double cp = WaterTable::instance().specific_heat(tc, kEnthalpyReferencePa);
+    const double dt = (enthalpy(t) - h) / cp;
+    t -= dt;
+    if (std::abs(dt) < 1e-12 * (1.0 + std::abs(t))) break;
+  }
+  return t;
+}
+
+}  // namespace heatnet::fluid

@@ -1,0 +1,190 @@
+#include "solver/fluid/water_iapws.hpp"
+
+#include <array>
+#include <cmath>
+
+namespace heatnet::fluid::iapws {
+namespace {
+
+// IF97 specific gas constant of water, R7-97(2012) eq. 1 [J/(kg K)].
+constexpr double kR = 461.526;
+
+// ---------------------------------------------------------------------------
+// Region 1: dimensionless Gibbs free energy
+//   gamma(pi, tau) = sum_i n_i (7.1 - pi)^I_i (tau - 1.222)^J_i
+// with pi = p / 16.53 MPa, tau = 1386 K / T  (R7-97(2012) eq. 7).
+// ---------------------------------------------------------------------------
+constexpr double kRegion1PStar = 16.53e6;  // Pa
+constexpr double kRegion1TStar = 1386.0;   // K
+
+struct Region1Term {
+    int I;
+    int J;
+    double n;
+};
+
+// R7-97(2012) Table 2: coefficients and exponents of eq. 7.
+constexpr std::array<Region1Term, 34> kRegion1Terms{{
+    {0, -2, 0.14632971213167},     {0, -1, -0.84548187169114},
+    {0, 0, -0.37563603672040e1},   {0, 1, 0.33855169168385e1},
+    {0, 2, -0.95791963387872},     {0, 3, 0.15772038513228},
+    {0, 4, -0.16616417199501e-1},  {0, 5, 0.81214629983568e-3},
+    {1, -9, 0.28319080123804e-3},  {1, -7, -0.60706301565874e-3},
+    {1, -1, -0.18990068218419e-1}, {1, 0, -0.32529748770505e-1},
+    {1, 1, -0.21841717175414e-1},  {1, 3, -0.52838357969930e-4},
+    {2, -3, -0.47184321073267e-3}, {2, 0, -0.30001780793026e-3},
+    {2, 1, 0.47661393906987e-4},   {2, 3, -0.44141845330846e-5},
+    {2, 17, -0.72694996297594e-15}, {3, -4, -0.31679644845054e-4},
+    {3, 0, -0.28270797985312e-5},  {3, 6, -0.85205128120103e-9},
+    {4, -5, -0.22425281908000e-5}, {4, -2, -0.65171222895601e-6},
+    {4, 10, -0.14341729937924e-12}, {5, -8, -0.40516996860117e-6},
+    {8, -11, -0.12734301741641e-8}, {8, -6, -0.17424871230634e-9},
+    {21, -29, -0.68762131295531e-18}, {23, -31, 0.14478307828521e-19},
+    {29, -38, 0.26335781662795e-22}, {30, -39, -0.11947622640071e-22},
+    {31, -40, 0.18228094581404e-23}, {32, -41, -0.93537087292458e-25},
+}};
+
+// Derivatives of gamma needed for v, h, cp (R7-97(2012) Table 4).
+struct Region1Derivatives {
+    double pi;
+    double tau;
+    double gamma_pi;
+    double gamma_tau;
+    double gamma_tautau;
+};
+
+Region1Derivatives region1(double T_K, double p_Pa) {
+    Region1Derivatives d{};
+    d.pi = p_Pa / kRegion1PStar;
+    d.tau = kRegion1TStar / T_K;
+    const double a = 7.1 - d.pi;
+    const double b = d.tau - 1.222;
+    for (const auto& t : kRegion1Terms) {
+        // std::pow with integer exponent: exact enough (a, b are O(1) and
+        // the high powers carry tiny coefficients); clarity over speed here.
+        const double aI = std::pow(a, t.I);
+        const double bJ = std::pow(b, t.J);
+        if (t.I != 0) d.gamma_pi += -t.n * t.I * (aI / a) * bJ;
+        if (t.J != 0) {
+            d.gamma_tau += t.n * aI * t.J * (bJ / b);
+            if (t.J != 1) d.gamma_tautau += t.n * aI * t.J * (t.J - 1) * (bJ / (b * b));
+        }
+    }
+    return d;
+}
+
+// ---------------------------------------------------------------------------
+// Region 4: saturation line, R7-97(2012) Table 34 coefficients n1..n10.
+// ---------------------------------------------------------------------------
+constexpr std::array<double, 11> kN4{
+    0.0,  // unused, keeps the 1-based numbering of the release
+    0.11670521452767e4,  -0.72421316598592e6, -0.17073846940092e2,
+    0.12020824702470e5,  -0.32325550322333e7, 0.14915108613530e2,
+    -0.48232657361591e4, 0.40511340542057e6, -0.23855557567849,
+    0.65017534844798e3,
+};
+constexpr double kRegion4PStar = 1.0e6;  // Pa (p* = 1 MPa, eq. 30)
+constexpr double kRegion4TStar = 1.0;    // K
+
+// ---------------------------------------------------------------------------
+// IAPWS 2008 viscosity, R12-08.
+// ---------------------------------------------------------------------------
+constexpr double kViscTStar = 647.096;  // K      (R12-08 eq. 3)
+constexpr double kViscRhoStar = 322.0;  // kg/m3  (R12-08 eq. 4)
+constexpr double kViscMuStar = 1.0e-6;  // Pa s   (R12-08 eq. 6)
+
+// R12-08 Table 1: coefficients H_i of the dilute-gas term mu0 (eq. 11).
+constexpr std::array<double, 4> kViscH0{1.67752, 2.20462, 0.6366564, -0.241605};
+
+// R12-08 Table 2: coefficients H_ij of the residual term mu1 (eq. 12),
+// indexed [i][j], i = 0..5 (temperature), j = 0..6 (density).
+constexpr double kViscH1[6][7] = {
+    {5.20094e-1, 2.22531e-1, -2.81378e-1, 1.61913e-1, -3.25372e-2, 0.0, 0.0},
+    {8.50895e-2, 9.99115e-1, -9.06851e-1, 2.57399e-1, 0.0, 0.0, 0.0},
+    {-1.08374, 1.88797, -7.72479e-1, 0.0, 0.0, 0.0, 0.0},
+    {-2.89555e-1, 1.26613, -4.89837e-1, 0.0, 6.98452e-2, 0.0, -4.35673e-3},
+    {0.0, 0.0, -2.57040e-1, 0.0, 0.0, 8.72102e-3, 0.0},
+    {0.0, 1.20573e-1, 0.0, 0.0, 0.0, 0.0, -5.93264e-4},
+};
+
+}  // namespace
+
+double density_kg_m3(double T_K, double p_Pa) {
+    // R7-97(2012) Table 3: v = (R T / p) * pi * gamma_pi.
+    const Region1Derivatives d = region1(T_K, p_Pa);
+    const double v = kR * T_K / p_Pa * d.pi * d.gamma_pi;
+    return 1.0 / v;
+}
+
+double specific_heat_cp_J_kgK(double T_K, double p_Pa) {
+    // R7-97(2012) Table 3: cp = -R tau^2 gamma_tautau.
+    const Region1Derivatives d = region1(T_K, p_Pa);
+    return -kR * d.tau * d.tau * d.gamma_tautau;
+}
+
+double specific_enthalpy_J_kg(double T_K, double p_Pa) {
+    // R7-97(2012) Table 3: h = R T tau gamma_tau.
+    const Region1Derivatives d = region1(T_K, p_Pa);
+    return kR * T_K * d.tau * d.gamma_tau;
+}
+
+double dynamic_viscosity_Pa_s(double T_K, double rho_kg_m3) {
+    const double Tb = T_K / kViscTStar;
+    const double rb = rho_kg_m3 / kViscRhoStar;
+
+    // Dilute-gas limit, R12-08 eq. 11.
+    double denom = 0.0;
+    double inv_Tb_pow = 1.0;
+    for (double h : kViscH0) {
+        denom += h * inv_Tb_pow;
+        inv_Tb_pow /= Tb;
+    }
+    const double mu0 = 100.0 * std::sqrt(Tb) / denom;
+
+    // Residual (finite density) contribution, R12-08 eq. 12.
+    const double x = 1.0 / Tb - 1.0;
+    const double y = rb - 1.0;
+    double sum = 0.0;
+    double xi = 1.0;
+    for (int i = 0; i < 6; ++i) {
+        double inner = 0.0;
+        for (int j = 6; j >= 0; --j) inner = inner * y + kViscH1[i][j];
+        sum += xi * inner;
+        xi *= x;
+    }
+    const double mu1 = std::exp(rb * sum);
+
+    // Critical enhancement mu2 (R12-08 eqs. 14-21) is taken as 1. R12-08
+    // states it matters only in a small region around the critical point
+    // (T within a few K of 647.096 K, rho near 322 kg/m3) and recommends
+    // mu2 = 1 for industrial use; for liquid below ~370 C, far from the
+    // critical point, it is negligible. Table 4 of R12-08 gives the
+    // verification values for exactly this mu0 * mu1 form.
+    constexpr double mu2 = 1.0;
+    return kViscMuStar * mu0 * mu1 * mu2;
+}
+
+double saturation_pressure_Pa(double T_K) {
+    // R7-97(2012) eq. 29b and eq. 30.
+    const double Ts = T_K / kRegion4TStar;
+    const double theta = Ts + kN4[9] / (Ts - kN4[10]);
+    const double A = theta * theta + kN4[1] * theta + kN4[2];
+    const double B = kN4[3] * theta * theta + kN4[4] * theta + kN4[5];
+    const double C = kN4[6] * theta * theta + kN4[7] * theta + kN4[8];
+    const double r = 2.0 * C / (-B + std::sqrt(B * B - 4.0 * A * C));
+    const double r2 = r * r;
+    return kRegion4PStar * r2 * r2;
+}
+
+double saturation_temperature_K(double p_Pa) {
+    // R7-97(2012) eq. 29a and eq. 31.
+    const double beta = std::sqrt(std::sqrt(p_Pa / kRegion4PStar));
+    const double E = beta * beta + kN4[3] * beta + kN4[6];
+    const double F = kN4[1] * beta * beta + kN4[4] * beta + kN4[7];
+    const double G = kN4[2] * beta * beta + kN4[5] * beta + kN4[8];
+    const double D = 2.0 * G / (-F - std::sqrt(F * F - 4.0 * E * G));
+    const double s = kN4[10] + D;
+    return kRegion4TStar * 0.5 * (s - std::sqrt(s * s - 4.0 * (kN4[9] + kN4[10] * D)));
+}
+
+}  // namespace heatnet::fluid::iapws

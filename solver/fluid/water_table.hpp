@@ -1,0 +1,79 @@
+// Fast liquid-water properties for the solver's inner loops.
+//
+// Values are tabulated once from the reference formulas in water_iapws.hpp
+// (IAPWS-IF97 region 1/4, IAPWS 2008 viscosity) and evaluated as
+//
+//   f(T, p) = A_i(t) + dp * (B_i(t) + dp * C_i(t)),
+//   t = (T - T_i) / h in [0, 1),  dp = p - p_ref,  p_ref = 10 bar abs,
+//
+// where A_i is the cubic Hermite interpolant of f(T, p_ref) on cell i (with
+// exact slopes, so A is C1 in T), and B_i, C_i interpolate linearly
+// df/dp(T, p_ref) and (1/2) d2f/dp2(T, p_ref): a Taylor expansion in p.
+// Why second order: a first-order (tangent) correction alone leaves
+// f''(p) dp^2 / 2 which reaches 1.4e-5 (cp at 180 C, 25 bar) and 1.3e-5
+// (viscosity at 1 C, 25 bar) -- above the 1e-5 target. The quadratic term
+// costs two FMAs and fits in the same cache line.
+//
+// Cost per call: one index computation, one 64-byte cell (a cache line),
+// one cubic and two linear polynomials. No allocation, no exceptions, no
+// data-dependent branches.
+//
+// Range: accuracy (< 1e-5 relative vs. the reference formulas) is proven by
+// tests for kMinTemperatureC <= T <= kMaxTemperatureC and
+// max(p_sat(T), 1 bar) <= p <= 25 bar abs. The table itself spans
+// kTableMinC..kTableMaxC as a safety margin. Outside the table the cell
+// index is clamped (memory safety only) and the edge cubic is extrapolated,
+// which is NOT accurate: callers must check in_range() and report an error
+// naming the offending element; these functions deliberately do not.
+#pragma once
+
+#include <vector>
+
+namespace heatnet::fluid {
+
+class WaterTable {
+public:
+    // Documented validity range for users [deg C].
+    static constexpr double kMinTemperatureC = 1.0;
+    static constexpr double kMaxTemperatureC = 180.0;
+
+    // Tabulated span [deg C] and grid step [K]; wider than the validity range
+    // so that interpolation near the range ends stays inside the table.
+    static constexpr double kTableMinC = 0.5;
+    static constexpr double kTableMaxC = 200.0;
+    static constexpr double kStepK = 0.5;
+
+    // Reference pressure of the tabulation [Pa abs] (10 bar): mid-range of
+    // district heating networks, so |p - p_ref| stays small.
+    static constexpr double kReferencePressurePa = 10.0e5;
+
+    // Built on first use (thread-safe static initialisation, ~tens of ms).
+    static const WaterTable& instance();
+
+    // T in deg C, p absolute in Pa.
+    double density(double T_C, double p_abs_Pa) const;            // kg/m3
+    double dynamic_viscosity(double T_C, double p_abs_Pa) const;  // Pa s
+    double specific_heat(double T_C, double p_abs_Pa) const;      // J/(kg K), cp
+    double saturation_pressure(double T_C) const;                 // Pa abs
+
+    // True iff kMinTemperatureC <= T_C <= kMaxTemperatureC (false for NaN).
+    bool in_range(double T_C) const;
+
+    // Coefficients of one grid cell in the local coordinate t in [0, 1].
+    // 64 bytes = one cache line.
+    struct alignas(64) Cell {
+        double value[4];  // A(t) = value[0] + t*(value[1] + t*(...)), at p_ref
+        double dp[2];     // B(t) = dp[0] + t*dp[1]      = df/dp       [1/Pa]
+        double dp2[2];    // C(t) = dp2[0] + t*dp2[1]    = d2f/dp2 / 2 [1/Pa^2]
+    };
+
+private:
+    WaterTable();
+
+    std::vector<Cell> density_;
+    std::vector<Cell> viscosity_;
+    std::vector<Cell> specific_heat_;
+    std::vector<Cell> saturation_pressure_;  // dp, dp2 are zero
+};
+
+}  // namespace heatnet::fluid

@@ -1,0 +1,47 @@
+#include "solver/linear/spd_solver.hpp"
+
+#include <Eigen/CholmodSupport>
+
+namespace heatnet::linear {
+namespace {
+// Derived only to read which factorisation CHOLMOD actually chose (supernodal/simplicial).
+class CholmodLower : public Eigen::CholmodDecomposition<SparseMatrix, Eigen::Lower> {
+ public:
+  bool is_supernodal() const { return m_cholmodFactor != nullptr && m_cholmodFactor->is_super; }
+};
+}  // namespace
+
+struct SpdSolver::Impl {
+  CholmodLower cholmod;
+};
+
+SpdSolver::SpdSolver(LinearBackend backend) : impl_(std::make_unique<Impl>()) {
+  switch (backend) {
+    case LinearBackend::cholmod_supernodal: impl_->cholmod.setMode(Eigen::CholmodSupernodalLLt); break;
+    case LinearBackend::cholmod_simplicial: impl_->cholmod.setMode(Eigen::CholmodSimplicialLLt); break;
+    // CHOLMOD's own heuristic: supernodal when flops / nnz(L) is large (dense fronts).
+    case LinearBackend::automatic: impl_->cholmod.setMode(Eigen::CholmodAuto); break;
+  }
+}
+
+SpdSolver::~SpdSolver() = default;
+
+void SpdSolver::analyse(const SparseMatrix& lower) {
+  impl_->cholmod.analyzePattern(lower);
+  analysed_ = impl_->cholmod.info() == Eigen::Success;
+}
+
+bool SpdSolver::factorise(const SparseMatrix& lower) {
+  impl_->cholmod.factorize(lower);
+  return impl_->cholmod.info() == Eigen::Success;
+}
+
+void SpdSolver::solve(const Eigen::VectorXd& b, Eigen::VectorXd& x) {
+  x = impl_->cholmod.solve(b);
+}
+
+std::string SpdSolver::backend_name() const {
+  return impl_->cholmod.is_supernodal() ? "cholmod_supernodal" : "cholmod_simplicial";
+}
+
+}  // namespace heatnet::linear

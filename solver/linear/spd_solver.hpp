@@ -1,0 +1,38 @@
+// The symmetric positive definite sparse solver behind one interface: CHOLMOD through Eigen's
+// CholmodSupport. Symbolic analysis (fill-reducing ordering, elimination tree) happens once per
+// sparsity pattern; each Newton step only refactorises numerically.
+#pragma once
+#include <Eigen/SparseCore>
+#include <memory>
+#include <string>
+
+#include "heatnet/solver_options.hpp"
+
+namespace heatnet::linear {
+
+using SparseMatrix = Eigen::SparseMatrix<double, Eigen::ColMajor, int>;
+
+class SpdSolver {
+ public:
+  explicit SpdSolver(LinearBackend backend);
+  ~SpdSolver();
+  SpdSolver(const SpdSolver&) = delete;
+  SpdSolver& operator=(const SpdSolver&) = delete;
+
+  // Symbolic analysis of the lower triangle's pattern.
+  void analyse(const SparseMatrix& lower);
+  // Numeric factorisation with the cached analysis; false if not positive definite.
+  bool factorise(const SparseMatrix& lower);
+  // x = A^-1 b (x is resized once and then reused).
+  void solve(const Eigen::VectorXd& b, Eigen::VectorXd& x);
+
+  bool analysed() const { return analysed_; }
+  std::string backend_name() const;  // "cholmod_supernodal" / "cholmod_simplicial"
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  bool analysed_ = false;
+};
+
+}  // namespace heatnet::linear

@@ -1,0 +1,469 @@
+#include "solver/newton/hydraulic_solver.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numbers>
+
+#include "heatnet/errors.hpp"
+
+namespace heatnet::solver {
+namespace {
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+// A status may flip this often before it is frozen (anti-chattering).
+constexpr int kMaxStatusChanges = 8;
+// A closed check valve / pump reopens when the forward driving pressure exceeds this.
+constexpr double kReopenPressurePa = 1e-3;
+// Line search: halve the step at most this many times.
+constexpr int kMaxHalvings = 5;
+}  // namespace
+
+HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
+    : topology_(&net.topology()), spd_(backend) {
+  const Topology& t = net.topology();
+  const int n = t.node_count;
+  hydraulic_index_.assign(t.link_count(), -1);
+  auto add = [&](int topo) {
+    hydraulic_index_[topo] = static_cast<int>(topo_link_.size());
+    topo_link_.push_back(topo);
+    from_.push_back(t.link_from[topo]);
+    to_.push_back(t.link_to[topo]);
+    kind_.push_back(t.link_kind[topo]);
+    element_.push_back(t.link_element[topo]);
+  };
+  for (int k = 0; k < t.link_count(); ++k) {
+    const int e = t.link_element[k];
+    switch (t.link_kind[k]) {
+      case LinkKind::pipe: add(k); can_close_.push_back(0); break;
+      case LinkKind::pump: add(k); can_close_.push_back(1); break;
+      case LinkKind::valve:
+        if (net.valves().type[e] == ValveType::closed) break;  // no flow, not an unknown
+        add(k);
+        can_close_.push_back(net.valves().type[e] == ValveType::check);
+        break;
+      case LinkKind::source:
+        if (net.sources().pump_type[e] == SourcePumpType::curve) {
+          add(k);
+          can_close_.push_back(1);
+        }
+        break;
+      case LinkKind::consumer: break;  // known flow: enters the node balance as demand
+    }
+  }
+  elevation_ = net.nodes().elevation_m;
+  node_role_.assign(n, NodeRole::free);
+  node_source_.assign(n, -1);
+  dp_column_.assign(n, -1);
+  for (int node : net.pressure_nodes().node) node_role_[node] = NodeRole::pressure_node;
+  const SourceData& s = net.sources();
+  for (int i = 0; i < net.source_count(); ++i) {
+    if (s.pump_type[i] == SourcePumpType::fixed_flow) continue;
+    node_role_[s.return_node[i]] = NodeRole::source_return;
+    node_source_[s.return_node[i]] = i;
+    if (s.pump_type[i] == SourcePumpType::fixed_dp || s.pump_type[i] == SourcePumpType::dp_control) {
+      node_role_[s.supply_node[i]] = NodeRole::source_supply;
+      node_source_[s.supply_node[i]] = i;
+    }
+    if (s.pump_type[i] == SourcePumpType::dp_control) {
+      dp_column_[s.supply_node[i]] = static_cast<int>(dp_sources_.size());
+      dp_sources_.push_back(i);
+    }
+  }
+  row_.assign(n, -1);
+  int rows = 0;
+  for (int i = 0; i < n; ++i)
+    if (node_role_[i] == NodeRole::free) row_[i] = rows++;
+
+  // Pattern of the lower triangle: every free node's diagonal plus one entry per link
+  // between two free nodes.
+  std::vector<Eigen::Triplet<double, int>> triplets;
+  triplets.reserve(rows + topo_link_.size());
+  for (int r = 0; r < rows; ++r) triplets.emplace_back(r, r, 0.0);
+  for (std::size_t k = 0; k < topo_link_.size(); ++k) {
+    const int ri = row_[from_[k]], rj = row_[to_[k]];
+    if (ri >= 0 && rj >= 0) triplets.emplace_back(std::max(ri, rj), std::min(ri, rj), 0.0);
+  }
+  matrix_.resize(rows, rows);
+  matrix_.setFromTriplets(triplets.begin(), triplets.end());  // duplicates (parallel links) summed
+  matrix_.makeCompressed();
+  auto position = [&](int r, int c) {
+    const int* inner = matrix_.innerIndexPtr();
+    const int begin = matrix_.outerIndexPtr()[c], end = matrix_.outerIndexPtr()[c + 1];
+    return static_cast<int>(std::lower_bound(inner + begin, inner + end, r) - inner);
+  };
+  const std::size_t m = topo_link_.size();
+  pos_from_.assign(m, -1);
+  pos_to_.assign(m, -1);
+  pos_off_.assign(m, -1);
+  for (std::size_t k = 0; k < m; ++k) {
+    const int ri = row_[from_[k]], rj = row_[to_[k]];
+    if (ri >= 0) pos_from_[k] = position(ri, ri);
+    if (rj >= 0) pos_to_[k] = position(rj, rj);
+    if (ri >= 0 && rj >= 0) pos_off_[k] = position(std::max(ri, rj), std::min(ri, rj));
+  }
+  const auto t0 = Clock::now();
+  if (rows > 0) spd_.analyse(matrix_);
+  analyse_s_ = seconds_since(t0);
+
+  y_.assign(m, 0.0);
+  c_.assign(m, 0.0);
+  law_dp_.assign(m, 0.0);
+  rhs_.setZero(rows);
+  x_.setZero(rows);
+  rhs_dp_.assign(dp_sources_.size(), Eigen::VectorXd::Zero(rows));
+  x_dp_.assign(dp_sources_.size(), Eigen::VectorXd::Zero(rows));
+}
+
+void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& params,
+                                 HydraulicState& st) const {
+  const std::size_t m = topo_link_.size();
+  st.q.assign(m, 0.0);
+  st.status.assign(m, LinkStatus::open);
+  st.status_changes.assign(m, 0);
+  // Initial flows: 0.3 m/s in pipes (EPANET's 1 ft/s), the middle of pump curves.
+  for (std::size_t k = 0; k < m; ++k) {
+    const int e = element_[k];
+    const double rho = params.link_density[k];
+    switch (kind_[k]) {
+      case LinkKind::pipe:
+        st.q[k] = 0.3 * rho * params.pipe[e].area_m2;
+        break;
+      case LinkKind::pump:
+        st.q[k] = 0.5 * rho * net.pumps().curve[e].max_flow_m3_s;
+        break;
+      case LinkKind::source:
+        st.q[k] = 0.5 * rho * net.sources().pump_curve[e].max_flow_m3_s;
+        break;
+      case LinkKind::valve: {
+        const double d = net.valves().diameter_m[e];
+        st.q[k] = std::isnan(d) ? 1.0 : 0.3 * rho * std::numbers::pi * 0.25 * d * d;
+        break;
+      }
+      case LinkKind::consumer: break;
+    }
+  }
+  st.p.assign(net.node_count(), 0.0);
+  st.source_dp = net.sources().pump_dp_Pa;
+  set_fixed_pressures(net, params, st);
+  st.initialised = true;
+}
+
+void HydraulicSolver::set_fixed_pressures(const Network& net, const HydraulicParameters& params,
+                                          HydraulicState& st) const {
+  const PressureNodeData& pn = net.pressure_nodes();
+  for (std::size_t i = 0; i < pn.node.size(); ++i) st.p[pn.node[i]] = pn.pressure_Pa[i];
+  const SourceData& s = net.sources();
+  for (int i = 0; i < net.source_count(); ++i) {
+    if (s.pump_type[i] == SourcePumpType::fixed_flow) continue;
+    st.p[s.return_node[i]] = s.return_pressure_Pa[i];
+    if (s.pump_type[i] == SourcePumpType::fixed_dp) st.source_dp[i] = s.pump_dp_Pa[i];
+    if (node_role_[s.supply_node[i]] == NodeRole::source_supply)
+      st.p[s.supply_node[i]] = s.return_pressure_Pa[i] + st.source_dp[i] + params.supply_offset[i];
+  }
+}
+
+physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel friction,
+                                           const HydraulicParameters& params,
+                                           const HydraulicState& st, int k, double q,
+                                           physics::PipeFlowState* pipe_state) const {
+  if (st.status[k] == LinkStatus::closed) return physics::closed_law(q);
+  const int e = element_[k];
+  const double rho = params.link_density[k];
+  switch (kind_[k]) {
+    case LinkKind::pipe: return physics::pipe_law(friction, params.pipe[e], q, pipe_state);
+    case LinkKind::pump: return physics::pump_law(net.pumps().curve[e], rho, params.gravity, q);
+    case LinkKind::source:
+      return physics::pump_law(net.sources().pump_curve[e], rho, params.gravity, q);
+    case LinkKind::valve: {
+      const double d = net.valves().diameter_m[e];
+      const double area = std::isnan(d) ? 0.0 : std::numbers::pi * 0.25 * d * d;
+      return physics::valve_law(net.valves().minor_loss[e], area, rho, q);
+    }
+    case LinkKind::consumer: break;
+  }
+  return physics::closed_law(q);
+}
+
+// Fills the Schur matrix values and right-hand sides at the current state; returns the merit
+// sum_k (residual_k / G_k)^2 of the link laws (flow units) at the current state.
+double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
+                                 const HydraulicParameters& params, const HydraulicState& st) {
+  double* val = matrix_.valuePtr();
+  std::fill(val, val + matrix_.nonZeros(), 0.0);
+  for (std::size_t i = 0; i < row_.size(); ++i)
+    if (row_[i] >= 0) rhs_[row_[i]] = -params.demand[i];
+  for (auto& r : rhs_dp_) r.setZero();
+  double merit = 0.0;
+  const double g = params.gravity;
+  const int m = static_cast<int>(topo_link_.size());
+  for (int k = 0; k < m; ++k) {
+    const int i = from_[k], j = to_[k];
+    const physics::LinkLaw law = link_law(net, friction, params, st, k, st.q[k]);
+    const double y = 1.0 / law.g;
+    const double e = params.link_density[k] * g * (elevation_[i] - elevation_[j]);
+    const double residual = law.dp - (st.p[i] - st.p[j] + e);
+    merit += (residual * y) * (residual * y);
+    y_[k] = y;
+    law_dp_[k] = law.dp;
+    const double c = st.q[k] + y * (e - law.dp);
+    c_[k] = c;
+    const int ri = row_[i], rj = row_[j];
+    if (ri >= 0) {
+      val[pos_from_[k]] += y;
+      rhs_[ri] -= c;
+      if (rj < 0) {
+        rhs_[ri] += y * st.p[j];
+        if (dp_column_[j] >= 0) rhs_dp_[dp_column_[j]][ri] += y;
+      }
+    }
+    if (rj >= 0) {
+      val[pos_to_[k]] += y;
+      rhs_[rj] += c;
+      if (ri < 0) {
+        rhs_[rj] += y * st.p[i];
+        if (dp_column_[i] >= 0) rhs_dp_[dp_column_[i]][rj] += y;
+      }
+    }
+    if (pos_off_[k] >= 0) val[pos_off_[k]] -= y;
+  }
+  return merit;
+}
+
+int HydraulicSolver::update_statuses(const Network& net, const HydraulicParameters& params,
+                                     HydraulicState& st) const {
+  int changes = 0;
+  double qscale = 0;
+  for (double q : st.q) qscale = std::max(qscale, std::abs(q));
+  const double close_below = -1e-9 * std::max(qscale, 1e-6);
+  for (std::size_t k = 0; k < topo_link_.size(); ++k) {
+    if (!can_close_[k] || st.status_changes[k] >= kMaxStatusChanges) continue;
+    const int i = from_[k], j = to_[k];
+    if (st.status[k] == LinkStatus::open) {
+      if (st.q[k] < close_below) {
+        st.status[k] = LinkStatus::closed;
+        ++st.status_changes[k];
+        ++changes;
+      }
+    } else {
+      double drive = st.p[i] - st.p[j] +
+                     params.link_density[k] * params.gravity * (elevation_[i] - elevation_[j]);
+      if (kind_[k] == LinkKind::pump)
+        drive += params.link_density[k] * params.gravity * net.pumps().curve[element_[k]].a;
+      if (kind_[k] == LinkKind::source)
+        drive += params.link_density[k] * params.gravity * net.sources().pump_curve[element_[k]].a;
+      if (drive > kReopenPressurePa) {
+        st.status[k] = LinkStatus::open;
+        ++st.status_changes[k];
+        ++changes;
+      }
+    }
+  }
+  return changes;
+}
+
+bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
+                            const HydraulicParameters& params, HydraulicState& st,
+                            SolveReport& report) {
+  const int m = static_cast<int>(topo_link_.size());
+  const int rows = static_cast<int>(matrix_.rows());
+  const int nd = static_cast<int>(dp_sources_.size());
+  const ConsumerData& cons = net.consumers();
+  set_fixed_pressures(net, params, st);
+  double previous_merit = -1.0;
+  double step = 1.0;
+  bool converged = false;
+  q_prev_ = st.q;
+  p_prev_ = st.p;
+  sdp_prev_ = st.source_dp;
+  double max_demand = 0;
+  for (double d : params.demand) max_demand = std::max(max_demand, std::abs(d));
+
+  for (int it = 1; it <= ns.max_iterations; ++it) {
+    IterationRecord rec;
+    rec.outer = ns.outer;
+    rec.iteration = it;
+    rec.status_changes = it > 1 ? update_statuses(net, params, st) : 0;
+
+    auto t0 = Clock::now();
+    double merit = assemble(net, ns.friction, params, st);
+    // Line search: if the last full step made the link residuals worse, go back half way.
+    int halvings = 0;
+    while (rec.status_changes == 0 && previous_merit >= 0 && merit > previous_merit &&
+           halvings < kMaxHalvings && it > 2) {
+      step *= 0.5;
+      ++halvings;
+      for (int k = 0; k < m; ++k) st.q[k] = q_prev_[k] + step * (q_full_[k] - q_prev_[k]);
+      for (std::size_t i = 0; i < st.p.size(); ++i) st.p[i] = p_prev_[i] + step * (p_full_[i] - p_prev_[i]);
+      for (std::size_t s = 0; s < st.source_dp.size(); ++s)
+        st.source_dp[s] = sdp_prev_[s] + step * (sdp_full_[s] - sdp_prev_[s]);
+      merit = assemble(net, ns.friction, params, st);
+    }
+    rec.step_length = halvings > 0 ? step : 1.0;
+    step = 1.0;
+    previous_merit = merit;
+    report.timings.assemble_s += seconds_since(t0);
+    double max_res = 0;
+    for (int k = 0; k < m; ++k) {
+      const double e = params.link_density[k] * params.gravity * (elevation_[from_[k]] - elevation_[to_[k]]);
+      max_res = std::max(max_res, std::abs(law_dp_[k] - (st.p[from_[k]] - st.p[to_[k]] + e)));
+    }
+    rec.max_link_residual_Pa = max_res;
+
+    if (rows > 0) {
+      t0 = Clock::now();
+      if (!spd_.factorise(matrix_)) {
+        report.status = SolveStatus::numerical_failure;
+        report.message = "the pressure system is not positive definite (factorisation failed)";
+        report.history.push_back(rec);
+        return false;
+      }
+      report.timings.factorise_s += seconds_since(t0);
+      t0 = Clock::now();
+      spd_.solve(rhs_, x_);
+      for (int s = 0; s < nd; ++s) spd_.solve(rhs_dp_[s], x_dp_[s]);
+      report.timings.linear_solve_s += seconds_since(t0);
+    }
+
+    // Bordered system: choose the dp-controlled pump pressures so that each named consumer's
+    // dp equals its set point in the linearised system. p(node) = base + sum_j delta_j * sens_j.
+    std::vector<double>& delta = delta_;
+    delta.assign(nd, 0.0);
+    if (nd > 0) {
+      auto base = [&](int node) {
+        return row_[node] >= 0 ? x_[row_[node]] : st.p[node];
+      };
+      auto sens = [&](int node, int j) {
+        if (row_[node] >= 0) return x_dp_[j][row_[node]];
+        return dp_column_[node] == j ? 1.0 : 0.0;
+      };
+      std::vector<double>& mat = border_matrix_;
+      std::vector<double>& rhs = border_rhs_;
+      mat.assign(nd * nd, 0.0);
+      rhs.assign(nd, 0.0);
+      for (int s = 0; s < nd; ++s) {
+        const int src = dp_sources_[s];
+        const int c = net.sources().pump_consumer[src];
+        const int cs = cons.supply_node[c], cr = cons.return_node[c];
+        rhs[s] = net.sources().pump_dp_Pa[src] - (base(cs) - base(cr));
+        for (int j = 0; j < nd; ++j) mat[s * nd + j] = sens(cs, j) - sens(cr, j);
+      }
+      // small dense elimination (nd is the number of dp-controlled plants, usually 1)
+      for (int col = 0; col < nd; ++col) {
+        int piv = col;
+        for (int r = col + 1; r < nd; ++r)
+          if (std::abs(mat[r * nd + col]) > std::abs(mat[piv * nd + col])) piv = r;
+        if (std::abs(mat[piv * nd + col]) < 1e-14) {
+          const int src = dp_sources_[col];
+          throw NetworkError(ErrorCode::invalid_value, "source", net.sources().id[src],
+                             "pump.consumer",
+                             "'" + cons.id[net.sources().pump_consumer[src]] + "'",
+                             "the controlled consumer's differential pressure does not depend on "
+                             "this pump (not connected through the network?)");
+        }
+        for (int j = 0; j < nd; ++j) std::swap(mat[col * nd + j], mat[piv * nd + j]);
+        std::swap(rhs[col], rhs[piv]);
+        for (int r = 0; r < nd; ++r) {
+          if (r == col) continue;
+          const double f = mat[r * nd + col] / mat[col * nd + col];
+          for (int j = col; j < nd; ++j) mat[r * nd + j] -= f * mat[col * nd + j];
+          rhs[r] -= f * rhs[col];
+        }
+      }
+      for (int s = 0; s < nd; ++s) delta[s] = rhs[s] / mat[s * nd + s];
+    }
+
+    // New point (full Newton step).
+    q_prev_ = st.q;
+    p_prev_ = st.p;
+    sdp_prev_ = st.source_dp;
+    for (int s = 0; s < nd; ++s) st.source_dp[dp_sources_[s]] += delta[s];
+    set_fixed_pressures(net, params, st);
+    for (std::size_t i = 0; i < row_.size(); ++i) {
+      if (row_[i] < 0) continue;
+      double v = x_[row_[i]];
+      for (int s = 0; s < nd; ++s) v += delta[s] * x_dp_[s][row_[i]];
+      st.p[i] = v;
+    }
+    double max_dq = 0, max_q = 0;
+    int worst = -1;
+    for (int k = 0; k < m; ++k) {
+      const double q_new = c_[k] + y_[k] * (st.p[from_[k]] - st.p[to_[k]]);
+      const double dq = std::abs(q_new - st.q[k]);
+      if (dq > max_dq) {
+        max_dq = dq;
+        worst = k;
+      }
+      st.q[k] = q_new;
+      max_q = std::max(max_q, std::abs(q_new));
+    }
+    q_full_ = st.q;
+    p_full_ = st.p;
+    sdp_full_ = st.source_dp;
+    const double scale = std::max({max_q, max_demand, 1e-9});
+    rec.max_flow_change_rel = max_dq / scale;
+    if (worst >= 0) {
+      const int topo = topo_link_[worst];
+      rec.worst_link = std::string(to_string(kind_[worst])) + " '" +
+                       [&]() -> std::string {
+                         const int e = element_[worst];
+                         switch (kind_[worst]) {
+                           case LinkKind::pipe: return net.pipes().id[e];
+                           case LinkKind::pump: return net.pumps().id[e];
+                           case LinkKind::valve: return net.valves().id[e];
+                           case LinkKind::source: return net.sources().id[e];
+                           default: return std::to_string(topo);
+                         }
+                       }() + "'";
+    }
+    // mass balance at free nodes after the step
+    double max_imb = 0;
+    int worst_node = -1;
+    node_imbalance(st, params, imbalance_);
+    for (std::size_t i = 0; i < imbalance_.size(); ++i)
+      if (row_[i] >= 0 && std::abs(imbalance_[i]) > max_imb) {
+        max_imb = std::abs(imbalance_[i]);
+        worst_node = static_cast<int>(i);
+      }
+    rec.max_mass_imbalance_kg_s = max_imb;
+    if (worst_node >= 0) rec.worst_node = net.nodes().id[worst_node];
+    report.history.push_back(rec);
+    report.iterations += 1;
+    report.max_flow_change_rel = rec.max_flow_change_rel;
+    report.max_mass_imbalance_kg_s = max_imb;
+    if (!std::isfinite(max_dq)) {
+      report.status = SolveStatus::numerical_failure;
+      report.message = "non-finite flows in Newton iteration " + std::to_string(it);
+      return false;
+    }
+    if (rec.max_flow_change_rel <= ns.tolerance && rec.status_changes == 0 && it > 1) {
+      converged = true;
+      break;
+    }
+    if (rec.max_flow_change_rel <= ns.tolerance && rec.status_changes == 0 && it == 1 &&
+        rec.max_link_residual_Pa == 0.0) {
+      converged = true;
+      break;
+    }
+  }
+  if (!converged) {
+    report.status = SolveStatus::max_iterations;
+    report.message = "hydraulic Newton did not converge in " + std::to_string(ns.max_iterations) +
+                     " iterations (last relative flow change " +
+                     format_value(report.max_flow_change_rel) + ")";
+  }
+  return converged;
+}
+
+void HydraulicSolver::node_imbalance(const HydraulicState& st, const HydraulicParameters& params,
+                                     std::vector<double>& out) const {
+  out.assign(params.demand.begin(), params.demand.end());
+  for (std::size_t k = 0; k < topo_link_.size(); ++k) {
+    out[from_[k]] += st.q[k];
+    out[to_[k]] -= st.q[k];
+  }
+}
+
+}  // namespace heatnet::solver

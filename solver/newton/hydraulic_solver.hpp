@@ -1,0 +1,125 @@
+// Global gradient (Todini-Pilati) Newton method for the hydraulic state.
+//
+// Unknowns: mass flows q of the hydraulic links (pipes, booster pumps, open/check valves,
+// sources with a pump curve) and pressures p of the free nodes. Link law and node balance:
+//     R_k(q_k) = p_from - p_to + rho_k g (z_from - z_to)          (one per link)
+//     sum_k a_ik q_k + d_i = 0                                      (one per free node)
+// Linearising R about q (slope G = dR/dq > 0) and eliminating dq gives the symmetric positive
+// definite Schur system in the free pressures
+//     (A diag(1/G) A^T) p = -d - A c + (terms of fixed pressures),   c = q + (e - R)/G,
+// then q_new = c + (A^T p)/G. CHOLMOD factorises it: symbolic analysis once (constructor),
+// numeric refactorisation every iteration. Sources with a dp_control pump add one unknown each
+// (their pump differential pressure) and one equation (the named consumer's dp), solved by
+// block elimination of the bordered system: one factorisation, 1 + m triangular solves.
+#pragma once
+#include <Eigen/Core>
+#include <cstdint>
+#include <vector>
+
+#include "heatnet/network.hpp"
+#include "heatnet/solve_report.hpp"
+#include "solver/linear/spd_solver.hpp"
+#include "solver/physics/link_laws.hpp"
+
+namespace heatnet::solver {
+
+enum class LinkStatus : std::uint8_t { open, closed };
+
+// How a node's pressure is determined.
+enum class NodeRole : std::uint8_t {
+  free,            // unknown of the Schur system
+  pressure_node,   // fixed by a pressure node
+  source_return,   // fixed by a source's return (static) pressure
+  source_supply,   // source return pressure + pump dp (fixed_dp: given; dp_control: unknown)
+};
+
+// Inputs that change between outer (thermal) iterations or between solves.
+struct HydraulicParameters {
+  std::vector<physics::PipeCoefficients> pipe;  // per pipe element
+  std::vector<double> link_density;             // per hydraulic link (elevation term, pumps, valves)
+  std::vector<double> demand;                   // per node, kg/s leaving (consumers folded in)
+  std::vector<double> supply_offset;            // per source: -rho g (z_supply - z_return)
+  double gravity = 9.80665;
+};
+
+struct HydraulicState {
+  std::vector<double> q;          // per hydraulic link, kg/s
+  std::vector<double> p;          // per node, Pa gauge
+  std::vector<double> source_dp;  // per source: pump differential pressure (Pa)
+  std::vector<LinkStatus> status; // per hydraulic link
+  std::vector<int> status_changes;
+  bool initialised = false;
+};
+
+struct NewtonSettings {
+  FrictionModel friction = FrictionModel::colebrook;
+  double tolerance = 1e-9;  // relative flow change
+  int max_iterations = 100;
+  int outer = 0;            // for the iteration history
+};
+
+class HydraulicSolver {
+ public:
+  HydraulicSolver(const Network& network, LinearBackend backend);
+
+  const Topology* topology() const { return topology_; }
+  int link_count() const { return static_cast<int>(topo_link_.size()); }
+  // Topology link index of hydraulic link k, and the reverse map (-1: not hydraulic).
+  const std::vector<int>& topo_link() const { return topo_link_; }
+  const std::vector<int>& hydraulic_index() const { return hydraulic_index_; }
+  const std::vector<NodeRole>& node_role() const { return node_role_; }
+  double analyse_seconds() const { return analyse_s_; }
+  std::string backend_name() const { return spd_.backend_name(); }
+
+  void initialise(const Network& network, const HydraulicParameters& params,
+                  HydraulicState& state) const;
+
+  // Newton iterations from `state`; returns true when converged. Appends to report.history
+  // and adds to its timings.
+  bool solve(const Network& network, const NewtonSettings& settings,
+             const HydraulicParameters& params, HydraulicState& state, SolveReport& report);
+
+  // Per node: sum over hydraulic links of a_ik q_k plus demand (kg/s). Zero at free nodes
+  // when converged; at a fixed node it is the inflow the boundary must supply.
+  void node_imbalance(const HydraulicState& state, const HydraulicParameters& params,
+                      std::vector<double>& out) const;
+
+  // Pressure-loss law of hydraulic link k at flow q (status respected).
+  physics::LinkLaw link_law(const Network& network, FrictionModel friction,
+                            const HydraulicParameters& params, const HydraulicState& state,
+                            int k, double q, physics::PipeFlowState* pipe_state = nullptr) const;
+
+ private:
+  void set_fixed_pressures(const Network& network, const HydraulicParameters& params,
+                           HydraulicState& state) const;
+  double assemble(const Network& network, FrictionModel friction,
+                  const HydraulicParameters& params, const HydraulicState& state);
+  int update_statuses(const Network& network, const HydraulicParameters& params,
+                      HydraulicState& state) const;
+
+  const Topology* topology_;
+  std::vector<int> topo_link_, hydraulic_index_;
+  std::vector<int> from_, to_;
+  std::vector<LinkKind> kind_;
+  std::vector<int> element_;
+  std::vector<char> can_close_;
+  std::vector<double> elevation_;  // per node
+  std::vector<NodeRole> node_role_;
+  std::vector<int> node_source_;   // source index for source_supply / source_return nodes
+  std::vector<int> row_;           // node -> Schur row, -1 when fixed
+  std::vector<int> dp_sources_;    // sources with a dp_control pump
+  std::vector<int> dp_column_;     // per node: index into dp_sources_ if a dp-controlled supply
+  // Schur matrix (lower triangle), value positions per link
+  linear::SparseMatrix matrix_;
+  std::vector<int> pos_from_, pos_to_, pos_off_;
+  linear::SpdSolver spd_;
+  double analyse_s_ = 0;
+  // work arrays (allocated once)
+  std::vector<double> y_, c_, law_dp_;
+  Eigen::VectorXd rhs_, x_;
+  std::vector<Eigen::VectorXd> rhs_dp_, x_dp_;
+  std::vector<double> q_prev_, p_prev_, sdp_prev_, q_full_, p_full_, sdp_full_;
+  std::vector<double> imbalance_, delta_, border_matrix_, border_rhs_;
+};
+
+}  // namespace heatnet::solver

@@ -1,0 +1,260 @@
+#include "solver/physics/friction.hpp"
+
+#include <cassert>
+#include <cmath>
+#include <limits>
+
+namespace heatnet::physics {
+namespace {
+
+// 2 / ln(10): turns -2 log10(u) into -kTwoOverLn10 * ln(u).
+constexpr double kTwoOverLn10 = 0.868588963806503655;
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+
+// Laminar (Hagen-Poiseuille) Darcy factor 64/Re and its slope.
+constexpr double kLaminarCoeff = 64.0;
+
+FrictionFactor laminar(double re) noexcept {
+    const double lambda = kLaminarCoeff / re;
+    return {lambda, -lambda / re};
+}
+
+// ---------------------------------------------------------------------------
+// Colebrook-White (Colebrook 1939, J. ICE 11(4) 133-156):
+//     1/sqrt(lambda) = -2 log10( eps/3.7 + 2.51 / (Re sqrt(lambda)) ).
+// With x = 1/sqrt(lambda), a = eps/3.7, b = 2.51/Re, c = 2/ln 10 the root of
+//     F(x) = x + c ln(a + b x) = 0
+// is unique (F' = 1 + c t > 0 with t = b/(a + b x)) and F is concave
+// (F'' = -c t^2 < 0), so Newton converges quadratically and, after the first
+// step, monotonically from below.
+// ---------------------------------------------------------------------------
+struct ColebrookRoot {
+    double x;  // 1/sqrt(lambda)
+    double t;  // b / (a + b x) at the root, needed by the derivative
+};
+
+constexpr double kColebrookA = 3.7;
+constexpr double kColebrookB = 2.51;
+constexpr int kColebrookMaxIter = 10;
+
+// Swamee & Jain (1976), J. Hydraulics Div. ASCE 102(HY5) 657-664:
+//     lambda = 0.25 / log10( eps/3.7 + 5.74 / Re^0.9 )^2,
+// returned as x = 1/sqrt(lambda) = -2 log10(...). Also the Newton start for
+// Colebrook (within ~1-3 % in lambda over the Moody range).
+constexpr double kSwameeJainB = 5.74;
+constexpr double kSwameeJainExp = 0.9;
+
+double swamee_jain_inv_sqrt(double re, double eps) noexcept {
+    return -kTwoOverLn10 *
+           std::log(eps / kColebrookA + kSwameeJainB * std::pow(re, -kSwameeJainExp));
+}
+
+ColebrookRoot solve_colebrook(double re, double eps) noexcept {
+    const double a = eps / kColebrookA;
+    const double b = kColebrookB / re;
+    double x = swamee_jain_inv_sqrt(re, eps);
+    double t = b / (a + b * x);
+    for (int i = 0; i < kColebrookMaxIter; ++i) {
+        const double arg = a + b * x;
+        t = b / arg;
+        const double dfdx = 1.0 + kTwoOverLn10 * t;
+        const double dx = (x + kTwoOverLn10 * std::log(arg)) / dfdx;
+        // Concavity puts every Newton iterate below the root; halving at most
+        // keeps x > 0 (hence a + b x > 0) even from a poor start.
+        const double x_new = std::fmax(x - dx, 0.5 * x);
+        const double tol = 2.0 * kEps * x_new;  // 2..4 ulp of x
+        x = x_new;
+        if (std::fabs(dx) <= tol) break;
+        // Quadratic convergence: the next correction would be about
+        // |F''/(2F')| dx^2 = c t^2 / (2 F') dx^2. Once that is below 1/256 of
+        // the tolerance (< 1/64 ulp), x is converged and the confirming
+        // iteration (one more log, ~10 ns) is skipped. Measured against a
+        // long-double bisection on 3e5 random points (Re 4e3..1e12, e/D 0 and
+        // 1e-7..0.1): worst lambda error 3.1 eps, vs 2.7 eps without the skip.
+        if (128.0 * kTwoOverLn10 * t * t / dfdx * dx * dx <= tol) {
+            t = b / (a + b * x);
+            break;
+        }
+    }
+    return {x, t};
+}
+
+FrictionFactor colebrook_turbulent(double re, double eps) noexcept {
+    const ColebrookRoot root = solve_colebrook(re, eps);
+    const double lambda = 1.0 / (root.x * root.x);
+    // Implicit differentiation of G(x, Re) = x + c ln(a + 2.51 x / Re) = 0:
+    //   G_x = 1 + c t,  G_Re = -c t x / Re  =>  dx/dRe = c t x / (Re (1 + c t)),
+    //   dlambda/dRe = -2 x^-3 dx/dRe = -2 lambda c t / (Re (1 + c t)).
+    const double ct = kTwoOverLn10 * root.t;
+    return {lambda, -2.0 * lambda * ct / (re * (1.0 + ct))};
+}
+
+FrictionFactor swamee_jain_turbulent(double re, double eps) noexcept {
+    // s = -2 log10(y), y = eps/3.7 + 5.74 Re^-0.9, lambda = 1/s^2.
+    const double y1 = kSwameeJainB * std::pow(re, -kSwameeJainExp);
+    const double y = eps / kColebrookA + y1;
+    const double s = -kTwoOverLn10 * std::log(y);
+    const double lambda = 1.0 / (s * s);
+    // ds/dRe = c * 0.9 * y1 / (y Re);  dlambda/dRe = -2 lambda / s * ds/dRe.
+    const double ds_dre = kTwoOverLn10 * kSwameeJainExp * y1 / (y * re);
+    return {lambda, -2.0 * lambda / s * ds_dre};
+}
+
+// Cubic Hermite interpolation on [2000, 4000] between the laminar value/slope
+// at Re = 2000 and the turbulent value/slope at Re = 4000. Gives a C1 friction
+// factor so the Newton Jacobian of the network solver has no jumps.
+// (EPANET's Dunlop cubic below turns out to be exactly this interpolant with
+// Swamee-Jain as the turbulent end.)
+FrictionFactor hermite_transition(double re, FrictionFactor turb) noexcept {
+    constexpr double h = kTurbulentLimitRe - kLaminarLimitRe;
+    constexpr double p0 = kLaminarCoeff / kLaminarLimitRe;
+    constexpr double m0 = -p0 / kLaminarLimitRe * h;  // laminar slope * h
+    const double p1 = turb.lambda;
+    const double m1 = turb.dlambda_dRe * h;
+    const double t = (re - kLaminarLimitRe) / h;
+    const double t2 = t * t;
+    const double t3 = t2 * t;
+    const double h00 = 2.0 * t3 - 3.0 * t2 + 1.0;
+    const double h10 = t3 - 2.0 * t2 + t;
+    const double h01 = -2.0 * t3 + 3.0 * t2;
+    const double h11 = t3 - t2;
+    const double d00 = 6.0 * t2 - 6.0 * t;
+    const double d10 = 3.0 * t2 - 4.0 * t + 1.0;
+    const double d01 = -d00;
+    const double d11 = 3.0 * t2 - 2.0 * t;
+    return {h00 * p0 + h10 * m0 + h01 * p1 + h11 * m1,
+            (d00 * p0 + d10 * m0 + d01 * p1 + d11 * m1) / h};
+}
+
+template <typename Turbulent>
+FrictionFactor three_regime(double re, double eps, Turbulent turbulent) noexcept {
+    if (re <= kLaminarLimitRe) return laminar(re);
+    if (re >= kTurbulentLimitRe) return turbulent(re, eps);
+    return hermite_transition(re, turbulent(kTurbulentLimitRe, eps));
+}
+
+// ---------------------------------------------------------------------------
+// pandapipes "nikuradse" model (pandapipes/pf/derivative_toolbox.py,
+// calc_lambda_nikuradse_incomp): lambda = 64/Re + 1/(-2 log10(k/(3.71 D)))^2
+// for every Re, no regime switch. The second (fully rough Nikuradse) term
+// does not depend on Re. With k = 0 it is 0 (log10(0) = -inf): handled
+// explicitly so that no inf/NaN arithmetic is involved.
+// ---------------------------------------------------------------------------
+FrictionFactor nikuradse(double re, double eps) noexcept {
+    constexpr double kNikuradseA = 3.71;
+    double rough = 0.0;
+    if (eps > 0.0) {
+        const double s = -kTwoOverLn10 * std::log(eps / kNikuradseA);
+        rough = 1.0 / (s * s);
+    }
+    const FrictionFactor lam = laminar(re);
+    return {lam.lambda + rough, lam.dlambda_dRe};
+}
+
+// ---------------------------------------------------------------------------
+// EPANET 2.2 Darcy-Weisbach (OpenWaterAnalytics/EPANET src/hydcoeffs.c,
+// frictionFactor()): Re <= 2000 laminar 64/Re (Hagen-Poiseuille branch of
+// DWpipecoeff), Re >= 4000 Swamee-Jain, in between E. Dunlop's cubic in
+// x = Re/2000:
+//   y = e/3.7 + AB, s = -2 ln(y)/ln 10, Fa = 1/s^2, Fb = Fa (2 + AC/(y s)),
+//   X1 = 7Fa - Fb, X2 = 0.128 - 17Fa + 2.5Fb, X3 = -0.128 + 13Fa - 2Fb,
+//   X4 = 0.032 - 3Fa + 0.5Fb,  f = X1 + X2 x + X3 x^2 + X4 x^3.
+// AB and AC are EPANET's literal constants, kept for like-for-like results.
+// ---------------------------------------------------------------------------
+constexpr double kEpanetAB = 3.28895476345399058690e-03;   // 5.74/4000^0.9
+constexpr double kEpanetAC = -5.14214965799093883760e-03;  // -(2*.9*2/ln10)*AB
+
+FrictionFactor epanet_dunlop(double re, double eps) noexcept {
+    const double y = eps / kColebrookA + kEpanetAB;
+    const double s = -kTwoOverLn10 * std::log(y);
+    const double fa = 1.0 / (s * s);
+    const double fb = (2.0 + kEpanetAC / (y * s)) * fa;
+    const double x1 = 7.0 * fa - fb;
+    const double x2 = 0.128 - 17.0 * fa + 2.5 * fb;
+    const double x3 = -0.128 + 13.0 * fa - 2.0 * fb;
+    const double x4 = 0.032 - 3.0 * fa + 0.5 * fb;
+    const double x = re / kLaminarLimitRe;
+    return {x1 + x * (x2 + x * (x3 + x * x4)),
+            (x2 + x * (2.0 * x3 + x * 3.0 * x4)) / kLaminarLimitRe};
+}
+
+FrictionFactor epanet_darcy_weisbach(double re, double eps) noexcept {
+    if (re <= kLaminarLimitRe) return laminar(re);
+    if (re >= kTurbulentLimitRe) return swamee_jain_turbulent(re, eps);
+    return epanet_dunlop(re, eps);
+}
+
+}  // namespace
+
+FrictionFactor friction_factor(FrictionLaw law, double reynolds,
+                               double relative_roughness) noexcept {
+    assert(reynolds > 0.0);
+    assert(relative_roughness >= 0.0);
+    switch (law) {
+        case FrictionLaw::colebrook:
+            return three_regime(reynolds, relative_roughness, colebrook_turbulent);
+        case FrictionLaw::swamee_jain:
+            return three_regime(reynolds, relative_roughness, swamee_jain_turbulent);
+        case FrictionLaw::nikuradse:
+            return nikuradse(reynolds, relative_roughness);
+        case FrictionLaw::epanet_darcy_weisbach:
+            return epanet_darcy_weisbach(reynolds, relative_roughness);
+    }
+    return {std::numeric_limits<double>::quiet_NaN(),
+            std::numeric_limits<double>::quiet_NaN()};
+}
+
+double colebrook_white(double reynolds, double relative_roughness) noexcept {
+    assert(reynolds > 0.0);
+    const double x = solve_colebrook(reynolds, relative_roughness).x;
+    return 1.0 / (x * x);
+}
+
+double swamee_jain(double reynolds, double relative_roughness) noexcept {
+    assert(reynolds > 0.0);
+    return swamee_jain_turbulent(reynolds, relative_roughness).lambda;
+}
+
+// ---------------------------------------------------------------------------
+// Hazen-Williams in SI units (EPANET 2.2 resistcoeff/pipecoeff):
+//   h = K L Q|Q|^0.852 / (C^1.852 D^4.871) = r Q|Q|^0.852,
+//   dh/dQ = 1.852 r |Q|^0.852.
+// The gradient vanishes at Q = 0, which would make the Newton Jacobian
+// singular. Like EPANET, where 1.852 r |Q|^0.852 falls below the gradient
+// floor (RQTOL = 1e-7 ft/cfs, here in SI) the head loss becomes the straight
+// line through the origin h = (floor/1.852) Q, i.e. the secant of the HW curve
+// at the threshold flow Q0 = (floor / (1.852 r))^(1/0.852). That keeps h
+// continuous and strictly increasing; dh/dQ steps from floor to floor/1.852 at
+// Q0 (Q0 ~ 3e-11 m^3/s for a 1 km, DN300, C = 120 pipe, far below any real
+// flow). A line through the origin cannot match both value and slope of the
+// HW curve at Q0, so value continuity wins.
+// ---------------------------------------------------------------------------
+namespace {
+double hazen_williams_resistance(double length_m, double diameter_m,
+                                 double c_factor) noexcept {
+    return kHazenWilliamsK * length_m /
+           (std::pow(c_factor, kHazenWilliamsFlowExp) *
+            std::pow(diameter_m, kHazenWilliamsDiamExp));
+}
+}  // namespace
+
+HeadLoss hazen_williams(double Q_m3_s, double length_m, double diameter_m,
+                        double c_factor) noexcept {
+    const double r = hazen_williams_resistance(length_m, diameter_m, c_factor);
+    const double q = std::fabs(Q_m3_s);
+    const double grad = kHazenWilliamsFlowExp * r * std::pow(q, kHazenWilliamsFlowExp - 1.0);
+    if (grad < kHazenWilliamsGradientFloor) {
+        constexpr double slope = kHazenWilliamsGradientFloor / kHazenWilliamsFlowExp;
+        return {slope * Q_m3_s, slope};
+    }
+    return {grad * Q_m3_s / kHazenWilliamsFlowExp, grad};
+}
+
+double hazen_williams_linear_threshold(double length_m, double diameter_m,
+                                       double c_factor) noexcept {
+    const double r = hazen_williams_resistance(length_m, diameter_m, c_factor);
+    return std::pow(kHazenWilliamsGradientFloor / (kHazenWilliamsFlowExp * r),
+                    1.0 / (kHazenWilliamsFlowExp - 1.0));
+}
+
+}  // namespace heatnet::physics

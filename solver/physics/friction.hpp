@@ -1,0 +1,67 @@
+#pragma once
+// Darcy friction factor models (with exact derivatives w.r.t. Reynolds number)
+// and the Hazen-Williams head-loss formula, for the hydraulic Newton solver.
+//
+// All functions are allocation-free, exception-free and noexcept: they are
+// evaluated once per pipe per Newton iteration.
+
+namespace heatnet::physics {
+
+enum class FrictionLaw {
+    colebrook,              // laminar | C1 cubic Hermite | Colebrook-White (exact)
+    swamee_jain,            // laminar | C1 cubic Hermite | Swamee-Jain (1976)
+    nikuradse,              // pandapipes: 64/Re + rough-pipe Nikuradse term, no switch
+    epanet_darcy_weisbach,  // EPANET 2.x: laminar | Dunlop cubic | Swamee-Jain
+};
+
+// Darcy friction factor lambda and its derivative d(lambda)/d(Re).
+struct FrictionFactor {
+    double lambda;
+    double dlambda_dRe;
+};
+
+// Regime limits shared by colebrook, swamee_jain and epanet_darcy_weisbach.
+inline constexpr double kLaminarLimitRe = 2000.0;
+inline constexpr double kTurbulentLimitRe = 4000.0;
+
+// Precondition: reynolds > 0 (callers treat Re == 0 analytically through the
+// laminar resistance, since lambda = 64/Re diverges), relative_roughness =
+// k/D >= 0. Violations are caught by assert() in debug builds only.
+FrictionFactor friction_factor(FrictionLaw law, double reynolds,
+                               double relative_roughness) noexcept;
+
+// Turbulent Colebrook-White friction factor, solved to machine precision.
+// No laminar switch: valid for any reynolds > 0 mathematically, physically
+// meaningful for Re >= ~4000.
+double colebrook_white(double reynolds, double relative_roughness) noexcept;
+
+// Turbulent Swamee-Jain (1976) explicit approximation, no laminar switch.
+double swamee_jain(double reynolds, double relative_roughness) noexcept;
+
+// Hazen-Williams head loss h [m] and dh/dQ [m per m^3/s] for a pipe; the sign
+// of h follows the sign of Q (h is odd in Q), dh/dQ > 0 everywhere.
+struct HeadLoss {
+    double h_m;
+    double dh_dQ;
+};
+
+// SI Hazen-Williams coefficient: EPANET's US-unit 4.727 (ft, cfs) converted
+// with 1 ft = 0.3048 m exactly: 4.727 * 0.3048^(4.871 - 3*1.852).
+// Textbooks round this to 10.67.
+inline constexpr double kHazenWilliamsK = 10.666829488930053;
+inline constexpr double kHazenWilliamsFlowExp = 1.852;
+inline constexpr double kHazenWilliamsDiamExp = 4.871;
+// Smallest head-loss gradient used near Q = 0: EPANET's default RQTOL of
+// 1e-7 ft/cfs converted to SI (m per m^3/s): 1e-7 * 0.3048 / 0.3048^3.
+inline constexpr double kHazenWilliamsGradientFloor = 1e-7 / (0.3048 * 0.3048);
+
+HeadLoss hazen_williams(double Q_m3_s, double length_m, double diameter_m,
+                        double c_factor) noexcept;
+
+// Flow magnitude below which hazen_williams() switches to its linear segment
+// through the origin (where the HW gradient 1.852 r |Q|^0.852 drops below
+// kHazenWilliamsGradientFloor). Exposed for tests and diagnostics.
+double hazen_williams_linear_threshold(double length_m, double diameter_m,
+                                       double c_factor) noexcept;
+
+}  // namespace heatnet::physics

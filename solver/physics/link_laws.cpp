@@ -1,0 +1,83 @@
+#include "solver/physics/link_laws.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include "solver/physics/friction.hpp"
+
+namespace heatnet::physics {
+namespace {
+FrictionLaw to_law(FrictionModel m) {
+  switch (m) {
+    case FrictionModel::swamee_jain: return FrictionLaw::swamee_jain;
+    case FrictionModel::nikuradse: return FrictionLaw::nikuradse;
+    case FrictionModel::epanet_darcy_weisbach: return FrictionLaw::epanet_darcy_weisbach;
+    default: return FrictionLaw::colebrook;
+  }
+}
+// Below this Reynolds number the laminar law is evaluated directly (avoids 64/Re at Re = 0).
+constexpr double kTinyReynolds = 1e-6;
+}  // namespace
+
+PipeCoefficients make_pipe_coefficients(double length_m, double diameter_m, double roughness_m,
+                                        double minor_loss, double hw_c, double density,
+                                        double viscosity, double gravity) {
+  const double area = std::numbers::pi * 0.25 * diameter_m * diameter_m;
+  return {length_m, diameter_m,  area,   roughness_m / diameter_m, minor_loss, density,
+          viscosity, hw_c,       gravity};
+}
+
+LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q, PipeFlowState* state) {
+  const double aq = std::abs(q);
+  // kinetic factor: rho v^2 / 2 = q^2 / (2 rho A^2)
+  const double kin = 1.0 / (2.0 * c.density * c.area_m2 * c.area_m2);
+  LinkLaw law{c.minor_loss * kin * q * aq, 2.0 * c.minor_loss * kin * aq};
+  if (model == FrictionModel::hazen_williams) {
+    const double flow = q / c.density;
+    const HeadLoss h = hazen_williams(flow, c.length_m, c.diameter_m, c.hazen_williams_c);
+    const double rho_g = c.density * c.gravity;
+    law.dp += rho_g * h.h_m;
+    law.g += c.gravity * h.dh_dQ;  // d(rho g h)/dq = rho g h'(Q) / rho
+    if (state) {
+      state->reynolds = aq * c.diameter_m / (c.area_m2 * c.viscosity);
+      state->friction_factor =
+          aq > 0 ? std::abs(rho_g * h.h_m) * c.diameter_m / (c.length_m * kin * q * q) : 0.0;
+    }
+    return law;
+  }
+  const double re = aq * c.diameter_m / (c.area_m2 * c.viscosity);
+  const double l_over_d = c.length_m / c.diameter_m;
+  if (re < kTinyReynolds) {
+    // Hagen-Poiseuille: lambda = 64/Re  =>  dp = 32 mu L v / D^2 = (64 mu L / (2 rho A D^2)) q
+    const double k_lam = 32.0 * c.viscosity * c.length_m / (c.density * c.area_m2 * c.diameter_m * c.diameter_m);
+    law.dp += k_lam * q;
+    law.g += k_lam;
+    if (state) *state = {re, 0.0};
+    return law;
+  }
+  const FrictionFactor f = friction_factor(to_law(model), re, c.relative_roughness);
+  // dp = lambda (L/D) kin q|q|;  d/dq = (L/D) kin |q| (2 lambda + Re dlambda/dRe)
+  law.dp += f.lambda * l_over_d * kin * q * aq;
+  law.g += l_over_d * kin * aq * (2.0 * f.lambda + re * f.dlambda_dRe);
+  if (state) *state = {re, f.lambda};
+  return law;
+}
+
+LinkLaw valve_law(double zeta, double area_m2, double density, double q) {
+  const double aq = std::abs(q);
+  if (zeta > 0 && area_m2 > 0) {
+    const double kin = 1.0 / (2.0 * density * area_m2 * area_m2);
+    return {zeta * kin * q * aq + kOpenValveResistance * q,
+            2.0 * zeta * kin * aq + kOpenValveResistance};
+  }
+  return {kOpenValveResistance * q, kOpenValveResistance};
+}
+
+LinkLaw pump_law(const PumpCurve& curve, double density, double gravity, double q) {
+  const double flow = q / density;
+  const double floor = 0.01 * gravity * curve.a / std::max(curve.max_flow_m3_s, 1e-9);
+  const double g = -gravity * curve.slope(flow);
+  return {-density * gravity * curve.head(flow), std::max(g, floor)};
+}
+
+}  // namespace heatnet::physics

@@ -1,0 +1,56 @@
+// Pressure-loss laws of the hydraulic links, as functions of mass flow q (kg/s, signed
+// from -> to). Each returns the loss AND its derivative (for the Newton Jacobian):
+//   dp(q) = pressure lost from `from` to `to` by friction/fittings (a pump returns minus its
+//           pressure rise), elevation NOT included (the solver adds rho g (z_from - z_to));
+//   g     = d dp / d q > 0 (floored where the law is flat, e.g. a pump curve's hump).
+#pragma once
+#include "heatnet/network.hpp"
+
+namespace heatnet::physics {
+
+struct LinkLaw {
+  double dp;  // Pa
+  double g;   // Pa per kg/s
+};
+
+// Pipe coefficients that change only with fluid properties or parameters (per outer iteration).
+struct PipeCoefficients {
+  double length_m, diameter_m, area_m2, relative_roughness, minor_loss;
+  double density, viscosity;  // kg/m3, Pa s (dynamic)
+  double hazen_williams_c;    // used only with FrictionModel::hazen_williams
+  double gravity;
+};
+PipeCoefficients make_pipe_coefficients(double length_m, double diameter_m, double roughness_m,
+                                        double minor_loss, double hazen_williams_c,
+                                        double density, double viscosity, double gravity);
+
+struct PipeFlowState {
+  double reynolds = 0;
+  double friction_factor = 0;  // Darcy; 0 at zero flow (undefined there)
+};
+
+// Darcy-Weisbach: dp = lambda(Re) L/D q|q| / (2 rho A^2) + zeta q|q| / (2 rho A^2), with the
+// friction law of `model` (solver/physics/friction.hpp). At Re -> 0 the laminar law
+// 64/Re makes dp linear in q (Hagen-Poiseuille, dp = 128 mu L q / (pi rho D^4)), so the
+// derivative stays finite and positive at zero flow.
+// Hazen-Williams: dp = rho g h(Q), Q = q / rho, with EPANET's constant and low-flow line.
+LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q,
+                 PipeFlowState* state = nullptr);
+
+// Valve (open) or fitting: dp = zeta q|q| / (2 rho A^2) + r q, with a tiny linear resistance
+// r so that a lossless open valve still has a finite conductance (cf. EPANET's 1e-6 ft/cfs,
+// about 1e-4 Pa per kg/s; we use kOpenValveResistance).
+inline constexpr double kOpenValveResistance = 1e-3;  // Pa per kg/s
+LinkLaw valve_law(double zeta, double area_m2, double density, double q);
+
+// A closed link (check valve shut, pump off): a very small conductance keeps the matrix
+// non-singular; it leaks q = dp / kClosedResistance (1e-9 kg/s at 1 bar).
+inline constexpr double kClosedResistance = 1e14;  // Pa per kg/s
+inline LinkLaw closed_law(double q) { return {kClosedResistance * q, kClosedResistance}; }
+
+// Pump (running forward): dp = -rho g h(Q), Q = q / rho. Where the curve is flat or rising
+// the slope is floored at 1 % of shut-off head over the largest curve flow (a quasi-Newton
+// step; the solution is unaffected).
+LinkLaw pump_law(const PumpCurve& curve, double density, double gravity, double q);
+
+}  // namespace heatnet::physics

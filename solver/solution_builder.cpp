@@ -1,0 +1,246 @@
+// Turns the converged state into the result fields, the design checks and the step summary.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "heatnet/errors.hpp"
+#include "network/checks.hpp"
+#include "solver/engine.hpp"
+
+namespace heatnet {
+namespace {
+constexpr double kAtm = fluid::kAtmospherePa;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+}  // namespace
+
+Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel& fluid,
+                                     FrictionModel friction, const SolverOptions& options,
+                                     SolveReport& report) {
+  Solution sol;
+  sol.values.resize(kResultFieldCount);
+  auto field = [&](ElementGroup g, std::string_view name, std::size_t n) -> std::vector<double>& {
+    auto& v = sol.field(g, name);
+    v.assign(n, 0.0);
+    return v;
+  };
+  const Topology& t = net.topology();
+  const NodeData& nd = net.nodes();
+  const double g = net.settings().gravity_m_s2;
+  const int n = net.node_count();
+  const auto& p = state_.p;
+  const auto& T = temps_.node_T;
+  const auto& flow = thermal_in_.link_flow;
+  StepSummary& sum = sol.summary;
+  const DesignLimits& lim = options.limits;
+  sol.iterations = report.iterations;
+
+  // ---- nodes
+  auto& np = field(ElementGroup::nodes, "pressure", n);
+  auto& nh = field(ElementGroup::nodes, "head", n);
+  auto& nt = field(ElementGroup::nodes, "temperature", n);
+  sum.min_pressure_Pa = kInf;
+  sum.max_pressure_Pa = -kInf;
+  sum.min_boiling_margin_Pa = kInf;
+  for (int i = 0; i < n; ++i) {
+    np[i] = p[i];
+    nt[i] = T[i];
+    const double rho = fluid.density(T[i], std::max(p[i] + kAtm, 0.5 * kAtm));
+    nh[i] = nd.elevation_m[i] + p[i] / (rho * g);
+    if (p[i] < sum.min_pressure_Pa) {
+      sum.min_pressure_Pa = p[i];
+      sum.min_pressure_node = nd.id[i];
+    }
+    if (p[i] > sum.max_pressure_Pa) {
+      sum.max_pressure_Pa = p[i];
+      sum.max_pressure_node = nd.id[i];
+    }
+    if (p[i] > lim.max_pressure_Pa)
+      sol.checks.push_back({0, "node", nd.id[i], "max_pressure", p[i], lim.max_pressure_Pa});
+    if (!fluid.is_constant()) {
+      const double margin = p[i] + kAtm - fluid.saturation_pressure(T[i]);
+      if (margin < sum.min_boiling_margin_Pa) {
+        sum.min_boiling_margin_Pa = margin;
+        sum.min_boiling_margin_node = nd.id[i];
+      }
+      if (margin < lim.boiling_margin_Pa)
+        sol.checks.push_back({0, "node", nd.id[i], "boiling_margin", margin, lim.boiling_margin_Pa});
+    }
+  }
+  if (n == 0) sum.min_pressure_Pa = sum.max_pressure_Pa = 0;
+
+  // ---- pipes
+  const PipeData& pd = net.pipes();
+  const int np_ = net.pipe_count();
+  auto& pq = field(ElementGroup::pipes, "mass_flow", np_);
+  auto& pv = field(ElementGroup::pipes, "velocity", np_);
+  auto& pdp = field(ElementGroup::pipes, "pressure_drop", np_);
+  auto& pf = field(ElementGroup::pipes, "friction_factor", np_);
+  auto& pre = field(ElementGroup::pipes, "reynolds", np_);
+  auto& pti = field(ElementGroup::pipes, "inlet_temperature", np_);
+  auto& pto = field(ElementGroup::pipes, "outlet_temperature", np_);
+  auto& phl = field(ElementGroup::pipes, "heat_loss", np_);
+  const auto& hidx = hydraulic_->hydraulic_index();
+  for (int e = 0; e < np_; ++e) {
+    const int k = t.pipe_offset + e;
+    const double q = flow[k];
+    const auto& c = params_.pipe[e];
+    physics::PipeFlowState fs;
+    physics::pipe_law(friction, c, q, &fs);
+    pq[e] = q;
+    pv[e] = q / (c.density * c.area_m2);
+    pdp[e] = p[pd.from[e]] - p[pd.to[e]];
+    pf[e] = fs.friction_factor;
+    pre[e] = fs.reynolds;
+    pti[e] = temps_.link_T_in[k];
+    pto[e] = temps_.link_T_out[k];
+    phl[e] = temps_.pipe_heat_loss[e];
+    sum.heat_loss_W += phl[e];
+    if (std::abs(pv[e]) > sum.max_velocity_m_s) {
+      sum.max_velocity_m_s = std::abs(pv[e]);
+      sum.max_velocity_pipe = pd.id[e];
+    }
+    if (std::abs(pv[e]) > lim.max_velocity_m_s)
+      sol.checks.push_back({0, "pipe", pd.id[e], "max_velocity", std::abs(pv[e]), lim.max_velocity_m_s});
+  }
+
+  // ---- consumers
+  const ConsumerData& cd = net.consumers();
+  const int nc = net.consumer_count();
+  auto& cq = field(ElementGroup::consumers, "mass_flow", nc);
+  auto& ch = field(ElementGroup::consumers, "heat", nc);
+  auto& cts = field(ElementGroup::consumers, "supply_temperature", nc);
+  auto& ctr = field(ElementGroup::consumers, "return_temperature", nc);
+  auto& cdp = field(ElementGroup::consumers, "dp_available", nc);
+  sum.min_consumer_dp_margin_Pa = kInf;
+  double min_dp = kInf;
+  for (int i = 0; i < nc; ++i) {
+    const double q = consumer_flow_.empty() ? 0.0 : consumer_flow_[i];
+    const double ts = T[cd.supply_node[i]], tr = cd.return_temperature_C[i];
+    cq[i] = q;
+    ch[i] = q * (fluid.enthalpy(ts) - fluid.enthalpy(tr));
+    cts[i] = ts;
+    ctr[i] = tr;
+    cdp[i] = p[cd.supply_node[i]] - p[cd.return_node[i]];
+    sum.heat_delivered_W += ch[i];
+    if (cdp[i] < min_dp) {
+      min_dp = cdp[i];
+      sum.critical_consumer = cd.id[i];
+    }
+    if (!std::isnan(cd.min_dp_Pa[i])) {
+      sum.min_consumer_dp_margin_Pa = std::min(sum.min_consumer_dp_margin_Pa, cdp[i] - cd.min_dp_Pa[i]);
+      if (cdp[i] < cd.min_dp_Pa[i])
+        sol.checks.push_back({0, "consumer", cd.id[i], "consumer_dp", cdp[i], cd.min_dp_Pa[i]});
+    }
+    if (report.usable() && !std::isnan(cd.heat_demand_W[i]) && cd.heat_demand_W[i] > 0 &&
+        !(ts > tr)) {
+      report.status = SolveStatus::invalid_solution;
+      report.message = "consumer '" + cd.id[i] + "': return_temperature_C = " + format_value(tr) +
+                       " is not below its supply temperature " + format_value(ts) +
+                       " degC at the solution";
+    }
+  }
+
+  // ---- sources
+  const SourceData& sd = net.sources();
+  const int ns = net.source_count();
+  auto& sq = field(ElementGroup::sources, "mass_flow", ns);
+  auto& sh = field(ElementGroup::sources, "heat", ns);
+  auto& ssp = field(ElementGroup::sources, "supply_pressure", ns);
+  auto& srp = field(ElementGroup::sources, "return_pressure", ns);
+  auto& shd = field(ElementGroup::sources, "pump_head", ns);
+  auto& spw = field(ElementGroup::sources, "pump_power", ns);
+  auto& srt = field(ElementGroup::sources, "return_temperature", ns);
+  for (int i = 0; i < ns; ++i) {
+    const int s = sd.supply_node[i], r = sd.return_node[i];
+    const double q = source_flow_.empty() ? 0.0 : source_flow_[i];
+    const double rho = fluid.density(T[r], std::max(p[r] + kAtm, 0.5 * kAtm));
+    const double dp_pump = p[s] - p[r] + rho * g * (nd.elevation_m[s] - nd.elevation_m[r]);
+    sq[i] = q;
+    sh[i] = q * (fluid.enthalpy(T[s]) - fluid.enthalpy(T[r]));
+    ssp[i] = p[s];
+    srp[i] = p[r];
+    shd[i] = dp_pump / (rho * g);
+    spw[i] = q / rho * dp_pump;
+    srt[i] = T[r];
+    sum.heat_supplied_W += sh[i];
+    sum.pump_power_W += spw[i];
+  }
+
+  // ---- booster pumps and valves
+  const int nbp = net.pump_count();
+  auto& bq = field(ElementGroup::pumps, "mass_flow", nbp);
+  auto& bh = field(ElementGroup::pumps, "head", nbp);
+  auto& bpw = field(ElementGroup::pumps, "power", nbp);
+  for (int i = 0; i < nbp; ++i) {
+    const int k = t.pump_offset + i;
+    const int a = t.link_from[k], b = t.link_to[k];
+    const double rho = params_.link_density[hidx[k]];
+    const double rise = p[b] - p[a] + rho * g * (nd.elevation_m[b] - nd.elevation_m[a]);
+    bq[i] = flow[k];
+    bh[i] = rise / (rho * g);
+    bpw[i] = flow[k] / rho * rise;
+    sum.pump_power_W += bpw[i];
+  }
+  const int nv = net.valve_count();
+  auto& vq = field(ElementGroup::valves, "mass_flow", nv);
+  auto& vdp = field(ElementGroup::valves, "pressure_drop", nv);
+  for (int i = 0; i < nv; ++i) {
+    const int k = t.valve_offset + i;
+    vq[i] = flow[k];
+    vdp[i] = p[t.link_from[k]] - p[t.link_to[k]];
+  }
+
+  // ---- balances
+  hydraulic_->node_imbalance(state_, params_, imbalance_);
+  const auto& role = hydraulic_->node_role();
+  for (int i = 0; i < n; ++i)
+    if (role[i] == solver::NodeRole::free)
+      sum.max_mass_imbalance_kg_s = std::max(sum.max_mass_imbalance_kg_s, std::abs(imbalance_[i]));
+  // energy: sources + boundary inflows - boundary outflows = consumers + pipe losses
+  double boundary = 0, boundary_in = 0;
+  const bool have_thermal = !thermal_in_.ext_inflow.empty();
+  for (int i = 0; i < n && have_thermal; ++i) {
+    const double h = fluid.enthalpy(T[i]);
+    const double known = thermal_in_.ext_enthalpy[i];
+    const double neutral = thermal_in_.neutral_inflow[i] * h;  // enters at the node's temperature
+    boundary += known + neutral;
+    boundary_in += std::abs(known) + std::abs(neutral);
+    if (nd.demand_kg_s[i] > 0) boundary -= nd.demand_kg_s[i] * h;  // leaves at node temperature
+  }
+  for (std::size_t j = 0; j < net.pressure_nodes().node.size() && have_thermal; ++j) {
+    const int i = net.pressure_nodes().node[j];
+    if (imbalance_[i] < 0) boundary -= -imbalance_[i] * fluid.enthalpy(T[i]);
+  }
+  for (int i = 0; i < ns && have_thermal; ++i) {
+    if (sd.pump_type[i] == SourcePumpType::fixed_flow) continue;
+    const int r = sd.return_node[i];
+    const bool is_link = hidx[t.source_offset + i] >= 0;
+    const double makeup = imbalance_[r] + (is_link ? 0.0 : source_flow_[i]);
+    if (makeup < 0) boundary -= -makeup * fluid.enthalpy(T[r]);
+  }
+  if (have_thermal) {
+    const double lhs = sum.heat_supplied_W + boundary;
+    const double rhs = sum.heat_delivered_W + sum.heat_loss_W;
+    const double scale = std::max({std::abs(sum.heat_supplied_W), boundary_in, std::abs(rhs), 1.0});
+    sum.energy_balance_rel = std::abs(lhs - rhs) / scale;
+  }
+  sum.failed_checks = static_cast<int>(sol.checks.size());
+
+  // ---- water temperatures of flowing nodes must stay in the model's range
+  if (report.usable() && !fluid.is_constant()) {
+    for (int i = 0; i < n; ++i) {
+      if (T[i] >= kWaterMinTemperatureC && T[i] <= kWaterMaxTemperatureC) continue;
+      bool flowing = false;
+      for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1] && !flowing; ++s)
+        flowing = std::abs(flow[t.node_link[s]]) > 1e-9;
+      if (!flowing) continue;
+      report.status = SolveStatus::invalid_solution;
+      report.message = "node '" + nd.id[i] + "': temperature " + format_value(T[i]) +
+                       " degC is outside the water model's range 1..180 degC";
+      break;
+    }
+  }
+  return sol;
+}
+
+}  // namespace heatnet

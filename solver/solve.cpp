@@ -1,0 +1,42 @@
+// Public entry points: Solver (keeps the engine, its symbolic analysis and warm-start state)
+// and the one-shot heatnet::solve.
+#include "heatnet/solve.hpp"
+
+#include <chrono>
+
+#include "solver/engine.hpp"
+
+namespace heatnet {
+
+Solver::Solver(SolverOptions options) : options_(std::move(options)) {
+  options_.validate();
+}
+Solver::~Solver() = default;
+Solver::Solver(Solver&&) noexcept = default;
+Solver& Solver::operator=(Solver&&) noexcept = default;
+
+void Solver::set_options(SolverOptions options) {
+  options.validate();
+  options_ = std::move(options);
+}
+
+Solution Solver::solve(const Network& network) {
+  if (!engine_) engine_ = std::make_unique<SolverEngine>();
+  return engine_->solve(network, options_, report_);
+}
+
+void Solver::reset_state() {
+  if (engine_) engine_->reset_state();
+}
+
+Result solve(const Network& network, const SolverOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Solver solver(options);
+  Solution s = solver.solve(network);
+  Result result(network);
+  result.append(0.0, std::move(s), solver.report());
+  result.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
+
+}  // namespace heatnet

@@ -1,0 +1,208 @@
+#include "solver/thermal/thermal_solver.hpp"
+
+#include <Eigen/SparseCore>
+#include <Eigen/UmfPackSupport>
+#include <algorithm>
+#include <cmath>
+
+#include "heatnet/errors.hpp"
+
+namespace heatnet::solver {
+namespace {
+bool is_dependent(LinkKind k) {
+  return k == LinkKind::pipe || k == LinkKind::pump || k == LinkKind::valve;
+}
+}  // namespace
+
+ThermalSolver::ThermalSolver(const Network& net) {
+  const int n = net.node_count();
+  indegree_.resize(n);
+  queue_.reserve(n);
+  inflow_.resize(n);
+  inflow_h_.resize(n);
+  done_.resize(n);
+}
+
+void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
+                          const ThermalInputs& in, ThermalState& out) {
+  const Topology& t = net.topology();
+  const int n = t.node_count, m = t.link_count();
+  const PipeData& pipes = net.pipes();
+  const double ambient = net.settings().ambient_temperature_C;
+  out.node_T.assign(n, ambient);
+  out.link_T_in.assign(m, ambient);
+  out.link_T_out.assign(m, ambient);
+  out.pipe_heat_loss.assign(net.pipe_count(), 0.0);
+  out.cyclic_nodes = 0;
+
+  double qmax = 0;
+  for (double q : in.link_flow) qmax = std::max(qmax, std::abs(q));
+  const double q_eps = std::max(1e-9 * qmax, 1e-12);
+
+  // Fixed-outlet temperature of sources and consumers.
+  auto fixed_outlet = [&](int k) {
+    const int e = t.link_element[k];
+    return t.link_kind[k] == LinkKind::source ? net.sources().supply_temperature_C[e]
+                                              : net.consumers().return_temperature_C[e];
+  };
+  auto upstream = [&](int k) { return in.link_flow[k] >= 0 ? t.link_from[k] : t.link_to[k]; };
+  auto downstream = [&](int k) { return in.link_flow[k] >= 0 ? t.link_to[k] : t.link_from[k]; };
+  // Outlet temperature of a dependent link for a given inlet temperature.
+  auto outlet = [&](int k, double t_in) {
+    if (t.link_kind[k] != LinkKind::pipe) return t_in;
+    const int e = t.link_element[k];
+    const double u = pipes.heat_loss_W_mK[e];
+    if (u <= 0) return t_in;
+    const double t_amb = pipes.ambient_temperature_C[e];
+    const double ntu = u * pipes.length_m[e] / (std::abs(in.link_flow[k]) * in.pipe_cp[e]);
+    return t_amb + (t_in - t_amb) * std::exp(-ntu);
+  };
+
+  std::fill(indegree_.begin(), indegree_.end(), 0);
+  std::fill(done_.begin(), done_.end(), 0);
+  for (int i = 0; i < n; ++i) {
+    inflow_[i] = in.ext_inflow[i];
+    inflow_h_[i] = in.ext_enthalpy[i];
+  }
+  for (int k = 0; k < m; ++k) {
+    const double q = std::abs(in.link_flow[k]);
+    if (q <= q_eps) continue;
+    const int d = downstream(k);
+    if (is_dependent(t.link_kind[k])) {
+      ++indegree_[d];
+    } else {
+      const double tf = fixed_outlet(k);
+      out.link_T_out[k] = tf;
+      inflow_[d] += q;
+      inflow_h_[d] += q * fluid.enthalpy(tf);
+    }
+  }
+
+  // Node temperature from accumulated inflows.
+  auto settle = [&](int i, double h_mix_or_nan) {
+    double temp;
+    if (!std::isnan(h_mix_or_nan)) {
+      temp = fluid.temperature_from_enthalpy(h_mix_or_nan);
+    } else if (in.neutral_inflow[i] > 0) {
+      temp = net.settings().temperature_C;  // only neutral inflow: nothing to mix with
+    } else {
+      temp = ambient;  // stagnant node
+    }
+    out.node_T[i] = temp;
+    done_[i] = 1;
+  };
+  // Propagate a settled node's temperature into its outgoing links.
+  auto propagate = [&](int i) {
+    for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1]; ++s) {
+      const int k = t.node_link[s];
+      const double q = std::abs(in.link_flow[k]);
+      if (q <= q_eps) {
+        // stagnant link: report the node temperature at its 'from' end and ambient beyond
+        if (t.link_from[k] == i) {
+          out.link_T_in[k] = out.node_T[i];
+          if (is_dependent(t.link_kind[k]))
+            out.link_T_out[k] = t.link_kind[k] == LinkKind::pipe && pipes.heat_loss_W_mK[t.link_element[k]] > 0
+                                    ? pipes.ambient_temperature_C[t.link_element[k]]
+                                    : out.node_T[i];
+        }
+        continue;
+      }
+      if (upstream(k) != i) continue;
+      out.link_T_in[k] = out.node_T[i];
+      if (!is_dependent(t.link_kind[k])) continue;
+      const int d = downstream(k);
+      const double t_out = outlet(k, out.node_T[i]);
+      out.link_T_out[k] = t_out;
+      inflow_[d] += q;
+      inflow_h_[d] += q * fluid.enthalpy(t_out);
+      if (--indegree_[d] == 0) queue_.push_back(d);
+    }
+  };
+
+  queue_.clear();
+  for (int i = 0; i < n; ++i)
+    if (indegree_[i] == 0) queue_.push_back(i);
+  for (std::size_t head = 0; head < queue_.size(); ++head) {
+    const int i = queue_[head];
+    settle(i, inflow_[i] > 0 ? inflow_h_[i] / inflow_[i] : std::nan(""));
+    propagate(i);
+  }
+
+  // Nodes on or behind directed cycles: one sparse linear system in node enthalpy,
+  //   W_i h_i - sum_{k into i from u in U} q_k a_k h_u = known_i + sum q_k (1 - a_k) h(T_amb,k)
+  // with a_k = exp(-NTU_k) (1 for pumps/valves); exact for constant cp.
+  std::vector<int> index(n, -1), cyclic;
+  for (int i = 0; i < n; ++i)
+    if (!done_[i]) {
+      index[i] = static_cast<int>(cyclic.size());
+      cyclic.push_back(i);
+    }
+  if (!cyclic.empty()) {
+    const int u = static_cast<int>(cyclic.size());
+    out.cyclic_nodes = u;
+    std::vector<Eigen::Triplet<double>> trip;
+    Eigen::VectorXd rhs = Eigen::VectorXd::Zero(u);
+    for (int r = 0; r < u; ++r) {
+      const int i = cyclic[r];
+      // inflow_ already holds settled upstream contributions; add the cyclic ones' weights
+      double w = inflow_[i];
+      for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1]; ++s) {
+        const int k = t.node_link[s];
+        const double q = std::abs(in.link_flow[k]);
+        if (q <= q_eps || !is_dependent(t.link_kind[k]) || downstream(k) != i) continue;
+        const int up = upstream(k);
+        if (index[up] < 0) continue;  // already counted in inflow_
+        w += q;
+        double a = 1.0, t_amb = 0.0;
+        if (t.link_kind[k] == LinkKind::pipe && pipes.heat_loss_W_mK[t.link_element[k]] > 0) {
+          const int e = t.link_element[k];
+          a = std::exp(-pipes.heat_loss_W_mK[e] * pipes.length_m[e] / (q * in.pipe_cp[e]));
+          t_amb = pipes.ambient_temperature_C[e];
+        }
+        trip.emplace_back(r, index[up], -q * a);
+        if (a < 1.0) rhs[r] += q * (1.0 - a) * fluid.enthalpy(t_amb);
+      }
+      rhs[r] += inflow_h_[i];
+      // a node with no inflow at all keeps an identity row (stagnant: ambient)
+      if (w <= 0) {
+        trip.emplace_back(r, r, 1.0);
+        rhs[r] = fluid.enthalpy(ambient);
+      } else {
+        trip.emplace_back(r, r, w);
+      }
+    }
+    Eigen::SparseMatrix<double> a(u, u);
+    a.setFromTriplets(trip.begin(), trip.end());
+    a.makeCompressed();
+    Eigen::UmfPackLU<Eigen::SparseMatrix<double>> lu;
+    lu.compute(a);
+    if (lu.info() != Eigen::Success)
+      throw Error(ErrorCode::solve_failed, "network", net.name(), "", "",
+                  "temperature system of a flow cycle is singular");
+    Eigen::VectorXd h = lu.solve(rhs);
+    for (int r = 0; r < u; ++r) {
+      out.node_T[cyclic[r]] = fluid.temperature_from_enthalpy(h[r]);
+      done_[cyclic[r]] = 1;
+    }
+    // outlet temperatures of links leaving cyclic nodes (downstream nodes are all settled)
+    for (int r = 0; r < u; ++r) {
+      const int i = cyclic[r];
+      for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1]; ++s) {
+        const int k = t.node_link[s];
+        if (std::abs(in.link_flow[k]) <= q_eps || upstream(k) != i) continue;
+        out.link_T_in[k] = out.node_T[i];
+        if (is_dependent(t.link_kind[k])) out.link_T_out[k] = outlet(k, out.node_T[i]);
+      }
+    }
+  }
+
+  // Pipe heat losses from enthalpy differences (energy-consistent with the mixing above).
+  for (int e = 0; e < net.pipe_count(); ++e) {
+    const int k = t.pipe_offset + e;
+    const double q = std::abs(in.link_flow[k]);
+    if (q <= q_eps) continue;
+    out.pipe_heat_loss[e] = q * (fluid.enthalpy(out.link_T_in[k]) - fluid.enthalpy(out.link_T_out[k]));
+  }
+}
+
+}  // namespace heatnet::solver

@@ -1,0 +1,54 @@
+// Steady temperatures for given mass flows.
+//
+// Model (state it once, here):
+//  * Pipe: outlet T = T_amb + (T_in - T_amb) exp(-U L / (|m| cp)), U the linear heat-loss
+//    coefficient (W/mK), cp at the pipe's mean temperature; heat loss = |m| (h_in - h_out).
+//    A stagnant pipe (|m| ~ 0) reports the ambient temperature at its outlet and no loss.
+//  * Pumps and valves are adiabatic (pump heat is neglected).
+//  * Consumers return water at their return temperature; sources supply at their supply
+//    temperature: both fix their outlet, so they break every dependency cycle through them.
+//  * Nodes mix incoming flows perfectly in enthalpy: h = sum(m h_in) / sum(m). External
+//    inflows (pressure boundaries, negative demands) enter at their temperature; a negative
+//    demand without injection_temperature_C is "neutral" (takes the node's mixed
+//    temperature). A node without inflow is stagnant and reports the ambient temperature.
+// Solution: the flow-directed graph of pipes/pumps/valves is ordered topologically (Kahn,
+// O(n)); nodes left over lie on or behind a directed cycle (circulation through pumps) and are
+// solved together as one sparse linear system in enthalpy (UMFPACK through Eigen).
+#pragma once
+#include <vector>
+
+#include "heatnet/network.hpp"
+#include "solver/fluid/fluid_model.hpp"
+
+namespace heatnet::solver {
+
+struct ThermalInputs {
+  std::vector<double> link_flow;      // per topology link, kg/s signed from -> to
+  std::vector<double> pipe_cp;        // per pipe, J/kgK at its mean temperature
+  std::vector<double> ext_inflow;     // per node, kg/s entering with a known temperature
+  std::vector<double> ext_enthalpy;   // per node, sum of (kg/s * J/kg) of those inflows
+  std::vector<double> neutral_inflow; // per node, kg/s entering at the node's own temperature
+};
+
+struct ThermalState {
+  std::vector<double> node_T;         // degC
+  std::vector<double> link_T_in;      // per topology link, at the end the water enters
+  std::vector<double> link_T_out;     // per topology link
+  std::vector<double> pipe_heat_loss; // per pipe, W
+  int cyclic_nodes = 0;               // nodes solved by the linear system
+};
+
+class ThermalSolver {
+ public:
+  explicit ThermalSolver(const Network& network);
+  void solve(const Network& network, const fluid::FluidModel& fluid, const ThermalInputs& in,
+             ThermalState& out);
+
+ private:
+  // work arrays, allocated once
+  std::vector<int> indegree_, queue_;
+  std::vector<double> inflow_, inflow_h_;
+  std::vector<char> done_;
+};
+
+}  // namespace heatnet::solver
