@@ -1,5 +1,6 @@
 #include "cli/summary.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <string>
@@ -30,12 +31,20 @@ void print_solve_summary(std::ostream& out, const Result& result) {
   if (result.summaries().empty()) return;
   const StepSummary& s = result.summaries().back();
   const double supplied = s.heat_supplied_W;
-  out << "heat:      supplied " << power(supplied) << ", delivered " << power(s.heat_delivered_W);
-  if (auto p = percent_of(s.heat_delivered_W, supplied); !p.empty()) out << " (" << p << ")";
-  out << ", pipe losses " << power(s.heat_loss_W);
-  if (auto p = percent_of(s.heat_loss_W, supplied); !p.empty()) out << " (" << p << ")";
-  out << "\n";
-  out << "pumps:     " << power(s.pump_power_W) << " hydraulic\n";
+  const bool has_heat = !result.ids(ElementGroup::sources).empty() ||
+                        !result.ids(ElementGroup::consumers).empty();
+  if (has_heat) {
+    out << "heat:      supplied " << power(supplied) << ", delivered " << power(s.heat_delivered_W);
+    if (auto p = percent_of(s.heat_delivered_W, supplied); !p.empty()) out << " (" << p << ")";
+    out << ", pipe losses " << power(s.heat_loss_W);
+    if (auto p = percent_of(s.heat_loss_W, supplied); !p.empty()) out << " (" << p << ")";
+    out << "\n";
+  } else {
+    out << "heat:      no sources or consumers (hydraulic network), pipe losses "
+        << power(s.heat_loss_W) << "\n";
+  }
+  if (!result.ids(ElementGroup::sources).empty() || !result.ids(ElementGroup::pumps).empty())
+    out << "pumps:     " << power(s.pump_power_W) << " hydraulic\n";
   out << "pressure:  min " << bar(s.min_pressure_Pa) << " g at " << quoted(s.min_pressure_node)
       << ", max " << bar(s.max_pressure_Pa) << " g at " << quoted(s.max_pressure_node) << "\n";
   if (!s.max_velocity_pipe.empty())
@@ -68,10 +77,16 @@ void print_failure_report(std::ostream& out, const SolveReport& report, int max_
   std::istringstream full(report.full());
   std::vector<std::string> lines;
   for (std::string line; std::getline(full, line);) lines.push_back(line);
-  const std::size_t first =
-      lines.size() > static_cast<std::size_t>(max_lines) ? lines.size() - max_lines : 0;
-  if (first > 0) out << "... (" << first << " earlier line(s) of the report omitted)\n";
-  for (std::size_t i = first; i < lines.size(); ++i) out << lines[i] << "\n";
+  // Keep the preamble (backend, timings, column header) and the last iterations: the end of
+  // the history shows how it failed. Line 0 is brief(), printed by the caller already.
+  std::size_t header_end = 1;
+  for (std::size_t i = 1; i < lines.size(); ++i)
+    if (lines[i].rfind("outer", 0) == 0) header_end = i + 1;
+  for (std::size_t i = 1; i < header_end; ++i) out << lines[i] << "\n";
+  const std::size_t rows = lines.size() - std::min(header_end, lines.size());
+  const std::size_t shown = std::min<std::size_t>(rows, static_cast<std::size_t>(max_lines));
+  if (shown < rows) out << "... (" << rows - shown << " earlier iteration(s) omitted)\n";
+  for (std::size_t i = lines.size() - shown; i < lines.size(); ++i) out << lines[i] << "\n";
 }
 
 }  // namespace heatnet::cli

@@ -159,12 +159,12 @@ inline File create_file(const std::string& path) {
   // SEMI: closing the file with objects still open is an error instead of a silent
   // deferred close, so a leaked handle cannot leave the file unflushed behind a rename.
   check(H5Pset_fclose_degree(fapl.id(), H5F_CLOSE_SEMI), "/", "cannot set close degree");
-  return File(check_id(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.id()), "/",
+  return File(check_id(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.id()), "",
                        "cannot create file"));
 }
 
 inline File open_file_read(const std::string& path) {
-  return File(check_id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "/",
+  return File(check_id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "",
                        "cannot open file"));
 }
 

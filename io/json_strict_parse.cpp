@@ -139,6 +139,7 @@ class StrictSax : public DomParser {
   }
   static std::string display(std::string p) {
     if (!p.empty() && p[0] == '.') p.erase(0, 1);
+    if (p.size() > 80) p = p.substr(0, 60) + "...";  // deep nesting: the start locates it
     return p.empty() ? "(top level)" : p;
   }
 

@@ -232,8 +232,7 @@ NetworkDefinition parse_network_json(std::string_view text) {
   if (!root.is_object())
     throw InputError(ErrorCode::wrong_type, "", "", "", "",
                      "expected a JSON object at the top level, got " +
-                         json_detail::describe_type(root),
-                     "(top level)");
+                         json_detail::describe_type(root));
   ObjectReader top(root, "", {}, keys::kTop, "top-level");
   const std::string format = top.string("format");
   if (format != kNetworkFormat)

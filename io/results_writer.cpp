@@ -376,6 +376,10 @@ void write_results(const Result& result, const fs::path& path, ResultsFileOption
     checks_by_step[c.time_index].push_back(&c);
   }
 
+  // The step count is known here: no chunk taller than the series. An uncompressed chunk
+  // takes its full size on disk, so a steady solve with 64-step chunks would be ~64x too big.
+  // (chunk_steps 0 is left for the writer's validation to report.)
+  if (options.chunk_steps > steps) options.chunk_steps = std::max<std::size_t>(steps, 1);
   ResultsWriter writer(path, result, options);
   const auto& datasets = result.datasets();
   Solution step;
