@@ -62,5 +62,32 @@ sanitize: deps
 	cmake --build build-sanitize -j $(JOBS) --target heatnet_tests heatnet_cli
 	cd build-sanitize && ctest --output-on-failure
 
+# libFuzzer on the network JSON reader + Network::build (clang; the whole library is built with
+# coverage instrumentation and ASan/UBSan). Corpus: the bad-input corpus, the fuzz seeds and any
+# example/validation network; findings (crash-*, leak-*, timeout-*) land in build-fuzz/findings.
+FUZZ_SECONDS ?= 60
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+
+fuzz: deps
+	@missing=$$(for p in $(FUZZ_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DHEATNET_FUZZ=ON -DHEATNET_PYTHON=OFF -DHEATNET_TESTS=OFF -DHEATNET_BENCHMARKS=OFF \
+	  -DCMAKE_C_FLAGS="$(FUZZ_FLAGS)" -DCMAKE_CXX_FLAGS="$(FUZZ_FLAGS)" -DPython_EXECUTABLE=$(PYTHON)
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_network_json
+	@mkdir -p build-fuzz/corpus build-fuzz/findings
+	cp tests/data/bad/*.json tests/fuzz/seeds/*.json build-fuzz/corpus/
+	-find examples validation -name '*.json' -size -64k -exec cp {} build-fuzz/corpus/ \; 2>/dev/null
+	build-fuzz/bin/fuzz_network_json build-fuzz/corpus -dict=tests/fuzz/network_json.dict \
+	  -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	  -artifact_prefix=build-fuzz/findings/ -print_final_stats=1
+
 clean:
 	rm -rf $(BUILD) build-sanitize build-fuzz out

@@ -139,7 +139,11 @@ class StrictSax : public DomParser {
   }
   static std::string display(std::string p) {
     if (!p.empty() && p[0] == '.') p.erase(0, 1);
-    if (p.size() > 80) p = p.substr(0, 60) + "...";  // deep nesting: the start locates it
+    if (p.size() > 80) {  // deep nesting: the start locates it
+      std::size_t cut = 60;
+      while (cut > 0 && (static_cast<unsigned char>(p[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
+      p = p.substr(0, cut) + "...";
+    }
     return p.empty() ? "(top level)" : p;
   }
 
