@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/simulate_command.hpp"
 #include "heatnet/errors.hpp"
 #include "heatnet/version.hpp"
 
@@ -40,6 +41,9 @@ int run(int argc, char** argv) {
   auto* info_cmd = app.add_subcommand("info", "describe a results file");
   info_cmd->add_option("results", info_path, "results file (.h5)")->required();
 
+  SimulateArgs simulate;
+  auto* simulate_cmd = add_simulate_command(app, simulate);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version
@@ -51,6 +55,7 @@ int run(int argc, char** argv) {
   if (*solve_cmd) return run_solve(solve);
   if (*check_cmd) return run_check(check_path);
   if (*info_cmd) return run_info(info_path);
+  if (*simulate_cmd) return run_simulate(simulate);
   return kExitBadInput;
 }
 

@@ -109,6 +109,18 @@ int ObjectReader::integer_or(std::string_view key, int fallback) const {
   return static_cast<int>(x);
 }
 
+bool ObjectReader::boolean_or(std::string_view key, bool fallback) const {
+  const Json* v = find(key);
+  if (!v) return fallback;
+  if (!v->is_boolean())
+    fail(ErrorCode::wrong_type, key, "", "expected true or false, got " + describe_type(*v));
+  return v->get<bool>();
+}
+
+CurvePoints ObjectReader::optional_curve(std::string_view key) const {
+  return has(key) ? curve(key) : CurvePoints{};
+}
+
 std::string ObjectReader::string(std::string_view key) const {
   return as_string(required(key), key);
 }

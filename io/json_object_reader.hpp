@@ -46,9 +46,11 @@ class ObjectReader {
   std::optional<double> optional_number(std::string_view key) const;
   double number_or(std::string_view key, double fallback) const;
   int integer_or(std::string_view key, int fallback) const;
+  bool boolean_or(std::string_view key, bool fallback) const;
   std::string string(std::string_view key) const;
   std::string string_or(std::string_view key, std::string fallback) const;
-  CurvePoints curve(std::string_view key) const;  // [[flow, head], ...]
+  CurvePoints curve(std::string_view key) const;  // [[flow, head], ...], required
+  CurvePoints optional_curve(std::string_view key) const;  // empty when absent
 
   [[noreturn]] void fail(ErrorCode code, std::string_view key, std::string value,
                          std::string reason) const;

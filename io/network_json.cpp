@@ -121,6 +121,8 @@ PipeDefinition read_pipe(const ObjectReader& r) {
   d.heat_loss_W_mK = r.number_or("heat_loss_W_mK", d.heat_loss_W_mK);
   d.ambient_temperature_C = r.optional_number("ambient_temperature_C");
   d.hazen_williams_c = r.optional_number("hazen_williams_c");
+  d.check_valve = r.boolean_or("check_valve", d.check_valve);
+  d.closed = r.boolean_or("closed", d.closed);
   return d;
 }
 
@@ -129,6 +131,8 @@ PressureNodeDefinition read_pressure_node(const ObjectReader& r) {
   d.node = r.string("node");
   d.pressure_bar = r.number("pressure_bar");
   d.temperature_C = r.number("temperature_C");
+  d.no_inflow = r.boolean_or("no_inflow", d.no_inflow);
+  d.no_outflow = r.boolean_or("no_outflow", d.no_outflow);
   return d;
 }
 
@@ -205,7 +209,19 @@ PumpDefinition read_pump(const ObjectReader& r) {
   d.id = r.string("id");
   d.from = r.string("from");
   d.to = r.string("to");
-  d.points_m3_h_m = r.curve("points_m3_h_m");
+  d.power_kW = r.optional_number("power_kW");
+  // A constant-power pump (extension) has no curve; Network::build rejects both or neither.
+  d.points_m3_h_m = d.power_kW ? r.optional_curve("points_m3_h_m") : r.curve("points_m3_h_m");
+  if (r.has("curve_kind")) {
+    const std::string kind = r.string("curve_kind");
+    auto k = parse_pump_curve_kind(kind);
+    if (!k)
+      r.fail(ErrorCode::invalid_value, "curve_kind", "'" + json_detail::printable(kind) + "'",
+             "unknown curve kind; expected quadratic or epanet");
+    d.curve_kind = *k;
+  }
+  d.speed = r.number_or("speed", d.speed);
+  d.closed = r.boolean_or("closed", d.closed);
   return d;
 }
 
@@ -218,10 +234,14 @@ ValveDefinition read_valve(const ObjectReader& r) {
   auto t = parse_valve_type(type);
   if (!t)
     r.fail(ErrorCode::invalid_value, "type", "'" + json_detail::printable(type) + "'",
-           "unknown valve type; expected one of check, closed, open");
+           "unknown valve type; expected one of check, closed, open (or the EPANET control "
+           "valves prv, psv, pbv, fcv, tcv, gpv)");
   d.type = *t;
   d.inner_diameter_m = r.optional_number("inner_diameter_m");
   d.minor_loss = r.number_or("minor_loss", d.minor_loss);
+  d.setting_bar = r.optional_number("setting_bar");
+  d.mass_flow_kg_s = r.optional_number("mass_flow_kg_s");
+  d.curve_m3_h_m = r.optional_curve("curve_m3_h_m");
   return d;
 }
 
@@ -265,10 +285,7 @@ NetworkDefinition read_network(const std::filesystem::path& path) {
   std::string ext = path.extension().string();
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (ext == ".json") return read_network_json(path);
-  if (ext == ".inp")
-    // TODO(epanet importer): return read_epanet_inp(path); once io/epanet_inp.cpp lands.
-    throw InputError(ErrorCode::unsupported, "file", path.string(), "", "",
-                     "EPANET .inp import is not available in this build yet");
+  if (ext == ".inp") return read_epanet_inp(path);
   throw InputError(ErrorCode::unsupported, "file", path.string(), "", "",
                    "unknown network file extension '" + ext +
                        "' (expected .json, or .inp for EPANET)");

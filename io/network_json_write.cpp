@@ -31,6 +31,9 @@ class Emitter {
     if (v != 0.0) number(key, v);
   }
   void string(const char* key, const std::string& v) { object_[key] = v; }
+  void flag(const char* key, bool v) {  // optional booleans whose absence means false
+    if (v) object_[key] = true;
+  }
   void curve(const char* key, const CurvePoints& points) {
     Json a = Json::array();
     for (const auto& p : points) a.push_back(Json::array({finite(key, p[0]), finite(key, p[1])}));
@@ -99,6 +102,8 @@ Json pipe_json(const PipeDefinition& d, std::size_t i) {
   e.nonzero("heat_loss_W_mK", d.heat_loss_W_mK);
   e.optional("ambient_temperature_C", d.ambient_temperature_C);
   e.optional("hazen_williams_c", d.hazen_williams_c);
+  e.flag("check_valve", d.check_valve);
+  e.flag("closed", d.closed);
   return std::move(e.object());
 }
 
@@ -107,6 +112,8 @@ Json pressure_node_json(const PressureNodeDefinition& d, std::size_t i) {
   e.string("node", d.node);
   e.number("pressure_bar", d.pressure_bar);
   e.number("temperature_C", d.temperature_C);
+  e.flag("no_inflow", d.no_inflow);
+  e.flag("no_outflow", d.no_outflow);
   return std::move(e.object());
 }
 
@@ -150,7 +157,12 @@ Json pump_json(const PumpDefinition& d, std::size_t i) {
   e.string("id", d.id);
   e.string("from", d.from);
   e.string("to", d.to);
-  e.curve("points_m3_h_m", d.points_m3_h_m);
+  if (!d.points_m3_h_m.empty() || !d.power_kW) e.curve("points_m3_h_m", d.points_m3_h_m);
+  if (d.curve_kind != PumpCurveKind::quadratic)
+    e.string("curve_kind", std::string(to_string(d.curve_kind)));
+  e.optional("power_kW", d.power_kW);
+  if (d.speed != 1.0) e.number("speed", d.speed);
+  e.flag("closed", d.closed);
   return std::move(e.object());
 }
 
@@ -162,6 +174,9 @@ Json valve_json(const ValveDefinition& d, std::size_t i) {
   e.string("type", std::string(to_string(d.type)));
   e.optional("inner_diameter_m", d.inner_diameter_m);
   e.nonzero("minor_loss", d.minor_loss);
+  e.optional("setting_bar", d.setting_bar);
+  e.optional("mass_flow_kg_s", d.mass_flow_kg_s);
+  if (!d.curve_m3_h_m.empty()) e.curve("curve_m3_h_m", d.curve_m3_h_m);
   return std::move(e.object());
 }
 

@@ -45,12 +45,32 @@ std::string_view to_string(ValveType t) {
     case ValveType::check: return "check";
     case ValveType::closed: return "closed";
     case ValveType::open: return "open";
+    case ValveType::prv: return "prv";
+    case ValveType::psv: return "psv";
+    case ValveType::pbv: return "pbv";
+    case ValveType::fcv: return "fcv";
+    case ValveType::tcv: return "tcv";
+    case ValveType::gpv: return "gpv";
   }
   return "?";
 }
 std::optional<ValveType> parse_valve_type(std::string_view s) {
-  for (auto t : {ValveType::check, ValveType::closed, ValveType::open})
+  for (auto t : {ValveType::check, ValveType::closed, ValveType::open, ValveType::prv,
+                 ValveType::psv, ValveType::pbv, ValveType::fcv, ValveType::tcv, ValveType::gpv})
     if (to_string(t) == s) return t;
+  return std::nullopt;
+}
+
+std::string_view to_string(PumpCurveKind k) {
+  switch (k) {
+    case PumpCurveKind::quadratic: return "quadratic";
+    case PumpCurveKind::epanet: return "epanet";
+  }
+  return "?";
+}
+std::optional<PumpCurveKind> parse_pump_curve_kind(std::string_view s) {
+  for (auto k : {PumpCurveKind::quadratic, PumpCurveKind::epanet})
+    if (to_string(k) == s) return k;
   return std::nullopt;
 }
 

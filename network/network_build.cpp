@@ -85,8 +85,8 @@ Network Network::build(const NetworkDefinition& def) {
   auto pipe_ids = index_ids(def.pipes, "pipe");
   auto source_ids = index_ids(def.sources, "source");
   auto consumer_ids = index_ids(def.consumers, "consumer");
-  index_ids(def.pumps, "pump");
-  index_ids(def.valves, "valve");
+  auto pump_ids = index_ids(def.pumps, "pump");
+  auto valve_ids = index_ids(def.valves, "valve");
   if (def.nodes.empty())
     throw NetworkError(ErrorCode::missing_field, "network", def.name, "nodes", "",
                        "the network has no nodes");
@@ -153,6 +153,8 @@ Network Network::build(const NetworkDefinition& def) {
     pd.heat_loss_W_mK.push_back(d.heat_loss_W_mK);
     pd.ambient_temperature_C.push_back(d.ambient_temperature_C.value_or(sd.ambient_temperature_C));
     pd.hazen_williams_c.push_back(d.hazen_williams_c.value_or(kNaN));
+    pd.check_valve.push_back(d.check_valve);
+    pd.closed.push_back(d.closed);
     net.pipe_has_own_ambient_.push_back(d.ambient_temperature_C.has_value());
   }
 
@@ -181,6 +183,8 @@ Network Network::build(const NetworkDefinition& def) {
     pn.node.push_back(node);
     pn.pressure_Pa.push_back(d.pressure_bar * kBarToPa);
     pn.temperature_C.push_back(d.temperature_C);
+    pn.no_inflow.push_back(d.no_inflow);
+    pn.no_outflow.push_back(d.no_outflow);
   }
 
   // ---- consumers (before sources: dp_control refers to them)
@@ -261,6 +265,7 @@ Network Network::build(const NetworkDefinition& def) {
       }
       case SourcePumpType::curve:
         curve = fit_pump_curve(p.points_m3_h_m, "source", d.id);
+        curve.shutoff_head_m = curve.a;
         break;
       case SourcePumpType::fixed_flow:
         require(std::isfinite(p.mass_flow_kg_s) && p.mass_flow_kg_s > 0 && p.mass_flow_kg_s < 1e6,
@@ -291,7 +296,25 @@ Network Network::build(const NetworkDefinition& def) {
     bp.id.push_back(d.id);
     bp.from.push_back(from);
     bp.to.push_back(to);
-    bp.curve.push_back(fit_pump_curve(d.points_m3_h_m, k, d.id));
+    require(std::isfinite(d.speed) && d.speed >= 0 && d.speed < 100, k, d.id, "speed", d.speed,
+            "must be >= 0 (relative speed)");
+    PumpCurve curve;
+    if (d.power_kW) {
+      require(std::isfinite(*d.power_kW) && *d.power_kW > 0 && *d.power_kW < 1e7, k, d.id,
+              "power_kW", *d.power_kW, "must be > 0");
+      if (!d.points_m3_h_m.empty())
+        throw NetworkError(ErrorCode::invalid_value, k, d.id, "points_m3_h_m", "",
+                           "give either points_m3_h_m or power_kW, not both");
+      curve = constant_power_curve(*d.power_kW);
+    } else if (d.curve_kind == PumpCurveKind::epanet) {
+      curve = fit_epanet_pump_curve(d.points_m3_h_m, k, d.id);
+    } else {
+      curve = fit_pump_curve(d.points_m3_h_m, k, d.id);
+      curve.shutoff_head_m = curve.a;
+    }
+    bp.curve.push_back(std::move(curve));
+    bp.speed.push_back(d.speed);
+    bp.closed.push_back(d.closed || d.speed == 0.0);
   }
   ValveData& vd = net.valves_;
   for (const auto& d : def.valves) {
@@ -309,10 +332,55 @@ Network Network::build(const NetworkDefinition& def) {
     if (d.minor_loss > 0 && !d.inner_diameter_m)
       throw NetworkError(ErrorCode::missing_field, k, d.id, "inner_diameter_m", "",
                          "required when minor_loss > 0 (the loss is zeta*rho*v^2/2)");
+    double setting_Pa = kNaN, flow_setting = kNaN;
+    std::vector<double> cq, ch;
+    const bool pressure_valve =
+        d.type == ValveType::prv || d.type == ValveType::psv || d.type == ValveType::pbv;
+    if (pressure_valve) {
+      if (!d.setting_bar)
+        throw NetworkError(ErrorCode::missing_field, k, d.id, "setting_bar", "",
+                           "required for a " + std::string(to_string(d.type)) + " valve");
+      require(std::isfinite(*d.setting_bar) && *d.setting_bar > -1.01325 && *d.setting_bar < 1e4,
+              k, d.id, "setting_bar", *d.setting_bar, "must be finite, above vacuum and < 1e4");
+      setting_Pa = *d.setting_bar * kBarToPa;
+    } else if (d.setting_bar) {
+      throw NetworkError(ErrorCode::invalid_value, k, d.id, "setting_bar",
+                         format_value(*d.setting_bar), "only prv, psv and pbv valves take a setting_bar");
+    }
+    if (d.type == ValveType::fcv) {
+      if (!d.mass_flow_kg_s)
+        throw NetworkError(ErrorCode::missing_field, k, d.id, "mass_flow_kg_s", "",
+                           "required for an fcv valve");
+      require(std::isfinite(*d.mass_flow_kg_s) && *d.mass_flow_kg_s >= 0 && *d.mass_flow_kg_s < 1e6,
+              k, d.id, "mass_flow_kg_s", *d.mass_flow_kg_s, "must be >= 0");
+      flow_setting = *d.mass_flow_kg_s;
+    } else if (d.mass_flow_kg_s) {
+      throw NetworkError(ErrorCode::invalid_value, k, d.id, "mass_flow_kg_s",
+                         format_value(*d.mass_flow_kg_s), "only fcv valves take a mass_flow_kg_s");
+    }
+    if (d.type == ValveType::gpv) {
+      if (d.curve_m3_h_m.size() < 2)
+        throw NetworkError(ErrorCode::missing_field, k, d.id, "curve_m3_h_m", "",
+                           "a gpv valve needs a head-loss curve of at least two points");
+      for (std::size_t j = 0; j < d.curve_m3_h_m.size(); ++j) {
+        const auto& p = d.curve_m3_h_m[j];
+        require(std::isfinite(p[0]) && std::isfinite(p[1]) && (j == 0 || p[0] > cq.back() * 3600.0),
+                k, d.id, "curve_m3_h_m", p[0], "flows must be finite and rise strictly");
+        cq.push_back(p[0] / 3600.0);
+        ch.push_back(p[1]);
+      }
+    } else if (!d.curve_m3_h_m.empty()) {
+      throw NetworkError(ErrorCode::invalid_value, k, d.id, "curve_m3_h_m", "",
+                         "only gpv valves take a curve_m3_h_m");
+    }
     vd.id.push_back(d.id);
     vd.from.push_back(from);
     vd.to.push_back(to);
     vd.type.push_back(d.type);
+    vd.setting_Pa.push_back(setting_Pa);
+    vd.flow_setting_kg_s.push_back(flow_setting);
+    vd.curve_q_m3_s.push_back(std::move(cq));
+    vd.curve_h_m.push_back(std::move(ch));
     vd.diameter_m.push_back(d.inner_diameter_m.value_or(kNaN));
     vd.minor_loss.push_back(d.minor_loss);
   }
@@ -374,6 +442,8 @@ Network Network::build(const NetworkDefinition& def) {
   net.pipe_lookup_ = std::move(pipe_ids);
   net.consumer_lookup_ = std::move(consumer_ids);
   net.source_lookup_ = std::move(source_ids);
+  net.pump_lookup_ = std::move(pump_ids);
+  net.valve_lookup_ = std::move(valve_ids);
   return net;
 }
 
@@ -390,5 +460,7 @@ int Network::node_index(std::string_view id) const { return find_in(node_lookup_
 int Network::pipe_index(std::string_view id) const { return find_in(pipe_lookup_, id); }
 int Network::consumer_index(std::string_view id) const { return find_in(consumer_lookup_, id); }
 int Network::source_index(std::string_view id) const { return find_in(source_lookup_, id); }
+int Network::pump_index(std::string_view id) const { return find_in(pump_lookup_, id); }
+int Network::valve_index(std::string_view id) const { return find_in(valve_lookup_, id); }
 
 }  // namespace heatnet

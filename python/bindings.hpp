@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 
 #include "heatnet/errors.hpp"
+#include "heatnet/solve_report.hpp"
 
 namespace py = pybind11;
 
@@ -16,5 +17,8 @@ void bind_solve(py::module_& m);    // SolverOptions, Solver (GIL released), hea
 
 // Python exception instance of the right heatnet class for a C++ error (needs the GIL).
 py::object to_python_error(const Error& error);
+
+// Plain-Python (dict) form of a SolveReport, wrapped by heatnet.SolveReport.
+py::dict report_dict(const SolveReport& report);
 
 }  // namespace heatnet::python

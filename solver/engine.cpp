@@ -19,6 +19,9 @@ constexpr double kAtm = fluid::kAtmospherePa;
 // the equivalent of 0.5 K so a transiently cold supply cannot produce absurd flows; a
 // consumer still below its return temperature at the solution is reported as invalid.
 constexpr double kMinConsumerDeltaT = 0.5;
+// Relative flow tolerance of the hydraulic solves in early outer iterations (per kelvin of the
+// last temperature change, capped at this value).
+constexpr double kLooseNewtonTolerance = 1e-4;
 
 bool thermal_matters(const Network& net) {
   if (net.source_count() > 0 || net.consumer_count() > 0) return true;
@@ -180,6 +183,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   options.validate();
   report = SolveReport{};
   prepare(net, options, report);
+  thermal_in_ = solver::ThermalInputs{};
   report.backend = "";
   const Settings& set = net.settings();
   const FrictionModel friction = options.friction.value_or(set.friction);
@@ -214,7 +218,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
 
   solver::NewtonSettings ns;
   ns.friction = friction;
-  ns.tolerance = tol_q;
+
   ns.max_iterations = options.max_iterations.value_or(set.max_iterations);
   // Temperatures only feed back when properties depend on them or consumers follow demand.
   bool feedback = !fluid.is_constant();
@@ -222,11 +226,18 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     if (!std::isnan(w)) feedback = true;
   const int max_outer = thermal ? options.max_outer_iterations : 1;
   std::vector<double> previous_flow;
+  anderson_.reset();
   bool ok = true, outer_converged = false;
   double dT = 0;
+  // Inexact inner solves: while temperatures are still moving, the hydraulics need only be
+  // as accurate as the temperatures they depend on; the last outer iteration is always solved
+  // to the full tolerance.
+  const bool coupled = thermal && feedback;
+  double newton_tol = coupled ? std::max(tol_q, kLooseNewtonTolerance) : tol_q;
   for (int outer = 1; outer <= max_outer; ++outer) {
     report.outer_iterations = outer;
     ns.outer = outer;
+    ns.tolerance = newton_tol;
     update_parameters(net, fluid);
     update_consumer_flows(net, fluid);
     if (!state_.initialised) hydraulic_->initialise(net, params_, state_);
@@ -252,7 +263,10 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
         qs = std::max(qs, std::abs(consumer_flow_[i]));
       }
     previous_flow = consumer_flow_;
-    node_T_ = temps_.node_T;
+    if (feedback && outer > 1)
+      anderson_.next(node_T_, temps_.node_T);  // accelerated next input
+    else
+      node_T_ = temps_.node_T;
     const bool had = have_temperatures_;
     have_temperatures_ = true;
     report.max_temperature_change_K = dT;
@@ -260,12 +274,12 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
       outer_converged = true;
       break;
     }
-    if (had || outer > 1) {
-      if (dT <= tol_T && dq <= 10 * tol_q * qs) {
-        outer_converged = true;
-        break;
-      }
+    if ((had || outer > 1) && dT <= tol_T && dq <= 10 * tol_q * qs && newton_tol <= tol_q) {
+      outer_converged = true;
+      break;
     }
+    newton_tol = std::clamp(kLooseNewtonTolerance * dT, tol_q, std::max(tol_q, kLooseNewtonTolerance));
+    if (dT <= tol_T) newton_tol = tol_q;
   }
   if (ok && !outer_converged) {
     report.status = SolveStatus::outer_not_converged;
@@ -273,12 +287,21 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
                      std::to_string(max_outer) + " outer iterations (last max dT " +
                      format_value(dT) + " K)";
   }
-  if (!thermal) {
+  // Without a thermal solve (isothermal run, or a hydraulic failure before the first sweep)
+  // report the temperatures the hydraulics used.
+  const bool sized = temps_.node_T.size() == static_cast<std::size_t>(n) &&
+                     temps_.link_T_in.size() == static_cast<std::size_t>(net.topology().link_count()) &&
+                     temps_.pipe_heat_loss.size() == static_cast<std::size_t>(net.pipe_count());
+  if (!thermal || !sized) {
     temps_ = solver::ThermalState{};
     const int m = net.topology().link_count();
-    temps_.node_T.assign(n, set.temperature_C);
-    temps_.link_T_in.assign(m, set.temperature_C);
-    temps_.link_T_out.assign(m, set.temperature_C);
+    temps_.node_T = node_T_;
+    temps_.link_T_in.assign(m, 0.0);
+    temps_.link_T_out.assign(m, 0.0);
+    for (int k = 0; k < m; ++k) {
+      temps_.link_T_in[k] = node_T_[net.topology().link_from[k]];
+      temps_.link_T_out[k] = node_T_[net.topology().link_to[k]];
+    }
     temps_.pipe_heat_loss.assign(net.pipe_count(), 0.0);
   }
   report.backend = hydraulic_->backend_name();

@@ -156,7 +156,8 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
     const double rho = fluid.density(T[r], std::max(p[r] + kAtm, 0.5 * kAtm));
     const double dp_pump = p[s] - p[r] + rho * g * (nd.elevation_m[s] - nd.elevation_m[r]);
     sq[i] = q;
-    sh[i] = q * (fluid.enthalpy(T[s]) - fluid.enthalpy(T[r]));
+    // the plant's outlet is at its set point even where other water mixes into its supply node
+    sh[i] = q * (fluid.enthalpy(sd.supply_temperature_C[i]) - fluid.enthalpy(T[r]));
     ssp[i] = p[s];
     srp[i] = p[r];
     shd[i] = dp_pump / (rho * g);
@@ -164,6 +165,8 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
     srt[i] = T[r];
     sum.heat_supplied_W += sh[i];
     sum.pump_power_W += spw[i];
+    // a plant cannot run backwards: flag it (it happens when another plant's pump is stronger)
+    if (q < 0) sol.checks.push_back({0, "source", sd.id[i], "source_reverse_flow", q, 0.0});
   }
 
   // ---- booster pumps and valves

@@ -17,12 +17,43 @@ using namespace heatnet;
 
 namespace {
 
+// Elements built field by field (not aggregate-initialised): the definition structs grow.
+NodeDefinition node(std::string id, double z, std::optional<double> x = {},
+                    std::optional<double> y = {}, double demand = 0,
+                    std::optional<double> injection = {}) {
+  NodeDefinition d;
+  d.id = std::move(id), d.elevation_m = z, d.x = x, d.y = y, d.demand_kg_s = demand;
+  d.injection_temperature_C = injection;
+  return d;
+}
+PipeDefinition pipe(std::string id, std::string from, std::string to) {
+  PipeDefinition d;
+  d.id = std::move(id), d.from = std::move(from), d.to = std::move(to);
+  d.length_m = 420.0, d.inner_diameter_m = 0.514, d.roughness_mm = 0.5;
+  return d;
+}
+SourceDefinition source(std::string id, std::string s, std::string r, double t,
+                        std::optional<double> p, SourcePumpType type) {
+  SourceDefinition d;
+  d.id = std::move(id), d.supply_node = std::move(s), d.return_node = std::move(r);
+  d.supply_temperature_C = t, d.return_pressure_bar = p, d.pump.type = type;
+  return d;
+}
+ValveDefinition valve(std::string id, std::string from, std::string to, ValveType type) {
+  ValveDefinition d;
+  d.id = std::move(id), d.from = std::move(from), d.to = std::move(to), d.type = type;
+  return d;
+}
+
 // A network using every element kind and every optional field.
 NetworkDefinition full_network() {
   NetworkDefinition d;
   d.name = "every element";
   d.description = "unicode: \xC3\xA9t\xC3\xA9 \xE2\x80\x94 ok";
-  d.settings.fluid = {false, 998.2, 1.004e-6, 4182.0};
+  d.settings.fluid.is_water = false;
+  d.settings.fluid.density_kg_m3 = 998.2;
+  d.settings.fluid.kinematic_viscosity_m2_s = 1.004e-6;
+  d.settings.fluid.specific_heat_J_kgK = 4182.0;
   d.settings.friction = FrictionModel::hazen_williams;
   d.settings.ambient_temperature_C = 5.0;
   d.settings.temperature_C = 80.0;
@@ -30,33 +61,51 @@ NetworkDefinition full_network() {
   d.settings.tolerance_mass_flow_rel = 1e-10;
   d.settings.tolerance_temperature_K = 1e-5;
   d.settings.max_iterations = 77;
-  d.nodes = {{"S0", 31.5, 0.0, 0.1, 0.0, std::nullopt},
-             {"S1", 30.0, 1.0 / 3.0, 2e-300, 1.25, 70.0},
-             {"R0", 31.5, std::nullopt, std::nullopt, -1.25, 65.5},
-             {"R1", -0.0, std::nullopt, std::nullopt, 0.0, std::nullopt}};
-  d.pipes = {{"P1", "S0", "S1", 420.0, 0.514, 0.5, 0.3, 0.42, 5.0, 130.0},
-             {"P2", "R1", "R0", 420.0, 0.514, 0.5, 0.0, 0.0, std::nullopt, 120.0}};
-  d.pressure_nodes = {{"R0", 2.5, 70.0}};
-  SourceDefinition a{"CHP", "S0", "R0", 130.0, 2.5, {}};
-  a.pump.type = SourcePumpType::fixed_dp;
-  a.pump.dp_bar = 8.0;
-  SourceDefinition b{"HP", "S1", "R1", 90.0, 2.0, {}};
-  b.pump.type = SourcePumpType::curve;
-  b.pump.points_m3_h_m = {{0, 95}, {1500, 90}, {3000, 75}};
-  SourceDefinition c{"DPC", "S0", "R0", 120.0, 2.5, {}};
-  c.pump.type = SourcePumpType::dp_control;
-  c.pump.consumer = "C1";
-  c.pump.dp_bar = 1.0;
-  SourceDefinition f{"FF", "S1", "R1", 85.0, std::nullopt, {}};
-  f.pump.type = SourcePumpType::fixed_flow;
-  f.pump.mass_flow_kg_s = 12.5;
-  d.sources = {a, b, c, f};
-  d.consumers = {{"C1", "S1", "R1", 1200.0, std::nullopt, 70.0, 1.0},
-                 {"C2", "S1", "R1", std::nullopt, 4.8, 60.0, std::nullopt}};
-  d.pumps = {{"BP1", "S0", "S1", {{0, 40}, {800, 35}, {1600, 20}}}};
-  d.valves = {{"V1", "S0", "S1", ValveType::check, 0.2, 2.5},
-              {"V2", "R0", "R1", ValveType::closed, std::nullopt, 0.0},
-              {"V3", "R0", "R1", ValveType::open, std::nullopt, 0.0}};
+  d.nodes = {node("S0", 31.5, 0.0, 0.1), node("S1", 30.0, 1.0 / 3.0, 2e-300, 1.25, 70.0),
+             node("R0", 31.5, {}, {}, -1.25, 65.5), node("R1", -0.0)};
+  d.pipes = {pipe("P1", "S0", "S1"), pipe("P2", "R1", "R0")};
+  d.pipes[0].minor_loss = 0.3, d.pipes[0].heat_loss_W_mK = 0.42;
+  d.pipes[0].ambient_temperature_C = 5.0, d.pipes[0].hazen_williams_c = 130.0;
+  d.pipes[1].hazen_williams_c = 120.0;
+  PressureNodeDefinition pn;
+  pn.node = "R0", pn.pressure_bar = 2.5, pn.temperature_C = 70.0;
+  d.pressure_nodes = {pn};
+  d.sources = {source("CHP", "S0", "R0", 130.0, 2.5, SourcePumpType::fixed_dp),
+               source("HP", "S1", "R1", 90.0, 2.0, SourcePumpType::curve),
+               source("DPC", "S0", "R0", 120.0, 2.5, SourcePumpType::dp_control),
+               source("FF", "S1", "R1", 85.0, std::nullopt, SourcePumpType::fixed_flow)};
+  d.sources[0].pump.dp_bar = 8.0;
+  d.sources[1].pump.points_m3_h_m = {{0, 95}, {1500, 90}, {3000, 75}};
+  d.sources[2].pump.consumer = "C1", d.sources[2].pump.dp_bar = 1.0;
+  d.sources[3].pump.mass_flow_kg_s = 12.5;
+  ConsumerDefinition c1, c2;
+  c1.id = "C1", c1.supply_node = "S1", c1.return_node = "R1";
+  c1.heat_demand_kW = 1200.0, c1.return_temperature_C = 70.0, c1.min_dp_bar = 1.0;
+  c2.id = "C2", c2.supply_node = "S1", c2.return_node = "R1";
+  c2.mass_flow_kg_s = 4.8, c2.return_temperature_C = 60.0;
+  d.consumers = {c1, c2};
+  PumpDefinition bp;
+  bp.id = "BP1", bp.from = "S0", bp.to = "S1", bp.points_m3_h_m = {{0, 40}, {800, 35}, {1600, 20}};
+  d.pumps = {bp};
+  d.valves = {valve("V1", "S0", "S1", ValveType::check), valve("V2", "R0", "R1", ValveType::closed),
+              valve("V3", "R0", "R1", ValveType::open)};
+  d.valves[0].inner_diameter_m = 0.2, d.valves[0].minor_loss = 2.5;
+  // the model's EPANET extensions (not in the spec yet) must survive a round trip too
+  d.pipes[1].check_valve = true;
+  d.pipes[1].closed = true;
+  d.pressure_nodes[0].no_inflow = true;
+  d.pressure_nodes[0].no_outflow = true;
+  PumpDefinition power;
+  power.id = "BP2", power.from = "R1", power.to = "R0";
+  power.power_kW = 15.0, power.speed = 0.8, power.closed = true;
+  d.pumps.push_back(power);
+  d.pumps[0].curve_kind = PumpCurveKind::epanet;
+  d.valves.push_back(valve("V4", "S0", "S1", ValveType::prv));
+  d.valves.back().setting_bar = 3.5;
+  d.valves.push_back(valve("V5", "S0", "S1", ValveType::fcv));
+  d.valves.back().mass_flow_kg_s = 2.0;
+  d.valves.push_back(valve("V6", "S0", "S1", ValveType::gpv));
+  d.valves.back().curve_m3_h_m = {{0, 0}, {100, 2}};
   return d;
 }
 

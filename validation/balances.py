@@ -1,13 +1,14 @@
 """Mass and energy balance recomputed from a results file and its network (no heatnet code).
 
 Every case gets these rows, compared against 0 with the case's (or validation/defaults.json's)
-tolerance for the quantities `mass_balance`, `solver_mass_imbalance` and `energy_balance`:
+tolerance for the quantities `mass_balance`, `solver_mass_imbalance` and `energy_balance`. Each row
+carries a `scale`: the bound is atol + rtol*scale (relative to the flow or energy throughput).
 
-* mass_balance (per free node): |sum of link/consumer/source/demand flows| / flow scale, where the
-  flow scale is the largest |flow| of any element or demand. Boundary nodes (pressure nodes and
-  source return nodes, whose make-up flow is free) are excluded.
-* solver_mass_imbalance: /solver attribute max_mass_imbalance_kg_s over the same flow scale.
-* energy_balance (whole network): |E_in - E_out| / max(E_in, E_out) with
+* mass_balance (per free node): |sum of link/consumer/source/demand flows| in kg/s, scale = the
+  largest |flow| of any element or demand. Boundary nodes (pressure nodes and source return
+  nodes, whose make-up flow is free) are excluded.
+* solver_mass_imbalance: /solver attribute max_mass_imbalance_kg_s, same scale.
+* energy_balance (whole network): |E_in - E_out| in W, scale max(E_in, E_out), with
   E_in  = sum sources/heat + enthalpy carried in at boundaries,
   E_out = sum consumers/heat + sum pipes/heat_loss + enthalpy carried out at boundaries.
   Boundary enthalpy needs h(T): exact for a constant-property fluid (h = cp*T); for "water" the
@@ -67,16 +68,15 @@ def balance_rows(net: dict, res: Results) -> tuple[list[dict], list[str]]:
     rows: list[dict] = []
     notes: list[str] = []
     inflow, scale = network_flow_terms(net, res)
-    scale = max(scale, 1e-300)
     bnd = boundary_nodes(net)
     for nid, v in inflow.items():
         if nid in bnd:
             continue
-        rows.append({"quantity": "mass_balance", "element_id": nid, "value": abs(v) / scale, "unit": "-"})
+        rows.append({"quantity": "mass_balance", "element_id": nid, "value": abs(v), "scale": scale, "unit": "kg/s"})
     attr = res.solver.get("max_mass_imbalance_kg_s")
     if attr is not None:
         rows.append({"quantity": "solver_mass_imbalance", "element_id": "/solver",
-                     "value": abs(float(attr)) / scale, "unit": "-"})
+                     "value": abs(float(attr)), "scale": scale, "unit": "kg/s"})
     else:
         notes.append("/solver has no max_mass_imbalance_kg_s attribute")
 
@@ -84,11 +84,12 @@ def balance_rows(net: dict, res: Results) -> tuple[list[dict], list[str]]:
     if e is None:
         notes.append("energy balance not formed: water (temperature-dependent enthalpy) crosses a boundary")
     else:
-        rows.append({"quantity": "energy_balance", "element_id": "network", "value": e, "unit": "-"})
+        rows.append({"quantity": "energy_balance", "element_id": "network", "value": e[0], "scale": e[1], "unit": "W"})
     return rows, notes
 
 
-def energy_balance(net: dict, res: Results, inflow: dict, bnd: set[str]) -> float | None:
+def energy_balance(net: dict, res: Results, inflow: dict, bnd: set[str]) -> tuple[float, float] | None:
+    """(|E_in - E_out| in W, max(E_in, E_out) in W), or None where it cannot be formed."""
     fluid = net.get("settings", {}).get("fluid", "water")
     cp = float(fluid["specific_heat_J_kgK"]) if isinstance(fluid, dict) else None
     t_node = dict(zip(res.ids["nodes"], res.get("nodes", "temperature")))
@@ -120,7 +121,4 @@ def energy_balance(net: dict, res: Results, inflow: dict, bnd: set[str]) -> floa
                 e_in += m * cp * t
             else:
                 e_out += -m * cp * t
-    denom = max(abs(e_in), abs(e_out))
-    if denom == 0.0:
-        return 0.0
-    return abs(e_in - e_out) / denom if math.isfinite(denom) else float("inf")
+    return abs(e_in - e_out), max(abs(e_in), abs(e_out))

@@ -20,6 +20,21 @@ NetworkDefinition read_network_json(const std::filesystem::path& path);
 std::string network_to_json(const NetworkDefinition& definition, int indent = 1);
 void write_network_json(const NetworkDefinition& definition, const std::filesystem::path& path);
 
+// --- EPANET .inp import -----------------------------------------------------------------------
+// One steady period at t = 0 with EPANET's physics (docs/network-format-extensions.md):
+// constant-property water (1000 kg/m3 x SPECIFIC GRAVITY, EPANET's viscosity), gravity
+// 32.2 ft/s2, EPANET friction/pump/valve models; element ids kept. Bad input is an InputError
+// whose path() is "file:line".
+struct EpanetImportOptions {
+  // false: convert flows like EPANET does internally (its rounded factors per cfs, e.g.
+  // 28.317 L/s), so heads match EPANET's exactly; true: exact SI factors (1 LPS = 1e-3 m3/s).
+  bool exact_si_flow_units = false;
+};
+NetworkDefinition parse_epanet_inp(std::string_view text, const std::string& file_name = "network.inp",
+                                   const EpanetImportOptions& options = {});
+NetworkDefinition read_epanet_inp(const std::filesystem::path& path,
+                                  const EpanetImportOptions& options = {});
+
 // Reads .json or .inp by extension.
 NetworkDefinition read_network(const std::filesystem::path& path);
 

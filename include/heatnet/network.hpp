@@ -44,9 +44,20 @@ enum class SourcePumpType {
 std::string_view to_string(SourcePumpType t);
 std::optional<SourcePumpType> parse_source_pump_type(std::string_view s);
 
-enum class ValveType { check, closed, open };
+// check/closed/open: the spec's. The others are EPANET's control valves (heatnet-network/1
+// extension, docs/network-format-extensions.md): prv, psv, pbv hold a pressure (setting_bar),
+// fcv a mass flow (mass_flow_kg_s), tcv is a fixed loss (minor_loss is its setting), gpv
+// follows a head-loss curve (curve_m3_h_m).
+enum class ValveType { check, closed, open, prv, psv, pbv, fcv, tcv, gpv };
 std::string_view to_string(ValveType t);
 std::optional<ValveType> parse_valve_type(std::string_view s);
+
+// How a booster pump's points become a curve. quadratic: the spec's least-squares quadratic.
+// epanet: EPANET 2.x's rules (1 point -> 3-point power fit; 3 points starting at Q = 0 ->
+// h = A - B Q^C; otherwise piecewise-linear through the points, end segments extended).
+enum class PumpCurveKind { quadratic, epanet };
+std::string_view to_string(PumpCurveKind k);
+std::optional<PumpCurveKind> parse_pump_curve_kind(std::string_view s);
 
 // ---------------------------------------------------------------------------------------------
 // Definition (file-level description, JSON key names and units)
@@ -92,6 +103,10 @@ struct PipeDefinition {
   double heat_loss_W_mK = 0.0;
   std::optional<double> ambient_temperature_C;
   std::optional<double> hazen_williams_c;
+  // Extensions (EPANET import): a check valve in the pipe (flow only from -> to), and a pipe
+  // closed by its status (carries no flow).
+  bool check_valve = false;
+  bool closed = false;
   bool operator==(const PipeDefinition&) const = default;
 };
 
@@ -99,6 +114,10 @@ struct PressureNodeDefinition {
   std::string node;
   double pressure_bar = 0.0;
   double temperature_C = 0.0;
+  // Extensions (EPANET tank at its maximum / minimum level): links that would carry water
+  // into (no_inflow) or out of (no_outflow) this node are closed.
+  bool no_inflow = false;
+  bool no_outflow = false;
   bool operator==(const PressureNodeDefinition&) const = default;
 };
 
@@ -131,6 +150,12 @@ struct ConsumerDefinition {
 struct PumpDefinition {
   std::string id, from, to;
   CurvePoints points_m3_h_m;
+  // Extensions (EPANET import). power_kW: constant-power pump (no points), EPANET's law
+  // h = 8.814 P/Q in ft, hp, cfs. speed: relative speed (affinity laws). closed: off.
+  PumpCurveKind curve_kind = PumpCurveKind::quadratic;
+  std::optional<double> power_kW;
+  double speed = 1.0;
+  bool closed = false;
   bool operator==(const PumpDefinition&) const = default;
 };
 
@@ -139,6 +164,12 @@ struct ValveDefinition {
   ValveType type = ValveType::open;
   std::optional<double> inner_diameter_m;
   double minor_loss = 0.0;
+  // Extensions (EPANET control valves): prv/psv/pbv pressure setting (gauge pressure for
+  // prv/psv at the controlled node, pressure drop for pbv); fcv flow setting; gpv head-loss
+  // curve [[flow m3/h, head loss m], ...].
+  std::optional<double> setting_bar;
+  std::optional<double> mass_flow_kg_s;
+  CurvePoints curve_m3_h_m;
   bool operator==(const ValveDefinition&) const = default;
 };
 
@@ -159,13 +190,28 @@ struct NetworkDefinition {
 // ---------------------------------------------------------------------------------------------
 // Compiled network (SI)
 
-// Quadratic pump curve h(Q) = a + b Q + c Q^2, Q in m3/s, h in m of pumped fluid.
+// Pump curve at nominal speed, Q in m3/s, h in m of pumped fluid.
+//  quadratic:      h = a + b Q + c Q^2 (the spec's fit)
+//  power:          h = a - b Q^c (EPANET's 1- and 3-point curves), evaluated at |Q|
+//  piecewise:      linear interpolation of (q_m3_s, h_m), end segments extended (EPANET)
+//  constant_power: h = a / Q, a in m * m3/s (EPANET's POWER pumps; no head or flow limit)
+enum class PumpCurveForm : std::uint8_t { quadratic, power, piecewise, constant_power };
 struct PumpCurve {
+  PumpCurveForm form = PumpCurveForm::quadratic;
   double a = 0.0, b = 0.0, c = 0.0;
+  std::vector<double> q_m3_s, h_m;  // piecewise only
   double max_flow_m3_s = 0.0;  // largest flow of the given points (for reporting)
-  double head(double q_m3_s) const { return a + (b + c * q_m3_s) * q_m3_s; }
-  double slope(double q_m3_s) const { return b + 2.0 * c * q_m3_s; }
+  double shutoff_head_m = 0.0; // head above which the pump cannot deliver (EPANET's Hmax)
+  double head(double q_m3_s) const;
+  double slope(double q_m3_s) const;
 };
+// EPANET's curve rules (PumpCurveKind::epanet); throws NetworkError like fit_pump_curve.
+PumpCurve fit_epanet_pump_curve(const CurvePoints& points_m3_h_m, std::string_view kind,
+                                std::string_view id);
+// EPANET's constant-power law h[m] = kEpanetPowerHead * P[kW] / Q[m3/s]
+// (8.814 ft per hp/cfs, 1 hp = 0.7457 kW).
+inline constexpr double kEpanetPowerHead = 8.814 * 0.3048 * 0.028316846592 / 0.7457;
+PumpCurve constant_power_curve(double power_kW);
 // Least-squares quadratic through the points (exact for three); throws NetworkError naming
 // `kind`/`id` if the points are unusable (fewer than 1, non-finite, negative flow, rising fit).
 PumpCurve fit_pump_curve(const CurvePoints& points_m3_h_m, std::string_view kind,
@@ -200,11 +246,13 @@ struct PipeData {
   std::vector<int> from, to;
   std::vector<double> length_m, diameter_m, roughness_m, minor_loss, heat_loss_W_mK,
       ambient_temperature_C, hazen_williams_c;
+  std::vector<char> check_valve, closed;
 };
 struct PressureNodeData {
   std::vector<int> node;
   std::vector<double> pressure_Pa;  // gauge
   std::vector<double> temperature_C;
+  std::vector<char> no_inflow, no_outflow;
 };
 struct SourceData {
   std::vector<std::string> id;
@@ -229,6 +277,8 @@ struct PumpData {
   std::vector<std::string> id;
   std::vector<int> from, to;
   std::vector<PumpCurve> curve;
+  std::vector<double> speed;
+  std::vector<char> closed;
 };
 struct ValveData {
   std::vector<std::string> id;
@@ -236,6 +286,9 @@ struct ValveData {
   std::vector<ValveType> type;
   std::vector<double> diameter_m;          // NaN when absent (lossless when open)
   std::vector<double> minor_loss;
+  std::vector<double> setting_Pa;          // prv/psv: gauge pressure held; pbv: drop; else NaN
+  std::vector<double> flow_setting_kg_s;   // fcv, else NaN
+  std::vector<std::vector<double>> curve_q_m3_s, curve_h_m;  // gpv head-loss curve
 };
 struct Settings {
   FluidDefinition fluid;
@@ -275,6 +328,8 @@ class Network {
   // Index lookup by id (-1 if absent).
   int node_index(std::string_view id) const;
   int pipe_index(std::string_view id) const;
+  int pump_index(std::string_view id) const;
+  int valve_index(std::string_view id) const;
   int consumer_index(std::string_view id) const;
   int source_index(std::string_view id) const;
 
@@ -307,7 +362,7 @@ class Network {
   ValveData valves_;
   std::vector<bool> pipe_has_own_ambient_;
   std::shared_ptr<const std::unordered_map<std::string, int>> node_lookup_, pipe_lookup_,
-      consumer_lookup_, source_lookup_;
+      consumer_lookup_, source_lookup_, pump_lookup_, valve_lookup_;
   int component_count_ = 0;
 };
 

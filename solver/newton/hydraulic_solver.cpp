@@ -19,6 +19,17 @@ constexpr int kMaxStatusChanges = 8;
 constexpr double kReopenPressurePa = 1e-3;
 // Line search: halve the step at most this many times.
 constexpr int kMaxHalvings = 5;
+// Control valves may change status this often before they are frozen.
+constexpr int kMaxValveStatusChanges = 200;
+// EPANET's status tolerances: HTOL = 0.0005 ft (head), QTOL = 1e-4 cfs (volume flow).
+constexpr double kStatusHeadTol = 0.0005 * 0.3048;
+constexpr double kStatusFlowTol = 1e-4 * 0.028316846592;
+// EPANET re-examines check valves, pumps and tank links every kCheckFrequency iterations up to
+// kMaxCheck, then only at convergence; control valves every iteration.
+constexpr int kCheckFrequency = 2;
+constexpr int kMaxCheck = 10;
+// Penalty on the controlled node of an active PRV/PSV, relative to the row's diagonal.
+constexpr double kPenaltyFactor = 1e10;
 }  // namespace
 
 HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
@@ -34,20 +45,38 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
     kind_.push_back(t.link_kind[topo]);
     element_.push_back(t.link_element[topo]);
   };
+  auto classify = [&](StatusControl c, LinkStatus s) {
+    control_.push_back(c);
+    initial_status_.push_back(s);
+  };
   for (int k = 0; k < t.link_count(); ++k) {
     const int e = t.link_element[k];
     switch (t.link_kind[k]) {
-      case LinkKind::pipe: add(k); can_close_.push_back(0); break;
-      case LinkKind::pump: add(k); can_close_.push_back(1); break;
-      case LinkKind::valve:
-        if (net.valves().type[e] == ValveType::closed) break;  // no flow, not an unknown
+      case LinkKind::pipe:
         add(k);
-        can_close_.push_back(net.valves().type[e] == ValveType::check);
+        if (net.pipes().closed[e]) classify(StatusControl::fixed, LinkStatus::closed);
+        else if (net.pipes().check_valve[e]) classify(StatusControl::check, LinkStatus::open);
+        else classify(StatusControl::fixed, LinkStatus::open);
+        break;
+      case LinkKind::pump:
+        add(k);
+        if (net.pumps().closed[e]) classify(StatusControl::fixed, LinkStatus::closed);
+        else classify(StatusControl::pump, LinkStatus::open);
+        break;
+      case LinkKind::valve:
+        switch (net.valves().type[e]) {
+          case ValveType::closed: break;  // no flow, not an unknown
+          case ValveType::check: add(k); classify(StatusControl::check, LinkStatus::open); break;
+          case ValveType::prv: add(k); classify(StatusControl::prv, LinkStatus::active); break;
+          case ValveType::psv: add(k); classify(StatusControl::psv, LinkStatus::active); break;
+          case ValveType::fcv: add(k); classify(StatusControl::fcv, LinkStatus::active); break;
+          default: add(k); classify(StatusControl::fixed, LinkStatus::open); break;
+        }
         break;
       case LinkKind::source:
         if (net.sources().pump_type[e] == SourcePumpType::curve) {
           add(k);
-          can_close_.push_back(1);
+          classify(StatusControl::pump, LinkStatus::open);
         }
         break;
       case LinkKind::consumer: break;  // known flow: enters the node balance as demand
@@ -76,6 +105,31 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
   int rows = 0;
   for (int i = 0; i < n; ++i)
     if (node_role_[i] == NodeRole::free) row_[i] = rows++;
+
+  // Controlled nodes of pressure valves, and links to full/empty tanks.
+  const std::size_t links = topo_link_.size();
+  controlled_node_.assign(links, -1);
+  tank_side_.assign(links, 0);
+  tank_full_.assign(links, 0);
+  tank_empty_.assign(links, 0);
+  std::vector<int> restricted(n, -1);
+  const PressureNodeData& pnd = net.pressure_nodes();
+  for (std::size_t j = 0; j < pnd.node.size(); ++j)
+    if (pnd.no_inflow[j] || pnd.no_outflow[j]) restricted[pnd.node[j]] = static_cast<int>(j);
+  for (std::size_t k = 0; k < links; ++k) {
+    if (control_[k] == StatusControl::prv || control_[k] == StatusControl::psv) {
+      const int node = control_[k] == StatusControl::prv ? to_[k] : from_[k];
+      if (row_[node] >= 0) controlled_node_[k] = node;
+      else control_[k] = StatusControl::fixed, initial_status_[k] = LinkStatus::open;
+    }
+    int j = -1;
+    if (restricted[to_[k]] >= 0) tank_side_[k] = 1, j = restricted[to_[k]];
+    else if (restricted[from_[k]] >= 0) tank_side_[k] = -1, j = restricted[from_[k]];
+    if (j >= 0) {
+      tank_full_[k] = pnd.no_inflow[j];
+      tank_empty_[k] = pnd.no_outflow[j];
+    }
+  }
 
   // Pattern of the lower triangle: every free node's diagonal plus one entry per link
   // between two free nodes.
@@ -121,7 +175,7 @@ void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& 
                                  HydraulicState& st) const {
   const std::size_t m = topo_link_.size();
   st.q.assign(m, 0.0);
-  st.status.assign(m, LinkStatus::open);
+  st.status = initial_status_;
   st.status_changes.assign(m, 0);
   // Initial flows: 0.3 m/s in pipes (EPANET's 1 ft/s), the middle of pump curves.
   for (std::size_t k = 0; k < m; ++k) {
@@ -131,15 +185,21 @@ void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& 
       case LinkKind::pipe:
         st.q[k] = 0.3 * rho * params.pipe[e].area_m2;
         break;
-      case LinkKind::pump:
-        st.q[k] = 0.5 * rho * net.pumps().curve[e].max_flow_m3_s;
+      case LinkKind::pump: {
+        const PumpCurve& c = net.pumps().curve[e];
+        // EPANET starts a pump at its design flow (middle of the curve); a constant-power
+        // pump at the flow where it delivers 30 m.
+        st.q[k] = c.form == PumpCurveForm::constant_power ? rho * c.a / 30.0
+                                                          : 0.5 * rho * c.max_flow_m3_s;
         break;
+      }
       case LinkKind::source:
         st.q[k] = 0.5 * rho * net.sources().pump_curve[e].max_flow_m3_s;
         break;
       case LinkKind::valve: {
         const double d = net.valves().diameter_m[e];
         st.q[k] = std::isnan(d) ? 1.0 : 0.3 * rho * std::numbers::pi * 0.25 * d * d;
+        if (net.valves().type[e] == ValveType::fcv) st.q[k] = net.valves().flow_setting_kg_s[e];
         break;
       }
       case LinkKind::consumer: break;
@@ -174,13 +234,28 @@ physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel fri
   const double rho = params.link_density[k];
   switch (kind_[k]) {
     case LinkKind::pipe: return physics::pipe_law(friction, params.pipe[e], q, pipe_state);
-    case LinkKind::pump: return physics::pump_law(net.pumps().curve[e], rho, params.gravity, q);
+    case LinkKind::pump:
+      return physics::pump_law(net.pumps().curve[e], rho, params.gravity, q, net.pumps().speed[e]);
     case LinkKind::source:
       return physics::pump_law(net.sources().pump_curve[e], rho, params.gravity, q);
     case LinkKind::valve: {
-      const double d = net.valves().diameter_m[e];
+      const ValveData& v = net.valves();
+      const double d = v.diameter_m[e];
       const double area = std::isnan(d) ? 0.0 : std::numbers::pi * 0.25 * d * d;
-      return physics::valve_law(net.valves().minor_loss[e], area, rho, q);
+      const physics::LinkLaw open = physics::valve_law(v.minor_loss[e], area, rho, q);
+      switch (v.type[e]) {
+        case ValveType::fcv:
+          if (st.status[k] == LinkStatus::active)
+            return physics::fixed_flow_law(v.flow_setting_kg_s[e], q);
+          return open;
+        case ValveType::pbv:
+          // EPANET: acts as an open valve where its own minor loss exceeds the setting.
+          if (v.setting_Pa[e] == 0.0 || open.dp > v.setting_Pa[e]) return open;
+          return physics::pbv_law(v.setting_Pa[e], q);
+        case ValveType::gpv:
+          return physics::gpv_law(v.curve_q_m3_s[e], v.curve_h_m[e], rho, params.gravity, q);
+        default: return open;  // prv/psv when open (active ones are assembled separately)
+      }
     }
     case LinkKind::consumer: break;
   }
@@ -189,6 +264,11 @@ physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel fri
 
 // Fills the Schur matrix values and right-hand sides at the current state; returns the merit
 // sum_k (residual_k / G_k)^2 of the link laws (flow units) at the current state.
+// An active PRV (PSV) is EPANET's fixed-head formulation: the valve decouples its two nodes
+// (no matrix entries), its flow enters the balance of the other node as a known flow
+// (the current flow plus the controlled node's imbalance), and a large diagonal term pins the
+// controlled node's pressure at the set point. The valve's new flow is recovered from the
+// controlled node's balance after the solve.
 double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
                                  const HydraulicParameters& params, const HydraulicState& st) {
   double* val = matrix_.valuePtr();
@@ -199,8 +279,23 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
   double merit = 0.0;
   const double g = params.gravity;
   const int m = static_cast<int>(topo_link_.size());
+  bool any_active = false;
+  for (int k = 0; k < m; ++k)
+    if (controlled_node_[k] >= 0 && st.status[k] == LinkStatus::active) any_active = true;
+  if (any_active) node_imbalance(st, params, imbalance_);
   for (int k = 0; k < m; ++k) {
     const int i = from_[k], j = to_[k];
+    const int ri = row_[i], rj = row_[j];
+    if (controlled_node_[k] >= 0 && st.status[k] == LinkStatus::active) {
+      const double c = control_[k] == StatusControl::prv ? st.q[k] + imbalance_[j]
+                                                         : st.q[k] - imbalance_[i];
+      y_[k] = 0.0;
+      c_[k] = c;
+      law_dp_[k] = st.p[i] - st.p[j] + params.link_density[k] * g * (elevation_[i] - elevation_[j]);
+      if (ri >= 0) rhs_[ri] -= c;
+      if (rj >= 0) rhs_[rj] += c;
+      continue;
+    }
     const physics::LinkLaw law = link_law(net, friction, params, st, k, st.q[k]);
     const double y = 1.0 / law.g;
     const double e = params.link_density[k] * g * (elevation_[i] - elevation_[j]);
@@ -210,7 +305,6 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
     law_dp_[k] = law.dp;
     const double c = st.q[k] + y * (e - law.dp);
     c_[k] = c;
-    const int ri = row_[i], rj = row_[j];
     if (ri >= 0) {
       val[pos_from_[k]] += y;
       rhs_[ri] -= c;
@@ -229,36 +323,143 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
     }
     if (pos_off_[k] >= 0) val[pos_off_[k]] -= y;
   }
+  if (any_active) {
+    const ValveData& v = net.valves();
+    for (int k = 0; k < m; ++k) {
+      if (controlled_node_[k] < 0 || st.status[k] != LinkStatus::active) continue;
+      const int node = controlled_node_[k];
+      const int pos = control_[k] == StatusControl::prv ? pos_to_[k] : pos_from_[k];
+      const double penalty = kPenaltyFactor * std::max(std::abs(val[pos]), 1e-12);
+      val[pos] += penalty;
+      rhs_[row_[node]] += penalty * v.setting_Pa[element_[k]];
+    }
+  }
   return merit;
 }
 
+// Head difference h(from) - h(to) across hydraulic link k (m of the link's fluid).
+double HydraulicSolver::head_difference(const HydraulicParameters& params,
+                                        const HydraulicState& st, int k) const {
+  const int i = from_[k], j = to_[k];
+  const double rho_g = params.link_density[k] * params.gravity;
+  return (st.p[i] - st.p[j]) / rho_g + elevation_[i] - elevation_[j];
+}
+
 int HydraulicSolver::update_statuses(const Network& net, const HydraulicParameters& params,
-                                     HydraulicState& st) const {
+                                     HydraulicState& st, bool all) const {
   int changes = 0;
-  double qscale = 0;
-  for (double q : st.q) qscale = std::max(qscale, std::abs(q));
-  const double close_below = -1e-9 * std::max(qscale, 1e-6);
-  for (std::size_t k = 0; k < topo_link_.size(); ++k) {
-    if (!can_close_[k] || st.status_changes[k] >= kMaxStatusChanges) continue;
-    const int i = from_[k], j = to_[k];
-    if (st.status[k] == LinkStatus::open) {
-      if (st.q[k] < close_below) {
-        st.status[k] = LinkStatus::closed;
-        ++st.status_changes[k];
-        ++changes;
+  const double htol = kStatusHeadTol;
+  for (std::size_t kk = 0; kk < topo_link_.size(); ++kk) {
+    const int k = static_cast<int>(kk);
+    const StatusControl control = control_[k];
+    const bool valve = control == StatusControl::prv || control == StatusControl::psv ||
+                       control == StatusControl::fcv;
+    if (control == StatusControl::fixed && !tank_side_[k]) continue;
+    if (!valve && !all) continue;
+    if (st.status_changes[k] >= (valve ? kMaxValveStatusChanges : kMaxStatusChanges)) continue;
+    const double rho = params.link_density[k];
+    const double rho_g = rho * params.gravity;
+    const double qtol = kStatusFlowTol * rho;
+    const double q = st.q[k];
+    const double dh = head_difference(params, st, k);
+    const int e = element_[k];
+    LinkStatus s = st.status[k];
+    // EPANET's check-valve rule (cvstatus).
+    auto cv = [&](LinkStatus current, double h, double flow) {
+      if (std::abs(h) > htol) {
+        if (h < -htol) return LinkStatus::closed;
+        if (flow < -qtol) return LinkStatus::closed;
+        return LinkStatus::open;
       }
-    } else {
-      double drive = st.p[i] - st.p[j] +
-                     params.link_density[k] * params.gravity * (elevation_[i] - elevation_[j]);
-      if (kind_[k] == LinkKind::pump)
-        drive += params.link_density[k] * params.gravity * net.pumps().curve[element_[k]].a;
-      if (kind_[k] == LinkKind::source)
-        drive += params.link_density[k] * params.gravity * net.sources().pump_curve[element_[k]].a;
-      if (drive > kReopenPressurePa) {
-        st.status[k] = LinkStatus::open;
-        ++st.status_changes[k];
-        ++changes;
+      return flow < -qtol ? LinkStatus::closed : current;
+    };
+    switch (control) {
+      case StatusControl::fixed: s = initial_status_[k]; break;
+      case StatusControl::check: s = cv(s, dh, q); break;
+      case StatusControl::pump: {
+        // EPANET re-opens XHEAD pumps at every check, then tests again.
+        const PumpCurve& c = kind_[k] == LinkKind::pump ? net.pumps().curve[e]
+                                                        : net.sources().pump_curve[e];
+        const double speed = kind_[k] == LinkKind::pump ? net.pumps().speed[e] : 1.0;
+        const double hmax = speed * speed * c.shutoff_head_m;
+        const double required = -dh;  // head the pump must add
+        if (required > hmax + htol) s = LinkStatus::closed;
+        else if (s == LinkStatus::open && q < -qtol) s = LinkStatus::closed;
+        else if (s == LinkStatus::closed && required < hmax - htol) s = LinkStatus::open;
+        break;
       }
+      case StatusControl::prv:
+      case StatusControl::psv: {
+        const ValveData& v = net.valves();
+        const int node = control == StatusControl::prv ? to_[k] : from_[k];
+        const double hset = elevation_[node] + v.setting_Pa[e] / rho_g;
+        const double h1 = elevation_[from_[k]] + st.p[from_[k]] / rho_g;
+        const double h2 = elevation_[to_[k]] + st.p[to_[k]] / rho_g;
+        const double d = v.diameter_m[e];
+        const double area = std::isnan(d) ? 0.0 : std::numbers::pi * 0.25 * d * d;
+        const double hml = area > 0 ? v.minor_loss[e] * (q / rho) * (q / rho) /
+                                          (2.0 * params.gravity * area * area)
+                                    : 0.0;
+        if (control == StatusControl::prv) {
+          switch (s) {
+            case LinkStatus::active:
+              if (q < -qtol) s = LinkStatus::closed;
+              else if (h1 - hml < hset - htol) s = LinkStatus::open;
+              break;
+            case LinkStatus::open:
+              if (q < -qtol) s = LinkStatus::closed;
+              else if (h2 >= hset + htol) s = LinkStatus::active;
+              break;
+            case LinkStatus::closed:
+              if (h1 >= hset + htol && h2 < hset - htol) s = LinkStatus::active;
+              else if (h1 < hset - htol && h1 > h2 + htol) s = LinkStatus::open;
+              break;
+          }
+        } else {
+          switch (s) {
+            case LinkStatus::active:
+              if (q < -qtol) s = LinkStatus::closed;
+              else if (h2 + hml > hset + htol) s = LinkStatus::open;
+              break;
+            case LinkStatus::open:
+              if (q < -qtol) s = LinkStatus::closed;
+              else if (h1 < hset - htol) s = LinkStatus::active;
+              break;
+            case LinkStatus::closed:
+              if (h2 > hset + htol && h1 > h2 + htol) s = LinkStatus::open;
+              else if (h1 >= hset + htol && h1 > h2 + htol) s = LinkStatus::active;
+              break;
+          }
+        }
+        break;
+      }
+      case StatusControl::fcv: {
+        // EPANET fcvstatus: reverse head or flow makes it an open valve (XFCV); it becomes
+        // active again once the flow reaches the setting.
+        if (dh < -htol) s = LinkStatus::open;
+        else if (q < -qtol) s = LinkStatus::open;
+        else if (s == LinkStatus::open && q >= net.valves().flow_setting_kg_s[e]) s = LinkStatus::active;
+        break;
+      }
+    }
+    // Full / empty tanks (EPANET tankstatus): close links that would fill / drain them.
+    if (all && tank_side_[k] && s != LinkStatus::closed) {
+      const double h_tank = tank_side_[k] > 0 ? -dh : dh;      // h(tank) - h(other end)
+      const double q_out = tank_side_[k] > 0 ? -q : q;          // flow out of the tank
+      const bool pump = kind_[k] == LinkKind::pump || kind_[k] == LinkKind::source;
+      if (tank_full_[k]) {
+        if (pump ? tank_side_[k] > 0 : cv(LinkStatus::open, h_tank, q_out) == LinkStatus::closed)
+          s = LinkStatus::closed;
+      }
+      if (tank_empty_[k]) {
+        if (pump ? tank_side_[k] < 0 : cv(LinkStatus::closed, h_tank, q_out) == LinkStatus::open)
+          s = LinkStatus::closed;
+      }
+    }
+    if (s != st.status[k]) {
+      st.status[k] = s;
+      ++st.status_changes[k];
+      ++changes;
     }
   }
   return changes;
@@ -280,12 +481,19 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
   sdp_prev_ = st.source_dp;
   double max_demand = 0;
   for (double d : params.demand) max_demand = std::max(max_demand, std::abs(d));
+  int pending_changes = 0;  // status changes found by the check at apparent convergence
+  delta_q_.assign(m, 0.0);
 
   for (int it = 1; it <= ns.max_iterations; ++it) {
     IterationRecord rec;
     rec.outer = ns.outer;
     rec.iteration = it;
-    rec.status_changes = it > 1 ? update_statuses(net, params, st) : 0;
+    {
+      const bool periodic = it <= kMaxCheck && it % kCheckFrequency == 0;
+      rec.status_changes = it > 1 ? update_statuses(net, params, st, periodic) : 0;
+      rec.status_changes += pending_changes;
+      pending_changes = 0;
+    }
 
     auto t0 = Clock::now();
     double merit = assemble(net, ns.friction, params, st);
@@ -307,6 +515,7 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
     report.timings.assemble_s += seconds_since(t0);
     double max_res = 0;
     for (int k = 0; k < m; ++k) {
+      if (y_[k] == 0.0) continue;  // active PRV/PSV: no link law
       const double e = params.link_density[k] * params.gravity * (elevation_[from_[k]] - elevation_[to_[k]]);
       max_res = std::max(max_res, std::abs(law_dp_[k] - (st.p[from_[k]] - st.p[to_[k]] + e)));
     }
@@ -391,13 +600,32 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
     int worst = -1;
     for (int k = 0; k < m; ++k) {
       const double q_new = c_[k] + y_[k] * (st.p[from_[k]] - st.p[to_[k]]);
-      const double dq = std::abs(q_new - st.q[k]);
+      delta_q_[k] = q_new - st.q[k];
+      st.q[k] = q_new;
+    }
+    // Active PRV/PSV: the flow that balances the controlled node.
+    bool any_active = false;
+    for (int k = 0; k < m; ++k)
+      if (controlled_node_[k] >= 0 && st.status[k] == LinkStatus::active) any_active = true;
+    if (any_active) {
+      node_imbalance(st, params, imbalance_);
+      for (int k = 0; k < m; ++k) {
+        if (controlled_node_[k] < 0 || st.status[k] != LinkStatus::active) continue;
+        const double fix = control_[k] == StatusControl::prv ? imbalance_[to_[k]]
+                                                             : -imbalance_[from_[k]];
+        st.q[k] += fix;
+        delta_q_[k] = st.q[k] - q_prev_[k];
+        imbalance_[from_[k]] += fix;
+        imbalance_[to_[k]] -= fix;
+      }
+    }
+    for (int k = 0; k < m; ++k) {
+      const double dq = std::abs(delta_q_[k]);
       if (dq > max_dq) {
         max_dq = dq;
         worst = k;
       }
-      st.q[k] = q_new;
-      max_q = std::max(max_q, std::abs(q_new));
+      max_q = std::max(max_q, std::abs(st.q[k]));
     }
     q_full_ = st.q;
     p_full_ = st.p;
@@ -439,8 +667,12 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
       return false;
     }
     if (rec.max_flow_change_rel <= ns.tolerance && rec.status_changes == 0 && it > 1) {
-      converged = true;
-      break;
+      // EPANET: at convergence re-examine every status; continue if any changed.
+      pending_changes = update_statuses(net, params, st, true);
+      if (pending_changes == 0) {
+        converged = true;
+        break;
+      }
     }
     if (rec.max_flow_change_rel <= ns.tolerance && rec.status_changes == 0 && it == 1 &&
         rec.max_link_residual_Pa == 0.0) {

@@ -23,7 +23,18 @@
 
 namespace heatnet::solver {
 
-enum class LinkStatus : std::uint8_t { open, closed };
+// active: a control valve (prv, psv, fcv) holding its set point.
+enum class LinkStatus : std::uint8_t { open, closed, active };
+
+// Which status logic a hydraulic link follows (EPANET's rules, hydstatus.c):
+//  fixed  - the status never changes (pipes, open/tcv/pbv/gpv valves, closed pipes/pumps);
+//  check  - check valve: closes on reverse flow or reverse head, reopens on forward head;
+//  pump   - closes on reverse flow or when the head it must deliver exceeds its shut-off head
+//           (EPANET's XHEAD), reopens when it can deliver again;
+//  prv/psv/fcv - EPANET's active/open/closed rules for control valves.
+// Links to a pressure node with no_inflow/no_outflow (a full/empty tank) additionally close
+// when they would fill/drain it.
+enum class StatusControl : std::uint8_t { fixed, check, pump, prv, psv, fcv };
 
 // How a node's pressure is determined.
 enum class NodeRole : std::uint8_t {
@@ -94,15 +105,23 @@ class HydraulicSolver {
                            HydraulicState& state) const;
   double assemble(const Network& network, FrictionModel friction,
                   const HydraulicParameters& params, const HydraulicState& state);
+  // Re-examines statuses: control valves always, the others (check valves, pumps, links to
+  // full/empty tanks) only when `all` (EPANET's periodic / at-convergence check).
   int update_statuses(const Network& network, const HydraulicParameters& params,
-                      HydraulicState& state) const;
+                      HydraulicState& state, bool all) const;
+  double head_difference(const HydraulicParameters& params, const HydraulicState& state,
+                         int k) const;
 
   const Topology* topology_;
   std::vector<int> topo_link_, hydraulic_index_;
   std::vector<int> from_, to_;
   std::vector<LinkKind> kind_;
   std::vector<int> element_;
-  std::vector<char> can_close_;
+  std::vector<StatusControl> control_;
+  std::vector<LinkStatus> initial_status_;
+  std::vector<int> controlled_node_;  // prv: to node, psv: from node (free nodes only), else -1
+  std::vector<signed char> tank_side_;  // +1: `to` is a no_inflow/no_outflow node, -1: `from`
+  std::vector<char> tank_full_, tank_empty_;
   std::vector<double> elevation_;  // per node
   std::vector<NodeRole> node_role_;
   std::vector<int> node_source_;   // source index for source_supply / source_return nodes
@@ -119,7 +138,7 @@ class HydraulicSolver {
   Eigen::VectorXd rhs_, x_;
   std::vector<Eigen::VectorXd> rhs_dp_, x_dp_;
   std::vector<double> q_prev_, p_prev_, sdp_prev_, q_full_, p_full_, sdp_full_;
-  std::vector<double> imbalance_, delta_, border_matrix_, border_rhs_;
+  std::vector<double> imbalance_, delta_, border_matrix_, border_rhs_, delta_q_;
 };
 
 }  // namespace heatnet::solver

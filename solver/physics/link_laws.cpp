@@ -1,5 +1,6 @@
 #include "solver/physics/link_laws.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -17,6 +18,9 @@ FrictionLaw to_law(FrictionModel m) {
 }
 // Below this Reynolds number the laminar law is evaluated directly (avoids 64/Re at Re = 0).
 constexpr double kTinyReynolds = 1e-6;
+// EPANET's CBIG = 1e8 and RQTOL = 1e-7 ft per cfs, in m per m3/s.
+constexpr double kEpanetMaxPumpGradient = 1e8 * 0.3048 / 0.028316846592;
+constexpr double kEpanetMinGradient = 1e-7 * 0.3048 / 0.028316846592;
 }  // namespace
 
 PipeCoefficients make_pipe_coefficients(double length_m, double diameter_m, double roughness_m,
@@ -73,11 +77,37 @@ LinkLaw valve_law(double zeta, double area_m2, double density, double q) {
   return {kOpenValveResistance * q, kOpenValveResistance};
 }
 
-LinkLaw pump_law(const PumpCurve& curve, double density, double gravity, double q) {
+LinkLaw pump_law(const PumpCurve& curve, double density, double gravity, double q,
+                 double speed) {
   const double flow = q / density;
-  const double floor = 0.01 * gravity * curve.a / std::max(curve.max_flow_m3_s, 1e-9);
-  const double g = -gravity * curve.slope(flow);
-  return {-density * gravity * curve.head(flow), std::max(g, floor)};
+  if (curve.form == PumpCurveForm::constant_power) {
+    // h = s^3 a / Q (affinity laws on h = a/Q); EPANET caps the gradient at CBIG.
+    const double a = speed * speed * speed * curve.a;
+    const double grad = flow != 0.0 ? a / (flow * flow) : kEpanetMaxPumpGradient;
+    if (!(grad < kEpanetMaxPumpGradient) || flow <= 0.0)
+      return {-density * gravity * kEpanetMaxPumpGradient * flow, gravity * kEpanetMaxPumpGradient};
+    return {-density * gravity * a / flow, gravity * grad};
+  }
+  const double s = speed > 0 ? speed : 1.0;
+  const double floor = 0.01 * gravity * s * curve.shutoff_head_m / std::max(curve.max_flow_m3_s, 1e-9);
+  const double g = -gravity * s * curve.slope(flow / s);
+  return {-density * gravity * s * s * curve.head(flow / s), std::max(g, floor)};
+}
+
+LinkLaw gpv_law(const std::vector<double>& x, const std::vector<double>& y, double density,
+                double gravity, double q) {
+  const double flow = q / density;
+  const double aq = std::max(std::abs(flow), 1e-6 * 0.028316846592);
+  std::size_t k2 = 0;
+  while (k2 < x.size() && x[k2] < aq) ++k2;
+  if (k2 == 0) k2 = 1;
+  else if (k2 == x.size()) --k2;
+  const std::size_t k1 = k2 - 1;
+  double r = (y[k2] - y[k1]) / (x[k2] - x[k1]);
+  const double h0 = y[k1] - r * x[k1];
+  r = std::max(r, kEpanetMinGradient);
+  const double h = (h0 + r * std::abs(flow)) * (flow < 0 ? -1.0 : 1.0);
+  return {density * gravity * h, gravity * r};
 }
 
 }  // namespace heatnet::physics

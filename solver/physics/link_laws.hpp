@@ -4,6 +4,8 @@
 //           pressure rise), elevation NOT included (the solver adds rho g (z_from - z_to));
 //   g     = d dp / d q > 0 (floored where the law is flat, e.g. a pump curve's hump).
 #pragma once
+#include <vector>
+
 #include "heatnet/network.hpp"
 
 namespace heatnet::physics {
@@ -51,6 +53,26 @@ inline LinkLaw closed_law(double q) { return {kClosedResistance * q, kClosedResi
 // Pump (running forward): dp = -rho g h(Q), Q = q / rho. Where the curve is flat or rising
 // the slope is floored at 1 % of shut-off head over the largest curve flow (a quasi-Newton
 // step; the solution is unaffected).
-LinkLaw pump_law(const PumpCurve& curve, double density, double gravity, double q);
+// At relative speed `speed` the affinity laws apply: h(Q) = speed^2 h1(Q / speed).
+// Constant-power curves (h = a/Q) switch to EPANET's steep line through the origin where
+// their gradient would exceed EPANET's CBIG (1e8 ft/cfs).
+LinkLaw pump_law(const PumpCurve& curve, double density, double gravity, double q,
+                 double speed = 1.0);
+
+// EPANET general-purpose valve: head loss from the piecewise-linear curve (q_m3_s, h_m) on
+// the segment bracketing |Q|, h = sign(Q) (h0 + r |Q|), gradient floored at EPANET's RQTOL.
+LinkLaw gpv_law(const std::vector<double>& q_m3_s, const std::vector<double>& h_m, double density,
+                double gravity, double q);
+
+// EPANET pressure-breaker valve holding a pressure drop `setting_Pa` from -> to (a nearly
+// flat law, like EPANET's 1/CBIG gradient).
+inline LinkLaw pbv_law(double setting_Pa, double q) {
+  return {setting_Pa + kOpenValveResistance * q, kOpenValveResistance};
+}
+
+// Active flow-control valve: the flow is held at `q_set` (kg/s) by a very stiff law.
+inline LinkLaw fixed_flow_law(double q_set, double q) {
+  return {kClosedResistance * (q - q_set), kClosedResistance};
+}
 
 }  // namespace heatnet::physics

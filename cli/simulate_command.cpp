@@ -1,0 +1,137 @@
+// heatnet simulate: one warm-started steady solve per profile step, streamed into a
+// heatnet-results/1 file; Ctrl-C commits the steps done with complete = 0.
+#include "cli/simulate_command.hpp"
+
+#include <signal.h>
+
+#include <chrono>
+#include <csignal>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/load_network.hpp"
+#include "cli/progress.hpp"
+#include "heatnet/errors.hpp"
+#include "heatnet/io.hpp"
+#include "heatnet/profiles.hpp"
+#include "heatnet/simulate.hpp"
+#include "io/text_file.hpp"
+
+namespace heatnet::cli {
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+extern "C" void on_sigint(int) { g_interrupted = 1; }
+
+// Installs the SIGINT handler for the run; a second Ctrl-C (SA_RESETHAND) kills the process the
+// ordinary way. Restores the previous handler on exit.
+class SigintGuard {
+ public:
+  SigintGuard() {
+    g_interrupted = 0;
+    struct sigaction sa {};
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    installed_ = ::sigaction(SIGINT, &sa, &previous_) == 0;
+  }
+  ~SigintGuard() {
+    if (installed_) ::sigaction(SIGINT, &previous_, nullptr);
+  }
+  SigintGuard(const SigintGuard&) = delete;
+  SigintGuard& operator=(const SigintGuard&) = delete;
+
+ private:
+  struct sigaction previous_ {};
+  bool installed_ = false;
+};
+
+constexpr int kExitInterrupted = 130;
+
+}  // namespace
+
+CLI::App* add_simulate_command(CLI::App& app, SimulateArgs& a) {
+  auto* cmd = app.add_subcommand(
+      "simulate", "run a time series (one warm-started solve per profile step) into HDF5");
+  cmd->add_option("network", a.network, "network file (.json)")->required();
+  cmd->add_option("--profiles", a.profiles, "profiles file (.csv or .json, heatnet-profiles/1)")
+      ->required();
+  cmd->add_option("-o,--output", a.output, "results file (.h5)")->required();
+  cmd->add_option("--steps", a.steps, "solve only the first N steps (default: all)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--on-failure", a.on_failure,
+                  "a step that does not converge: 'continue' (default; recorded, next step "
+                  "starts cold) or 'stop' (commit the steps done, complete = 0)")
+      ->check(CLI::IsMember({"continue", "stop"}));
+  cmd->add_option("--max-consecutive-failures", a.max_consecutive_failures,
+                  "with --on-failure continue: stop after this many failed steps in a row")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--tolerance", a.tolerance, "relative mass-flow tolerance");
+  cmd->add_option("--temperature-tolerance", a.temperature_tolerance,
+                  "outer-loop temperature tolerance in K (default 1e-3 for time series)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-iterations", a.max_iterations, "Newton iterations per solve")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--gzip", a.gzip, "HDF5 gzip level (0 = none)")->check(CLI::Range(0, 9));
+  cmd->add_option("--chunk-steps", a.chunk_steps, "time steps per HDF5 chunk (default 256)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("-q,--quiet", a.quiet, "print nothing but errors");
+  return cmd;
+}
+
+int run_simulate(const SimulateArgs& a) {
+  SimulationOptions o;
+  o.solver.tolerance_mass_flow_rel = a.tolerance;
+  o.solver.max_iterations = a.max_iterations;
+  o.solver.tolerance_temperature_K = a.temperature_tolerance;
+  o.max_steps = a.steps;
+  o.on_failure = *parse_on_step_failure(a.on_failure);
+  o.max_consecutive_failures = a.max_consecutive_failures;
+  o.file.gzip_level = a.gzip;
+  o.file.chunk_steps = a.chunk_steps;
+  o.output = a.output;
+  o.validate();  // usage errors before any file work
+
+  const LoadedNetwork loaded = load_network(a.network);
+  const Profiles profiles = io::read_profiles(a.profiles);
+  o.input_sha256 = io::sha256_hex(io::json_detail::read_file_bytes(a.network));
+
+  const std::size_t total =
+      a.steps > 0 ? std::min(a.steps, profiles.steps()) : profiles.steps();
+  ProgressBar bar("simulate", total);
+  std::size_t failed_so_far = 0;
+  SigintGuard sigint;
+  SimulationResult r;
+  try {
+    r = simulate(loaded.network, profiles, o, [&](const StepInfo& s) {
+      if (!s.report->usable()) ++failed_so_far;
+      if (!a.quiet) bar.update(s.step + 1);
+      return g_interrupted == 0;
+    });
+  } catch (const InputError&) {
+    throw;
+  } catch (const NetworkError& e) {
+    rethrow_located(e, loaded, a.network);
+  }
+  bar.finish();
+  const SimulationSummary& s = r.summary;
+  if (!a.quiet) {
+    std::cout << "network:          " << loaded.network.name() << "\n";
+    std::cout << s.full();
+    std::cout << "results:          " << a.output << (s.complete ? "" : " (complete = 0)") << "\n";
+  }
+  if (s.stopped && g_interrupted) {
+    std::cerr << "interrupted: " << s.steps_done << " of " << s.steps_planned
+              << " steps written to " << a.output << " (complete = 0)\n";
+    return kExitInterrupted;
+  }
+  if (s.failed_steps > 0) {
+    std::cerr << "warning: " << s.failed_steps << " step(s) did not converge"
+              << (s.stopped_on_failure ? "; the run stopped" : "")
+              << " (see /solver/step_status in " << a.output << ")\n";
+    return kExitNotConverged;
+  }
+  return kExitOk;
+}
+
+}  // namespace heatnet::cli

@@ -1,0 +1,768 @@
+// EPANET 2.x .inp importer: one steady period at t = 0, converted to a heatnet NetworkDefinition
+// whose physics reproduces EPANET's (docs/network-format-extensions.md, "EPANET import").
+//
+//  * Units: EPANET works in ft and cfs internally and converts every flow with its own
+//    (rounded) factors per cfs (GPM 448.831, LPS 28.317, CMH 101.94, ...). By default flows
+//    are converted the same way (file flow / factor = cfs, then 1 cfs = 0.3048^3 m3/s exactly),
+//    so heads agree with EPANET's exactly; EpanetImportOptions::exact_si_flow_units uses the
+//    exact SI factors instead (differences about 5e-6 relative).
+//  * Fluid: constant properties, density 1000 kg/m3 x SPECIFIC GRAVITY, kinematic viscosity
+//    1.1e-5 ft2/s (or [OPTIONS] VISCOSITY), gravity 32.2 ft/s2 = 9.81456 m/s2.
+//  * t = 0 state: demands x pattern multipliers (PATTERN START, default pattern) x DEMAND
+//    MULTIPLIER; reservoir head patterns; pump speed patterns; [STATUS]; simple [CONTROLS]
+//    that fire at t = 0 (TIMER at 0, CLOCKTIME at START CLOCKTIME, tank-level conditions on the
+//    initial levels), applied in file order like EPANET's controls(). Junction-pressure
+//    controls and [RULES] are not evaluated (EPANET does not apply rules before t = 0).
+//  * Tanks are fixed-pressure nodes at their initial level; a tank at its maximum (minimum)
+//    level gets no_inflow (no_outflow), EPANET's full/empty tank rule.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "heatnet/errors.hpp"
+#include "heatnet/io.hpp"
+#include "io/text_file.hpp"
+
+namespace heatnet::io {
+namespace {
+
+constexpr double kFt = 0.3048;
+constexpr double kCfsToM3s = 0.028316846592;  // 0.3048^3
+constexpr double kGravity = 32.2 * kFt;        // 9.81456 m/s2
+constexpr double kViscosityFt2s = 1.1e-5;      // EPANET's VISCOS
+constexpr double kPsiPerFt = 0.4333;           // EPANET's PSIperFT
+constexpr double kHpToKw = 0.7457;             // EPANET's KWperHP
+constexpr double kHtolFt = 0.0005;             // EPANET's HTOL
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+bool starts_with_ci(const std::string& s, const char* prefix) {
+  const std::string u = upper(s), p = upper(prefix);
+  return u.compare(0, p.size(), p) == 0;
+}
+
+struct Line {
+  int number;
+  std::vector<std::string> tokens;
+  std::string comment;  // text after ';' (category names in [DEMANDS])
+};
+
+class Parser {
+ public:
+  Parser(std::string file, const EpanetImportOptions& options)
+      : file_(std::move(file)), options_(options) {}
+
+  NetworkDefinition parse(std::string_view text);
+
+ private:
+  [[noreturn]] void fail(const Line& l, ErrorCode code, const std::string& kind,
+                         const std::string& id, const std::string& field,
+                         const std::string& value, const std::string& reason) const {
+    throw InputError(code, kind, id, field, value, reason,
+                     file_ + ":" + std::to_string(l.number));
+  }
+  double number(const Line& l, std::size_t i, const char* kind, const char* field) const {
+    const std::string id = l.tokens.empty() ? "" : l.tokens[0];
+    if (i >= l.tokens.size())
+      fail(l, ErrorCode::missing_field, kind, id, field, "", "missing value");
+    const std::string& t = l.tokens[i];
+    char* end = nullptr;
+    const double v = std::strtod(t.c_str(), &end);
+    if (end == t.c_str() || *end != '\0' || !std::isfinite(v))
+      fail(l, ErrorCode::wrong_type, kind, id, field, "'" + t + "'", "expected a number");
+    return v;
+  }
+  double optional_number(const Line& l, std::size_t i, const char* kind, const char* field,
+                         double fallback) const {
+    return i < l.tokens.size() ? number(l, i, kind, field) : fallback;
+  }
+  void need(const Line& l, std::size_t n, const char* kind, const char* what) const {
+    if (l.tokens.size() < n)
+      fail(l, ErrorCode::missing_field, kind, l.tokens.empty() ? "" : l.tokens[0], "", "",
+           std::string("expected ") + what);
+  }
+  // Time in seconds: "h", "h:mm", "h:mm:ss", decimal hours, optional unit or AM/PM.
+  double time_value(const Line& l, std::size_t i, const char* kind) const;
+
+  std::string file_;
+  EpanetImportOptions options_;
+};
+
+double Parser::time_value(const Line& l, std::size_t i, const char* kind) const {
+  if (i >= l.tokens.size()) fail(l, ErrorCode::missing_field, kind, "", "time", "", "missing time");
+  const std::string& t = l.tokens[i];
+  double seconds = 0;
+  if (t.find(':') != std::string::npos) {
+    double parts[3] = {0, 0, 0};
+    int n = 0;
+    std::stringstream ss(t);
+    std::string p;
+    while (std::getline(ss, p, ':') && n < 3) {
+      char* end = nullptr;
+      parts[n] = std::strtod(p.c_str(), &end);
+      if (end == p.c_str() || *end != '\0')
+        fail(l, ErrorCode::wrong_type, kind, "", "time", "'" + t + "'", "expected a time h:mm[:ss]");
+      ++n;
+    }
+    seconds = parts[0] * 3600 + parts[1] * 60 + parts[2];
+  } else {
+    seconds = number(l, i, kind, "time") * 3600.0;
+    if (i + 1 < l.tokens.size()) {
+      const std::string u = upper(l.tokens[i + 1]);
+      if (starts_with_ci(u, "SEC")) seconds /= 3600.0;
+      else if (starts_with_ci(u, "MIN")) seconds /= 60.0;
+      else if (starts_with_ci(u, "DAY")) seconds *= 24.0;
+    }
+  }
+  if (i + 1 < l.tokens.size()) {
+    const std::string u = upper(l.tokens[i + 1]);
+    if (u == "AM" && seconds >= 12 * 3600) seconds -= 12 * 3600;
+    if (u == "PM" && seconds < 12 * 3600) seconds += 12 * 3600;
+  }
+  return seconds;
+}
+
+enum class LinkType { pipe, cvpipe, pump, prv, psv, pbv, fcv, tcv, gpv, pcv };
+
+struct LinkState {
+  LinkType type = LinkType::pipe;
+  std::string id, from, to;
+  int line = 0;
+  // pipes
+  double length = 0, diameter = 0, roughness = 0, minor_loss = 0;
+  // status: 'O' open, 'C' closed, 'A' active (valves with a setting in force)
+  char status = 'O';
+  // pumps: curve id or power; speed (LinkSetting); speed pattern
+  std::string curve, pattern;
+  std::optional<double> power;
+  double setting = 1.0;  // pump speed, or valve setting (file units); GPV: curve id in `curve`
+};
+
+struct NodeState {
+  enum Kind { junction, reservoir, tank } kind = junction;
+  std::string id;
+  int line = 0;
+  double elevation = 0;  // file length units (reservoir: head)
+  double init_level = 0, min_level = 0, max_level = 0;
+  std::string pattern;   // reservoir head pattern
+  struct Demand {
+    double base;
+    std::string pattern;
+  };
+  std::vector<Demand> demands;  // [JUNCTIONS] demand, replaced by [DEMANDS]
+  bool demands_from_section = false;
+  std::optional<double> x, y;
+};
+
+NodeState make_node(NodeState::Kind kind, const Line& l) {
+  NodeState n;
+  n.kind = kind;
+  n.id = l.tokens[0];
+  n.line = l.number;
+  return n;
+}
+LinkState make_link(LinkType type, const Line& l) {
+  LinkState s;
+  s.type = type;
+  s.id = l.tokens[0];
+  s.from = l.tokens[1];
+  s.to = l.tokens[2];
+  s.line = l.number;
+  return s;
+}
+
+NetworkDefinition Parser::parse(std::string_view text) {
+  // ---- tokenise into sections
+  std::map<std::string, std::vector<Line>> sections;
+  std::vector<std::string> order;
+  std::string current;
+  {
+    int number = 0;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+      std::size_t end = text.find('\n', pos);
+      if (end == std::string_view::npos) end = text.size();
+      std::string raw(text.substr(pos, end - pos));
+      pos = end + 1;
+      ++number;
+      if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+      Line line{number, {}, {}};
+      const std::size_t semi = raw.find(';');
+      if (semi != std::string::npos) {
+        line.comment = raw.substr(semi + 1);
+        raw.resize(semi);
+      }
+      std::istringstream ss(raw);
+      std::string tok;
+      while (ss >> tok) line.tokens.push_back(tok);
+      if (line.tokens.empty()) {
+        if (end == text.size()) break;
+        continue;
+      }
+      if (line.tokens[0][0] == '[') {
+        current = upper(line.tokens[0]);
+        if (current.back() != ']')
+          fail(line, ErrorCode::parse_error, "section", current, "", "", "malformed section header");
+        if (!sections.count(current)) order.push_back(current);
+        sections[current];
+        continue;
+      }
+      if (current.empty())
+        fail(line, ErrorCode::parse_error, "", "", "", "'" + line.tokens[0] + "'",
+             "data before the first [SECTION] header");
+      if (current != "[TITLE]") sections[current].push_back(std::move(line));
+      else sections[current].push_back(Line{line.number, {raw}, {}});
+      if (end == text.size()) break;
+    }
+  }
+  static const char* kKnown[] = {
+      "[TITLE]", "[JUNCTIONS]", "[RESERVOIRS]", "[TANKS]", "[PIPES]", "[PUMPS]", "[VALVES]",
+      "[EMITTERS]", "[CURVES]", "[PATTERNS]", "[ENERGY]", "[STATUS]", "[CONTROLS]", "[RULES]",
+      "[DEMANDS]", "[QUALITY]", "[REACTIONS]", "[SOURCES]", "[MIXING]", "[OPTIONS]", "[TIMES]",
+      "[REPORT]", "[COORDINATES]", "[VERTICES]", "[LABELS]", "[BACKDROP]", "[TAGS]", "[END]",
+      "[LEAKAGE]"};
+  for (const auto& name : order) {
+    if (std::find_if(std::begin(kKnown), std::end(kKnown),
+                     [&](const char* k) { return name == k; }) == std::end(kKnown)) {
+      const auto& lines = sections[name];
+      Line l{lines.empty() ? 0 : lines.front().number, {}, {}};
+      fail(l, ErrorCode::parse_error, "section", name, "", "", "unknown section");
+    }
+  }
+  auto section = [&](const char* name) -> const std::vector<Line>& { return sections[name]; };
+
+  // ---- options and times
+  std::string flow_units = "GPM", headloss = "H-W", default_pattern;
+  double sg = 1.0, viscosity_value = 1.0, demand_multiplier = 1.0;
+  bool viscosity_given = false;
+  int trials = 200;
+  for (const Line& l : section("[OPTIONS]")) {
+    const std::string key = upper(l.tokens[0]);
+    const std::string key2 = l.tokens.size() > 1 ? upper(l.tokens[1]) : "";
+    if (key == "UNITS") {
+      need(l, 2, "option", "UNITS value");
+      flow_units = key2;
+    } else if (key == "HEADLOSS") {
+      need(l, 2, "option", "HEADLOSS value");
+      headloss = key2;
+    } else if (key == "SPECIFIC" && key2 == "GRAVITY") {
+      sg = number(l, 2, "option", "SPECIFIC GRAVITY");
+      if (!(sg > 0)) fail(l, ErrorCode::invalid_value, "option", "SPECIFIC GRAVITY", "", l.tokens[2], "must be > 0");
+    } else if (key == "VISCOSITY") {
+      viscosity_value = number(l, 1, "option", "VISCOSITY");
+      viscosity_given = true;
+      if (!(viscosity_value > 0)) fail(l, ErrorCode::invalid_value, "option", "VISCOSITY", "", l.tokens[1], "must be > 0");
+    } else if (key == "DEMAND" && key2 == "MULTIPLIER") {
+      demand_multiplier = number(l, 2, "option", "DEMAND MULTIPLIER");
+    } else if (key == "DEMAND" && key2 == "MODEL") {
+      if (l.tokens.size() > 2 && upper(l.tokens[2]) != "DDA")
+        fail(l, ErrorCode::unsupported, "option", "DEMAND MODEL", "", l.tokens[2],
+             "pressure-driven demands (PDA) are not supported; only DDA");
+    } else if (key == "PATTERN") {
+      need(l, 2, "option", "PATTERN id");
+      default_pattern = l.tokens[1];
+    } else if (key == "TRIALS") {
+      trials = static_cast<int>(number(l, 1, "option", "TRIALS"));
+    }
+    // other options (QUALITY, ACCURACY, UNBALANCED, CHECKFREQ, ...) do not change the
+    // converged steady state.
+  }
+  static const std::unordered_map<std::string, double> kFlowPerCfs = {
+      {"CFS", 1.0},     {"GPM", 448.831}, {"MGD", 0.64632}, {"IMGD", 0.5382}, {"AFD", 1.9837},
+      {"LPS", 28.317},  {"LPM", 1699.0},  {"MLD", 2.4466},  {"CMH", 101.94},  {"CMD", 2446.6},
+      {"CMS", 0.028317}};
+  static const std::unordered_map<std::string, double> kExactSi = {
+      {"LPS", 1e-3}, {"LPM", 1.0 / 60000.0}, {"MLD", 1.0 / 86.4}, {"CMH", 1.0 / 3600.0},
+      {"CMD", 1.0 / 86400.0}, {"CMS", 1.0}};
+  auto unit_it = kFlowPerCfs.find(flow_units);
+  if (unit_it == kFlowPerCfs.end()) {
+    Line l{0, {}, {}};
+    for (const Line& o : section("[OPTIONS]"))
+      if (upper(o.tokens[0]) == "UNITS") l = o;
+    fail(l, ErrorCode::invalid_value, "option", "UNITS", "", flow_units,
+         "unknown flow units; expected CFS, GPM, MGD, IMGD, AFD, LPS, LPM, MLD, CMH, CMD or CMS");
+  }
+  const bool us = flow_units == "CFS" || flow_units == "GPM" || flow_units == "MGD" ||
+                  flow_units == "IMGD" || flow_units == "AFD";
+  double flow_to_m3s = kCfsToM3s / unit_it->second;
+  if (!us && options_.exact_si_flow_units) flow_to_m3s = kExactSi.at(flow_units);
+  const double len = us ? kFt : 1.0;           // ft or m -> m
+  const double diam = us ? 0.0254 : 1e-3;      // in or mm -> m
+  const double rough_mm = us ? kFt : 1.0;      // millifeet or mm -> mm
+  const double rho = 1000.0 * sg;
+  const double mass = flow_to_m3s * rho;       // file flow -> kg/s
+  // pressure settings (psi or m) -> Pa of the network fluid, through EPANET's head conversion
+  const double pressure_to_Pa = us ? rho * kGravity * kFt / (kPsiPerFt * sg) : rho * kGravity / sg;
+  double viscosity = kViscosityFt2s * kFt * kFt;
+  if (viscosity_given)
+    viscosity = viscosity_value > 1e-3 ? viscosity_value * viscosity
+                                       : viscosity_value * (us ? kFt * kFt : 1.0);
+  FrictionModel friction;
+  const std::string hl = headloss;
+  if (hl == "H-W") friction = FrictionModel::hazen_williams;
+  else if (hl == "D-W") friction = FrictionModel::epanet_darcy_weisbach;
+  else {
+    Line l{0, {}, {}};
+    for (const Line& o : section("[OPTIONS]"))
+      if (upper(o.tokens[0]) == "HEADLOSS") l = o;
+    if (hl == "C-M")
+      fail(l, ErrorCode::unsupported, "option", "HEADLOSS", "", hl,
+           "Chezy-Manning head loss is not supported yet (use H-W or D-W)");
+    fail(l, ErrorCode::invalid_value, "option", "HEADLOSS", "", hl, "expected H-W, D-W or C-M");
+  }
+
+  double pattern_step = 3600, pattern_start = 0, clock_start = 0;
+  for (const Line& l : section("[TIMES]")) {
+    const std::string key = upper(l.tokens[0]);
+    const std::string key2 = l.tokens.size() > 1 ? upper(l.tokens[1]) : "";
+    if (key == "PATTERN" && key2 == "TIMESTEP") pattern_step = time_value(l, 2, "time");
+    else if (key == "PATTERN" && key2 == "START") pattern_start = time_value(l, 2, "time");
+    else if (key == "START" && key2 == "CLOCKTIME") clock_start = time_value(l, 2, "time");
+  }
+  if (!(pattern_step > 0)) pattern_step = 3600;
+
+  // ---- patterns and curves
+  std::unordered_map<std::string, std::vector<double>> patterns;
+  for (const Line& l : section("[PATTERNS]")) {
+    auto& p = patterns[l.tokens[0]];
+    for (std::size_t i = 1; i < l.tokens.size(); ++i) p.push_back(number(l, i, "pattern", "multiplier"));
+  }
+  const long period = static_cast<long>(std::floor((0.0 + pattern_start) / pattern_step));
+  auto factor = [&](const std::string& id, const Line& l, const char* kind) {
+    if (id.empty()) return 1.0;
+    auto it = patterns.find(id);
+    if (it == patterns.end())
+      fail(l, ErrorCode::unknown_reference, kind, l.tokens[0], "pattern", "'" + id + "'",
+           "no pattern with this id");
+    if (it->second.empty()) return 1.0;
+    return it->second[static_cast<std::size_t>(period % static_cast<long>(it->second.size()))];
+  };
+  if (default_pattern.empty() && patterns.count("1")) default_pattern = "1";
+  if (!default_pattern.empty() && !patterns.count(default_pattern)) default_pattern.clear();
+
+  std::unordered_map<std::string, std::vector<std::array<double, 2>>> curves;
+  for (const Line& l : section("[CURVES]")) {
+    need(l, 3, "curve", "id, x and y");
+    curves[l.tokens[0]].push_back({number(l, 1, "curve", "x"), number(l, 2, "curve", "y")});
+  }
+
+  // ---- nodes
+  std::vector<NodeState> nodes;
+  std::unordered_map<std::string, int> node_index;
+  auto add_node = [&](NodeState n, const Line& l) {
+    if (!node_index.emplace(n.id, static_cast<int>(nodes.size())).second)
+      fail(l, ErrorCode::duplicate_id, "node", n.id, "id", "", "duplicate node id");
+    nodes.push_back(std::move(n));
+  };
+  for (const Line& l : section("[JUNCTIONS]")) {
+    need(l, 2, "junction", "id and elevation");
+    NodeState n = make_node(NodeState::junction, l);
+    n.elevation = number(l, 1, "junction", "elevation");
+    if (l.tokens.size() > 2) {
+      const double base = number(l, 2, "junction", "demand");
+      n.demands.push_back({base, l.tokens.size() > 3 ? l.tokens[3] : ""});
+    }
+    add_node(std::move(n), l);
+  }
+  // EPANET numbers tanks and reservoirs in order of appearance; sections in file order.
+  for (const auto& name : order) {
+    if (name != "[RESERVOIRS]" && name != "[TANKS]") continue;
+    for (const Line& l : sections[name]) {
+      if (name == "[RESERVOIRS]") {
+        need(l, 2, "reservoir", "id and head");
+        NodeState n = make_node(NodeState::reservoir, l);
+        n.elevation = number(l, 1, "reservoir", "head");
+        if (l.tokens.size() > 2) n.pattern = l.tokens[2];
+        add_node(std::move(n), l);
+      } else {
+        need(l, 6, "tank", "id, elevation, initial, minimum and maximum level, diameter");
+        NodeState n = make_node(NodeState::tank, l);
+        n.elevation = number(l, 1, "tank", "elevation");
+        n.init_level = number(l, 2, "tank", "initial level");
+        n.min_level = number(l, 3, "tank", "minimum level");
+        n.max_level = number(l, 4, "tank", "maximum level");
+        if (n.init_level > n.max_level || n.init_level < n.min_level)
+          fail(l, ErrorCode::invalid_value, "tank", n.id, "initial level", l.tokens[2],
+               "must lie between the minimum and maximum level (EPANET error 225)");
+        add_node(std::move(n), l);
+      }
+    }
+  }
+  auto find_node = [&](const std::string& id, const Line& l, const char* kind, const char* field) {
+    auto it = node_index.find(id);
+    if (it == node_index.end())
+      fail(l, ErrorCode::unknown_reference, kind, l.tokens[0], field, "'" + id + "'",
+           "no node with this id");
+    return it->second;
+  };
+  for (const Line& l : section("[DEMANDS]")) {
+    need(l, 2, "demand", "junction id and base demand");
+    const int i = find_node(l.tokens[0], l, "demand", "junction");
+    NodeState& n = nodes[i];
+    if (n.kind != NodeState::junction)
+      fail(l, ErrorCode::invalid_value, "demand", l.tokens[0], "junction", "", "not a junction");
+    if (!n.demands_from_section) {
+      n.demands.clear();
+      n.demands_from_section = true;
+    }
+    n.demands.push_back({number(l, 1, "demand", "base demand"), l.tokens.size() > 2 ? l.tokens[2] : ""});
+  }
+  for (const Line& l : section("[EMITTERS]")) {
+    need(l, 2, "emitter", "junction id and coefficient");
+    if (number(l, 1, "emitter", "coefficient") != 0.0)
+      fail(l, ErrorCode::unsupported, "emitter", l.tokens[0], "coefficient", l.tokens[1],
+           "emitters (pressure-dependent outflow) are not supported");
+  }
+  for (const Line& l : section("[COORDINATES]")) {
+    if (l.tokens.size() < 3) continue;
+    auto it = node_index.find(l.tokens[0]);
+    if (it == node_index.end()) continue;
+    nodes[it->second].x = number(l, 1, "coordinate", "x");
+    nodes[it->second].y = number(l, 2, "coordinate", "y");
+  }
+
+  // ---- links
+  std::vector<LinkState> links;
+  std::unordered_map<std::string, int> link_index;
+  auto add_link = [&](LinkState s, const Line& l) {
+    find_node(s.from, l, "link", "from node");
+    find_node(s.to, l, "link", "to node");
+    if (!link_index.emplace(s.id, static_cast<int>(links.size())).second)
+      fail(l, ErrorCode::duplicate_id, "link", s.id, "id", "", "duplicate link id");
+    links.push_back(std::move(s));
+  };
+  for (const Line& l : section("[PIPES]")) {
+    need(l, 6, "pipe", "id, nodes, length, diameter and roughness");
+    LinkState s = make_link(LinkType::pipe, l);
+    s.length = number(l, 3, "pipe", "length");
+    s.diameter = number(l, 4, "pipe", "diameter");
+    s.roughness = number(l, 5, "pipe", "roughness");
+    std::size_t next = 6;
+    if (l.tokens.size() > 6) {
+      char* end = nullptr;
+      std::strtod(l.tokens[6].c_str(), &end);
+      if (*end == '\0') s.minor_loss = number(l, 6, "pipe", "minor loss"), next = 7;
+    }
+    if (next < l.tokens.size()) {
+      const std::string st = upper(l.tokens[next]);
+      if (st == "CV") s.type = LinkType::cvpipe;
+      else if (st == "CLOSED") s.status = 'C';
+      else if (st != "OPEN")
+        fail(l, ErrorCode::invalid_value, "pipe", s.id, "status", l.tokens[next],
+             "expected OPEN, CLOSED or CV");
+    }
+    add_link(std::move(s), l);
+  }
+  for (const Line& l : section("[PUMPS]")) {
+    need(l, 3, "pump", "id and nodes");
+    LinkState s = make_link(LinkType::pump, l);
+    for (std::size_t i = 3; i + 1 < l.tokens.size(); i += 2) {
+      const std::string key = upper(l.tokens[i]);
+      if (key == "HEAD") s.curve = l.tokens[i + 1];
+      else if (key == "POWER") s.power = number(l, i + 1, "pump", "POWER");
+      else if (key == "SPEED") s.setting = number(l, i + 1, "pump", "SPEED");
+      else if (key == "PATTERN") s.pattern = l.tokens[i + 1];
+      else
+        fail(l, ErrorCode::invalid_value, "pump", s.id, "keyword", l.tokens[i],
+             "expected HEAD, POWER, SPEED or PATTERN");
+    }
+    if (s.curve.empty() && !s.power)
+      fail(l, ErrorCode::missing_field, "pump", s.id, "HEAD", "", "a pump needs HEAD curve or POWER");
+    if (!s.curve.empty() && !curves.count(s.curve))
+      fail(l, ErrorCode::unknown_reference, "pump", s.id, "HEAD", "'" + s.curve + "'",
+           "no curve with this id");
+    if (s.setting == 0.0) s.status = 'C';
+    add_link(std::move(s), l);
+  }
+  for (const Line& l : section("[VALVES]")) {
+    need(l, 6, "valve", "id, nodes, diameter, type and setting");
+    LinkState s = make_link(LinkType::prv, l);
+    s.diameter = number(l, 3, "valve", "diameter");
+    const std::string type = upper(l.tokens[4]);
+    static const std::unordered_map<std::string, LinkType> kTypes = {
+        {"PRV", LinkType::prv}, {"PSV", LinkType::psv}, {"PBV", LinkType::pbv},
+        {"FCV", LinkType::fcv}, {"TCV", LinkType::tcv}, {"GPV", LinkType::gpv},
+        {"PCV", LinkType::pcv}};
+    auto t = kTypes.find(type);
+    if (t == kTypes.end())
+      fail(l, ErrorCode::invalid_value, "valve", s.id, "type", l.tokens[4],
+           "expected PRV, PSV, PBV, FCV, TCV, GPV or PCV");
+    s.type = t->second;
+    if (s.type == LinkType::pcv)
+      fail(l, ErrorCode::unsupported, "valve", s.id, "type", "PCV",
+           "positional control valves (EPANET 2.3) are not supported");
+    if (s.type == LinkType::gpv) {
+      s.curve = l.tokens[5];
+      if (!curves.count(s.curve))
+        fail(l, ErrorCode::unknown_reference, "valve", s.id, "setting", "'" + s.curve + "'",
+             "no curve with this id (a GPV's setting is its head-loss curve)");
+    } else {
+      s.setting = number(l, 5, "valve", "setting");
+    }
+    s.minor_loss = optional_number(l, 6, "valve", "minor loss", 0.0);
+    s.status = 'A';
+    add_link(std::move(s), l);
+  }
+  auto find_link = [&](const std::string& id, const Line& l, const char* kind) {
+    auto it = link_index.find(id);
+    if (it == link_index.end())
+      fail(l, ErrorCode::unknown_reference, kind, id, "link", "'" + id + "'", "no link with this id");
+    return it->second;
+  };
+  auto is_valve = [](LinkType t) { return t >= LinkType::prv; };
+  // EPANET changestatus(): OPEN/CLOSED/number for pipes, pumps and valves.
+  auto apply_status = [&](LinkState& s, const std::string& word, const Line& l, const char* kind,
+                          bool from_control) {
+    const std::string w = upper(word);
+    if (w == "OPEN" || w == "CLOSED") {
+      const char c = w[0];
+      if (s.type == LinkType::pump) {
+        if (c == 'O') s.setting = 1.0;
+        else if (from_control) s.setting = 0.0;
+        s.status = c;
+      } else {
+        s.status = c;
+      }
+      return;
+    }
+    if (w == "ACTIVE") {
+      if (is_valve(s.type)) s.status = 'A';
+      return;
+    }
+    char* end = nullptr;
+    const double v = std::strtod(word.c_str(), &end);
+    if (end == word.c_str() || *end != '\0')
+      fail(l, ErrorCode::invalid_value, kind, s.id, "status", word,
+           "expected OPEN, CLOSED, ACTIVE or a setting");
+    if (s.type == LinkType::pump) {
+      if (v < 0) fail(l, ErrorCode::invalid_value, kind, s.id, "speed", word, "must be >= 0");
+      s.setting = v;
+      s.status = v == 0.0 ? 'C' : 'O';
+    } else if (is_valve(s.type)) {
+      if (s.type == LinkType::gpv)
+        fail(l, ErrorCode::invalid_value, kind, s.id, "setting", word, "a GPV takes no numeric setting");
+      s.setting = v;
+      s.status = 'A';
+    } else if (from_control) {
+      s.status = v == 0.0 ? 'C' : 'O';
+    }
+  };
+  for (const Line& l : section("[STATUS]")) {
+    need(l, 2, "status", "link id and status");
+    LinkState& s = links[find_link(l.tokens[0], l, "status")];
+    if (s.type == LinkType::cvpipe) continue;  // EPANET ignores status changes of CVs
+    apply_status(s, l.tokens[1], l, "status", false);
+  }
+  // Pump speed patterns at t = 0 (EPANET demands(): setlinksetting).
+  for (LinkState& s : links) {
+    if (s.type != LinkType::pump || s.pattern.empty()) continue;
+    Line l{s.line, {s.id}, {}};
+    const double v = factor(s.pattern, l, "pump");
+    s.setting = v;
+    if (v > 0 && s.status == 'C') s.status = 'O';
+    if (v == 0 && s.status != 'C') s.status = 'C';
+  }
+  // Initial tank heads (m) for controls.
+  auto head_of = [&](const NodeState& n) {
+    if (n.kind == NodeState::tank) return (n.elevation + n.init_level) * len;
+    if (n.kind == NodeState::reservoir) {
+      Line l{n.line, {n.id}, {}};
+      return n.elevation * factor(n.pattern, l, "reservoir") * len;
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+  };
+  std::vector<std::string> notes;
+  for (const Line& l : section("[CONTROLS]")) {
+    // LINK id setting AT TIME t | AT CLOCKTIME t [AM/PM] | IF NODE id ABOVE/BELOW v
+    need(l, 6, "control", "LINK id setting AT|IF ...");
+    if (upper(l.tokens[0]) != "LINK")
+      fail(l, ErrorCode::parse_error, "control", "", "", l.tokens[0], "expected LINK");
+    LinkState& s = links[find_link(l.tokens[1], l, "control")];
+    const std::string& action = l.tokens[2];
+    const std::string w3 = upper(l.tokens[3]);
+    bool fires = false;
+    if (w3 == "AT") {
+      const std::string w4 = upper(l.tokens[4]);
+      const double t = time_value(l, 5, "control");
+      if (w4 == "TIME") fires = t == 0.0;
+      else if (w4 == "CLOCKTIME")
+        fires = std::fmod(clock_start, 86400.0) == std::fmod(t, 86400.0);
+      else
+        fail(l, ErrorCode::parse_error, "control", s.id, "", l.tokens[4], "expected TIME or CLOCKTIME");
+    } else if (w3 == "IF") {
+      need(l, 8, "control", "IF NODE id ABOVE|BELOW value");
+      const int ni = find_node(l.tokens[5], l, "control", "node");
+      const std::string cmp = upper(l.tokens[6]);
+      const double value = number(l, 7, "control", "value");
+      const NodeState& n = nodes[ni];
+      if (cmp != "ABOVE" && cmp != "BELOW")
+        fail(l, ErrorCode::parse_error, "control", s.id, "", l.tokens[6], "expected ABOVE or BELOW");
+      if (n.kind == NodeState::junction) {
+        notes.push_back(file_ + ":" + std::to_string(l.number) +
+                        ": junction-pressure control not evaluated (steady import)");
+        continue;
+      }
+      const double h = head_of(n);
+      // EPANET: grade = elevation (reservoir: its head) + level
+      const double grade = (n.elevation + value) * len;
+      fires = cmp == "BELOW" ? h <= grade : h >= grade;
+    } else {
+      fail(l, ErrorCode::parse_error, "control", s.id, "", l.tokens[3], "expected AT or IF");
+    }
+    if (fires) apply_status(s, action, l, "control", true);
+  }
+  if (!section("[RULES]").empty())
+    notes.push_back("[RULES] not evaluated (EPANET evaluates rules only after the t = 0 solve)");
+
+  // ---- the definition
+  NetworkDefinition def;
+  {
+    const std::string stem = std::filesystem::path(file_).stem().string();
+    def.name = stem;
+    for (const Line& l : section("[TITLE]")) {
+      std::string t = l.tokens.empty() ? "" : l.tokens[0];
+      while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
+      if (!t.empty()) def.description += (def.description.empty() ? "" : "\n") + t;
+    }
+    std::string d = "Imported from EPANET " + std::filesystem::path(file_).filename().string() +
+                    " (t = 0, " + flow_units + ", " + headloss + ")";
+    for (const auto& n : notes) d += "\n" + n;
+    def.description = def.description.empty() ? d : def.description + "\n" + d;
+  }
+  SettingsDefinition& st = def.settings;
+  st.fluid.is_water = false;
+  st.fluid.density_kg_m3 = rho;
+  st.fluid.kinematic_viscosity_m2_s = viscosity;
+  st.fluid.specific_heat_J_kgK = 4186.0;
+  st.friction = friction;
+  st.temperature_C = 20.0;
+  st.ambient_temperature_C = 20.0;
+  st.gravity_m_s2 = kGravity;
+  st.max_iterations = std::max(trials, 200);
+  // Zero-flow Hazen-Williams pipes sit on EPANET's low-flow line (gradient RQTOL), a huge
+  // conductance: their flows carry round-off noise of ~1e-7 of the largest flow (EPANET stalls
+  // there too). Newton converges quadratically, so stopping at 1e-6 leaves ~1e-12.
+  st.tolerance_mass_flow_rel = 1e-6;
+
+  for (const NodeState& n : nodes) {
+    NodeDefinition nd;
+    nd.id = n.id;
+    nd.x = n.x;
+    nd.y = n.y;
+    Line l{n.line, {n.id}, {}};
+    if (n.kind == NodeState::junction) {
+      nd.elevation_m = n.elevation * len;
+      double q = 0;
+      for (const auto& dm : n.demands) {
+        const std::string& pat = dm.pattern.empty() ? default_pattern : dm.pattern;
+        q += dm.base * factor(pat, l, "junction");
+      }
+      nd.demand_kg_s = q * demand_multiplier * mass;
+    } else if (n.kind == NodeState::reservoir) {
+      nd.elevation_m = head_of(n);
+      def.pressure_nodes.push_back({n.id, 0.0, 20.0});
+    } else {
+      nd.elevation_m = n.elevation * len;
+      PressureNodeDefinition p{n.id, rho * kGravity * n.init_level * len / 1e5, 20.0};
+      // EPANET: full when head >= Hmax - HTOL, empty when head <= Hmin + HTOL
+      const double htol = us ? kHtolFt : kHtolFt * kFt;
+      p.no_inflow = n.init_level >= n.max_level - htol;
+      p.no_outflow = n.init_level <= n.min_level + htol;
+      def.pressure_nodes.push_back(p);
+    }
+    def.nodes.push_back(std::move(nd));
+  }
+  auto to_points = [&](const std::string& id) {
+    CurvePoints pts;
+    for (const auto& p : curves.at(id)) pts.push_back({p[0] * flow_to_m3s * 3600.0, p[1] * len});
+    return pts;
+  };
+  for (const LinkState& s : links) {
+    switch (s.type) {
+      case LinkType::pipe:
+      case LinkType::cvpipe: {
+        PipeDefinition p;
+        p.id = s.id;
+        p.from = s.from;
+        p.to = s.to;
+        p.length_m = s.length * len;
+        p.inner_diameter_m = s.diameter * diam;
+        p.minor_loss = s.minor_loss;
+        if (friction == FrictionModel::hazen_williams) {
+          p.roughness_mm = 0.0;
+          p.hazen_williams_c = s.roughness;
+        } else {
+          p.roughness_mm = s.roughness * rough_mm;
+        }
+        p.check_valve = s.type == LinkType::cvpipe;
+        p.closed = s.status == 'C';
+        def.pipes.push_back(std::move(p));
+        break;
+      }
+      case LinkType::pump: {
+        PumpDefinition p;
+        p.id = s.id;
+        p.from = s.from;
+        p.to = s.to;
+        p.curve_kind = PumpCurveKind::epanet;
+        if (!s.curve.empty()) p.points_m3_h_m = to_points(s.curve);
+        else p.power_kW = *s.power * (us ? kHpToKw : 1.0);
+        p.speed = s.setting;
+        p.closed = s.status == 'C' || s.setting == 0.0;
+        def.pumps.push_back(std::move(p));
+        break;
+      }
+      default: {
+        ValveDefinition v;
+        v.id = s.id;
+        v.from = s.from;
+        v.to = s.to;
+        v.inner_diameter_m = s.diameter * diam;
+        v.minor_loss = s.minor_loss;
+        if (s.status == 'C') {
+          v.type = ValveType::closed;
+        } else if (s.status == 'O') {
+          v.type = ValveType::open;
+        } else {
+          switch (s.type) {
+            case LinkType::prv: v.type = ValveType::prv; v.setting_bar = s.setting * pressure_to_Pa / 1e5; break;
+            case LinkType::psv: v.type = ValveType::psv; v.setting_bar = s.setting * pressure_to_Pa / 1e5; break;
+            case LinkType::pbv: v.type = ValveType::pbv; v.setting_bar = s.setting * pressure_to_Pa / 1e5; break;
+            case LinkType::fcv: v.type = ValveType::fcv; v.mass_flow_kg_s = s.setting * mass; break;
+            case LinkType::tcv: v.type = ValveType::tcv; v.minor_loss = s.setting; break;
+            case LinkType::gpv: v.type = ValveType::gpv; v.curve_m3_h_m = to_points(s.curve); break;
+            default: break;
+          }
+        }
+        def.valves.push_back(std::move(v));
+        break;
+      }
+    }
+  }
+  return def;
+}
+
+}  // namespace
+
+NetworkDefinition parse_epanet_inp(std::string_view text, const std::string& file_name,
+                                   const EpanetImportOptions& options) {
+  return Parser(file_name, options).parse(text);
+}
+
+NetworkDefinition read_epanet_inp(const std::filesystem::path& path,
+                                  const EpanetImportOptions& options) {
+  const std::string bytes = json_detail::read_file_bytes(path);
+  NetworkDefinition def = parse_epanet_inp(bytes, path.string(), options);
+  return def;
+}
+
+}  // namespace heatnet::io

@@ -1,0 +1,30 @@
+// The last step of a time-series results file: the simulation summary as root attributes and
+// the per-step solve status, added to the committed (still hidden) file before the final
+// atomic rename onto the target. Internal to the library (used by solver/time_series.cpp).
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace heatnet::io::detail {
+
+struct TimeSeriesAttributes {
+  std::vector<std::pair<std::string, double>> numbers;
+  std::vector<std::pair<std::string, std::int32_t>> integers;
+  std::vector<std::pair<std::string, std::string>> strings;
+};
+
+// A hidden name next to `target` (same folder, so the final rename is atomic).
+std::filesystem::path hidden_temp_path(const std::filesystem::path& target, const char* tag);
+
+// Opens `staged` (a committed heatnet-results/1 file under a hidden name), writes the root
+// attributes and /solver/step_status [T] (int32 SolveStatus codes, 0 = converged), syncs it and
+// renames it onto `target`. Throws IoError; on failure `staged` is left for the caller to remove.
+void finish_time_series_file(const std::filesystem::path& staged,
+                             const std::filesystem::path& target,
+                             const TimeSeriesAttributes& attributes,
+                             const std::vector<std::int32_t>& step_status);
+
+}  // namespace heatnet::io::detail

@@ -1,0 +1,26 @@
+// Anderson acceleration (type II, Walker & Ni, SIAM J. Numer. Anal. 49 (2011) 1715) of a
+// fixed-point iteration x <- g(x). Used for the thermal-hydraulic outer loop, whose plain
+// Picard iteration contracts slowly at low load (long transit times make supply temperatures
+// sensitive to flows): x_{k+1} = g_k - dG gamma, gamma = argmin |f_k - dF gamma|, f = g - x.
+// Depth m is small (3), so the least-squares problem is an m x m normal-equation solve.
+#pragma once
+#include <vector>
+
+namespace heatnet::solver {
+
+class AndersonMixer {
+ public:
+  explicit AndersonMixer(int depth = 3) : depth_(depth) {}
+  void reset() { count_ = 0; }
+  // Given the last input x and output g = G(x), writes the next input into x.
+  void next(std::vector<double>& x, const std::vector<double>& g);
+
+ private:
+  int depth_;
+  int count_ = 0;            // iterates stored (<= depth + 1)
+  double last_residual_ = 0;
+  std::vector<std::vector<double>> f_hist_, g_hist_;  // ring buffers of f and g
+  int head_ = 0;
+};
+
+}  // namespace heatnet::solver

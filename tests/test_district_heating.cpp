@@ -1,0 +1,376 @@
+// District-heating physics on small supply/return networks. Every solved network is checked
+// for mass balance at every node (recomputed from the result datasets) and for the energy
+// balance source heat = consumer heat + pipe losses, computed here from the datasets
+// (not the solver's own summary).
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <csignal>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "heatnet/solve.hpp"
+#include "solver/fluid/water_iapws.hpp"
+#include "tests/network_builders.hpp"
+
+using namespace heatnet;
+using namespace heatnet::testing;
+
+namespace {
+constexpr double kCp = 4186.0;
+constexpr double kRho = 971.8;
+
+FluidDefinition dh_fluid() { return constant_fluid(kRho, 3.6e-7, kCp); }
+
+double sum(const Result& r, const char* path) {
+  double s = 0;
+  for (double v : r.dataset(path).data) s += v;
+  return s;
+}
+
+// Ring of n positions: supply nodes S0..S(n-1) joined in a loop, return nodes R0..R(n-1) in a
+// loop, consumers C1..C(n-1) from Si to Ri, a fixed_dp plant at position 0 (supply S0,
+// return R0). Lossy pipes (U = 0.35 W/mK), ambient 8 degC.
+NetworkDefinition dh_ring(FluidDefinition fluid, int n = 6, double kw = 400.0,
+                          double t_supply = 90.0) {
+  auto d = empty_network(fluid);
+  d.name = "ring";
+  d.settings.ambient_temperature_C = 8.0;
+  d.settings.tolerance_mass_flow_rel = 1e-12;
+  d.settings.tolerance_temperature_K = 1e-10;
+  for (int i = 0; i < n; ++i) add_node(d, "S" + std::to_string(i));
+  for (int i = 0; i < n; ++i) add_node(d, "R" + std::to_string(i));
+  for (int i = 0; i < n; ++i) {
+    const int j = (i + 1) % n;
+    const double len = 300.0 + 60.0 * i;
+    const double dia = i % 2 ? 0.15 : 0.2;
+    add_pipe(d, "PS" + std::to_string(i), "S" + std::to_string(i), "S" + std::to_string(j), len,
+             dia, 0.05, 0.35);
+    add_pipe(d, "PR" + std::to_string(i), "R" + std::to_string(j), "R" + std::to_string(i), len,
+             dia, 0.05, 0.35);
+  }
+  for (int i = 1; i < n; ++i)
+    add_consumer_kW(d, "C" + std::to_string(i), "S" + std::to_string(i), "R" + std::to_string(i),
+                    kw * (1.0 + 0.2 * i), 50.0);
+  add_source_dp(d, "PLANT", "S0", "R0", t_supply, 2.0, 3.0);
+  return d;
+}
+
+void check_balances(const NetworkDefinition& d, const Result& r, bool constant_cp = true) {
+  // Nodes whose pressure is held (pressure nodes, plant return nodes) may exchange make-up
+  // water with the outside; with a single pressure reference that exchange must vanish.
+  int held = static_cast<int>(d.pressure_nodes.size());
+  for (const auto& s : d.sources) held += s.pump.type != SourcePumpType::fixed_flow;
+  const auto imb = node_imbalance(d, r);
+  const double scale = flow_scale(r);
+  double makeup = 0, makeup_heat = 0;
+  for (std::size_t i = 0; i < d.nodes.size(); ++i) {
+    if (held > 1 && is_boundary_node(d, d.nodes[i].id)) {
+      makeup += imb[i];  // > 0: enters here (at the node's temperature)
+      makeup_heat += imb[i] * kCp * r.dataset("nodes/temperature").data[i];
+      continue;
+    }
+    INFO("node " << d.nodes[i].id);
+    CHECK(std::abs(imb[i]) <= 1e-9 * scale);
+  }
+  CHECK(std::abs(makeup) <= 1e-9 * scale);  // what enters at one held node leaves at another
+  if (!constant_cp) REQUIRE(held == 1);     // (h = cp T below only for constant cp)
+  const double supplied = sum(r, "sources/heat");
+  const double delivered = sum(r, "consumers/heat");
+  const double losses = sum(r, "pipes/heat_loss");
+  INFO("supplied " << supplied << " W, delivered " << delivered << " W, losses " << losses
+                   << " W, make-up " << makeup_heat << " W");
+  CHECK(losses > 0);
+  CHECK(supplied + makeup_heat == Approx(delivered + losses).epsilon(1e-6));
+  CHECK(r.summaries().back().energy_balance_rel <= 1e-6);
+}
+
+double temperature_at(const NetworkDefinition& d, const Result& r, const std::string& node) {
+  for (std::size_t i = 0; i < d.nodes.size(); ++i)
+    if (d.nodes[i].id == node) return r.dataset("nodes/temperature").data[i];
+  return std::nan("");
+}
+}  // namespace
+
+TEST_CASE("DH ring: energy and mass balance, constant properties and IAPWS water",
+          "[district_heating]") {
+  for (bool water : {false, true}) {
+    const auto d = dh_ring(water ? water_iapws() : dh_fluid());
+    Result r = solve(Network::build(d));
+    INFO("water " << water << "\n" << r.report().full());
+    REQUIRE(r.converged());
+    check_balances(d, r, !water);
+    // every consumer gets its demand
+    const auto& heat = r.dataset("consumers/heat").data;
+    for (std::size_t i = 0; i < d.consumers.size(); ++i)
+      CHECK(heat[i] == Approx(*d.consumers[i].heat_demand_kW * 1e3).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("consumer flow follows its heat demand: m = Q / (h(Ts) - h(Tr))", "[district_heating]") {
+  SECTION("constant cp: m = Q / (cp dT)") {
+    const auto d = dh_ring(dh_fluid());
+    Result r = solve(Network::build(d));
+    REQUIRE(r.converged());
+    for (std::size_t i = 0; i < d.consumers.size(); ++i) {
+      const double ts = r.dataset("consumers/supply_temperature").data[i];
+      CHECK(ts == Approx(temperature_at(d, r, d.consumers[i].supply_node)).margin(1e-12));
+      const double m_ref = *d.consumers[i].heat_demand_kW * 1e3 / (kCp * (ts - 50.0));
+      CHECK(r.dataset("consumers/mass_flow").data[i] == Approx(m_ref).epsilon(1e-9));
+    }
+  }
+  SECTION("water: enthalpy difference from IAPWS-IF97 region 1") {
+    const auto d = dh_ring(water_iapws());
+    Result r = solve(Network::build(d));
+    REQUIRE(r.converged());
+    for (std::size_t i = 0; i < d.consumers.size(); ++i) {
+      const double ts = r.dataset("consumers/supply_temperature").data[i];
+      // IF97 eq. 7 at 10 bar (the enthalpy reference pressure of the fluid model); the water
+      // table reproduces it to < 1e-5 relative (solver/fluid/water_table.hpp), so the flow
+      // carries that accuracy.
+      const double dh = heatnet::fluid::iapws::specific_enthalpy_J_kg(ts + 273.15, 10e5) -
+                        heatnet::fluid::iapws::specific_enthalpy_J_kg(50.0 + 273.15, 10e5);
+      CHECK(r.dataset("consumers/mass_flow").data[i] ==
+            Approx(*d.consumers[i].heat_demand_kW * 1e3 / dh).epsilon(1e-5));
+    }
+  }
+}
+
+TEST_CASE("two sources on a looped network deliver as specified", "[district_heating]") {
+  SECTION("fixed_dp plant holds pressure, fixed_flow plant delivers its flow") {
+    auto d = dh_ring(dh_fluid(), 8);
+    SourceDefinition s;
+    s.id = "SECONDARY";
+    s.supply_node = "S4";
+    s.return_node = "R4";
+    s.supply_temperature_C = 95.0;
+    s.pump.type = SourcePumpType::fixed_flow;
+    s.pump.mass_flow_kg_s = 5.0;
+    d.sources.push_back(s);
+    Result r = solve(Network::build(d));
+    INFO(r.report().full());
+    REQUIRE(r.converged());
+    const auto& q = r.dataset("sources/mass_flow").data;
+    CHECK(q[1] == Approx(5.0).epsilon(1e-12));
+    CHECK(q[0] > 0);
+    // each plant heats its own flow from the water it takes in to its supply temperature
+    const auto& tr = r.dataset("sources/return_temperature").data;
+    const auto& heat = r.dataset("sources/heat").data;
+    CHECK(heat[0] == Approx(q[0] * kCp * (90.0 - tr[0])).epsilon(1e-9));
+    CHECK(heat[1] == Approx(q[1] * kCp * (95.0 - tr[1])).epsilon(1e-9));
+    // the fixed_dp plant holds its pressures
+    CHECK(r.dataset("sources/return_pressure").data[0] == Approx(2e5).epsilon(1e-12));
+    CHECK(r.dataset("sources/supply_pressure").data[0] == Approx(5e5).epsilon(1e-12));
+    check_balances(d, r);
+  }
+  SECTION("two fixed_dp plants") {
+    auto d = dh_ring(dh_fluid(), 8);
+    add_source_dp(d, "PLANT2", "S4", "R4", 90.0, 2.0, 2.9);
+    Result r = solve(Network::build(d));
+    INFO(r.report().full());
+    REQUIRE(r.converged());
+    const auto& q = r.dataset("sources/mass_flow").data;
+    CHECK(q[0] > 0);
+    CHECK(q[1] > 0);
+    CHECK(q[0] + q[1] == Approx(sum(r, "consumers/mass_flow")).epsilon(1e-9));
+    const auto& ps = r.dataset("sources/supply_pressure").data;
+    const auto& pr = r.dataset("sources/return_pressure").data;
+    CHECK(ps[0] - pr[0] == Approx(3e5).epsilon(1e-12));
+    CHECK(ps[1] - pr[1] == Approx(2.9e5).epsilon(1e-12));
+    const auto& tr = r.dataset("sources/return_temperature").data;
+    const auto& heat = r.dataset("sources/heat").data;
+    CHECK(heat[0] == Approx(q[0] * kCp * (90.0 - tr[0])).epsilon(1e-9));
+    CHECK(heat[1] == Approx(q[1] * kCp * (90.0 - tr[1])).epsilon(1e-9));
+    check_balances(d, r);
+  }
+}
+
+TEST_CASE("dp_control holds the named consumer's differential pressure", "[district_heating]") {
+  auto d = dh_ring(dh_fluid(), 7);
+  auto& pump = d.sources[0].pump;
+  pump.type = SourcePumpType::dp_control;
+  pump.consumer = "C4";  // far side of the ring
+  pump.dp_bar = 0.8;
+  Result r = solve(Network::build(d));
+  INFO(r.report().full());
+  REQUIRE(r.converged());
+  const int c4 = index_of(r.ids(ElementGroup::consumers), "C4");
+  CHECK(r.dataset("consumers/dp_available").data[c4] == Approx(0.8e5).epsilon(1e-6));
+  // the plant's head is the pressure rise it produces, reported consistently
+  const double ps = r.dataset("sources/supply_pressure").data[0];
+  const double pr = r.dataset("sources/return_pressure").data[0];
+  CHECK(ps == Approx(r.dataset("nodes/pressure").data[0]).epsilon(1e-12));  // S0
+  CHECK(pr == Approx(2e5).epsilon(1e-12));
+  CHECK(ps - pr > 0.8e5);
+  CHECK(r.dataset("sources/pump_head").data[0] * kRho * d.settings.gravity_m_s2 ==
+        Approx(ps - pr).epsilon(1e-12));
+  CHECK(r.dataset("sources/pump_power").data[0] ==
+        Approx(r.dataset("sources/mass_flow").data[0] / kRho * (ps - pr)).epsilon(1e-12));
+  check_balances(d, r);
+}
+
+TEST_CASE("design checks: consumer dp, anti-boiling, velocity", "[district_heating][checks]") {
+  SECTION("consumer below its min_dp_bar is flagged") {
+    auto d = dh_ring(dh_fluid());
+    d.consumers[2].min_dp_bar = 5.0;  // more than the 3 bar plant can give
+    d.consumers[0].min_dp_bar = 0.01;
+    Result r = solve(Network::build(d));
+    REQUIRE(r.converged());
+    int found = 0;
+    for (const auto& c : r.checks()) {
+      if (c.check != "consumer_dp") continue;
+      ++found;
+      CHECK(c.element_kind == "consumer");
+      CHECK(c.element_id == d.consumers[2].id);
+      CHECK(c.value == Approx(r.dataset("consumers/dp_available").data[2]).epsilon(1e-12));
+      CHECK(c.limit == Approx(5e5).epsilon(1e-12));
+    }
+    CHECK(found == 1);
+  }
+  SECTION("anti-boiling: 130 degC water at too low a pressure") {
+    // p_sat(130 degC) = 270.28 kPa (IAPWS-IF97 eq. 30; steam tables, e.g. Cengel & Boles,
+    // Thermodynamics, Table A-4 "Saturated water - temperature table": 130 degC, 270.28 kPa).
+    const double psat = heatnet::fluid::iapws::saturation_pressure_Pa(130.0 + 273.15);
+    CHECK(psat == Approx(270.28e3).epsilon(1e-4));
+    auto d = dh_ring(water_iapws(), 6, 400.0, 130.0);
+    d.sources[0].return_pressure_bar = 0.2;  // supply side at 3.2 bar g = 4.2 bar abs
+    d.sources[0].pump.dp_bar = 1.0;          // supply side at 1.2 bar g = 2.2 bar abs < p_sat
+    Result r = solve(Network::build(d));
+    REQUIRE(r.converged());
+    int flagged = 0;
+    for (const auto& c : r.checks()) {
+      if (c.check != "boiling_margin") continue;
+      ++flagged;
+      CHECK(c.element_kind == "node");
+      const int i = index_of(r.ids(ElementGroup::nodes), c.element_id);
+      REQUIRE(i >= 0);
+      const double t = r.dataset("nodes/temperature").data[i];
+      const double p_abs = r.dataset("nodes/pressure").data[i] + 101325.0;
+      const double margin = p_abs - heatnet::fluid::iapws::saturation_pressure_Pa(t + 273.15);
+      CHECK(c.value == Approx(margin).margin(1e-5 * psat));  // water table: < 1e-5 relative
+      CHECK(c.value < c.limit);
+    }
+    CHECK(flagged >= 1);
+    const int s0 = index_of(r.ids(ElementGroup::nodes), "S0");
+    bool s0_flagged = false;
+    for (const auto& c : r.checks())
+      if (c.check == "boiling_margin" && c.element_id == "S0") s0_flagged = true;
+    CHECK(s0_flagged);  // 130 degC at 2.2 bar abs
+    CHECK(r.dataset("nodes/temperature").data[s0] == Approx(130.0).margin(1e-9));
+    // the same network at a proper static pressure raises no boiling flag
+    d.sources[0].return_pressure_bar = 3.0;
+    Result ok = solve(Network::build(d));
+    REQUIRE(ok.converged());
+    for (const auto& c : ok.checks()) CHECK(c.check != "boiling_margin");
+  }
+  SECTION("velocity above the limit") {
+    // a short DN50 pipe under 2 bar runs far above 3 m/s; a DN300 pipe in parallel does not
+    auto d = empty_network(dh_fluid());
+    add_node(d, "A");
+    add_node(d, "B");
+    add_pipe(d, "FAST", "A", "B", 50.0, 0.05, 0.05);
+    add_pipe(d, "SLOW", "A", "B", 5000.0, 0.3, 0.05);
+    add_pressure(d, "A", 3.0);
+    add_pressure(d, "B", 1.0);
+    Result r = solve(Network::build(d));
+    REQUIRE(r.converged());
+    const auto& v = r.dataset("pipes/velocity").data;
+    REQUIRE(std::abs(v[0]) > 3.0);  // the case really has a fast pipe
+    REQUIRE(std::abs(v[1]) < 3.0);
+    CHECK(v[0] == Approx(r.dataset("pipes/mass_flow").data[0] / (kRho * 3.14159265358979 * 0.05 * 0.05 / 4)).epsilon(1e-12));
+    int found = 0;
+    for (const auto& c : r.checks())
+      if (c.check == "max_velocity") {
+        ++found;
+        CHECK(c.element_kind == "pipe");
+        CHECK(c.element_id == "FAST");
+        CHECK(c.value == Approx(std::abs(v[0])).epsilon(1e-12));
+        CHECK(c.limit == 3.0);
+      }
+    CHECK(found == 1);
+  }
+}
+
+TEST_CASE("consumer returning hotter than its supply is an invalid solution",
+          "[district_heating]") {
+  auto d = dh_ring(dh_fluid(), 4, 200.0, 60.0);
+  d.consumers[1].return_temperature_C = 70.0;  // supply is at most 60 degC
+  Result r = solve(Network::build(d));
+  CHECK(r.report().status == SolveStatus::invalid_solution);
+  CHECK_FALSE(r.converged());
+  CHECK(r.report().message.find("consumer '" + d.consumers[1].id + "'") != std::string::npos);
+}
+
+TEST_CASE("resolve after set_consumer_heat_demand reuses the analysis and matches a fresh solve",
+          "[district_heating][resolve]") {
+  const auto d = dh_ring(dh_fluid(), 7);
+  Network net = Network::build(d);
+  Solver solver;
+  Solution first = solver.solve(net);
+  REQUIRE(solver.report().usable());
+  CHECK_FALSE(solver.report().symbolic_reused);
+  const int c = net.consumer_index("C3");
+  net.set_consumer_heat_demand(c, 900e3);
+  Solution again = solver.solve(net);
+  REQUIRE(solver.report().usable());
+  CHECK(solver.report().symbolic_reused);
+
+  auto fresh_def = d;
+  fresh_def.consumers[c].heat_demand_kW = 900.0;
+  Result fresh = solve(Network::build(fresh_def));
+  REQUIRE(fresh.converged());
+  const struct { ElementGroup g; const char* name; const char* path; } fields[] = {
+      {ElementGroup::pipes, "mass_flow", "pipes/mass_flow"},
+      {ElementGroup::nodes, "pressure", "nodes/pressure"},
+      {ElementGroup::nodes, "temperature", "nodes/temperature"},
+      {ElementGroup::consumers, "mass_flow", "consumers/mass_flow"},
+      {ElementGroup::sources, "heat", "sources/heat"}};
+  for (const auto& f : fields) {
+    const auto& a = again.field(f.g, f.name);
+    const auto& b = fresh.dataset(f.path).data;
+    REQUIRE(a.size() == b.size());
+    double scale = 0;
+    for (double x : b) scale = std::max(scale, std::abs(x));
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      INFO(f.path << "[" << i << "]");
+      CHECK(std::abs(a[i] - b[i]) <= 1e-9 * scale);
+    }
+  }
+  CHECK(again.field(ElementGroup::consumers, "heat")[c] == Approx(900e3).epsilon(1e-9));
+}
+
+TEST_CASE("non-convergence is a status with a history, not an exception", "[district_heating]") {
+  // Each solve runs in a child process: a crash (rather than a status) must fail this test,
+  // not abort the whole test run.
+  const Network net = Network::build(dh_ring(dh_fluid()));
+  for (bool thermal : {false, true}) {
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      for (int sig : {SIGSEGV, SIGABRT, SIGFPE, SIGBUS, SIGILL}) std::signal(sig, SIG_DFL);
+      int code = 0;
+      try {
+        SolverOptions o;
+        o.max_iterations = 1;
+        o.thermal = thermal;
+        Result r = solve(net, o);
+        if (r.report().status == SolveStatus::converged) code |= 2;
+        if (r.converged()) code |= 4;
+        if (r.report().history.empty()) code |= 8;
+        if (r.report().message.empty()) code |= 16;
+      } catch (...) {
+        code |= 32;
+      }
+      _exit(code);
+    }
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    INFO("thermal " << thermal << ", child: "
+                    << (WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
+                                            : "exit code " + std::to_string(WEXITSTATUS(status)))
+                    << " (2: status converged, 4: result converged, 8: empty history, 16: empty "
+                       "message, 32: exception)");
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+}

@@ -1,0 +1,98 @@
+// Link-law kernels (solver/physics/link_laws.hpp): the derivative g each law returns is checked
+// against a central finite difference of its own dp, for every friction model, in the laminar,
+// transition and turbulent ranges, forward and reverse flow, with and without minor losses;
+// and the valve and pump laws. Step h = 1e-6 |q|: truncation error O(h^2 dp''') ~ 1e-12 and
+// rounding ~ eps |dp| / h ~ 1e-10 relative, so 1e-7 relative is a real check.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <numbers>
+
+#include "solver/physics/friction.hpp"
+#include "solver/physics/link_laws.hpp"
+
+using namespace heatnet;
+using namespace heatnet::physics;
+
+namespace {
+constexpr double kRelFd = 1e-7;
+
+template <class F>
+double central_difference(F dp, double q) {
+  const double h = 1e-6 * std::abs(q);
+  return (dp(q + h) - dp(q - h)) / (2 * h);
+}
+
+PipeCoefficients pipe(double minor_loss, double hw_c = 130.0) {
+  const double rho = 983.2, mu = 4.67e-4;  // water near 60 degC
+  return make_pipe_coefficients(250.0, 0.15, 0.1e-3, minor_loss, hw_c, rho, mu, 9.80665);
+}
+// mass flow giving Reynolds number re in that pipe
+double flow_for_re(const PipeCoefficients& c, double re) {
+  return re * c.area_m2 * c.viscosity / c.diameter_m;
+}
+}  // namespace
+
+TEST_CASE("pipe law derivative matches finite differences", "[link_laws]") {
+  const FrictionModel models[] = {FrictionModel::colebrook, FrictionModel::swamee_jain,
+                                  FrictionModel::nikuradse, FrictionModel::epanet_darcy_weisbach,
+                                  FrictionModel::hazen_williams};
+  // laminar, transition (both halves), turbulent smooth-ish and rough
+  const double reynolds[] = {50.0, 1500.0, 2500.0, 3500.0, 1e4, 2e5, 5e6};
+  for (FrictionModel m : models)
+    for (double zeta : {0.0, 3.5})
+      for (double re : reynolds)
+        for (double sign : {1.0, -1.0}) {
+          const PipeCoefficients c = pipe(zeta);
+          const double q = sign * flow_for_re(c, re);
+          const LinkLaw law = pipe_law(m, c, q);
+          const double fd = central_difference([&](double x) { return pipe_law(m, c, x).dp; }, q);
+          INFO("model " << to_string(m) << ", zeta " << zeta << ", Re " << re << ", q " << q);
+          CHECK(law.g > 0);
+          CHECK(law.g == Approx(fd).epsilon(kRelFd));
+          // odd in q: reverse flow loses the same pressure the other way
+          CHECK(pipe_law(m, c, -q).dp == Approx(-law.dp).epsilon(1e-14));
+        }
+}
+
+TEST_CASE("pipe law values: Darcy-Weisbach with minor losses, Hagen-Poiseuille at zero flow",
+          "[link_laws]") {
+  const PipeCoefficients c = pipe(2.0);
+  const double q = flow_for_re(c, 1e5);
+  const double v = q / (c.density * c.area_m2);
+  const double lambda = colebrook_white(1e5, c.relative_roughness);  // turbulent branch
+  const double expected = (lambda * c.length_m / c.diameter_m + 2.0) * c.density * v * v / 2;
+  CHECK(pipe_law(FrictionModel::colebrook, c, q).dp == Approx(expected).epsilon(1e-12));
+  // q = 0: dp = 0 and the slope is the laminar one 128 mu L / (pi rho D^4)
+  const LinkLaw zero = pipe_law(FrictionModel::colebrook, c, 0.0);
+  CHECK(zero.dp == 0.0);
+  const double k_lam = 128 * c.viscosity * c.length_m /
+                       (std::numbers::pi * c.density * std::pow(c.diameter_m, 4));
+  CHECK(zero.g == Approx(k_lam).epsilon(1e-12));
+}
+
+TEST_CASE("valve law: value and derivative", "[link_laws]") {
+  const double rho = 990.0, d = 0.2, area = std::numbers::pi * d * d / 4;
+  for (double zeta : {0.0, 0.8, 25.0})
+    for (double q : {-80.0, -3.0, 0.5, 40.0}) {
+      const LinkLaw law = valve_law(zeta, area, rho, q);
+      const double v = q / (rho * area);
+      INFO("zeta " << zeta << ", q " << q);
+      CHECK(law.dp == Approx(zeta * rho * v * std::abs(v) / 2 + kOpenValveResistance * q).epsilon(1e-13));
+      CHECK(law.g == Approx(central_difference([&](double x) { return valve_law(zeta, area, rho, x).dp; }, q))
+                        .epsilon(kRelFd));
+    }
+}
+
+TEST_CASE("pump law: dp = -rho g h(Q), derivative where the curve falls", "[link_laws]") {
+  // exact quadratic through (0, 40), (800, 35), (1600, 20) m3/h -> m
+  const PumpCurve curve = fit_pump_curve({{0, 40}, {800, 35}, {1600, 20}}, "pump", "P");
+  const double rho = 971.8, g = 9.80665;
+  for (double qm3h : {100.0, 600.0, 1200.0, 1700.0}) {
+    const double q = qm3h / 3600.0 * rho;
+    const LinkLaw law = pump_law(curve, rho, g, q);
+    INFO("Q = " << qm3h << " m3/h");
+    CHECK(law.dp == Approx(-rho * g * curve.head(q / rho)).epsilon(1e-13));
+    const double fd = central_difference([&](double x) { return pump_law(curve, rho, g, x).dp; }, q);
+    CHECK(law.g == Approx(fd).epsilon(kRelFd));
+  }
+}
