@@ -80,7 +80,7 @@ fuzz: deps
 	fi
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DHEATNET_FUZZ=ON -DHEATNET_PYTHON=OFF -DHEATNET_TESTS=OFF -DHEATNET_BENCHMARKS=OFF \
-	  -DCMAKE_C_FLAGS="$(FUZZ_FLAGS)" -DCMAKE_CXX_FLAGS="$(FUZZ_FLAGS)" -DPython_EXECUTABLE=$(PYTHON)
+	  -DCMAKE_C_FLAGS="$(FUZZ_FLAGS)" -DCMAKE_CXX_FLAGS="$(FUZZ_FLAGS)"
 	cmake --build build-fuzz -j $(JOBS) --target fuzz_network_json
 	@mkdir -p build-fuzz/corpus build-fuzz/findings
 	cp tests/data/bad/*.json tests/fuzz/seeds/*.json build-fuzz/corpus/

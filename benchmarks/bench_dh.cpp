@@ -1,7 +1,8 @@
 // heatnet_bench: coupled thermal-hydraulic solves of generated district heating networks.
 //
 //   heatnet_bench --kind realistic|street_grid --pipes N [--repeats R] [--seed S]
-//                 [--write-json FILE] [--phases first|all]
+//                 [--write-json FILE] [--phases first|all] [--max-seconds T] [--no-plant2]
+//                 [--diag]
 //
 // One size per process (the peak memory is then the size's own). Prints one JSON object on
 // stdout (the last line); progress goes to stderr. Phases, each timed around Solver::solve
@@ -82,6 +83,7 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 1;
   std::string write_json;
   bool all_phases = true, diag = false;
+  double max_seconds = 1e30;  // stop repeating once the repeats so far took this long
   DhOptions gen_options;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -101,6 +103,8 @@ int main(int argc, char** argv) {
       seed = std::stoull(value());
     } else if (a == "--write-json") {
       write_json = value();
+    } else if (a == "--max-seconds") {
+      max_seconds = std::stod(value());
     } else if (a == "--no-plant2") {
       gen_options.second_plant = false;
     } else if (a == "--diag") {
@@ -149,7 +153,9 @@ int main(int argc, char** argv) {
   Phase first, resolve, step;
   bool ok = true;
   Solution last;
-  for (int rep = 0; rep < repeats; ++rep) {
+  const auto t_repeats = Clock::now();
+  int done = 0;
+  for (int rep = 0; rep < repeats && seconds_since(t_repeats) < max_seconds; ++rep, ++done) {
     Network net = base;  // fresh parameters each repeat (copy shares the topology)
     Solver solver;       // fresh Solver: the first solve analyses
     last = Solution{};
@@ -241,6 +247,7 @@ int main(int argc, char** argv) {
     step.add(seconds_since(t0), solver.report());
     ok &= check(solver.report(), "time step", true);
   }
+  out["repeats_done"] = done;
   out["first"] = first.json();
   if (all_phases) {
     out["resolve"] = resolve.json();

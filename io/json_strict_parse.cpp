@@ -132,7 +132,7 @@ class StrictSax : public DomParser {
       if (f.is_object) {
         if (!f.keys.empty()) p += path_key(f.keys.back());
       } else if (f.next_index > 0) {
-        p += "[" + std::to_string(f.next_index - 1) + "]";
+        p.append("[").append(std::to_string(f.next_index - 1)).append("]");
       }
     }
     return p;
@@ -179,7 +179,7 @@ std::string path_key(std::string_view key) {
   const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   });
-  if (plain) return "." + std::string(key);
+  if (plain) return std::string(".").append(key);  // not "." + ...: GCC 12 -Wrestrict noise
   std::string quoted = "[\"";
   for (char c : printable(key)) {
     if (c == '"' || c == '\\') quoted += '\\';

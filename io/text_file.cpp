@@ -57,7 +57,9 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
   const std::filesystem::path folder =
       path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   // Hidden name in the same folder: rename() is only atomic within one file system.
-  std::string pattern = (folder / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+  std::string hidden(".");  // appended, not "." + ...: GCC 12 -Wrestrict false positive
+  hidden.append(path.filename().string()).append(".tmp-XXXXXX");
+  std::string pattern = (folder / hidden).string();
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   TempFile tmp;

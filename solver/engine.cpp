@@ -219,7 +219,8 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   solver::NewtonSettings ns;
   ns.friction = friction;
 
-  ns.max_iterations = options.max_iterations.value_or(set.max_iterations);
+  const int max_newton = options.max_iterations.value_or(set.max_iterations);
+  ns.max_iterations = max_newton;
   // Temperatures only feed back when properties depend on them or consumers follow demand.
   bool feedback = !fluid.is_constant();
   for (double w : net.consumers().heat_demand_W)
@@ -241,9 +242,18 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     update_parameters(net, fluid);
     update_consumer_flows(net, fluid);
     if (!state_.initialised) hydraulic_->initialise(net, params_, state_);
+    // While temperatures are still moving (loose phase), one Newton step per outer iteration
+    // is enough: the next thermal update changes the problem anyway (inexact Newton).
+    const bool loose = newton_tol > tol_q;
+    ns.max_iterations = loose ? 1 : max_newton;
     if (!hydraulic_->solve(net, ns, params_, state_, report)) {
-      ok = false;
-      break;
+      if (loose && report.status == SolveStatus::max_iterations) {
+        report.status = SolveStatus::converged;
+        report.message.clear();
+      } else {
+        ok = false;
+        break;
+      }
     }
     link_flows(net);
     if (!thermal) {

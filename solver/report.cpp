@@ -15,7 +15,7 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 void invalid(const char* field, double v, const char* rule) {
-  throw Error(ErrorCode::invalid_value, "solver options", "", field, format_value(v), rule);
+  throw InputError(ErrorCode::invalid_value, "solver options", "", field, format_value(v), rule);
 }
 }  // namespace
 

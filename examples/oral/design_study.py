@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import sys
 import time
 from pathlib import Path
@@ -196,7 +195,7 @@ def draw(rows: list[dict], path: Path) -> None:
             if j == 0:
                 ax.set_ylabel(ylabel)
             if i == 0:
-                ax.set_title(g + (" (design pipe sizes)" if g == "supply temperature" else ""))
+                ax.set_title(g + (" (design pipes)" if g == "supply temperature" else ""))
     for ax in axes[-1]:
         ax.tick_params(axis="x", rotation=0)
     fig.suptitle("Oral heat main, design load (−31 °C): design alternatives  "

@@ -361,7 +361,8 @@ def piezometric(result, network, path: Optional[Sequence[str]] = None, to: Optio
     ax.set_xlabel("distance from the plant along the route, km (cumulative pipe length)")
     ax.set_ylabel("head above datum, m (elevation + pressure head)")
     name = doc.get("name") or "network"
-    ax.set_title(title or f"Piezometric graph, {name}: {route.source} → {route.consumer or route.supply_nodes[-1]}")
+    end = route.consumer or route.supply_nodes[-1]
+    ax.set_title(title or f"Piezometric graph, {name}: {route.source} → {end}")
     ax.grid(True, color="0.88", lw=0.6)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, fontsize=8.5,
               frameon=False)
@@ -411,7 +412,7 @@ def network_map(result, network, quantity: str = "temperature", ax=None, file=No
     side: "supply" (default; supply and return pipes usually share coordinates), "return" or
     "both". label_consumers: consumer ids to label (the critical consumer always is).
     Returns the Axes; the pipe LineCollection is ``ax.heatnet_lines`` (its array holds the
-    values, its norm the colour range).
+    values, its norm the colour range) and the colorbar ``ax.heatnet_colorbar``.
     """
     if quantity not in _QUANTITIES:
         raise ValueError(f"unknown quantity {quantity!r}; expected one of " + ", ".join(_QUANTITIES))
@@ -457,7 +458,7 @@ def network_map(result, network, quantity: str = "temperature", ax=None, file=No
         # a figure shaped like the network (equal aspect), 10 in wide plus the colorbar
         pts = np.array([pt for seg in segs for pt in seg])
         dx, dy = np.ptp(pts[:, 0]) or 1.0, np.ptp(pts[:, 1]) or 1.0
-        figsize = (11.0, float(np.clip(9.0 * (dy + 0.1 * dx) / (1.1 * dx) + 1.4, 4.5, 11.0)))
+        figsize = (11.0, float(np.clip(9.0 * (dy + 0.1 * dx) / (1.1 * dx) + 1.1, 4.5, 11.0)))
     fig, ax = _axes(ax, figsize)
     label, unit, default_cmap = _QUANTITIES[quantity]
     lc = LineCollection(segs, array=vals, cmap=cmap or default_cmap, linewidths=widths,
@@ -465,7 +466,9 @@ def network_map(result, network, quantity: str = "temperature", ax=None, file=No
     lc.set_clim(vals.min() if vmin is None else vmin, vals.max() if vmax is None else vmax)
     ax.add_collection(lc)
     side_text = {"supply": "supply", "return": "return", "both": "supply and return"}[side]
-    cb = fig.colorbar(lc, ax=ax, shrink=0.85, pad=0.02)
+    # the colorbar exactly as tall as the (equal-aspect) map
+    cax = ax.inset_axes([1.015, 0.0, 0.022, 1.0])
+    cb = fig.colorbar(lc, cax=cax)
     cb.set_label(f"{side_text} {label}, {unit}")
 
     summary = getattr(result, "summary", None) or {}
@@ -518,5 +521,6 @@ def network_map(result, network, quantity: str = "temperature", ax=None, file=No
     ax.set_title(title or f"{name}: {side_text} {label} ({unit})")
     ax.grid(True, color="0.9", lw=0.5, zorder=0)
     ax.heatnet_lines = lc
+    ax.heatnet_colorbar = cb
     _save(fig, file, dpi)
     return ax

@@ -74,14 +74,15 @@ double FluidModel::enthalpy(double t) const {
 
 double FluidModel::temperature_from_enthalpy(double h) const {
   if (constant_) return h / cp_;
-  // Newton on h(T) - h = 0 from the 4.19 kJ/kgK guess; h is smooth and strictly increasing.
+  // Newton on h(T) - h = 0 with the tabulated slope cp (no property call per step); cp varies
+  // by < 0.1 % per kelvin, so two or three steps reach round-off from the 4.19 kJ/kgK guess.
+  const int last = static_cast<int>(h_value_.size()) - 1;
   double t = h / 4190.0;
-  for (int it = 0; it < 8; ++it) {
-    const double tc = std::clamp(t, WaterTable::kTableMinC, WaterTable::kTableMaxC);
-    const double cp = WaterTable::instance().specific_heat(tc, kEnthalpyReferencePa);
-    const double dt = (enthalpy(t) - h) / cp;
+  for (int it = 0; it < 10; ++it) {
+    const int i = std::clamp(static_cast<int>((t - h_t0_) / h_dt_ + 0.5), 0, last);
+    const double dt = (enthalpy(t) - h) / h_slope_[i];
     t -= dt;
-    if (std::abs(dt) < 1e-12 * (1.0 + std::abs(t))) break;
+    if (std::abs(dt) < 1e-11 * (1.0 + std::abs(t))) break;
   }
   return t;
 }

@@ -20,6 +20,8 @@ ThermalSolver::ThermalSolver(const Network& net) {
   queue_.reserve(n);
   inflow_.resize(n);
   inflow_h_.resize(n);
+  inflow_T_.resize(n);
+  inflow_count_.resize(n);
   done_.resize(n);
 }
 
@@ -58,11 +60,26 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     return t_amb + (t_in - t_amb) * std::exp(-ntu);
   };
 
+  // Inflow bookkeeping: enthalpy sum for mixing, plus the temperature of a single stream.
+  auto add_inflow = [&](int node, double q, double temp) {
+    if (inflow_count_[node] == 0) {
+      inflow_T_[node] = temp;
+      inflow_count_[node] = 1;
+    } else {
+      if (inflow_count_[node] == 1) inflow_h_[node] += inflow_[node] * fluid.enthalpy(inflow_T_[node]);
+      inflow_count_[node] = 2;
+      inflow_h_[node] += q * fluid.enthalpy(temp);
+    }
+    inflow_[node] += q;
+  };
   std::fill(indegree_.begin(), indegree_.end(), 0);
   std::fill(done_.begin(), done_.end(), 0);
   for (int i = 0; i < n; ++i) {
     inflow_[i] = in.ext_inflow[i];
     inflow_h_[i] = in.ext_enthalpy[i];
+    // a node fed by exactly one stream takes its temperature directly (most nodes of a
+    // branched network): no enthalpy round trip
+    inflow_count_[i] = in.ext_inflow[i] > 0 ? 2 : 0;
   }
   for (int k = 0; k < m; ++k) {
     const double q = std::abs(in.link_flow[k]);
@@ -73,15 +90,16 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     } else {
       const double tf = fixed_outlet(k);
       out.link_T_out[k] = tf;
-      inflow_[d] += q;
-      inflow_h_[d] += q * fluid.enthalpy(tf);
+      add_inflow(d, q, tf);
     }
   }
 
   // Node temperature from accumulated inflows.
   auto settle = [&](int i, double h_mix_or_nan) {
     double temp;
-    if (!std::isnan(h_mix_or_nan)) {
+    if (inflow_count_[i] == 1) {
+      temp = inflow_T_[i];
+    } else if (!std::isnan(h_mix_or_nan)) {
       temp = fluid.temperature_from_enthalpy(h_mix_or_nan);
     } else if (in.neutral_inflow[i] > 0) {
       temp = net.settings().temperature_C;  // only neutral inflow: nothing to mix with
@@ -113,8 +131,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       const int d = downstream(k);
       const double t_out = outlet(k, out.node_T[i]);
       out.link_T_out[k] = t_out;
-      inflow_[d] += q;
-      inflow_h_[d] += q * fluid.enthalpy(t_out);
+      add_inflow(d, q, t_out);
       if (--indegree_[d] == 0) queue_.push_back(d);
     }
   };
@@ -138,6 +155,8 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       cyclic.push_back(i);
     }
   if (!cyclic.empty()) {
+    for (int i : cyclic)
+      if (inflow_count_[i] == 1) inflow_h_[i] = inflow_[i] * fluid.enthalpy(inflow_T_[i]);
     const int u = static_cast<int>(cyclic.size());
     out.cyclic_nodes = u;
     std::vector<Eigen::Triplet<double>> trip;

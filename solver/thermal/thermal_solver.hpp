@@ -47,7 +47,8 @@ class ThermalSolver {
  private:
   // work arrays, allocated once
   std::vector<int> indegree_, queue_;
-  std::vector<double> inflow_, inflow_h_;
+  std::vector<double> inflow_, inflow_h_, inflow_T_;
+  std::vector<int> inflow_count_;
   std::vector<char> done_;
 };
 

@@ -188,7 +188,7 @@ def test_map_writes_png_and_colours_cover_the_range(solved, tmp_path, quantity):
     np.testing.assert_allclose(rgba[np.argmin(values)], cmap(0.0), atol=1e-12)
     np.testing.assert_allclose(rgba[np.argmax(values)], cmap(1.0), atol=1e-12)
     # the colorbar carries the unit
-    cbar_label = ax.figure.axes[-1].get_ylabel()
+    cbar_label = ax.heatnet_colorbar.ax.get_ylabel()
     assert {"temperature": "°C", "pressure": "bar g", "velocity": "m/s"}[quantity] in cbar_label
 
 
