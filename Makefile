@@ -53,8 +53,15 @@ test-python: build
 validate: build
 	$(PYENV) $(PYTHON) validation/run
 
+# epanet-js (EPANET in WebAssembly) for the side-by-side: npm, into benchmarks/epanet-js (git-ignored)
 bench: build
-	$(PYENV) $(PYTHON) benchmarks/run.py
+	@if ! [ -d benchmarks/epanet-js/node_modules/epanet-js ]; then \
+	  if command -v npm >/dev/null; then \
+	    npm install --prefix benchmarks/epanet-js --no-audit --no-fund epanet-js@0.9.0 || \
+	      echo "epanet-js could not be installed: no side-by-side with EPANET"; \
+	  else echo "npm not found (apt-get install nodejs npm): no side-by-side with EPANET"; fi; \
+	fi
+	$(PYENV) $(PYTHON) benchmarks/run.py --build-dir $(BUILD)
 
 sanitize: deps
 	cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEATNET_SANITIZE=ON \
