@@ -11,6 +11,9 @@ namespace heatnet {
 namespace {
 constexpr double kAtm = fluid::kAtmospherePa;
 constexpr double kInf = std::numeric_limits<double>::infinity();
+// A check fails only when the limit is exceeded by more than this fraction of the limit: a
+// dp-controlled pump holds its consumer exactly at the limit, up to solver round-off.
+constexpr double kCheckSlack = 1e-6;
 }  // namespace
 
 Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel& fluid,
@@ -54,7 +57,7 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
       sum.max_pressure_Pa = p[i];
       sum.max_pressure_node = nd.id[i];
     }
-    if (p[i] > lim.max_pressure_Pa)
+    if (p[i] > lim.max_pressure_Pa * (1.0 + kCheckSlack))
       sol.checks.push_back({0, "node", nd.id[i], "max_pressure", p[i], lim.max_pressure_Pa});
     if (!fluid.is_constant()) {
       const double margin = p[i] + kAtm - fluid.saturation_pressure(T[i]);
@@ -62,7 +65,7 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
         sum.min_boiling_margin_Pa = margin;
         sum.min_boiling_margin_node = nd.id[i];
       }
-      if (margin < lim.boiling_margin_Pa)
+      if (margin < lim.boiling_margin_Pa * (1.0 - kCheckSlack))
         sol.checks.push_back({0, "node", nd.id[i], "boiling_margin", margin, lim.boiling_margin_Pa});
     }
   }
@@ -99,7 +102,7 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
       sum.max_velocity_m_s = std::abs(pv[e]);
       sum.max_velocity_pipe = pd.id[e];
     }
-    if (std::abs(pv[e]) > lim.max_velocity_m_s)
+    if (std::abs(pv[e]) > lim.max_velocity_m_s * (1.0 + kCheckSlack))
       sol.checks.push_back({0, "pipe", pd.id[e], "max_velocity", std::abs(pv[e]), lim.max_velocity_m_s});
   }
 
@@ -128,7 +131,7 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
     }
     if (!std::isnan(cd.min_dp_Pa[i])) {
       sum.min_consumer_dp_margin_Pa = std::min(sum.min_consumer_dp_margin_Pa, cdp[i] - cd.min_dp_Pa[i]);
-      if (cdp[i] < cd.min_dp_Pa[i])
+      if (cdp[i] < cd.min_dp_Pa[i] * (1.0 - kCheckSlack))
         sol.checks.push_back({0, "consumer", cd.id[i], "consumer_dp", cdp[i], cd.min_dp_Pa[i]});
     }
     if (report.usable() && !std::isnan(cd.heat_demand_W[i]) && cd.heat_demand_W[i] > 0 &&

@@ -1,6 +1,8 @@
-// Quasi-steady time series: one steady solve per profile step, each warm-started from the
-// previous step (flows, temperatures and the cached symbolic factorisation), results streamed
-// into the [time, element] datasets of a heatnet-results/1 file (docs/time-series.md).
+// Time series: one hydraulic solve per profile step, each warm-started from the previous step
+// (flows, temperatures and the cached symbolic factorisation), results streamed into the
+// [time, element] datasets of a heatnet-results/1 file (docs/time-series.md). Temperatures are
+// either quasi-static (a steady thermal solve per step) or dynamic (plug flow: fronts travel
+// with the water and arrive after the transport delay; ThermalModel::plug_flow).
 //
 //   heatnet::SimulationOptions o;
 //   o.output = "out/year.h5";
@@ -35,6 +37,14 @@ enum class OnStepFailure {
 std::string_view to_string(OnStepFailure f);
 std::optional<OnStepFailure> parse_on_step_failure(std::string_view s);
 
+// How temperatures evolve between steps (docs/time-series.md §6).
+enum class ThermalModel {
+  quasi_static,  // a steady thermal solve per step: no transport delay, no storage
+  plug_flow,     // Lagrangian parcels per pipe: delay, attenuation and storage (plug_flow.hpp)
+};
+std::string_view to_string(ThermalModel m);
+std::optional<ThermalModel> parse_thermal_model(std::string_view s);
+
 struct SimulationOptions {
   SolverOptions solver;                    // per-step solver options (warm_start is forced on)
   // Outer-loop temperature tolerance used when solver.tolerance_temperature_K is unset (the
@@ -48,6 +58,11 @@ struct SimulationOptions {
   io::ResultsFileOptions file{0, 256};     // 256-step chunks: few, large HDF5 writes
   bool keep_result = false;                // also collect every step in memory (Python)
   std::string input_sha256;                // stored as the root attribute input_sha256
+  ThermalModel thermal_model = ThermalModel::quasi_static;
+  int max_parcels_per_pipe = 200;          // plug_flow: parcels per pipe before merging (>= 2)
+  // Supply-temperature steps of at least this size (between two profile steps, any source)
+  // are analysed for their arrival at the consumers (SimulationResult::step_arrival).
+  double arrival_min_step_K = 5.0;
 
   void validate() const;  // throws heatnet::Error naming the field
 };
@@ -81,6 +96,13 @@ struct SimulationSummary {
   std::size_t steps_with_failed_checks = 0;
   double peak_heat_delivered_W = 0;
   double min_outdoor_temperature_C = 0;  // NaN without an outdoor profile
+  ThermalModel thermal_model = ThermalModel::quasi_static;
+  // plug_flow: heat stored in the pipes' water at the end minus at the start, and the
+  // boundary enthalpy (pressure nodes, node demands); supplied + boundary = delivered + loss +
+  // stored over the converged steps; the largest relative imbalance of a step.
+  double heat_stored_change_MWh = 0;
+  double boundary_heat_MWh = 0;
+  double max_energy_balance_rel = 0;
   // wall-clock breakdown, seconds
   double wall_time_s = 0, apply_s = 0, solve_s = 0, write_s = 0;
   int total_iterations = 0;
@@ -89,10 +111,41 @@ struct SimulationSummary {
   std::string full() const;   // the annual summary table the CLI prints
 };
 
+// Arrival of a supply-temperature step at the consumers. The step is the largest jump of any
+// source's supply temperature between two consecutive profile steps (at least
+// arrival_min_step_K); it is analysed until the next change of any supply temperature (or the
+// end of the run). A consumer's delay is the time from the step until its supply temperature
+// crosses the midpoint between its value before the step and its value at the end of that
+// window. Step values are interval means (plug flow) or the steady state of the interval
+// (quasi-static), placed at the interval centres and interpolated linearly, so the resolution
+// is about the step length. NaN: no crossing in the window (or a response below 10 % of the
+// jump).
+struct StepArrival {
+  std::size_t step = 0;          // first profile step at the new supply temperature
+  double step_time_s = 0;
+  std::string source;            // whose supply temperature jumped
+  double step_K = 0;             // the jump (signed)
+  std::vector<double> delay_s;   // per consumer
+  std::size_t arrived = 0;       // consumers with a finite delay
+  double min_s = 0, median_s = 0, max_s = 0;  // over those (NaN when none)
+};
+// The analysis on its own: time_s and duration_s per step, source_T [steps x sources] and
+// consumer_T [steps x consumers] row-major. nullopt when no jump reaches min_step_K.
+std::optional<StepArrival> find_step_arrival(const std::vector<double>& time_s,
+                                             const std::vector<double>& duration_s,
+                                             const std::vector<double>& source_T,
+                                             const std::vector<std::string>& source_ids,
+                                             const std::vector<double>& consumer_T,
+                                             std::size_t consumers, double min_step_K);
+
 struct SimulationResult {
   SimulationSummary summary;
   std::vector<SolveStatus> step_status;  // one per step done
   std::optional<Result> result;          // when options.keep_result
+  // A supply-temperature step and its arrival at each consumer (also stored in the results
+  // file as /consumers/step_arrival_delay [1, C], s, with attributes step_time_s, step_K,
+  // source).
+  std::optional<StepArrival> step_arrival;
 };
 
 // Runs the time series on a copy of `network` (the argument is not modified). Throws

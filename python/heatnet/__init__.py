@@ -36,3 +36,12 @@ __all__ = [
     "Error", "NetworkError", "InputError", "IoError", "ConvergenceError",
     "RESULT_FIELDS", "GROUPS", "NETWORK_FORMAT", "RESULTS_FORMAT", "__version__",
 ]
+
+
+def __getattr__(name):
+    # Submodules that pull in heavy dependencies (matplotlib, pandas, dask) load on first use,
+    # so `heatnet.plot.piezometric(...)` works after a bare `import heatnet`.
+    if name in ("plot", "sweep"):
+        import importlib
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'heatnet' has no attribute {name!r}")

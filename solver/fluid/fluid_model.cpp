@@ -10,32 +10,48 @@ namespace {
 constexpr double kEnthalpyReferencePa = WaterTable::kReferencePressurePa;
 }
 
+namespace {
+// h(T) = integral of cp from 0 degC, Simpson on a 0.1 K grid, stored with its slope cp so the
+// cubic Hermite interpolant is C1 and accurate to ~1e-9 relative. Built once per process.
+struct WaterEnthalpyTable {
+  double t0 = WaterTable::kTableMinC, dt = 0.1;
+  std::vector<double> value, slope;
+  WaterEnthalpyTable() {
+    const auto& w = WaterTable::instance();
+    const int n = static_cast<int>(std::ceil((WaterTable::kTableMaxC - t0) / dt)) + 1;
+    value.resize(n);
+    slope.resize(n);
+    auto cp = [&](double t) { return w.specific_heat(t, kEnthalpyReferencePa); };
+    double h = cp(t0) * t0;  // below the table start cp is taken constant
+    for (int i = 0; i < n; ++i) {
+      const double t = t0 + i * dt;
+      if (i > 0) {
+        const double a = t - dt;
+        h += dt / 6.0 * (cp(a) + 4.0 * cp(a + 0.5 * dt) + cp(t));
+      }
+      value[i] = h;
+      slope[i] = cp(t);
+    }
+  }
+};
+const WaterEnthalpyTable& water_enthalpy_table() {
+  static const WaterEnthalpyTable table;  // thread-safe initialisation
+  return table;
+}
+}  // namespace
+
 FluidModel::FluidModel(const FluidDefinition& d)
     : constant_(!d.is_water),
       rho_(d.density_kg_m3),
       mu_(d.density_kg_m3 * d.kinematic_viscosity_m2_s),
       cp_(d.specific_heat_J_kgK) {
   if (constant_) return;
-  // h(T) = integral of cp from 0 degC, Simpson on a 0.1 K grid, stored with its slope cp so
-  // the cubic Hermite interpolant is C1 and accurate to ~1e-9 relative.
-  const auto& w = WaterTable::instance();
-  h_t0_ = WaterTable::kTableMinC;
-  h_dt_ = 0.1;
-  const int n = static_cast<int>(std::ceil((WaterTable::kTableMaxC - h_t0_) / h_dt_)) + 1;
-  h_value_.resize(n);
-  h_slope_.resize(n);
-  auto cp = [&](double t) { return w.specific_heat(t, kEnthalpyReferencePa); };
-  // h(t0) relative to 0 degC (extrapolating cp below the table start by its value at t0)
-  double h = cp(h_t0_) * h_t0_;
-  for (int i = 0; i < n; ++i) {
-    const double t = h_t0_ + i * h_dt_;
-    if (i > 0) {
-      const double a = t - h_dt_;
-      h += h_dt_ / 6.0 * (cp(a) + 4.0 * cp(a + 0.5 * h_dt_) + cp(t));
-    }
-    h_value_[i] = h;
-    h_slope_[i] = cp(t);
-  }
+  const auto& table = water_enthalpy_table();
+  h_t0_ = table.t0;
+  h_dt_ = table.dt;
+  h_value_ = table.value.data();
+  h_slope_ = table.slope.data();
+  h_last_ = static_cast<int>(table.value.size()) - 1;
 }
 
 double FluidModel::clamp_temperature(double t) const {
@@ -58,7 +74,7 @@ double FluidModel::saturation_pressure(double t) const {
 
 double FluidModel::enthalpy(double t) const {
   if (constant_) return cp_ * t;
-  const int last = static_cast<int>(h_value_.size()) - 1;
+  const int last = h_last_;
   double x = (t - h_t0_) / h_dt_;
   // outside the table: linear extension with the end slope (only for stagnant/odd states)
   if (x <= 0) return h_value_[0] + (t - h_t0_) * h_slope_[0];
@@ -76,7 +92,7 @@ double FluidModel::temperature_from_enthalpy(double h) const {
   if (constant_) return h / cp_;
   // Newton on h(T) - h = 0 with the tabulated slope cp (no property call per step); cp varies
   // by < 0.1 % per kelvin, so two or three steps reach round-off from the 4.19 kJ/kgK guess.
-  const int last = static_cast<int>(h_value_.size()) - 1;
+  const int last = h_last_;
   double t = h / 4190.0;
   for (int it = 0; it < 10; ++it) {
     const int i = std::clamp(static_cast<int>((t - h_t0_) / h_dt_ + 0.5), 0, last);

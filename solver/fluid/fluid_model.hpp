@@ -35,9 +35,11 @@ class FluidModel {
  private:
   bool constant_;
   double rho_, mu_, cp_;
-  // enthalpy table for water: uniform grid, cubic Hermite with slope cp
+  // enthalpy table for water (shared, built once): uniform grid, cubic Hermite with slope cp
   double h_t0_ = 0, h_dt_ = 0;
-  std::vector<double> h_value_, h_slope_;
+  const double* h_value_ = nullptr;
+  const double* h_slope_ = nullptr;
+  int h_last_ = 0;
 };
 
 }  // namespace heatnet::fluid

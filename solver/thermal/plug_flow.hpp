@@ -25,7 +25,7 @@
 //    the temperature profile inside it: that is numerical diffusion of the front, of the order
 //    of the merged parcels' mass, and it only appears when a pipe's transit time exceeds
 //    max_parcels steps.
-//  * Ambient temperature changes between steps (soil profile): the parcels of that pipe are
+//  * Ambient temperature (soil profile) or loss coefficient changes between steps: the parcels of that pipe are
 //    re-based (T0 := their current mean temperature, age 0); the profile inside each parcel is
 //    flattened (second order in c dt, ~1e-3 K for an hourly step).
 //  * Pumps and valves are adiabatic and store nothing; nodes mix perfectly and store nothing.
@@ -88,6 +88,8 @@ class PlugFlowModel {
     std::deque<Parcel> parcels;  // front: `from` end, back: `to` end
     double mass = 0;             // kg, water in the pipe
     double c = 0;                // 1/s, decay constant U / (m' cp)
+    double u = 0;                // W/mK, heat-loss coefficient c was made with
+    double capacity = 0;         // J/mK, m' cp
     double ambient = 0;          // degC, since the last re-base
     double energy = 0;           // J, at time_
   };
