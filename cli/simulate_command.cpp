@@ -5,8 +5,11 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <iostream>
+#include <string>
 
 #include "cli/commands.hpp"
 #include "cli/load_network.hpp"
@@ -48,6 +51,16 @@ class SigintGuard {
 
 constexpr int kExitInterrupted = 130;
 
+std::string format_fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+// 0.42 h -> "25.2 min", 3.5 h -> "3.50 h"
+std::string format_hours(double h) {
+  return std::abs(h) < 1.0 ? format_fixed(h * 60.0, 1) + " min" : format_fixed(h, 2) + " h";
+}
+
 }  // namespace
 
 CLI::App* add_simulate_command(CLI::App& app, SimulateArgs& a) {
@@ -75,6 +88,13 @@ CLI::App* add_simulate_command(CLI::App& app, SimulateArgs& a) {
   cmd->add_option("--gzip", a.gzip, "HDF5 gzip level (0 = none)")->check(CLI::Range(0, 9));
   cmd->add_option("--chunk-steps", a.chunk_steps, "time steps per HDF5 chunk (default 256)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--thermal-model", a.thermal_model,
+                  "temperatures: 'quasi_static' (default; a steady thermal solve per step) or "
+                  "'plug_flow' (fronts travel with the water: transport delay and storage)")
+      ->check(CLI::IsMember({"quasi_static", "plug_flow"}));
+  cmd->add_option("--max-parcels", a.max_parcels,
+                  "plug_flow: water parcels per pipe before the closest ones merge (default 200)")
+      ->check(CLI::Range(2, 1000000));
   cmd->add_flag("-q,--quiet", a.quiet, "print nothing but errors");
   return cmd;
 }
@@ -90,6 +110,8 @@ int run_simulate(const SimulateArgs& a) {
   o.file.gzip_level = a.gzip;
   o.file.chunk_steps = a.chunk_steps;
   o.output = a.output;
+  o.thermal_model = *parse_thermal_model(a.thermal_model);
+  o.max_parcels_per_pipe = a.max_parcels;
   o.validate();  // usage errors before any file work
 
   const LoadedNetwork loaded = load_network(a.network);
@@ -118,6 +140,15 @@ int run_simulate(const SimulateArgs& a) {
   if (!a.quiet) {
     std::cout << "network:          " << loaded.network.name() << "\n";
     std::cout << s.full();
+    if (r.step_arrival) {
+      const StepArrival& sa = *r.step_arrival;
+      auto h = [](double v) { return std::isnan(v) ? std::string("-") : format_hours(v / 3600.0); };
+      std::cout << "step arrival:     " << (sa.step_K > 0 ? "+" : "") << format_fixed(sa.step_K, 1)
+                << " K at " << sa.source << ", t = " << format_hours(sa.step_time_s / 3600.0)
+                << ": delay min " << h(sa.min_s) << ", median " << h(sa.median_s) << ", max "
+                << h(sa.max_s) << " (" << sa.arrived << " of " << sa.delay_s.size()
+                << " consumers crossed the midpoint)\n";
+    }
     std::cout << "results:          " << a.output << (s.complete ? "" : " (complete = 0)") << "\n";
   }
   if (s.stopped && g_interrupted) {

@@ -22,6 +22,8 @@ struct SimulateArgs {
   int gzip = 0;
   std::size_t chunk_steps = 256;
   bool quiet = false;
+  std::string thermal_model = "quasi_static";  // quasi_static | plug_flow
+  int max_parcels = 200;                       // plug_flow: parcels per pipe before merging
 };
 
 // Adds the subcommand and its options, bound to `args`.

@@ -652,6 +652,7 @@ NetworkDefinition Parser::parse(std::string_view text) {
   // conductance: their flows carry round-off noise of ~1e-7 of the largest flow (EPANET stalls
   // there too). Newton converges quadratically, so stopping at 1e-6 leaves ~1e-12.
   st.tolerance_mass_flow_rel = 1e-6;
+  st.closed_link_resistance_Pa_s_kg = 1e8 * kFt / kCfsToM3s * kGravity;  // EPANET's CBIG
 
   for (const NodeState& n : nodes) {
     NodeDefinition nd;
@@ -728,9 +729,8 @@ NetworkDefinition Parser::parse(std::string_view text) {
         v.to = s.to;
         v.inner_diameter_m = s.diameter * diam;
         v.minor_loss = s.minor_loss;
-        if (s.status == 'C') {
-          v.type = ValveType::closed;
-        } else if (s.status == 'O') {
+        v.closed = s.status == 'C';
+        if (s.status == 'O') {
           v.type = ValveType::open;
         } else {
           switch (s.type) {

@@ -63,6 +63,10 @@ void validate_settings(const SettingsDefinition& s) {
           "tolerance.mass_flow_rel", s.tolerance_mass_flow_rel, "must be within 0..1");
   require(s.tolerance_temperature_K > 0 && s.tolerance_temperature_K < 100, k, "",
           "tolerance.temperature_K", s.tolerance_temperature_K, "must be within 0..100");
+  if (s.closed_link_resistance_Pa_s_kg)
+    require(*s.closed_link_resistance_Pa_s_kg >= 1e6 && *s.closed_link_resistance_Pa_s_kg <= 1e20,
+            k, "", "closed_link_resistance_Pa_s_kg", *s.closed_link_resistance_Pa_s_kg,
+            "must be within 1e6..1e20 Pa per kg/s");
   if (s.max_iterations < 1 || s.max_iterations > 100000)
     throw NetworkError(ErrorCode::invalid_value, k, "", "max_iterations",
                        std::to_string(s.max_iterations), "must be within 1..100000");
@@ -78,6 +82,8 @@ Network Network::build(const NetworkDefinition& def) {
   net.settings_ = Settings{sd.fluid, sd.friction, sd.ambient_temperature_C, sd.temperature_C,
                            sd.gravity_m_s2, sd.tolerance_mass_flow_rel, sd.tolerance_temperature_K,
                            sd.max_iterations};
+  if (sd.closed_link_resistance_Pa_s_kg)
+    net.settings_.closed_link_resistance_Pa_s_kg = *sd.closed_link_resistance_Pa_s_kg;
   const FluidDefinition& fluid = sd.fluid;
 
   // ---- ids
@@ -126,8 +132,12 @@ Network Network::build(const NetworkDefinition& def) {
             "must be > 0 (and < 10000 km)");
     require(d.inner_diameter_m > 0 && d.inner_diameter_m < 100, k, d.id, "inner_diameter_m",
             d.inner_diameter_m, "must be > 0 (and < 100 m)");
-    require(d.roughness_mm >= 0 && d.roughness_mm < 1e3 * d.inner_diameter_m, k, d.id,
-            "roughness_mm", d.roughness_mm, "must be >= 0 and smaller than the diameter");
+    // EPANET's D-W accepts any roughness (Swamee-Jain stays defined for e/D >= 1); real
+    // EPANET files carry such values (MICROPOLIS), so the EPANET law only requires >= 0.
+    const bool any_roughness = sd.friction == FrictionModel::epanet_darcy_weisbach;
+    require(d.roughness_mm >= 0 && std::isfinite(d.roughness_mm) &&
+                (any_roughness || d.roughness_mm < 1e3 * d.inner_diameter_m),
+            k, d.id, "roughness_mm", d.roughness_mm, "must be >= 0 and smaller than the diameter");
     require(d.minor_loss >= 0 && d.minor_loss < 1e9, k, d.id, "minor_loss", d.minor_loss,
             "must be >= 0");
     require(d.heat_loss_W_mK >= 0 && d.heat_loss_W_mK < 1e6, k, d.id, "heat_loss_W_mK",
@@ -378,6 +388,7 @@ Network Network::build(const NetworkDefinition& def) {
     vd.to.push_back(to);
     vd.type.push_back(d.type);
     vd.setting_Pa.push_back(setting_Pa);
+    vd.closed.push_back(d.closed);
     vd.flow_setting_kg_s.push_back(flow_setting);
     vd.curve_q_m3_s.push_back(std::move(cq));
     vd.curve_h_m.push_back(std::move(ch));

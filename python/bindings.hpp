@@ -14,6 +14,7 @@ void bind_errors(py::module_& m);   // heatnet.Error hierarchy + exception trans
 void bind_network(py::module_& m);  // NetworkDefinition (editable) and compiled Network
 void bind_result(py::module_& m);   // Result (zero-copy numpy views), SolveReport, io results
 void bind_solve(py::module_& m);    // SolverOptions, Solver (GIL released), heatnet::solve
+void bind_simulate(py::module_& m); // Profiles, heatnet::simulate (GIL released per run)
 
 // Python exception instance of the right heatnet class for a C++ error (needs the GIL).
 py::object to_python_error(const Error& error);

@@ -10,4 +10,5 @@ PYBIND11_MODULE(_heatnet, m) {
   heatnet::python::bind_network(m);
   heatnet::python::bind_result(m);
   heatnet::python::bind_solve(m);
+  heatnet::python::bind_simulate(m);
 }

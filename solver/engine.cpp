@@ -25,6 +25,9 @@ constexpr double kLooseNewtonTolerance = 1e-4;
 // tolerances away; closer in, the inexact steps' own error (second order in the flow change)
 // would keep the temperatures from settling.
 constexpr double kSingleStepAboveTolerances = 10.0;
+// ... and only while the outer loop contracts fast: a slowly contracting loop is accelerated
+// (Anderson), which needs a consistent fixed-point map, i.e. converged inner solves.
+constexpr double kSingleStepMaxContraction = 0.3;
 
 bool thermal_matters(const Network& net) {
   if (net.source_count() > 0 || net.consumer_count() > 0) return true;
@@ -239,6 +242,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   const bool coupled = thermal && feedback;
   double newton_tol = coupled ? std::max(tol_q, kLooseNewtonTolerance) : tol_q;
   double last_dT = std::numeric_limits<double>::infinity();
+  double contraction = 0.0;  // largest observed ratio of successive temperature changes
   for (int outer = 1; outer <= max_outer; ++outer) {
     report.outer_iterations = outer;
     ns.outer = outer;
@@ -248,7 +252,8 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     if (!state_.initialised) hydraulic_->initialise(net, params_, state_);
     // While temperatures are still moving (loose phase), one Newton step per outer iteration
     // is enough: the next thermal update changes the problem anyway (inexact Newton).
-    const bool loose = coupled && last_dT > kSingleStepAboveTolerances * tol_T;
+    const bool loose = coupled && last_dT > kSingleStepAboveTolerances * tol_T &&
+                       contraction < kSingleStepMaxContraction;
     newton_tol = loose ? std::max(tol_q, kLooseNewtonTolerance) : tol_q;
     ns.tolerance = newton_tol;
     ns.max_iterations = loose ? 1 : max_newton;
@@ -298,6 +303,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
       outer_converged = true;
       break;
     }
+    if (std::isfinite(last_dT) && last_dT > 0) contraction = std::max(contraction, dT / last_dT);
     last_dT = dT;
 
   }

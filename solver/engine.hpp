@@ -51,7 +51,7 @@ class SolverEngine {
   bool have_temperatures_ = false;
   std::vector<double> node_T_, consumer_flow_, source_flow_, imbalance_;
   std::vector<double> pipe_T_mean_;
-  solver::AndersonMixer anderson_{3};
+  solver::AndersonMixer anderson_{3, 1.0};
 };
 
 }  // namespace heatnet

@@ -1,10 +1,17 @@
-// heatnet::simulate: the quasi-steady time loop (docs/time-series.md).
+// heatnet::simulate: the time loop (docs/time-series.md).
 //
 // Per step: apply the profile values (set_* on a private copy of the network: the topology is
 // untouched, so the Solver keeps its symbolic factorisation), solve warm-started from the
 // previous step, stream the step into the results file, accumulate the summary, ask the
 // callback whether to go on. The results file is staged under hidden names and renamed onto
 // the target only once it is committed and carries the summary attributes.
+//
+// Plug flow (ThermalModel::plug_flow): the first step is the steady solve, which also fills the
+// pipes (PlugFlowModel). Every later step solves the hydraulics on a second copy of the network
+// whose heat-demand consumers run at the fixed flow Q / (h(T_s) - h(T_r)), T_s their dynamic
+// supply temperature of the previous step (the engine's steady temperatures then only set the
+// water properties of the hydraulics), and advances the parcels over the step with those
+// flows: one pass per step, no iteration between the two.
 #include "heatnet/simulate.hpp"
 
 #include <chrono>
@@ -15,7 +22,10 @@
 
 #include "heatnet/errors.hpp"
 #include "heatnet/solve.hpp"
+#include "io/hdf5_handles.hpp"
 #include "io/profiles_results.hpp"
+#include "solver/fluid/fluid_model.hpp"
+#include "solver/thermal/plug_flow.hpp"
 
 namespace heatnet {
 namespace {
@@ -32,12 +42,144 @@ struct StagedFile {
   }
 };
 
+std::string fmt_sci(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1e", v);
+  return buf;
+}
+
 std::string fmt(double v, int decimals) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
 }
+
+// The consumers' flow floor of the engine (solver/engine.cpp): supply at least 0.5 K above
+// return while the supply temperature is transiently low.
+constexpr double kMinConsumerDeltaT = 0.5;
+
+// /consumers/step_arrival_delay [1, C] in a committed (still hidden) results file.
+void write_step_arrival(const std::filesystem::path& file_path, const StepArrival& a) {
+  namespace h5 = io::h5;
+  h5::Session session(file_path.string());
+  h5::File file(h5::check_id(H5Fopen(file_path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "",
+                             "cannot reopen the results file to add the step arrival"));
+  h5::Group group = h5::exists(file.id(), "consumers") ? h5::open_group(file.id(), "consumers")
+                                                       : h5::create_group(file.id(), "consumers");
+  const hsize_t c = a.delay_s.size();
+  h5::Space space = h5::simple_space({1, c});
+  h5::Dataset d(h5::check_id(H5Dcreate2(group.id(), "step_arrival_delay", H5T_IEEE_F64LE,
+                                        space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                             "/consumers/step_arrival_delay", "cannot create dataset"));
+  if (c > 0)
+    h5::check(H5Dwrite(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.delay_s.data()),
+              "/consumers/step_arrival_delay", "cannot write dataset");
+  h5::write_attribute(d.id(), "units", "s");
+  h5::write_attribute(d.id(), "description",
+                      "time from the supply-temperature step until the consumer's supply "
+                      "temperature crosses the midpoint of its change (NaN: no crossing)");
+  h5::write_attribute(d.id(), "step_time_s", a.step_time_s);
+  h5::write_attribute(d.id(), "step_K", a.step_K);
+  h5::write_attribute(d.id(), "source", a.source);
+  h5::write_attribute(d.id(), "step_index", static_cast<std::int32_t>(a.step));
+  d.close("/consumers/step_arrival_delay");
+  group.close("/consumers");
+  file.close("/");
+}
+
+// The window of the largest supply-temperature jump: [first, end) are the steps at the new
+// value; first == 0 when there is none of at least min_step_K.
+struct JumpWindow {
+  std::size_t first = 0, end = 0;
+  int source = -1;
+  double jump = 0;
+};
+JumpWindow find_jump(const std::vector<double>& source_T, std::size_t sources, std::size_t steps,
+                     double min_step_K) {
+  JumpWindow w;
+  if (sources == 0) return w;
+  double best = 0;
+  for (std::size_t k = 1; k < steps; ++k)
+    for (std::size_t s = 0; s < sources; ++s) {
+      const double d = source_T[k * sources + s] - source_T[(k - 1) * sources + s];
+      if (std::abs(d) > best) {
+        best = std::abs(d);
+        w.first = k;
+        w.source = static_cast<int>(s);
+        w.jump = d;
+      }
+    }
+  if (best < min_step_K || w.first == 0) return JumpWindow{};
+  w.end = steps;
+  for (std::size_t k = w.first + 1; k < steps && w.end == steps; ++k)
+    for (std::size_t s = 0; s < sources; ++s)
+      if (std::abs(source_T[k * sources + s] - source_T[w.first * sources + s]) > 1e-9) {
+        w.end = k;
+        break;
+      }
+  return w;
+}
 }  // namespace
+
+std::optional<StepArrival> find_step_arrival(const std::vector<double>& time_s,
+                                             const std::vector<double>& duration_s,
+                                             const std::vector<double>& source_T,
+                                             const std::vector<std::string>& source_ids,
+                                             const std::vector<double>& consumer_T,
+                                             std::size_t consumers, double min_step_K) {
+  const std::size_t steps = time_s.size(), sources = source_ids.size();
+  if (duration_s.size() != steps || source_T.size() != steps * sources ||
+      consumer_T.size() != steps * consumers)
+    throw Error(ErrorCode::invalid_value, "step arrival", "", "sizes", "",
+                "time_s, duration_s, source_T and consumer_T must cover the same steps");
+  const JumpWindow w = find_jump(source_T, sources, steps, min_step_K);
+  if (w.first == 0) return std::nullopt;
+  StepArrival a;
+  a.step = w.first;
+  a.step_time_s = time_s[w.first];
+  a.source = source_ids[w.source];
+  a.step_K = w.jump;
+  a.delay_s.assign(consumers, std::nan(""));
+  auto centre = [&](std::size_t k) { return time_s[k] + 0.5 * duration_s[k]; };
+  std::vector<double> found;
+  for (std::size_t c = 0; c < consumers; ++c) {
+    auto v = [&](std::size_t k) { return consumer_T[k * consumers + c]; };
+    const double before = v(w.first - 1), after = v(w.end - 1);
+    if (!(std::abs(after - before) >= 0.1 * std::abs(w.jump))) continue;
+    // the window must end settled (else its last value is not the consumer's new level)
+    if (w.end - w.first < 2 || std::abs(after - v(w.end - 2)) > 0.05 * std::abs(after - before))
+      continue;
+    const double mid = 0.5 * (before + after), sign = after > before ? 1.0 : -1.0;
+    for (std::size_t k = w.first; k < w.end; ++k) {
+      if (sign * (v(k) - mid) < 0) continue;
+      const double v0 = v(k - 1), v1 = v(k);
+      const double f = v1 != v0 ? (mid - v0) / (v1 - v0) : 1.0;
+      a.delay_s[c] = centre(k - 1) + f * (centre(k) - centre(k - 1)) - a.step_time_s;
+      if (std::abs(a.delay_s[c]) < 1e-9 * duration_s[k]) a.delay_s[c] = 0.0;  // no "-0"
+      found.push_back(a.delay_s[c]);
+      break;
+    }
+  }
+  a.arrived = found.size();
+  a.min_s = a.median_s = a.max_s = std::nan("");
+  if (!found.empty()) {
+    std::sort(found.begin(), found.end());
+    a.min_s = found.front();
+    a.max_s = found.back();
+    const std::size_t n = found.size();
+    a.median_s = n % 2 ? found[n / 2] : 0.5 * (found[n / 2 - 1] + found[n / 2]);
+  }
+  return a;
+}
+
+std::string_view to_string(ThermalModel m) {
+  return m == ThermalModel::plug_flow ? "plug_flow" : "quasi_static";
+}
+std::optional<ThermalModel> parse_thermal_model(std::string_view s) {
+  if (s == "plug_flow") return ThermalModel::plug_flow;
+  if (s == "quasi_static") return ThermalModel::quasi_static;
+  return std::nullopt;
+}
 
 std::string_view to_string(OnStepFailure f) {
   return f == OnStepFailure::stop ? "stop" : "continue";
@@ -59,6 +201,12 @@ void SimulationOptions::validate() const {
   if (file.chunk_steps < 1)
     throw Error(ErrorCode::invalid_value, "simulation options", "", "file.chunk_steps",
                 std::to_string(file.chunk_steps), "must be >= 1");
+  if (max_parcels_per_pipe < 2)
+    throw Error(ErrorCode::invalid_value, "simulation options", "", "max_parcels_per_pipe",
+                std::to_string(max_parcels_per_pipe), "must be >= 2");
+  if (!(arrival_min_step_K > 0))
+    throw Error(ErrorCode::invalid_value, "simulation options", "", "arrival_min_step_K",
+                format_value(arrival_min_step_K), "must be > 0");
   if (output && output->empty())
     throw Error(ErrorCode::invalid_value, "simulation options", "", "output", "''",
                 "must be a file name (or unset)");
@@ -80,12 +228,17 @@ std::string SimulationSummary::full() const {
     << fmt(hours, 0) << " h simulated)" << (complete ? "" : ", INCOMPLETE")
     << (stopped ? ", stopped by request" : "") << (stopped_on_failure ? ", stopped on failure" : "")
     << "\n";
+  o << "thermal model:    " << to_string(thermal_model) << "\n";
   o << "failed steps:     " << failed_steps << "\n";
   o << "heat supplied:    " << fmt(heat_supplied_MWh, 0) << " MWh\n";
   o << "heat delivered:   " << fmt(heat_delivered_MWh, 0) << " MWh (peak "
     << fmt(peak_heat_delivered_W * 1e-6, 1) << " MW)\n";
   o << "heat lost:        " << fmt(heat_loss_MWh, 0) << " MWh (" << fmt(heat_loss_percent, 2)
     << " % of supplied)\n";
+  if (thermal_model == ThermalModel::plug_flow)
+    o << "heat stored:      " << fmt(heat_stored_change_MWh, 2)
+      << " MWh change in the pipes (energy balance closes to " << fmt_sci(max_energy_balance_rel)
+      << " per step)\n";
   o << "pump energy:      " << fmt(pump_energy_MWh, 1) << " MWh (hydraulic)\n";
   o << "failed checks:    " << fmt(hours_with_failed_checks, 0) << " h (" << steps_with_failed_checks
     << " steps)\n";
@@ -133,18 +286,93 @@ SimulationResult simulate(const Network& network, const Profiles& profiles,
     writer.emplace(staged.path, layout, fo);
   }
 
+  // supply temperatures per step (cheap: set_* on a scratch copy) to find a step to analyse
+  const std::size_t n_src = static_cast<std::size_t>(net.source_count());
+  const std::size_t n_con = static_cast<std::size_t>(net.consumer_count());
+  JumpWindow window;
+  std::vector<double> arrival_time, arrival_duration, arrival_source_T, arrival_consumer_T;
+  if (n_src > 0 && total > 1) {
+    Network scratch = net;
+    std::vector<double> source_T(total * n_src);
+    for (std::size_t k = 0; k < total; ++k) {
+      binding.apply(k, scratch);
+      for (std::size_t s = 0; s < n_src; ++s)
+        source_T[k * n_src + s] = scratch.sources().supply_temperature_C[s];
+    }
+    window = find_jump(source_T, n_src, total, options.arrival_min_step_K);
+    if (window.first > 0)
+      arrival_source_T.assign(source_T.begin() + static_cast<std::ptrdiff_t>((window.first - 1) * n_src),
+                              source_T.begin() + static_cast<std::ptrdiff_t>(window.end * n_src));
+  }
+
+  const bool plug = options.thermal_model == ThermalModel::plug_flow;
+  sum.thermal_model = options.thermal_model;
+  std::optional<Network> hyd;  // plug flow: consumers at fixed flows (see the file comment)
+  std::optional<solver::PlugFlowModel> plug_model;
+  const fluid::FluidModel fluid(net.settings().fluid);
+  const std::pair<ElementGroup, const char*> kFlows[] = {
+      {ElementGroup::pipes, "mass_flow"}, {ElementGroup::pumps, "mass_flow"},
+      {ElementGroup::valves, "mass_flow"}, {ElementGroup::sources, "mass_flow"},
+      {ElementGroup::consumers, "mass_flow"}};
+  std::vector<std::vector<double>> last_good_flows;  // of the last usable step
+
   int consecutive_failures = 0;
   for (std::size_t k = 0; k < total; ++k) {
     auto t0 = Clock::now();
     binding.apply(k, net);
+    if (plug && plug_model) {
+      if (!hyd) hyd.emplace(net);
+      binding.apply(k, *hyd);
+      const ConsumerData& cd = net.consumers();
+      const auto& node_T = plug_model->node_temperature();
+      for (int i = 0; i < net.consumer_count(); ++i) {
+        const double q = cd.heat_demand_W[i];
+        if (std::isnan(q)) {
+          hyd->set_consumer_mass_flow(i, cd.fixed_mass_flow_kg_s[i]);
+          continue;
+        }
+        const double tr = cd.return_temperature_C[i];
+        const double ts = std::max(node_T[cd.supply_node[i]], tr + kMinConsumerDeltaT);
+        hyd->set_consumer_mass_flow(i, q / (fluid.enthalpy(ts) - fluid.enthalpy(tr)));
+      }
+    }
     sum.apply_s += since(t0);
 
     t0 = Clock::now();
-    Solution sol = solver.solve(net);
-    sum.solve_s += since(t0);
+    Solution sol = solver.solve(plug && plug_model ? *hyd : net);
     const SolveReport& report = solver.report();
     const double time_s = binding.time_s(k);
     const double dt_h = binding.duration_h(k);
+    solver::PlugFlowStep energy;
+    if (plug) {
+      // the first usable step is the steady initial state; a failed step advances the parcels
+      // with the flows of the last usable one (its recorded row keeps its own flows)
+      if (!plug_model && report.usable())
+        plug_model.emplace(net, sol, time_s, options.max_parcels_per_pipe);
+      if (plug_model) {
+        std::vector<std::vector<double>> own;
+        if (report.usable()) {
+          last_good_flows.clear();
+          for (const auto& [g, name] : kFlows) last_good_flows.push_back(sol.field(g, name));
+        } else if (!last_good_flows.empty()) {
+          for (std::size_t f = 0; f < std::size(kFlows); ++f) {
+            own.push_back(sol.field(kFlows[f].first, kFlows[f].second));
+            sol.field(kFlows[f].first, kFlows[f].second) = last_good_flows[f];
+          }
+        }
+        energy = plug_model->advance(net, sol, dt_h * 3600.0);
+        for (std::size_t f = 0; f < own.size(); ++f)
+          sol.field(kFlows[f].first, kFlows[f].second) = std::move(own[f]);
+      }
+    }
+    sum.solve_s += since(t0);
+
+    if (window.first > 0 && k + 1 >= window.first && k < window.end) {
+      arrival_time.push_back(time_s);
+      arrival_duration.push_back(dt_h * 3600.0);
+      const auto& cts = sol.field(ElementGroup::consumers, "supply_temperature");
+      arrival_consumer_T.insert(arrival_consumer_T.end(), cts.begin(), cts.end());
+    }
 
     t0 = Clock::now();
     if (writer) writer->append(time_s, sol, report);
@@ -165,6 +393,11 @@ SimulationResult simulate(const Network& network, const Profiles& profiles,
       sum.heat_loss_MWh += s.heat_loss_W * dt_h * 1e-6;
       sum.pump_energy_MWh += s.pump_power_W * dt_h * 1e-6;
       sum.peak_heat_delivered_W = std::max(sum.peak_heat_delivered_W, s.heat_delivered_W);
+      if (plug && plug_model) {
+        sum.heat_stored_change_MWh += energy.stored_change_J / 3.6e9;
+        sum.boundary_heat_MWh += energy.boundary_J / 3.6e9;
+        sum.max_energy_balance_rel = std::max(sum.max_energy_balance_rel, energy.imbalance_rel());
+      }
       if (!sol.checks.empty()) {
         sum.hours_with_failed_checks += dt_h;
         sum.steps_with_failed_checks += 1;
@@ -186,6 +419,17 @@ SimulationResult simulate(const Network& network, const Profiles& profiles,
     if (!go_on) {
       sum.stopped = k + 1 < total;
       break;
+    }
+  }
+  if (window.first > 0 && !arrival_time.empty()) {
+    // the window as far as it was simulated
+    const std::size_t rows = arrival_time.size();
+    std::vector<std::string> ids(net.sources().id.begin(), net.sources().id.end());
+    std::vector<double> src(arrival_source_T.begin(), arrival_source_T.begin() + static_cast<std::ptrdiff_t>(rows * n_src));
+    if (rows >= 2) {
+      out.step_arrival = find_step_arrival(arrival_time, arrival_duration, src, ids,
+                                           arrival_consumer_T, n_con, options.arrival_min_step_K);
+      if (out.step_arrival) out.step_arrival->step = window.first;
     }
   }
   sum.complete = sum.steps_done == total;
@@ -215,7 +459,15 @@ SimulationResult simulate(const Network& network, const Profiles& profiles,
                   {"steps_done", static_cast<std::int32_t>(sum.steps_done)},
                   {"failed_steps", static_cast<std::int32_t>(sum.failed_steps)},
                   {"steps_with_failed_checks", static_cast<std::int32_t>(sum.steps_with_failed_checks)}};
+    if (plug) {
+      a.numbers.push_back({"heat_stored_change_MWh", sum.heat_stored_change_MWh});
+      a.numbers.push_back({"boundary_heat_MWh", sum.boundary_heat_MWh});
+      a.numbers.push_back({"max_energy_balance_rel", sum.max_energy_balance_rel});
+      a.integers.push_back({"max_parcels_per_pipe", options.max_parcels_per_pipe});
+    }
+    if (out.step_arrival) write_step_arrival(staged.path, *out.step_arrival);
     a.strings = {{"run_kind", "time_series"},
+                 {"thermal_model", std::string(to_string(options.thermal_model))},
                  {"on_step_failure", std::string(to_string(options.on_failure))},
                  {"stop_reason", sum.complete ? "" : sum.stopped ? "stopped by request"
                                                     : sum.stopped_on_failure ? "step failure"

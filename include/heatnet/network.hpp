@@ -82,6 +82,10 @@ struct SettingsDefinition {
   double tolerance_mass_flow_rel = 1e-9;
   double tolerance_temperature_K = 1e-6;
   int max_iterations = 100;
+  // Extension: resistance of a closed link (Pa per kg/s); unset = the solver's default
+  // (1e14). EPANET import sets EPANET's 1/CBIG (1e8 ft per cfs = 1.0564e10 Pa per kg/s), which
+  // fixes the head of parts of the network isolated by closed links.
+  std::optional<double> closed_link_resistance_Pa_s_kg;
   bool operator==(const SettingsDefinition&) const = default;
 };
 
@@ -170,6 +174,9 @@ struct ValveDefinition {
   std::optional<double> setting_bar;
   std::optional<double> mass_flow_kg_s;
   CurvePoints curve_m3_h_m;
+  // An EPANET valve fixed closed: stays in the network as a closed link (EPANET's tiny
+  // closed-link conductance), unlike type "closed", which removes the valve.
+  bool closed = false;
   bool operator==(const ValveDefinition&) const = default;
 };
 
@@ -289,6 +296,7 @@ struct ValveData {
   std::vector<double> setting_Pa;          // prv/psv: gauge pressure held; pbv: drop; else NaN
   std::vector<double> flow_setting_kg_s;   // fcv, else NaN
   std::vector<std::vector<double>> curve_q_m3_s, curve_h_m;  // gpv head-loss curve
+  std::vector<char> closed;                // fixed closed (status "closed")
 };
 struct Settings {
   FluidDefinition fluid;
@@ -299,6 +307,7 @@ struct Settings {
   double tolerance_mass_flow_rel = 1e-9;
   double tolerance_temperature_K = 1e-6;
   int max_iterations = 100;
+  double closed_link_resistance_Pa_s_kg = 1e14;
 };
 
 class Network {

@@ -118,8 +118,9 @@ struct SimulationSummary {
 // crosses the midpoint between its value before the step and its value at the end of that
 // window. Step values are interval means (plug flow) or the steady state of the interval
 // (quasi-static), placed at the interval centres and interpolated linearly, so the resolution
-// is about the step length. NaN: no crossing in the window (or a response below 10 % of the
-// jump).
+// is about the step length. NaN: no crossing in the window, a response below 10 % of the
+// jump, or a consumer not yet settled at the end of the window (its last two values differ by
+// more than 5 % of its change; a window of one step is never settled).
 struct StepArrival {
   std::size_t step = 0;          // first profile step at the new supply temperature
   double step_time_s = 0;

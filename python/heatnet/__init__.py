@@ -26,6 +26,7 @@ from ._errors import ConvergenceError, Error, InputError, IoError, NetworkError
 from ._network import Network
 from ._result import GROUPS, RESULT_FIELDS, Result, SolveReport, read_results
 from ._solve import solve, solver_options
+from ._simulate import SimulationResult, StepArrival, read_profiles, simulate
 
 __version__ = _heatnet.__version__
 NETWORK_FORMAT = _heatnet.NETWORK_FORMAT
@@ -33,6 +34,7 @@ RESULTS_FORMAT = _heatnet.RESULTS_FORMAT
 
 __all__ = [
     "Network", "solve", "solver_options", "Result", "SolveReport", "read_results",
+    "simulate", "read_profiles", "SimulationResult", "StepArrival",
     "Error", "NetworkError", "InputError", "IoError", "ConvergenceError",
     "RESULT_FIELDS", "GROUPS", "NETWORK_FORMAT", "RESULTS_FORMAT", "__version__",
 ]

@@ -4,6 +4,10 @@
 #include <cmath>
 
 namespace heatnet::solver {
+namespace {
+// Anderson residuals are not monotone; only a clear blow-up restarts the history.
+constexpr double kRestartGrowth = 4.0;
+}  // namespace
 
 void AndersonMixer::next(std::vector<double>& x, const std::vector<double>& g) {
   const std::size_t n = x.size();
@@ -16,7 +20,7 @@ void AndersonMixer::next(std::vector<double>& x, const std::vector<double>& g) {
   double residual = 0;
   for (std::size_t i = 0; i < n; ++i) residual = std::max(residual, std::abs(g[i] - x[i]));
   // Safeguard: if the residual grew, the extrapolation is not helping: restart from Picard.
-  if (count_ > 0 && residual > last_residual_) count_ = 0;
+  if (count_ > 0 && residual > kRestartGrowth * last_residual_) count_ = 0;
   last_residual_ = residual;
   head_ = count_ == 0 ? 0 : (head_ + 1) % slots;
   for (std::size_t i = 0; i < n; ++i) {
@@ -26,7 +30,7 @@ void AndersonMixer::next(std::vector<double>& x, const std::vector<double>& g) {
   count_ = std::min(count_ + 1, slots);
   const int h = count_ - 1;  // number of differences available
   if (h == 0) {
-    x = g;
+    for (std::size_t i = 0; i < n; ++i) x[i] += beta_ * (g[i] - x[i]);
     return;
   }
   // differences between consecutive stored iterates, newest last
@@ -67,11 +71,16 @@ void AndersonMixer::next(std::vector<double>& x, const std::vector<double>& g) {
     for (int j = r + 1; j < h; ++j) s -= a[r][j] * gamma[j];
     gamma[r] = s / a[r][r];
   }
-  x = g;
-  for (int p = 0; p < h; ++p) {
-    const auto& g1 = g_hist_[slot(h - p - 1)];
-    const auto& g0 = g_hist_[slot(h - p)];
-    for (std::size_t i = 0; i < n; ++i) x[i] -= gamma[p] * (g1[i] - g0[i]);
+  // x_next = (x_k - dX gamma) + beta (f_k - dF gamma) = (g_k - dG gamma) - (1 - beta) fbar
+  const auto& fk = f_hist_[head_];
+  for (std::size_t i = 0; i < n; ++i) {
+    double gi = g[i], fbar = fk[i];
+    for (int p = 0; p < h; ++p) {
+      const int s1 = slot(h - p - 1), s0 = slot(h - p);
+      gi -= gamma[p] * (g_hist_[s1][i] - g_hist_[s0][i]);
+      fbar -= gamma[p] * (f_hist_[s1][i] - f_hist_[s0][i]);
+    }
+    x[i] = gi - (1.0 - beta_) * fbar;
   }
 }
 

@@ -10,13 +10,15 @@ namespace heatnet::solver {
 
 class AndersonMixer {
  public:
-  explicit AndersonMixer(int depth = 3) : depth_(depth) {}
+  // beta: mixing (damping) factor of the residual; 1 = undamped.
+  explicit AndersonMixer(int depth = 3, double beta = 1.0) : depth_(depth), beta_(beta) {}
   void reset() { count_ = 0; }
   // Given the last input x and output g = G(x), writes the next input into x.
   void next(std::vector<double>& x, const std::vector<double>& g);
 
  private:
   int depth_;
+  double beta_;
   int count_ = 0;            // iterates stored (<= depth + 1)
   double last_residual_ = 0;
   std::vector<std::vector<double>> f_hist_, g_hist_;  // ring buffers of f and g

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <numbers>
 
@@ -64,6 +66,11 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
         else classify(StatusControl::pump, LinkStatus::open);
         break;
       case LinkKind::valve:
+        if (net.valves().closed[e] && net.valves().type[e] != ValveType::closed) {
+          add(k);
+          classify(StatusControl::fixed, LinkStatus::closed);
+          break;
+        }
         switch (net.valves().type[e]) {
           case ValveType::closed: break;  // no flow, not an unknown
           case ValveType::check: add(k); classify(StatusControl::check, LinkStatus::open); break;
@@ -229,7 +236,8 @@ physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel fri
                                            const HydraulicParameters& params,
                                            const HydraulicState& st, int k, double q,
                                            physics::PipeFlowState* pipe_state) const {
-  if (st.status[k] == LinkStatus::closed) return physics::closed_law(q);
+  const double r_closed = net.settings().closed_link_resistance_Pa_s_kg;
+  if (st.status[k] == LinkStatus::closed) return {r_closed * q, r_closed};
   const int e = element_[k];
   const double rho = params.link_density[k];
   switch (kind_[k]) {
@@ -246,7 +254,7 @@ physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel fri
       switch (v.type[e]) {
         case ValveType::fcv:
           if (st.status[k] == LinkStatus::active)
-            return physics::fixed_flow_law(v.flow_setting_kg_s[e], q);
+            return {r_closed * (q - v.flow_setting_kg_s[e]), r_closed};
           return open;
         case ValveType::pbv:
           // EPANET: acts as an open valve where its own minor loss exceeds the setting.
@@ -524,6 +532,15 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
     if (rows > 0) {
       t0 = Clock::now();
       if (!spd_.factorise(matrix_)) {
+        if (std::getenv("HEATNET_DEBUG_SPD")) {
+          for (std::size_t i = 0; i < row_.size(); ++i) {
+            if (row_[i] < 0) continue;
+            const int c = row_[i];
+            const double dval = matrix_.coeff(c, c);
+            if (!(dval > 1e-300)) fprintf(stderr, "node %s diag %g\n", net.nodes().id[i].c_str(), dval);
+          }
+          for (int k = 0; k < m; ++k) if (!(y_[k] >= 0) || !std::isfinite(y_[k])) fprintf(stderr, "link %d y %g\n", k, y_[k]);
+        }
         report.status = SolveStatus::numerical_failure;
         report.message = "the pressure system is not positive definite (factorisation failed)";
         report.history.push_back(rec);

@@ -78,7 +78,8 @@ PlugFlowModel::PlugFlowModel(const Network& net, const Solution& steady, double 
     const double area = 0.25 * std::numbers::pi * pd.diameter_m[e] * pd.diameter_m[e];
     const double rho = fluid_.density(tm, pm);
     p.mass = rho * area * pd.length_m[e];
-    p.capacity = rho * area * fluid_.specific_heat(tm, pm);
+    // cp as the steady thermal solver takes it (so the initial state is its solution exactly)
+    p.capacity = rho * area * fluid_.specific_heat(tm, kAtm + 1e5);
     p.u = pd.heat_loss_W_mK[e];
     p.c = p.u / p.capacity;
     p.ambient = pd.ambient_temperature_C[e];
@@ -158,14 +159,16 @@ PlugFlowModel::Transfer PlugFlowModel::transfer(PipeState& p, bool forward, doub
     const double t_inlet_end = forward ? x.t_from : x.t_to;
     const bool last = p.parcels.size() == 1;
     double take = std::min(dm - popped, x.mass);
-    if (last) take = dm - popped;  // round-off: the pipe's mass is what it is
+    // round-off: the last parcel gives what is still owed, even a hair more than its mass
+    const bool whole = take >= x.mass * (1.0 - 1e-14);
+    if (last && whole) take = dm - popped;
     const double frac = x.mass > 0 ? std::min(take / x.mass, 1.0) : 1.0;
     const double t_cut = t_outlet_end + (t_inlet_end - t_outlet_end) * frac;
     const double e0 = t + dt * popped / dm, e1 = t + dt * (popped + take) / dm;
     const double tm = p.ambient + (x.T0 - p.ambient) * decay(p.c, e0 - t_outlet_end, e1 - t_cut);
     h_out += take * h(tm);
     popped += take;
-    if (take >= x.mass * (1.0 - 1e-14) || last) {
+    if (whole) {
       if (forward)
         p.parcels.pop_back();
       else

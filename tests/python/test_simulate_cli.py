@@ -76,10 +76,33 @@ def test_python_simulate_api(tmp_path):
     heatnet = pytest.importorskip("heatnet")
     if not hasattr(heatnet, "simulate"):
         pytest.skip("heatnet.simulate is not bound yet")
-    net = heatnet.read_network(str(ORAL))
+    net = heatnet.Network.from_json(str(ORAL))
     profiles = heatnet.read_profiles(str(PROFILES))
     seen = []
     res = heatnet.simulate(net, profiles, output=str(tmp_path / "p.h5"), max_steps=6,
-                           callback=lambda step, total: seen.append(step) or step < 3)
+                           callback=lambda s: seen.append(s.step) or s.step < 3)
     assert seen == [0, 1, 2, 3]
     assert res.summary.steps_done == 4 and not res.summary.complete
+
+
+def test_simulate_plug_flow_reports_step_arrival(tmp_path):
+    prof = tmp_path / "step.csv"
+    rows = ["time_h,demand_factor:*,supply_temperature_C:CHP"]
+    rows += [f"{k * 0.1:.1f},0.6,{100 if k < 20 else 120}" for k in range(80)]
+    prof.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "step.h5"
+    r = run("simulate", ORAL, "--profiles", prof, "-o", out, "--thermal-model", "plug_flow")
+    assert r.returncode == 0, r.stderr
+    assert "thermal model:    plug_flow" in r.stdout
+    assert "step arrival:     +20.0 K at CHP" in r.stdout
+    with h5py.File(out, "r") as f:
+        assert f.attrs["thermal_model"] == "plug_flow"
+        assert abs(f.attrs["max_energy_balance_rel"]) < 1e-9
+        d = f["consumers/step_arrival_delay"]
+        assert d.shape == (1, len(f["consumers/id"]))
+        assert d.attrs["units"] == "s" and d.attrs["step_time_s"] == 7200.0
+        delays = d[0]
+        assert np.isfinite(delays).all() and (delays > 0).all()  # the front needs time
+    bad = run("simulate", ORAL, "--profiles", prof, "-o", tmp_path / "x.h5",
+              "--thermal-model", "dynamic")
+    assert bad.returncode != 0 and not (tmp_path / "x.h5").exists()
