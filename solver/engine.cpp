@@ -71,9 +71,11 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
     pipe_T_mean_[e] = tm;
     const double pm = 0.5 * (p_abs(pd.from[e]) + p_abs(pd.to[e]));
     const double rho = fluid.density(tm, pm);
+    const double root = params_.pipe[e].colebrook_root;  // keep the warm start across updates
     params_.pipe[e] = physics::make_pipe_coefficients(
         pd.length_m[e], pd.diameter_m[e], pd.roughness_m[e], pd.minor_loss[e],
         pd.hazen_williams_c[e], rho, fluid.dynamic_viscosity(tm, pm), g);
+    params_.pipe[e].colebrook_root = root;
   }
   const auto& links = hydraulic_->topo_link();
   params_.link_density.resize(links.size());

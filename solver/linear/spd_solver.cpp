@@ -5,14 +5,14 @@
 namespace heatnet::linear {
 namespace {
 // Derived only to read which factorisation CHOLMOD actually chose (supernodal/simplicial).
-class CholmodLower : public Eigen::CholmodDecomposition<SparseMatrix, Eigen::Lower> {
+class CholmodUpper : public Eigen::CholmodDecomposition<SparseMatrix, Eigen::Upper> {
  public:
   bool is_supernodal() const { return m_cholmodFactor != nullptr && m_cholmodFactor->is_super; }
 };
 }  // namespace
 
 struct SpdSolver::Impl {
-  CholmodLower cholmod;
+  CholmodUpper cholmod;
 };
 
 SpdSolver::SpdSolver(LinearBackend backend) : impl_(std::make_unique<Impl>()) {
@@ -26,13 +26,13 @@ SpdSolver::SpdSolver(LinearBackend backend) : impl_(std::make_unique<Impl>()) {
 
 SpdSolver::~SpdSolver() = default;
 
-void SpdSolver::analyse(const SparseMatrix& lower) {
-  impl_->cholmod.analyzePattern(lower);
+void SpdSolver::analyse(const SparseMatrix& upper) {
+  impl_->cholmod.analyzePattern(upper);
   analysed_ = impl_->cholmod.info() == Eigen::Success;
 }
 
-bool SpdSolver::factorise(const SparseMatrix& lower) {
-  impl_->cholmod.factorize(lower);
+bool SpdSolver::factorise(const SparseMatrix& upper) {
+  impl_->cholmod.factorize(upper);
   return impl_->cholmod.info() == Eigen::Success;
 }
 

@@ -19,10 +19,10 @@ class SpdSolver {
   SpdSolver(const SpdSolver&) = delete;
   SpdSolver& operator=(const SpdSolver&) = delete;
 
-  // Symbolic analysis of the lower triangle's pattern.
-  void analyse(const SparseMatrix& lower);
+  // Symbolic analysis of the upper triangle's pattern.
+  void analyse(const SparseMatrix& upper);
   // Numeric factorisation with the cached analysis; false if not positive definite.
-  bool factorise(const SparseMatrix& lower);
+  bool factorise(const SparseMatrix& upper);
   // x = A^-1 b (x is resized once and then reused).
   void solve(const Eigen::VectorXd& b, Eigen::VectorXd& x);
 

@@ -146,14 +146,15 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
     }
   }
 
-  // Pattern of the lower triangle: every free node's diagonal plus one entry per link
+  // Pattern of the upper triangle (CHOLMOD factorises an upper-stored matrix with one
+  // permuted transpose instead of two): every free node's diagonal plus one entry per link
   // between two free nodes.
   std::vector<Eigen::Triplet<double, int>> triplets;
   triplets.reserve(rows + topo_link_.size());
   for (int r = 0; r < rows; ++r) triplets.emplace_back(r, r, 0.0);
   for (std::size_t k = 0; k < topo_link_.size(); ++k) {
     const int ri = row_[from_[k]], rj = row_[to_[k]];
-    if (ri >= 0 && rj >= 0) triplets.emplace_back(std::max(ri, rj), std::min(ri, rj), 0.0);
+    if (ri >= 0 && rj >= 0) triplets.emplace_back(std::min(ri, rj), std::max(ri, rj), 0.0);
   }
   matrix_.resize(rows, rows);
   matrix_.setFromTriplets(triplets.begin(), triplets.end());  // duplicates (parallel links) summed
@@ -171,7 +172,7 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
     const int ri = row_[from_[k]], rj = row_[to_[k]];
     if (ri >= 0) pos_from_[k] = position(ri, ri);
     if (rj >= 0) pos_to_[k] = position(rj, rj);
-    if (ri >= 0 && rj >= 0) pos_off_[k] = position(std::max(ri, rj), std::min(ri, rj));
+    if (ri >= 0 && rj >= 0) pos_off_[k] = position(std::min(ri, rj), std::max(ri, rj));
   }
   const auto t0 = Clock::now();
   if (rows > 0) spd_.analyse(matrix_);

@@ -128,7 +128,7 @@ class HydraulicSolver {
   std::vector<int> row_;           // node -> Schur row, -1 when fixed
   std::vector<int> dp_sources_;    // sources with a dp_control pump
   std::vector<int> dp_column_;     // per node: index into dp_sources_ if a dp-controlled supply
-  // Schur matrix (lower triangle), value positions per link
+  // Schur matrix (upper triangle), value positions per link
   linear::SparseMatrix matrix_;
   std::vector<int> pos_from_, pos_to_, pos_off_;
   linear::SpdSolver spd_;

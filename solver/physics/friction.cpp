@@ -49,10 +49,12 @@ double swamee_jain_inv_sqrt(double re, double eps) noexcept {
            std::log(eps / kColebrookA + kSwameeJainB * std::pow(re, -kSwameeJainExp));
 }
 
-ColebrookRoot solve_colebrook(double re, double eps) noexcept {
+ColebrookRoot solve_colebrook(double re, double eps, double x0 = 0.0) noexcept {
     const double a = eps / kColebrookA;
     const double b = kColebrookB / re;
-    double x = swamee_jain_inv_sqrt(re, eps);
+    // Warm start from a previous root when given (the same pipe one Newton iteration ago):
+    // one or two steps instead of a pow + log start and two or three steps.
+    double x = x0 > 0.0 ? x0 : swamee_jain_inv_sqrt(re, eps);
     double t = b / (a + b * x);
     for (int i = 0; i < kColebrookMaxIter; ++i) {
         const double arg = a + b * x;
@@ -79,14 +81,20 @@ ColebrookRoot solve_colebrook(double re, double eps) noexcept {
     return {x, t};
 }
 
-FrictionFactor colebrook_turbulent(double re, double eps) noexcept {
-    const ColebrookRoot root = solve_colebrook(re, eps);
+FrictionFactor colebrook_turbulent_from(double re, double eps, double x0,
+                                        double* root_out) noexcept {
+    const ColebrookRoot root = solve_colebrook(re, eps, x0);
+    if (root_out) *root_out = root.x;
     const double lambda = 1.0 / (root.x * root.x);
     // Implicit differentiation of G(x, Re) = x + c ln(a + 2.51 x / Re) = 0:
     //   G_x = 1 + c t,  G_Re = -c t x / Re  =>  dx/dRe = c t x / (Re (1 + c t)),
     //   dlambda/dRe = -2 x^-3 dx/dRe = -2 lambda c t / (Re (1 + c t)).
     const double ct = kTwoOverLn10 * root.t;
     return {lambda, -2.0 * lambda * ct / (re * (1.0 + ct))};
+}
+
+FrictionFactor colebrook_turbulent(double re, double eps) noexcept {
+    return colebrook_turbulent_from(re, eps, 0.0, nullptr);
 }
 
 FrictionFactor swamee_jain_turbulent(double re, double eps) noexcept {
@@ -185,6 +193,13 @@ FrictionFactor epanet_darcy_weisbach(double re, double eps) noexcept {
 }
 
 }  // namespace
+
+FrictionFactor colebrook_warm(double reynolds, double relative_roughness,
+                              double& root_cache) noexcept {
+    if (reynolds < kTurbulentLimitRe)
+        return friction_factor(FrictionLaw::colebrook, reynolds, relative_roughness);
+    return colebrook_turbulent_from(reynolds, relative_roughness, root_cache, &root_cache);
+}
 
 FrictionFactor friction_factor(FrictionLaw law, double reynolds,
                                double relative_roughness) noexcept {

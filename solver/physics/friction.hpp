@@ -35,6 +35,13 @@ FrictionFactor friction_factor(FrictionLaw law, double reynolds,
 // meaningful for Re >= ~4000.
 double colebrook_white(double reynolds, double relative_roughness) noexcept;
 
+// Colebrook law (same values as friction_factor(colebrook, ...)) whose turbulent root solve
+// starts from `root_cache` (1/sqrt(lambda) of a previous call for the same pipe; <= 0: none)
+// and stores the new root there. Newton iterations change Re only a little, so the solve
+// takes one or two steps instead of three plus the explicit start.
+FrictionFactor colebrook_warm(double reynolds, double relative_roughness,
+                              double& root_cache) noexcept;
+
 // Turbulent Swamee-Jain (1976) explicit approximation, no laminar switch.
 double swamee_jain(double reynolds, double relative_roughness) noexcept;
 

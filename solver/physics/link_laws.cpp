@@ -59,7 +59,9 @@ LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q, PipeF
     if (state) *state = {re, 0.0};
     return law;
   }
-  const FrictionFactor f = friction_factor(to_law(model), re, c.relative_roughness);
+  const FrictionFactor f = model == FrictionModel::colebrook
+                               ? colebrook_warm(re, c.relative_roughness, c.colebrook_root)
+                               : friction_factor(to_law(model), re, c.relative_roughness);
   // dp = lambda (L/D) kin q|q|;  d/dq = (L/D) kin |q| (2 lambda + Re dlambda/dRe)
   law.dp += f.lambda * l_over_d * kin * q * aq;
   law.g += l_over_d * kin * aq * (2.0 * f.lambda + re * f.dlambda_dRe);

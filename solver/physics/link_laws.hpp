@@ -21,6 +21,8 @@ struct PipeCoefficients {
   double density, viscosity;  // kg/m3, Pa s (dynamic)
   double hazen_williams_c;    // used only with FrictionModel::hazen_williams
   double gravity;
+  // Warm-start cache of the Colebrook root 1/sqrt(lambda) (0: none); updated by pipe_law.
+  mutable double colebrook_root = 0.0;
 };
 PipeCoefficients make_pipe_coefficients(double length_m, double diameter_m, double roughness_m,
                                         double minor_loss, double hazen_williams_c,
