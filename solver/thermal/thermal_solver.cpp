@@ -148,7 +148,10 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
   // Nodes on or behind directed cycles: one sparse linear system in node enthalpy,
   //   W_i h_i - sum_{k into i from u in U} q_k a_k h_u = known_i + sum q_k (1 - a_k) h(T_amb,k)
   // with a_k = exp(-NTU_k) (1 for pumps/valves); exact for constant cp.
-  std::vector<int> index(n, -1), cyclic;
+  std::vector<int>& index = cyclic_index_;
+  std::vector<int>& cyclic = cyclic_nodes_;
+  index.assign(n, -1);
+  cyclic.clear();
   for (int i = 0; i < n; ++i)
     if (!done_[i]) {
       index[i] = static_cast<int>(cyclic.size());

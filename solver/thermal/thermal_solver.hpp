@@ -49,6 +49,7 @@ class ThermalSolver {
   std::vector<int> indegree_, queue_;
   std::vector<double> inflow_, inflow_h_, inflow_T_;
   std::vector<int> inflow_count_;
+  std::vector<int> cyclic_index_, cyclic_nodes_;
   std::vector<char> done_;
 };
 
