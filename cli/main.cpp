@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/convert_command.hpp"
 #include "cli/simulate_command.hpp"
 #include "heatnet/errors.hpp"
 #include "heatnet/version.hpp"
@@ -44,6 +45,8 @@ int run(int argc, char** argv) {
   SimulateArgs simulate;
   auto* simulate_cmd = add_simulate_command(app, simulate);
 
+  auto convert = add_convert_command(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version
@@ -55,6 +58,7 @@ int run(int argc, char** argv) {
   if (*solve_cmd) return run_solve(solve);
   if (*check_cmd) return run_check(check_path);
   if (*info_cmd) return run_info(info_path);
+  if (*convert->command) return convert->run();
   if (*simulate_cmd) return run_simulate(simulate);
   return kExitBadInput;
 }

@@ -40,6 +40,10 @@ constexpr double kViscosityFt2s = 1.1e-5;      // EPANET's VISCOS
 constexpr double kPsiPerFt = 0.4333;           // EPANET's PSIperFT
 constexpr double kHpToKw = 0.7457;             // EPANET's KWperHP
 constexpr double kHtolFt = 0.0005;             // EPANET's HTOL
+// EPANET's minor-loss head is 0.02517 K/D^4 Q|Q| (ft, cfs); the exact 8/(pi^2 g) with
+// g = 32.2 ft/s2 is 0.0251729..., so EPANET's minor losses are 1.16e-4 smaller than K V^2/(2g).
+// Minor-loss coefficients (pipes, valves, TCV settings) are scaled by this factor on import.
+constexpr double kMinorLossFactor = 0.02517 * 3.14159265358979323846 * 3.14159265358979323846 * 32.2 / 8.0;
 
 std::string upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -697,7 +701,7 @@ NetworkDefinition Parser::parse(std::string_view text) {
         p.to = s.to;
         p.length_m = s.length * len;
         p.inner_diameter_m = s.diameter * diam;
-        p.minor_loss = s.minor_loss;
+        p.minor_loss = s.minor_loss * kMinorLossFactor;
         if (friction == FrictionModel::hazen_williams) {
           p.roughness_mm = 0.0;
           p.hazen_williams_c = s.roughness;
@@ -728,7 +732,7 @@ NetworkDefinition Parser::parse(std::string_view text) {
         v.from = s.from;
         v.to = s.to;
         v.inner_diameter_m = s.diameter * diam;
-        v.minor_loss = s.minor_loss;
+        v.minor_loss = s.minor_loss * kMinorLossFactor;
         v.closed = s.status == 'C';
         if (s.status == 'O') {
           v.type = ValveType::open;
@@ -738,7 +742,7 @@ NetworkDefinition Parser::parse(std::string_view text) {
             case LinkType::psv: v.type = ValveType::psv; v.setting_bar = s.setting * pressure_to_Pa / 1e5; break;
             case LinkType::pbv: v.type = ValveType::pbv; v.setting_bar = s.setting * pressure_to_Pa / 1e5; break;
             case LinkType::fcv: v.type = ValveType::fcv; v.mass_flow_kg_s = s.setting * mass; break;
-            case LinkType::tcv: v.type = ValveType::tcv; v.minor_loss = s.setting; break;
+            case LinkType::tcv: v.type = ValveType::tcv; v.minor_loss = s.setting * kMinorLossFactor; break;
             case LinkType::gpv: v.type = ValveType::gpv; v.curve_m3_h_m = to_points(s.curve); break;
             default: break;
           }

@@ -73,6 +73,7 @@ SettingsDefinition read_settings(const ObjectReader& top) {
     s.tolerance_temperature_K = tr.number_or("temperature_K", s.tolerance_temperature_K);
   }
   s.max_iterations = r.integer_or("max_iterations", s.max_iterations);
+  s.closed_link_resistance_Pa_s_kg = r.optional_number("closed_link_resistance_Pa_s_kg");
   return s;
 }
 
@@ -242,6 +243,7 @@ ValveDefinition read_valve(const ObjectReader& r) {
   d.setting_bar = r.optional_number("setting_bar");
   d.mass_flow_kg_s = r.optional_number("mass_flow_kg_s");
   d.curve_m3_h_m = r.optional_curve("curve_m3_h_m");
+  d.closed = r.boolean_or("closed", d.closed);
   return d;
 }
 

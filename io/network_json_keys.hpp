@@ -13,7 +13,8 @@ using List = std::vector<std::string_view>;
 inline const List kTop = {"format", "name", "description", "settings", "nodes", "pipes",
                           "pressure_nodes", "sources", "consumers", "pumps", "valves"};
 inline const List kSettings = {"fluid", "friction", "ambient_temperature_C", "temperature_C",
-                               "gravity_m_s2", "tolerance", "max_iterations"};
+                               "gravity_m_s2", "tolerance", "max_iterations",
+                               /* model extension */ "closed_link_resistance_Pa_s_kg"};
 inline const List kFluid = {"density_kg_m3", "kinematic_viscosity_m2_s", "specific_heat_J_kgK"};
 inline const List kTolerance = {"mass_flow_rel", "temperature_K"};
 inline const List kNode = {"id", "elevation_m", "x", "y", "demand_kg_s", "injection_temperature_C"};
@@ -34,6 +35,7 @@ inline const List kConsumer = {"id", "supply_node", "return_node", "heat_demand_
 inline const List kBoosterPump = {"id", "from", "to", "points_m3_h_m",
                                   /* model extension */ "curve_kind", "power_kW", "speed", "closed"};
 inline const List kValve = {"id", "from", "to", "type", "inner_diameter_m", "minor_loss",
-                            /* model extension */ "setting_bar", "mass_flow_kg_s", "curve_m3_h_m"};
+                            /* model extension */ "setting_bar", "mass_flow_kg_s", "curve_m3_h_m",
+                            "closed"};
 
 }  // namespace heatnet::io::json_detail::keys

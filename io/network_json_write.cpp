@@ -76,6 +76,7 @@ Json settings_json(const SettingsDefinition& s) {
   t.number("temperature_K", s.tolerance_temperature_K);
   e.object()["tolerance"] = std::move(t.object());
   e.object()["max_iterations"] = s.max_iterations;
+  e.optional("closed_link_resistance_Pa_s_kg", s.closed_link_resistance_Pa_s_kg);
   return std::move(e.object());
 }
 
@@ -177,6 +178,7 @@ Json valve_json(const ValveDefinition& d, std::size_t i) {
   e.optional("setting_bar", d.setting_bar);
   e.optional("mass_flow_kg_s", d.mass_flow_kg_s);
   if (!d.curve_m3_h_m.empty()) e.curve("curve_m3_h_m", d.curve_m3_h_m);
+  e.flag("closed", d.closed);
   return std::move(e.object());
 }
 

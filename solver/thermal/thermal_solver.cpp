@@ -81,16 +81,41 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     // branched network): no enthalpy round trip
     inflow_count_[i] = in.ext_inflow[i] > 0 ? 2 : 0;
   }
+  // One sequential pass packs what the traversal needs per link into one cache line, so the
+  // topological traversal (random order over the network) touches one record per link.
+  links_.resize(m);
   for (int k = 0; k < m; ++k) {
+    LinkRecord& r = links_[k];
     const double q = std::abs(in.link_flow[k]);
-    if (q <= q_eps) continue;
-    const int d = downstream(k);
-    if (is_dependent(t.link_kind[k])) {
-      ++indegree_[d];
+    r.from = t.link_from[k];
+    r.up = upstream(k);
+    r.down = downstream(k);
+    r.q = q;
+    r.alpha = 1.0;
+    r.t_amb = 0.0;
+    r.loses_heat = false;
+    const LinkKind kind = t.link_kind[k];
+    if (kind == LinkKind::pipe) {
+      const int e = t.link_element[k];
+      const double u = pipes.heat_loss_W_mK[e];
+      if (u > 0) {
+        r.loses_heat = true;
+        r.t_amb = pipes.ambient_temperature_C[e];
+        if (q > q_eps) r.alpha = std::exp(-u * pipes.length_m[e] / (q * in.pipe_cp[e]));
+      }
+    }
+    if (q <= q_eps) {
+      r.role = LinkRecord::stagnant;
+      continue;
+    }
+    if (is_dependent(kind)) {
+      r.role = LinkRecord::dependent;
+      ++indegree_[r.down];
     } else {
+      r.role = LinkRecord::fixed;
       const double tf = fixed_outlet(k);
       out.link_T_out[k] = tf;
-      add_inflow(d, q, tf);
+      add_inflow(r.down, q, tf);
     }
   }
 
@@ -111,28 +136,26 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
   };
   // Propagate a settled node's temperature into its outgoing links.
   auto propagate = [&](int i) {
+    const double t_node = out.node_T[i];
     for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1]; ++s) {
       const int k = t.node_link[s];
-      const double q = std::abs(in.link_flow[k]);
-      if (q <= q_eps) {
+      const LinkRecord& r = links_[k];
+      if (r.role == LinkRecord::stagnant) {
         // stagnant link: report the node temperature at its 'from' end and ambient beyond
-        if (t.link_from[k] == i) {
-          out.link_T_in[k] = out.node_T[i];
-          if (is_dependent(t.link_kind[k]))
-            out.link_T_out[k] = t.link_kind[k] == LinkKind::pipe && pipes.heat_loss_W_mK[t.link_element[k]] > 0
-                                    ? pipes.ambient_temperature_C[t.link_element[k]]
-                                    : out.node_T[i];
+        if (r.from == i) {
+          out.link_T_in[k] = t_node;
+          if (is_dependent(t.link_kind[k])) out.link_T_out[k] = r.loses_heat ? r.t_amb : t_node;
         }
         continue;
       }
-      if (upstream(k) != i) continue;
-      out.link_T_in[k] = out.node_T[i];
-      if (!is_dependent(t.link_kind[k])) continue;
-      const int d = downstream(k);
-      const double t_out = outlet(k, out.node_T[i]);
+      if (r.up != i) continue;
+      out.link_T_in[k] = t_node;
+      if (r.role != LinkRecord::dependent) continue;
+      // exponential cooling towards ambient (alpha = exp(-U L / (m cp)); 1 without loss)
+      const double t_out = r.loses_heat ? r.t_amb + (t_node - r.t_amb) * r.alpha : t_node;
       out.link_T_out[k] = t_out;
-      add_inflow(d, q, t_out);
-      if (--indegree_[d] == 0) queue_.push_back(d);
+      add_inflow(r.down, r.q, t_out);
+      if (--indegree_[r.down] == 0) queue_.push_back(r.down);
     }
   };
 

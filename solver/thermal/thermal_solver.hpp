@@ -45,7 +45,15 @@ class ThermalSolver {
              ThermalState& out);
 
  private:
+  struct LinkRecord {
+    enum Role : unsigned char { stagnant, dependent, fixed };
+    int from, up, down;
+    double q, alpha, t_amb;
+    Role role;
+    bool loses_heat;
+  };
   // work arrays, allocated once
+  std::vector<LinkRecord> links_;
   std::vector<int> indegree_, queue_;
   std::vector<double> inflow_, inflow_h_, inflow_T_;
   std::vector<int> inflow_count_;
