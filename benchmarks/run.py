@@ -91,10 +91,19 @@ def slope(xs, ys) -> float | None:
     return sum((p[0] - mx) * (p[1] - my) for p in pts) / sxx
 
 
+STREET_GRID_MAX_DEFAULT = 100_000
+ALLOW_BIG_GRID = False
+
+
 def dh_suite(bindir: Path, kinds, sizes, quick: bool) -> list[dict]:
     rows = []
     for kind in kinds:
         for n in sizes:
+            if kind == "street_grid" and n > STREET_GRID_MAX_DEFAULT and not ALLOW_BIG_GRID:
+                # the meshed worst case does not converge thermally from 1e4 pipes (see README):
+                # its 1e6 run would only spend ~100 outer iterations failing
+                print(f"  street_grid {n:>12,} pipes ... skipped (--big-grid to run it)")
+                continue
             repeats = 1 if (n >= 1_000_000 or quick) else 3
             cmd = [str(bindir / "heatnet_bench"), "--kind", kind, "--pipes", str(n),
                    "--repeats", str(repeats), "--max-seconds", "60"]
@@ -296,6 +305,7 @@ def main():
     ap.add_argument("--kinds", default="realistic,street_grid")
     ap.add_argument("--grids", default="125000,313000", help="synthetic EPANET grid sizes (links)")
     ap.add_argument("--skip-epanet", action="store_true")
+    ap.add_argument("--big-grid", action="store_true", help="also run the 1e6-pipe street grid")
     ap.add_argument("--quick", action="store_true", help="one repeat everywhere")
     ap.add_argument("--output", default=str(HERE / "results.json"))
     ap.add_argument("--plot-only", action="store_true", help="redraw scaling.png from --output")
@@ -307,6 +317,8 @@ def main():
     if not (bindir / "heatnet_bench").exists():
         sys.exit(f"{bindir / 'heatnet_bench'} not found: build first (make bench)")
     sizes = [int(float(s)) for s in a.sizes.split(",") if s]
+    global ALLOW_BIG_GRID
+    ALLOW_BIG_GRID = a.big_grid
     kinds = [k for k in a.kinds.split(",") if k]
     load_before = loadavg()
     print(f"heatnet benchmarks: {bindir}, load average {load_before}")

@@ -25,7 +25,7 @@ struct SolverOptions {
   std::optional<double> tolerance_temperature_K;   // outer loop: max temperature change
   std::optional<int> max_iterations;               // Newton iterations per hydraulic solve
 
-  int max_outer_iterations = 300;     // thermal-hydraulic coupling iterations
+  int max_outer_iterations = 100;     // thermal-hydraulic coupling iterations
   bool thermal = true;                // false: isothermal at settings.temperature_C
   LinearBackend backend = LinearBackend::automatic;
   int supernodal_threshold = 20000;   // automatic: supernodal above this many free nodes

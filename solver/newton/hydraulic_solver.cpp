@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -204,8 +202,8 @@ void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& 
       case LinkKind::pump: {
         const PumpCurve& c = net.pumps().curve[e];
         // EPANET starts a pump at its design flow (middle of the curve); a constant-power
-        // pump at the flow where it delivers 30 m.
-        st.q[k] = c.form == PumpCurveForm::constant_power ? rho * c.a / 30.0
+        // pump at 1 cfs (EPANET's Q0 for POWER pumps).
+        st.q[k] = c.form == PumpCurveForm::constant_power ? rho * 0.028316846592
                                                           : 0.5 * rho * c.max_flow_m3_s;
         break;
       }
@@ -542,15 +540,6 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
     if (rows > 0) {
       t0 = Clock::now();
       if (!spd_.factorise(matrix_)) {
-        if (std::getenv("HEATNET_DEBUG_SPD")) {
-          for (std::size_t i = 0; i < row_.size(); ++i) {
-            if (row_[i] < 0) continue;
-            const int c = row_[i];
-            const double dval = matrix_.coeff(c, c);
-            if (!(dval > 1e-300)) fprintf(stderr, "node %s diag %g\n", net.nodes().id[i].c_str(), dval);
-          }
-          for (int k = 0; k < m; ++k) if (!(y_[k] >= 0) || !std::isfinite(y_[k])) fprintf(stderr, "link %d y %g\n", k, y_[k]);
-        }
         report.status = SolveStatus::numerical_failure;
         report.message = "the pressure system is not positive definite (factorisation failed)";
         report.history.push_back(rec);
