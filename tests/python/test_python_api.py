@@ -374,10 +374,9 @@ except heatnet.ConvergenceError as e:
 """
 
 
-@pytest.mark.xfail(reason="C++ bug: SolverEngine::make_solution reads empty thermal state when "
-                          "Newton fails in the first outer iteration (segfault)", strict=False)
 def test_newton_failure_is_convergence_error():
-    # in a subprocess: the C++ bug above kills the interpreter
+    # in a subprocess, so that a crash (a Newton failure in the first outer iteration once read
+    # an empty thermal state) fails this test instead of killing the test run
     run = subprocess.run([sys.executable, "-c", NEWTON_FAILURE.format(path=str(SMALL))],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
