@@ -332,6 +332,8 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     }
     temps_.pipe_heat_loss.assign(net.pipe_count(), 0.0);
   }
+  if (thermal && sized && !thermal_in_.link_flow.empty())
+    thermal_->heat_losses(net, fluid, thermal_in_, temps_);
   report.backend = hydraulic_->backend_name();
   if (!ok && state_.q.empty()) hydraulic_->initialise(net, params_, state_);
   if (!ok) link_flows(net);

@@ -241,11 +241,21 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     }
   }
 
-  // Pipe heat losses from enthalpy differences (energy-consistent with the mixing above).
+}
+
+// Pipe heat losses from enthalpy differences (energy-consistent with the mixing above). Only
+// needed for the final state, so it is not part of every sweep.
+void ThermalSolver::heat_losses(const Network& net, const fluid::FluidModel& fluid,
+                                const ThermalInputs& in, ThermalState& out) const {
+  const Topology& t = net.topology();
+  out.pipe_heat_loss.assign(net.pipe_count(), 0.0);
+  double qmax = 0;
+  for (double q : in.link_flow) qmax = std::max(qmax, std::abs(q));
+  const double q_eps = std::max(1e-9 * qmax, 1e-12);
   for (int e = 0; e < net.pipe_count(); ++e) {
     const int k = t.pipe_offset + e;
     const double q = std::abs(in.link_flow[k]);
-    if (q <= q_eps) continue;
+    if (q <= q_eps || net.pipes().heat_loss_W_mK[e] <= 0) continue;
     out.pipe_heat_loss[e] = q * (fluid.enthalpy(out.link_T_in[k]) - fluid.enthalpy(out.link_T_out[k]));
   }
 }

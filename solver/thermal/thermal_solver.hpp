@@ -41,8 +41,12 @@ struct ThermalState {
 class ThermalSolver {
  public:
   explicit ThermalSolver(const Network& network);
+  // Temperatures for the given flows (pipe_heat_loss is left zero: see heat_losses).
   void solve(const Network& network, const fluid::FluidModel& fluid, const ThermalInputs& in,
              ThermalState& out);
+  // Fills out.pipe_heat_loss for the state of the last solve.
+  void heat_losses(const Network& network, const fluid::FluidModel& fluid, const ThermalInputs& in,
+                   ThermalState& out) const;
 
  private:
   struct LinkRecord {
