@@ -615,7 +615,20 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
     double max_dq = 0, max_q = 0;
     int worst = -1;
     for (int k = 0; k < m; ++k) {
-      const double q_new = c_[k] + y_[k] * (st.p[from_[k]] - st.p[to_[k]]);
+      double q_new = c_[k] + y_[k] * (st.p[from_[k]] - st.p[to_[k]]);
+      // A constant-power pump's law h = a/Q is hyperbolic: its linearisation at a small flow
+      // overshoots by orders of magnitude. Recover its flow from the exact inverse law at the
+      // new pressures instead (Q = a/h), which converges from either side.
+      if (kind_[k] == LinkKind::pump && st.status[k] == LinkStatus::open &&
+          net.pumps().curve[element_[k]].form == PumpCurveForm::constant_power) {
+        const double rho = params.link_density[k];
+        const double g = params.gravity;
+        const double head = (st.p[to_[k]] - st.p[from_[k]]) / (rho * g) -
+                            (elevation_[from_[k]] - elevation_[to_[k]]);
+        const double sp = net.pumps().speed[element_[k]];
+        const double a = sp * sp * sp * net.pumps().curve[element_[k]].a;
+        if (head > 0 && a > 0) q_new = rho * a / head;
+      }
       delta_q_[k] = q_new - st.q[k];
       st.q[k] = q_new;
     }
