@@ -24,7 +24,7 @@ constexpr double kLooseNewtonTolerance = 1e-4;
 // Single Newton steps per outer iteration only while the temperatures are still this many
 // tolerances away; closer in, the inexact steps' own error (second order in the flow change)
 // would keep the temperatures from settling.
-constexpr double kSingleStepAboveTolerances = 10.0;
+constexpr double kSingleStepAboveTolerances = 100.0;
 // ... and only while the outer loop contracts fast: a slowly contracting loop is accelerated
 // (Anderson), which needs a consistent fixed-point map, i.e. converged inner solves.
 constexpr double kSingleStepMaxContraction = 0.3;
