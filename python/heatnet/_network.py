@@ -284,6 +284,19 @@ class Network:
         return net
 
     @classmethod
+    def from_inp(cls, path: "os.PathLike[str] | str") -> "Network":
+        """Import an EPANET ``.inp`` file (EPANET 2.x conventions: its units, patterns at t = 0,
+        curves, valves, constant-property water with EPANET's viscosity and gravity; see
+        docs/network-format-extensions.md). Errors name the file and line."""
+        path = os.fspath(path)
+        if not path.lower().endswith(".inp"):
+            raise ValueError(f"{path}: an EPANET network file must end in .inp")
+        definition = _c.read_network(path)
+        with open(path, "rb") as f:
+            sha = _c.sha256_hex(f.read())
+        return cls._from_definition(definition, sha)
+
+    @classmethod
     def from_json_text(cls, text: str) -> "Network":
         """Parse ``heatnet-network/1`` JSON text."""
         return cls._from_definition(_c.NetworkDefinition.from_json(text))
