@@ -7,27 +7,12 @@
 
 #include "heatnet/solve.hpp"
 #include "tests/network_builders.hpp"
+#include "tests/reference_hydraulics.hpp"
 
 using namespace heatnet;
 using namespace heatnet::testing;
 
 namespace {
-// Colebrook-White by plain fixed-point iteration on 1/sqrt(lambda) (a different algorithm from
-// the library's Newton), laminar 64/Re below 2000.
-double colebrook_reference(double re, double rr) {
-  if (re <= 2000) return 64.0 / re;
-  double x = 7.0;
-  for (int i = 0; i < 200; ++i) x = -2.0 * std::log10(rr / 3.7 + 2.51 * x / re);
-  return 1.0 / (x * x);
-}
-// Pressure drop of a pipe at mass flow q (constant fluid).
-double pipe_dp(double q, double L, double D, double k_mm, const FluidDefinition& f) {
-  const double A = std::numbers::pi * D * D / 4;
-  const double v = q / (f.density_kg_m3 * A);
-  const double re = std::abs(v) * D / f.kinematic_viscosity_m2_s;
-  const double lam = colebrook_reference(re, k_mm * 1e-3 / D);
-  return lam * L / D * f.density_kg_m3 * v * std::abs(v) / 2;
-}
 // Flow for a given pressure drop by bisection.
 double flow_for_dp(double dp, double L, double D, double k_mm, const FluidDefinition& f) {
   double lo = 0, hi = 1e4;

@@ -9,24 +9,12 @@
 #include "heatnet/solve.hpp"
 #include "solver/physics/link_laws.hpp"
 #include "tests/network_builders.hpp"
+#include "tests/reference_hydraulics.hpp"
 
 using namespace heatnet;
 using namespace heatnet::testing;
 
 namespace {
-double colebrook_reference(double re, double rr) {
-  if (re <= 2000) return 64.0 / re;
-  double x = 7.0;
-  for (int i = 0; i < 200; ++i) x = -2.0 * std::log10(rr / 3.7 + 2.51 * x / re);
-  return 1.0 / (x * x);
-}
-// turbulent pipe dp at mass flow q >= 0 (constant fluid)
-double pipe_dp(double q, double L, double D, double k_mm, const FluidDefinition& f) {
-  const double A = std::numbers::pi * D * D / 4;
-  const double v = q / (f.density_kg_m3 * A);
-  const double re = std::abs(v) * D / f.kinematic_viscosity_m2_s;
-  return colebrook_reference(re, k_mm * 1e-3 / D) * L / D * f.density_kg_m3 * v * std::abs(v) / 2;
-}
 double valve_dp(double q, double zeta, double D, double rho) {
   const double v = q / (rho * std::numbers::pi * D * D / 4);
   return zeta * rho * v * std::abs(v) / 2 + physics::kOpenValveResistance * q;
