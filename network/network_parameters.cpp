@@ -75,4 +75,38 @@ void Network::set_node_demand(int i, double m) {
   nodes_.demand_kg_s[i] = m;
 }
 
+void Network::set_node_elevation(int i, double z) {
+  check_index(i, node_count(), "node");
+  require(std::isfinite(z) && std::abs(z) < 1e5, "node", nodes_.id[i], "elevation_m", z,
+          "must be finite and within +-100 km");
+  nodes_.elevation_m[i] = z;
+}
+void Network::set_pipe_length(int i, double length) {
+  check_index(i, pipe_count(), "pipe");
+  require(length > 0 && length < 1e7, "pipe", pipes_.id[i], "length_m", length,
+          "must be > 0 (and < 10000 km)");
+  pipes_.length_m[i] = length;
+}
+void Network::set_pipe_minor_loss(int i, double zeta) {
+  check_index(i, pipe_count(), "pipe");
+  require(zeta >= 0 && zeta < 1e9, "pipe", pipes_.id[i], "minor_loss", zeta, "must be >= 0");
+  pipes_.minor_loss[i] = zeta;
+}
+void Network::set_consumer_min_dp(int i, double dp) {
+  check_index(i, consumer_count(), "consumer");
+  if (!std::isnan(dp))
+    require(dp >= 0 && dp < 1e9, "consumer", consumers_.id[i], "min_dp_bar", dp * 1e-5, "must be >= 0");
+  consumers_.min_dp_Pa[i] = dp;
+}
+void Network::set_source_return_pressure(int i, double p) {
+  check_index(i, source_count(), "source");
+  if (sources_.pump_type[i] == SourcePumpType::fixed_flow)
+    throw NetworkError(ErrorCode::invalid_value, "source", sources_.id[i], "return_pressure_bar",
+                       format_value(p * 1e-5),
+                       "a fixed_flow source does not hold pressure; omit return_pressure_bar");
+  require(std::isfinite(p) && p > -101325.0 && p < 1e9, "source", sources_.id[i],
+          "return_pressure_bar", p * 1e-5, "must be above vacuum (-1.01325 bar gauge) and < 1e4");
+  sources_.return_pressure_Pa[i] = p;
+}
+
 }  // namespace heatnet

@@ -260,7 +260,16 @@ void bind_network(py::module_& m) {
       .def("set_ambient_temperature", &Network::set_ambient_temperature,
            py::arg("temperature_C"))
       .def("set_node_demand", &Network::set_node_demand, py::arg("node"),
-           py::arg("demand_kg_s"));
+           py::arg("demand_kg_s"))
+      .def("set_node_elevation", &Network::set_node_elevation, py::arg("node"),
+           py::arg("elevation_m"))
+      .def("set_pipe_length", &Network::set_pipe_length, py::arg("pipe"), py::arg("length_m"))
+      .def("set_pipe_minor_loss", &Network::set_pipe_minor_loss, py::arg("pipe"),
+           py::arg("minor_loss"))
+      .def("set_consumer_min_dp", &Network::set_consumer_min_dp, py::arg("consumer"),
+           py::arg("min_dp_Pa"))
+      .def("set_source_return_pressure", &Network::set_source_return_pressure,
+           py::arg("source"), py::arg("pressure_Pa"));
 
   // ---- files ----
   m.def("read_network", &io::read_network, py::arg("path"),

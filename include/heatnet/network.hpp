@@ -357,6 +357,11 @@ class Network {
   void set_source_pump_dp(int source, double dp_Pa);
   void set_ambient_temperature(double temperature_C);  // all pipes without their own override
   void set_node_demand(int node, double demand_kg_s);
+  void set_node_elevation(int node, double elevation_m);
+  void set_pipe_length(int pipe, double length_m);
+  void set_pipe_minor_loss(int pipe, double minor_loss);
+  void set_consumer_min_dp(int consumer, double min_dp_Pa);  // NaN: no requirement
+  void set_source_return_pressure(int source, double pressure_Pa);  // gauge
 
  private:
   std::string name_;

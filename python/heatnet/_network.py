@@ -645,12 +645,17 @@ class Network:
     _FAST = {
         "pipes": {"inner_diameter_m": ("set_pipe_diameter", 1.0),
                   "roughness_mm": ("set_pipe_roughness", 1e-3),
-                  "heat_loss_W_mK": ("set_pipe_heat_loss", 1.0)},
+                  "heat_loss_W_mK": ("set_pipe_heat_loss", 1.0),
+                  "length_m": ("set_pipe_length", 1.0),
+                  "minor_loss": ("set_pipe_minor_loss", 1.0)},
         "consumers": {"heat_demand_kW": ("set_consumer_heat_demand", 1e3),
                       "mass_flow_kg_s": ("set_consumer_mass_flow", 1.0),
-                      "return_temperature_C": ("set_consumer_return_temperature", 1.0)},
-        "sources": {"supply_temperature_C": ("set_source_supply_temperature", 1.0)},
-        "nodes": {"demand_kg_s": ("set_node_demand", 1.0)},
+                      "return_temperature_C": ("set_consumer_return_temperature", 1.0),
+                      "min_dp_bar": ("set_consumer_min_dp", 1e5)},
+        "sources": {"supply_temperature_C": ("set_source_supply_temperature", 1.0),
+                    "return_pressure_bar": ("set_source_return_pressure", 1e5)},
+        "nodes": {"demand_kg_s": ("set_node_demand", 1.0),
+                  "elevation_m": ("set_node_elevation", 1.0)},
     }
     _INDEX = {"pipes": "pipe_index", "consumers": "consumer_index", "sources": "source_index",
               "nodes": "node_index"}

@@ -487,6 +487,8 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
   const int rows = static_cast<int>(matrix_.rows());
   const int nd = static_cast<int>(dp_sources_.size());
   const ConsumerData& cons = net.consumers();
+  // parameters may have changed since construction (Network::set_node_elevation)
+  elevation_.assign(net.nodes().elevation_m.begin(), net.nodes().elevation_m.end());
   set_fixed_pressures(net, params, st);
   double previous_merit = -1.0;
   double step = 1.0;

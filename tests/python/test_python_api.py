@@ -426,8 +426,8 @@ def test_modify_and_resolve_reuses_symbolic_analysis():
     assert net.element("pipe", "SP2")["roughness_mm"] == 0.1
     assert net.element("source", "PLANT")["pump"] == {"type": "fixed_dp", "dp_bar": 1.8}
     assert net.settings["ambient_temperature_C"] == 5.0
-    # a topology/other change rebuilds (no reuse), and still answers like a fresh solve
-    net.set_pipe("SP2", length_m=260.0)
+    # a change without an in-place setter rebuilds (no reuse), and still answers like a fresh solve
+    net.set_pipe("SP2", hazen_williams_c=120.0)
     rebuilt = heatnet.solve(net)
     assert not rebuilt.report.symbolic_reused
     net.add_node("X")
@@ -556,3 +556,22 @@ def test_resolve_benchmark_example_runs():
         sys.path.pop(0)
     rows = resolve_benchmark.main(ORAL, repeats=2)
     assert all(reused for _label, _t, reused, _its, _a in rows)
+
+
+def test_more_parameters_keep_the_topology():
+    """Length, minor loss, elevation, min dp and the plant's static pressure change in place."""
+    net = heatnet.Network.from_json(SMALL)
+    heatnet.solve(net)
+    pipe = net.ids("pipes")[0]
+    node = net.ids("nodes")[1]
+    source = net.ids("sources")[0]
+    consumer = net.ids("consumers")[0]
+    net.set_pipe(pipe, length_m=net.element("pipes", pipe)["length_m"] * 1.5, minor_loss=2.0)
+    net.set_node(node, elevation_m=net.element("nodes", node)["elevation_m"] + 3.0)
+    net.set_consumer(consumer, min_dp_bar=0.2)
+    net.set_source(source, return_pressure_bar=net.element("sources", source)["return_pressure_bar"] + 0.5)
+    again = heatnet.solve(net)
+    assert again.report.symbolic_reused
+    fresh = heatnet.solve(heatnet.Network.from_json_text(net.to_json_text()))
+    for path in ("nodes/pressure", "pipes/mass_flow", "nodes/temperature"):
+        np.testing.assert_allclose(again[path], fresh[path], rtol=1e-9, atol=1e-9)
