@@ -147,6 +147,15 @@ void SolverEngine::link_flows(const Network& net) {
   }
 }
 
+// Make-up water entering at a plant's static-pressure (return) node, kg/s (negative: leaving).
+// The plant draws its flow from that node; a curve-pump plant is a hydraulic link, whose flow
+// is already part of the node imbalance.
+double SolverEngine::source_makeup(const Network& net, int source) const {
+  if (net.sources().pump_type[source] == SourcePumpType::fixed_flow) return 0.0;
+  const bool is_link = hydraulic_->hydraulic_index()[net.topology().source_offset + source] >= 0;
+  return imbalance_[net.sources().return_node[source]] + (is_link ? 0.0 : source_flow_[source]);
+}
+
 void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& fluid) {
   const int n = net.node_count();
   const NodeData& nd = net.nodes();
@@ -172,14 +181,9 @@ void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& f
     }
   }
   const SourceData& s = net.sources();
-  const auto& hidx = hydraulic_->hydraulic_index();
   for (int i = 0; i < net.source_count(); ++i) {
-    if (s.pump_type[i] == SourcePumpType::fixed_flow) continue;
-    const int r = s.return_node[i];
-    // make-up water at the static-pressure point: the plant draws source_flow from r
-    const bool is_link = hidx[net.topology().source_offset + i] >= 0;
-    const double makeup = imbalance_[r] + (is_link ? 0.0 : source_flow_[i]);
-    if (makeup > 0) thermal_in_.neutral_inflow[r] += makeup;
+    const double makeup = source_makeup(net, i);
+    if (makeup > 0) thermal_in_.neutral_inflow[s.return_node[i]] += makeup;
   }
   thermal_in_.pipe_cp.resize(net.pipe_count());
   for (int e = 0; e < net.pipe_count(); ++e)
@@ -234,7 +238,6 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   for (double w : net.consumers().heat_demand_W)
     if (!std::isnan(w)) feedback = true;
   const int max_outer = thermal ? options.max_outer_iterations : 1;
-  std::vector<double> previous_flow;
   anderson_.reset();
   bool ok = true, outer_converged = false;
   double dT = 0;
@@ -242,13 +245,12 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   // as accurate as the temperatures they depend on; the last outer iteration is always solved
   // to the full tolerance.
   const bool coupled = thermal && feedback;
-  double newton_tol = coupled ? std::max(tol_q, kLooseNewtonTolerance) : tol_q;
+  double newton_tol = tol_q;
   double last_dT = std::numeric_limits<double>::infinity();
   double contraction = 0.0;  // largest observed ratio of successive temperature changes
   for (int outer = 1; outer <= max_outer; ++outer) {
     report.outer_iterations = outer;
     ns.outer = outer;
-    ns.tolerance = newton_tol;
     update_parameters(net, fluid);
     update_consumer_flows(net, fluid);
     if (!state_.initialised) hydraulic_->initialise(net, params_, state_);
@@ -279,13 +281,6 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     report.timings.thermal_s += seconds_since(t0);
     dT = 0;
     for (int i = 0; i < n; ++i) dT = std::max(dT, std::abs(temps_.node_T[i] - node_T_[i]));
-    double dq = 0, qs = 1e-12;
-    if (previous_flow.size() == consumer_flow_.size())
-      for (std::size_t i = 0; i < consumer_flow_.size(); ++i) {
-        dq = std::max(dq, std::abs(consumer_flow_[i] - previous_flow[i]));
-        qs = std::max(qs, std::abs(consumer_flow_[i]));
-      }
-    previous_flow = consumer_flow_;
     if (feedback && outer > 1)
       anderson_.next(node_T_, temps_.node_T);  // accelerated next input
     else
@@ -299,15 +294,12 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     }
     // Consumer flows are a function of the supply temperatures (m = Q / dh), so dT <= tol_T
     // bounds their change too (relative change ~ dT / (T_supply - T_return)).
-    (void)dq;
-    (void)qs;
     if ((had || outer > 1) && dT <= tol_T && newton_tol <= tol_q) {
       outer_converged = true;
       break;
     }
     if (std::isfinite(last_dT) && last_dT > 0) contraction = std::max(contraction, dT / last_dT);
     last_dT = dT;
-
   }
   if (ok && !outer_converged) {
     report.status = SolveStatus::outer_not_converged;

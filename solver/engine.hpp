@@ -37,6 +37,7 @@ class SolverEngine {
   void update_consumer_flows(const Network& network, const fluid::FluidModel& fluid);
   void link_flows(const Network& network);
   void thermal_inputs(const Network& network, const fluid::FluidModel& fluid);
+  double source_makeup(const Network& network, int source) const;
   Solution make_solution(const Network& network, const fluid::FluidModel& fluid,
                          FrictionModel friction, const SolverOptions& options,
                          SolveReport& report);

@@ -218,11 +218,8 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
     if (imbalance_[i] < 0) boundary -= -imbalance_[i] * fluid.enthalpy(T[i]);
   }
   for (int i = 0; i < ns && have_thermal; ++i) {
-    if (sd.pump_type[i] == SourcePumpType::fixed_flow) continue;
-    const int r = sd.return_node[i];
-    const bool is_link = hidx[t.source_offset + i] >= 0;
-    const double makeup = imbalance_[r] + (is_link ? 0.0 : source_flow_[i]);
-    if (makeup < 0) boundary -= -makeup * fluid.enthalpy(T[r]);
+    const double makeup = source_makeup(net, i);
+    if (makeup < 0) boundary -= -makeup * fluid.enthalpy(T[sd.return_node[i]]);
   }
   if (have_thermal) {
     const double lhs = sum.heat_supplied_W + boundary;
