@@ -17,30 +17,14 @@
 #include "heatnet/io.hpp"
 #include "heatnet/network.hpp"
 #include "heatnet/result.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace heatnet;
 
-namespace {
+using heatnet::testing::TempDir;
 
-// A fresh directory per test, removed afterwards.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::random_device rd;
-    path = fs::temp_directory_path() / ("heatnet_h5_test_" + std::to_string(rd()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::vector<std::string> entries() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename());
-    return names;
-  }
-};
+namespace {
 
 // Two nodes, one pipe, a pressure node: nodes [2], pipes [1], every other group empty.
 Network tiny_network() {

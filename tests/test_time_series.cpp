@@ -14,33 +14,18 @@
 #include "heatnet/profiles.hpp"
 #include "heatnet/simulate.hpp"
 #include "heatnet/solve.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace heatnet;
+
+using heatnet::testing::TempDir;
 
 namespace {
 
 const fs::path kSource = HEATNET_SOURCE_DIR;
 const fs::path kOralNetwork = kSource / "examples/oral/oral.json";
 const fs::path kOralProfiles = kSource / "examples/oral/annual_profiles.csv";
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::random_device rd;
-    path = fs::temp_directory_path() / ("heatnet_ts_test_" + std::to_string(rd()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::vector<std::string> entries() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename());
-    return names;
-  }
-};
 
 // The InputError's path ("file:line:column") for a CSV text.
 std::string csv_error(const std::string& text) {
