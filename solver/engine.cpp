@@ -19,15 +19,8 @@ constexpr double kAtm = fluid::kAtmospherePa;
 // the equivalent of 0.5 K so a transiently cold supply cannot produce absurd flows; a
 // consumer still below its return temperature at the solution is reported as invalid.
 constexpr double kMinConsumerDeltaT = 0.5;
-// Relative flow tolerance reported for the single Newton steps of early outer iterations.
-constexpr double kLooseNewtonTolerance = 1e-4;
-// Single Newton steps per outer iteration only while the temperatures are still this many
-// tolerances away; closer in, the inexact steps' own error (second order in the flow change)
-// would keep the temperatures from settling.
-constexpr double kSingleStepAboveTolerances = 100.0;
-// ... and only while the outer loop contracts fast: a slowly contracting loop is accelerated
-// (Anderson), which needs a consistent fixed-point map, i.e. converged inner solves.
-constexpr double kSingleStepMaxContraction = 0.3;
+// Single Newton steps per outer iteration stop when a step is this much larger than the last.
+constexpr double kMaxStepGrowth = 2.0;
 
 bool thermal_matters(const Network& net) {
   if (net.source_count() > 0 || net.consumer_count() > 0) return true;
@@ -241,34 +234,42 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   anderson_.reset();
   bool ok = true, outer_converged = false;
   double dT = 0;
-  // Inexact inner solves: while temperatures are still moving, the hydraulics need only be
-  // as accurate as the temperatures they depend on; the last outer iteration is always solved
-  // to the full tolerance.
+  // Inexact inner solves: a coupled solve takes one Newton step per outer iteration, so the
+  // Newton sequence and the temperature fixed point converge together (block Gauss-Seidel).
+  // Each step starts from the previous outer iteration's flows, so near the solution it is a
+  // Newton step on a slightly changed problem: quadratic in that change, far below the
+  // linear convergence of the temperatures. Converged = a Newton step below the flow
+  // tolerance with no status change, followed by a temperature change below tol_T.
   const bool coupled = thermal && feedback;
-  double newton_tol = tol_q;
-  double last_dT = std::numeric_limits<double>::infinity();
-  double contraction = 0.0;  // largest observed ratio of successive temperature changes
+  bool single_steps = coupled;
+  double last_step = std::numeric_limits<double>::infinity();
   for (int outer = 1; outer <= max_outer; ++outer) {
     report.outer_iterations = outer;
     ns.outer = outer;
     update_parameters(net, fluid);
     update_consumer_flows(net, fluid);
     if (!state_.initialised) hydraulic_->initialise(net, params_, state_);
-    // While temperatures are still moving (loose phase), one Newton step per outer iteration
-    // is enough: the next thermal update changes the problem anyway (inexact Newton).
-    const bool loose = coupled && last_dT > kSingleStepAboveTolerances * tol_T &&
-                       contraction < kSingleStepMaxContraction;
-    newton_tol = loose ? std::max(tol_q, kLooseNewtonTolerance) : tol_q;
-    ns.tolerance = newton_tol;
-    ns.max_iterations = loose ? 1 : max_newton;
-    if (!hydraulic_->solve(net, ns, params_, state_, report)) {
-      if (loose && report.status == SolveStatus::max_iterations) {
+    ns.tolerance = tol_q;
+    // single steps continue one Newton sequence, which max_iterations bounds as a whole
+    ns.max_iterations = single_steps ? std::min(1, max_newton - report.iterations) : max_newton;
+    ns.previous_iterations = report.iterations;
+    bool hydraulic_converged = hydraulic_->solve(net, ns, params_, state_, report);
+    if (!hydraulic_converged) {
+      if (single_steps && report.status == SolveStatus::max_iterations &&
+          report.iterations < max_newton) {
         report.status = SolveStatus::converged;
         report.message.clear();
       } else {
         ok = false;
         break;
       }
+    }
+    if (single_steps) {
+      // A growing step means the hydraulics are not yet in Newton's quadratic range (status
+      // changes, strongly nonlinear start): from here on, solve them fully each time.
+      const double step = report.max_flow_change_rel;
+      if (outer > 2 && step > kMaxStepGrowth * last_step) single_steps = false;
+      last_step = step;
     }
     link_flows(net);
     if (!thermal) {
@@ -294,12 +295,10 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     }
     // Consumer flows are a function of the supply temperatures (m = Q / dh), so dT <= tol_T
     // bounds their change too (relative change ~ dT / (T_supply - T_return)).
-    if ((had || outer > 1) && dT <= tol_T && newton_tol <= tol_q) {
+    if ((had || outer > 1) && dT <= tol_T && hydraulic_converged) {
       outer_converged = true;
       break;
     }
-    if (std::isfinite(last_dT) && last_dT > 0) contraction = std::max(contraction, dT / last_dT);
-    last_dT = dT;
   }
   if (ok && !outer_converged) {
     report.status = SolveStatus::outer_not_converged;

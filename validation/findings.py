@@ -48,22 +48,6 @@ holds 0.8 bar at one, so the consumer_dp check table is exercised.
 }
 
 CASE_NOTES = {
-    "stanet_water__combined_networks__versatility_N": (
-        "heatnet bug: the Newton iteration stalls with a relative flow change of ~5e-8 (tolerance 1e-9) "
-        "and never converges. The net contains loss-free open valves (type 'open', no diameter), which "
-        "heatnet models as a linear resistance kOpenValveResistance = 1e-3 Pa per kg/s "
-        "(solver/physics/link_laws.hpp). At ~10 bar the pressure unknowns carry round-off of "
-        "ulp(1e6 Pa) = 1.16e-10 Pa, which that resistance turns into flow noise of 1.16e-7 kg/s; over the "
-        "flow scale (~10 kg/s) that is ~1e-8 > 1e-9, so the flow-change test can never be met (the "
-        "iteration history shows link residuals at 1e-10..1e-11 Pa, i.e. converged, and flow changes "
-        "quantised at exactly ulp(p)/R). Fix in the solver: merge nodes joined by open loss-free valves, "
-        "or give them a resistance large enough that ulp(p)/R << tolerance*flow scale, or accept a flow "
-        "change explained by pressure round-off (|dq| <= ulp(p)/(d dp/dq))."),
-    "stanet_water__combined_networks__versatility_PC": "heatnet bug: same stall as versatility_N (loss-free open valves).",
-    "stanet_water__meshed_networks__two_valves_PC": (
-        "heatnet bug: same stall (open loss-free valve V0 between J6 and J5; flow change quantised at "
-        "1.164e-8 = ulp(1e6 Pa)/1e-3 Pa/(kg/s)/10 kg/s). two_valves_N converges only by luck of the "
-        "round-off."),
     "dh_ring_s2_dp_control_load030": (
         "heatnet bug/limitation: the thermal-hydraulic outer (Picard) iteration converges linearly with a "
         "contraction factor of ~0.79 per outer iteration (flow change 2.62e-6, 2.08e-6, 1.65e-6, 1.30e-6, "

@@ -62,16 +62,7 @@ EXPECTED_FAILURES["openmodelica_water_swamee_jain__combined_networks__versatilit
 EXPECTED_FAILURES["stanet_water__one_pipe__pipe_1_PC"] = {
     "pp_pressure": TRANSITION.format(pipes="P0", re="2630", tool="STANET") + "; the flow is fixed by the "
                    "demand, so only the pressure drop differs (1.8e-3; against STANET 1.76e-3 of the 2e-3 bound)"}
-LOSSLESS_VALVE = ("an open valve without loss is a linear resistance of 1e-3 Pa per kg/s "
-                  "(solver/physics/link_laws.hpp), i.e. a conductance of 1e3 kg/s per Pa; at 10 bar the "
-                  "pressures are resolved to ~1e-10 Pa, so the valve flow and the balance of its two nodes "
-                  "carry ~1e-7 kg/s of round-off (5e-8 relative). Removing it needs the valve's two nodes "
-                  "merged into one pressure unknown (not implemented yet)")
 BALANCE_DEFAULTS = json.loads((Path(__file__).resolve().parent / "defaults.json").read_text())["tolerances"]
-for _case in ("stanet_water__combined_networks__versatility_N",
-              "stanet_water__combined_networks__versatility_PC",
-              "stanet_water__meshed_networks__two_valves_PC"):
-    EXPECTED_FAILURES[_case] = {"mass_balance": LOSSLESS_VALVE, "solver_mass_imbalance": LOSSLESS_VALVE}
 EXPECTED_FAILURES["openmodelica_water_swamee_jain__combined_networks__mixed_net"] = {
     "pp_pressure": ("pipe P4 runs at Re = 3178, inside heatnet's laminar-turbulent transition "
                     "(cubic Hermite between 64/Re at Re 2000 and Swamee-Jain at Re 4000, a C1 friction "

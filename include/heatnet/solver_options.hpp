@@ -23,7 +23,8 @@ struct SolverOptions {
   std::optional<FrictionModel> friction;
   std::optional<double> tolerance_mass_flow_rel;   // Newton: relative flow change
   std::optional<double> tolerance_temperature_K;   // outer loop: max temperature change
-  std::optional<int> max_iterations;               // Newton iterations per hydraulic solve
+  std::optional<int> max_iterations;               // Newton iterations per hydraulic solve (coupled
+                                                   // solves: in all, one step per outer iteration)
 
   int max_outer_iterations = 100;     // thermal-hydraulic coupling iterations
   bool thermal = true;                // false: isothermal at settings.temperature_C

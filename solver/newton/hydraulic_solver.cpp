@@ -1,4 +1,5 @@
 #include "solver/newton/hydraulic_solver.hpp"
+#include "solver/newton/spanning_forest.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -118,6 +119,8 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
   int rows = 0;
   for (int i = 0; i < n; ++i)
     if (node_role_[i] == NodeRole::free) row_[i] = rows++;
+  fixed_node_.assign(n, 0);
+  for (int i = 0; i < n; ++i) fixed_node_[i] = row_[i] < 0;
 
   // Controlled nodes of pressure valves, and links to full/empty tanks.
   const std::size_t links = topo_link_.size();
@@ -186,7 +189,7 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
 }
 
 void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& params,
-                                 HydraulicState& st) const {
+                                 HydraulicState& st) {
   const std::size_t m = topo_link_.size();
   st.q.assign(m, 0.0);
   st.status = initial_status_;
@@ -219,6 +222,14 @@ void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& 
       case LinkKind::consumer: break;
     }
   }
+  // Route the demands through a spanning forest so the start is mass-balanced (exact flows
+  // in tree-shaped parts); loops and pumps/valves keep the nominal flows above.
+  forest_eligible_.assign(m, 0);
+  for (std::size_t k = 0; k < m; ++k)
+    forest_eligible_[k] = (kind_[k] == LinkKind::pipe || kind_[k] == LinkKind::source) &&
+                          initial_status_[k] != LinkStatus::closed;
+  forest_.update(from_, to_, forest_eligible_, fixed_node_);
+  forest_.balance(from_, to_, params.demand, st.q);
   st.p.assign(net.node_count(), 0.0);
   st.source_dp = net.sources().pump_dp_Pa;
   set_fixed_pressures(net, params, st);
@@ -506,9 +517,10 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
     IterationRecord rec;
     rec.outer = ns.outer;
     rec.iteration = it;
+    const int sequence_it = ns.previous_iterations + it;  // position in the Newton sequence
     {
-      const bool periodic = it <= kMaxCheck && it % kCheckFrequency == 0;
-      rec.status_changes = it > 1 ? update_statuses(net, params, st, periodic) : 0;
+      const bool periodic = sequence_it <= kMaxCheck && sequence_it % kCheckFrequency == 0;
+      rec.status_changes = sequence_it > 1 ? update_statuses(net, params, st, periodic) : 0;
       rec.status_changes += pending_changes;
       pending_changes = 0;
     }
@@ -532,10 +544,12 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
     previous_merit = merit;
     report.timings.assemble_s += seconds_since(t0);
     double max_res = 0;
+    int worst_residual = -1;
     for (int k = 0; k < m; ++k) {
       if (y_[k] == 0.0) continue;  // active PRV/PSV: no link law
       const double e = params.link_density[k] * params.gravity * (elevation_[from_[k]] - elevation_[to_[k]]);
-      max_res = std::max(max_res, std::abs(law_dp_[k] - (st.p[from_[k]] - st.p[to_[k]] + e)));
+      const double res = std::abs(law_dp_[k] - (st.p[from_[k]] - st.p[to_[k]] + e));
+      if (res > max_res) max_res = res, worst_residual = k;
     }
     rec.max_link_residual_Pa = max_res;
 
@@ -664,6 +678,7 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
       }
       max_q = std::max(max_q, std::abs(st.q[k]));
     }
+    if (worst < 0) worst = worst_residual;  // no flow changed (balanced tree): name the law
     q_full_ = st.q;
     p_full_ = st.p;
     sdp_full_ = st.source_dp;
@@ -720,7 +735,7 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
         break;
       }
     }
-    if (rec.max_flow_change_rel <= ns.tolerance && rec.status_changes == 0 && it > 1) {
+    if (rec.max_flow_change_rel <= ns.tolerance && rec.status_changes == 0 && sequence_it > 1) {
       // EPANET: at convergence re-examine every status; continue if any changed.
       pending_changes = update_statuses(net, params, st, true);
       if (pending_changes == 0) {
@@ -733,6 +748,20 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
       converged = true;
       break;
     }
+  }
+  if (converged) {
+    // Project onto exact mass balance: removes the round-off of near-lossless links (see
+    // spanning_forest.hpp); every link moves by at most that round-off.
+    forest_eligible_.assign(m, 0);
+    for (int k = 0; k < m; ++k)
+      forest_eligible_[k] = st.status[k] == LinkStatus::open && kind_[k] != LinkKind::consumer;
+    forest_.update(from_, to_, forest_eligible_, fixed_node_);
+    forest_.balance(from_, to_, params.demand, st.q);
+    node_imbalance(st, params, imbalance_);
+    double max_imb = 0;
+    for (std::size_t i = 0; i < imbalance_.size(); ++i)
+      if (row_[i] >= 0) max_imb = std::max(max_imb, std::abs(imbalance_[i]));
+    report.max_mass_imbalance_kg_s = max_imb;
   }
   if (!converged) {
     report.status = SolveStatus::max_iterations;

@@ -19,6 +19,7 @@
 #include "heatnet/network.hpp"
 #include "heatnet/solve_report.hpp"
 #include "solver/linear/spd_solver.hpp"
+#include "solver/newton/spanning_forest.hpp"
 #include "solver/physics/link_laws.hpp"
 
 namespace heatnet::solver {
@@ -67,6 +68,10 @@ struct NewtonSettings {
   double tolerance = 1e-9;  // relative flow change
   int max_iterations = 100;
   int outer = 0;            // for the iteration history
+  // Newton iterations already done on this problem before this call (outer loop of a coupled
+  // solve: demands and properties change a little between calls). They count for the status
+  // checks and allow the first step of this call to confirm convergence.
+  int previous_iterations = 0;
 };
 
 class HydraulicSolver {
@@ -82,8 +87,9 @@ class HydraulicSolver {
   double analyse_seconds() const { return analyse_s_; }
   std::string backend_name() const { return spd_.backend_name(); }
 
+  // Starting state: nominal flows, mass-balanced through a spanning forest.
   void initialise(const Network& network, const HydraulicParameters& params,
-                  HydraulicState& state) const;
+                  HydraulicState& state);
 
   // Newton iterations from `state`; returns true when converged. Appends to report.history
   // and adds to its timings.
@@ -126,6 +132,9 @@ class HydraulicSolver {
   std::vector<NodeRole> node_role_;
   std::vector<int> node_source_;   // source index for source_supply / source_return nodes
   std::vector<int> row_;           // node -> Schur row, -1 when fixed
+  std::vector<char> fixed_node_;   // row_ < 0: roots of the spanning forest
+  SpanningForest forest_;
+  std::vector<char> forest_eligible_;
   std::vector<int> dp_sources_;    // sources with a dp_control pump
   std::vector<int> dp_column_;     // per node: index into dp_sources_ if a dp-controlled supply
   // Schur matrix (upper triangle), value positions per link
