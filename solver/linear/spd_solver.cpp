@@ -26,6 +26,30 @@ SpdSolver::SpdSolver(LinearBackend backend) : impl_(std::make_unique<Impl>()) {
 
 SpdSolver::~SpdSolver() = default;
 
+std::vector<int> SpdSolver::fill_reducing_order(const SparseMatrix& upper) {
+  cholmod_common& common = impl_->cholmod.cholmod();
+  cholmod_sparse a = Eigen::viewAsCholmod(Eigen::Ref<SparseMatrix>(const_cast<SparseMatrix&>(upper)));
+  a.stype = 1;  // upper triangle stored
+  cholmod_factor* symbolic = cholmod_analyze(&a, &common);
+  const int n = static_cast<int>(upper.rows());
+  std::vector<int> order(n);
+  if (symbolic == nullptr) {
+    for (int i = 0; i < n; ++i) order[i] = i;
+    return order;
+  }
+  const int* perm = static_cast<const int*>(symbolic->Perm);
+  order.assign(perm, perm + n);
+  cholmod_free_factor(&symbolic, &common);
+  return order;
+}
+
+void SpdSolver::use_natural_ordering() {
+  cholmod_common& common = impl_->cholmod.cholmod();
+  common.nmethods = 1;
+  common.method[0].ordering = CHOLMOD_NATURAL;
+  common.postorder = 0;  // the given order is already postordered
+}
+
 void SpdSolver::analyse(const SparseMatrix& upper) {
   impl_->cholmod.analyzePattern(upper);
   analysed_ = impl_->cholmod.info() == Eigen::Success;

@@ -5,6 +5,7 @@
 #include <Eigen/SparseCore>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "heatnet/solver_options.hpp"
 
@@ -19,6 +20,12 @@ class SpdSolver {
   SpdSolver(const SpdSolver&) = delete;
   SpdSolver& operator=(const SpdSolver&) = delete;
 
+  // Fill-reducing order of the upper triangle's pattern (CHOLMOD's choice, AMD or METIS,
+  // postordered): order[new] = old. Callers that then number their unknowns in this order
+  // and call use_natural_ordering() spare CHOLMOD a permuted copy (cholmod_transpose_sym) of
+  // the matrix at every factorisation.
+  std::vector<int> fill_reducing_order(const SparseMatrix& upper);
+  void use_natural_ordering();
   // Symbolic analysis of the upper triangle's pattern.
   void analyse(const SparseMatrix& upper);
   // Numeric factorisation with the cached analysis; false if not positive definite.

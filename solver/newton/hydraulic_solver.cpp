@@ -147,9 +147,36 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
     }
   }
 
-  // Pattern of the upper triangle (CHOLMOD factorises an upper-stored matrix with one
-  // permuted transpose instead of two): every free node's diagonal plus one entry per link
-  // between two free nodes.
+  const auto t0 = Clock::now();
+  build_pattern(rows);
+  if (rows > 0) {
+    // Number the free nodes in CHOLMOD's fill-reducing order once, so every factorisation
+    // works on the matrix as assembled (no permuted copy per Newton step).
+    const std::vector<int> order = spd_.fill_reducing_order(matrix_);
+    std::vector<int> new_row(rows);
+    for (int r = 0; r < rows; ++r) new_row[order[r]] = r;
+    for (int& r : row_)
+      if (r >= 0) r = new_row[r];
+    build_pattern(rows);
+    spd_.use_natural_ordering();
+    spd_.analyse(matrix_);
+  }
+  analyse_s_ = seconds_since(t0);
+
+  const std::size_t m = topo_link_.size();
+  y_.assign(m, 0.0);
+  c_.assign(m, 0.0);
+  law_dp_.assign(m, 0.0);
+  rhs_.setZero(rows);
+  x_.setZero(rows);
+  rhs_dp_.assign(dp_sources_.size(), Eigen::VectorXd::Zero(rows));
+  x_dp_.assign(dp_sources_.size(), Eigen::VectorXd::Zero(rows));
+}
+
+// Pattern of the upper triangle in the current row numbering (CHOLMOD factorises an
+// upper-stored matrix): every free node's diagonal plus one entry per link between two free
+// nodes, and each link's value positions in it.
+void HydraulicSolver::build_pattern(int rows) {
   std::vector<Eigen::Triplet<double, int>> triplets;
   triplets.reserve(rows + topo_link_.size());
   for (int r = 0; r < rows; ++r) triplets.emplace_back(r, r, 0.0);
@@ -175,17 +202,6 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
     if (rj >= 0) pos_to_[k] = position(rj, rj);
     if (ri >= 0 && rj >= 0) pos_off_[k] = position(std::min(ri, rj), std::max(ri, rj));
   }
-  const auto t0 = Clock::now();
-  if (rows > 0) spd_.analyse(matrix_);
-  analyse_s_ = seconds_since(t0);
-
-  y_.assign(m, 0.0);
-  c_.assign(m, 0.0);
-  law_dp_.assign(m, 0.0);
-  rhs_.setZero(rows);
-  x_.setZero(rows);
-  rhs_dp_.assign(dp_sources_.size(), Eigen::VectorXd::Zero(rows));
-  x_dp_.assign(dp_sources_.size(), Eigen::VectorXd::Zero(rows));
 }
 
 void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& params,

@@ -107,6 +107,7 @@ class HydraulicSolver {
                             int k, double q, physics::PipeFlowState* pipe_state = nullptr) const;
 
  private:
+  void build_pattern(int rows);
   void set_fixed_pressures(const Network& network, const HydraulicParameters& params,
                            HydraulicState& state) const;
   double assemble(const Network& network, FrictionModel friction,
