@@ -30,6 +30,8 @@ constexpr double kRoundoffFlowTolerance = 1e-6;
 constexpr int kRoundoffStreak = 3;
 // Control valves may change status this often before they are frozen.
 constexpr int kMaxValveStatusChanges = 200;
+// Balanced (spanning-forest) start only when at most this fraction of the links close loops.
+constexpr double kTreeStartMaxLoopFraction = 0.05;
 // EPANET's status tolerances: HTOL = 0.0005 ft (head), QTOL = 1e-4 cfs (volume flow).
 constexpr double kStatusHeadTol = 0.0005 * 0.3048;
 constexpr double kStatusFlowTol = 1e-4 * 0.028316846592;
@@ -238,14 +240,21 @@ void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& 
       case LinkKind::consumer: break;
     }
   }
-  // Route the demands through a spanning forest so the start is mass-balanced (exact flows
-  // in tree-shaped parts); loops and pumps/valves keep the nominal flows above.
+  // In a mostly tree-shaped network (district heating), route the demands through a spanning
+  // forest: the start is mass-balanced and exact in the tree-shaped parts; loops and
+  // pumps/valves keep the nominal flows above. In a meshed network, routing every demand
+  // along one tree is a worse start than uniform velocities (a 125k-link grid: 18 Newton
+  // iterations instead of 11), so it keeps the nominal start.
   forest_eligible_.assign(m, 0);
-  for (std::size_t k = 0; k < m; ++k)
+  std::size_t eligible = 0;
+  for (std::size_t k = 0; k < m; ++k) {
     forest_eligible_[k] = (kind_[k] == LinkKind::pipe || kind_[k] == LinkKind::source) &&
                           initial_status_[k] != LinkStatus::closed;
+    eligible += forest_eligible_[k];
+  }
   forest_.update(from_, to_, forest_eligible_, fixed_node_);
-  forest_.balance(from_, to_, params.demand, st.q);
+  if (forest_.loop_count() <= kTreeStartMaxLoopFraction * static_cast<double>(eligible))
+    forest_.balance(from_, to_, params.demand, st.q);
   st.p.assign(net.node_count(), 0.0);
   st.source_dp = net.sources().pump_dp_Pa;
   set_fixed_pressures(net, params, st);
