@@ -84,6 +84,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
   // One sequential pass packs what the traversal needs per link into one cache line, so the
   // topological traversal (random order over the network) touches one record per link.
   links_.resize(m);
+  signature_now_.resize(m);
   for (int k = 0; k < m; ++k) {
     LinkRecord& r = links_[k];
     const double q = std::abs(in.link_flow[k]);
@@ -106,12 +107,15 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     }
     if (q <= q_eps) {
       r.role = LinkRecord::stagnant;
+      signature_now_[k] = 0;
       continue;
     }
+    signature_now_[k] = in.link_flow[k] >= 0 ? 1 : 2;
     if (is_dependent(kind)) {
       r.role = LinkRecord::dependent;
       ++indegree_[r.down];
     } else {
+      signature_now_[k] += 2;
       r.role = LinkRecord::fixed;
       const double tf = fixed_outlet(k);
       out.link_T_out[k] = tf;
@@ -159,6 +163,36 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     }
   };
 
+  if (plan_valid_ && signature_now_ == signature_) {
+    // Same flow directions as when the plan was made: stream through it.
+    for (int j = 0; j < n; ++j) {
+      const int i = plan_order_[j];
+      for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) {
+        const int k = plan_in_link_[a];
+        const LinkRecord& r = links_[k];
+        const double t_up = plan_T_[plan_in_up_[a]];
+        const double t_out = r.loses_heat ? r.t_amb + (t_up - r.t_amb) * r.alpha : t_up;
+        out.link_T_in[k] = t_up;
+        out.link_T_out[k] = t_out;
+        add_inflow(i, r.q, t_out);
+      }
+      settle(i, inflow_[i] > 0 ? inflow_h_[i] / inflow_[i] : std::nan(""));
+      plan_T_[j] = out.node_T[i];
+    }
+    // inlet ends of stagnant and fixed-outlet links (the sweep wrote the dependent ones)
+    for (int k = 0; k < m; ++k) {
+      const LinkRecord& r = links_[k];
+      if (r.role == LinkRecord::fixed) {
+        out.link_T_in[k] = out.node_T[r.up];
+      } else if (r.role == LinkRecord::stagnant) {
+        const double t_node = out.node_T[r.from];
+        out.link_T_in[k] = t_node;
+        if (is_dependent(t.link_kind[k])) out.link_T_out[k] = r.loses_heat ? r.t_amb : t_node;
+      }
+    }
+    return;
+  }
+
   queue_.clear();
   for (int i = 0; i < n; ++i)
     if (indegree_[i] == 0) queue_.push_back(i);
@@ -166,6 +200,13 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     const int i = queue_[head];
     settle(i, inflow_[i] > 0 ? inflow_h_[i] / inflow_[i] : std::nan(""));
     propagate(i);
+  }
+
+  if (static_cast<int>(queue_.size()) == n) {
+    make_plan(n, m);
+    signature_.swap(signature_now_);
+  } else {
+    plan_valid_ = false;
   }
 
   // Nodes on or behind directed cycles: one sparse linear system in node enthalpy,
@@ -241,6 +282,32 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     }
   }
 
+}
+
+// The settle order of the last sweep, and each node's dependent inflow links grouped in that
+// order with the position of their upstream node: a sweep over it reads the records in
+// sequence and upstream temperatures from positions that only move forward (Kahn's queue is
+// first-in first-out), instead of chasing node -> links -> node through memory.
+void ThermalSolver::make_plan(int n, int m) {
+  plan_order_.assign(queue_.begin(), queue_.end());
+  std::vector<int>& position = indegree_;  // free again after the traversal
+  for (int j = 0; j < n; ++j) position[plan_order_[j]] = j;
+  plan_in_start_.assign(n + 1, 0);
+  for (int k = 0; k < m; ++k)
+    if (links_[k].role == LinkRecord::dependent) ++plan_in_start_[position[links_[k].down] + 1];
+  for (int j = 0; j < n; ++j) plan_in_start_[j + 1] += plan_in_start_[j];
+  plan_in_link_.resize(plan_in_start_[n]);
+  plan_in_up_.resize(plan_in_start_[n]);
+  std::vector<int> fill(plan_in_start_.begin(), plan_in_start_.end() - 1);
+  for (int k = 0; k < m; ++k) {
+    const LinkRecord& r = links_[k];
+    if (r.role != LinkRecord::dependent) continue;
+    const int a = fill[position[r.down]]++;
+    plan_in_link_[a] = k;
+    plan_in_up_[a] = position[r.up];
+  }
+  plan_T_.resize(n);
+  plan_valid_ = true;
 }
 
 // Pipe heat losses from enthalpy differences (energy-consistent with the mixing above). Only

@@ -13,7 +13,9 @@
 //    temperature). A node without inflow is stagnant and reports the ambient temperature.
 // Solution: the flow-directed graph of pipes/pumps/valves is ordered topologically (Kahn,
 // O(n)); nodes left over lie on or behind a directed cycle (circulation through pumps) and are
-// solved together as one sparse linear system in enthalpy (UMFPACK through Eigen).
+// solved together as one sparse linear system in enthalpy (UMFPACK through Eigen). An acyclic
+// sweep's order is kept as a plan; the next solve with the same flow directions (every outer
+// iteration after the first few) streams through the plan instead of traversing the graph.
 #pragma once
 #include <vector>
 
@@ -63,6 +65,12 @@ class ThermalSolver {
   std::vector<int> inflow_count_;
   std::vector<int> cyclic_index_, cyclic_nodes_;
   std::vector<char> done_;
+  // Sweep plan, reused while the flow directions stay the same (see make_plan).
+  void make_plan(int node_count, int link_count);
+  std::vector<unsigned char> signature_, signature_now_;  // per link: stagnant/direction/role
+  bool plan_valid_ = false;
+  std::vector<int> plan_order_, plan_in_start_, plan_in_link_, plan_in_up_;
+  std::vector<double> plan_T_;
 };
 
 }  // namespace heatnet::solver
