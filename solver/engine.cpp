@@ -19,6 +19,9 @@ constexpr double kAtm = fluid::kAtmospherePa;
 // the equivalent of 0.5 K so a transiently cold supply cannot produce absurd flows; a
 // consumer still below its return temperature at the solution is reported as invalid.
 constexpr double kMinConsumerDeltaT = 0.5;
+// A temperature change this much smaller than the last one counts as superlinear convergence
+// of the Newton-corrected coupling (no Anderson mixing on top of it).
+constexpr double kSuperlinearRatio = 0.01;
 // Single Newton steps per outer iteration stop when a step is this much larger than the last.
 constexpr double kMaxStepGrowth = 2.0;
 
@@ -183,6 +186,33 @@ void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& f
     thermal_in_.pipe_cp[e] = fluid.specific_heat(pipe_T_mean_[e], kAtm + 1e5);
 }
 
+// Newton step on the coupling of consumer flows and supply temperatures (see
+// ThermalSolver::tree_response): each demand-driven consumer's flow m = Q / dh(T_supply) gives
+// its residual against the flow this iteration used and its slope dm/dT = -m cp / dh; the
+// thermal solver turns them into the temperature changes that make flows and temperatures
+// agree to first order on the tree-shaped parts. node_T_ = sweep + that prediction. Returns
+// false (caller falls back to Anderson) when most of the demand is not on tree-shaped parts.
+bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidModel& fluid) {
+  const ConsumerData& c = net.consumers();
+  const int n = net.node_count();
+  node_residual_.assign(n, 0.0);
+  node_gain_.assign(n, 0.0);
+  for (int i = 0; i < net.consumer_count(); ++i) {
+    if (!std::isnan(c.fixed_mass_flow_kg_s[i])) continue;
+    const int node = c.supply_node[i];
+    const double ts = temps_.node_T[node], tr = c.return_temperature_C[i];
+    const bool floored = ts < tr + kMinConsumerDeltaT;
+    const double dh = fluid.enthalpy(floored ? tr + kMinConsumerDeltaT : ts) - fluid.enthalpy(tr);
+    const double m = c.heat_demand_W[i] / dh;
+    node_residual_[node] += m - consumer_flow_[i];
+    if (!floored) node_gain_[node] -= m * fluid.specific_heat(ts, kAtm + 1e5) / dh;
+  }
+  if (!thermal_->tree_response(temps_, node_residual_, node_gain_, newton_dT_)) return false;
+  newton_T_.resize(n);
+  for (int i = 0; i < n; ++i) newton_T_[i] = temps_.node_T[i] + newton_dT_[i];
+  return true;
+}
+
 Solution SolverEngine::solve(const Network& net, const SolverOptions& options, SolveReport& report) {
   const auto t_start = Clock::now();
   options.validate();
@@ -243,6 +273,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   const bool coupled = thermal && feedback;
   bool single_steps = coupled;
   double last_step = std::numeric_limits<double>::infinity();
+  double last_dT = std::numeric_limits<double>::infinity();
   for (int outer = 1; outer <= max_outer; ++outer) {
     report.outer_iterations = outer;
     ns.outer = outer;
@@ -260,6 +291,10 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
         report.status = SolveStatus::converged;
         report.message.clear();
       } else {
+        if (single_steps && report.status == SolveStatus::max_iterations)
+          report.message = "hydraulic Newton did not converge in " + std::to_string(max_newton) +
+                           " iterations in all (one per outer iteration; last relative flow "
+                           "change " + format_value(report.max_flow_change_rel) + ")";
         ok = false;
         break;
       }
@@ -282,10 +317,21 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     report.timings.thermal_s += seconds_since(t0);
     dT = 0;
     for (int i = 0; i < n; ++i) dT = std::max(dT, std::abs(temps_.node_T[i] - node_T_[i]));
-    if (feedback && outer > 1)
+    if (feedback && coupling_newton_step(net, fluid)) {
+      // newton_T_ holds the Newton prediction. Where it is exact (trees) the iteration
+      // converges quadratically and Anderson's history would only hold it back; where it
+      // converges linearly (loops, mixing nodes), Anderson takes out the rest.
+      const bool superlinear = dT < kSuperlinearRatio * last_dT;
+      if (superlinear) anderson_.reset();
+      if (outer > 1 && !superlinear)
+        anderson_.next(node_T_, newton_T_);
+      else
+        node_T_ = newton_T_;
+    } else if (feedback && outer > 1) {
       anderson_.next(node_T_, temps_.node_T);  // accelerated next input
-    else
+    } else {
       node_T_ = temps_.node_T;
+    }
     const bool had = have_temperatures_;
     have_temperatures_ = true;
     report.max_temperature_change_K = dT;
@@ -299,6 +345,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
       outer_converged = true;
       break;
     }
+    last_dT = dT;
   }
   if (ok && !outer_converged) {
     report.status = SolveStatus::outer_not_converged;

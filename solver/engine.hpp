@@ -38,6 +38,7 @@ class SolverEngine {
   void link_flows(const Network& network);
   void thermal_inputs(const Network& network, const fluid::FluidModel& fluid);
   double source_makeup(const Network& network, int source) const;
+  bool coupling_newton_step(const Network& network, const fluid::FluidModel& fluid);
   Solution make_solution(const Network& network, const fluid::FluidModel& fluid,
                          FrictionModel friction, const SolverOptions& options,
                          SolveReport& report);
@@ -52,6 +53,7 @@ class SolverEngine {
   bool have_temperatures_ = false;
   std::vector<double> node_T_, consumer_flow_, source_flow_, imbalance_;
   std::vector<double> pipe_T_mean_;
+  std::vector<double> node_residual_, node_gain_, newton_dT_, newton_T_;  // coupling Newton step
   solver::AndersonMixer anderson_{3, 1.0};
 };
 

@@ -9,6 +9,9 @@
 
 namespace heatnet::solver {
 namespace {
+// Below this, a tree pipe's flow-temperature feedback is not damped (1 - B s ~ 0): cut there.
+constexpr double kMinTreeDenominator = 0.5;
+
 bool is_dependent(LinkKind k) {
   return k == LinkKind::pipe || k == LinkKind::pump || k == LinkKind::valve;
 }
@@ -81,6 +84,10 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     // branched network): no enthalpy round trip
     inflow_count_[i] = in.ext_inflow[i] > 0 ? 2 : 0;
   }
+  // nodes whose temperature is not set by their dependent inflows alone (see tree_response)
+  fixed_inflow_.assign(n, 0);
+  for (int i = 0; i < n; ++i)
+    fixed_inflow_[i] = in.ext_inflow[i] > 0 || in.neutral_inflow[i] > 0;
   // One sequential pass packs what the traversal needs per link into one cache line, so the
   // topological traversal (random order over the network) touches one record per link.
   links_.resize(m);
@@ -120,6 +127,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       const double tf = fixed_outlet(k);
       out.link_T_out[k] = tf;
       add_inflow(r.down, q, tf);
+      fixed_inflow_[r.down] = 1;
     }
   }
 
@@ -308,6 +316,61 @@ void ThermalSolver::make_plan(int n, int m) {
   }
   plan_T_.resize(n);
   plan_valid_ = true;
+}
+
+bool ThermalSolver::tree_response(const ThermalState& state, std::vector<double>& flow_residual,
+                                  std::vector<double>& flow_gain, std::vector<double>& dT) {
+  const int n = static_cast<int>(plan_order_.size());
+  if (!plan_valid_ || n != static_cast<int>(state.node_T.size())) return false;
+  // parent node and pipe response per tree node (position j), leaves first
+  tree_parent_.assign(n, -1);
+  tree_alpha_.resize(n);
+  tree_sens_.resize(n);
+  for (int j = n - 1; j >= 0; --j) {
+    const int i = plan_order_[j];
+    if (plan_in_start_[j + 1] - plan_in_start_[j] != 1) continue;  // mixing node: cut
+    const int a = plan_in_start_[j];
+    const int k = plan_in_link_[a];
+    const LinkRecord& r = links_[k];
+    const int u = plan_order_[plan_in_up_[a]];
+    double alpha = 1.0, sens = 0.0;
+    if (r.loses_heat) {
+      // T_out = T_amb + (T_in - T_amb) alpha, alpha = exp(-NTU), NTU = U L / (q cp):
+      // dT_out/dq = (T_in - T_amb) alpha NTU / q
+      alpha = r.alpha;
+      sens = alpha < 1.0 ? (state.node_T[u] - r.t_amb) * alpha * -std::log(alpha) / r.q : 0.0;
+    }
+    if (fixed_inflow_[i]) {
+      // the link's stream mixes with fixed inflows (a plant, a boundary) whose flow and
+      // temperature do not move: T = (q T_out + rest) / Q, so dT = (q/Q) dT_out + (T_out - T)/Q dq
+      const double total = inflow_[i];
+      if (!(total > 0)) continue;
+      const double share = r.q / total;
+      sens = share * sens + (state.link_T_out[k] - state.node_T[i]) / total;
+      alpha *= share;
+    }
+    const double denom = 1.0 - flow_gain[i] * sens;
+    if (!(denom >= kMinTreeDenominator)) continue;  // not a damped loop: leave it to the outer loop
+    // this subtree as seen from its parent: dF = A' + B' dT_parent
+    const double a_sub = flow_residual[i] / denom, b_sub = flow_gain[i] * alpha / denom;
+    flow_residual[i] = a_sub;
+    flow_gain[i] = b_sub;
+    flow_residual[u] += a_sub;
+    flow_gain[u] += b_sub;
+    tree_parent_[j] = u;
+    tree_alpha_[j] = alpha;
+    tree_sens_[j] = sens;
+  }
+  // temperature changes from the cuts (dT = 0) down the trees
+  dT.assign(state.node_T.size(), 0.0);
+  for (int j = 0; j < n; ++j) {
+    const int u = tree_parent_[j];
+    if (u < 0) continue;
+    const int i = plan_order_[j];
+    const double flow_change = flow_residual[i] + flow_gain[i] * dT[u];
+    dT[i] = tree_alpha_[j] * dT[u] + tree_sens_[j] * flow_change;
+  }
+  return true;
 }
 
 // Pipe heat losses from enthalpy differences (energy-consistent with the mixing above). Only

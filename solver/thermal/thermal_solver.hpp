@@ -46,6 +46,22 @@ class ThermalSolver {
   // Temperatures for the given flows (pipe_heat_loss is left zero: see heat_losses).
   void solve(const Network& network, const fluid::FluidModel& fluid, const ThermalInputs& in,
              ThermalState& out);
+  // Linear response of the temperatures of the last solve to flow changes drawn at nodes,
+  // for a Newton step on the consumer-flow / supply-temperature coupling. In:
+  //   flow_residual[i] = sum over consumers at node i of (m(T) - m_used)     (kg/s)
+  //   flow_gain[i]     = sum over consumers at node i of dm/dT_i (< 0)         (kg/s/K)
+  // Over the tree-shaped part of the last sweep's flow graph (nodes fed by exactly one
+  // dependent link, possibly mixing with fixed inflows such as a plant's) it solves the
+  // linearised coupled system exactly: the flow into each subtree is dF = A + B dT at its
+  // root, a pipe's outlet moves by
+  //   dT_out = alpha dT_in + s dF,   s = dT_out/dq = (T_in - T_amb) alpha NTU / q,
+  // eliminated leaves first (A' = A / (1 - B s), B' = B alpha / (1 - B s)), then the
+  // temperature changes are swept down from the cut nodes, where dT = 0 (nodes where two
+  // dependent streams mix, and the hydraulic split of flow changes in loops, are left to the
+  // outer iteration).
+  // Out: dT per node. Both inputs are overwritten. False without a sweep plan (flow cycles).
+  bool tree_response(const ThermalState& state, std::vector<double>& flow_residual,
+                     std::vector<double>& flow_gain, std::vector<double>& dT);
   // Fills out.pipe_heat_loss for the state of the last solve.
   void heat_losses(const Network& network, const fluid::FluidModel& fluid, const ThermalInputs& in,
                    ThermalState& out) const;
@@ -71,6 +87,9 @@ class ThermalSolver {
   bool plan_valid_ = false;
   std::vector<int> plan_order_, plan_in_start_, plan_in_link_, plan_in_up_;
   std::vector<double> plan_T_;
+  std::vector<char> fixed_inflow_;  // per node: external or fixed-temperature inflow
+  std::vector<int> tree_parent_;    // per plan position: parent node in the tree, -1: cut
+  std::vector<double> tree_alpha_, tree_sens_;
 };
 
 }  // namespace heatnet::solver
