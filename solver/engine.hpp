@@ -6,12 +6,11 @@
 //   3. hydraulic Newton (warm-started) -> flows, pressures, dp-controlled pump heads;
 //   4. thermal sweep -> temperatures;
 // until the largest node temperature change is below the temperature tolerance and the
-// consumer flows have settled. The coupling is weak (consumer flows depend on supply
-// temperatures through heat losses of a few percent; properties vary smoothly), so the fixed
-// point contracts fast at design load (3-6 outer iterations). At low load the contraction
-// factor approaches 0.8 (long transit times), so the outer loop is Anderson-accelerated on the
-// node temperatures; a fully coupled Newton would need a nonsymmetric Jacobian and lose the
-// SPD pressure system, for no gain we have seen.
+// consumer flows have settled. Each outer iteration takes one Newton step of the hydraulics
+// (one Newton sequence across the whole solve), and the temperatures feeding the next
+// iteration are the Newton prediction of the coupling on the tree-shaped parts
+// (ThermalSolver::tree_response), Anderson-accelerated while convergence is linear. The
+// hydraulic system stays SPD; docs/models.md ("Coupling") has the equations and numbers.
 #pragma once
 #include <memory>
 #include <optional>
