@@ -1,5 +1,6 @@
 // Network::build — validation of a NetworkDefinition and compilation into SI arrays.
 // Every rule broken throws NetworkError naming the element kind, id, field and value.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
@@ -18,6 +19,14 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kBarToPa = 1e5;
 
 using IdMap = std::unordered_map<std::string, int>;
+
+// Element indices in id order (ids are unique: checked by index_ids during the build).
+std::shared_ptr<const std::vector<int>> sorted_by_id(const std::vector<std::string>& ids) {
+  auto order = std::make_shared<std::vector<int>>(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) (*order)[i] = static_cast<int>(i);
+  std::sort(order->begin(), order->end(), [&](int a, int b) { return ids[a] < ids[b]; });
+  return order;
+}
 
 template <class Def>
 std::shared_ptr<IdMap> index_ids(const std::vector<Def>& items, const char* kind) {
@@ -449,29 +458,36 @@ Network Network::build(const NetworkDefinition& def) {
   }
   net.component_count_ = components;
   net.topology_ = std::move(topo);
-  net.node_lookup_ = std::move(node_ids);
-  net.pipe_lookup_ = std::move(pipe_ids);
-  net.consumer_lookup_ = std::move(consumer_ids);
-  net.source_lookup_ = std::move(source_ids);
-  net.pump_lookup_ = std::move(pump_ids);
-  net.valve_lookup_ = std::move(valve_ids);
+  net.node_lookup_ = sorted_by_id(net.nodes_.id);
+  net.pipe_lookup_ = sorted_by_id(net.pipes_.id);
+  net.consumer_lookup_ = sorted_by_id(net.consumers_.id);
+  net.source_lookup_ = sorted_by_id(net.sources_.id);
+  net.pump_lookup_ = sorted_by_id(net.pumps_.id);
+  net.valve_lookup_ = sorted_by_id(net.valves_.id);
   return net;
 }
 
 namespace {
-int find_in(const std::shared_ptr<const std::unordered_map<std::string, int>>& map,
-            std::string_view id) {
-  if (!map) return -1;
-  auto it = map->find(std::string(id));
-  return it == map->end() ? -1 : it->second;
+int find_in(const std::shared_ptr<const std::vector<int>>& sorted,
+            const std::vector<std::string>& ids, std::string_view id) {
+  if (!sorted) return -1;
+  auto it = std::lower_bound(sorted->begin(), sorted->end(), id,
+                             [&](int i, std::string_view key) { return ids[i] < key; });
+  return it != sorted->end() && ids[*it] == id ? *it : -1;
 }
 }  // namespace
 
-int Network::node_index(std::string_view id) const { return find_in(node_lookup_, id); }
-int Network::pipe_index(std::string_view id) const { return find_in(pipe_lookup_, id); }
-int Network::consumer_index(std::string_view id) const { return find_in(consumer_lookup_, id); }
-int Network::source_index(std::string_view id) const { return find_in(source_lookup_, id); }
-int Network::pump_index(std::string_view id) const { return find_in(pump_lookup_, id); }
-int Network::valve_index(std::string_view id) const { return find_in(valve_lookup_, id); }
+int Network::node_index(std::string_view id) const { return find_in(node_lookup_, nodes_.id, id); }
+int Network::pipe_index(std::string_view id) const { return find_in(pipe_lookup_, pipes_.id, id); }
+int Network::consumer_index(std::string_view id) const {
+  return find_in(consumer_lookup_, consumers_.id, id);
+}
+int Network::source_index(std::string_view id) const {
+  return find_in(source_lookup_, sources_.id, id);
+}
+int Network::pump_index(std::string_view id) const { return find_in(pump_lookup_, pumps_.id, id); }
+int Network::valve_index(std::string_view id) const {
+  return find_in(valve_lookup_, valves_.id, id);
+}
 
 }  // namespace heatnet

@@ -155,31 +155,26 @@ double SolverEngine::source_makeup(const Network& net, int source) const {
 void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& fluid) {
   const int n = net.node_count();
   const NodeData& nd = net.nodes();
-  thermal_in_.ext_inflow.assign(n, 0.0);
-  thermal_in_.ext_enthalpy.assign(n, 0.0);
-  thermal_in_.neutral_inflow.assign(n, 0.0);
+  auto& inflows = thermal_in_.boundary_inflows;
+  inflows.clear();
+  thermal_in_.prepared = true;
   for (int i = 0; i < n; ++i) {
     if (nd.demand_kg_s[i] >= 0) continue;
     const double q = -nd.demand_kg_s[i];
-    if (std::isnan(nd.injection_temperature_C[i])) {
-      thermal_in_.neutral_inflow[i] += q;
-    } else {
-      thermal_in_.ext_inflow[i] += q;
-      thermal_in_.ext_enthalpy[i] += q * fluid.enthalpy(nd.injection_temperature_C[i]);
-    }
+    if (std::isnan(nd.injection_temperature_C[i]))
+      inflows.push_back({i, q, 0.0, true});
+    else
+      inflows.push_back({i, q, q * fluid.enthalpy(nd.injection_temperature_C[i]), false});
   }
   const PressureNodeData& pn = net.pressure_nodes();
   for (std::size_t j = 0; j < pn.node.size(); ++j) {
     const double b = imbalance_[pn.node[j]];  // > 0: the boundary feeds the network
-    if (b > 0) {
-      thermal_in_.ext_inflow[pn.node[j]] += b;
-      thermal_in_.ext_enthalpy[pn.node[j]] += b * fluid.enthalpy(pn.temperature_C[j]);
-    }
+    if (b > 0) inflows.push_back({pn.node[j], b, b * fluid.enthalpy(pn.temperature_C[j]), false});
   }
   const SourceData& s = net.sources();
   for (int i = 0; i < net.source_count(); ++i) {
     const double makeup = source_makeup(net, i);
-    if (makeup > 0) thermal_in_.neutral_inflow[s.return_node[i]] += makeup;
+    if (makeup > 0) inflows.push_back({s.return_node[i], makeup, 0.0, true});
   }
   thermal_in_.pipe_cp.resize(net.pipe_count());
   for (int e = 0; e < net.pipe_count(); ++e)
@@ -194,9 +189,9 @@ void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& f
 // false (caller falls back to Anderson) when most of the demand is not on tree-shaped parts.
 bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidModel& fluid) {
   const ConsumerData& c = net.consumers();
-  const int n = net.node_count();
-  node_residual_.assign(n, 0.0);
-  node_gain_.assign(n, 0.0);
+  consumer_residual_.clear();
+  consumer_gain_.clear();
+  consumer_node_.clear();
   for (int i = 0; i < net.consumer_count(); ++i) {
     if (!std::isnan(c.fixed_mass_flow_kg_s[i])) continue;
     const int node = c.supply_node[i];
@@ -204,13 +199,12 @@ bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
     const bool floored = ts < tr + kMinConsumerDeltaT;
     const double dh = fluid.enthalpy(floored ? tr + kMinConsumerDeltaT : ts) - fluid.enthalpy(tr);
     const double m = c.heat_demand_W[i] / dh;
-    node_residual_[node] += m - consumer_flow_[i];
-    if (!floored) node_gain_[node] -= m * fluid.specific_heat(ts, kAtm + 1e5) / dh;
+    consumer_node_.push_back(node);
+    consumer_residual_.push_back(m - consumer_flow_[i]);
+    consumer_gain_.push_back(floored ? 0.0 : -m * fluid.specific_heat(ts, kAtm + 1e5) / dh);
   }
-  if (!thermal_->tree_response(temps_, node_residual_, node_gain_, newton_dT_)) return false;
-  newton_T_.resize(n);
-  for (int i = 0; i < n; ++i) newton_T_[i] = temps_.node_T[i] + newton_dT_[i];
-  return true;
+  return thermal_->tree_response(temps_, consumer_node_, consumer_residual_, consumer_gain_,
+                                 newton_T_);
 }
 
 Solution SolverEngine::solve(const Network& net, const SolverOptions& options, SolveReport& report) {
@@ -375,6 +369,12 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   report.backend = hydraulic_->backend_name();
   if (!ok && state_.q.empty()) hydraulic_->initialise(net, params_, state_);
   if (!ok) link_flows(net);
+  // Work arrays of the outer loop are not needed for the solution: give their memory back
+  // before the solution's fields are allocated (peak memory of large networks).
+  anderson_.release();
+  thermal_->release_tree_work();
+  hydraulic_->release_work();
+  newton_T_ = {};
   Solution sol = make_solution(net, fluid, friction, options, report);
   sol.max_temperature_change_K = dT;
   if (!report.usable()) reset_state();  // do not warm-start from a failed state

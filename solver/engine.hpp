@@ -52,7 +52,9 @@ class SolverEngine {
   bool have_temperatures_ = false;
   std::vector<double> node_T_, consumer_flow_, source_flow_, imbalance_;
   std::vector<double> pipe_T_mean_;
-  std::vector<double> node_residual_, node_gain_, newton_dT_, newton_T_;  // coupling Newton step
+  // coupling Newton step: per demand-driven consumer, and the predicted node temperatures
+  std::vector<int> consumer_node_;
+  std::vector<double> consumer_residual_, consumer_gain_, newton_T_;
   solver::AndersonMixer anderson_{3, 1.0};
 };
 

@@ -204,15 +204,15 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
       sum.max_mass_imbalance_kg_s = std::max(sum.max_mass_imbalance_kg_s, std::abs(imbalance_[i]));
   // energy: sources + boundary inflows - boundary outflows = consumers + pipe losses
   double boundary = 0, boundary_in = 0;
-  const bool have_thermal = !thermal_in_.ext_inflow.empty();
-  for (int i = 0; i < n && have_thermal; ++i) {
-    const double h = fluid.enthalpy(T[i]);
-    const double known = thermal_in_.ext_enthalpy[i];
-    const double neutral = thermal_in_.neutral_inflow[i] * h;  // enters at the node's temperature
-    boundary += known + neutral;
-    boundary_in += std::abs(known) + std::abs(neutral);
-    if (nd.demand_kg_s[i] > 0) boundary -= nd.demand_kg_s[i] * h;  // leaves at node temperature
+  const bool have_thermal = thermal_in_.prepared;
+  for (const auto& b : thermal_in_.boundary_inflows) {
+    // a neutral inflow enters at the node's temperature
+    const double e = b.neutral ? b.mass_flow * fluid.enthalpy(T[b.node]) : b.enthalpy_flow;
+    boundary += e;
+    boundary_in += std::abs(e);
   }
+  for (int i = 0; i < n && have_thermal; ++i)
+    if (nd.demand_kg_s[i] > 0) boundary -= nd.demand_kg_s[i] * fluid.enthalpy(T[i]);  // leaves at node T
   for (std::size_t j = 0; j < net.pressure_nodes().node.size() && have_thermal; ++j) {
     const int i = net.pressure_nodes().node[j];
     if (imbalance_[i] < 0) boundary -= -imbalance_[i] * fluid.enthalpy(T[i]);

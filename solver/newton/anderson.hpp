@@ -13,6 +13,12 @@ class AndersonMixer {
   // beta: mixing (damping) factor of the residual; 1 = undamped.
   explicit AndersonMixer(int depth = 3, double beta = 1.0) : depth_(depth), beta_(beta) {}
   void reset() { count_ = 0; }
+  // reset() and give the history's memory back (between solves: (depth + 1) * 2 vectors)
+  void release() {
+    reset();
+    f_hist_ = {};
+    g_hist_ = {};
+  }
   // Given the last input x and output g = G(x), writes the next input into x.
   void next(std::vector<double>& x, const std::vector<double>& g);
 

@@ -96,6 +96,15 @@ class HydraulicSolver {
   bool solve(const Network& network, const NewtonSettings& settings,
              const HydraulicParameters& params, HydraulicState& state, SolveReport& report);
 
+  // Frees the line-search copies (reallocated by the next solve).
+  void release_work() {
+    q_prev_ = {};
+    p_prev_ = {};
+    q_full_ = {};
+    p_full_ = {};
+    delta_q_ = {};
+  }
+
   // Per node: sum over hydraulic links of a_ik q_k plus demand (kg/s). Zero at free nodes
   // when converged; at a fixed node it is the inflow the boundary must supply.
   void node_imbalance(const HydraulicState& state, const HydraulicParameters& params,

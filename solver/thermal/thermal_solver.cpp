@@ -77,17 +77,24 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
   };
   std::fill(indegree_.begin(), indegree_.end(), 0);
   std::fill(done_.begin(), done_.end(), 0);
-  for (int i = 0; i < n; ++i) {
-    inflow_[i] = in.ext_inflow[i];
-    inflow_h_[i] = in.ext_enthalpy[i];
-    // a node fed by exactly one stream takes its temperature directly (most nodes of a
-    // branched network): no enthalpy round trip
-    inflow_count_[i] = in.ext_inflow[i] > 0 ? 2 : 0;
-  }
+  std::fill(inflow_.begin(), inflow_.end(), 0.0);
+  std::fill(inflow_h_.begin(), inflow_h_.end(), 0.0);
+  std::fill(inflow_count_.begin(), inflow_count_.end(), 0);
   // nodes whose temperature is not set by their dependent inflows alone (see tree_response)
   fixed_inflow_.assign(n, 0);
-  for (int i = 0; i < n; ++i)
-    fixed_inflow_[i] = in.ext_inflow[i] > 0 || in.neutral_inflow[i] > 0;
+  neutral_only_.assign(n, 0);
+  for (const ThermalInputs::BoundaryInflow& b : in.boundary_inflows) {
+    fixed_inflow_[b.node] = 1;
+    if (b.neutral) {
+      neutral_only_[b.node] = 1;
+      continue;
+    }
+    inflow_[b.node] += b.mass_flow;
+    inflow_h_[b.node] += b.enthalpy_flow;
+    // a node fed by exactly one stream takes its temperature directly (most nodes of a
+    // branched network): no enthalpy round trip; a boundary stream always mixes in enthalpy
+    if (b.mass_flow > 0) inflow_count_[b.node] = 2;
+  }
   // One sequential pass packs what the traversal needs per link into one cache line, so the
   // topological traversal (random order over the network) touches one record per link.
   links_.resize(m);
@@ -100,6 +107,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     r.down = downstream(k);
     r.q = q;
     r.alpha = 1.0;
+    r.ntu = 0.0;
     r.t_amb = 0.0;
     r.loses_heat = false;
     const LinkKind kind = t.link_kind[k];
@@ -109,7 +117,10 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       if (u > 0) {
         r.loses_heat = true;
         r.t_amb = pipes.ambient_temperature_C[e];
-        if (q > q_eps) r.alpha = std::exp(-u * pipes.length_m[e] / (q * in.pipe_cp[e]));
+        if (q > q_eps) {
+          r.ntu = u * pipes.length_m[e] / (q * in.pipe_cp[e]);
+          r.alpha = std::exp(-r.ntu);
+        }
       }
     }
     if (q <= q_eps) {
@@ -138,7 +149,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       temp = inflow_T_[i];
     } else if (!std::isnan(h_mix_or_nan)) {
       temp = fluid.temperature_from_enthalpy(h_mix_or_nan);
-    } else if (in.neutral_inflow[i] > 0) {
+    } else if (neutral_only_[i]) {
       temp = net.settings().temperature_C;  // only neutral inflow: nothing to mix with
     } else {
       temp = ambient;  // stagnant node
@@ -212,6 +223,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
 
   if (static_cast<int>(queue_.size()) == n) {
     make_plan(n, m);
+    for (int j = 0; j < n; ++j) plan_T_[j] = out.node_T[plan_order_[j]];
     signature_.swap(signature_now_);
   } else {
     plan_valid_ = false;
@@ -298,7 +310,8 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
 // first-in first-out), instead of chasing node -> links -> node through memory.
 void ThermalSolver::make_plan(int n, int m) {
   plan_order_.assign(queue_.begin(), queue_.end());
-  std::vector<int>& position = indegree_;  // free again after the traversal
+  std::vector<int>& position = plan_position_;
+  position.resize(n);
   for (int j = 0; j < n; ++j) position[plan_order_[j]] = j;
   plan_in_start_.assign(n + 1, 0);
   for (int k = 0; k < m; ++k)
@@ -318,57 +331,79 @@ void ThermalSolver::make_plan(int n, int m) {
   plan_valid_ = true;
 }
 
-bool ThermalSolver::tree_response(const ThermalState& state, std::vector<double>& flow_residual,
-                                  std::vector<double>& flow_gain, std::vector<double>& dT) {
+// Tree link of plan position j: the single dependent inflow's (alpha, s) as seen at node j
+// (see tree_response); false for a mixing node (a cut).
+bool ThermalSolver::tree_link(int j, const ThermalState& state, double& alpha, double& sens,
+                              int& parent) const {
+  if (plan_in_start_[j + 1] - plan_in_start_[j] != 1) return false;  // mixing node: cut
+  const int a = plan_in_start_[j];
+  const int k = plan_in_link_[a];
+  const LinkRecord& r = links_[k];
+  parent = plan_in_up_[a];
+  alpha = 1.0;
+  sens = 0.0;
+  if (r.loses_heat && r.alpha < 1.0) {
+    // T_out = T_amb + (T_in - T_amb) alpha, alpha = exp(-NTU), NTU = U L / (q cp):
+    // dT_out/dq = (T_in - T_amb) alpha NTU / q
+    alpha = r.alpha;
+    sens = (plan_T_[parent] - r.t_amb) * alpha * r.ntu / r.q;
+  }
+  const int i = plan_order_[j];
+  if (fixed_inflow_[i]) {
+    // the link's stream mixes with fixed inflows (a plant, a boundary) whose flow and
+    // temperature do not move: T = (q T_out + rest) / Q, so dT = (q/Q) dT_out + (T_out - T)/Q dq
+    const double total = inflow_[i];
+    if (!(total > 0)) return false;
+    const double share = r.q / total;
+    sens = share * sens + (state.link_T_out[k] - plan_T_[j]) / total;
+    alpha *= share;
+  }
+  return true;
+}
+
+bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int> consumer_node,
+                                  std::span<const double> flow_residual,
+                                  std::span<const double> flow_gain,
+                                  std::vector<double>& predicted_T) {
   const int n = static_cast<int>(plan_order_.size());
   if (!plan_valid_ || n != static_cast<int>(state.node_T.size())) return false;
-  // parent node and pipe response per tree node (position j), leaves first
-  tree_parent_.assign(n, -1);
-  tree_alpha_.resize(n);
-  tree_sens_.resize(n);
+  // Everything below is indexed by plan position (the parent of position j sits at an earlier
+  // position, mostly nearby).
+  std::vector<double>& res = tree_residual_;
+  std::vector<double>& gain = tree_gain_;
+  res.assign(n, 0.0);
+  gain.assign(n, 0.0);
+  for (std::size_t c = 0; c < consumer_node.size(); ++c) {
+    const int j = plan_position_[consumer_node[c]];
+    res[j] += flow_residual[c];
+    gain[j] += flow_gain[c];
+  }
+  // leaves first: each subtree as seen from its parent, dF = A' + B' dT_parent
+  tree_linked_.assign(n, 0);
   for (int j = n - 1; j >= 0; --j) {
-    const int i = plan_order_[j];
-    if (plan_in_start_[j + 1] - plan_in_start_[j] != 1) continue;  // mixing node: cut
-    const int a = plan_in_start_[j];
-    const int k = plan_in_link_[a];
-    const LinkRecord& r = links_[k];
-    const int u = plan_order_[plan_in_up_[a]];
-    double alpha = 1.0, sens = 0.0;
-    if (r.loses_heat) {
-      // T_out = T_amb + (T_in - T_amb) alpha, alpha = exp(-NTU), NTU = U L / (q cp):
-      // dT_out/dq = (T_in - T_amb) alpha NTU / q
-      alpha = r.alpha;
-      sens = alpha < 1.0 ? (state.node_T[u] - r.t_amb) * alpha * -std::log(alpha) / r.q : 0.0;
-    }
-    if (fixed_inflow_[i]) {
-      // the link's stream mixes with fixed inflows (a plant, a boundary) whose flow and
-      // temperature do not move: T = (q T_out + rest) / Q, so dT = (q/Q) dT_out + (T_out - T)/Q dq
-      const double total = inflow_[i];
-      if (!(total > 0)) continue;
-      const double share = r.q / total;
-      sens = share * sens + (state.link_T_out[k] - state.node_T[i]) / total;
-      alpha *= share;
-    }
-    const double denom = 1.0 - flow_gain[i] * sens;
+    double alpha, sens;
+    int pu;
+    if (!tree_link(j, state, alpha, sens, pu)) continue;
+    const double denom = 1.0 - gain[j] * sens;
     if (!(denom >= kMinTreeDenominator)) continue;  // not a damped loop: leave it to the outer loop
-    // this subtree as seen from its parent: dF = A' + B' dT_parent
-    const double a_sub = flow_residual[i] / denom, b_sub = flow_gain[i] * alpha / denom;
-    flow_residual[i] = a_sub;
-    flow_gain[i] = b_sub;
-    flow_residual[u] += a_sub;
-    flow_gain[u] += b_sub;
-    tree_parent_[j] = u;
-    tree_alpha_[j] = alpha;
-    tree_sens_[j] = sens;
+    res[j] /= denom;
+    gain[j] *= alpha / denom;
+    res[pu] += res[j];
+    gain[pu] += gain[j];
+    tree_linked_[j] = 1;
   }
   // temperature changes from the cuts (dT = 0) down the trees
-  dT.assign(state.node_T.size(), 0.0);
+  std::vector<double>& change = tree_dT_;
+  change.assign(n, 0.0);
+  predicted_T.resize(n);
   for (int j = 0; j < n; ++j) {
-    const int u = tree_parent_[j];
-    if (u < 0) continue;
-    const int i = plan_order_[j];
-    const double flow_change = flow_residual[i] + flow_gain[i] * dT[u];
-    dT[i] = tree_alpha_[j] * dT[u] + tree_sens_[j] * flow_change;
+    double alpha, sens;
+    int pu;
+    if (tree_linked_[j] && tree_link(j, state, alpha, sens, pu)) {
+      const double flow_change = res[j] + gain[j] * change[pu];
+      change[j] = alpha * change[pu] + sens * flow_change;
+    }
+    predicted_T[plan_order_[j]] = plan_T_[j] + change[j];
   }
   return true;
 }

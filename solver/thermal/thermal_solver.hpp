@@ -17,6 +17,7 @@
 // sweep's order is kept as a plan; the next solve with the same flow directions (every outer
 // iteration after the first few) streams through the plan instead of traversing the graph.
 #pragma once
+#include <span>
 #include <vector>
 
 #include "heatnet/network.hpp"
@@ -27,9 +28,16 @@ namespace heatnet::solver {
 struct ThermalInputs {
   std::vector<double> link_flow;      // per topology link, kg/s signed from -> to
   std::vector<double> pipe_cp;        // per pipe, J/kgK at its mean temperature
-  std::vector<double> ext_inflow;     // per node, kg/s entering with a known temperature
-  std::vector<double> ext_enthalpy;   // per node, sum of (kg/s * J/kg) of those inflows
-  std::vector<double> neutral_inflow; // per node, kg/s entering at the node's own temperature
+  // Water entering from outside (pressure boundaries, negative demands, plant make-up): a
+  // short list, not per node. A node may appear more than once.
+  struct BoundaryInflow {
+    int node;
+    double mass_flow;      // kg/s entering
+    double enthalpy_flow;  // W (kg/s * J/kg) it brings; 0 when neutral
+    bool neutral;          // enters at the node's own temperature
+  };
+  std::vector<BoundaryInflow> boundary_inflows;
+  bool prepared = false;              // filled for this solve (thermal run)
 };
 
 struct ThermalState {
@@ -46,10 +54,10 @@ class ThermalSolver {
   // Temperatures for the given flows (pipe_heat_loss is left zero: see heat_losses).
   void solve(const Network& network, const fluid::FluidModel& fluid, const ThermalInputs& in,
              ThermalState& out);
-  // Linear response of the temperatures of the last solve to flow changes drawn at nodes,
-  // for a Newton step on the consumer-flow / supply-temperature coupling. In:
-  //   flow_residual[i] = sum over consumers at node i of (m(T) - m_used)     (kg/s)
-  //   flow_gain[i]     = sum over consumers at node i of dm/dT_i (< 0)         (kg/s/K)
+  // Newton prediction of the temperatures for the consumer-flow / supply-temperature
+  // coupling, from the last solve. Per consumer c drawing at node consumer_node[c]:
+  //   flow_residual[c] = m(T) - m_used      (kg/s)
+  //   flow_gain[c]     = dm/dT at its node  (< 0, kg/s/K)
   // Over the tree-shaped part of the last sweep's flow graph (nodes fed by exactly one
   // dependent link, possibly mixing with fixed inflows such as a plant's) it solves the
   // linearised coupled system exactly: the flow into each subtree is dF = A + B dT at its
@@ -58,10 +66,17 @@ class ThermalSolver {
   // eliminated leaves first (A' = A / (1 - B s), B' = B alpha / (1 - B s)), then the
   // temperature changes are swept down from the cut nodes, where dT = 0 (nodes where two
   // dependent streams mix, and the hydraulic split of flow changes in loops, are left to the
-  // outer iteration).
-  // Out: dT per node. Both inputs are overwritten. False without a sweep plan (flow cycles).
-  bool tree_response(const ThermalState& state, std::vector<double>& flow_residual,
-                     std::vector<double>& flow_gain, std::vector<double>& dT);
+  // outer iteration). Out: predicted_T = T + dT per node. False without a sweep plan.
+  bool tree_response(const ThermalState& state, std::span<const int> consumer_node,
+                     std::span<const double> flow_residual, std::span<const double> flow_gain,
+                     std::vector<double>& predicted_T);
+  // Frees tree_response's work arrays (reallocated by its next call).
+  void release_tree_work() {
+    tree_linked_ = {};
+    tree_residual_ = {};
+    tree_gain_ = {};
+    tree_dT_ = {};
+  }
   // Fills out.pipe_heat_loss for the state of the last solve.
   void heat_losses(const Network& network, const fluid::FluidModel& fluid, const ThermalInputs& in,
                    ThermalState& out) const;
@@ -70,7 +85,7 @@ class ThermalSolver {
   struct LinkRecord {
     enum Role : unsigned char { stagnant, dependent, fixed };
     int from, up, down;
-    double q, alpha, t_amb;
+    double q, alpha, ntu, t_amb;  // alpha = exp(-ntu)
     Role role;
     bool loses_heat;
   };
@@ -88,8 +103,12 @@ class ThermalSolver {
   std::vector<int> plan_order_, plan_in_start_, plan_in_link_, plan_in_up_;
   std::vector<double> plan_T_;
   std::vector<char> fixed_inflow_;  // per node: external or fixed-temperature inflow
-  std::vector<int> tree_parent_;    // per plan position: parent node in the tree, -1: cut
-  std::vector<double> tree_alpha_, tree_sens_;
+  std::vector<char> neutral_only_;  // per node: has a neutral boundary inflow
+  std::vector<int> plan_position_;  // per node: its position in plan_order_
+  std::vector<char> tree_linked_;   // per plan position: joined to its parent (not a cut)
+  std::vector<double> tree_residual_, tree_gain_, tree_dT_;
+  bool tree_link(int position, const ThermalState& state, double& alpha, double& sens,
+                 int& parent) const;
 };
 
 }  // namespace heatnet::solver
