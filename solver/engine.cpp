@@ -207,6 +207,25 @@ bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
                                  newton_T_);
 }
 
+// Next input of the outer loop from its output g: Anderson-mixed on the feedback nodes, g
+// elsewhere.
+void SolverEngine::accelerate(const std::vector<double>& g) {
+  if (feedback_nodes_.empty()) {
+    anderson_.next(node_T_, g);
+    return;
+  }
+  const std::size_t s = feedback_nodes_.size();
+  mix_in_.resize(s);
+  mix_out_.resize(s);
+  for (std::size_t j = 0; j < s; ++j) {
+    mix_in_[j] = node_T_[feedback_nodes_[j]];
+    mix_out_[j] = g[feedback_nodes_[j]];
+  }
+  anderson_.next(mix_in_, mix_out_);
+  node_T_ = g;
+  for (std::size_t j = 0; j < s; ++j) node_T_[feedback_nodes_[j]] = mix_in_[j];
+}
+
 Solution SolverEngine::solve(const Network& net, const SolverOptions& options, SolveReport& report) {
   const auto t_start = Clock::now();
   options.validate();
@@ -256,6 +275,18 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     if (!std::isnan(w)) feedback = true;
   const int max_outer = thermal ? options.max_outer_iterations : 1;
   anderson_.reset();
+  // Anderson mixes the temperatures that feed back into the flows: the supply nodes of
+  // demand-driven consumers (all nodes when only the properties feed back).
+  feedback_nodes_.clear();
+  {
+    std::vector<char> seen(n, 0);
+    const ConsumerData& c = net.consumers();
+    for (int i = 0; i < net.consumer_count(); ++i)
+      if (std::isnan(c.fixed_mass_flow_kg_s[i]) && !seen[c.supply_node[i]]) {
+        seen[c.supply_node[i]] = 1;
+        feedback_nodes_.push_back(c.supply_node[i]);
+      }
+  }
   bool ok = true, outer_converged = false;
   double dT = 0;
   // Inexact inner solves: a coupled solve takes one Newton step per outer iteration, so the
@@ -318,11 +349,11 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
       const bool superlinear = dT < kSuperlinearRatio * last_dT;
       if (superlinear) anderson_.reset();
       if (outer > 1 && !superlinear)
-        anderson_.next(node_T_, newton_T_);
+        accelerate(newton_T_);
       else
         node_T_ = newton_T_;
     } else if (feedback && outer > 1) {
-      anderson_.next(node_T_, temps_.node_T);  // accelerated next input
+      accelerate(temps_.node_T);
     } else {
       node_T_ = temps_.node_T;
     }

@@ -38,6 +38,7 @@ class SolverEngine {
   void thermal_inputs(const Network& network, const fluid::FluidModel& fluid);
   double source_makeup(const Network& network, int source) const;
   bool coupling_newton_step(const Network& network, const fluid::FluidModel& fluid);
+  void accelerate(const std::vector<double>& output);
   Solution make_solution(const Network& network, const fluid::FluidModel& fluid,
                          FrictionModel friction, const SolverOptions& options,
                          SolveReport& report);
@@ -56,6 +57,8 @@ class SolverEngine {
   std::vector<int> consumer_node_;
   std::vector<double> consumer_residual_, consumer_gain_, newton_T_;
   solver::AndersonMixer anderson_{3, 1.0};
+  std::vector<int> feedback_nodes_;         // what Anderson mixes (see accelerate)
+  std::vector<double> mix_in_, mix_out_;
 };
 
 }  // namespace heatnet

@@ -9,23 +9,38 @@
 
 namespace heatnet::solver {
 namespace {
-// Below this, a tree pipe's flow-temperature feedback is not damped (1 - B s ~ 0): cut there.
-constexpr double kMinTreeDenominator = 0.5;
-
 bool is_dependent(LinkKind k) {
   return k == LinkKind::pipe || k == LinkKind::pump || k == LinkKind::valve;
 }
 }  // namespace
 
-ThermalSolver::ThermalSolver(const Network& net) {
-  const int n = net.node_count();
-  indegree_.resize(n);
-  queue_.reserve(n);
-  inflow_.resize(n);
-  inflow_h_.resize(n);
+ThermalSolver::ThermalSolver(const Network&) {}
+
+// The traversal's work arrays exist only while the general path runs: once a plan is made,
+// later sweeps do not need them (a million-node network: ~100 MB).
+void ThermalSolver::size_traversal(int n, int m) {
+  indegree_.assign(n, 0);
+  done_.assign(n, 0);
+  inflow_.assign(n, 0.0);
+  inflow_h_.assign(n, 0.0);
   inflow_T_.resize(n);
-  inflow_count_.resize(n);
-  done_.resize(n);
+  inflow_count_.assign(n, 0);
+  links_.resize(m);
+  queue_.reserve(n);
+}
+
+void ThermalSolver::release_traversal() {
+  indegree_ = {};
+  done_ = {};
+  inflow_ = {};
+  inflow_h_ = {};
+  inflow_T_ = {};
+  inflow_count_ = {};
+  links_ = {};
+  queue_ = {};
+  fixed_inflow_ = {};
+  neutral_only_ = {};
+  cyclic_index_ = {};
 }
 
 void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
@@ -43,6 +58,20 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
   double qmax = 0;
   for (double q : in.link_flow) qmax = std::max(qmax, std::abs(q));
   const double q_eps = std::max(1e-9 * qmax, 1e-12);
+
+  // Per link: stagnant (0), flow from -> to (1) or to -> from (2), +2 for a fixed outlet
+  // (consumer, source). With the same signature as the plan's, the planned sweep applies.
+  signature_now_.resize(m);
+  for (int k = 0; k < m; ++k) {
+    const double q = in.link_flow[k];
+    signature_now_[k] = std::abs(q) <= q_eps ? 0
+                        : static_cast<unsigned char>((q >= 0 ? 1 : 2) +
+                                                     (is_dependent(t.link_kind[k]) ? 0 : 2));
+  }
+  if (plan_valid_ && signature_now_ == signature_) {
+    solve_planned(net, fluid, in, out);
+    return;
+  }
 
   // Fixed-outlet temperature of sources and consumers.
   auto fixed_outlet = [&](int k) {
@@ -75,11 +104,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     }
     inflow_[node] += q;
   };
-  std::fill(indegree_.begin(), indegree_.end(), 0);
-  std::fill(done_.begin(), done_.end(), 0);
-  std::fill(inflow_.begin(), inflow_.end(), 0.0);
-  std::fill(inflow_h_.begin(), inflow_h_.end(), 0.0);
-  std::fill(inflow_count_.begin(), inflow_count_.end(), 0);
+  size_traversal(n, m);
   // nodes whose temperature is not set by their dependent inflows alone (see tree_response)
   fixed_inflow_.assign(n, 0);
   neutral_only_.assign(n, 0);
@@ -97,8 +122,6 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
   }
   // One sequential pass packs what the traversal needs per link into one cache line, so the
   // topological traversal (random order over the network) touches one record per link.
-  links_.resize(m);
-  signature_now_.resize(m);
   for (int k = 0; k < m; ++k) {
     LinkRecord& r = links_[k];
     const double q = std::abs(in.link_flow[k]);
@@ -125,15 +148,12 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     }
     if (q <= q_eps) {
       r.role = LinkRecord::stagnant;
-      signature_now_[k] = 0;
       continue;
     }
-    signature_now_[k] = in.link_flow[k] >= 0 ? 1 : 2;
     if (is_dependent(kind)) {
       r.role = LinkRecord::dependent;
       ++indegree_[r.down];
     } else {
-      signature_now_[k] += 2;
       r.role = LinkRecord::fixed;
       const double tf = fixed_outlet(k);
       out.link_T_out[k] = tf;
@@ -182,36 +202,6 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     }
   };
 
-  if (plan_valid_ && signature_now_ == signature_) {
-    // Same flow directions as when the plan was made: stream through it.
-    for (int j = 0; j < n; ++j) {
-      const int i = plan_order_[j];
-      for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) {
-        const int k = plan_in_link_[a];
-        const LinkRecord& r = links_[k];
-        const double t_up = plan_T_[plan_in_up_[a]];
-        const double t_out = r.loses_heat ? r.t_amb + (t_up - r.t_amb) * r.alpha : t_up;
-        out.link_T_in[k] = t_up;
-        out.link_T_out[k] = t_out;
-        add_inflow(i, r.q, t_out);
-      }
-      settle(i, inflow_[i] > 0 ? inflow_h_[i] / inflow_[i] : std::nan(""));
-      plan_T_[j] = out.node_T[i];
-    }
-    // inlet ends of stagnant and fixed-outlet links (the sweep wrote the dependent ones)
-    for (int k = 0; k < m; ++k) {
-      const LinkRecord& r = links_[k];
-      if (r.role == LinkRecord::fixed) {
-        out.link_T_in[k] = out.node_T[r.up];
-      } else if (r.role == LinkRecord::stagnant) {
-        const double t_node = out.node_T[r.from];
-        out.link_T_in[k] = t_node;
-        if (is_dependent(t.link_kind[k])) out.link_T_out[k] = r.loses_heat ? r.t_amb : t_node;
-      }
-    }
-    return;
-  }
-
   queue_.clear();
   for (int i = 0; i < n; ++i)
     if (indegree_[i] == 0) queue_.push_back(i);
@@ -223,8 +213,20 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
 
   if (static_cast<int>(queue_.size()) == n) {
     make_plan(n, m);
-    for (int j = 0; j < n; ++j) plan_T_[j] = out.node_T[plan_order_[j]];
+    // what tree_response reads, by plan position
+    for (int j = 0; j < n; ++j) {
+      const int i = plan_order_[j];
+      plan_T_[j] = out.node_T[i];
+      pos_inflow_[j] = inflow_[i];
+      pos_fixed_inflow_[j] = fixed_inflow_[i];
+    }
+    for (std::size_t a = 0; a < plan_in_link_.size(); ++a) {
+      const LinkRecord& r = links_[plan_in_link_[a]];
+      plan_rec_[a] = {plan_in_link_[a], r.loses_heat, r.q, r.alpha, r.ntu, r.t_amb};
+    }
     signature_.swap(signature_now_);
+    release_traversal();
+    return;  // acyclic: every node is settled
   } else {
     plan_valid_ = false;
   }
@@ -302,110 +304,6 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     }
   }
 
-}
-
-// The settle order of the last sweep, and each node's dependent inflow links grouped in that
-// order with the position of their upstream node: a sweep over it reads the records in
-// sequence and upstream temperatures from positions that only move forward (Kahn's queue is
-// first-in first-out), instead of chasing node -> links -> node through memory.
-void ThermalSolver::make_plan(int n, int m) {
-  plan_order_.assign(queue_.begin(), queue_.end());
-  std::vector<int>& position = plan_position_;
-  position.resize(n);
-  for (int j = 0; j < n; ++j) position[plan_order_[j]] = j;
-  plan_in_start_.assign(n + 1, 0);
-  for (int k = 0; k < m; ++k)
-    if (links_[k].role == LinkRecord::dependent) ++plan_in_start_[position[links_[k].down] + 1];
-  for (int j = 0; j < n; ++j) plan_in_start_[j + 1] += plan_in_start_[j];
-  plan_in_link_.resize(plan_in_start_[n]);
-  plan_in_up_.resize(plan_in_start_[n]);
-  std::vector<int> fill(plan_in_start_.begin(), plan_in_start_.end() - 1);
-  for (int k = 0; k < m; ++k) {
-    const LinkRecord& r = links_[k];
-    if (r.role != LinkRecord::dependent) continue;
-    const int a = fill[position[r.down]]++;
-    plan_in_link_[a] = k;
-    plan_in_up_[a] = position[r.up];
-  }
-  plan_T_.resize(n);
-  plan_valid_ = true;
-}
-
-// Tree link of plan position j: the single dependent inflow's (alpha, s) as seen at node j
-// (see tree_response); false for a mixing node (a cut).
-bool ThermalSolver::tree_link(int j, const ThermalState& state, double& alpha, double& sens,
-                              int& parent) const {
-  if (plan_in_start_[j + 1] - plan_in_start_[j] != 1) return false;  // mixing node: cut
-  const int a = plan_in_start_[j];
-  const int k = plan_in_link_[a];
-  const LinkRecord& r = links_[k];
-  parent = plan_in_up_[a];
-  alpha = 1.0;
-  sens = 0.0;
-  if (r.loses_heat && r.alpha < 1.0) {
-    // T_out = T_amb + (T_in - T_amb) alpha, alpha = exp(-NTU), NTU = U L / (q cp):
-    // dT_out/dq = (T_in - T_amb) alpha NTU / q
-    alpha = r.alpha;
-    sens = (plan_T_[parent] - r.t_amb) * alpha * r.ntu / r.q;
-  }
-  const int i = plan_order_[j];
-  if (fixed_inflow_[i]) {
-    // the link's stream mixes with fixed inflows (a plant, a boundary) whose flow and
-    // temperature do not move: T = (q T_out + rest) / Q, so dT = (q/Q) dT_out + (T_out - T)/Q dq
-    const double total = inflow_[i];
-    if (!(total > 0)) return false;
-    const double share = r.q / total;
-    sens = share * sens + (state.link_T_out[k] - plan_T_[j]) / total;
-    alpha *= share;
-  }
-  return true;
-}
-
-bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int> consumer_node,
-                                  std::span<const double> flow_residual,
-                                  std::span<const double> flow_gain,
-                                  std::vector<double>& predicted_T) {
-  const int n = static_cast<int>(plan_order_.size());
-  if (!plan_valid_ || n != static_cast<int>(state.node_T.size())) return false;
-  // Everything below is indexed by plan position (the parent of position j sits at an earlier
-  // position, mostly nearby).
-  std::vector<double>& res = tree_residual_;
-  std::vector<double>& gain = tree_gain_;
-  res.assign(n, 0.0);
-  gain.assign(n, 0.0);
-  for (std::size_t c = 0; c < consumer_node.size(); ++c) {
-    const int j = plan_position_[consumer_node[c]];
-    res[j] += flow_residual[c];
-    gain[j] += flow_gain[c];
-  }
-  // leaves first: each subtree as seen from its parent, dF = A' + B' dT_parent
-  tree_linked_.assign(n, 0);
-  for (int j = n - 1; j >= 0; --j) {
-    double alpha, sens;
-    int pu;
-    if (!tree_link(j, state, alpha, sens, pu)) continue;
-    const double denom = 1.0 - gain[j] * sens;
-    if (!(denom >= kMinTreeDenominator)) continue;  // not a damped loop: leave it to the outer loop
-    res[j] /= denom;
-    gain[j] *= alpha / denom;
-    res[pu] += res[j];
-    gain[pu] += gain[j];
-    tree_linked_[j] = 1;
-  }
-  // temperature changes from the cuts (dT = 0) down the trees
-  std::vector<double>& change = tree_dT_;
-  change.assign(n, 0.0);
-  predicted_T.resize(n);
-  for (int j = 0; j < n; ++j) {
-    double alpha, sens;
-    int pu;
-    if (tree_linked_[j] && tree_link(j, state, alpha, sens, pu)) {
-      const double flow_change = res[j] + gain[j] * change[pu];
-      change[j] = alpha * change[pu] + sens * flow_change;
-    }
-    predicted_T[plan_order_[j]] = plan_T_[j] + change[j];
-  }
-  return true;
 }
 
 // Pipe heat losses from enthalpy differences (energy-consistent with the mixing above). Only

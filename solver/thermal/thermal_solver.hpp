@@ -89,15 +89,30 @@ class ThermalSolver {
     Role role;
     bool loses_heat;
   };
-  // work arrays, allocated once
+  void size_traversal(int node_count, int link_count);
+  void release_traversal();
+  // work arrays of the general (traversal) path
   std::vector<LinkRecord> links_;
   std::vector<int> indegree_, queue_;
   std::vector<double> inflow_, inflow_h_, inflow_T_;
   std::vector<int> inflow_count_;
   std::vector<int> cyclic_index_, cyclic_nodes_;
   std::vector<char> done_;
-  // Sweep plan, reused while the flow directions stay the same (see make_plan).
+  // Sweep plan, reused while the flow directions stay the same (thermal_plan.cpp).
+  struct PlanRecord {  // a dependent link, in plan order
+    int link;          // topology link
+    bool loses_heat;
+    double q, alpha, ntu, t_amb;  // alpha = exp(-ntu)
+  };
   void make_plan(int node_count, int link_count);
+  void solve_planned(const Network& network, const fluid::FluidModel& fluid,
+                     const ThermalInputs& in, ThermalState& out);
+  std::vector<PlanRecord> plan_rec_;
+  std::vector<int> plan_fixed_, plan_stagnant_;  // fixed-outlet and stagnant links
+  // per plan position: inflow (kg/s), enthalpy flow (W), single-stream T, stream count,
+  // fixed (boundary/consumer/source) inflow, neutral boundary inflow
+  std::vector<double> pos_inflow_, pos_inflow_h_, pos_inflow_T_;
+  std::vector<unsigned char> pos_count_, pos_fixed_inflow_, pos_neutral_;
   std::vector<unsigned char> signature_, signature_now_;  // per link: stagnant/direction/role
   bool plan_valid_ = false;
   std::vector<int> plan_order_, plan_in_start_, plan_in_link_, plan_in_up_;
