@@ -66,12 +66,9 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
       tm = 0.5 * (node_T_[pd.from[e]] + node_T_[pd.to[e]]);
     pipe_T_mean_[e] = tm;
     const double pm = 0.5 * (p_abs(pd.from[e]) + p_abs(pd.to[e]));
-    const double rho = fluid.density(tm, pm);
-    const double root = params_.pipe[e].colebrook_root;  // keep the warm start across updates
-    params_.pipe[e] = physics::make_pipe_coefficients(
-        pd.length_m[e], pd.diameter_m[e], pd.roughness_m[e], pd.minor_loss[e],
-        pd.hazen_williams_c[e], rho, fluid.dynamic_viscosity(tm, pm), g);
-    params_.pipe[e].colebrook_root = root;
+    // the Colebrook warm start (colebrook_root) is kept across updates
+    params_.pipe[e].density = fluid.density(tm, pm);
+    params_.pipe[e].viscosity = fluid.dynamic_viscosity(tm, pm);
   }
   const auto& links = hydraulic_->topo_link();
   params_.link_density.resize(links.size());

@@ -86,7 +86,7 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
   for (int e = 0; e < np_; ++e) {
     const int k = t.pipe_offset + e;
     const double q = flow[k];
-    const auto& c = params_.pipe[e];
+    const physics::PipeCoefficients c = params_.pipe_coefficients(pd, e);
     physics::PipeFlowState fs;
     physics::pipe_law(friction, c, q, &fs);
     pq[e] = q;

@@ -218,7 +218,7 @@ void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& 
     const double rho = params.link_density[k];
     switch (kind_[k]) {
       case LinkKind::pipe:
-        st.q[k] = 0.3 * rho * params.pipe[e].area_m2;
+        st.q[k] = 0.3 * rho * std::numbers::pi * 0.25 * net.pipes().diameter_m[e] * net.pipes().diameter_m[e];
         break;
       case LinkKind::pump: {
         const PumpCurve& c = net.pumps().curve[e];
@@ -284,7 +284,12 @@ physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel fri
   const int e = element_[k];
   const double rho = params.link_density[k];
   switch (kind_[k]) {
-    case LinkKind::pipe: return physics::pipe_law(friction, params.pipe[e], q, pipe_state);
+    case LinkKind::pipe: {
+      const physics::PipeCoefficients c = params.pipe_coefficients(net.pipes(), e);
+      const physics::LinkLaw law = physics::pipe_law(friction, c, q, pipe_state);
+      params.pipe[e].colebrook_root = c.colebrook_root;  // pipe_law updated the warm start
+      return law;
+    }
     case LinkKind::pump:
       return physics::pump_law(net.pumps().curve[e], rho, params.gravity, q, net.pumps().speed[e]);
     case LinkKind::source:

@@ -47,7 +47,20 @@ enum class NodeRole : std::uint8_t {
 
 // Inputs that change between outer (thermal) iterations or between solves.
 struct HydraulicParameters {
-  std::vector<physics::PipeCoefficients> pipe;  // per pipe element
+  // Per pipe element: what changes between outer iterations (the geometry stays in the
+  // network's PipeData; pipe_coefficients() joins them when a law is evaluated).
+  struct PipeProperties {
+    double density = 0, viscosity = 0;   // kg/m3, Pa s at the pipe's mean state
+    mutable double colebrook_root = 0;   // Colebrook warm start (see physics::pipe_law)
+  };
+  std::vector<PipeProperties> pipe;
+  physics::PipeCoefficients pipe_coefficients(const PipeData& pipes, int e) const {
+    physics::PipeCoefficients c = physics::make_pipe_coefficients(
+        pipes.length_m[e], pipes.diameter_m[e], pipes.roughness_m[e], pipes.minor_loss[e],
+        pipes.hazen_williams_c[e], pipe[e].density, pipe[e].viscosity, gravity);
+    c.colebrook_root = pipe[e].colebrook_root;
+    return c;
+  }
   std::vector<double> link_density;             // per hydraulic link (elevation term, pumps, valves)
   std::vector<double> demand;                   // per node, kg/s leaving (consumers folded in)
   std::vector<double> supply_offset;            // per source: -rho g (z_supply - z_return)

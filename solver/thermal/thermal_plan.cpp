@@ -35,7 +35,6 @@ void ThermalSolver::make_plan(int n, int m) {
   for (int j = 0; j < n; ++j) plan_in_start_[j + 1] += plan_in_start_[j];
   plan_in_link_.resize(plan_in_start_[n]);
   plan_in_up_.resize(plan_in_start_[n]);
-  plan_rec_.resize(plan_in_start_[n]);
   std::vector<int> fill(plan_in_start_.begin(), plan_in_start_.end() - 1);
   for (int k = 0; k < m; ++k) {
     const LinkRecord& r = links_[k];
@@ -46,12 +45,34 @@ void ThermalSolver::make_plan(int n, int m) {
   }
   plan_T_.resize(n);
   pos_inflow_.resize(n);
-  pos_inflow_h_.resize(n);
-  pos_inflow_T_.resize(n);
-  pos_count_.resize(n);
   pos_fixed_inflow_.resize(n);
-  pos_neutral_.resize(n);
   plan_valid_ = true;
+}
+
+// Dependent links in plan order with their flow and exponential decay for these flows.
+void ThermalSolver::fill_plan_records(const Network& net, const ThermalInputs& in) {
+  const Topology& t = net.topology();
+  const PipeData& pipes = net.pipes();
+  const int links = static_cast<int>(plan_in_link_.size());
+  plan_rec_.resize(links);
+  for (int a = 0; a < links; ++a) {
+    const int k = plan_in_link_[a];
+    PlanRecord& r = plan_rec_[a];
+    r.link = k;
+    r.q = std::abs(in.link_flow[k]);
+    r.loses_heat = false;
+    r.alpha = 1.0;
+    r.ntu = 0.0;
+    r.t_amb = 0.0;
+    if (t.link_kind[k] != LinkKind::pipe) continue;
+    const int e = t.link_element[k];
+    const double u = pipes.heat_loss_W_mK[e];
+    if (u <= 0) continue;
+    r.loses_heat = true;
+    r.t_amb = pipes.ambient_temperature_C[e];
+    r.ntu = u * pipes.length_m[e] / (r.q * in.pipe_cp[e]);
+    r.alpha = std::exp(-r.ntu);
+  }
 }
 
 void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& fluid,
@@ -60,11 +81,12 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
   const PipeData& pipes = net.pipes();
   const double ambient = net.settings().ambient_temperature_C;
   const int n = static_cast<int>(plan_order_.size());
-  std::fill(pos_inflow_.begin(), pos_inflow_.end(), 0.0);
-  std::fill(pos_inflow_h_.begin(), pos_inflow_h_.end(), 0.0);
-  std::fill(pos_count_.begin(), pos_count_.end(), 0);
-  std::fill(pos_fixed_inflow_.begin(), pos_fixed_inflow_.end(), 0);
-  std::fill(pos_neutral_.begin(), pos_neutral_.end(), 0);
+  pos_inflow_.assign(n, 0.0);
+  pos_inflow_h_.assign(n, 0.0);
+  pos_inflow_T_.resize(n);
+  pos_count_.assign(n, 0);
+  pos_fixed_inflow_.assign(n, 0);
+  pos_neutral_.assign(n, 0);
   // Inflow bookkeeping as in solve(): enthalpy sum for mixing, or a single stream's T.
   auto add_inflow = [&](int j, double q, double temp) {
     if (pos_count_[j] == 0) {
@@ -99,26 +121,7 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
     add_inflow(j, std::abs(flow), tf);
     pos_fixed_inflow_[j] = 1;
   }
-  // dependent links in plan order: flow and exponential decay for these flows
-  const int links = static_cast<int>(plan_rec_.size());
-  for (int a = 0; a < links; ++a) {
-    const int k = plan_in_link_[a];
-    PlanRecord& r = plan_rec_[a];
-    r.link = k;
-    r.q = std::abs(in.link_flow[k]);
-    r.loses_heat = false;
-    r.alpha = 1.0;
-    r.ntu = 0.0;
-    r.t_amb = 0.0;
-    if (t.link_kind[k] != LinkKind::pipe) continue;
-    const int e = t.link_element[k];
-    const double u = pipes.heat_loss_W_mK[e];
-    if (u <= 0) continue;
-    r.loses_heat = true;
-    r.t_amb = pipes.ambient_temperature_C[e];
-    r.ntu = u * pipes.length_m[e] / (r.q * in.pipe_cp[e]);
-    r.alpha = std::exp(-r.ntu);
-  }
+  fill_plan_records(net, in);
   // the sweep
   for (int j = 0; j < n; ++j) {
     for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) {

@@ -29,6 +29,23 @@ void ThermalSolver::size_traversal(int n, int m) {
   queue_.reserve(n);
 }
 
+void ThermalSolver::release_plan() {
+  plan_valid_ = false;
+  plan_rec_ = {};
+  plan_in_link_ = {};
+  plan_in_up_ = {};
+  plan_in_start_ = {};
+  plan_fixed_ = {};
+  plan_stagnant_ = {};
+  pos_inflow_ = {};
+  pos_inflow_h_ = {};
+  pos_inflow_T_ = {};
+  pos_count_ = {};
+  pos_fixed_inflow_ = {};
+  pos_neutral_ = {};
+  release_tree_work();
+}
+
 void ThermalSolver::release_traversal() {
   indegree_ = {};
   done_ = {};
@@ -104,6 +121,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     }
     inflow_[node] += q;
   };
+  release_plan();  // about to be rebuilt: not both in memory at once
   size_traversal(n, m);
   // nodes whose temperature is not set by their dependent inflows alone (see tree_response)
   fixed_inflow_.assign(n, 0);
@@ -220,12 +238,9 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       pos_inflow_[j] = inflow_[i];
       pos_fixed_inflow_[j] = fixed_inflow_[i];
     }
-    for (std::size_t a = 0; a < plan_in_link_.size(); ++a) {
-      const LinkRecord& r = links_[plan_in_link_[a]];
-      plan_rec_[a] = {plan_in_link_[a], r.loses_heat, r.q, r.alpha, r.ntu, r.t_amb};
-    }
     signature_.swap(signature_now_);
-    release_traversal();
+    release_traversal();  // before the plan records: less memory at once
+    fill_plan_records(net, in);
     return;  // acyclic: every node is settled
   } else {
     plan_valid_ = false;

@@ -91,6 +91,7 @@ class ThermalSolver {
   };
   void size_traversal(int node_count, int link_count);
   void release_traversal();
+  void release_plan();  // keeps plan_order_/plan_position_/plan_T_ (reused when rebuilt)
   // work arrays of the general (traversal) path
   std::vector<LinkRecord> links_;
   std::vector<int> indegree_, queue_;
@@ -105,6 +106,7 @@ class ThermalSolver {
     double q, alpha, ntu, t_amb;  // alpha = exp(-ntu)
   };
   void make_plan(int node_count, int link_count);
+  void fill_plan_records(const Network& network, const ThermalInputs& in);
   void solve_planned(const Network& network, const fluid::FluidModel& fluid,
                      const ThermalInputs& in, ThermalState& out);
   std::vector<PlanRecord> plan_rec_;
