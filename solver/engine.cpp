@@ -45,6 +45,7 @@ void SolverEngine::prepare(const Network& net, const SolverOptions& options, Sol
     report.symbolic_reused = true;
   }
   if (!options.warm_start) reset_state();
+  thermal_->parameters_changed();
 }
 
 void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel& fluid) {

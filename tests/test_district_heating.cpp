@@ -301,26 +301,13 @@ TEST_CASE("consumer returning hotter than its supply is an invalid solution",
   CHECK(r.report().message.find("consumer '" + d.consumers[1].id + "'") != std::string::npos);
 }
 
-TEST_CASE("resolve after set_consumer_heat_demand reuses the analysis and matches a fresh solve",
-          "[district_heating][resolve]") {
-  const auto d = dh_ring(dh_fluid(), 7);
-  Network net = Network::build(d);
-  Solver solver;
-  Solution first = solver.solve(net);
-  REQUIRE(solver.report().usable());
-  CHECK_FALSE(solver.report().symbolic_reused);
-  const int c = net.consumer_index("C3");
-  net.set_consumer_heat_demand(c, 900e3);
-  Solution again = solver.solve(net);
-  REQUIRE(solver.report().usable());
-  CHECK(solver.report().symbolic_reused);
-
-  auto fresh_def = d;
-  fresh_def.consumers[c].heat_demand_kW = 900.0;
-  Result fresh = solve(Network::build(fresh_def));
+// The re-solve of a changed network (same Solver) equals a fresh solve of the changed definition.
+void check_matches_fresh(const Solution& again, const NetworkDefinition& changed) {
+  Result fresh = solve(Network::build(changed));
   REQUIRE(fresh.converged());
   const struct { ElementGroup g; const char* name; const char* path; } fields[] = {
       {ElementGroup::pipes, "mass_flow", "pipes/mass_flow"},
+      {ElementGroup::pipes, "heat_loss", "pipes/heat_loss"},
       {ElementGroup::nodes, "pressure", "nodes/pressure"},
       {ElementGroup::nodes, "temperature", "nodes/temperature"},
       {ElementGroup::consumers, "mass_flow", "consumers/mass_flow"},
@@ -336,7 +323,48 @@ TEST_CASE("resolve after set_consumer_heat_demand reuses the analysis and matche
       CHECK(std::abs(a[i] - b[i]) <= 1e-9 * scale);
     }
   }
+}
+
+TEST_CASE("resolve after set_consumer_heat_demand reuses the analysis and matches a fresh solve",
+          "[district_heating][resolve]") {
+  const auto d = dh_ring(dh_fluid(), 7);
+  Network net = Network::build(d);
+  Solver solver;
+  Solution first = solver.solve(net);
+  REQUIRE(solver.report().usable());
+  CHECK_FALSE(solver.report().symbolic_reused);
+  const int c = net.consumer_index("C3");
+  net.set_consumer_heat_demand(c, 900e3);
+  Solution again = solver.solve(net);
+  REQUIRE(solver.report().usable());
+  CHECK(solver.report().symbolic_reused);
+  auto changed = d;
+  changed.consumers[c].heat_demand_kW = 900.0;
+  check_matches_fresh(again, changed);
   CHECK(again.field(ElementGroup::consumers, "heat")[c] == Approx(900e3).epsilon(1e-9));
+}
+
+TEST_CASE("resolve after heat-loss, length and ambient changes matches a fresh solve",
+          "[district_heating][resolve]") {
+  // The thermal sweep keeps per-pipe constants (U L, ambient) between sweeps; setters must
+  // reach them.
+  const auto d = dh_ring(dh_fluid(), 7);
+  Network net = Network::build(d);
+  Solver solver;
+  solver.solve(net);
+  REQUIRE(solver.report().usable());
+  const int p = net.pipe_index("PS2");
+  net.set_pipe_heat_loss(p, 1.1);
+  net.set_pipe_length(net.pipe_index("PS4"), 900.0);
+  net.set_ambient_temperature(-5.0);
+  Solution again = solver.solve(net);
+  REQUIRE(solver.report().usable());
+  CHECK(solver.report().symbolic_reused);
+  auto changed = d;
+  changed.pipes[p].heat_loss_W_mK = 1.1;
+  changed.pipes[net.pipe_index("PS4")].length_m = 900.0;
+  changed.settings.ambient_temperature_C = -5.0;
+  check_matches_fresh(again, changed);
 }
 
 TEST_CASE("non-convergence is a status with a history, not an exception", "[district_heating]") {

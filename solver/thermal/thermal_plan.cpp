@@ -47,31 +47,44 @@ void ThermalSolver::make_plan(int n, int m) {
   pos_inflow_.resize(n);
   pos_fixed_inflow_.resize(n);
   plan_valid_ = true;
+  plan_constants_valid_ = false;
 }
 
-// Dependent links in plan order with their flow and exponential decay for these flows.
+// Dependent links in plan order with their flow and exponential decay for these flows. The
+// per-link constants (U L, ambient) are gathered once per plan and solve (they change only
+// through Network setters between solves); each sweep then reads only the flows and cp.
 void ThermalSolver::fill_plan_records(const Network& net, const ThermalInputs& in) {
-  const Topology& t = net.topology();
-  const PipeData& pipes = net.pipes();
   const int links = static_cast<int>(plan_in_link_.size());
-  plan_rec_.resize(links);
+  if (!plan_constants_valid_) {
+    const Topology& t = net.topology();
+    const PipeData& pipes = net.pipes();
+    plan_rec_.resize(links);
+    for (int a = 0; a < links; ++a) {
+      const int k = plan_in_link_[a];
+      PlanRecord& r = plan_rec_[a];
+      r.link = k;
+      r.pipe = -1;
+      r.ul = 0.0;
+      r.t_amb = 0.0;
+      if (t.link_kind[k] != LinkKind::pipe) continue;
+      const int e = t.link_element[k];
+      if (pipes.heat_loss_W_mK[e] <= 0) continue;
+      r.pipe = e;
+      r.ul = pipes.heat_loss_W_mK[e] * pipes.length_m[e];
+      r.t_amb = pipes.ambient_temperature_C[e];
+    }
+    plan_constants_valid_ = true;
+  }
   for (int a = 0; a < links; ++a) {
-    const int k = plan_in_link_[a];
     PlanRecord& r = plan_rec_[a];
-    r.link = k;
-    r.q = std::abs(in.link_flow[k]);
-    r.loses_heat = false;
-    r.alpha = 1.0;
-    r.ntu = 0.0;
-    r.t_amb = 0.0;
-    if (t.link_kind[k] != LinkKind::pipe) continue;
-    const int e = t.link_element[k];
-    const double u = pipes.heat_loss_W_mK[e];
-    if (u <= 0) continue;
-    r.loses_heat = true;
-    r.t_amb = pipes.ambient_temperature_C[e];
-    r.ntu = u * pipes.length_m[e] / (r.q * in.pipe_cp[e]);
-    r.alpha = std::exp(-r.ntu);
+    r.q = std::abs(in.link_flow[r.link]);
+    if (r.ul > 0) {
+      r.ntu = r.ul / (r.q * in.pipe_cp[r.pipe]);
+      r.alpha = std::exp(-r.ntu);
+    } else {
+      r.ntu = 0.0;
+      r.alpha = 1.0;
+    }
   }
 }
 
@@ -127,7 +140,7 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
     for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) {
       const PlanRecord& r = plan_rec_[a];
       const double t_up = plan_T_[plan_in_up_[a]];
-      const double t_out = r.loses_heat ? r.t_amb + (t_up - r.t_amb) * r.alpha : t_up;
+      const double t_out = r.ul > 0 ? r.t_amb + (t_up - r.t_amb) * r.alpha : t_up;
       out.link_T_in[r.link] = t_up;
       out.link_T_out[r.link] = t_out;
       add_inflow(j, r.q, t_out);
@@ -170,7 +183,7 @@ bool ThermalSolver::tree_link(int j, const ThermalState& state, double& alpha, d
   parent = plan_in_up_[a];
   alpha = 1.0;
   sens = 0.0;
-  if (r.loses_heat && r.alpha < 1.0) {
+  if (r.ul > 0 && r.alpha < 1.0) {
     // T_out = T_amb + (T_in - T_amb) alpha, alpha = exp(-NTU), NTU = U L / (q cp):
     // dT_out/dq = (T_in - T_amb) alpha NTU / q
     alpha = r.alpha;

@@ -77,6 +77,8 @@ class ThermalSolver {
     tree_gain_ = {};
     tree_dT_ = {};
   }
+  // Pipe parameters may have changed (Network setters): call before each solve.
+  void parameters_changed() { plan_constants_valid_ = false; }
   // Fills out.pipe_heat_loss for the state of the last solve.
   void heat_losses(const Network& network, const fluid::FluidModel& fluid, const ThermalInputs& in,
                    ThermalState& out) const;
@@ -102,9 +104,11 @@ class ThermalSolver {
   // Sweep plan, reused while the flow directions stay the same (thermal_plan.cpp).
   struct PlanRecord {  // a dependent link, in plan order
     int link;          // topology link
-    bool loses_heat;
-    double q, alpha, ntu, t_amb;  // alpha = exp(-ntu)
+    int pipe;          // pipe element if it loses heat, else -1
+    double ul, t_amb;  // U L (W/K, 0: no loss) and ambient: constants of a solve
+    double q, alpha, ntu;  // flow of this sweep, alpha = exp(-ntu), ntu = U L / (q cp)
   };
+  bool plan_constants_valid_ = false;
   void make_plan(int node_count, int link_count);
   void fill_plan_records(const Network& network, const ThermalInputs& in);
   void solve_planned(const Network& network, const fluid::FluidModel& fluid,
