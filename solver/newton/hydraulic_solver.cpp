@@ -534,9 +534,15 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
   double previous_merit = -1.0;
   double step = 1.0;
   bool converged = false;
-  q_prev_ = st.q;
-  p_prev_ = st.p;
-  sdp_prev_ = st.source_dp;
+  // The line search (from the third iteration of a call) needs the last point and the last
+  // full step; a call of one or two iterations (the coupled outer loop's single steps) does
+  // not, so it skips those copies.
+  const bool line_search = ns.max_iterations > 2;
+  if (line_search) {
+    q_prev_ = st.q;
+    p_prev_ = st.p;
+    sdp_prev_ = st.source_dp;
+  }
   double max_demand = 0;
   for (double d : params.demand) max_demand = std::max(max_demand, std::abs(d));
   int pending_changes = 0;  // status changes found by the check at apparent convergence
@@ -559,7 +565,8 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
     double merit = assemble(net, ns.friction, params, st);
     // Line search: if the last full step made the link residuals worse, go back half way.
     int halvings = 0;
-    while (rec.status_changes == 0 && previous_merit >= 0 && merit > previous_merit &&
+    while (line_search && rec.status_changes == 0 && previous_merit >= 0 &&
+           merit > previous_merit &&
            halvings < kMaxHalvings && it > 2) {
       step *= 0.5;
       ++halvings;
@@ -647,9 +654,11 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
     }
 
     // New point (full Newton step).
-    q_prev_ = st.q;
-    p_prev_ = st.p;
-    sdp_prev_ = st.source_dp;
+    if (line_search) {
+      q_prev_ = st.q;
+      p_prev_ = st.p;
+      sdp_prev_ = st.source_dp;
+    }
     for (int s = 0; s < nd; ++s) st.source_dp[dp_sources_[s]] += delta[s];
     set_fixed_pressures(net, params, st);
     for (std::size_t i = 0; i < row_.size(); ++i) {
@@ -689,7 +698,7 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
         const double fix = control_[k] == StatusControl::prv ? imbalance_[to_[k]]
                                                              : -imbalance_[from_[k]];
         st.q[k] += fix;
-        delta_q_[k] = st.q[k] - q_prev_[k];
+        delta_q_[k] += fix;
         imbalance_[from_[k]] += fix;
         imbalance_[to_[k]] -= fix;
       }
@@ -709,9 +718,11 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
       max_q = std::max(max_q, std::abs(st.q[k]));
     }
     if (worst < 0) worst = worst_residual;  // no flow changed (balanced tree): name the law
-    q_full_ = st.q;
-    p_full_ = st.p;
-    sdp_full_ = st.source_dp;
+    if (line_search) {
+      q_full_ = st.q;
+      p_full_ = st.p;
+      sdp_full_ = st.source_dp;
+    }
     const double scale = std::max({max_q, max_demand, 1e-9});
     rec.max_flow_change_rel = max_dq / scale;
     if (worst >= 0) {
