@@ -7,6 +7,7 @@
 
 #include "heatnet/errors.hpp"
 #include "network/checks.hpp"
+#include "solver/physics/friction.hpp"
 
 namespace heatnet {
 namespace {
@@ -238,6 +239,15 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
       if (std::isnan(net.pipes().hazen_williams_c[e]))
         throw NetworkError(ErrorCode::missing_field, "pipe", net.pipes().id[e], "hazen_williams_c",
                            "", "required when friction is hazen_williams");
+  // Hazen-Williams resistances depend only on the pipe: once per solve, not per Newton step
+  params_.hazen_williams_r.clear();
+  if (friction == FrictionModel::hazen_williams) {
+    const PipeData& pd = net.pipes();
+    params_.hazen_williams_r.resize(net.pipe_count());
+    for (int e = 0; e < net.pipe_count(); ++e)
+      params_.hazen_williams_r[e] = physics::hazen_williams_resistance(
+          pd.length_m[e], pd.diameter_m[e], pd.hazen_williams_c[e]);
+  }
   const fluid::FluidModel fluid(set.fluid);
   const bool thermal = options.thermal && thermal_matters(net);
   const double tol_T = options.tolerance_temperature_K.value_or(set.tolerance_temperature_K);

@@ -252,9 +252,13 @@ void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& 
                           initial_status_[k] != LinkStatus::closed;
     eligible += forest_eligible_[k];
   }
-  forest_.update(from_, to_, forest_eligible_, fixed_node_);
-  if (forest_.loop_count() <= kTreeStartMaxLoopFraction * static_cast<double>(eligible))
+  // independent loops ~ links - free nodes (each free node needs one tree link); the forest
+  // itself is built only when it will be used
+  const double loops = static_cast<double>(eligible) - static_cast<double>(matrix_.rows());
+  if (loops <= kTreeStartMaxLoopFraction * static_cast<double>(eligible)) {
+    forest_.update(from_, to_, forest_eligible_, fixed_node_);
     forest_.balance(from_, to_, params.demand, st.q);
+  }
   st.p.assign(net.node_count(), 0.0);
   st.source_dp = net.sources().pump_dp_Pa;
   set_fixed_pressures(net, params, st);

@@ -54,11 +54,13 @@ struct HydraulicParameters {
     mutable double colebrook_root = 0;   // Colebrook warm start (see physics::pipe_law)
   };
   std::vector<PipeProperties> pipe;
+  std::vector<double> hazen_williams_r;  // per pipe when the friction is Hazen-Williams
   physics::PipeCoefficients pipe_coefficients(const PipeData& pipes, int e) const {
     physics::PipeCoefficients c = physics::make_pipe_coefficients(
         pipes.length_m[e], pipes.diameter_m[e], pipes.roughness_m[e], pipes.minor_loss[e],
         pipes.hazen_williams_c[e], pipe[e].density, pipe[e].viscosity, gravity);
     c.colebrook_root = pipe[e].colebrook_root;
+    if (!hazen_williams_r.empty()) c.hazen_williams_r = hazen_williams_r[e];
     return c;
   }
   std::vector<double> link_density;             // per hydraulic link (elevation term, pumps, valves)

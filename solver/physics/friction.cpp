@@ -245,17 +245,22 @@ double swamee_jain(double reynolds, double relative_roughness) noexcept {
 // HW curve at Q0, so value continuity wins.
 // ---------------------------------------------------------------------------
 namespace {
+}  // namespace
+
 double hazen_williams_resistance(double length_m, double diameter_m,
                                  double c_factor) noexcept {
     return kHazenWilliamsK * length_m /
            (std::pow(c_factor, kHazenWilliamsFlowExp) *
             std::pow(diameter_m, kHazenWilliamsDiamExp));
 }
-}  // namespace
 
 HeadLoss hazen_williams(double Q_m3_s, double length_m, double diameter_m,
                         double c_factor) noexcept {
-    const double r = hazen_williams_resistance(length_m, diameter_m, c_factor);
+    return hazen_williams_with_resistance(
+        Q_m3_s, hazen_williams_resistance(length_m, diameter_m, c_factor));
+}
+
+HeadLoss hazen_williams_with_resistance(double Q_m3_s, double r) noexcept {
     const double q = std::fabs(Q_m3_s);
     const double grad = kHazenWilliamsFlowExp * r * std::pow(q, kHazenWilliamsFlowExp - 1.0);
     if (grad < kHazenWilliamsGradientFloor) {

@@ -64,6 +64,10 @@ inline constexpr double kHazenWilliamsGradientFloor = 1e-7 / (0.3048 * 0.3048);
 
 HeadLoss hazen_williams(double Q_m3_s, double length_m, double diameter_m,
                         double c_factor) noexcept;
+// The pipe's resistance r in h = r |Q|^1.852 (two powers: worth keeping per pipe), and the
+// law for a given r (identical to hazen_williams() with the same pipe).
+double hazen_williams_resistance(double length_m, double diameter_m, double c_factor) noexcept;
+HeadLoss hazen_williams_with_resistance(double Q_m3_s, double r) noexcept;
 
 // Flow magnitude below which hazen_williams() switches to its linear segment
 // through the origin (where the HW gradient 1.852 r |Q|^0.852 drops below

@@ -38,7 +38,9 @@ LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q, PipeF
   LinkLaw law{c.minor_loss * kin * q * aq, 2.0 * c.minor_loss * kin * aq};
   if (model == FrictionModel::hazen_williams) {
     const double flow = q / c.density;
-    const HeadLoss h = hazen_williams(flow, c.length_m, c.diameter_m, c.hazen_williams_c);
+    const HeadLoss h = c.hazen_williams_r > 0
+                           ? hazen_williams_with_resistance(flow, c.hazen_williams_r)
+                           : hazen_williams(flow, c.length_m, c.diameter_m, c.hazen_williams_c);
     const double rho_g = c.density * c.gravity;
     law.dp += rho_g * h.h_m;
     law.g += c.gravity * h.dh_dQ;  // d(rho g h)/dq = rho g h'(Q) / rho

@@ -21,6 +21,7 @@ struct PipeCoefficients {
   double density, viscosity;  // kg/m3, Pa s (dynamic)
   double hazen_williams_c;    // used only with FrictionModel::hazen_williams
   double gravity;
+  double hazen_williams_r = 0;  // its resistance, if known (0: computed from C, L, D)
   // Warm-start cache of the Colebrook root 1/sqrt(lambda) (0: none); updated by pipe_law.
   mutable double colebrook_root = 0.0;
 };
