@@ -85,7 +85,8 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
                         : static_cast<unsigned char>((q >= 0 ? 1 : 2) +
                                                      (is_dependent(t.link_kind[k]) ? 0 : 2));
   }
-  if (plan_valid_ && signature_now_ == signature_) {
+  used_plan_ = plan_valid_ && signature_now_ == signature_;
+  if (used_plan_) {
     solve_planned(net, fluid, in, out);
     return;
   }

@@ -77,6 +77,9 @@ class ThermalSolver {
     tree_gain_ = {};
     tree_dT_ = {};
   }
+  // Whether the last solve streamed through the plan (same flow directions as when it was
+  // made) rather than traversing the graph.
+  bool used_plan() const { return used_plan_; }
   // Pipe parameters may have changed (Network setters): call before each solve.
   void parameters_changed() { plan_constants_valid_ = false; }
   // Fills out.pipe_heat_loss for the state of the last solve.
@@ -121,6 +124,7 @@ class ThermalSolver {
   std::vector<unsigned char> pos_count_, pos_fixed_inflow_, pos_neutral_;
   std::vector<unsigned char> signature_, signature_now_;  // per link: stagnant/direction/role
   bool plan_valid_ = false;
+  bool used_plan_ = false;
   std::vector<int> plan_order_, plan_in_start_, plan_in_link_, plan_in_up_;
   std::vector<double> plan_T_;
   std::vector<char> fixed_inflow_;  // per node: external or fixed-temperature inflow
