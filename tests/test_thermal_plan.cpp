@@ -78,11 +78,22 @@ TEST_CASE("the planned thermal sweep reproduces the general traversal", "[therma
   const double t2 = 8.0 + (t1 - 8.0) * std::exp(-0.4 * 300.0 / (1.0 * kCp));
   CHECK(a.node_T[net.node_index("S2")] == Approx(t2).epsilon(1e-12));
 
-  // a flow that changes direction makes the plan invalid: back to the general traversal
+  // The stagnant dead end starts to flow: its node settled first (no inflow) and must now come
+  // after S3; the plan's order is repaired in place (repair_order) instead of a new traversal.
   in.link_flow[pipe("PS34")] = 0.3;
   solver::ThermalState c, fresh;
   planned.solve(net, fluid, in, c);
-  CHECK_FALSE(planned.used_plan());
+  CHECK(planned.used_plan());
   solver::ThermalSolver(net).solve(net, fluid, in, fresh);
-  check_same(fresh.node_T, c.node_T, "node_T after a direction change");
+  check_same(fresh.node_T, c.node_T, "node_T after the dead end starts to flow");
+  check_same(fresh.link_T_out, c.link_T_out, "link_T_out after the dead end starts to flow");
+
+  // A reversed branch (S2 now feeds S1): S2 must move before S1, again by a local repair.
+  in.link_flow[pipe("PS12")] = -1.0;
+  solver::ThermalState d, fresh2;
+  planned.solve(net, fluid, in, d);
+  CHECK(planned.used_plan());
+  solver::ThermalSolver(net).solve(net, fluid, in, fresh2);
+  check_same(fresh2.node_T, d.node_T, "node_T after a reversal");
+  check_same(fresh2.link_T_in, d.link_T_in, "link_T_in after a reversal");
 }

@@ -85,8 +85,14 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
                         : static_cast<unsigned char>((q >= 0 ? 1 : 2) +
                                                      (is_dependent(t.link_kind[k]) ? 0 : 2));
   }
-  used_plan_ = plan_valid_ && signature_now_ == signature_;
+  // Same directions as the plan's: stream through it. Otherwise, if the plan's order is still
+  // topological for the new directions (flows that stopped or started downstream), or can be
+  // repaired locally (a few reversed), only its link lists are rebuilt; a new traversal is the
+  // last resort.
+  used_plan_ = plan_valid_ && (signature_now_ == signature_ || link_plan(t, signature_now_) ||
+                               (repair_order(t, signature_now_) && link_plan(t, signature_now_)));
   if (used_plan_) {
+    signature_ = signature_now_;
     solve_planned(net, fluid, in, out);
     return;
   }
@@ -231,7 +237,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
   }
 
   if (static_cast<int>(queue_.size()) == n) {
-    make_plan(n, m);
+    make_plan(t);
     // what tree_response reads, by plan position
     for (int j = 0; j < n; ++j) {
       const int i = plan_order_[j];

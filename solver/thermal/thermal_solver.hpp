@@ -112,7 +112,12 @@ class ThermalSolver {
     double q, alpha, ntu;  // flow of this sweep, alpha = exp(-ntu), ntu = U L / (q cp)
   };
   bool plan_constants_valid_ = false;
-  void make_plan(int node_count, int link_count);
+  void make_plan(const Topology& topology);
+  bool link_plan(const Topology& topology, const std::vector<unsigned char>& signature);
+  bool repair_order(const Topology& topology, const std::vector<unsigned char>& signature);
+  std::vector<int> repair_stamp_;  // per node: DFS visit marks of repair_order
+  int stamp_ = 0;
+  std::vector<int> plan_fill_;
   void fill_plan_records(const Network& network, const ThermalInputs& in);
   void solve_planned(const Network& network, const fluid::FluidModel& fluid,
                      const ThermalInputs& in, ThermalState& out);
