@@ -19,16 +19,43 @@ constexpr int kMaxOrderRepairs = 64;
 constexpr long kMinRepairBudget = 64;
 }  // namespace
 
-// The settle order of the last traversal (Kahn's queue) and the link lists for it.
-void ThermalSolver::make_plan(const Topology& t) {
-  const int n = t.node_count;
-  plan_order_.assign(queue_.begin(), queue_.end());
+// A settle order for the current flow directions: Kahn's algorithm on the dependent links
+// alone (a compact successor list, no temperatures), then the plan's link lists. False when
+// the flows contain a cycle (the traversal in solve() handles those).
+bool ThermalSolver::order_by_flow(const Topology& t) {
+  const int n = t.node_count, m = t.link_count();
+  const std::vector<unsigned char>& sig = signature_now_;
+  std::vector<int> start(n + 1, 0), successor, indegree(n, 0), order;
+  for (int k = 0; k < m; ++k) {
+    if (sig[k] != 1 && sig[k] != 2) continue;
+    ++start[(sig[k] == 1 ? t.link_from[k] : t.link_to[k]) + 1];
+    ++indegree[sig[k] == 1 ? t.link_to[k] : t.link_from[k]];
+  }
+  for (int i = 0; i < n; ++i) start[i + 1] += start[i];
+  successor.resize(start[n]);
+  {
+    std::vector<int> fill(start.begin(), start.end() - 1);
+    for (int k = 0; k < m; ++k) {
+      if (sig[k] != 1 && sig[k] != 2) continue;
+      const int up = sig[k] == 1 ? t.link_from[k] : t.link_to[k];
+      successor[fill[up]++] = sig[k] == 1 ? t.link_to[k] : t.link_from[k];
+    }
+  }
+  order.reserve(n);
+  for (int i = 0; i < n; ++i)
+    if (indegree[i] == 0) order.push_back(i);
+  for (std::size_t head = 0; head < order.size(); ++head) {
+    const int u = order[head];
+    for (int a = start[u]; a < start[u + 1]; ++a)
+      if (--indegree[successor[a]] == 0) order.push_back(successor[a]);
+  }
+  if (static_cast<int>(order.size()) != n) return false;
+  plan_order_ = std::move(order);
   plan_position_.resize(n);
   for (int j = 0; j < n; ++j) plan_position_[plan_order_[j]] = j;
-  plan_valid_ = link_plan(t, signature_now_);  // a traversal order always fits its flows
   plan_T_.resize(n);
-  pos_inflow_.resize(n);
-  pos_fixed_inflow_.resize(n);
+  plan_valid_ = link_plan(t, sig);  // a topological order always fits its own flows
+  return plan_valid_;
 }
 
 // Each position's dependent inflow links (grouped in plan order, with the position of their

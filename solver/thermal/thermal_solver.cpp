@@ -91,7 +91,14 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
   // last resort.
   used_plan_ = plan_valid_ && (signature_now_ == signature_ || link_plan(t, signature_now_) ||
                                (repair_order(t, signature_now_) && link_plan(t, signature_now_)));
-  if (used_plan_) {
+  bool planned = used_plan_;
+  if (!planned) {
+    // New directions: order the nodes by the flows and stream through the new plan; only flow
+    // cycles need the traversal below.
+    release_plan();
+    planned = order_by_flow(t);
+  }
+  if (planned) {
     signature_ = signature_now_;
     solve_planned(net, fluid, in, out);
     return;
@@ -128,7 +135,6 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     }
     inflow_[node] += q;
   };
-  release_plan();  // about to be rebuilt: not both in memory at once
   size_traversal(n, m);
   // nodes whose temperature is not set by their dependent inflows alone (see tree_response)
   fixed_inflow_.assign(n, 0);
@@ -236,22 +242,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     propagate(i);
   }
 
-  if (static_cast<int>(queue_.size()) == n) {
-    make_plan(t);
-    // what tree_response reads, by plan position
-    for (int j = 0; j < n; ++j) {
-      const int i = plan_order_[j];
-      plan_T_[j] = out.node_T[i];
-      pos_inflow_[j] = inflow_[i];
-      pos_fixed_inflow_[j] = fixed_inflow_[i];
-    }
-    signature_.swap(signature_now_);
-    release_traversal();  // before the plan records: less memory at once
-    fill_plan_records(net, in);
-    return;  // acyclic: every node is settled
-  } else {
-    plan_valid_ = false;
-  }
+  plan_valid_ = false;  // flow cycles: no plan (the next acyclic solve makes one)
 
   // Nodes on or behind directed cycles: one sparse linear system in node enthalpy,
   //   W_i h_i - sum_{k into i from u in U} q_k a_k h_u = known_i + sum q_k (1 - a_k) h(T_amb,k)

@@ -112,7 +112,7 @@ class ThermalSolver {
     double q, alpha, ntu;  // flow of this sweep, alpha = exp(-ntu), ntu = U L / (q cp)
   };
   bool plan_constants_valid_ = false;
-  void make_plan(const Topology& topology);
+  bool order_by_flow(const Topology& topology);
   bool link_plan(const Topology& topology, const std::vector<unsigned char>& signature);
   bool repair_order(const Topology& topology, const std::vector<unsigned char>& signature);
   std::vector<int> repair_stamp_;  // per node: DFS visit marks of repair_order
