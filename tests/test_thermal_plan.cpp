@@ -97,3 +97,44 @@ TEST_CASE("the planned thermal sweep reproduces the general traversal", "[therma
   check_same(fresh2.node_T, d.node_T, "node_T after a reversal");
   check_same(fresh2.link_T_in, d.link_T_in, "link_T_in after a reversal");
 }
+
+TEST_CASE("a flow cycle is solved by the traversal's linear system, against a closed form",
+          "[thermal][plan]") {
+  // A -> B -> C -> A circulates 1.5 kg/s; 0.5 kg/s enters A at 80 degC (ambient 0 degC), so
+  // with constant cp: T_A = (0.5 * 80 + 1.5 * a1 a2 a3 T_A) / 2, T_B = a1 T_A, T_C = a1 a2 T_A,
+  // a_i = exp(-U L / (m cp)). No settle order exists: no plan, cyclic nodes solved together.
+  auto d = empty_network(constant_fluid(977.8, 3.7e-7, kCp));
+  d.settings.ambient_temperature_C = 0.0;
+  for (const char* id : {"A", "B", "C"}) add_node(d, id);
+  add_pipe(d, "AB", "A", "B", 500.0, 0.1, 0.05, 0.5);
+  add_pipe(d, "BC", "B", "C", 700.0, 0.1, 0.05, 0.5);
+  add_pipe(d, "CA", "C", "A", 900.0, 0.1, 0.05, 0.5);
+  add_pressure(d, "A", 3.0);
+  const Network net = Network::build(d);
+  const Topology& t = net.topology();
+  const fluid::FluidModel fluid(net.settings().fluid);
+  solver::ThermalInputs in;
+  in.link_flow.assign(t.link_count(), 0.0);
+  in.link_flow[t.pipe_offset + 0] = 2.0;
+  in.link_flow[t.pipe_offset + 1] = 2.0;
+  in.link_flow[t.pipe_offset + 2] = 1.5;
+  in.pipe_cp.assign(3, kCp);
+  in.boundary_inflows.push_back({net.node_index("A"), 0.5, 0.5 * fluid.enthalpy(80.0), false});
+  in.prepared = true;
+  solver::ThermalSolver thermal(net);
+  solver::ThermalState s;
+  thermal.solve(net, fluid, in, s);
+  CHECK_FALSE(thermal.used_plan());
+  CHECK(s.cyclic_nodes == 3);
+  const double a1 = std::exp(-0.5 * 500.0 / (2.0 * kCp)), a2 = std::exp(-0.5 * 700.0 / (2.0 * kCp)),
+               a3 = std::exp(-0.5 * 900.0 / (1.5 * kCp));
+  const double ta = 40.0 / (2.0 - 1.5 * a1 * a2 * a3);
+  CHECK(s.node_T[net.node_index("A")] == Approx(ta).epsilon(1e-12));
+  CHECK(s.node_T[net.node_index("B")] == Approx(a1 * ta).epsilon(1e-12));
+  CHECK(s.node_T[net.node_index("C")] == Approx(a1 * a2 * ta).epsilon(1e-12));
+  // solved again with the same flows: still no plan, same answer
+  solver::ThermalState again;
+  thermal.solve(net, fluid, in, again);
+  CHECK_FALSE(thermal.used_plan());
+  CHECK(again.node_T[net.node_index("A")] == Approx(ta).epsilon(1e-12));
+}
