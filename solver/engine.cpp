@@ -282,6 +282,13 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   for (double w : net.consumers().heat_demand_W)
     if (!std::isnan(w)) feedback = true;
   const int max_outer = thermal ? options.max_outer_iterations : 1;
+  // Warm start after a parameter change: the coupling Newton step at the previous solution,
+  // with this solve's demands, predicts how the supply temperatures respond before the first
+  // hydraulic step (consumer_flow_ still holds the flows that solution used).
+  if (thermal && feedback && have_temperatures_ && state_.initialised &&
+      consumer_flow_.size() == static_cast<std::size_t>(net.consumer_count()) &&
+      coupling_newton_step(net, fluid))
+    node_T_ = newton_T_;
   anderson_.reset();
   // Anderson mixes the temperatures that feed back into the flows: the supply nodes of
   // demand-driven consumers (all nodes when only the properties feed back).
