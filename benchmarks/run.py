@@ -174,6 +174,11 @@ def plot(rows, path: Path):
         if kind == "realistic":
             x0, y0 = xs[0], ys[0]
             ax.loglog([x0, xs[-1]], [y0, y0 * xs[-1] / x0], "k--", lw=0.8, label="ideal linear")
+    failed = [(r["pipes"], r[ph]["wall_s"]) for r in rows for ph in ("first", "resolve")
+              if ph in r and r[ph].get("status") != "converged"]
+    if failed:
+        ax.loglog(*zip(*failed), "kx", markersize=10, linestyle="none",
+                  label="did not converge (stopped at the limit)")
     ax.loglog([1e5, 1e6], [0.3, 3.0], "r^", label="targets (0.3 s, 3 s)")
     ax.set_xlabel("pipes (supply + return)")
     ax.set_ylabel("wall time, one core [s]")
