@@ -55,7 +55,6 @@ void ThermalSolver::release_traversal() {
   inflow_count_ = {};
   links_ = {};
   queue_ = {};
-  fixed_inflow_ = {};
   neutral_only_ = {};
   cyclic_index_ = {};
 }
@@ -136,11 +135,8 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     inflow_[node] += q;
   };
   size_traversal(n, m);
-  // nodes whose temperature is not set by their dependent inflows alone (see tree_response)
-  fixed_inflow_.assign(n, 0);
   neutral_only_.assign(n, 0);
   for (const ThermalInputs::BoundaryInflow& b : in.boundary_inflows) {
-    fixed_inflow_[b.node] = 1;
     if (b.neutral) {
       neutral_only_[b.node] = 1;
       continue;
@@ -161,7 +157,6 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     r.down = downstream(k);
     r.q = q;
     r.alpha = 1.0;
-    r.ntu = 0.0;
     r.t_amb = 0.0;
     r.loses_heat = false;
     const LinkKind kind = t.link_kind[k];
@@ -172,8 +167,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
         r.loses_heat = true;
         r.t_amb = pipes.ambient_temperature_C[e];
         if (q > q_eps) {
-          r.ntu = u * pipes.length_m[e] / (q * in.pipe_cp[e]);
-          r.alpha = std::exp(-r.ntu);
+          r.alpha = std::exp(-u * pipes.length_m[e] / (q * in.pipe_cp[e]));
         }
       }
     }
@@ -189,7 +183,6 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       const double tf = fixed_outlet(k);
       out.link_T_out[k] = tf;
       add_inflow(r.down, q, tf);
-      fixed_inflow_[r.down] = 1;
     }
   }
 

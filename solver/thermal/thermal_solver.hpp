@@ -77,8 +77,8 @@ class ThermalSolver {
     tree_gain_ = {};
     tree_dT_ = {};
   }
-  // Whether the last solve streamed through the plan (same flow directions as when it was
-  // made) rather than traversing the graph.
+  // Whether the last solve reused the plan of an earlier one (same flow directions, or an
+  // order repaired locally) rather than ordering the nodes anew.
   bool used_plan() const { return used_plan_; }
   // Pipe parameters may have changed (Network setters): call before each solve.
   void parameters_changed() { plan_constants_valid_ = false; }
@@ -90,55 +90,58 @@ class ThermalSolver {
   struct LinkRecord {
     enum Role : unsigned char { stagnant, dependent, fixed };
     int from, up, down;
-    double q, alpha, ntu, t_amb;  // alpha = exp(-ntu)
+    double q, alpha, t_amb;  // alpha = exp(-U L / (q cp))
     Role role;
     bool loses_heat;
   };
+  // --- general path: temperature traversal (flow cycles, thermal_solver.cpp)
   void size_traversal(int node_count, int link_count);
   void release_traversal();
-  void release_plan();  // keeps plan_order_/plan_position_/plan_T_ (reused when rebuilt)
-  // work arrays of the general (traversal) path
   std::vector<LinkRecord> links_;
   std::vector<int> indegree_, queue_;
   std::vector<double> inflow_, inflow_h_, inflow_T_;
   std::vector<int> inflow_count_;
   std::vector<int> cyclic_index_, cyclic_nodes_;
   std::vector<char> done_;
-  // Sweep plan, reused while the flow directions stay the same (thermal_plan.cpp).
+  std::vector<char> neutral_only_;  // per node: has a neutral boundary inflow
+
+  // --- sweep plan (thermal_plan.cpp): settle order, link lists and per-position state
   struct PlanRecord {  // a dependent link, in plan order
     int link;          // topology link
     int pipe;          // pipe element if it loses heat, else -1
     double ul, t_amb;  // U L (W/K, 0: no loss) and ambient: constants of a solve
     double q, alpha, ntu;  // flow of this sweep, alpha = exp(-ntu), ntu = U L / (q cp)
   };
-  bool plan_constants_valid_ = false;
   bool order_by_flow(const Topology& topology);
   bool link_plan(const Topology& topology, const std::vector<unsigned char>& signature);
   bool repair_order(const Topology& topology, const std::vector<unsigned char>& signature);
-  std::vector<int> repair_stamp_;  // per node: DFS visit marks of repair_order
-  int stamp_ = 0;
-  std::vector<int> plan_fill_;
   void fill_plan_records(const Network& network, const ThermalInputs& in);
   void solve_planned(const Network& network, const fluid::FluidModel& fluid,
                      const ThermalInputs& in, ThermalState& out);
-  std::vector<PlanRecord> plan_rec_;
+  void release_plan();  // keeps plan_order_/plan_position_/plan_T_ (reused when rebuilt)
+  std::vector<unsigned char> signature_, signature_now_;  // per link: stagnant/direction/role
+  bool plan_valid_ = false;
+  bool plan_constants_valid_ = false;
+  bool used_plan_ = false;
+  std::vector<int> plan_order_;     // nodes in settle order
+  std::vector<int> plan_position_;  // per node: its position in plan_order_
+  std::vector<int> plan_in_start_, plan_in_link_, plan_in_up_;  // inflow links per position
   std::vector<int> plan_fixed_, plan_stagnant_;  // fixed-outlet and stagnant links
+  std::vector<int> plan_fill_;
+  std::vector<PlanRecord> plan_rec_;
+  std::vector<double> plan_T_;      // per position: temperature of the last sweep
   // per plan position: inflow (kg/s), enthalpy flow (W), single-stream T, stream count,
   // fixed (boundary/consumer/source) inflow, neutral boundary inflow
   std::vector<double> pos_inflow_, pos_inflow_h_, pos_inflow_T_;
   std::vector<unsigned char> pos_count_, pos_fixed_inflow_, pos_neutral_;
-  std::vector<unsigned char> signature_, signature_now_;  // per link: stagnant/direction/role
-  bool plan_valid_ = false;
-  bool used_plan_ = false;
-  std::vector<int> plan_order_, plan_in_start_, plan_in_link_, plan_in_up_;
-  std::vector<double> plan_T_;
-  std::vector<char> fixed_inflow_;  // per node: external or fixed-temperature inflow
-  std::vector<char> neutral_only_;  // per node: has a neutral boundary inflow
-  std::vector<int> plan_position_;  // per node: its position in plan_order_
-  std::vector<char> tree_linked_;   // per plan position: joined to its parent (not a cut)
-  std::vector<double> tree_residual_, tree_gain_, tree_dT_;
+  std::vector<int> repair_stamp_;  // per node: DFS visit marks of repair_order
+  int stamp_ = 0;
+
+  // --- coupling response (tree_response)
   bool tree_link(int position, const ThermalState& state, double& alpha, double& sens,
                  int& parent) const;
+  std::vector<char> tree_linked_;  // per plan position: joined to its parent (not a cut)
+  std::vector<double> tree_residual_, tree_gain_, tree_dT_;
 };
 
 }  // namespace heatnet::solver
