@@ -23,8 +23,9 @@ struct SolverOptions {
   std::optional<FrictionModel> friction;
   std::optional<double> tolerance_mass_flow_rel;   // Newton: relative flow change
   std::optional<double> tolerance_temperature_K;   // outer loop: max temperature change
-  std::optional<int> max_iterations;               // Newton iterations per hydraulic solve (coupled
-                                                   // solves: in all, one step per outer iteration)
+  std::optional<int> max_iterations;               // Newton iterations per hydraulic solve; a
+                                                   // coupled solve's one-step-per-outer-iteration
+                                                   // sequence counts as one solve
 
   int max_outer_iterations = 100;     // thermal-hydraulic coupling iterations
   bool thermal = true;                // false: isothermal at settings.temperature_C

@@ -60,7 +60,8 @@ def solve(network: Network, *, warm_start: bool = True, raise_on_failure: bool =
         "epanet_darcy_weisbach" (default: the network's settings).
     tolerance: Newton convergence on the relative mass-flow change (settings: mass_flow_rel).
     tolerance_temperature_K: outer thermal loop tolerance in K.
-    max_iterations: Newton iterations per hydraulic solve.
+    max_iterations: Newton iterations per hydraulic solve; a coupled thermal solve takes one
+        Newton step per outer iteration, and the bound then applies to those steps together.
     max_outer_iterations: thermal-hydraulic coupling iterations (default 50).
     thermal: False for an isothermal solve at settings.temperature_C (default True).
     backend: "automatic" | "cholmod_supernodal" | "cholmod_simplicial".
