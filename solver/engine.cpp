@@ -23,6 +23,8 @@ constexpr double kMinConsumerDeltaT = 0.5;
 // A temperature change this much smaller than the last one counts as superlinear convergence
 // of the Newton-corrected coupling (no Anderson mixing on top of it).
 constexpr double kSuperlinearRatio = 0.01;
+// Networks from this many nodes release the outer loop's work arrays after each solve.
+constexpr int kReleaseWorkFromNodes = 100000;
 // Single Newton steps per outer iteration stop when a step is this much larger than the last.
 constexpr double kMaxStepGrowth = 2.0;
 
@@ -415,12 +417,15 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   report.backend = hydraulic_->backend_name();
   if (!ok && state_.q.empty()) hydraulic_->initialise(net, params_, state_);
   if (!ok) link_flows(net);
-  // Work arrays of the outer loop are not needed for the solution: give their memory back
-  // before the solution's fields are allocated (peak memory of large networks).
-  anderson_.release();
-  thermal_->release_tree_work();
-  hydraulic_->release_work();
-  newton_T_ = {};
+  // Work arrays of the outer loop are not needed for the solution: on large networks give
+  // their memory back before the solution's fields are allocated (peak memory); small ones
+  // keep them for the next solve (time series: no allocation churn per step).
+  if (n >= kReleaseWorkFromNodes) {
+    anderson_.release();
+    thermal_->release_tree_work();
+    hydraulic_->release_work();
+    newton_T_ = {};
+  }
   Solution sol = make_solution(net, fluid, friction, options, report);
   sol.max_temperature_change_K = dT;
   if (!report.usable()) reset_state();  // do not warm-start from a failed state
