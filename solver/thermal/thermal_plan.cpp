@@ -223,44 +223,20 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
   const PipeData& pipes = net.pipes();
   const double ambient = net.settings().ambient_temperature_C;
   const int n = static_cast<int>(plan_order_.size());
-  pos_inflow_.assign(n, 0.0);
-  pos_inflow_h_.assign(n, 0.0);
-  pos_inflow_T_.resize(n);
-  pos_count_.assign(n, 0);
+  pos_mix_.reset(n);
   pos_fixed_inflow_.assign(n, 0);
-  pos_neutral_.assign(n, 0);
-  // Inflow bookkeeping as in solve(): enthalpy sum for mixing, or a single stream's T.
-  auto add_inflow = [&](int j, double q, double temp) {
-    if (pos_count_[j] == 0) {
-      pos_inflow_T_[j] = temp;
-      pos_count_[j] = 1;
-    } else {
-      if (pos_count_[j] == 1) pos_inflow_h_[j] += pos_inflow_[j] * fluid.enthalpy(pos_inflow_T_[j]);
-      pos_count_[j] = 2;
-      pos_inflow_h_[j] += q * fluid.enthalpy(temp);
-    }
-    pos_inflow_[j] += q;
-  };
   for (const ThermalInputs::BoundaryInflow& b : in.boundary_inflows) {
     const int j = plan_position_[b.node];
     pos_fixed_inflow_[j] = 1;
-    if (b.neutral) {
-      pos_neutral_[j] = 1;
-      continue;
-    }
-    pos_inflow_[j] += b.mass_flow;
-    pos_inflow_h_[j] += b.enthalpy_flow;
-    if (b.mass_flow > 0) pos_count_[j] = 2;
+    pos_mix_.add_boundary(j, b.mass_flow, b.enthalpy_flow, b.neutral);
   }
   // consumers and sources: fixed outlet temperature into their downstream node
   for (int k : plan_fixed_) {
     const double flow = in.link_flow[k];
-    const int e = t.link_element[k];
-    const double tf = t.link_kind[k] == LinkKind::source ? net.sources().supply_temperature_C[e]
-                                                         : net.consumers().return_temperature_C[e];
+    const double tf = fixed_outlet_T(net, k);
     out.link_T_out[k] = tf;
     const int j = plan_position_[flow >= 0 ? t.link_to[k] : t.link_from[k]];
-    add_inflow(j, std::abs(flow), tf);
+    pos_mix_.add_stream(j, std::abs(flow), tf, fluid);
     pos_fixed_inflow_[j] = 1;
   }
   fill_plan_records(net, in);
@@ -272,17 +248,9 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
       const double t_out = r.ul > 0 ? r.t_amb + (t_up - r.t_amb) * r.alpha : t_up;
       out.link_T_in[r.link] = t_up;
       out.link_T_out[r.link] = t_out;
-      add_inflow(j, r.q, t_out);
+      pos_mix_.add_stream(j, r.q, t_out, fluid);
     }
-    double temp;
-    if (pos_count_[j] == 1)
-      temp = pos_inflow_T_[j];
-    else if (pos_inflow_[j] > 0)
-      temp = fluid.temperature_from_enthalpy(pos_inflow_h_[j] / pos_inflow_[j]);
-    else if (pos_neutral_[j])
-      temp = net.settings().temperature_C;  // only neutral inflow: nothing to mix with
-    else
-      temp = ambient;  // stagnant node
+    const double temp = pos_mix_.temperature(j, fluid, net.settings().temperature_C, ambient);
     plan_T_[j] = temp;
     out.node_T[plan_order_[j]] = temp;
   }
@@ -321,7 +289,7 @@ bool ThermalSolver::tree_link(int j, const ThermalState& state, double& alpha, d
   if (pos_fixed_inflow_[j]) {
     // the link's stream mixes with fixed inflows (a plant, a boundary) whose flow and
     // temperature do not move: T = (q T_out + rest) / Q, so dT = (q/Q) dT_out + (T_out - T)/Q dq
-    const double total = pos_inflow_[j];
+    const double total = pos_mix_.flow[j];
     if (!(total > 0)) return false;
     const double share = r.q / total;
     sens = share * sens + (state.link_T_out[r.link] - plan_T_[j]) / total;

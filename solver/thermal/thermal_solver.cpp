@@ -16,15 +16,20 @@ bool is_dependent(LinkKind k) {
 
 ThermalSolver::ThermalSolver(const Network&) {}
 
-// The traversal's work arrays exist only while the general path runs: once a plan is made,
-// later sweeps do not need them (a million-node network: ~100 MB).
+// Outlet temperature of a link that fixes it: a source's supply, a consumer's return.
+double ThermalSolver::fixed_outlet_T(const Network& net, int k) {
+  const Topology& t = net.topology();
+  const int e = t.link_element[k];
+  return t.link_kind[k] == LinkKind::source ? net.sources().supply_temperature_C[e]
+                                            : net.consumers().return_temperature_C[e];
+}
+
+// The traversal's work arrays exist only while flows have cycles: once a plan is made, its
+// sweeps do not need them (a million-node network: ~100 MB).
 void ThermalSolver::size_traversal(int n, int m) {
   indegree_.assign(n, 0);
   done_.assign(n, 0);
-  inflow_.assign(n, 0.0);
-  inflow_h_.assign(n, 0.0);
-  inflow_T_.resize(n);
-  inflow_count_.assign(n, 0);
+  mix_.reset(n);
   links_.resize(m);
   queue_.reserve(n);
 }
@@ -37,25 +42,17 @@ void ThermalSolver::release_plan() {
   plan_in_start_ = {};
   plan_fixed_ = {};
   plan_stagnant_ = {};
-  pos_inflow_ = {};
-  pos_inflow_h_ = {};
-  pos_inflow_T_ = {};
-  pos_count_ = {};
+  pos_mix_.release();
   pos_fixed_inflow_ = {};
-  pos_neutral_ = {};
   release_tree_work();
 }
 
 void ThermalSolver::release_traversal() {
   indegree_ = {};
   done_ = {};
-  inflow_ = {};
-  inflow_h_ = {};
-  inflow_T_ = {};
-  inflow_count_ = {};
+  mix_.release();
   links_ = {};
   queue_ = {};
-  neutral_only_ = {};
   cyclic_index_ = {};
 }
 
@@ -96,6 +93,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     // cycles need the traversal below.
     release_plan();
     planned = order_by_flow(t);
+    if (planned) release_traversal();  // left over from an earlier sweep with flow cycles
   }
   if (planned) {
     signature_ = signature_now_;
@@ -103,12 +101,6 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     return;
   }
 
-  // Fixed-outlet temperature of sources and consumers.
-  auto fixed_outlet = [&](int k) {
-    const int e = t.link_element[k];
-    return t.link_kind[k] == LinkKind::source ? net.sources().supply_temperature_C[e]
-                                              : net.consumers().return_temperature_C[e];
-  };
   auto upstream = [&](int k) { return in.link_flow[k] >= 0 ? t.link_from[k] : t.link_to[k]; };
   auto downstream = [&](int k) { return in.link_flow[k] >= 0 ? t.link_to[k] : t.link_from[k]; };
   // Outlet temperature of a dependent link for a given inlet temperature.
@@ -122,31 +114,9 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     return t_amb + (t_in - t_amb) * std::exp(-ntu);
   };
 
-  // Inflow bookkeeping: enthalpy sum for mixing, plus the temperature of a single stream.
-  auto add_inflow = [&](int node, double q, double temp) {
-    if (inflow_count_[node] == 0) {
-      inflow_T_[node] = temp;
-      inflow_count_[node] = 1;
-    } else {
-      if (inflow_count_[node] == 1) inflow_h_[node] += inflow_[node] * fluid.enthalpy(inflow_T_[node]);
-      inflow_count_[node] = 2;
-      inflow_h_[node] += q * fluid.enthalpy(temp);
-    }
-    inflow_[node] += q;
-  };
   size_traversal(n, m);
-  neutral_only_.assign(n, 0);
-  for (const ThermalInputs::BoundaryInflow& b : in.boundary_inflows) {
-    if (b.neutral) {
-      neutral_only_[b.node] = 1;
-      continue;
-    }
-    inflow_[b.node] += b.mass_flow;
-    inflow_h_[b.node] += b.enthalpy_flow;
-    // a node fed by exactly one stream takes its temperature directly (most nodes of a
-    // branched network): no enthalpy round trip; a boundary stream always mixes in enthalpy
-    if (b.mass_flow > 0) inflow_count_[b.node] = 2;
-  }
+  for (const ThermalInputs::BoundaryInflow& b : in.boundary_inflows)
+    mix_.add_boundary(b.node, b.mass_flow, b.enthalpy_flow, b.neutral);
   // One sequential pass packs what the traversal needs per link into one cache line, so the
   // topological traversal (random order over the network) touches one record per link.
   for (int k = 0; k < m; ++k) {
@@ -180,25 +150,15 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       ++indegree_[r.down];
     } else {
       r.role = LinkRecord::fixed;
-      const double tf = fixed_outlet(k);
+      const double tf = fixed_outlet_T(net, k);
       out.link_T_out[k] = tf;
-      add_inflow(r.down, q, tf);
+      mix_.add_stream(r.down, q, tf, fluid);
     }
   }
 
   // Node temperature from accumulated inflows.
-  auto settle = [&](int i, double h_mix_or_nan) {
-    double temp;
-    if (inflow_count_[i] == 1) {
-      temp = inflow_T_[i];
-    } else if (!std::isnan(h_mix_or_nan)) {
-      temp = fluid.temperature_from_enthalpy(h_mix_or_nan);
-    } else if (neutral_only_[i]) {
-      temp = net.settings().temperature_C;  // only neutral inflow: nothing to mix with
-    } else {
-      temp = ambient;  // stagnant node
-    }
-    out.node_T[i] = temp;
+  auto settle = [&](int i) {
+    out.node_T[i] = mix_.temperature(i, fluid, net.settings().temperature_C, ambient);
     done_[i] = 1;
   };
   // Propagate a settled node's temperature into its outgoing links.
@@ -221,7 +181,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       // exponential cooling towards ambient (alpha = exp(-U L / (m cp)); 1 without loss)
       const double t_out = r.loses_heat ? r.t_amb + (t_node - r.t_amb) * r.alpha : t_node;
       out.link_T_out[k] = t_out;
-      add_inflow(r.down, r.q, t_out);
+      mix_.add_stream(r.down, r.q, t_out, fluid);
       if (--indegree_[r.down] == 0) queue_.push_back(r.down);
     }
   };
@@ -231,7 +191,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     if (indegree_[i] == 0) queue_.push_back(i);
   for (std::size_t head = 0; head < queue_.size(); ++head) {
     const int i = queue_[head];
-    settle(i, inflow_[i] > 0 ? inflow_h_[i] / inflow_[i] : std::nan(""));
+    settle(i);
     propagate(i);
   }
 
@@ -250,22 +210,21 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       cyclic.push_back(i);
     }
   if (!cyclic.empty()) {
-    for (int i : cyclic)
-      if (inflow_count_[i] == 1) inflow_h_[i] = inflow_[i] * fluid.enthalpy(inflow_T_[i]);
+    for (int i : cyclic) mix_.to_enthalpy(i, fluid);
     const int u = static_cast<int>(cyclic.size());
     out.cyclic_nodes = u;
     std::vector<Eigen::Triplet<double>> trip;
     Eigen::VectorXd rhs = Eigen::VectorXd::Zero(u);
     for (int r = 0; r < u; ++r) {
       const int i = cyclic[r];
-      // inflow_ already holds settled upstream contributions; add the cyclic ones' weights
-      double w = inflow_[i];
+      // mix_ already holds settled upstream contributions; add the cyclic ones' weights
+      double w = mix_.flow[i];
       for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1]; ++s) {
         const int k = t.node_link[s];
         const double q = std::abs(in.link_flow[k]);
         if (q <= q_eps || !is_dependent(t.link_kind[k]) || downstream(k) != i) continue;
         const int up = upstream(k);
-        if (index[up] < 0) continue;  // already counted in inflow_
+        if (index[up] < 0) continue;  // already counted in mix_
         w += q;
         double a = 1.0, t_amb = 0.0;
         if (t.link_kind[k] == LinkKind::pipe && pipes.heat_loss_W_mK[t.link_element[k]] > 0) {
@@ -276,7 +235,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
         trip.emplace_back(r, index[up], -q * a);
         if (a < 1.0) rhs[r] += q * (1.0 - a) * fluid.enthalpy(t_amb);
       }
-      rhs[r] += inflow_h_[i];
+      rhs[r] += mix_.enthalpy_flow[i];
       // a node with no inflow at all keeps an identity row (stagnant: ambient)
       if (w <= 0) {
         trip.emplace_back(r, r, 1.0);

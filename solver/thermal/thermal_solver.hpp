@@ -22,6 +22,7 @@
 
 #include "heatnet/network.hpp"
 #include "solver/fluid/fluid_model.hpp"
+#include "solver/thermal/node_mixing.hpp"
 
 namespace heatnet::solver {
 
@@ -94,16 +95,15 @@ class ThermalSolver {
     Role role;
     bool loses_heat;
   };
+  static double fixed_outlet_T(const Network& network, int topology_link);
   // --- general path: temperature traversal (flow cycles, thermal_solver.cpp)
   void size_traversal(int node_count, int link_count);
   void release_traversal();
   std::vector<LinkRecord> links_;
   std::vector<int> indegree_, queue_;
-  std::vector<double> inflow_, inflow_h_, inflow_T_;
-  std::vector<int> inflow_count_;
+  NodeMixing mix_;  // per node
   std::vector<int> cyclic_index_, cyclic_nodes_;
   std::vector<char> done_;
-  std::vector<char> neutral_only_;  // per node: has a neutral boundary inflow
 
   // --- sweep plan (thermal_plan.cpp): settle order, link lists and per-position state
   struct PlanRecord {  // a dependent link, in plan order
@@ -130,10 +130,10 @@ class ThermalSolver {
   std::vector<int> plan_fill_;
   std::vector<PlanRecord> plan_rec_;
   std::vector<double> plan_T_;      // per position: temperature of the last sweep
-  // per plan position: inflow (kg/s), enthalpy flow (W), single-stream T, stream count,
-  // fixed (boundary/consumer/source) inflow, neutral boundary inflow
-  std::vector<double> pos_inflow_, pos_inflow_h_, pos_inflow_T_;
-  std::vector<unsigned char> pos_count_, pos_fixed_inflow_, pos_neutral_;
+  // per plan position: the mixing state, and whether a fixed (boundary/consumer/source)
+  // inflow arrives there
+  NodeMixing pos_mix_;
+  std::vector<unsigned char> pos_fixed_inflow_;
   std::vector<int> repair_stamp_;  // per node: DFS visit marks of repair_order
   int stamp_ = 0;
 
