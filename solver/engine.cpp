@@ -28,6 +28,18 @@ constexpr int kReleaseWorkFromNodes = 100000;
 // Single Newton steps per outer iteration stop when a step is this much larger than the last.
 constexpr double kMaxStepGrowth = 2.0;
 
+// A demand-driven consumer's flow at supply temperature ts: m = Q / (h(ts) - h(tr)), with
+// the enthalpy difference floored at kMinConsumerDeltaT (floored: m does not follow ts).
+struct DemandFlow {
+  double mass_flow, dh;
+  bool floored;
+};
+DemandFlow demand_flow(const fluid::FluidModel& fluid, double heat_W, double ts, double tr) {
+  const bool floored = ts < tr + kMinConsumerDeltaT;
+  const double dh = fluid.enthalpy(floored ? tr + kMinConsumerDeltaT : ts) - fluid.enthalpy(tr);
+  return {heat_W / dh, dh, floored};
+}
+
 bool thermal_matters(const Network& net) {
   if (net.source_count() > 0 || net.consumer_count() > 0) return true;
   for (double u : net.pipes().heat_loss_W_mK)
@@ -103,9 +115,8 @@ void SolverEngine::update_consumer_flows(const Network& net, const fluid::FluidM
       consumer_flow_[i] = c.fixed_mass_flow_kg_s[i];
       continue;
     }
-    const double ts = node_T_[c.supply_node[i]], tr = c.return_temperature_C[i];
-    const double dh = fluid.enthalpy(std::max(ts, tr + kMinConsumerDeltaT)) - fluid.enthalpy(tr);
-    consumer_flow_[i] = c.heat_demand_W[i] / dh;
+    consumer_flow_[i] = demand_flow(fluid, c.heat_demand_W[i], node_T_[c.supply_node[i]],
+                                    c.return_temperature_C[i]).mass_flow;
   }
   params_.demand = net.nodes().demand_kg_s;
   for (int i = 0; i < net.consumer_count(); ++i) {
@@ -186,8 +197,8 @@ void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& f
 // ThermalSolver::tree_response): each demand-driven consumer's flow m = Q / dh(T_supply) gives
 // its residual against the flow this iteration used and its slope dm/dT = -m cp / dh; the
 // thermal solver turns them into the temperature changes that make flows and temperatures
-// agree to first order on the tree-shaped parts. node_T_ = sweep + that prediction. Returns
-// false (caller falls back to Anderson) when most of the demand is not on tree-shaped parts.
+// agree to first order on the tree-shaped parts; newton_T_ = sweep + that prediction. Returns
+// false (the caller falls back to Anderson) when there is no sweep plan (flow cycles).
 bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidModel& fluid) {
   const ConsumerData& c = net.consumers();
   consumer_residual_.clear();
@@ -196,13 +207,12 @@ bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
   for (int i = 0; i < net.consumer_count(); ++i) {
     if (!std::isnan(c.fixed_mass_flow_kg_s[i])) continue;
     const int node = c.supply_node[i];
-    const double ts = temps_.node_T[node], tr = c.return_temperature_C[i];
-    const bool floored = ts < tr + kMinConsumerDeltaT;
-    const double dh = fluid.enthalpy(floored ? tr + kMinConsumerDeltaT : ts) - fluid.enthalpy(tr);
-    const double m = c.heat_demand_W[i] / dh;
+    const double ts = temps_.node_T[node];
+    const DemandFlow d = demand_flow(fluid, c.heat_demand_W[i], ts, c.return_temperature_C[i]);
     consumer_node_.push_back(node);
-    consumer_residual_.push_back(m - consumer_flow_[i]);
-    consumer_gain_.push_back(floored ? 0.0 : -m * fluid.specific_heat(ts, kAtm + 1e5) / dh);
+    consumer_residual_.push_back(d.mass_flow - consumer_flow_[i]);
+    consumer_gain_.push_back(
+        d.floored ? 0.0 : -d.mass_flow * fluid.specific_heat(ts, kAtm + 1e5) / d.dh);
   }
   return thermal_->tree_response(temps_, consumer_node_, consumer_residual_, consumer_gain_,
                                  newton_T_);

@@ -125,42 +125,33 @@ bool ThermalSolver::repair_order(const Topology& t, const std::vector<unsigned c
     const int x = up(k), y = down(k);
     const int low = position[y], high = position[x];
     if (low > high) continue;  // an earlier repair already ordered them
+    // nodes reachable from `start` along the flow (downstream, positions below x's) or against
+    // it (upstream, positions above y's); false if the downstream search meets x (a cycle)
+    auto collect = [&](int start, bool downstream, std::vector<int>& found) {
+      found.clear();
+      stack.assign(1, start);
+      repair_stamp_[start] = stamp_;
+      while (!stack.empty()) {
+        const int w = stack.back();
+        stack.pop_back();
+        found.push_back(w);
+        for (int s = t.node_link_start[w]; s < t.node_link_start[w + 1]; ++s) {
+          const int l = t.node_link[s];
+          if (!dependent(l) || (downstream ? up(l) : down(l)) != w) continue;
+          const int v = downstream ? down(l) : up(l);
+          if (downstream && v == x) return false;
+          const bool inside = downstream ? position[v] < high : position[v] > low;
+          if (inside && repair_stamp_[v] != stamp_) {
+            repair_stamp_[v] = stamp_;
+            stack.push_back(v);
+          }
+        }
+      }
+      return true;
+    };
     ++stamp_;
-    forward.clear();
-    backward.clear();
-    stack.assign(1, y);
-    repair_stamp_[y] = stamp_;
-    while (!stack.empty()) {
-      const int w = stack.back();
-      stack.pop_back();
-      forward.push_back(w);
-      for (int s = t.node_link_start[w]; s < t.node_link_start[w + 1]; ++s) {
-        const int l = t.node_link[s];
-        if (!dependent(l) || up(l) != w) continue;
-        const int v = down(l);
-        if (v == x) return false;  // the flows form a cycle
-        if (position[v] < high && repair_stamp_[v] != stamp_) {
-          repair_stamp_[v] = stamp_;
-          stack.push_back(v);
-        }
-      }
-    }
-    stack.assign(1, x);
-    repair_stamp_[x] = stamp_;
-    while (!stack.empty()) {
-      const int w = stack.back();
-      stack.pop_back();
-      backward.push_back(w);
-      for (int s = t.node_link_start[w]; s < t.node_link_start[w + 1]; ++s) {
-        const int l = t.node_link[s];
-        if (!dependent(l) || down(l) != w) continue;
-        const int u = up(l);
-        if (position[u] > low && repair_stamp_[u] != stamp_) {
-          repair_stamp_[u] = stamp_;
-          stack.push_back(u);
-        }
-      }
-    }
+    if (!collect(y, true, forward)) return false;  // the flows form a cycle
+    collect(x, false, backward);
     touched += static_cast<long>(forward.size() + backward.size());
     if (touched > std::max<long>(n / 4, kMinRepairBudget)) return false;
     auto by_position = [&](int a, int b) { return position[a] < position[b]; };
