@@ -198,10 +198,8 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
 
   // ---- balances
   hydraulic_->node_imbalance(state_, params_, imbalance_);
-  const auto& role = hydraulic_->node_role();
-  for (int i = 0; i < n; ++i)
-    if (role[i] == solver::NodeRole::free)
-      sum.max_mass_imbalance_kg_s = std::max(sum.max_mass_imbalance_kg_s, std::abs(imbalance_[i]));
+  sum.max_mass_imbalance_kg_s = std::max(sum.max_mass_imbalance_kg_s,
+                                         hydraulic_->max_free_imbalance(imbalance_));
   // energy: sources + boundary inflows - boundary outflows = consumers + pipe losses
   double boundary = 0, boundary_in = 0;
   const bool have_thermal = thermal_in_.prepared;

@@ -744,14 +744,9 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
                        }() + "'";
     }
     // mass balance at free nodes after the step
-    double max_imb = 0;
     int worst_node = -1;
     node_imbalance(st, params, imbalance_);
-    for (std::size_t i = 0; i < imbalance_.size(); ++i)
-      if (row_[i] >= 0 && std::abs(imbalance_[i]) > max_imb) {
-        max_imb = std::abs(imbalance_[i]);
-        worst_node = static_cast<int>(i);
-      }
+    const double max_imb = max_free_imbalance(imbalance_, &worst_node);
     rec.max_mass_imbalance_kg_s = max_imb;
     if (worst_node >= 0) rec.worst_node = net.nodes().id[worst_node];
     report.history.push_back(rec);
@@ -803,10 +798,7 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
     forest_.update(from_, to_, forest_eligible_, fixed_node_);
     forest_.balance(from_, to_, params.demand, st.q);
     node_imbalance(st, params, imbalance_);
-    double max_imb = 0;
-    for (std::size_t i = 0; i < imbalance_.size(); ++i)
-      if (row_[i] >= 0) max_imb = std::max(max_imb, std::abs(imbalance_[i]));
-    report.max_mass_imbalance_kg_s = max_imb;
+    report.max_mass_imbalance_kg_s = max_free_imbalance(imbalance_);
   }
   if (!converged) {
     report.status = SolveStatus::max_iterations;
@@ -815,6 +807,18 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
                      format_value(report.max_flow_change_rel) + ")";
   }
   return converged;
+}
+
+double HydraulicSolver::max_free_imbalance(const std::vector<double>& imbalance,
+                                           int* worst_node) const {
+  double max_imb = 0;
+  if (worst_node) *worst_node = -1;
+  for (std::size_t i = 0; i < imbalance.size(); ++i)
+    if (row_[i] >= 0 && std::abs(imbalance[i]) > max_imb) {
+      max_imb = std::abs(imbalance[i]);
+      if (worst_node) *worst_node = static_cast<int>(i);
+    }
+  return max_imb;
 }
 
 void HydraulicSolver::node_imbalance(const HydraulicState& st, const HydraulicParameters& params,

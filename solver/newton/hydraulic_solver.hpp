@@ -98,7 +98,6 @@ class HydraulicSolver {
   // Topology link index of hydraulic link k, and the reverse map (-1: not hydraulic).
   const std::vector<int>& topo_link() const { return topo_link_; }
   const std::vector<int>& hydraulic_index() const { return hydraulic_index_; }
-  const std::vector<NodeRole>& node_role() const { return node_role_; }
   double analyse_seconds() const { return analyse_s_; }
   std::string backend_name() const { return spd_.backend_name(); }
 
@@ -124,6 +123,9 @@ class HydraulicSolver {
   // when converged; at a fixed node it is the inflow the boundary must supply.
   void node_imbalance(const HydraulicState& state, const HydraulicParameters& params,
                       std::vector<double>& out) const;
+  // Largest |imbalance| over the free nodes (kg/s), its node in *worst_node (-1: none).
+  double max_free_imbalance(const std::vector<double>& imbalance,
+                            int* worst_node = nullptr) const;
 
   // Pressure-loss law of hydraulic link k at flow q (status respected).
   physics::LinkLaw link_law(const Network& network, FrictionModel friction,
