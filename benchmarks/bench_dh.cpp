@@ -1,6 +1,6 @@
 // heatnet_bench: coupled thermal-hydraulic solves of generated district heating networks.
 //
-//   heatnet_bench --kind realistic|street_grid --pipes N [--repeats R] [--seed S]
+//   heatnet_bench --kind realistic|street_grid|street_grid_flat --pipes N [--repeats R] [--seed S]
 //                 [--write-json FILE] [--phases first|all] [--max-seconds T] [--no-plant2]
 //                 [--diag]
 //
@@ -31,7 +31,7 @@ namespace {
 
 [[noreturn]] void usage(const char* msg) {
   std::fprintf(stderr,
-               "error: %s\nusage: heatnet_bench --kind realistic|street_grid --pipes N "
+               "error: %s\nusage: heatnet_bench --kind realistic|street_grid|street_grid_flat --pipes N "
                "[--repeats R] [--seed S] [--write-json FILE] [--phases first|all]\n",
                msg);
   std::exit(1);

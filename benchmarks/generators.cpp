@@ -13,11 +13,17 @@
 namespace heatnet::bench {
 
 std::string_view to_string(DhKind k) {
-  return k == DhKind::realistic ? "realistic" : "street_grid";
+  switch (k) {
+    case DhKind::realistic: return "realistic";
+    case DhKind::street_grid: return "street_grid";
+    case DhKind::street_grid_flat: return "street_grid_flat";
+  }
+  return "?";
 }
 std::optional<DhKind> parse_dh_kind(std::string_view s) {
   if (s == "realistic") return DhKind::realistic;
   if (s == "street_grid" || s == "grid" || s == "mesh") return DhKind::street_grid;
+  if (s == "street_grid_flat") return DhKind::street_grid_flat;
   return std::nullopt;
 }
 
@@ -374,9 +380,12 @@ Side grid_side(long per_side, Rng& rng) {
 NetworkDefinition make_dh_network(DhKind kind, long target_pipes, std::uint64_t seed,
                                   DhNetworkInfo* info, DhOptions options) {
   if (target_pipes < 40) throw std::invalid_argument("target_pipes must be >= 40");
-  Rng rng(seed * 0x2545F4914F6CDD1Dull + static_cast<std::uint64_t>(kind));
+  // the flat street grid is the same grid as the hilly one, on level ground
+  const bool flat = kind == DhKind::street_grid_flat;
+  const DhKind layout = flat ? DhKind::street_grid : kind;
+  Rng rng(seed * 0x2545F4914F6CDD1Dull + static_cast<std::uint64_t>(layout));
   const long per_side = target_pipes / 2;
-  Side side = kind == DhKind::realistic ? realistic_side(per_side, rng) : grid_side(per_side, rng);
+  Side side = layout == DhKind::realistic ? realistic_side(per_side, rng) : grid_side(per_side, rng);
   // keep the pump head below ~10 bar: 2 x 3.5 bar network + 1 bar consumer + margin
   const auto [critical, path_dp] = size_side(side, 3.5e5);
 
@@ -396,7 +405,7 @@ NetworkDefinition make_dh_network(DhKind kind, long target_pipes, std::uint64_t 
   for (int i = 0; i < n; ++i) {
     NodeDefinition nd;
     nd.id = sid(i);
-    nd.elevation_m = std::round(terrain(side.x[i], side.y[i]) * 100.0) / 100.0;
+    nd.elevation_m = flat ? 0.0 : std::round(terrain(side.x[i], side.y[i]) * 100.0) / 100.0;
     nd.x = std::round(side.x[i] * 10.0) / 10.0;
     nd.y = std::round(side.y[i] * 10.0) / 10.0;
     def.nodes.push_back(nd);

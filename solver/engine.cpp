@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "heatnet/errors.hpp"
@@ -74,10 +75,9 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
     return state_.initialised ? std::max(state_.p[node] + kAtm, 0.5 * kAtm) : kAtm + 1e5;
   };
   for (int e = 0; e < net.pipe_count(); ++e) {
-    const int k = t.pipe_offset + e;
     double tm;
-    if (have_temperatures_ && !temps_.link_T_in.empty())
-      tm = 0.5 * (temps_.link_T_in[k] + temps_.link_T_out[k]);
+    if (have_temperatures_ && temps_.pipe_T_mean.size() == pd.from.size())
+      tm = temps_.pipe_T_mean[e];  // length average (solver/thermal/pipe_mean_temperature.hpp)
     else
       tm = 0.5 * (node_T_[pd.from[e]] + node_T_[pd.to[e]]);
     pipe_T_mean_[e] = tm;
@@ -237,6 +237,53 @@ void SolverEngine::accelerate(const std::vector<double>& g) {
   for (std::size_t j = 0; j < s; ++j) node_T_[feedback_nodes_[j]] = mix_in_[j];
 }
 
+// Per hydraulic link: how often its flow turned between outer iterations of this solve.
+void SolverEngine::count_reversals() {
+  const std::size_t m = state_.q.size();
+  if (flow_sign_.size() != m) {
+    flow_sign_.assign(m, 0);
+    reversals_.assign(m, 0);
+  }
+  for (std::size_t k = 0; k < m; ++k) {
+    const signed char sign = state_.q[k] > 0 ? 1 : (state_.q[k] < 0 ? -1 : 0);
+    if (sign != 0 && flow_sign_[k] == -sign && reversals_[k] < 0xFFFF) ++reversals_[k];
+    if (sign != 0) flow_sign_[k] = sign;
+  }
+}
+
+// For a coupled solve that did not settle: the pipe whose flow turned most often, which is
+// what keeps such a solve from settling in practice (a pipe near zero flow that turns changes
+// which water reaches the nodes around it). On a slope the weight of its water column depends
+// on how far it cools, so warm water drives it one way and cold water the other
+// (thermosiphon): there may be no steady state to settle into. Empty if nothing turned often.
+std::string SolverEngine::reversal_diagnosis(const Network& net) const {
+  constexpr int kMinReversals = 3;
+  int worst = -1;
+  for (std::size_t k = 0; k < reversals_.size(); ++k) {
+    const int topo = hydraulic_->topo_link()[k];
+    if (net.topology().link_kind[topo] != LinkKind::pipe) continue;
+    if (reversals_[k] >= kMinReversals && (worst < 0 || reversals_[k] > reversals_[worst]))
+      worst = static_cast<int>(k);
+  }
+  if (worst < 0) return "";
+  const int e = net.topology().link_element[hydraulic_->topo_link()[worst]];
+  const PipeData& pd = net.pipes();
+  const NodeData& nd = net.nodes();
+  const double z_from = nd.elevation_m[pd.from[e]], z_to = nd.elevation_m[pd.to[e]];
+  char buf[160];
+  std::snprintf(buf, sizeof buf, " reversed its flow %d times (last %.3g kg/s)",
+                static_cast<int>(reversals_[worst]), state_.q[worst]);
+  std::string text = "; pipe '" + pd.id[e] + "'" + buf;
+  if (z_from != z_to) {
+    std::snprintf(buf, sizeof buf, " between '%s' at %.2f m and '%s' at %.2f m",
+                  nd.id[pd.from[e]].c_str(), z_from, nd.id[pd.to[e]].c_str(), z_to);
+    text += std::string(buf) +
+            ": near zero flow the weight of its water column follows how far it cools "
+            "(thermosiphon), which can leave no steady state";
+  }
+  return text;
+}
+
 Solution SolverEngine::solve(const Network& net, const SolverOptions& options, SolveReport& report) {
   const auto t_start = Clock::now();
   options.validate();
@@ -314,6 +361,8 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
         feedback_nodes_.push_back(c.supply_node[i]);
       }
   }
+  flow_sign_.clear();
+  reversals_.clear();
   bool ok = true, outer_converged = false;
   double dT = 0;
   // Inexact inner solves: a coupled solve takes one Newton step per outer iteration, so the
@@ -363,6 +412,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
       outer_converged = true;
       break;
     }
+    if (coupled) count_reversals();
     const auto t0 = Clock::now();
     thermal_inputs(net, fluid);
     thermal_->solve(net, fluid, thermal_in_, temps_);
@@ -403,7 +453,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     report.status = SolveStatus::outer_not_converged;
     report.message = "thermal-hydraulic coupling did not settle in " +
                      std::to_string(max_outer) + " outer iterations (last max dT " +
-                     format_value(dT) + " K)";
+                     format_value(dT) + " K)" + reversal_diagnosis(net);
   }
   // Without a thermal solve (isothermal run, or a hydraulic failure before the first sweep)
   // report the temperatures the hydraulics used.

@@ -13,7 +13,9 @@
 // hydraulic system stays SPD; docs/models.md ("Coupling") has the equations and numbers.
 #pragma once
 #include <memory>
+#include <cstdint>
 #include <optional>
+#include <string>
 
 #include "heatnet/network.hpp"
 #include "heatnet/result.hpp"
@@ -39,6 +41,8 @@ class SolverEngine {
   double source_makeup(const Network& network, int source) const;
   bool coupling_newton_step(const Network& network, const fluid::FluidModel& fluid);
   void accelerate(const std::vector<double>& output);
+  void count_reversals();
+  std::string reversal_diagnosis(const Network& network) const;
   Solution make_solution(const Network& network, const fluid::FluidModel& fluid,
                          FrictionModel friction, const SolverOptions& options,
                          SolveReport& report);
@@ -59,6 +63,9 @@ class SolverEngine {
   solver::AndersonMixer anderson_{3, 1.0};
   std::vector<int> feedback_nodes_;         // what Anderson mixes (see accelerate)
   std::vector<double> mix_in_, mix_out_;
+  // per hydraulic link: last flow direction and how often it turned (reversal_diagnosis)
+  std::vector<signed char> flow_sign_;
+  std::vector<std::uint16_t> reversals_;
 };
 
 }  // namespace heatnet

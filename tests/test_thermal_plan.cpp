@@ -73,6 +73,7 @@ TEST_CASE("the planned thermal sweep reproduces the general traversal", "[therma
   check_same(a.node_T, b.node_T, "node_T");
   check_same(a.link_T_in, b.link_T_in, "link_T_in");
   check_same(a.link_T_out, b.link_T_out, "link_T_out");
+  check_same(a.pipe_T_mean, b.pipe_T_mean, "pipe_T_mean");
   // the temperatures are the model's, not just equal: S2 is fed by PS12 alone
   const double t1 = a.node_T[net.node_index("S1")];
   const double t2 = 8.0 + (t1 - 8.0) * std::exp(-0.4 * 300.0 / (1.0 * kCp));

@@ -1,5 +1,6 @@
 // Plug-flow (Lagrangian) pipe temperatures; the model is stated in plug_flow.hpp.
 #include "solver/thermal/plug_flow.hpp"
+#include "solver/thermal/pipe_mean_temperature.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -73,7 +74,11 @@ PlugFlowModel::PlugFlowModel(const Network& net, const Solution& steady, double 
   pipes_.resize(net.pipe_count());
   for (int e = 0; e < net.pipe_count(); ++e) {
     PipeState& p = pipes_[e];
-    const double tm = fluid_.clamp_temperature(0.5 * (t_in[e] + t_out[e]));
+    // the pipe's mean temperature as the steady solve takes it (length average)
+    const double tm = fluid_.clamp_temperature(
+        pd.heat_loss_W_mK[e] > 0
+            ? pipe_mean_temperature(t_in[e], t_out[e], pd.ambient_temperature_C[e])
+            : t_in[e]);
     const double pm = std::max(0.5 * (node_p[pd.from[e]] + node_p[pd.to[e]]) + kAtm, 0.5 * kAtm);
     const double area = 0.25 * std::numbers::pi * pd.diameter_m[e] * pd.diameter_m[e];
     const double rho = fluid_.density(tm, pm);

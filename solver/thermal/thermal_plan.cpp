@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "solver/thermal/pipe_mean_temperature.hpp"
 #include "solver/thermal/thermal_solver.hpp"
 
 namespace heatnet::solver {
@@ -188,8 +189,8 @@ void ThermalSolver::fill_plan_records(const Network& net, const ThermalInputs& i
       r.t_amb = 0.0;
       if (t.link_kind[k] != LinkKind::pipe) continue;
       const int e = t.link_element[k];
-      if (pipes.heat_loss_W_mK[e] <= 0) continue;
       r.pipe = e;
+      if (pipes.heat_loss_W_mK[e] <= 0) continue;
       r.ul = pipes.heat_loss_W_mK[e] * pipes.length_m[e];
       r.t_amb = pipes.ambient_temperature_C[e];
     }
@@ -239,6 +240,9 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
       const double t_out = r.ul > 0 ? r.t_amb + (t_up - r.t_amb) * r.alpha : t_up;
       out.link_T_in[r.link] = t_up;
       out.link_T_out[r.link] = t_out;
+      if (r.pipe >= 0)
+        out.pipe_T_mean[r.pipe] =
+            r.ul > 0 ? r.t_amb + (t_up - r.t_amb) * pipe_mean_factor(r.ntu, r.alpha) : t_up;
       pos_mix_.add_stream(j, r.q, t_out, fluid);
     }
     const double temp = pos_mix_.temperature(j, fluid, net.settings().temperature_C, ambient);
@@ -255,6 +259,7 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
     if (kind == LinkKind::pipe) {
       const int e = t.link_element[k];
       out.link_T_out[k] = pipes.heat_loss_W_mK[e] > 0 ? pipes.ambient_temperature_C[e] : t_node;
+      out.pipe_T_mean[e] = out.link_T_out[k];  // cooled to ambient, or lossless at t_node
     } else if (kind == LinkKind::pump || kind == LinkKind::valve) {
       out.link_T_out[k] = t_node;
     }

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "heatnet/errors.hpp"
+#include "solver/thermal/pipe_mean_temperature.hpp"
 
 namespace heatnet::solver {
 namespace {
@@ -66,6 +67,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
   out.link_T_in.assign(m, ambient);
   out.link_T_out.assign(m, ambient);
   out.pipe_heat_loss.assign(net.pipe_count(), 0.0);
+  out.pipe_T_mean.resize(net.pipe_count());
   out.cyclic_nodes = 0;
 
   double qmax = 0;
@@ -268,7 +270,19 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       }
     }
   }
-
+  for (int e = 0; e < net.pipe_count(); ++e) {
+    const int k = t.pipe_offset + e;
+    const double q = std::abs(in.link_flow[k]), t_amb = pipes.ambient_temperature_C[e];
+    if (pipes.heat_loss_W_mK[e] <= 0) {
+      out.pipe_T_mean[e] = out.link_T_in[k];
+    } else if (q <= q_eps) {
+      out.pipe_T_mean[e] = t_amb;
+    } else {
+      const double ntu = pipes.heat_loss_W_mK[e] * pipes.length_m[e] / (q * in.pipe_cp[e]);
+      out.pipe_T_mean[e] =
+          t_amb + (out.link_T_in[k] - t_amb) * pipe_mean_factor(ntu, std::exp(-ntu));
+    }
+  }
 }
 
 // Pipe heat losses from enthalpy differences (energy-consistent with the mixing above). Only

@@ -4,6 +4,7 @@
 //  * Pipe: outlet T = T_amb + (T_in - T_amb) exp(-U L / (|m| cp)), U the linear heat-loss
 //    coefficient (W/mK), cp at the pipe's mean temperature; heat loss = |m| (h_in - h_out).
 //    A stagnant pipe (|m| ~ 0) reports the ambient temperature at its outlet and no loss.
+//    Its mean temperature is the length average of that profile (pipe_mean_temperature.hpp).
 //  * Pumps and valves are adiabatic (pump heat is neglected).
 //  * Consumers return water at their return temperature; sources supply at their supply
 //    temperature: both fix their outlet, so they break every dependency cycle through them.
@@ -46,6 +47,8 @@ struct ThermalState {
   std::vector<double> link_T_in;      // per topology link, at the end the water enters
   std::vector<double> link_T_out;     // per topology link
   std::vector<double> pipe_heat_loss; // per pipe, W
+  std::vector<double> pipe_T_mean;    // per pipe: length-averaged temperature, degC
+                                      // (pipe_mean_temperature.hpp)
   int cyclic_nodes = 0;               // nodes solved by the linear system
 };
 
@@ -108,7 +111,7 @@ class ThermalSolver {
   // --- sweep plan (thermal_plan.cpp): settle order, link lists and per-position state
   struct PlanRecord {  // a dependent link, in plan order
     int link;          // topology link
-    int pipe;          // pipe element if it loses heat, else -1
+    int pipe;          // pipe element (it loses heat if ul > 0), else -1
     double ul, t_amb;  // U L (W/K, 0: no loss) and ambient: constants of a solve
     double q, alpha, ntu;  // flow of this sweep, alpha = exp(-ntu), ntu = U L / (q cp)
   };
