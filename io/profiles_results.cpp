@@ -1,5 +1,6 @@
-// Finishing a time-series results file: summary attributes + /solver/step_status, then the
-// atomic rename onto the target (see profiles_results.hpp).
+// Finishing a time-series results file: summary attributes + /solver/step_status, the
+// optional /consumers/step_arrival_delay, then the atomic rename onto the target (see
+// profiles_results.hpp).
 #include "io/profiles_results.hpp"
 
 #include <fcntl.h>
@@ -59,6 +60,34 @@ void finish_time_series_file(const fs::path& staged, const fs::path& target,
   if (ec)
     throw IoError(ErrorCode::io_error, "results file", target.string(), "", "",
                   "cannot rename the finished file onto it: " + ec.message());
+}
+
+// /consumers/step_arrival_delay [1, C] in a committed (still hidden) results file.
+void write_step_arrival(const fs::path& file_path, const StepArrival& a) {
+  h5::Session session(file_path.string());
+  h5::File file(h5::check_id(H5Fopen(file_path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "",
+                             "cannot reopen the results file to add the step arrival"));
+  h5::Group group = h5::exists(file.id(), "consumers") ? h5::open_group(file.id(), "consumers")
+                                                       : h5::create_group(file.id(), "consumers");
+  const hsize_t c = a.delay_s.size();
+  h5::Space space = h5::simple_space({1, c});
+  h5::Dataset d(h5::check_id(H5Dcreate2(group.id(), "step_arrival_delay", H5T_IEEE_F64LE,
+                                        space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                             "/consumers/step_arrival_delay", "cannot create dataset"));
+  if (c > 0)
+    h5::check(H5Dwrite(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.delay_s.data()),
+              "/consumers/step_arrival_delay", "cannot write dataset");
+  h5::write_attribute(d.id(), "units", "s");
+  h5::write_attribute(d.id(), "description",
+                      "time from the supply-temperature step until the consumer's supply "
+                      "temperature crosses the midpoint of its change (NaN: no crossing)");
+  h5::write_attribute(d.id(), "step_time_s", a.step_time_s);
+  h5::write_attribute(d.id(), "step_K", a.step_K);
+  h5::write_attribute(d.id(), "source", a.source);
+  h5::write_attribute(d.id(), "step_index", static_cast<std::int32_t>(a.step));
+  d.close("/consumers/step_arrival_delay");
+  group.close("/consumers");
+  file.close("/");
 }
 
 }  // namespace heatnet::io::detail

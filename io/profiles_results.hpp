@@ -1,12 +1,17 @@
 // The last step of a time-series results file: the simulation summary as root attributes and
 // the per-step solve status, added to the committed (still hidden) file before the final
-// atomic rename onto the target. Internal to the library (used by solver/time_series.cpp).
+// atomic rename onto the target; and the step-arrival dataset of a step-response run. Internal
+// to the library (used by solver/time_series.cpp, which writes no HDF5 itself).
 #pragma once
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
+
+namespace heatnet {
+struct StepArrival;
+}
 
 namespace heatnet::io::detail {
 
@@ -26,5 +31,9 @@ void finish_time_series_file(const std::filesystem::path& staged,
                              const std::filesystem::path& target,
                              const TimeSeriesAttributes& attributes,
                              const std::vector<std::int32_t>& step_status);
+
+// Adds /consumers/step_arrival_delay [1, C] (s) with its step attributes to a committed (still
+// hidden) results file. Throws IoError.
+void write_step_arrival(const std::filesystem::path& file_path, const StepArrival& arrival);
 
 }  // namespace heatnet::io::detail

@@ -22,7 +22,6 @@
 
 #include "heatnet/errors.hpp"
 #include "heatnet/solve.hpp"
-#include "io/hdf5_handles.hpp"
 #include "io/profiles_results.hpp"
 #include "solver/fluid/fluid_model.hpp"
 #include "solver/thermal/plug_flow.hpp"
@@ -57,35 +56,6 @@ std::string fmt(double v, int decimals) {
 // The consumers' flow floor of the engine (solver/engine.cpp): supply at least 0.5 K above
 // return while the supply temperature is transiently low.
 constexpr double kMinConsumerDeltaT = 0.5;
-
-// /consumers/step_arrival_delay [1, C] in a committed (still hidden) results file.
-void write_step_arrival(const std::filesystem::path& file_path, const StepArrival& a) {
-  namespace h5 = io::h5;
-  h5::Session session(file_path.string());
-  h5::File file(h5::check_id(H5Fopen(file_path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "",
-                             "cannot reopen the results file to add the step arrival"));
-  h5::Group group = h5::exists(file.id(), "consumers") ? h5::open_group(file.id(), "consumers")
-                                                       : h5::create_group(file.id(), "consumers");
-  const hsize_t c = a.delay_s.size();
-  h5::Space space = h5::simple_space({1, c});
-  h5::Dataset d(h5::check_id(H5Dcreate2(group.id(), "step_arrival_delay", H5T_IEEE_F64LE,
-                                        space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                             "/consumers/step_arrival_delay", "cannot create dataset"));
-  if (c > 0)
-    h5::check(H5Dwrite(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.delay_s.data()),
-              "/consumers/step_arrival_delay", "cannot write dataset");
-  h5::write_attribute(d.id(), "units", "s");
-  h5::write_attribute(d.id(), "description",
-                      "time from the supply-temperature step until the consumer's supply "
-                      "temperature crosses the midpoint of its change (NaN: no crossing)");
-  h5::write_attribute(d.id(), "step_time_s", a.step_time_s);
-  h5::write_attribute(d.id(), "step_K", a.step_K);
-  h5::write_attribute(d.id(), "source", a.source);
-  h5::write_attribute(d.id(), "step_index", static_cast<std::int32_t>(a.step));
-  d.close("/consumers/step_arrival_delay");
-  group.close("/consumers");
-  file.close("/");
-}
 
 // The window of the largest supply-temperature jump: [first, end) are the steps at the new
 // value; first == 0 when there is none of at least min_step_K.
@@ -465,7 +435,7 @@ SimulationResult simulate(const Network& network, const Profiles& profiles,
       a.numbers.push_back({"max_energy_balance_rel", sum.max_energy_balance_rel});
       a.integers.push_back({"max_parcels_per_pipe", options.max_parcels_per_pipe});
     }
-    if (out.step_arrival) write_step_arrival(staged.path, *out.step_arrival);
+    if (out.step_arrival) io::detail::write_step_arrival(staged.path, *out.step_arrival);
     a.strings = {{"run_kind", "time_series"},
                  {"thermal_model", std::string(to_string(options.thermal_model))},
                  {"on_step_failure", std::string(to_string(options.on_failure))},
