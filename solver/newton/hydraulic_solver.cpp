@@ -261,7 +261,8 @@ void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& 
   // independent loops ~ links - free nodes (each free node needs one tree link); the forest
   // itself is built only when it will be used
   const double loops = static_cast<double>(eligible) - static_cast<double>(matrix_.rows());
-  if (loops <= kTreeStartMaxLoopFraction * static_cast<double>(eligible)) {
+  tree_shaped_ = loops <= kTreeStartMaxLoopFraction * static_cast<double>(eligible);
+  if (tree_shaped_) {
     forest_.update(from_, to_, forest_eligible_, fixed_node_);
     forest_.balance(from_, to_, params.demand, st.q);
   }
@@ -541,6 +542,10 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
   // parameters may have changed since construction (Network::set_node_elevation)
   elevation_.assign(net.nodes().elevation_m.begin(), net.nodes().elevation_m.end());
   set_fixed_pressures(net, params, st);
+  // Warm start of a mostly tree-shaped network after its demands changed (the next outer
+  // iteration's consumer flows, a re-solve): route the change through the spanning forest, so
+  // the tree-shaped parts start at their new flows and the Newton step linearises there.
+  if (tree_shaped_ && st.initialised) forest_.balance(from_, to_, params.demand, st.q);
   double previous_merit = -1.0;
   double step = 1.0;
   bool converged = false;

@@ -161,6 +161,7 @@ class HydraulicSolver {
   std::vector<int> row_;           // node -> Schur row, -1 when fixed
   std::vector<char> fixed_node_;   // row_ < 0: roots of the spanning forest
   SpanningForest forest_;
+  bool tree_shaped_ = false;       // few loops: start (and restart) balanced through forest_
   std::vector<char> forest_eligible_;
   std::vector<int> dp_sources_;    // sources with a dp_control pump
   std::vector<int> dp_column_;     // per node: index into dp_sources_ if a dp-controlled supply
