@@ -21,7 +21,10 @@ fs::path hidden_temp_path(const fs::path& target, const char* tag) {
   std::random_device rd;
   char suffix[80];
   std::snprintf(suffix, sizeof suffix, ".%s-%ld-%08x", tag, static_cast<long>(getpid()), rd());
-  return target.parent_path() / ("." + target.filename().string() + suffix);
+  std::string name = ".";  // appended, not concatenated: GCC 12 -Wrestrict false positive
+  name += target.filename().string();
+  name += suffix;
+  return target.parent_path() / name;
 }
 
 void finish_time_series_file(const fs::path& staged, const fs::path& target,

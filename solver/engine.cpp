@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 
 #include "heatnet/errors.hpp"
@@ -24,10 +23,6 @@ constexpr double kMinConsumerDeltaT = 0.5;
 // A temperature change this much smaller than the last one counts as superlinear convergence
 // of the Newton-corrected coupling (no Anderson mixing on top of it).
 constexpr double kSuperlinearRatio = 0.01;
-// A pipe's property temperature swinging by more than this between outer iterations counts
-// as an oscillation (track_oscillating_pipes).
-constexpr double kOscillationK = 1e-3;
-constexpr double kOscillationDecay = 0.5;
 // Networks from this many nodes release the outer loop's work arrays after each solve.
 constexpr int kReleaseWorkFromNodes = 100000;
 // Single Newton steps per outer iteration stop when a step is this much larger than the last.
@@ -88,7 +83,7 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
   }
   // Anderson's mix for the pipes it takes part in (accelerate), once
   for (std::size_t j = 0; j < mixed_pipe_T_.size(); ++j)
-    pipe_T_mean_[mixed_pipes_[j]] = mixed_pipe_T_[j];
+    pipe_T_mean_[oscillations_.swinging_pipes()[j]] = mixed_pipe_T_[j];
   mixed_pipe_T_.clear();
   for (int e = 0; e < net.pipe_count(); ++e) {
     const double tm = pipe_T_mean_[e];
@@ -230,14 +225,14 @@ bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
 }
 
 // Next input of the outer loop from its output g: Anderson-mixed on the feedback nodes and on
-// the property temperatures of the pipes found oscillating (track_oscillating_pipes), g
-// elsewhere.
+// the property temperatures of the pipes found swinging (CouplingOscillations), g elsewhere.
 void SolverEngine::accelerate(const std::vector<double>& g) {
-  if (feedback_nodes_.empty() && mixed_pipes_.empty()) {
+  const std::vector<int>& mixed_pipes = oscillations_.swinging_pipes();
+  if (feedback_nodes_.empty() && mixed_pipes.empty()) {
     anderson_.next(node_T_, g);
     return;
   }
-  const std::size_t s = feedback_nodes_.size(), p = mixed_pipes_.size();
+  const std::size_t s = feedback_nodes_.size(), p = mixed_pipes.size();
   mix_in_.resize(s + p);
   mix_out_.resize(s + p);
   for (std::size_t j = 0; j < s; ++j) {
@@ -245,106 +240,13 @@ void SolverEngine::accelerate(const std::vector<double>& g) {
     mix_out_[j] = g[feedback_nodes_[j]];
   }
   for (std::size_t j = 0; j < p; ++j) {
-    mix_in_[s + j] = pipe_T_mean_[mixed_pipes_[j]];
-    mix_out_[s + j] = temps_.pipe_T_mean[mixed_pipes_[j]];
+    mix_in_[s + j] = pipe_T_mean_[mixed_pipes[j]];
+    mix_out_[s + j] = temps_.pipe_T_mean[mixed_pipes[j]];
   }
   anderson_.next(mix_in_, mix_out_);
   node_T_ = g;
   for (std::size_t j = 0; j < s; ++j) node_T_[feedback_nodes_[j]] = mix_in_[j];
   mixed_pipe_T_.assign(mix_in_.begin() + static_cast<std::ptrdiff_t>(s), mix_in_.end());
-}
-
-// Pipes whose property temperature swings back and forth between outer iterations (the sweep's
-// mean temperature lands alternately above and below the one the hydraulics used, by more than
-// kOscillationK and by at least kOscillationDecay of the previous swing, twice running) join
-// the Anderson-mixed variables: a near-stagnant pipe on a slope, whose flow follows the weight
-// of its water column, which follows its flow (thermosiphon), is such a feedback with a gain
-// near -1, which plain iteration barely damps. Modes that decay faster are left alone (mixing
-// them would only lengthen Anderson's vector: converging networks see none).
-void SolverEngine::track_oscillating_pipes(const Network& net) {
-  const int np = net.pipe_count();
-  if (static_cast<int>(pipe_swing_sign_.size()) != np) {
-    pipe_swing_sign_.assign(np, 0);
-    pipe_swing_size_.assign(np, 0.0f);
-    pipe_swings_.assign(np, 0);
-    pipe_mixed_.assign(np, 0);
-  }
-  bool added = false;
-  for (int e = 0; e < np; ++e) {
-    const double change = temps_.pipe_T_mean[e] - pipe_T_mean_[e];
-    if (std::abs(change) <= kOscillationK) continue;
-    const signed char sign = change > 0 ? 1 : -1;
-    // a swing back that is at least half the last one: a slowly damped (or growing) mode
-    const bool swing = sign == -pipe_swing_sign_[e] &&
-                       std::abs(change) >= kOscillationDecay * pipe_swing_size_[e];
-    pipe_swings_[e] = swing ? pipe_swings_[e] + 1 : 0;
-    pipe_swing_sign_[e] = sign;
-    pipe_swing_size_[e] = static_cast<float>(std::abs(change));
-    if (pipe_swings_[e] >= 2 && !pipe_mixed_[e]) {
-      pipe_mixed_[e] = 1;
-      mixed_pipes_.push_back(e);
-      added = true;
-    }
-  }
-  if (added) anderson_.reset();  // the mixed vector changed shape
-}
-
-// Per hydraulic link: how often its flow turned between outer iterations of this solve.
-void SolverEngine::count_reversals() {
-  const std::size_t m = state_.q.size();
-  if (flow_sign_.size() != m) {
-    flow_sign_.assign(m, 0);
-    reversals_.assign(m, 0);
-  }
-  for (std::size_t k = 0; k < m; ++k) {
-    const signed char sign = state_.q[k] > 0 ? 1 : (state_.q[k] < 0 ? -1 : 0);
-    if (sign != 0 && flow_sign_[k] == -sign && reversals_[k] < 0xFFFF) ++reversals_[k];
-    if (sign != 0) flow_sign_[k] = sign;
-  }
-}
-
-// For a coupled solve that did not settle: the pipe that kept it from settling, in practice a
-// pipe near zero flow whose flow turned most often (it changes which water reaches the nodes
-// around it) or, if none turned, the one whose property temperature still swings most
-// (track_oscillating_pipes). On a slope the weight of its water column depends on how far it
-// cools, so warm water drives it one way and cold water the other (thermosiphon): there may be
-// no steady state to settle into. Empty if no pipe stands out.
-std::string SolverEngine::oscillation_diagnosis(const Network& net) const {
-  constexpr int kMinReversals = 3;
-  const PipeData& pd = net.pipes();
-  const Topology& t = net.topology();
-  int worst = -1;  // hydraulic link
-  for (std::size_t k = 0; k < reversals_.size(); ++k) {
-    if (t.link_kind[hydraulic_->topo_link()[k]] != LinkKind::pipe) continue;
-    if (reversals_[k] >= kMinReversals && (worst < 0 || reversals_[k] > reversals_[worst]))
-      worst = static_cast<int>(k);
-  }
-  char buf[200];
-  int e = -1;
-  if (worst >= 0) {
-    e = t.link_element[hydraulic_->topo_link()[worst]];
-    std::snprintf(buf, sizeof buf, " reversed its flow %d times (last %.3g kg/s)",
-                  static_cast<int>(reversals_[worst]), state_.q[worst]);
-  } else {
-    for (int p : mixed_pipes_)
-      if (pipe_swings_[p] >= 2 && (e < 0 || pipe_swing_size_[p] > pipe_swing_size_[e])) e = p;
-    if (e < 0) return "";
-    const int k = hydraulic_->hydraulic_index()[t.pipe_offset + e];
-    std::snprintf(buf, sizeof buf,
-                  " still swings by %.3g K in mean temperature between iterations (%.3g kg/s)",
-                  static_cast<double>(pipe_swing_size_[e]), k >= 0 ? state_.q[k] : 0.0);
-  }
-  std::string text = "; pipe '" + pd.id[e] + "'" + buf;
-  const NodeData& nd = net.nodes();
-  const double z_from = nd.elevation_m[pd.from[e]], z_to = nd.elevation_m[pd.to[e]];
-  if (z_from != z_to) {
-    std::snprintf(buf, sizeof buf, " between '%s' at %.2f m and '%s' at %.2f m",
-                  nd.id[pd.from[e]].c_str(), z_from, nd.id[pd.to[e]].c_str(), z_to);
-    text += std::string(buf) +
-            ": the weight of its water column follows how far it cools, which follows its flow "
-            "(thermosiphon); there may be no steady state";
-  }
-  return text;
 }
 
 Solution SolverEngine::solve(const Network& net, const SolverOptions& options, SolveReport& report) {
@@ -424,10 +326,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
         feedback_nodes_.push_back(c.supply_node[i]);
       }
   }
-  flow_sign_.clear();
-  reversals_.clear();
-  pipe_swing_sign_.clear();
-  mixed_pipes_.clear();
+  oscillations_.reset();
   mixed_pipe_T_.clear();
   bool ok = true, outer_converged = false;
   double dT = 0;
@@ -478,14 +377,16 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
       outer_converged = true;
       break;
     }
-    if (coupled) count_reversals();
+    if (coupled) oscillations_.track_flows(state_.q);
     const auto t0 = Clock::now();
     thermal_inputs(net, fluid);
     thermal_->solve(net, fluid, thermal_in_, temps_);
     report.timings.thermal_s += seconds_since(t0);
     dT = 0;
     for (int i = 0; i < n; ++i) dT = std::max(dT, std::abs(temps_.node_T[i] - node_T_[i]));
-    if (coupled && !fluid.is_constant() && have_temperatures_) track_oscillating_pipes(net);
+    if (coupled && !fluid.is_constant() && have_temperatures_ &&
+        oscillations_.track_pipes(pipe_T_mean_, temps_.pipe_T_mean))
+      anderson_.reset();  // the mixed vector changed shape
     if (feedback && coupling_newton_step(net, fluid)) {
       // newton_T_ holds the Newton prediction. Where it is exact (trees) the iteration
       // converges quadratically and Anderson's history would only hold it back; where it
@@ -520,7 +421,9 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     report.status = SolveStatus::outer_not_converged;
     report.message = "thermal-hydraulic coupling did not settle in " +
                      std::to_string(max_outer) + " outer iterations (last max dT " +
-                     format_value(dT) + " K)" + oscillation_diagnosis(net);
+                     format_value(dT) + " K)" +
+                     oscillations_.diagnosis(net, hydraulic_->topo_link(),
+                                             hydraulic_->hydraulic_index(), state_.q);
   }
   // Without a thermal solve (isothermal run, or a hydraulic failure before the first sweep)
   // report the temperatures the hydraulics used.

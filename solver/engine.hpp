@@ -13,13 +13,12 @@
 // hydraulic system stays SPD; docs/models.md ("Coupling") has the equations and numbers.
 #pragma once
 #include <memory>
-#include <cstdint>
 #include <optional>
-#include <string>
 
 #include "heatnet/network.hpp"
 #include "heatnet/result.hpp"
 #include "heatnet/solver_options.hpp"
+#include "solver/coupling_oscillations.hpp"
 #include "solver/fluid/fluid_model.hpp"
 #include "solver/newton/anderson.hpp"
 #include "solver/newton/hydraulic_solver.hpp"
@@ -41,9 +40,6 @@ class SolverEngine {
   double source_makeup(const Network& network, int source) const;
   bool coupling_newton_step(const Network& network, const fluid::FluidModel& fluid);
   void accelerate(const std::vector<double>& output);
-  void count_reversals();
-  void track_oscillating_pipes(const Network& network);
-  std::string oscillation_diagnosis(const Network& network) const;
   Solution make_solution(const Network& network, const fluid::FluidModel& fluid,
                          FrictionModel friction, const SolverOptions& options,
                          SolveReport& report);
@@ -63,15 +59,9 @@ class SolverEngine {
   std::vector<double> consumer_residual_, consumer_gain_, newton_T_;
   solver::AndersonMixer anderson_{3, 1.0};
   std::vector<int> feedback_nodes_;         // what Anderson mixes (see accelerate)
-  std::vector<int> mixed_pipes_;            // ... and these pipes' property temperatures
+  solver::CouplingOscillations oscillations_;  // ... and its swinging pipes' temperatures
   std::vector<double> mixed_pipe_T_;        // their mix for the next iteration
-  std::vector<signed char> pipe_swing_sign_;  // per pipe (track_oscillating_pipes)
-  std::vector<float> pipe_swing_size_;
-  std::vector<unsigned char> pipe_swings_, pipe_mixed_;
   std::vector<double> mix_in_, mix_out_;
-  // per hydraulic link: last flow direction and how often it turned (reversal_diagnosis)
-  std::vector<signed char> flow_sign_;
-  std::vector<std::uint16_t> reversals_;
 };
 
 }  // namespace heatnet
