@@ -7,6 +7,7 @@
 
 #include "heatnet/errors.hpp"
 #include "network/checks.hpp"
+#include "solver/consumer_demand.hpp"
 #include "solver/physics/friction.hpp"
 
 namespace heatnet {
@@ -16,10 +17,6 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 constexpr double kAtm = fluid::kAtmospherePa;
-// During the outer iterations a consumer's supply - return enthalpy difference is floored at
-// the equivalent of 0.5 K so a transiently cold supply cannot produce absurd flows; a
-// consumer still below its return temperature at the solution is reported as invalid.
-constexpr double kMinConsumerDeltaT = 0.5;
 // A temperature change this much smaller than the last one counts as superlinear convergence
 // of the Newton-corrected coupling (no Anderson mixing on top of it).
 constexpr double kSuperlinearRatio = 0.01;
@@ -27,18 +24,6 @@ constexpr double kSuperlinearRatio = 0.01;
 constexpr int kReleaseWorkFromNodes = 100000;
 // Single Newton steps per outer iteration stop when a step is this much larger than the last.
 constexpr double kMaxStepGrowth = 2.0;
-
-// A demand-driven consumer's flow at supply temperature ts: m = Q / (h(ts) - h(tr)), with
-// the enthalpy difference floored at kMinConsumerDeltaT (floored: m does not follow ts).
-struct DemandFlow {
-  double mass_flow, dh;
-  bool floored;
-};
-DemandFlow demand_flow(const fluid::FluidModel& fluid, double heat_W, double ts, double tr) {
-  const bool floored = ts < tr + kMinConsumerDeltaT;
-  const double dh = fluid.enthalpy(floored ? tr + kMinConsumerDeltaT : ts) - fluid.enthalpy(tr);
-  return {heat_W / dh, dh, floored};
-}
 
 bool thermal_matters(const Network& net) {
   if (net.source_count() > 0 || net.consumer_count() > 0) return true;
@@ -69,17 +54,17 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
   const double g = net.settings().gravity_m_s2;
   params_.gravity = g;
   params_.pipe.resize(net.pipe_count());
-  pipe_T_mean_.resize(net.pipe_count());
   auto p_abs = [&](int node) {
     return state_.initialised ? std::max(state_.p[node] + kAtm, 0.5 * kAtm) : kAtm + 1e5;
   };
-  for (int e = 0; e < net.pipe_count(); ++e) {
-    double tm;
-    if (have_temperatures_ && temps_.pipe_T_mean.size() == pd.from.size())
-      tm = temps_.pipe_T_mean[e];  // length average (solver/thermal/pipe_mean_temperature.hpp)
-    else
-      tm = 0.5 * (node_T_[pd.from[e]] + node_T_[pd.to[e]]);
-    pipe_T_mean_[e] = tm;
+  // The pipes' property temperatures: the last sweep's length averages
+  // (solver/thermal/pipe_mean_temperature.hpp); before any sweep, the mean of the end nodes.
+  if (have_temperatures_ && temps_.pipe_T_mean.size() == pd.from.size()) {
+    pipe_T_mean_ = temps_.pipe_T_mean;
+  } else {
+    pipe_T_mean_.resize(net.pipe_count());
+    for (int e = 0; e < net.pipe_count(); ++e)
+      pipe_T_mean_[e] = 0.5 * (node_T_[pd.from[e]] + node_T_[pd.to[e]]);
   }
   // Anderson's mix for the pipes it takes part in (accelerate), once
   for (std::size_t j = 0; j < mixed_pipe_T_.size(); ++j)
@@ -121,8 +106,9 @@ void SolverEngine::update_consumer_flows(const Network& net, const fluid::FluidM
       consumer_flow_[i] = c.fixed_mass_flow_kg_s[i];
       continue;
     }
-    consumer_flow_[i] = demand_flow(fluid, c.heat_demand_W[i], node_T_[c.supply_node[i]],
-                                    c.return_temperature_C[i]).mass_flow;
+    consumer_flow_[i] = solver::demand_flow(fluid, c.heat_demand_W[i],
+                                            node_T_[c.supply_node[i]],
+                                            c.return_temperature_C[i]).mass_flow;
   }
   params_.demand = net.nodes().demand_kg_s;
   for (int i = 0; i < net.consumer_count(); ++i) {
@@ -214,7 +200,8 @@ bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
     if (!std::isnan(c.fixed_mass_flow_kg_s[i])) continue;
     const int node = c.supply_node[i];
     const double ts = temps_.node_T[node];
-    const DemandFlow d = demand_flow(fluid, c.heat_demand_W[i], ts, c.return_temperature_C[i]);
+    const solver::DemandFlow d =
+        solver::demand_flow(fluid, c.heat_demand_W[i], ts, c.return_temperature_C[i]);
     consumer_node_.push_back(node);
     consumer_residual_.push_back(d.mass_flow - consumer_flow_[i]);
     consumer_gain_.push_back(

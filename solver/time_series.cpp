@@ -23,6 +23,7 @@
 #include "heatnet/errors.hpp"
 #include "heatnet/solve.hpp"
 #include "io/profiles_results.hpp"
+#include "solver/consumer_demand.hpp"
 #include "solver/fluid/fluid_model.hpp"
 #include "solver/thermal/plug_flow.hpp"
 
@@ -52,10 +53,6 @@ std::string fmt(double v, int decimals) {
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
 }
-
-// The consumers' flow floor of the engine (solver/engine.cpp): supply at least 0.5 K above
-// return while the supply temperature is transiently low.
-constexpr double kMinConsumerDeltaT = 0.5;
 
 // The window of the largest supply-temperature jump: [first, end) are the steps at the new
 // value; first == 0 when there is none of at least min_step_K.
@@ -301,9 +298,9 @@ SimulationResult simulate(const Network& network, const Profiles& profiles,
           hyd->set_consumer_mass_flow(i, cd.fixed_mass_flow_kg_s[i]);
           continue;
         }
-        const double tr = cd.return_temperature_C[i];
-        const double ts = std::max(node_T[cd.supply_node[i]], tr + kMinConsumerDeltaT);
-        hyd->set_consumer_mass_flow(i, q / (fluid.enthalpy(ts) - fluid.enthalpy(tr)));
+        hyd->set_consumer_mass_flow(
+            i, solver::demand_flow(fluid, q, node_T[cd.supply_node[i]],
+                                   cd.return_temperature_C[i]).mass_flow);
       }
     }
     sum.apply_s += since(t0);
