@@ -344,6 +344,8 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
     if (row_[i] >= 0) rhs_[row_[i]] = -params.demand[i];
   for (auto& r : rhs_dp_) r.setZero();
   double merit = 0.0;
+  max_residual_Pa_ = 0.0;
+  worst_residual_link_ = -1;
   const double g = params.gravity;
   const int m = static_cast<int>(topo_link_.size());
   bool any_active = false;
@@ -368,6 +370,10 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
     const double e = params.link_density[k] * g * (elevation_[i] - elevation_[j]);
     const double residual = law.dp - (st.p[i] - st.p[j] + e);
     merit += (residual * y) * (residual * y);
+    if (std::abs(residual) > max_residual_Pa_) {
+      max_residual_Pa_ = std::abs(residual);
+      worst_residual_link_ = k;
+    }
     y_[k] = y;
     law_dp_[k] = law.dp;
     const double c = st.q[k] + y * (e - law.dp);
@@ -595,15 +601,7 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
     step = 1.0;
     previous_merit = merit;
     report.timings.assemble_s += seconds_since(t0);
-    double max_res = 0;
-    int worst_residual = -1;
-    for (int k = 0; k < m; ++k) {
-      if (y_[k] == 0.0) continue;  // active PRV/PSV: no link law
-      const double e = params.link_density[k] * params.gravity * (elevation_[from_[k]] - elevation_[to_[k]]);
-      const double res = std::abs(law_dp_[k] - (st.p[from_[k]] - st.p[to_[k]] + e));
-      if (res > max_res) max_res = res, worst_residual = k;
-    }
-    rec.max_link_residual_Pa = max_res;
+    rec.max_link_residual_Pa = max_residual_Pa_;
 
     if (rows > 0) {
       t0 = Clock::now();
@@ -732,7 +730,7 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
       }
       max_q = std::max(max_q, std::abs(st.q[k]));
     }
-    if (worst < 0) worst = worst_residual;  // no flow changed (balanced tree): name the law
+    if (worst < 0) worst = worst_residual_link_;  // no flow changed (balanced tree): name the law
     if (line_search) {
       q_full_ = st.q;
       p_full_ = st.p;

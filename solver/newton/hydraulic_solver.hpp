@@ -136,6 +136,8 @@ class HydraulicSolver {
   void build_pattern(int rows);
   void set_fixed_pressures(const Network& network, const HydraulicParameters& params,
                            HydraulicState& state) const;
+  // Fills the Schur system at `state`; returns the merit (sum of squared flow-scaled link
+  // residuals) and records the largest |link residual| and its link.
   double assemble(const Network& network, FrictionModel friction,
                   const HydraulicParameters& params, const HydraulicState& state);
   // Re-examines statuses: control valves always, the others (check valves, pumps, links to
@@ -172,6 +174,8 @@ class HydraulicSolver {
   double analyse_s_ = 0;
   // work arrays (allocated once)
   std::vector<double> y_, c_, law_dp_;
+  double max_residual_Pa_ = 0.0;  // of the last assemble()
+  int worst_residual_link_ = -1;
   Eigen::VectorXd rhs_, x_;
   std::vector<Eigen::VectorXd> rhs_dp_, x_dp_;
   std::vector<double> q_prev_, p_prev_, sdp_prev_, q_full_, p_full_, sdp_full_;

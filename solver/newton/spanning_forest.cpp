@@ -42,8 +42,6 @@ void SpanningForest::update(std::span<const int> from, std::span<const int> to,
       order_.push_back(v);
     }
   }
-  loop_count_ = 0;
-  for (int k = 0; k < m; ++k) loop_count_ += eligible[k] && !in_tree_[k];
 }
 
 void SpanningForest::balance(std::span<const int> from, std::span<const int> to,

@@ -23,8 +23,6 @@ class SpanningForest {
   // from/to/eligible: per link; is_root: per node.
   void update(std::span<const int> from, std::span<const int> to,
               std::span<const char> eligible, std::span<const char> is_root);
-  // Eligible links outside the forest: the number of independent loops.
-  int loop_count() const { return loop_count_; }
   // demand: per node, kg/s leaving; q: per link, in/out.
   void balance(std::span<const int> from, std::span<const int> to,
                std::span<const double> demand, std::span<double> q);
@@ -33,7 +31,6 @@ class SpanningForest {
   std::vector<char> eligible_, is_root_, in_tree_;
   std::vector<int> order_, parent_link_;
   std::vector<double> need_;
-  int loop_count_ = 0;
 };
 
 }  // namespace heatnet::solver

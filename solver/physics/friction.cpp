@@ -244,9 +244,6 @@ double swamee_jain(double reynolds, double relative_roughness) noexcept {
 // flow). A line through the origin cannot match both value and slope of the
 // HW curve at Q0, so value continuity wins.
 // ---------------------------------------------------------------------------
-namespace {
-}  // namespace
-
 double hazen_williams_resistance(double length_m, double diameter_m,
                                  double c_factor) noexcept {
     return kHazenWilliamsK * length_m /
