@@ -270,17 +270,18 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       }
     }
   }
+  // mean temperatures from the link records (their alpha = exp(-NTU) is already there)
   for (int e = 0; e < net.pipe_count(); ++e) {
     const int k = t.pipe_offset + e;
-    const double q = std::abs(in.link_flow[k]), t_amb = pipes.ambient_temperature_C[e];
-    if (pipes.heat_loss_W_mK[e] <= 0) {
+    const LinkRecord& r = links_[k];
+    if (!r.loses_heat) {
       out.pipe_T_mean[e] = out.link_T_in[k];
-    } else if (q <= q_eps) {
-      out.pipe_T_mean[e] = t_amb;
+    } else if (r.role == LinkRecord::stagnant) {
+      out.pipe_T_mean[e] = r.t_amb;
     } else {
-      const double ntu = pipes.heat_loss_W_mK[e] * pipes.length_m[e] / (q * in.pipe_cp[e]);
+      const double ntu = pipes.heat_loss_W_mK[e] * pipes.length_m[e] / (r.q * in.pipe_cp[e]);
       out.pipe_T_mean[e] =
-          t_amb + (out.link_T_in[k] - t_amb) * pipe_mean_factor(ntu, std::exp(-ntu));
+          r.t_amb + (out.link_T_in[k] - r.t_amb) * pipe_mean_factor(ntu, r.alpha);
     }
   }
 }
