@@ -62,3 +62,40 @@ TEST_CASE("nodes no eligible link reaches keep their flows", "[spanning_forest]"
   CHECK(q[0] == 1.5);
   CHECK(q[1] == 1e-9);
 }
+
+TEST_CASE("a flow into an unreached part counts in the reached node's need", "[spanning_forest]") {
+  // 0 (root) -0- 1 -1-> 2, link 1 ineligible (a pump the forest may not route through) and
+  // node 2 reached by nothing else: the 0.25 kg/s it carries leaves node 1 and must come
+  // through link 0 on top of node 1's own demand
+  const std::vector<int> from{0, 1}, to{1, 2};
+  const std::vector<char> eligible{1, 0}, root{1, 0, 0};
+  const std::vector<double> demand{0.0, 1.0, 0.0};
+  std::vector<double> q{0.0, 0.25};
+  SpanningForest f;
+  f.update(from, to, eligible, root);
+  f.balance(from, to, demand, q);
+  CHECK(q[0] == 1.25);
+  CHECK(q[1] == 0.25);
+  const auto r = imbalance(from, to, demand, q);
+  CHECK(r[1] == 0.0);
+}
+
+TEST_CASE("a rebuilt forest routes through the links eligible now", "[spanning_forest]") {
+  // triangle 0-1-2 with root 0: with all links eligible node 2 hangs off link 2 (0-2); with
+  // link 2 ineligible it is reached through 1 and link 1 carries its demand
+  const std::vector<int> from{0, 1, 0}, to{1, 2, 2};
+  const std::vector<char> root{1, 0, 0};
+  const std::vector<double> demand{0.0, 1.0, 2.0};
+  SpanningForest f;
+  std::vector<double> q{0.0, 0.0, 0.0};
+  f.update(from, to, std::vector<char>{1, 1, 1}, root);
+  f.balance(from, to, demand, q);
+  CHECK(q[0] == 1.0);
+  CHECK(q[2] == 2.0);
+  q = {0.0, 0.0, 0.0};
+  f.update(from, to, std::vector<char>{1, 1, 0}, root);
+  f.balance(from, to, demand, q);
+  CHECK(q[0] == 3.0);
+  CHECK(q[1] == 2.0);
+  CHECK(q[2] == 0.0);
+}

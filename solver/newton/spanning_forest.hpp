@@ -28,9 +28,18 @@ class SpanningForest {
                std::span<const double> demand, std::span<double> q);
 
  private:
-  std::vector<char> eligible_, is_root_, in_tree_;
-  std::vector<int> order_, parent_link_;
-  std::vector<double> need_;
+  struct Step {
+    int position;         // breadth-first position of the node
+    int parent_position;  // ... of the node at the link's other end
+    int link;             // the tree link to its parent
+    bool link_enters;     // the link's 'to' end is the node: flow parent -> node is positive
+  };
+  std::vector<char> eligible_, is_root_;
+  std::vector<int> node_at_;    // per breadth-first position: the node (reached nodes only)
+  std::vector<int> position_;   // per node: its breadth-first position, -1 if not reached
+  std::vector<Step> steps_;     // per tree link, leaves first
+  std::vector<int> off_tree_;   // links between reached nodes that are not tree links
+  std::vector<double> need_;    // per breadth-first position
 };
 
 }  // namespace heatnet::solver
