@@ -143,7 +143,7 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
   for (std::size_t k = 0; k < links; ++k) {
     if (control_[k] == StatusControl::prv || control_[k] == StatusControl::psv) {
       const int node = control_[k] == StatusControl::prv ? to_[k] : from_[k];
-      if (row_[node] >= 0) controlled_node_[k] = node;
+      if (row_[node] >= 0) controlled_node_[k] = node, controlled_links_.push_back(static_cast<int>(k));
       else control_[k] = StatusControl::fixed, initial_status_[k] = LinkStatus::open;
     }
     int j = -1;
@@ -348,9 +348,7 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
   worst_residual_link_ = -1;
   const double g = params.gravity;
   const int m = static_cast<int>(topo_link_.size());
-  bool any_active = false;
-  for (int k = 0; k < m; ++k)
-    if (controlled_node_[k] >= 0 && st.status[k] == LinkStatus::active) any_active = true;
+  const bool any_active = any_active_valve(st);
   if (any_active) node_imbalance(st, params, imbalance_);
   for (int k = 0; k < m; ++k) {
     const int i = from_[k], j = to_[k];
@@ -398,8 +396,8 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
   }
   if (any_active) {
     const ValveData& v = net.valves();
-    for (int k = 0; k < m; ++k) {
-      if (controlled_node_[k] < 0 || st.status[k] != LinkStatus::active) continue;
+    for (int k : controlled_links_) {
+      if (st.status[k] != LinkStatus::active) continue;
       const int node = controlled_node_[k];
       const int pos = control_[k] == StatusControl::prv ? pos_to_[k] : pos_from_[k];
       const double penalty = kPenaltyFactor * std::max(std::abs(val[pos]), 1e-12);
@@ -680,8 +678,24 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
       for (int s = 0; s < nd; ++s) v += delta[s] * x_dp_[s][row_[i]];
       st.p[i] = v;
     }
+    // Flow changes below what the pressures can resolve are round-off, not progress: a link
+    // of conductance y cannot see a pressure difference finer than a few ulp of the absolute
+    // pressure (a lossless valve at 10 bar: y ~ 1e3 kg/s/Pa, ulp ~ 1e-10 Pa -> 1e-7 kg/s).
+    double p_abs_max = 0;
+    for (double pv : st.p) p_abs_max = std::max(p_abs_max, std::abs(pv) + 101325.0);
+    const double pressure_resolution = kPressureUlps * std::numeric_limits<double>::epsilon() * p_abs_max;
     double max_dq = 0, max_q = 0;
     int worst = -1;
+    // the largest resolvable flow change; active pressure valves' corrections come after
+    auto track_change = [&](int k) {
+      const double dq = std::max(0.0, std::abs(delta_q_[k]) - y_[k] * pressure_resolution);
+      if (dq > max_dq) {
+        max_dq = dq;
+        worst = k;
+      }
+      max_q = std::max(max_q, std::abs(st.q[k]));
+    };
+    const bool active_valves = any_active_valve(st);
     for (int k = 0; k < m; ++k) {
       double q_new = c_[k] + y_[k] * (st.p[from_[k]] - st.p[to_[k]]);
       // A constant-power pump's law h = a/Q is hyperbolic: its linearisation at a small flow
@@ -699,15 +713,13 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
       }
       delta_q_[k] = q_new - st.q[k];
       st.q[k] = q_new;
+      if (!active_valves) track_change(k);
     }
     // Active PRV/PSV: the flow that balances the controlled node.
-    bool any_active = false;
-    for (int k = 0; k < m; ++k)
-      if (controlled_node_[k] >= 0 && st.status[k] == LinkStatus::active) any_active = true;
-    if (any_active) {
+    if (active_valves) {
       node_imbalance(st, params, imbalance_);
-      for (int k = 0; k < m; ++k) {
-        if (controlled_node_[k] < 0 || st.status[k] != LinkStatus::active) continue;
+      for (int k : controlled_links_) {
+        if (st.status[k] != LinkStatus::active) continue;
         const double fix = control_[k] == StatusControl::prv ? imbalance_[to_[k]]
                                                              : -imbalance_[from_[k]];
         st.q[k] += fix;
@@ -716,20 +728,8 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
         imbalance_[to_[k]] -= fix;
       }
     }
-    // Flow changes below what the pressures can resolve are round-off, not progress: a link
-    // of conductance y cannot see a pressure difference finer than a few ulp of the absolute
-    // pressure (a lossless valve at 10 bar: y ~ 1e3 kg/s/Pa, ulp ~ 1e-10 Pa -> 1e-7 kg/s).
-    double p_abs_max = 0;
-    for (double pv : st.p) p_abs_max = std::max(p_abs_max, std::abs(pv) + 101325.0);
-    const double pressure_resolution = kPressureUlps * std::numeric_limits<double>::epsilon() * p_abs_max;
-    for (int k = 0; k < m; ++k) {
-      const double dq = std::max(0.0, std::abs(delta_q_[k]) - y_[k] * pressure_resolution);
-      if (dq > max_dq) {
-        max_dq = dq;
-        worst = k;
-      }
-      max_q = std::max(max_q, std::abs(st.q[k]));
-    }
+    if (active_valves)
+      for (int k = 0; k < m; ++k) track_change(k);
     if (worst < 0) worst = worst_residual_link_;  // no flow changed (balanced tree): name the law
     if (line_search) {
       q_full_ = st.q;
