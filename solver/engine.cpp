@@ -8,6 +8,7 @@
 #include "heatnet/errors.hpp"
 #include "network/checks.hpp"
 #include "solver/consumer_demand.hpp"
+#include "solver/thermal/temperature_range.hpp"
 #include "solver/physics/friction.hpp"
 
 namespace heatnet {
@@ -106,9 +107,11 @@ void SolverEngine::update_consumer_flows(const Network& net, const fluid::FluidM
       consumer_flow_[i] = c.fixed_mass_flow_kg_s[i];
       continue;
     }
-    consumer_flow_[i] = solver::demand_flow(fluid, c.heat_demand_W[i],
-                                            node_T_[c.supply_node[i]],
-                                            c.return_temperature_C[i]).mass_flow;
+    consumer_flow_[i] = predicted_flow_.empty()
+                            ? solver::demand_flow(fluid, c.heat_demand_W[i],
+                                                  node_T_[c.supply_node[i]],
+                                                  c.return_temperature_C[i]).mass_flow
+                            : predicted_flow_[i];
   }
   params_.demand = net.nodes().demand_kg_s;
   for (int i = 0; i < net.consumer_count(); ++i) {
@@ -186,45 +189,106 @@ void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& f
 }
 
 // Newton step on the coupling of consumer flows and supply temperatures (see
-// ThermalSolver::tree_response): each demand-driven consumer's flow m = Q / dh(T_supply) gives
-// its residual against the flow this iteration used and its slope dm/dT = -m cp / dh; the
-// thermal solver turns them into the temperature changes that make flows and temperatures
-// agree to first order on the tree-shaped parts; newton_T_ = sweep + that prediction. Returns
-// false (the caller falls back to Anderson) when there is no sweep plan (flow cycles).
+// ThermalSolver::tree_response), in the consumers' flows. Each demand-driven consumer must
+// deliver Q = m dh(T_supply); linearised at the flow m this iteration used and the sweep's
+// supply temperature, the flow that delivers it is
+//     m + dm,  dm = (Q - m dh) / dh' - m cp / dh' dT_supply,
+// with dh' = dh floored at the equivalent of kMinConsumerDeltaT (solver/consumer_demand.hpp).
+// This is Newton's method on the heat balance m dh(T_s(m)) - Q, which is smooth and rises
+// with m even where the supply is at or below the return temperature (a consumer starved
+// behind a near-stagnant pipe), where m = Q / dh(T) is singular: iterating on the flow
+// computed from a predicted temperature there jumps between a starved and an oversupplied
+// consumer. The thermal solver turns the residuals and slopes into the temperature changes
+// that make flows and temperatures agree to first order on the tree-shaped parts (newton_T_);
+// each consumer's next flow is its own dm at its predicted temperature change, kept within
+// what the network's temperatures allow (set_flow_bounds). Also measures how far the flows used
+// are from delivering Q at the sweep's temperatures (max_heat_residual_K_). Returns false
+// (the caller falls back to iterating on temperatures) when there is no sweep plan.
 bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidModel& fluid) {
   const ConsumerData& c = net.consumers();
   consumer_residual_.clear();
   consumer_gain_.clear();
   consumer_node_.clear();
+  demand_consumer_.clear();
+  max_heat_residual_K_ = 0.0;
   for (int i = 0; i < net.consumer_count(); ++i) {
     if (!std::isnan(c.fixed_mass_flow_kg_s[i])) continue;
     const int node = c.supply_node[i];
     const double ts = temps_.node_T[node];
-    const solver::DemandFlow d =
-        solver::demand_flow(fluid, c.heat_demand_W[i], ts, c.return_temperature_C[i]);
+    const double tr = c.return_temperature_C[i];
+    const solver::DemandFlow d = solver::demand_flow(fluid, c.heat_demand_W[i], ts, tr);
+    const double m = consumer_flow_[i];
+    const double cp = fluid.specific_heat(ts, kAtm + 1e5);
+    const double dh = d.floored ? fluid.enthalpy(ts) - fluid.enthalpy(tr) : d.dh;
+    demand_consumer_.push_back(i);
     consumer_node_.push_back(node);
-    consumer_residual_.push_back(d.mass_flow - consumer_flow_[i]);
-    consumer_gain_.push_back(
-        d.floored ? 0.0 : -d.mass_flow * fluid.specific_heat(ts, kAtm + 1e5) / d.dh);
+    consumer_residual_.push_back((c.heat_demand_W[i] - m * dh) / d.dh);
+    consumer_gain_.push_back(-m * cp / d.dh);
+    // the flow rule's residual as the supply temperature error it amounts to (K): zero once
+    // m delivers Q at the sweep's temperature (or sits at the floor where it cannot)
+    if (m > 0)
+      max_heat_residual_K_ =
+          std::max(max_heat_residual_K_, std::abs(d.mass_flow - m) * d.dh / (m * cp));
   }
-  return thermal_->tree_response(temps_, consumer_node_, consumer_residual_, consumer_gain_,
-                                 newton_T_);
+  if (!thermal_->tree_response(temps_, consumer_node_, consumer_residual_, consumer_gain_,
+                               newton_T_))
+    return false;
+  predicted_flow_.assign(consumer_flow_.begin(), consumer_flow_.end());
+  for (std::size_t j = 0; j < demand_consumer_.size(); ++j) {
+    const int i = demand_consumer_[j], node = consumer_node_[j];
+    const double dT = newton_T_[node] - temps_.node_T[node];
+    predicted_flow_[i] = std::clamp(consumer_flow_[i] + consumer_residual_[j] +
+                                        consumer_gain_[j] * dT, flow_lo_[i], flow_hi_[i]);
+  }
+  for (double& t : newton_T_) t = reachable_.clamp(t);
+  return true;
 }
 
-// Next input of the outer loop from its output g: Anderson-mixed on the feedback nodes and on
-// the property temperatures of the pipes found swinging (CouplingOscillations), g elsewhere.
-void SolverEngine::accelerate(const std::vector<double>& g) {
+// The flows each demand-driven consumer can draw in this solve: at most the floor's
+// Q / dh(kMinConsumerDeltaT), at least what the hottest reachable supply temperature needs.
+void SolverEngine::set_flow_bounds(const Network& net, const fluid::FluidModel& fluid) {
+  const ConsumerData& c = net.consumers();
+  flow_lo_.assign(net.consumer_count(), 0.0);
+  flow_hi_.assign(net.consumer_count(), 0.0);
+  for (int i = 0; i < net.consumer_count(); ++i) {
+    if (!std::isnan(c.fixed_mass_flow_kg_s[i])) continue;
+    const double q = c.heat_demand_W[i], tr = c.return_temperature_C[i];
+    flow_hi_[i] = solver::demand_flow(fluid, q, tr, tr).mass_flow;
+    flow_lo_[i] = std::min(solver::demand_flow(fluid, q, std::max(reachable_.hi, tr), tr).mass_flow,
+                           flow_hi_[i]);
+  }
+}
+
+// Next input of the outer loop, Anderson-mixed where the iteration converges linearly: the
+// flows of demand-driven consumers (flow_mode, after a coupling Newton step: their Newton flows
+// predicted_flow_ are the map's output) or else the temperatures of their supply nodes (g: the
+// sweep's temperatures), and the property temperatures of the pipes found swinging
+// (CouplingOscillations). Everything else takes the map's output as it is.
+void SolverEngine::accelerate(bool flow_mode, const std::vector<double>& g) {
+  if (flow_mode != anderson_on_flows_) anderson_.reset();  // other variables: other history
+  anderson_on_flows_ = flow_mode;
   const std::vector<int>& mixed_pipes = oscillations_.swinging_pipes();
-  if (feedback_nodes_.empty() && mixed_pipes.empty()) {
+  const std::size_t s = flow_mode ? demand_consumer_.size() : feedback_nodes_.size();
+  const std::size_t p = mixed_pipes.size();
+  if (s + p == 0) {  // only the properties feed back: mix every node temperature
     anderson_.next(node_T_, g);
+    for (double& t : node_T_) t = reachable_.clamp(t);
     return;
   }
-  const std::size_t s = feedback_nodes_.size(), p = mixed_pipes.size();
   mix_in_.resize(s + p);
   mix_out_.resize(s + p);
+  // flows relative to the least each consumer can draw: comparable across consumers
+  auto flow_scale = [&](int i) { return flow_lo_[i] > 0 ? flow_lo_[i] : 1.0; };
   for (std::size_t j = 0; j < s; ++j) {
-    mix_in_[j] = node_T_[feedback_nodes_[j]];
-    mix_out_[j] = g[feedback_nodes_[j]];
+    if (flow_mode) {
+      const int i = demand_consumer_[j];
+      const double scale = flow_scale(i);
+      mix_in_[j] = consumer_flow_[i] / scale;
+      mix_out_[j] = predicted_flow_[i] / scale;
+    } else {
+      mix_in_[j] = node_T_[feedback_nodes_[j]];
+      mix_out_[j] = g[feedback_nodes_[j]];
+    }
   }
   for (std::size_t j = 0; j < p; ++j) {
     mix_in_[s + j] = pipe_T_mean_[mixed_pipes[j]];
@@ -232,8 +296,17 @@ void SolverEngine::accelerate(const std::vector<double>& g) {
   }
   anderson_.next(mix_in_, mix_out_);
   node_T_ = g;
-  for (std::size_t j = 0; j < s; ++j) node_T_[feedback_nodes_[j]] = mix_in_[j];
-  mixed_pipe_T_.assign(mix_in_.begin() + static_cast<std::ptrdiff_t>(s), mix_in_.end());
+  // Anderson extrapolates: its mix is kept within what the network allows
+  for (std::size_t j = 0; j < s; ++j) {
+    if (flow_mode) {
+      const int i = demand_consumer_[j];
+      predicted_flow_[i] = std::clamp(mix_in_[j] * flow_scale(i), flow_lo_[i], flow_hi_[i]);
+    } else {
+      node_T_[feedback_nodes_[j]] = reachable_.clamp(mix_in_[j]);
+    }
+  }
+  mixed_pipe_T_.resize(p);
+  for (std::size_t j = 0; j < p; ++j) mixed_pipe_T_[j] = reachable_.clamp(mix_in_[s + j]);
 }
 
 Solution SolverEngine::solve(const Network& net, const SolverOptions& options, SolveReport& report) {
@@ -282,6 +355,8 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   } else {
     node_T_ = temps_.node_T;
   }
+  reachable_ = solver::reachable_temperatures(net);
+  set_flow_bounds(net, fluid);
 
   solver::NewtonSettings ns;
   ns.friction = friction;
@@ -296,6 +371,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   // Warm start after a parameter change: the coupling Newton step at the previous solution,
   // with this solve's demands, predicts how the supply temperatures respond before the first
   // hydraulic step (consumer_flow_ still holds the flows that solution used).
+  predicted_flow_.clear();
   if (thermal && feedback && have_temperatures_ && state_.initialised &&
       consumer_flow_.size() == static_cast<std::size_t>(net.consumer_count()) &&
       coupling_newton_step(net, fluid))
@@ -374,20 +450,24 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     if (coupled && !fluid.is_constant() && have_temperatures_ &&
         oscillations_.track_pipes(pipe_T_mean_, temps_.pipe_T_mean))
       anderson_.reset();  // the mixed vector changed shape
-    if (feedback && coupling_newton_step(net, fluid)) {
-      // newton_T_ holds the Newton prediction. Where it is exact (trees) the iteration
-      // converges quadratically and Anderson's history would only hold it back; where it
-      // converges linearly (loops, mixing nodes), Anderson takes out the rest.
+    const bool newton_step = feedback && coupling_newton_step(net, fluid);
+    if (newton_step) {
+      // predicted_flow_ and newton_T_ hold the Newton prediction. Where it is exact (trees)
+      // the iteration converges quadratically and Anderson's history would only hold it back;
+      // where it converges linearly (loops, mixing nodes), Anderson takes out the rest.
       const bool superlinear = dT < kSuperlinearRatio * last_dT;
       if (superlinear) anderson_.reset();
       if (outer > 1 && !superlinear)
-        accelerate(newton_T_);
+        accelerate(true, newton_T_);
       else
         node_T_ = newton_T_;
-    } else if (feedback && outer > 1) {
-      accelerate(temps_.node_T);
     } else {
-      node_T_ = temps_.node_T;
+      // no sweep plan (flows in a cycle): the next flows follow the sweep's temperatures
+      predicted_flow_.clear();
+      if (feedback && outer > 1)
+        accelerate(false, temps_.node_T);
+      else
+        node_T_ = temps_.node_T;
     }
     const bool had = have_temperatures_;
     have_temperatures_ = true;
@@ -396,9 +476,13 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
       outer_converged = true;
       break;
     }
-    // Consumer flows are a function of the supply temperatures (m = Q / dh), so dT <= tol_T
-    // bounds their change too (relative change ~ dT / (T_supply - T_return)).
-    if ((had || outer > 1) && dT <= tol_T && hydraulic_converged) {
+    // Converged: the temperatures no longer move, and the consumer flows deliver their heat
+    // at them (after a Newton step the flows are not computed from the temperatures: the
+    // heat balance is checked as the supply temperature error it amounts to). Without one
+    // the flows follow the temperatures (m = Q / dh), so dT <= tol_T bounds their change
+    // too (relative change ~ dT / (T_supply - T_return)).
+    const bool flows_deliver = !newton_step || max_heat_residual_K_ <= tol_T;
+    if ((had || outer > 1) && dT <= tol_T && flows_deliver && hydraulic_converged) {
       outer_converged = true;
       break;
     }

@@ -2,15 +2,17 @@
 //
 // Outer (Picard) loop, reusing the symbolic factorisation throughout:
 //   1. fluid properties per pipe at its mean temperature and pressure;
-//   2. consumer flows m = Q / (h(T_supply) - h(T_return));
+//   2. consumer flows: the Newton prediction of the last iteration (first: m = Q / (h(T_supply)
+//      - h(T_return)) at the starting temperatures);
 //   3. hydraulic Newton (warm-started) -> flows, pressures, dp-controlled pump heads;
 //   4. thermal sweep -> temperatures;
 // until the largest node temperature change is below the temperature tolerance and the
-// consumer flows have settled. Each outer iteration takes one Newton step of the hydraulics
-// (one Newton sequence across the whole solve), and the temperatures feeding the next
-// iteration are the Newton prediction of the coupling on the tree-shaped parts
-// (ThermalSolver::tree_response), Anderson-accelerated while convergence is linear. The
-// hydraulic system stays SPD; docs/models.md ("Coupling") has the equations and numbers.
+// consumer flows deliver their heat. Each outer iteration takes one Newton step of the
+// hydraulics (one Newton sequence across the whole solve), and the consumer flows feeding the
+// next iteration are Newton's step on their heat balance, coupled through the tree-shaped
+// parts (coupling_newton_step, ThermalSolver::tree_response), Anderson-accelerated while
+// convergence is linear. The hydraulic system stays SPD; docs/models.md ("Coupling") has the
+// equations and numbers.
 #pragma once
 #include <memory>
 #include <optional>
@@ -22,6 +24,7 @@
 #include "solver/fluid/fluid_model.hpp"
 #include "solver/newton/anderson.hpp"
 #include "solver/newton/hydraulic_solver.hpp"
+#include "solver/thermal/temperature_range.hpp"
 #include "solver/thermal/thermal_solver.hpp"
 
 namespace heatnet {
@@ -39,7 +42,8 @@ class SolverEngine {
   void thermal_inputs(const Network& network, const fluid::FluidModel& fluid);
   double source_makeup(const Network& network, int source) const;
   bool coupling_newton_step(const Network& network, const fluid::FluidModel& fluid);
-  void accelerate(const std::vector<double>& output);
+  void set_flow_bounds(const Network& network, const fluid::FluidModel& fluid);
+  void accelerate(bool flow_mode, const std::vector<double>& output_T);
   Solution make_solution(const Network& network, const fluid::FluidModel& fluid,
                          FrictionModel friction, const SolverOptions& options,
                          SolveReport& report);
@@ -52,11 +56,17 @@ class SolverEngine {
   solver::ThermalInputs thermal_in_;
   solver::ThermalState temps_;
   bool have_temperatures_ = false;
+  solver::TemperatureRange reachable_;  // of this solve's fixed temperatures: iterates stay in it
   std::vector<double> node_T_, consumer_flow_, source_flow_, imbalance_;
   std::vector<double> pipe_T_mean_;
-  // coupling Newton step: per demand-driven consumer, and the predicted node temperatures
-  std::vector<int> consumer_node_;
-  std::vector<double> consumer_residual_, consumer_gain_, newton_T_;
+  // coupling Newton step: per demand-driven consumer (demand_consumer_: its index), the
+  // predicted node temperatures, per consumer the predicted flows (empty: none, the flows
+  // follow node_T_), and how far the flows used are from delivering their heat (K)
+  std::vector<int> consumer_node_, demand_consumer_;
+  std::vector<double> consumer_residual_, consumer_gain_, newton_T_, predicted_flow_;
+  std::vector<double> flow_lo_, flow_hi_;  // per consumer: what it can draw (set_flow_bounds)
+  double max_heat_residual_K_ = 0.0;
+  bool anderson_on_flows_ = false;
   solver::AndersonMixer anderson_{3, 1.0};
   std::vector<int> feedback_nodes_;         // what Anderson mixes (see accelerate)
   solver::CouplingOscillations oscillations_;  // ... and its swinging pipes' temperatures
