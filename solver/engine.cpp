@@ -23,10 +23,10 @@ constexpr double kAtm = fluid::kAtmospherePa;
 constexpr double kSuperlinearRatio = 0.01;
 // A consumer's flow changes by at most this factor per outer iteration. Far from the solution
 // (a starved consumer: supply near ambient, flow tiny) the Newton step on its heat balance can
-// overshoot by orders of magnitude, and flow reversals in loops follow. Measured on 1,200
-// random networks (benchmarks/robustness.py generator, seeds 300-1499; factor: level / terrain
-// converged): none 390 / 249, 3: 404 / 246, 4: 433 / 254, 6: 444 / 261, 8: 437 / 258,
-// 12: 426 / 254. Realistic networks never reach it.
+// overshoot by orders of magnitude, and flow reversals in loops follow. Chosen on 1,200
+// random networks (benchmarks/robustness.py generator, seeds 300-1499, not the 300 of its
+// sweep; factor: level / terrain converged of 600 each): none 390 / 249, 3: 404 / 246,
+// 4: 433 / 254, 6: 444 / 261, 8: 437 / 258, 12: 426 / 254. Realistic networks never reach it.
 constexpr double kMaxFlowStep = 6.0;
 // Networks from this many nodes release the outer loop's work arrays after each solve.
 constexpr int kReleaseWorkFromNodes = 100000;
