@@ -19,7 +19,8 @@ _OPTIONS = ("friction", "tolerance", "tolerance_temperature_K", "max_iterations"
 
 def solver_options(friction: Optional[str] = None, tolerance: Optional[float] = None,
                    tolerance_temperature_K: Optional[float] = None,
-                   max_iterations: Optional[int] = None, max_outer_iterations: int = 50,
+                   max_iterations: Optional[int] = None,
+                   max_outer_iterations: Optional[int] = None,
                    thermal: bool = True, backend: str = "automatic",
                    supernodal_threshold: int = 20000,
                    limits: Optional[Dict[str, float]] = None):
@@ -30,7 +31,8 @@ def solver_options(friction: Optional[str] = None, tolerance: Optional[float] = 
     o.tolerance_temperature_K = (None if tolerance_temperature_K is None
                                  else float(tolerance_temperature_K))
     o.max_iterations = None if max_iterations is None else _int("max_iterations", max_iterations)
-    o.max_outer_iterations = _int("max_outer_iterations", max_outer_iterations)
+    if max_outer_iterations is not None:  # else the C++ default, as the CLI uses
+        o.max_outer_iterations = _int("max_outer_iterations", max_outer_iterations)
     o.thermal = bool(thermal)
     o.backend = backend
     o.supernodal_threshold = _int("supernodal_threshold", supernodal_threshold)
@@ -62,7 +64,8 @@ def solve(network: Network, *, warm_start: bool = True, raise_on_failure: bool =
     tolerance_temperature_K: outer thermal loop tolerance in K.
     max_iterations: Newton iterations per hydraulic solve; a coupled thermal solve takes one
         Newton step per outer iteration, and the bound then applies to those steps together.
-    max_outer_iterations: thermal-hydraulic coupling iterations (default 50).
+    max_outer_iterations: thermal-hydraulic coupling iterations (default 100, as in the C++
+        API and the command line).
     thermal: False for an isothermal solve at settings.temperature_C (default True).
     backend: "automatic" | "cholmod_supernodal" | "cholmod_simplicial".
     supernodal_threshold: "automatic" uses supernodal above this many free nodes.
