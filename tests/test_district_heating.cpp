@@ -405,36 +405,53 @@ TEST_CASE("non-convergence is a status with a history, not an exception", "[dist
   }
 }
 
+namespace {
+// One demand-driven consumer at the end of a lossy supply pipe from a fixed_dp plant (lossless
+// return): its flow and supply temperature are coupled through
+//     m cp (Ts(m) - Tr) = Q,   Ts(m) = Ta + (T0 - Ta) exp(-U L / (m cp)).
+struct EndOfPipeConsumer {
+  double t0, tr, ta, u, len, dia, q_w, dp_bar;
+
+  NetworkDefinition network() const {
+    auto d = empty_network(dh_fluid());
+    d.settings.ambient_temperature_C = ta;
+    for (const char* id : {"S0", "S1", "R0", "R1"}) add_node(d, id);
+    add_pipe(d, "PS", "S0", "S1", len, dia, 0.05, u);
+    add_pipe(d, "PR", "R1", "R0", len, dia, 0.05, 0.0);
+    add_consumer_kW(d, "C", "S1", "R1", q_w * 1e-3, tr);
+    add_source_dp(d, "PLANT", "S0", "R0", t0, 2.0, dp_bar);
+    return d;
+  }
+  double supply_T(double m) const { return ta + (t0 - ta) * std::exp(-u * len / (m * kCp)); }
+  // Independent solution: bisection on f(m) = m cp (Ts(m) - Tr) - Q, negative while the supply
+  // arrives below the return temperature and rising with m from there (one root above lo).
+  double flow_by_bisection(double lo, double hi) const {
+    for (int i = 0; i < 200; ++i) {
+      const double mid = 0.5 * (lo + hi);
+      (mid * kCp * (supply_T(mid) - tr) - q_w > 0 ? hi : lo) = mid;
+    }
+    return 0.5 * (lo + hi);
+  }
+};
+}  // namespace
+
 TEST_CASE("coupled consumer flow and supply temperature: Newton step, against bisection",
           "[district_heating][coupling]") {
-  // One consumer at the end of a long lossy supply pipe with a small supply - return
-  // difference: its flow m = Q / (cp (Ts - Tr)) and its supply temperature
-  // Ts = Ta + (T0 - Ta) exp(-U L / (m cp)) feed back with a gain of about -0.4, which a plain
-  // fixed-point iteration needs ~25 iterations to settle to 1e-10 K. The Newton step on the
-  // coupling (ThermalSolver::tree_response) is exact for a tree: a handful of iterations.
-  const double t0 = 80.0, tr = 60.0, ta = 8.0, u = 0.4, len = 1500.0, q_w = 100e3;
-  auto d = empty_network(dh_fluid());
-  d.settings.ambient_temperature_C = ta;
+  // A long lossy supply pipe with a small supply - return difference: flow and supply
+  // temperature feed back with a gain of about -0.4, which a plain fixed-point iteration needs
+  // ~25 iterations to settle to 1e-10 K. The Newton step on the coupling
+  // (SolverEngine::coupling_newton_step, ThermalSolver::tree_response) is exact for a tree: a
+  // handful of iterations.
+  const EndOfPipeConsumer c{80.0, 60.0, 8.0, 0.4, 1500.0, 0.1, 100e3, 1.0};
+  auto d = c.network();
   d.settings.tolerance_mass_flow_rel = 1e-12;
   d.settings.tolerance_temperature_K = 1e-10;
-  for (const char* id : {"S0", "S1", "R0", "R1"}) add_node(d, id);
-  add_pipe(d, "PS", "S0", "S1", len, 0.1, 0.05, u);
-  add_pipe(d, "PR", "R1", "R0", len, 0.1, 0.05, 0.0);
-  add_consumer_kW(d, "C", "S1", "R1", q_w * 1e-3, tr);
-  add_source_dp(d, "PLANT", "S0", "R0", t0, 2.0, 1.0);
   Result r = solve(Network::build(d));
   INFO(r.report().full());
   REQUIRE(r.converged());
-  // independent solution: bisection on f(m) = m cp (Ts(m) - Tr) - Q, increasing in m
-  auto supply_T = [&](double m) { return ta + (t0 - ta) * std::exp(-u * len / (m * kCp)); };
-  double lo = 0.1, hi = 100.0;
-  for (int i = 0; i < 200; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (mid * kCp * (supply_T(mid) - tr) - q_w > 0 ? hi : lo) = mid;
-  }
-  const double m_ref = 0.5 * (lo + hi);
+  const double m_ref = c.flow_by_bisection(0.1, 100.0);
   CHECK(r.dataset("consumers/mass_flow").data[0] == Approx(m_ref).epsilon(1e-9));
-  CHECK(r.dataset("consumers/supply_temperature").data[0] == Approx(supply_T(m_ref)).margin(1e-8));
+  CHECK(r.dataset("consumers/supply_temperature").data[0] == Approx(c.supply_T(m_ref)).margin(1e-8));
   CHECK(r.report().outer_iterations <= 6);
 }
 
@@ -447,30 +464,15 @@ TEST_CASE("a consumer that only settles a few kelvin above its return temperatur
   // (m = Q / dh(T), singular at T = Tr) jumped between a starved and a floored consumer and
   // never settled (50 outer iterations, dT 49 K); Newton on the heat balance in the flow
   // (SolverEngine::coupling_newton_step) finds it.
-  const double t0 = 70.0, tr = 40.0, ta = 10.0, u = 3.0, len = 800.0, q_w = 10e3;
-  auto d = empty_network(dh_fluid());
-  d.settings.ambient_temperature_C = ta;
-  for (const char* id : {"S0", "S1", "R0", "R1"}) add_node(d, id);
-  add_pipe(d, "PS", "S0", "S1", len, 0.05, 0.05, u);
-  add_pipe(d, "PR", "R1", "R0", len, 0.05, 0.05, 0.0);
-  add_consumer_kW(d, "C", "S1", "R1", q_w * 1e-3, tr);
-  add_source_dp(d, "PLANT", "S0", "R0", t0, 2.0, 3.0);
-  Result r = solve(Network::build(d));
+  const EndOfPipeConsumer c{70.0, 40.0, 10.0, 3.0, 800.0, 0.05, 10e3, 3.0};
+  Result r = solve(Network::build(c.network()));
   INFO(r.report().full());
   REQUIRE(r.converged());
-  // independent solution: bisection on f(m) = m cp (Ts(m) - Tr) - Q, negative while the
-  // supply arrives below the return temperature and rising with m from there: one root
-  auto supply_T = [&](double m) { return ta + (t0 - ta) * std::exp(-u * len / (m * kCp)); };
-  double lo = 0.01, hi = 100.0;
-  for (int i = 0; i < 200; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (mid * kCp * (supply_T(mid) - tr) - q_w > 0 ? hi : lo) = mid;
-  }
-  const double m_ref = 0.5 * (lo + hi);
+  const double m_ref = c.flow_by_bisection(0.01, 100.0);
   // the default 1e-6 K temperature tolerance: the flow to ~1e-6 K / 2.5 K relative
   CHECK(r.dataset("consumers/mass_flow").data[0] == Approx(m_ref).epsilon(1e-6));
-  CHECK(r.dataset("consumers/supply_temperature").data[0] == Approx(supply_T(m_ref)).margin(1e-5));
-  CHECK(r.dataset("consumers/supply_temperature").data[0] - tr > 2.0);
+  CHECK(r.dataset("consumers/supply_temperature").data[0] == Approx(c.supply_T(m_ref)).margin(1e-5));
+  CHECK(r.dataset("consumers/supply_temperature").data[0] - c.tr > 2.0);
   CHECK(r.report().outer_iterations <= 10);
 }
 
