@@ -209,9 +209,10 @@ void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& f
 // consumer. The thermal solver turns the residuals and slopes into the temperature changes
 // that make flows and temperatures agree to first order on the tree-shaped parts (newton_T_);
 // each consumer's next flow is its own dm at its predicted temperature change, changing by at
-// most kMaxFlowStep and kept within what the network's temperatures allow (set_flow_bounds). Also measures how far the flows used
-// are from delivering Q at the sweep's temperatures (max_heat_residual_K_). Returns false
-// (the caller falls back to iterating on temperatures) when there is no sweep plan.
+// most kMaxFlowStep and kept within what the network's temperatures allow (set_flow_bounds).
+// Also measures how far the flows used are from delivering Q at the sweep's temperatures
+// (max_heat_residual_K_). Returns false (the caller falls back to iterating on temperatures)
+// when there is no sweep plan.
 bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidModel& fluid) {
   const ConsumerData& c = net.consumers();
   consumer_residual_.clear();
@@ -246,8 +247,9 @@ bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
     const int i = demand_consumer_[j], node = consumer_node_[j];
     const double dT = newton_T_[node] - temps_.node_T[node];
     const double m = consumer_flow_[i];
+    const double base = std::max(m, flow_lo_[i]);  // a consumer switched on from zero can grow
     const double newton = std::clamp(m + consumer_residual_[j] + consumer_gain_[j] * dT,
-                                     m / kMaxFlowStep, m * kMaxFlowStep);
+                                     base / kMaxFlowStep, base * kMaxFlowStep);
     predicted_flow_[i] = std::clamp(newton, flow_lo_[i], flow_hi_[i]);
   }
   for (double& t : newton_T_) t = reachable_.clamp(t);

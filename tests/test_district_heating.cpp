@@ -346,6 +346,27 @@ TEST_CASE("resolve after set_consumer_heat_demand reuses the analysis and matche
   CHECK(again.field(ElementGroup::consumers, "heat")[c] == Approx(900e3).epsilon(1e-9));
 }
 
+TEST_CASE("a consumer switched on from zero demand in a re-solve draws its flow",
+          "[district_heating][resolve]") {
+  // the warm start begins from the previous solution, where the consumer drew nothing: its
+  // flow must still be free to grow (a step limit relative to the last flow would hold it at 0)
+  auto d = dh_ring(dh_fluid(), 7);
+  const int c = 2;  // C3
+  d.consumers[c].heat_demand_kW = 0.0;
+  Network net = Network::build(d);
+  Solver solver;
+  solver.solve(net);
+  REQUIRE(solver.report().usable());
+  net.set_consumer_heat_demand(c, 700e3);
+  Solution again = solver.solve(net);
+  INFO(solver.report().full());
+  REQUIRE(solver.report().usable());
+  auto changed = d;
+  changed.consumers[c].heat_demand_kW = 700.0;
+  check_matches_fresh(again, changed);
+  CHECK(again.field(ElementGroup::consumers, "heat")[c] == Approx(700e3).epsilon(1e-9));
+}
+
 TEST_CASE("resolve after heat-loss, length and ambient changes matches a fresh solve",
           "[district_heating][resolve]") {
   // The thermal sweep keeps per-pipe constants (U L, ambient) between sweeps; setters must
