@@ -243,14 +243,33 @@ bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
                                newton_T_))
     return false;
   predicted_flow_.assign(consumer_flow_.begin(), consumer_flow_.end());
-  for (std::size_t j = 0; j < demand_consumer_.size(); ++j) {
-    const int i = demand_consumer_[j], node = consumer_node_[j];
-    const double dT = newton_T_[node] - temps_.node_T[node];
-    const double m = consumer_flow_[i];
-    const double base = std::max(m, flow_lo_[i]);  // a consumer switched on from zero can grow
-    const double newton = std::clamp(m + consumer_residual_[j] + consumer_gain_[j] * dT,
-                                     base / kMaxFlowStep, base * kMaxFlowStep);
-    predicted_flow_[i] = std::clamp(newton, flow_lo_[i], flow_hi_[i]);
+  // Each consumer's Newton flow, limited (kMaxFlowStep, set_flow_bounds). A limited flow is
+  // not what the prediction assumed, and the temperatures it predicted for the consumers
+  // sharing its pipes would not come: the step is solved again with the limited consumers'
+  // flows fixed at their limits (residual = the change, slope 0), so the others follow what
+  // will happen. Without it a consumer held at the floor's flow can keep predicting a warmer
+  // supply for its neighbours for ever (the iteration stops at a false fixed point).
+  bool limited = false;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t j = 0; j < demand_consumer_.size(); ++j) {
+      const int i = demand_consumer_[j], node = consumer_node_[j];
+      const double m = consumer_flow_[i];
+      const double newton =
+          m + consumer_residual_[j] + consumer_gain_[j] * (newton_T_[node] - temps_.node_T[node]);
+      const double base = std::max(m, flow_lo_[i]);  // a consumer switched on from zero can grow
+      const double lo = std::max(flow_lo_[i], base / kMaxFlowStep);
+      const double hi = std::min(flow_hi_[i], base * kMaxFlowStep);
+      predicted_flow_[i] = std::clamp(newton, lo, hi);
+      if (pass == 0 && predicted_flow_[i] != newton) {
+        consumer_residual_[j] = predicted_flow_[i] - m;
+        consumer_gain_[j] = 0.0;
+        limited = true;
+      }
+    }
+    if (!limited) break;
+    if (pass == 0)
+      thermal_->tree_response(temps_, consumer_node_, consumer_residual_, consumer_gain_,
+                              newton_T_);
   }
   for (double& t : newton_T_) t = reachable_.clamp(t);
   return true;

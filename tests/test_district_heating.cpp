@@ -497,6 +497,45 @@ TEST_CASE("a consumer that only settles a few kelvin above its return temperatur
   CHECK(r.report().outer_iterations <= 10);
 }
 
+TEST_CASE("a consumer the design cannot serve ends as an invalid solution, not in a stall",
+          "[district_heating][coupling]") {
+  // FAR (1 kW, return 52 degC) sits behind 800 m of DN50 losing 3 W/mK: even at the floor's
+  // flow (Q / (cp 0.5 K) = 0.48 kg/s) its supply arrives at ~28 degC. NEAR (200 kW) shares the
+  // first pipe. The Newton step kept predicting that FAR's flow would rise and warm the shared
+  // pipe, FAR's flow was held at the floor, and the iteration stopped at a false fixed point
+  // (100 outer iterations, dT 24 K for ever); with the held flow put back into the step it
+  // settles at the floor's flow and reports FAR as not served.
+  const double ta = 10.0, t0 = 70.0;
+  auto d = empty_network(dh_fluid());
+  d.settings.ambient_temperature_C = ta;
+  for (const char* id : {"S0", "S1", "S2", "R0", "R1", "R2"}) add_node(d, id);
+  add_pipe(d, "PS1", "S0", "S1", 300.0, 0.1, 0.05, 0.5);
+  add_pipe(d, "PS2", "S1", "S2", 800.0, 0.05, 0.05, 3.0);
+  add_pipe(d, "PR2", "R2", "R1", 800.0, 0.05, 0.05, 0.0);
+  add_pipe(d, "PR1", "R1", "R0", 300.0, 0.1, 0.05, 0.0);
+  add_source_dp(d, "PLANT", "S0", "R0", t0, 2.0, 3.0);
+  add_consumer_kW(d, "NEAR", "S1", "R1", 200.0, 40.0);
+  add_consumer_kW(d, "FAR", "S2", "R2", 1.0, 52.0);
+  Result r = solve(Network::build(d));
+  INFO(r.report().full());
+  CHECK(r.report().status == SolveStatus::invalid_solution);
+  CHECK(r.report().message.find("consumer 'FAR'") != std::string::npos);
+  CHECK(r.report().outer_iterations < 20);
+  // independent state: FAR at the floor's flow, NEAR on its heat balance, both through PS1
+  const double m_far = 1e3 / (kCp * 0.5);
+  double t1 = t0, m_near = 0.0;
+  for (int i = 0; i < 200; ++i) {
+    m_near = 200e3 / (kCp * (t1 - 40.0));
+    t1 = ta + (t0 - ta) * std::exp(-0.5 * 300.0 / ((m_near + m_far) * kCp));
+  }
+  const double t2 = ta + (t1 - ta) * std::exp(-3.0 * 800.0 / (m_far * kCp));
+  const auto& flow = r.dataset("consumers/mass_flow").data;
+  const auto& supply = r.dataset("consumers/supply_temperature").data;
+  CHECK(flow[1] == Approx(m_far).epsilon(1e-9));
+  CHECK(flow[0] == Approx(m_near).epsilon(1e-6));
+  CHECK(supply[1] == Approx(t2).margin(1e-5));
+}
+
 namespace {
 // A square of supply pipes from the plant S0 to the consumer Q via X (0 m) and Y (30 m),
 // and a cross pipe X-Y up the slope: 300 m DN300 losing 3 W/mK, so its water cools from
