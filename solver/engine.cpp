@@ -25,9 +25,10 @@ constexpr double kSuperlinearRatio = 0.01;
 // (a starved consumer: supply near ambient, flow tiny) the Newton step on its heat balance can
 // overshoot by orders of magnitude, and flow reversals in loops follow. Chosen on 1,200
 // random networks (benchmarks/robustness.py generator, seeds 300-1499, not the 300 of its
-// sweep; factor: level / terrain converged of 600 each): none 390 / 249, 3: 404 / 246,
-// 4: 433 / 254, 6: 444 / 261, 8: 437 / 258, 12: 426 / 254. The Oral network and the realistic
-// benchmark networks solve as without it (same iterations, same results).
+// sweep; factor: level / terrain converged of 600 each, 50 outer iterations, before limited
+// flows were put back into the step): none 390 / 249, 3: 404 / 246, 4: 433 / 254,
+// 6: 444 / 261, 8: 437 / 258, 12: 426 / 254. The Oral network and the realistic benchmark
+// networks solve as without it (same iterations, same results).
 constexpr double kMaxFlowStep = 6.0;
 // Networks from this many nodes release the outer loop's work arrays after each solve.
 constexpr int kReleaseWorkFromNodes = 100000;
