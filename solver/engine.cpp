@@ -250,8 +250,9 @@ bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
   // flows fixed at their limits (residual = the change, slope 0), so the others follow what
   // will happen. Without it a consumer held at the floor's flow can keep predicting a warmer
   // supply for its neighbours for ever (the iteration stops at a false fixed point).
-  bool limited = false;
-  for (int pass = 0; pass < 2; ++pass) {
+  // Returns whether a flow was limited (and, with pin, fixed at its limit in the step).
+  auto limit_flows = [&](bool pin) {
+    bool limited = false;
     for (std::size_t j = 0; j < demand_consumer_.size(); ++j) {
       const int i = demand_consumer_[j], node = consumer_node_[j];
       const double m = consumer_flow_[i];
@@ -261,16 +262,19 @@ bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
       const double lo = std::max(flow_lo_[i], base / kMaxFlowStep);
       const double hi = std::min(flow_hi_[i], base * kMaxFlowStep);
       predicted_flow_[i] = std::clamp(newton, lo, hi);
-      if (pass == 0 && predicted_flow_[i] != newton) {
+      if (predicted_flow_[i] == newton) continue;
+      limited = true;
+      if (pin) {
         consumer_residual_[j] = predicted_flow_[i] - m;
         consumer_gain_[j] = 0.0;
-        limited = true;
       }
     }
-    if (!limited) break;
-    if (pass == 0)
-      thermal_->tree_response(temps_, consumer_node_, consumer_residual_, consumer_gain_,
-                              newton_T_);
+    return limited;
+  };
+  if (limit_flows(true)) {
+    thermal_->tree_response(temps_, consumer_node_, consumer_residual_, consumer_gain_,
+                            newton_T_);
+    limit_flows(false);
   }
   for (double& t : newton_T_) t = reachable_.clamp(t);
   return true;
