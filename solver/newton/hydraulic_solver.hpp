@@ -146,6 +146,12 @@ class HydraulicSolver {
                       HydraulicState& state, bool all) const;
   double head_difference(const HydraulicParameters& params, const HydraulicState& state,
                          int k) const;
+  // Whether a pressure valve (PRV/PSV) holds its controlled node this iteration.
+  bool any_active_valve(const HydraulicState& st) const {
+    for (int k : controlled_links_)
+      if (st.status[k] == LinkStatus::active) return true;
+    return false;
+  }
 
   const Topology* topology_;
   std::vector<int> topo_link_, hydraulic_index_;
@@ -156,11 +162,6 @@ class HydraulicSolver {
   std::vector<LinkStatus> initial_status_;
   std::vector<int> controlled_node_;  // prv: to node, psv: from node (free nodes only), else -1
   std::vector<int> controlled_links_; // the links with a controlled node
-  bool any_active_valve(const HydraulicState& st) const {
-    for (int k : controlled_links_)
-      if (st.status[k] == LinkStatus::active) return true;
-    return false;
-  }
   std::vector<signed char> tank_side_;  // +1: `to` is a no_inflow/no_outflow node, -1: `from`
   std::vector<char> tank_full_, tank_empty_;
   std::vector<double> elevation_;  // per node

@@ -38,7 +38,7 @@ class SpanningForest {
   std::vector<int> node_at_;    // per breadth-first position: the node (reached nodes only)
   std::vector<int> position_;   // per node: its breadth-first position, -1 if not reached
   std::vector<Step> steps_;     // per tree link, leaves first
-  std::vector<int> off_tree_;   // links between reached nodes that are not tree links
+  std::vector<int> off_tree_;   // non-tree links with at least one reached end
   std::vector<double> need_;    // per breadth-first position
 };
 
