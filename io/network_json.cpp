@@ -202,6 +202,8 @@ ConsumerDefinition read_consumer(const ObjectReader& r) {
   d.mass_flow_kg_s = r.optional_number("mass_flow_kg_s");
   d.return_temperature_C = r.number("return_temperature_C");
   d.min_dp_bar = r.optional_number("min_dp_bar");
+  d.max_mass_flow_kg_s = r.optional_number("max_mass_flow_kg_s");
+  d.kvs_m3_h = r.optional_number("kvs_m3_h");
   return d;
 }
 

@@ -31,7 +31,8 @@ inline const List kPumpCurve = {"type", "points_m3_h_m"};
 inline const List kPumpDpControl = {"type", "consumer", "dp_bar"};
 inline const List kPumpFixedFlow = {"type", "mass_flow_kg_s"};
 inline const List kConsumer = {"id", "supply_node", "return_node", "heat_demand_kW",
-                               "mass_flow_kg_s", "return_temperature_C", "min_dp_bar"};
+                               "mass_flow_kg_s", "return_temperature_C", "min_dp_bar",
+                               "max_mass_flow_kg_s", "kvs_m3_h"};
 inline const List kBoosterPump = {"id", "from", "to", "points_m3_h_m",
                                   /* model extension */ "curve_kind", "power_kW", "speed", "closed"};
 inline const List kValve = {"id", "from", "to", "type", "inner_diameter_m", "minor_loss",

@@ -150,6 +150,8 @@ Json consumer_json(const ConsumerDefinition& d, std::size_t i) {
   e.optional("mass_flow_kg_s", d.mass_flow_kg_s);
   e.number("return_temperature_C", d.return_temperature_C);
   e.optional("min_dp_bar", d.min_dp_bar);
+  e.optional("max_mass_flow_kg_s", d.max_mass_flow_kg_s);
+  e.optional("kvs_m3_h", d.kvs_m3_h);
   return std::move(e.object());
 }
 

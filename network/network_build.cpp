@@ -20,6 +20,22 @@ constexpr double kBarToPa = 1e5;
 
 using IdMap = std::unordered_map<std::string, int>;
 
+// A substation's limits: positive and finite, and only where the flow follows a heat demand
+// (a fixed-flow consumer has no control valve to saturate).
+void require_substation_limits(const ConsumerDefinition& d) {
+  const char* k = "consumer";
+  auto check = [&](const std::optional<double>& v, const char* field, double upper,
+                   const char* rule) {
+    if (!v) return;
+    if (!d.heat_demand_kW)
+      throw NetworkError(ErrorCode::invalid_value, k, d.id, field, format_value(*v),
+                         "only a consumer with heat_demand_kW has substation limits");
+    require(*v > 0 && *v < upper, k, d.id, field, *v, rule);
+  };
+  check(d.max_mass_flow_kg_s, "max_mass_flow_kg_s", 1e6, "must be > 0 (and < 1e6 kg/s)");
+  check(d.kvs_m3_h, "kvs_m3_h", 1e8, "must be > 0 (and < 1e8 m3/h)");
+}
+
 // Element indices in id order (ids are unique: checked by index_ids during the build).
 std::shared_ptr<const std::vector<int>> sorted_by_id(const std::vector<std::string>& ids) {
   auto order = std::make_shared<std::vector<int>>(ids.size());
@@ -235,6 +251,9 @@ Network Network::build(const NetworkDefinition& def) {
     cd.fixed_mass_flow_kg_s.push_back(d.mass_flow_kg_s.value_or(kNaN));
     cd.return_temperature_C.push_back(d.return_temperature_C);
     cd.min_dp_Pa.push_back(d.min_dp_bar ? *d.min_dp_bar * kBarToPa : kNaN);
+    require_substation_limits(d);
+    cd.max_mass_flow_kg_s.push_back(d.max_mass_flow_kg_s.value_or(kNaN));
+    cd.kvs_m3_h.push_back(d.kvs_m3_h.value_or(kNaN));
   }
 
   // ---- sources

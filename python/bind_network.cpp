@@ -151,7 +151,9 @@ void bind_network(py::module_& m) {
       .def_readwrite("heat_demand_kW", &ConsumerDefinition::heat_demand_kW)
       .def_readwrite("mass_flow_kg_s", &ConsumerDefinition::mass_flow_kg_s)
       .def_readwrite("return_temperature_C", &ConsumerDefinition::return_temperature_C)
-      .def_readwrite("min_dp_bar", &ConsumerDefinition::min_dp_bar);
+      .def_readwrite("min_dp_bar", &ConsumerDefinition::min_dp_bar)
+      .def_readwrite("max_mass_flow_kg_s", &ConsumerDefinition::max_mass_flow_kg_s)
+      .def_readwrite("kvs_m3_h", &ConsumerDefinition::kvs_m3_h);
 
   py::class_<PumpDefinition>(m, "PumpDefinition")
       .def(py::init<>())

@@ -10,6 +10,7 @@
 #include "solver/consumer_demand.hpp"
 #include "solver/thermal/temperature_range.hpp"
 #include "solver/physics/friction.hpp"
+#include "solver/physics/substation.hpp"
 
 namespace heatnet {
 namespace {
@@ -30,6 +31,8 @@ constexpr double kSuperlinearRatio = 0.01;
 // 6: 444 / 261, 8: 437 / 258, 12: 426 / 254. The Oral network and the realistic benchmark
 // networks solve as without it (same iterations, same results).
 constexpr double kMaxFlowStep = 6.0;
+// Passes of the coupling step that re-pin limited consumer flows (usually 1-2 are needed).
+constexpr int kMaxPinPasses = 4;
 // Networks from this many nodes release the outer loop's work arrays after each solve.
 constexpr int kReleaseWorkFromNodes = 100000;
 // Single Newton steps per outer iteration stop when a step is this much larger than the last.
@@ -108,25 +111,31 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
   }
 }
 
+// The consumers' set flows and substation valves for the next hydraulic solve: a fixed flow,
+// or the flow the coupling Newton step predicts (first: m = Q / dh at the current
+// temperatures), within the substation's flow limit (set_flow_bounds).
 void SolverEngine::update_consumer_flows(const Network& net, const fluid::FluidModel& fluid) {
   const ConsumerData& c = net.consumers();
-  consumer_flow_.resize(net.consumer_count());
-  for (int i = 0; i < net.consumer_count(); ++i) {
+  const int nc = net.consumer_count();
+  params_.consumer_set_flow.resize(nc);
+  params_.consumer_conductance.assign(nc, 0.0);
+  for (int i = 0; i < nc; ++i) {
     if (!std::isnan(c.fixed_mass_flow_kg_s[i])) {
-      consumer_flow_[i] = c.fixed_mass_flow_kg_s[i];
+      params_.consumer_set_flow[i] = c.fixed_mass_flow_kg_s[i];
       continue;
     }
-    consumer_flow_[i] = predicted_flow_.empty()
-                            ? solver::demand_flow(fluid, c.heat_demand_W[i],
-                                                  node_T_[c.supply_node[i]],
+    const int s = c.supply_node[i];
+    const double want = predicted_flow_.empty()
+                            ? solver::demand_flow(fluid, c.heat_demand_W[i], node_T_[s],
                                                   c.return_temperature_C[i]).mass_flow
                             : predicted_flow_[i];
+    params_.consumer_set_flow[i] = std::min(want, flow_hi_[i]);
+    params_.consumer_conductance[i] =
+        std::isnan(c.kvs_m3_h[i])
+            ? physics::substation_conductance(flow_hi_[i], solver::kDefaultValveDpPa)
+            : physics::kvs_conductance(c.kvs_m3_h[i], fluid.density(node_T_[s], kAtm + 1e5));
   }
   params_.demand = net.nodes().demand_kg_s;
-  for (int i = 0; i < net.consumer_count(); ++i) {
-    params_.demand[c.supply_node[i]] += consumer_flow_[i];
-    params_.demand[c.return_node[i]] -= consumer_flow_[i];
-  }
   const SourceData& s = net.sources();
   for (int i = 0; i < net.source_count(); ++i) {
     if (s.pump_type[i] != SourcePumpType::fixed_flow) continue;
@@ -143,8 +152,9 @@ void SolverEngine::link_flows(const Network& net) {
   const auto& hidx = hydraulic_->hydraulic_index();
   for (int k = 0; k < t.link_count(); ++k)
     if (hidx[k] >= 0) thermal_in_.link_flow[k] = state_.q[hidx[k]];
+  consumer_flow_.resize(net.consumer_count());
   for (int i = 0; i < net.consumer_count(); ++i)
-    thermal_in_.link_flow[t.consumer_offset + i] = consumer_flow_[i];
+    consumer_flow_[i] = thermal_in_.link_flow[t.consumer_offset + i];
   const SourceData& s = net.sources();
   source_flow_.assign(net.source_count(), 0.0);
   for (int i = 0; i < net.source_count(); ++i) {
@@ -192,6 +202,11 @@ void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& f
     const double makeup = source_makeup(net, i);
     if (makeup > 0) inflows.push_back({s.return_node[i], makeup, 0.0, true});
   }
+  const ConsumerData& c = net.consumers();
+  thermal_in_.consumer_outlet_T.resize(net.consumer_count());
+  for (int i = 0; i < net.consumer_count(); ++i)
+    thermal_in_.consumer_outlet_T[i] = solver::consumer_outlet_temperature(
+        node_T_[c.supply_node[i]], c.return_temperature_C[i]);
   thermal_in_.pipe_cp.resize(net.pipe_count());
   for (int e = 0; e < net.pipe_count(); ++e)
     thermal_in_.pipe_cp[e] = fluid.specific_heat(pipe_T_mean_[e], kAtm + 1e5);
@@ -218,9 +233,13 @@ bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
   const ConsumerData& c = net.consumers();
   consumer_residual_.clear();
   consumer_gain_.clear();
+  heat_residual_.clear();
+  heat_gain_.clear();
   consumer_node_.clear();
   demand_consumer_.clear();
   max_heat_residual_K_ = 0.0;
+  valve_limited_.assign(net.consumer_count(), 0);
+  const int consumer_link0 = net.topology().consumer_offset;
   for (int i = 0; i < net.consumer_count(); ++i) {
     if (!std::isnan(c.fixed_mass_flow_kg_s[i])) continue;
     const int node = c.supply_node[i];
@@ -230,58 +249,75 @@ bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
     const double m = consumer_flow_[i];
     const double cp = fluid.specific_heat(ts, kAtm + 1e5);
     const double dh = d.floored ? fluid.enthalpy(ts) - fluid.enthalpy(tr) : d.dh;
+    // a substation whose fully open valve is the limit does not follow its set flow
+    const int link = hydraulic_->hydraulic_index()[consumer_link0 + i];
+    valve_limited_[i] = hydraulic_->valve_limited(params_, state_, link);
+    // (the set flow of one at its flow limit sits a throttle's round-off below it)
+    const bool at_limit = valve_limited_[i] || params_.consumer_set_flow[i] >= flow_hi_[i] * (1.0 - 1e-9) ||
+                          m >= flow_hi_[i] * (1.0 - 1e-9);
     demand_consumer_.push_back(i);
     consumer_node_.push_back(node);
-    consumer_residual_.push_back((c.heat_demand_W[i] - m * dh) / d.dh);
-    consumer_gain_.push_back(-m * cp / d.dh);
+    heat_residual_.push_back((c.heat_demand_W[i] - m * dh) / d.dh);
+    heat_gain_.push_back(-m * cp / d.dh);
+    // in the step, a valve-limited substation's flow stays where it is
+    consumer_residual_.push_back(valve_limited_[i] ? 0.0 : heat_residual_.back());
+    consumer_gain_.push_back(valve_limited_[i] ? 0.0 : heat_gain_.back());
     // the flow rule's residual as the supply temperature error it amounts to (K): zero once
-    // m delivers Q at the sweep's temperature (or sits at the floor where it cannot)
-    if (m > 0)
-      max_heat_residual_K_ =
-          std::max(max_heat_residual_K_, std::abs(d.mass_flow - m) * d.dh / (m * cp));
+    // m delivers Q at the sweep's temperature, or once a limit holds it below that flow
+    const double excess = at_limit ? std::max(0.0, m - d.mass_flow) : std::abs(d.mass_flow - m);
+    if (m > 0) max_heat_residual_K_ = std::max(max_heat_residual_K_, excess * d.dh / (m * cp));
   }
   if (!thermal_->tree_response(temps_, consumer_node_, consumer_residual_, consumer_gain_,
                                newton_T_))
     return false;
-  predicted_flow_.assign(consumer_flow_.begin(), consumer_flow_.end());
+  predicted_flow_ = params_.consumer_set_flow;
   // Each consumer's Newton flow, limited (kMaxFlowStep, set_flow_bounds). A limited flow is
   // not what the prediction assumed, and the temperatures it predicted for the consumers
   // sharing its pipes would not come: the step is solved again with the limited consumers'
   // flows fixed at their limits (residual = the change, slope 0), so the others follow what
   // will happen. Without it a consumer held at the floor's flow can keep predicting a warmer
   // supply for its neighbours for ever (the iteration stops at a false fixed point).
-  // Returns whether a flow was limited (and, with pin, fixed at its limit in the step).
-  auto limit_flows = [&](bool pin) {
-    bool limited = false;
+  // Each pass fixes the limited flows at their limits and frees the others; passes repeat
+  // until the limited set stays the same (a flow limited in the first pass, where a neighbour
+  // still grew without bound, may be free once that neighbour is held; kept pinned it would
+  // predict a change that does not come).
+  // Returns whether a consumer changed between pinned and free.
+  pinned_.assign(demand_consumer_.size(), 0);
+  auto limit_flows = [&]() {
+    bool changed = false;
     for (std::size_t j = 0; j < demand_consumer_.size(); ++j) {
       const int i = demand_consumer_[j], node = consumer_node_[j];
       const double m = consumer_flow_[i];
-      const double newton =
-          m + consumer_residual_[j] + consumer_gain_[j] * (newton_T_[node] - temps_.node_T[node]);
+      const double dT = newton_T_[node] - temps_.node_T[node];
+      const double newton = m + heat_residual_[j] + heat_gain_[j] * dT;
       const double base = std::max(m, flow_lo_[i]);  // a consumer switched on from zero can grow
       const double lo = std::max(flow_lo_[i], base / kMaxFlowStep);
       const double hi = std::min(flow_hi_[i], base * kMaxFlowStep);
-      predicted_flow_[i] = std::clamp(newton, lo, hi);
-      if (predicted_flow_[i] == newton) continue;
-      limited = true;
-      if (pin) {
-        consumer_residual_[j] = predicted_flow_[i] - m;
-        consumer_gain_[j] = 0.0;
-      }
+      const double target = std::clamp(newton, lo, hi);
+      // the set flow that makes the substation draw the target: a flow-controlled one draws
+      // its set flow up to the throttle's round-off (physics::substation_law), made up here
+      const double offset = valve_limited_[i] ? 0.0 : params_.consumer_set_flow[i] - m;
+      predicted_flow_[i] = std::min(target + offset, flow_hi_[i]);
+      if (valve_limited_[i]) continue;  // held by its valve in every pass
+      const char limited = target != newton;
+      changed |= limited != pinned_[j];
+      pinned_[j] = limited;
+      // pinned: the flow change its new set flow brings (none where it stays at its limit)
+      consumer_residual_[j] = limited ? predicted_flow_[i] - params_.consumer_set_flow[i]
+                                      : heat_residual_[j];
+      consumer_gain_[j] = limited ? 0.0 : heat_gain_[j];
     }
-    return limited;
+    return changed;
   };
-  if (limit_flows(true)) {
+  for (int pass = 0; limit_flows() && pass < kMaxPinPasses; ++pass)
     thermal_->tree_response(temps_, consumer_node_, consumer_residual_, consumer_gain_,
                             newton_T_);
-    limit_flows(false);
-  }
   for (double& t : newton_T_) t = reachable_.clamp(t);
   return true;
 }
 
-// The flows each demand-driven consumer can draw in this solve: at most the floor's
-// Q / dh(kMinConsumerDeltaT), at least what the hottest reachable supply temperature needs.
+// The flows each demand-driven consumer can draw in this solve: at most its substation's flow
+// limit, at least what the hottest reachable supply temperature needs.
 void SolverEngine::set_flow_bounds(const Network& net, const fluid::FluidModel& fluid) {
   const ConsumerData& c = net.consumers();
   flow_lo_.assign(net.consumer_count(), 0.0);
@@ -289,7 +325,7 @@ void SolverEngine::set_flow_bounds(const Network& net, const fluid::FluidModel& 
   for (int i = 0; i < net.consumer_count(); ++i) {
     if (!std::isnan(c.fixed_mass_flow_kg_s[i])) continue;
     const double q = c.heat_demand_W[i], tr = c.return_temperature_C[i];
-    flow_hi_[i] = solver::demand_flow(fluid, q, tr, tr).mass_flow;
+    flow_hi_[i] = solver::substation_flow_limit(fluid, c, i);
     flow_lo_[i] = std::min(solver::demand_flow(fluid, q, std::max(reachable_.hi, tr), tr).mass_flow,
                            flow_hi_[i]);
   }
@@ -319,7 +355,7 @@ void SolverEngine::accelerate(bool flow_mode, const std::vector<double>& g) {
     if (flow_mode) {
       const int i = demand_consumer_[j];
       const double scale = flow_scale(i);
-      mix_in_[j] = consumer_flow_[i] / scale;
+      mix_in_[j] = params_.consumer_set_flow[i] / scale;
       mix_out_[j] = predicted_flow_[i] / scale;
     } else {
       mix_in_[j] = node_T_[feedback_nodes_[j]];
@@ -410,6 +446,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   predicted_flow_.clear();
   if (thermal && feedback && have_temperatures_ && state_.initialised &&
       consumer_flow_.size() == static_cast<std::size_t>(net.consumer_count()) &&
+      params_.consumer_set_flow.size() == consumer_flow_.size() &&
       coupling_newton_step(net, fluid))
     node_T_ = newton_T_;
   anderson_.reset();

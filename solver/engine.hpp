@@ -64,6 +64,11 @@ class SolverEngine {
   // follow node_T_), and how far the flows used are from delivering their heat (K)
   std::vector<int> consumer_node_, demand_consumer_;
   std::vector<double> consumer_residual_, consumer_gain_, newton_T_, predicted_flow_;
+  // ... the heat balance's own residual and slope (consumer_*_ pin valve-limited ones), and
+  // per consumer whether its fully open valve limits its flow
+  std::vector<double> heat_residual_, heat_gain_;
+  std::vector<char> valve_limited_;
+  std::vector<char> pinned_;  // per demand consumer: held at a flow limit in the step
   std::vector<double> flow_lo_, flow_hi_;  // per consumer: what it can draw (set_flow_bounds)
   double max_heat_residual_K_ = 0.0;
   bool anderson_on_flows_ = false;

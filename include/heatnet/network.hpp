@@ -147,6 +147,8 @@ struct ConsumerDefinition {
   std::optional<double> mass_flow_kg_s;
   double return_temperature_C = 0.0;
   std::optional<double> min_dp_bar;
+  std::optional<double> max_mass_flow_kg_s;  // substation limit (heat-demand consumers only)
+  std::optional<double> kvs_m3_h;            // flow coefficient of the fully open substation
   bool operator==(const ConsumerDefinition&) const = default;
 };
 
@@ -278,6 +280,9 @@ struct ConsumerData {
   std::vector<double> fixed_mass_flow_kg_s;// NaN when heat demand is given
   std::vector<double> return_temperature_C;
   std::vector<double> min_dp_Pa;           // NaN when no requirement
+  // Substation limits of heat-demand consumers (solver/physics/substation.hpp): NaN when absent
+  std::vector<double> max_mass_flow_kg_s;
+  std::vector<double> kvs_m3_h;
 };
 struct PumpData {
   std::vector<std::string> id;

@@ -40,6 +40,11 @@ struct StepSummary {
   std::string min_boiling_margin_node;
   double max_mass_imbalance_kg_s = 0;
   double energy_balance_rel = 0;         // |supplied - delivered - losses - boundary| / supplied
+  // Consumers that get less heat than they ask for (a substation limit, a cold supply)
+  int under_supplied = 0;
+  double heat_missing_W = 0;             // sum over them of demand - delivered
+  std::string worst_supplied_consumer;   // the one with the smallest delivered / demand
+  double worst_supply_ratio = 1.0;       // its delivered / demand
   int failed_checks = 0;
 };
 

@@ -35,6 +35,7 @@ inline constexpr std::array kResultFields = {
     ResultField{ElementGroup::consumers, "supply_temperature", "degC", "at the supply node"},
     ResultField{ElementGroup::consumers, "return_temperature", "degC", "leaving the substation"},
     ResultField{ElementGroup::consumers, "dp_available", "Pa", "p_supply - p_return"},
+    ResultField{ElementGroup::consumers, "heat_demand", "W", "heat asked for (heat: delivered)"},
     ResultField{ElementGroup::sources, "mass_flow", "kg/s", "return -> supply"},
     ResultField{ElementGroup::sources, "heat", "W", "heat put into the water"},
     ResultField{ElementGroup::sources, "supply_pressure", "Pa", "gauge, at the supply node"},

@@ -55,7 +55,8 @@ _FIELDS = {
     "consumers": {"id": ("str", True), "supply_node": ("str", True),
                   "return_node": ("str", True), "heat_demand_kW": ("opt", False),
                   "mass_flow_kg_s": ("opt", False), "return_temperature_C": ("num", True),
-                  "min_dp_bar": ("opt", False)},
+                  "min_dp_bar": ("opt", False), "max_mass_flow_kg_s": ("opt", False),
+                  "kvs_m3_h": ("opt", False)},
     "pumps": {"id": ("str", True), "from": ("str", True), "to": ("str", True),
               "points_m3_h_m": ("curve", True)},
     "valves": {"id": ("str", True), "from": ("str", True), "to": ("str", True),
@@ -534,7 +535,9 @@ class Network:
                      heat_demand_kW: Optional[float] = None,
                      mass_flow_kg_s: Optional[float] = None,
                      return_temperature_C: float = _MISSING,
-                     min_dp_bar: Optional[float] = None) -> None:
+                     min_dp_bar: Optional[float] = None,
+                     max_mass_flow_kg_s: Optional[float] = None,
+                     kvs_m3_h: Optional[float] = None) -> None:
         """Add a consumer substation: takes water from ``supply_node``, delivers heat and
         returns it to ``return_node``.
 
@@ -542,12 +545,18 @@ class Network:
         mass_flow_kg_s: a fixed mass flow in kg/s (give exactly one of the two).
         return_temperature_C: return temperature in degC (below the supply temperature).
         min_dp_bar: required differential pressure in bar (design check), optional.
+        max_mass_flow_kg_s: the most the substation can draw (kg/s), optional.
+        kvs_m3_h: flow coefficient of the fully open substation (m3/h at 1 bar), optional;
+            at an available differential pressure dp it draws at most kvs sqrt(dp / 1 bar).
+        A heat-demand consumer that a limit caps is under-supplied (a result, not an error).
         """
         self._add("consumers", dict(id=id, supply_node=supply_node, return_node=return_node,
                                     heat_demand_kW=heat_demand_kW,
                                     mass_flow_kg_s=mass_flow_kg_s,
                                     return_temperature_C=return_temperature_C,
-                                    min_dp_bar=min_dp_bar), {})
+                                    min_dp_bar=min_dp_bar,
+                                    max_mass_flow_kg_s=max_mass_flow_kg_s,
+                                    kvs_m3_h=kvs_m3_h), {})
 
     def add_pump(self, id: str, from_: str = _MISSING, to: str = _MISSING,
                  points_m3_h_m: Iterable = _MISSING, **kwargs) -> None:

@@ -8,6 +8,7 @@
 #include <numbers>
 
 #include "heatnet/errors.hpp"
+#include "solver/physics/substation.hpp"
 
 namespace heatnet::solver {
 namespace {
@@ -101,7 +102,10 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
           classify(StatusControl::pump, LinkStatus::open);
         }
         break;
-      case LinkKind::consumer: break;  // known flow: enters the node balance as demand
+      case LinkKind::consumer:  // its flow follows its set point and the available dp
+        add(k);
+        classify(StatusControl::fixed, LinkStatus::open);
+        break;
     }
   }
   elevation_ = net.nodes().elevation_m;
@@ -240,6 +244,7 @@ void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& 
   const std::size_t m = topo_link_.size();
   st.q.assign(m, 0.0);
   st.status = initial_status_;
+  st.consumer_set.clear();
   st.status_changes.assign(m, 0);
   // Initial flows: 0.3 m/s in pipes (EPANET's 1 ft/s), the middle of pump curves.
   for (std::size_t k = 0; k < m; ++k) {
@@ -266,7 +271,7 @@ void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& 
         if (net.valves().type[e] == ValveType::fcv) st.q[k] = net.valves().flow_setting_kg_s[e];
         break;
       }
-      case LinkKind::consumer: break;
+      case LinkKind::consumer: st.q[k] = params.consumer_set_flow[e]; break;
     }
   }
   // In a mostly tree-shaped network (district heating), route the demands through a spanning
@@ -347,7 +352,8 @@ physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel fri
         default: return open;  // prv/psv when open (active ones are assembled separately)
       }
     }
-    case LinkKind::consumer: break;
+    case LinkKind::consumer:
+      return physics::substation_law(params.consumer_set_flow[e], params.consumer_conductance[e], q);
   }
   return physics::closed_law(q);
 }
@@ -386,6 +392,14 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
       if (rj >= 0) rhs_[rj] += c;
       continue;
     }
+    if (kind_[k] == LinkKind::consumer && params.consumer_conductance[element_[k]] <= 0.0) {
+      // a fixed-flow consumer: a known flow, exactly
+      y_[k] = 0.0;
+      c_[k] = params.consumer_set_flow[element_[k]];
+      law_dp_[k] = 0.0;
+      stamp_link(st, k, val);
+      continue;
+    }
     const physics::LinkLaw law = link_law(net, friction, params, st, k, st.q[k]);
     const double y = 1.0 / law.g;
     const double e = params.link_density[k] * g * (elevation_[i] - elevation_[j]);
@@ -397,25 +411,8 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
     }
     y_[k] = y;
     law_dp_[k] = law.dp;
-    const double c = st.q[k] + y * (e - law.dp);
-    c_[k] = c;
-    if (ri >= 0) {
-      val[pos_from_[k]] += y;
-      rhs_[ri] -= c;
-      if (rj < 0) {
-        rhs_[ri] += y * st.p[j];
-        if (dp_column_[j] >= 0) rhs_dp_[dp_column_[j]][ri] += y;
-      }
-    }
-    if (rj >= 0) {
-      val[pos_to_[k]] += y;
-      rhs_[rj] += c;
-      if (ri < 0) {
-        rhs_[rj] += y * st.p[i];
-        if (dp_column_[i] >= 0) rhs_dp_[dp_column_[i]][rj] += y;
-      }
-    }
-    if (pos_off_[k] >= 0) val[pos_off_[k]] -= y;
+    c_[k] = st.q[k] + y * (e - law.dp);
+    stamp_link(st, k, val);
   }
   if (any_active) {
     const ValveData& v = net.valves();
@@ -429,6 +426,51 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
     }
   }
   return merit;
+}
+
+// Adds link k's linearised flow q = c_k + y_k (p_from - p_to) to the Schur system: y_k to
+// the matrix between its free end nodes, c_k and the fixed end's pressure to the right side.
+void HydraulicSolver::stamp_link(const HydraulicState& st, int k, double* val) {
+  const int i = from_[k], j = to_[k];
+  const int ri = row_[i], rj = row_[j];
+  const double y = y_[k], c = c_[k];
+  if (ri >= 0) {
+    rhs_[ri] -= c;
+    if (y != 0.0) {
+      val[pos_from_[k]] += y;
+      if (rj < 0) {
+        rhs_[ri] += y * st.p[j];
+        if (dp_column_[j] >= 0) rhs_dp_[dp_column_[j]][ri] += y;
+      }
+    }
+  }
+  if (rj >= 0) {
+    rhs_[rj] += c;
+    if (y != 0.0) {
+      val[pos_to_[k]] += y;
+      if (ri < 0) {
+        rhs_[rj] += y * st.p[i];
+        if (dp_column_[i] >= 0) rhs_dp_[dp_column_[i]][rj] += y;
+      }
+    }
+  }
+  if (pos_off_[k] >= 0) val[pos_off_[k]] -= y;
+}
+
+// Whether consumer link k's fully open valve is what limits its flow: it draws less than its
+// set flow (a flow-controlled substation sits at or just above it, solver/physics/substation.hpp).
+bool HydraulicSolver::valve_limited(const HydraulicParameters& params, const HydraulicState& st,
+                                    int k) const {
+  const double set = params.consumer_set_flow[element_[k]];
+  return params.consumer_conductance[element_[k]] > 0.0 && st.q[k] < set * (1.0 - 1e-9);
+}
+
+double HydraulicSolver::project_substation_step(const HydraulicParameters& params, int k,
+                                                double q_old, double q_new) const {
+  const double set = params.consumer_set_flow[element_[k]];
+  if (q_old < set && q_new > set) return set;
+  if (q_old > 0.0 && q_new < 0.0) return 0.0;
+  return q_new;
 }
 
 // Head difference h(from) - h(to) across hydraulic link k (m of the link's fluid).
@@ -572,6 +614,18 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
   // Warm start of a mostly tree-shaped network after its demands changed (the next outer
   // iteration's consumer flows, a re-solve): route the change through the spanning forest, so
   // the tree-shaped parts start at their new flows and the Newton step linearises there.
+  // Substations that held their last set flow move with it (the forest then routes the
+  // change; the throttle's round-off above the set flow stays); valve-limited ones start where
+  // they were.
+  const bool known_sets = st.consumer_set.size() == params.consumer_set_flow.size();
+  for (int k = 0; k < m; ++k) {
+    if (kind_[k] != LinkKind::consumer) continue;
+    const int e = element_[k];
+    if (!known_sets) st.q[k] = params.consumer_set_flow[e];
+    else if (st.q[k] >= st.consumer_set[e] * (1.0 - 1e-9))
+      st.q[k] += params.consumer_set_flow[e] - st.consumer_set[e];
+  }
+  st.consumer_set = params.consumer_set_flow;
   if (tree_shaped_ && st.initialised) forest_.balance(from_, to_, params.demand, st.q);
   double previous_merit = -1.0;
   double step = 1.0;
@@ -734,6 +788,11 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
         const double a = sp * sp * sp * net.pumps().curve[element_[k]].a;
         if (head > 0 && a > 0) q_new = rho * a / head;
       }
+      // A substation whose step crosses its kink lands on it: beyond the set flow the law is
+      // the throttle's (the open valve's nearly flat law, extrapolated, overshoots by far), and
+      // below zero the closed check's.
+      if (kind_[k] == LinkKind::consumer && y_[k] > 0.0)
+        q_new = project_substation_step(params, k, st.q[k], q_new);
       delta_q_[k] = q_new - st.q[k];
       st.q[k] = q_new;
       if (!active_valves) track_change(k);
@@ -771,6 +830,7 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
                            case LinkKind::pump: return net.pumps().id[e];
                            case LinkKind::valve: return net.valves().id[e];
                            case LinkKind::source: return net.sources().id[e];
+                           case LinkKind::consumer: return net.consumers().id[e];
                            default: return std::to_string(topo);
                          }
                        }() + "'";

@@ -21,6 +21,7 @@
 #include "solver/linear/spd_solver.hpp"
 #include "solver/newton/spanning_forest.hpp"
 #include "solver/physics/link_laws.hpp"
+#include "solver/physics/substation.hpp"
 
 namespace heatnet::solver {
 
@@ -64,7 +65,12 @@ struct HydraulicParameters {
     return c;
   }
   std::vector<double> link_density;             // per hydraulic link (elevation term, pumps, valves)
-  std::vector<double> demand;                   // per node, kg/s leaving (consumers folded in)
+  std::vector<double> demand;                   // per node, kg/s leaving (fixed, not consumers)
+  // Per consumer (a hydraulic link supply -> return, solver/physics/substation.hpp): the flow
+  // its controller aims at (kg/s; a fixed-flow consumer's flow), and its open-valve
+  // conductance K (kg/s per sqrt(Pa); 0: a fixed flow, whatever the dp).
+  std::vector<double> consumer_set_flow;
+  std::vector<double> consumer_conductance;
   std::vector<double> supply_offset;            // per source: -rho g (z_supply - z_return)
   double gravity = 9.80665;
 };
@@ -75,6 +81,7 @@ struct HydraulicState {
   std::vector<double> source_dp;  // per source: pump differential pressure (Pa)
   std::vector<LinkStatus> status; // per hydraulic link
   std::vector<int> status_changes;
+  std::vector<double> consumer_set;  // per consumer: the set flows of the last solve
   bool initialised = false;
 };
 
@@ -127,6 +134,10 @@ class HydraulicSolver {
   double max_free_imbalance(const std::vector<double>& imbalance,
                             int* worst_node = nullptr) const;
 
+  // Whether consumer link k draws less than its set flow: its fully open valve is the limit
+  // (solver/physics/substation.hpp).
+  bool valve_limited(const HydraulicParameters& params, const HydraulicState& state, int k) const;
+
   // Pressure-loss law of hydraulic link k at flow q (status respected).
   physics::LinkLaw link_law(const Network& network, FrictionModel friction,
                             const HydraulicParameters& params, const HydraulicState& state,
@@ -134,6 +145,10 @@ class HydraulicSolver {
 
  private:
   void build_pattern(int rows);
+  void stamp_link(const HydraulicState& state, int k, double* values);
+  // Newton's new flow for consumer link k, put on its law's kink where the step crosses it.
+  double project_substation_step(const HydraulicParameters& params, int k, double q_old,
+                                 double q_new) const;
   void set_fixed_pressures(const Network& network, const HydraulicParameters& params,
                            HydraulicState& state) const;
   // Fills the Schur system at `state`; returns the merit (sum of squared flow-scaled link

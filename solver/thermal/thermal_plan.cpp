@@ -225,7 +225,7 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
   // consumers and sources: fixed outlet temperature into their downstream node
   for (int k : plan_fixed_) {
     const double flow = in.link_flow[k];
-    const double tf = fixed_outlet_T(net, k);
+    const double tf = fixed_outlet_T(net, in, k);
     out.link_T_out[k] = tf;
     const int j = plan_position_[flow >= 0 ? t.link_to[k] : t.link_from[k]];
     pos_mix_.add_stream(j, std::abs(flow), tf, fluid);

@@ -17,12 +17,14 @@ bool is_dependent(LinkKind k) {
 
 ThermalSolver::ThermalSolver(const Network&) {}
 
-// Outlet temperature of a link that fixes it: a source's supply, a consumer's return.
-double ThermalSolver::fixed_outlet_T(const Network& net, int k) {
+// Outlet temperature of a link that fixes it: a source's supply, a consumer's outlet (its
+// return temperature unless the inputs say otherwise).
+double ThermalSolver::fixed_outlet_T(const Network& net, const ThermalInputs& in, int k) {
   const Topology& t = net.topology();
   const int e = t.link_element[k];
-  return t.link_kind[k] == LinkKind::source ? net.sources().supply_temperature_C[e]
-                                            : net.consumers().return_temperature_C[e];
+  if (t.link_kind[k] == LinkKind::source) return net.sources().supply_temperature_C[e];
+  return in.consumer_outlet_T.empty() ? net.consumers().return_temperature_C[e]
+                                      : in.consumer_outlet_T[e];
 }
 
 // The traversal's work arrays exist only while flows have cycles: once a plan is made, its
@@ -152,7 +154,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       ++indegree_[r.down];
     } else {
       r.role = LinkRecord::fixed;
-      const double tf = fixed_outlet_T(net, k);
+      const double tf = fixed_outlet_T(net, in, k);
       out.link_T_out[k] = tf;
       mix_.add_stream(r.down, q, tf, fluid);
     }

@@ -39,6 +39,8 @@ struct ThermalInputs {
     bool neutral;          // enters at the node's own temperature
   };
   std::vector<BoundaryInflow> boundary_inflows;
+  // Per consumer: the temperature its water leaves at (empty: its return temperature).
+  std::vector<double> consumer_outlet_T;
   bool prepared = false;              // filled for this solve (thermal run)
 };
 
@@ -98,7 +100,7 @@ class ThermalSolver {
     Role role;
     bool loses_heat;
   };
-  static double fixed_outlet_T(const Network& network, int topology_link);
+  static double fixed_outlet_T(const Network& network, const ThermalInputs& in, int topology_link);
   // --- general path: temperature traversal (flow cycles, thermal_solver.cpp)
   void size_traversal(int node_count, int link_count);
   void release_traversal();

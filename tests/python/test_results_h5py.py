@@ -43,6 +43,7 @@ SPEC_FIELDS = {
         "supply_temperature": "degC",
         "return_temperature": "degC",
         "dp_available": "Pa",
+        "heat_demand": "W",
     },
     "sources": {
         "mass_flow": "kg/s",
