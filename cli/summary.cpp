@@ -15,7 +15,9 @@ constexpr std::size_t kChecksShown = 5;
 
 // Checks store SI values: pressures in Pa, velocities in m/s.
 std::string check_value(const std::string& check, double v) {
-  return check == "max_velocity" ? fixed(v, 2) + " m/s" : bar(v);
+  if (check == "max_velocity") return fixed(v, 2) + " m/s";
+  if (check == "under_supplied") return power(v);
+  return bar(v);
 }
 
 std::string quoted(const std::string& id) { return id.empty() ? "?" : "'" + id + "'"; }
@@ -58,6 +60,11 @@ void print_solve_summary(std::ostream& out, const Result& result) {
       out << " (no consumer sets min_dp_bar)";
     out << "\n";
   }
+  if (s.under_supplied > 0)
+    out << "under-supply: " << s.under_supplied
+        << (s.under_supplied == 1 ? " consumer gets" : " consumers get") << " less than asked, "
+        << power(s.heat_missing_W) << " missing; worst " << quoted(s.worst_supplied_consumer)
+        << ": " << fixed(100.0 * s.worst_supply_ratio, 0) << " % of its demand\n";
   const auto& checks = result.checks();
   if (checks.empty()) {
     out << "design checks: all passed\n";

@@ -56,6 +56,10 @@ py::dict summary_dict(const StepSummary& s) {
   d["max_velocity_pipe"] = s.max_velocity_pipe;
   d["min_consumer_dp_margin_Pa"] = s.min_consumer_dp_margin_Pa;
   d["critical_consumer"] = s.critical_consumer;
+  d["under_supplied"] = s.under_supplied;
+  d["heat_missing_W"] = s.heat_missing_W;
+  d["worst_supplied_consumer"] = s.worst_supplied_consumer;
+  d["worst_supply_ratio"] = s.worst_supply_ratio;
   d["min_boiling_margin_Pa"] = s.min_boiling_margin_Pa;
   d["min_boiling_margin_node"] = s.min_boiling_margin_node;
   d["max_mass_imbalance_kg_s"] = s.max_mass_imbalance_kg_s;

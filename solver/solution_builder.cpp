@@ -19,6 +19,14 @@ constexpr double kCheckSlack = 1e-6;
 // converged coupling delivers the demand to ~tolerance.temperature_K / (T_supply - T_return)
 // (~1e-8), the smooth substation law takes off < 1e-9 where its valve passes 10x its flow.
 constexpr double kUnderSupplySlack = 1e-6;
+// "3 consumers under-supplied, 412 kW missing; worst 'C7_9': 61 %"
+std::string under_supply_line(const StepSummary& s) {
+  const int percent = static_cast<int>(std::floor(100.0 * s.worst_supply_ratio));
+  return std::to_string(s.under_supplied) + (s.under_supplied == 1 ? " consumer" : " consumers") +
+         " under-supplied, " + std::to_string(static_cast<long long>(std::llround(s.heat_missing_W * 1e-3))) +
+         " kW missing; worst '" + s.worst_supplied_consumer + "': " + std::to_string(percent) +
+         " % of its demand";
+}
 }  // namespace
 
 Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel& fluid,
@@ -153,6 +161,9 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
       }
     }
   }
+
+  if (sum.under_supplied > 0 && report.usable() && report.message.empty())
+    report.message = under_supply_line(sum);
 
   // ---- sources
   const SourceData& sd = net.sources();
