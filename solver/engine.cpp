@@ -11,6 +11,7 @@
 #include "solver/thermal/temperature_range.hpp"
 #include "solver/physics/friction.hpp"
 #include "solver/physics/substation.hpp"
+#include "solver/thermal/pipe_mean_temperature.hpp"
 
 namespace heatnet {
 namespace {
@@ -33,6 +34,18 @@ constexpr double kSuperlinearRatio = 0.01;
 constexpr double kMaxFlowStep = 6.0;
 // Passes of the coupling step that re-pin limited consumer flows (usually 1-2 are needed).
 constexpr int kMaxPinPasses = 4;
+// Pipes from this NTU on couple their water column to their flow (couple_water_columns),
+constexpr double kColumnCouplingNtu = 0.05;
+// from this outer iteration on: a fallback for couplings the fast path does not settle, so
+// that every solve that settles within it is unchanged. Switched on earlier it slows or stops
+// some rings that settle without it (a dp-controlled validation ring: from 20 on it did not
+// settle in 100; from the start another took 100+ instead of 16); from 40 on the robustness
+// sweep's terrain networks settle 120 of 150 (62 without it, 126 with it from the start).
+constexpr int kColumnCouplingAfter = 40;
+// Damped continuation of a coupling that does not settle (update_damping).
+constexpr int kDampAfter = 50;
+constexpr int kDampEvery = 15;
+constexpr double kMinDamping = 1.0 / 16.0;
 // Networks from this many nodes release the outer loop's work arrays after each solve.
 constexpr int kReleaseWorkFromNodes = 100000;
 // Single Newton steps per outer iteration stop when a step is this much larger than the last.
@@ -72,7 +85,11 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
   };
   // The pipes' property temperatures: the last sweep's length averages
   // (solver/thermal/pipe_mean_temperature.hpp); before any sweep, the mean of the end nodes.
-  if (have_temperatures_ && temps_.pipe_T_mean.size() == pd.from.size()) {
+  if (have_temperatures_ && temps_.pipe_T_mean.size() == pd.from.size() && damping_ < 1.0 &&
+      pipe_T_mean_.size() == pd.from.size()) {
+    for (int e = 0; e < net.pipe_count(); ++e)
+      pipe_T_mean_[e] += damping_ * (temps_.pipe_T_mean[e] - pipe_T_mean_[e]);
+  } else if (have_temperatures_ && temps_.pipe_T_mean.size() == pd.from.size()) {
     pipe_T_mean_ = temps_.pipe_T_mean;
   } else {
     pipe_T_mean_.resize(net.pipe_count());
@@ -90,6 +107,7 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
     params_.pipe[e].density = fluid.density(tm, pm);
     params_.pipe[e].viscosity = fluid.dynamic_viscosity(tm, pm);
   }
+  couple_water_columns(net, fluid);
   const auto& links = hydraulic_->topo_link();
   params_.link_density.resize(links.size());
   for (std::size_t k = 0; k < links.size(); ++k) {
@@ -114,6 +132,37 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
 // The consumers' set flows and substation valves for the next hydraulic solve: a fixed flow,
 // or the flow the coupling Newton step predicts (first: m = Q / dh at the current
 // temperatures), within the substation's flow limit (set_flow_bounds).
+// Pipes on a slope whose water column depends noticeably on their own flow (NTU above
+// kColumnCouplingNtu: the water cools by more than ~2.5 % of its excess over ambient along
+// the pipe) get that dependence into the Newton step (HydraulicSolver::column_weight): the
+// water entering at either end at this iteration's node temperatures (the coupling step's
+// prediction on the supply side), the density linearised about the pipe's property
+// temperature.
+void SolverEngine::couple_water_columns(const Network& net, const fluid::FluidModel& fluid) {
+  params_.column.clear();
+  params_.column_of_pipe.clear();
+  if (fluid.is_constant() || !have_temperatures_ || thermal_in_.pipe_cp.size() != pipe_T_mean_.size())
+    return;
+  if (outer_iteration_ < kColumnCouplingAfter) return;  // the fast path first: most settle
+  const PipeData& pd = net.pipes();
+  const auto& z = net.nodes().elevation_m;
+  const auto& flow = thermal_in_.link_flow;
+  const int offset = net.topology().pipe_offset;
+  for (int e = 0; e < net.pipe_count(); ++e) {
+    const double ul = pd.heat_loss_W_mK[e] * pd.length_m[e];
+    if (ul <= 0 || z[pd.from[e]] == z[pd.to[e]]) continue;
+    const double cp = thermal_in_.pipe_cp[e];
+    const double s = std::abs(flow[offset + e]);
+    if (s > 0 && ul / (s * cp) < kColumnCouplingNtu) continue;
+    if (params_.column_of_pipe.empty()) params_.column_of_pipe.assign(net.pipe_count(), -1);
+    const double t = pipe_T_mean_[e], p = kAtm + 1e5;
+    const double drho = fluid.density(t + 0.5, p) - fluid.density(t - 0.5, p);
+    params_.column_of_pipe[e] = static_cast<int>(params_.column.size());
+    params_.column.push_back({node_T_[pd.from[e]], node_T_[pd.to[e]], pd.ambient_temperature_C[e],
+                              ul, cp, t, drho});
+  }
+}
+
 void SolverEngine::update_consumer_flows(const Network& net, const fluid::FluidModel& fluid) {
   const ConsumerData& c = net.consumers();
   const int nc = net.consumer_count();
@@ -267,9 +316,11 @@ bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
     const double excess = at_limit ? std::max(0.0, m - d.mass_flow) : std::abs(d.mass_flow - m);
     if (m > 0) max_heat_residual_K_ = std::max(max_heat_residual_K_, excess * d.dh / (m * cp));
   }
-  if (!thermal_->tree_response(temps_, consumer_node_, consumer_residual_, consumer_gain_,
-                               newton_T_))
-    return false;
+  // Without a sweep plan (flows in a cycle) there is no tree to predict the temperatures on:
+  // each consumer takes its own Newton step at the sweep's temperatures, within its limits.
+  const bool planned = thermal_->tree_response(temps_, consumer_node_, consumer_residual_,
+                                               consumer_gain_, newton_T_);
+  if (!planned) newton_T_ = temps_.node_T;
   predicted_flow_ = params_.consumer_set_flow;
   // Each consumer's Newton flow, limited (kMaxFlowStep, set_flow_bounds). A limited flow is
   // not what the prediction assumed, and the temperatures it predicted for the consumers
@@ -291,8 +342,8 @@ bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
       const double dT = newton_T_[node] - temps_.node_T[node];
       const double newton = m + heat_residual_[j] + heat_gain_[j] * dT;
       const double base = std::max(m, flow_lo_[i]);  // a consumer switched on from zero can grow
-      const double lo = std::max(flow_lo_[i], base / kMaxFlowStep);
-      const double hi = std::min(flow_hi_[i], base * kMaxFlowStep);
+      const double lo = std::max(flow_lo_[i], base / flow_trust_[i]);
+      const double hi = std::min(flow_hi_[i], base * flow_trust_[i]);
       const double target = std::clamp(newton, lo, hi);
       // the set flow that makes the substation draw the target: a flow-controlled one draws
       // its set flow up to the throttle's round-off (physics::substation_law), made up here
@@ -309,11 +360,58 @@ bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
     }
     return changed;
   };
-  for (int pass = 0; limit_flows() && pass < kMaxPinPasses; ++pass)
+  for (int pass = 0; limit_flows() && planned && pass < kMaxPinPasses; ++pass)
     thermal_->tree_response(temps_, consumer_node_, consumer_residual_, consumer_gain_,
                             newton_T_);
+  update_flow_trust();
   for (double& t : newton_T_) t = reachable_.clamp(t);
   return true;
+}
+
+// Continuation for a coupling that does not settle on its fast path (Newton step + Anderson):
+// pseudo-time steps of the outer fixed point, x <- x + w (map(x) - x). A damped step is an
+// implicit pseudo-transient march towards the steady state (each pipe's water column and each
+// consumer's flow follow the thermal state with inertia 1/w), which converges wherever the
+// undamped map's eigenvalues have real part below 1: the thermosiphon swings (gain near or
+// below -1) and flows turning back and forth in loops that Anderson cannot hold. It starts
+// after kDampAfter outer iterations and halves w every kDampEvery iterations that do not
+// settle, down to kMinDamping.
+void SolverEngine::update_damping(int outer) {
+  if (outer == kDampAfter) {
+    damping_ = 0.5;
+    anderson_.reset();
+    mixed_pipe_T_.clear();
+  } else if (outer > kDampAfter && (outer - kDampAfter) % kDampEvery == 0) {
+    damping_ = std::max(0.5 * damping_, kMinDamping);
+  }
+}
+
+// One damped step of the node temperatures (from damped_from_T_) and the consumers' set flows.
+void SolverEngine::damp_step(const Network& net) {
+  for (std::size_t i = 0; i < node_T_.size(); ++i)
+    node_T_[i] = damped_from_T_[i] + damping_ * (node_T_[i] - damped_from_T_[i]);
+  if (predicted_flow_.empty()) return;
+  for (int i = 0; i < net.consumer_count(); ++i)
+    predicted_flow_[i] = params_.consumer_set_flow[i] +
+                         damping_ * (predicted_flow_[i] - params_.consumer_set_flow[i]);
+}
+
+// Each consumer's step limit is a trust region: a step that turns back from the last one (the
+// flow overshot: the tree-shaped prediction does not see the loops' flow split, where a
+// large flow change turns pipes around) halves the factor's excess over 1; steps that keep
+// their direction let it grow back by half, up to kMaxFlowStep. A consumer swinging between
+// its least flow and its limit every other iteration then settles where its heat balance
+// holds.
+void SolverEngine::update_flow_trust() {
+  for (int i : demand_consumer_) {
+    const double step = predicted_flow_[i] - params_.consumer_set_flow[i];
+    const signed char dir = step > 0 ? 1 : (step < 0 ? -1 : 0);
+    if (dir != 0 && dir == -flow_step_dir_[i])
+      flow_trust_[i] = 1.0 + 0.5 * (flow_trust_[i] - 1.0);
+    else if (dir != 0)
+      flow_trust_[i] = std::min(kMaxFlowStep, 1.0 + 1.5 * (flow_trust_[i] - 1.0));
+    if (dir != 0) flow_step_dir_[i] = dir;
+  }
 }
 
 // The flows each demand-driven consumer can draw in this solve: at most its substation's flow
@@ -322,6 +420,8 @@ void SolverEngine::set_flow_bounds(const Network& net, const fluid::FluidModel& 
   const ConsumerData& c = net.consumers();
   flow_lo_.assign(net.consumer_count(), 0.0);
   flow_hi_.assign(net.consumer_count(), 0.0);
+  flow_trust_.assign(net.consumer_count(), kMaxFlowStep);
+  flow_step_dir_.assign(net.consumer_count(), 0);
   for (int i = 0; i < net.consumer_count(); ++i) {
     if (!std::isnan(c.fixed_mass_flow_kg_s[i])) continue;
     const double q = c.heat_demand_W[i], tr = c.return_temperature_C[i];
@@ -372,7 +472,11 @@ void SolverEngine::accelerate(bool flow_mode, const std::vector<double>& g) {
   for (std::size_t j = 0; j < s; ++j) {
     if (flow_mode) {
       const int i = demand_consumer_[j];
-      predicted_flow_[i] = std::clamp(mix_in_[j] * flow_scale(i), flow_lo_[i], flow_hi_[i]);
+      // within the consumer's trust region around the flow it used (update_flow_trust)
+      const double base = std::max(params_.consumer_set_flow[i], flow_lo_[i]);
+      predicted_flow_[i] = std::clamp(mix_in_[j] * flow_scale(i),
+                                      std::max(flow_lo_[i], base / flow_trust_[i]),
+                                      std::min(flow_hi_[i], base * flow_trust_[i]));
     } else {
       node_T_[feedback_nodes_[j]] = reachable_.clamp(mix_in_[j]);
     }
@@ -464,6 +568,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   }
   oscillations_.reset();
   mixed_pipe_T_.clear();
+  damping_ = 1.0;
   bool ok = true, outer_converged = false;
   double dT = 0;
   // Inexact inner solves: a coupled solve takes one Newton step per outer iteration, so the
@@ -479,6 +584,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   for (int outer = 1; outer <= max_outer; ++outer) {
     report.outer_iterations = outer;
     ns.outer = outer;
+    outer_iteration_ = outer;
     update_parameters(net, fluid);
     update_consumer_flows(net, fluid);
     if (!state_.initialised) hydraulic_->initialise(net, params_, state_);
@@ -488,8 +594,13 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     ns.previous_iterations = report.iterations;
     bool hydraulic_converged = hydraulic_->solve(net, ns, params_, state_, report);
     if (!hydraulic_converged) {
-      if (single_steps && report.status == SolveStatus::max_iterations &&
-          report.iterations < max_newton) {
+      // An unfinished inner solve of a coupled solve is a step, not the end: its flows feed the
+      // next sweep (a water column coupled to its flow can keep a full solve at fixed
+      // temperatures from settling until the temperatures follow). Single steps share one
+      // budget of max_iterations.
+      const bool inner_step = coupled && report.status == SolveStatus::max_iterations &&
+                              (!single_steps || report.iterations < max_newton);
+      if (inner_step) {
         report.status = SolveStatus::converged;
         report.message.clear();
       } else {
@@ -524,7 +635,10 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
         oscillations_.track_pipes(pipe_T_mean_, temps_.pipe_T_mean))
       anderson_.reset();  // the mixed vector changed shape
     const bool newton_step = feedback && coupling_newton_step(net, fluid);
-    if (newton_step) {
+    damped_from_T_ = node_T_;
+    if (newton_step && damping_ < 1.0) {
+      node_T_ = newton_T_;  // damped below, not mixed
+    } else if (newton_step) {
       // predicted_flow_ and newton_T_ hold the Newton prediction. Where it is exact (trees)
       // the iteration converges quadratically and Anderson's history would only hold it back;
       // where it converges linearly (loops, mixing nodes), Anderson takes out the rest.
@@ -537,11 +651,12 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     } else {
       // no sweep plan (flows in a cycle): the next flows follow the sweep's temperatures
       predicted_flow_.clear();
-      if (feedback && outer > 1)
+      if (feedback && outer > 1 && damping_ == 1.0)
         accelerate(false, temps_.node_T);
       else
         node_T_ = temps_.node_T;
     }
+    if (damping_ < 1.0) damp_step(net);
     const bool had = have_temperatures_;
     have_temperatures_ = true;
     report.max_temperature_change_K = dT;
@@ -560,6 +675,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
       break;
     }
     last_dT = dT;
+    if (coupled) update_damping(outer);
   }
   if (ok && !outer_converged) {
     report.status = SolveStatus::outer_not_converged;

@@ -38,12 +38,16 @@ class SolverEngine {
   void prepare(const Network& network, const SolverOptions& options, SolveReport& report);
   void update_parameters(const Network& network, const fluid::FluidModel& fluid);
   void update_consumer_flows(const Network& network, const fluid::FluidModel& fluid);
+  void couple_water_columns(const Network& network, const fluid::FluidModel& fluid);
   void link_flows(const Network& network);
   void thermal_inputs(const Network& network, const fluid::FluidModel& fluid);
   double source_makeup(const Network& network, int source) const;
   bool coupling_newton_step(const Network& network, const fluid::FluidModel& fluid);
   void set_flow_bounds(const Network& network, const fluid::FluidModel& fluid);
   void accelerate(bool flow_mode, const std::vector<double>& output_T);
+  void update_damping(int outer);
+  void update_flow_trust();
+  void damp_step(const Network& network);
   Solution make_solution(const Network& network, const fluid::FluidModel& fluid,
                          FrictionModel friction, const SolverOptions& options,
                          SolveReport& report);
@@ -70,6 +74,8 @@ class SolverEngine {
   std::vector<char> valve_limited_;
   std::vector<char> pinned_;  // per demand consumer: held at a flow limit in the step
   std::vector<double> flow_lo_, flow_hi_;  // per consumer: what it can draw (set_flow_bounds)
+  std::vector<double> flow_trust_;          // per consumer: its step limit (update_flow_trust)
+  std::vector<signed char> flow_step_dir_;  // ... and the direction of its last step
   double max_heat_residual_K_ = 0.0;
   bool anderson_on_flows_ = false;
   solver::AndersonMixer anderson_{3, 1.0};
@@ -77,6 +83,9 @@ class SolverEngine {
   solver::CouplingOscillations oscillations_;  // ... and its swinging pipes' temperatures
   std::vector<double> mixed_pipe_T_;        // their mix for the next iteration
   std::vector<double> mix_in_, mix_out_;
+  int outer_iteration_ = 0;  // of the running solve
+  double damping_ = 1.0;                 // 1: undamped; else the continuation's step
+  std::vector<double> damped_from_T_;    // node temperatures before this outer iteration
 };
 
 }  // namespace heatnet

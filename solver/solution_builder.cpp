@@ -133,7 +133,12 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
   for (int i = 0; i < nc; ++i) {
     const double q = consumer_flow_.empty() ? 0.0 : consumer_flow_[i];
     const double ts = T[cd.supply_node[i]];
-    const double tr = solver::consumer_outlet_temperature(ts, cd.return_temperature_C[i]);
+    // the temperature the sweep let its water leave at (min(return, supply), see
+    // consumer_outlet_temperature): the energy balance closes on it
+    const int link = t.consumer_offset + i;
+    const double tr = thermal_in_.consumer_outlet_T.empty() || !(q > 0)
+                          ? solver::consumer_outlet_temperature(ts, cd.return_temperature_C[i])
+                          : temps_.link_T_out[link];
     cq[i] = q;
     ch[i] = q * (fluid.enthalpy(ts) - fluid.enthalpy(tr));
     cts[i] = ts;
@@ -247,22 +252,15 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
     const double scale = std::max({std::abs(sum.heat_supplied_W), boundary_in, std::abs(rhs), 1.0});
     sum.energy_balance_rel = std::abs(lhs - rhs) / scale;
   }
-  sum.failed_checks = static_cast<int>(sol.checks.size());
 
-  // ---- water temperatures of flowing nodes must stay in the model's range
-  if (report.usable() && !fluid.is_constant()) {
-    for (int i = 0; i < n; ++i) {
-      if (T[i] >= kWaterMinTemperatureC && T[i] <= kWaterMaxTemperatureC) continue;
-      bool flowing = false;
-      for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1] && !flowing; ++s)
-        flowing = std::abs(flow[t.node_link[s]]) > 1e-9;
-      if (!flowing) continue;
-      report.status = SolveStatus::invalid_solution;
-      report.message = "node '" + nd.id[i] + "': temperature " + format_value(T[i]) +
-                       " degC is outside the water model's range 1..180 degC";
-      break;
-    }
-  }
+  // ---- water colder than the water model's range: it would freeze where it stands still (a
+  // near-stagnant pipe in frozen ground). A design finding, not a failed solve: its properties
+  // were taken at the range's lower end (SolverEngine::property_temperature).
+  if (!fluid.is_constant())
+    for (int i = 0; i < n; ++i)
+      if (T[i] < kWaterMinTemperatureC)
+        sol.checks.push_back({0, "node", nd.id[i], "freezing", T[i], kWaterMinTemperatureC});
+  sum.failed_checks = static_cast<int>(sol.checks.size());
   return sol;
 }
 

@@ -9,6 +9,7 @@
 
 #include "heatnet/errors.hpp"
 #include "solver/physics/substation.hpp"
+#include "solver/thermal/pipe_mean_temperature.hpp"
 
 namespace heatnet::solver {
 namespace {
@@ -400,9 +401,12 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
       stamp_link(st, k, val);
       continue;
     }
-    const physics::LinkLaw law = link_law(net, friction, params, st, k, st.q[k]);
+    physics::LinkLaw law = link_law(net, friction, params, st, k, st.q[k]);
+    double e = params.link_density[k] * g * (elevation_[i] - elevation_[j]);
+    if (kind_[k] == LinkKind::pipe && !params.column_of_pipe.empty() &&
+        params.column_of_pipe[element_[k]] >= 0 && st.status[k] == LinkStatus::open)
+      e = column_weight(params, k, st.q[k], law);
     const double y = 1.0 / law.g;
-    const double e = params.link_density[k] * g * (elevation_[i] - elevation_[j]);
     const double residual = law.dp - (st.p[i] - st.p[j] + e);
     merit += (residual * y) * (residual * y);
     if (std::abs(residual) > max_residual_Pa_) {
@@ -455,6 +459,28 @@ void HydraulicSolver::stamp_link(const HydraulicState& st, int k, double* val) {
     }
   }
   if (pos_off_[k] >= 0) val[pos_off_[k]] -= y;
+}
+
+// A pipe near stagnation on a slope: the weight of its water column, rho(T_mean(q)) g dz,
+// follows its own flow (T_mean: pipe_mean_temperature.hpp, with the inlet temperature of the
+// flow's direction), and the Newton step sees that: Newton on the pipe's local
+// thermosiphon instead of a fixed point between hydraulics and sweep, whose gain there is
+// far beyond -1. Only the feedback that steadies the flow enters the slope (a column that
+// gets heavier the more water it carries against it); the other sign would make the link
+// law fall with the flow and the pressure system indefinite, and is left to the outer loop.
+// Returns the elevation term at q; adds the slope to law.g.
+double HydraulicSolver::column_weight(const HydraulicParameters& params, int k, double q,
+                                      physics::LinkLaw& law) const {
+  const HydraulicParameters::ColumnCoupling& c = params.column[params.column_of_pipe[element_[k]]];
+  const double dz = elevation_[from_[k]] - elevation_[to_[k]];
+  const double t_in = q >= 0 ? c.t_from : c.t_to;
+  const double s = std::abs(q);
+  const double t_mean = column_mean_temperature(c, q);
+  const double rho = params.link_density[k] + c.drho_dT * (t_mean - c.t_ref);
+  const double dT_dq = (q >= 0 ? 1.0 : -1.0) * pipe_mean_flow_slope(t_in, c.t_amb, c.ul, c.cp, s);
+  const double de_dq = params.gravity * dz * c.drho_dT * dT_dq;
+  law.g += std::max(0.0, -de_dq);
+  return rho * params.gravity * dz;
 }
 
 // Whether consumer link k's fully open valve is what limits its flow: it draws less than its

@@ -22,6 +22,7 @@
 #include "solver/newton/spanning_forest.hpp"
 #include "solver/physics/link_laws.hpp"
 #include "solver/physics/substation.hpp"
+#include "solver/thermal/pipe_mean_temperature.hpp"
 
 namespace heatnet::solver {
 
@@ -65,6 +66,15 @@ struct HydraulicParameters {
     return c;
   }
   std::vector<double> link_density;             // per hydraulic link (elevation term, pumps, valves)
+  // Pipes whose water column follows their own flow (ColumnCoupling); per pipe the index into
+  // `column` or -1 (empty: none).
+  struct ColumnCoupling {
+    double t_from, t_to;   // temperature of the water entering at each end (degC)
+    double t_amb, ul, cp;  // ambient, U L (W/K), heat capacity (J/kgK)
+    double t_ref, drho_dT; // density linearised about the property temperature t_ref
+  };
+  std::vector<ColumnCoupling> column;
+  std::vector<int> column_of_pipe;
   std::vector<double> demand;                   // per node, kg/s leaving (fixed, not consumers)
   // Per consumer (a hydraulic link supply -> return, solver/physics/substation.hpp): the flow
   // its controller aims at (kg/s; a fixed-flow consumer's flow), and its open-valve
@@ -95,6 +105,15 @@ struct NewtonSettings {
   // checks and allow the first step of this call to confirm convergence.
   int previous_iterations = 0;
 };
+
+// Mean temperature of a column-coupled pipe's water at flow q (pipe_mean_temperature.hpp),
+// with the inlet temperature of the flow's direction; ambient at zero flow.
+inline double column_mean_temperature(const HydraulicParameters::ColumnCoupling& c, double q) {
+  const double s = std::abs(q);
+  if (!(s > 0)) return c.t_amb;
+  const double ntu = c.ul / (s * c.cp);
+  return c.t_amb + ((q >= 0 ? c.t_from : c.t_to) - c.t_amb) * pipe_mean_factor(ntu, std::exp(-ntu));
+}
 
 class HydraulicSolver {
  public:
@@ -146,6 +165,8 @@ class HydraulicSolver {
  private:
   void build_pattern(int rows);
   void stamp_link(const HydraulicState& state, int k, double* values);
+  double column_weight(const HydraulicParameters& params, int k, double q,
+                       physics::LinkLaw& law) const;
   // Newton's new flow for consumer link k, put on its law's kink where the step crosses it.
   double project_substation_step(const HydraulicParameters& params, int k, double q_old,
                                  double q_new) const;

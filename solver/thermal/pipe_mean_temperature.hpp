@@ -32,4 +32,13 @@ inline double pipe_mean_temperature(double t_in, double t_out, double t_amb) {
   return t_amb + a * (1.0 - r) / -std::log1p(r - 1.0);
 }
 
+// d T_mean / d|q| (K per kg/s) at |q| = s for inlet temperature t_in: with N = UL / (s cp),
+//     d T_mean / ds = (t_in - T_amb) (1 - exp(-N) (1 + N)) cp / UL,
+// finite as the flow stops (the mean then moves linearly with the flow, from either side).
+inline double pipe_mean_flow_slope(double t_in, double t_amb, double ul, double cp, double s) {
+  const double n = s > 0.0 ? ul / (s * cp) : INFINITY;
+  const double g = n > 1e-4 ? 1.0 - std::exp(-n) * (1.0 + n) : 0.5 * n * n;
+  return (t_in - t_amb) * g * cp / ul;
+}
+
 }  // namespace heatnet::solver

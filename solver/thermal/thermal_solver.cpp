@@ -261,14 +261,26 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       out.node_T[cyclic[r]] = fluid.temperature_from_enthalpy(h[r]);
       done_[cyclic[r]] = 1;
     }
-    // outlet temperatures of links leaving cyclic nodes (downstream nodes are all settled)
+    // Outlet temperatures of links leaving cyclic nodes, from the same enthalpy decay the
+    // system used (h_out = h_amb + a (h_in - h_amb)): the nodes' mixing then balances the
+    // reported outlets exactly, where the temperature form would differ by the variation of
+    // cp along the pipe (energy balance off by up to 1e-3 on flow cycles).
     for (int r = 0; r < u; ++r) {
       const int i = cyclic[r];
       for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1]; ++s) {
         const int k = t.node_link[s];
-        if (std::abs(in.link_flow[k]) <= q_eps || upstream(k) != i) continue;
+        const double q = std::abs(in.link_flow[k]);
+        if (q <= q_eps || upstream(k) != i) continue;
         out.link_T_in[k] = out.node_T[i];
-        if (is_dependent(t.link_kind[k])) out.link_T_out[k] = outlet(k, out.node_T[i]);
+        if (!is_dependent(t.link_kind[k])) continue;
+        const int e = t.link_element[k];
+        if (t.link_kind[k] == LinkKind::pipe && pipes.heat_loss_W_mK[e] > 0) {
+          const double a = std::exp(-pipes.heat_loss_W_mK[e] * pipes.length_m[e] / (q * in.pipe_cp[e]));
+          const double h_amb = fluid.enthalpy(pipes.ambient_temperature_C[e]);
+          out.link_T_out[k] = fluid.temperature_from_enthalpy(h_amb + a * (h[r] - h_amb));
+        } else {
+          out.link_T_out[k] = out.node_T[i];
+        }
       }
     }
   }
