@@ -14,6 +14,27 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // A check fails only when the limit is exceeded by more than this fraction of the limit: a
 // dp-controlled pump holds its consumer exactly at the limit, up to solver round-off.
 constexpr double kCheckSlack = 1e-6;
+// Boundary flows below this fraction of the largest link flow are round-off of the mass
+// balance (it closes to ~1e-12 relative), not make-up or spill worth reporting.
+constexpr double kBoundaryFlowShown = 1e-9;
+
+std::vector<BoundaryFlow> visible_boundary_flows(const Network& net,
+                                                 const std::vector<double>& source_makeup,
+                                                 const std::vector<double>& pressure_node_flow,
+                                                 const std::vector<double>& link_flow) {
+  double largest = 0;
+  for (double q : link_flow) largest = std::max(largest, std::abs(q));
+  const double shown = kBoundaryFlowShown * largest;
+  std::vector<BoundaryFlow> out;
+  for (std::size_t i = 0; i < source_makeup.size(); ++i)
+    if (std::abs(source_makeup[i]) > shown)
+      out.push_back({"source", net.sources().id[i], source_makeup[i]});
+  for (std::size_t j = 0; j < pressure_node_flow.size(); ++j)
+    if (std::abs(pressure_node_flow[j]) > shown)
+      out.push_back({"pressure_node", net.nodes().id[net.pressure_nodes().node[j]],
+                     pressure_node_flow[j]});
+  return out;
+}
 }  // namespace
 
 Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel& fluid,
@@ -153,6 +174,8 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
   auto& shd = field(ElementGroup::sources, "pump_head", ns);
   auto& spw = field(ElementGroup::sources, "pump_power", ns);
   auto& srt = field(ElementGroup::sources, "return_temperature", ns);
+  auto& smu = field(ElementGroup::sources, "makeup_mass_flow", ns);
+  hydraulic_->node_imbalance(state_, params_, imbalance_);  // boundary flows at held nodes
   for (int i = 0; i < ns; ++i) {
     const int s = sd.supply_node[i], r = sd.return_node[i];
     const double q = source_flow_.empty() ? 0.0 : source_flow_[i];
@@ -166,11 +189,35 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
     shd[i] = dp_pump / (rho * g);
     spw[i] = q / rho * dp_pump;
     srt[i] = T[r];
+    smu[i] = source_makeup(net, i);
     sum.heat_supplied_W += sh[i];
     sum.pump_power_W += spw[i];
-    // a plant cannot run backwards: flag it (it happens when another plant's pump is stronger)
-    if (q < 0) sol.checks.push_back({0, "source", sd.id[i], "source_reverse_flow", q, 0.0});
+    // A plant pump never runs backwards: where the network would push water back through a
+    // fixed_dp or curve plant, it closes like a check valve (value: by how much the network's
+    // pressure rise across the plant exceeds what its pump can hold, Pa). A dp_control plant
+    // holds its supply node instead and can only be flagged.
+    const int link = hidx[t.source_offset + i];
+    if (link >= 0 && state_.status[link] == solver::LinkStatus::closed) {
+      const double held_dp = sd.pump_type[i] == SourcePumpType::fixed_dp
+                                 ? sd.pump_dp_Pa[i]
+                                 : rho * g * sd.pump_curve[i].shutoff_head_m;
+      sol.checks.push_back(
+          {0, "source", sd.id[i], "source_closed", std::max(0.0, dp_pump - held_dp), 0.0});
+    } else if (link < 0 && q < 0) {
+      sol.checks.push_back({0, "source", sd.id[i], "source_reverse_flow", q, 0.0});
+    }
   }
+
+  // ---- pressure nodes: what the boundary feeds into the network (negative: takes out)
+  const PressureNodeData& pn = net.pressure_nodes();
+  const int npn = static_cast<int>(pn.node.size());
+  auto& pnq = field(ElementGroup::pressure_nodes, "mass_flow", npn);
+  auto& pnt = field(ElementGroup::pressure_nodes, "temperature", npn);
+  for (int j = 0; j < npn; ++j) {
+    pnq[j] = imbalance_[pn.node[j]];
+    pnt[j] = T[pn.node[j]];
+  }
+  report.boundary_flows = visible_boundary_flows(net, smu, pnq, flow);
 
   // ---- booster pumps and valves
   const int nbp = net.pump_count();
