@@ -450,6 +450,11 @@ double HydraulicSolver::shutoff_head(const Network& net, const HydraulicParamete
   return s.pump_curve[e].shutoff_head_m;
 }
 
+bool HydraulicSolver::is_fixed_dp_plant(const Network& net, int k) const {
+  return kind_[k] == LinkKind::source &&
+         net.sources().pump_type[element_[k]] == SourcePumpType::fixed_dp;
+}
+
 // Head difference h(from) - h(to) across hydraulic link k (m of the link's fluid).
 double HydraulicSolver::head_difference(const HydraulicParameters& params,
                                         const HydraulicState& st, int k) const {
@@ -493,7 +498,12 @@ int HydraulicSolver::update_statuses(const Network& net, const HydraulicParamete
         // EPANET re-opens XHEAD pumps at every check, then tests again.
         const double hmax = shutoff_head(net, params, k);
         const double required = -dh;  // head the pump must add
-        if (required > hmax + htol) s = LinkStatus::closed;
+        // A fixed_dp plant's law already turns excess head into reverse flow, so it closes on
+        // its flow only: its head at a state solved with the last outer iteration's densities
+        // is off by dz * (1 - rho_old / rho_new) (up to ~1 m on terrain), which would close a
+        // plant that delivers.
+        const bool closes_on_head = !is_fixed_dp_plant(net, k);
+        if (closes_on_head && required > hmax + htol) s = LinkStatus::closed;
         else if (s == LinkStatus::open && q < -qtol) s = LinkStatus::closed;
         else if (s == LinkStatus::closed && required < hmax - htol) s = LinkStatus::open;
         break;

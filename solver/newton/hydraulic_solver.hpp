@@ -154,6 +154,7 @@ class HydraulicSolver {
   double head_difference(const HydraulicParameters& params, const HydraulicState& state,
                          int k) const;
   double shutoff_head(const Network& network, const HydraulicParameters& params, int k) const;
+  bool is_fixed_dp_plant(const Network& network, int k) const;
   // Whether a pressure valve (PRV/PSV) holds its controlled node this iteration.
   bool any_active_valve(const HydraulicState& st) const {
     for (int k : controlled_links_)
