@@ -14,6 +14,9 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // A check fails only when the limit is exceeded by more than this fraction of the limit: a
 // dp-controlled pump holds its consumer exactly at the limit, up to solver round-off.
 constexpr double kCheckSlack = 1e-6;
+// A closed plant leaks q = dp / closed-link resistance (1e-9 kg/s per bar at the default 1e14);
+// reverse flow beyond this is a plant running backwards.
+constexpr double kPlantLeak = 1e-8;
 // Boundary flows below this fraction of the largest link flow are round-off of the mass
 // balance (it closes to ~1e-12 relative), not make-up or spill worth reporting.
 constexpr double kBoundaryFlowShown = 1e-9;
@@ -203,8 +206,15 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
                                  : rho * g * sd.pump_curve[i].shutoff_head_m;
       sol.checks.push_back(
           {0, "source", sd.id[i], "source_closed", std::max(0.0, dp_pump - held_dp), 0.0});
-    } else if (link < 0 && q < 0) {
+    } else if (q < 0) {
       sol.checks.push_back({0, "source", sd.id[i], "source_reverse_flow", q, 0.0});
+      // a plant link left open with reverse flow breaks the model (its pump status froze
+      // against chatter before it settled): not a usable answer
+      if (link >= 0 && q < -kPlantLeak && report.usable()) {
+        report.status = SolveStatus::invalid_solution;
+        report.message = "source '" + sd.id[i] + "': mass_flow = " + format_value(q) +
+                         " kg/s runs backwards through its pump, which did not settle closed";
+      }
     }
   }
 
