@@ -44,6 +44,9 @@ class SolverEngine {
   bool coupling_newton_step(const Network& network, const fluid::FluidModel& fluid);
   void set_flow_bounds(const Network& network, const fluid::FluidModel& fluid);
   void accelerate(bool flow_mode, const std::vector<double>& output_T);
+  void check_plant_direction(const Network& network, int source, double mass_flow,
+                             double rise_Pa, double rho_g, Solution& sol,
+                             SolveReport& report) const;
   Solution make_solution(const Network& network, const fluid::FluidModel& fluid,
                          FrictionModel friction, const SolverOptions& options,
                          SolveReport& report);

@@ -17,6 +17,9 @@ constexpr double kCheckSlack = 1e-6;
 // A closed plant leaks q = dp / closed-link resistance (1e-9 kg/s per bar at the default 1e14);
 // reverse flow beyond this is a plant running backwards.
 constexpr double kPlantLeak = 1e-8;
+// A closed plant whose leak implies a pressure rise above this (1000 bar) is not held shut by
+// another plant: the network has nowhere else to put the water (no steady state).
+constexpr double kImpossiblePressurePa = 1e8;
 // Boundary flows below this fraction of the largest link flow are round-off of the mass
 // balance (it closes to ~1e-12 relative), not make-up or spill worth reporting.
 constexpr double kBoundaryFlowShown = 1e-9;
@@ -39,6 +42,41 @@ std::vector<BoundaryFlow> visible_boundary_flows(const Network& net,
   return out;
 }
 }  // namespace
+
+// A plant pump never runs backwards: where the network would push water back through a
+// fixed_dp or curve plant, it closes like a check valve; the check's value is by how much the
+// pressure rise the network asks of the plant's pump (`rise_Pa`, as its head: elevation
+// included) exceeds what the pump holds. A dp_control plant holds its supply node instead and can only be flagged. A
+// closed plant forced to leak at an impossible pressure, or a plant link left open with
+// reverse flow (its status froze against chatter), is no usable answer.
+void SolverEngine::check_plant_direction(const Network& net, int i, double q, double rise_Pa,
+                                         double rho_g, Solution& sol, SolveReport& report) const {
+  const SourceData& sd = net.sources();
+  const int link = hydraulic_->hydraulic_index()[net.topology().source_offset + i];
+  // a converged state that breaks the rule is invalid; a failed solve gets it as its cause
+  auto invalid = [&](const std::string& why) {
+    const std::string what =
+        "source '" + sd.id[i] + "': mass_flow = " + format_value(q) + " kg/s " + why;
+    if (!report.usable()) {
+      report.message += "; " + what;
+      return;
+    }
+    report.status = SolveStatus::invalid_solution;
+    report.message = what;
+  };
+  if (link >= 0 && state_.status[link] == solver::LinkStatus::closed) {
+    const double held_dp = sd.pump_type[i] == SourcePumpType::fixed_dp
+                               ? sd.pump_dp_Pa[i]
+                               : rho_g * sd.pump_curve[i].shutoff_head_m;
+    sol.checks.push_back({0, "source", sd.id[i], "source_closed", std::max(0.0, rise_Pa - held_dp), 0.0});
+    if (-q * net.settings().closed_link_resistance_Pa_s_kg > kImpossiblePressurePa)
+      invalid("is forced back through the closed plant: nothing else can take that water "
+              "(e.g. a fixed_flow plant pumping more than the consumers draw)");
+  } else if (q < 0) {
+    sol.checks.push_back({0, "source", sd.id[i], "source_reverse_flow", q, 0.0});
+    if (link >= 0 && q < -kPlantLeak) invalid("runs backwards through its pump, which did not settle closed");
+  }
+}
 
 Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel& fluid,
                                      FrictionModel friction, const SolverOptions& options,
@@ -195,27 +233,7 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
     smu[i] = source_makeup(net, i);
     sum.heat_supplied_W += sh[i];
     sum.pump_power_W += spw[i];
-    // A plant pump never runs backwards: where the network would push water back through a
-    // fixed_dp or curve plant, it closes like a check valve (value: by how much the network's
-    // pressure rise across the plant exceeds what its pump can hold, Pa). A dp_control plant
-    // holds its supply node instead and can only be flagged.
-    const int link = hidx[t.source_offset + i];
-    if (link >= 0 && state_.status[link] == solver::LinkStatus::closed) {
-      const double held_dp = sd.pump_type[i] == SourcePumpType::fixed_dp
-                                 ? sd.pump_dp_Pa[i]
-                                 : rho * g * sd.pump_curve[i].shutoff_head_m;
-      sol.checks.push_back(
-          {0, "source", sd.id[i], "source_closed", std::max(0.0, dp_pump - held_dp), 0.0});
-    } else if (q < 0) {
-      sol.checks.push_back({0, "source", sd.id[i], "source_reverse_flow", q, 0.0});
-      // a plant link left open with reverse flow breaks the model (its pump status froze
-      // against chatter before it settled): not a usable answer
-      if (link >= 0 && q < -kPlantLeak && report.usable()) {
-        report.status = SolveStatus::invalid_solution;
-        report.message = "source '" + sd.id[i] + "': mass_flow = " + format_value(q) +
-                         " kg/s runs backwards through its pump, which did not settle closed";
-      }
-    }
+    check_plant_direction(net, i, q, dp_pump, rho * g, sol, report);
   }
 
   // ---- pressure nodes: what the boundary feeds into the network (negative: takes out)

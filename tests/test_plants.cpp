@@ -272,3 +272,24 @@ TEST_CASE("boundary flows round-trip through HDF5 with their units", "[plants][h
   CHECK(back.dataset("pressure_nodes/mass_flow").unit == "kg/s");
   CHECK(back.dataset("pressure_nodes/temperature").unit == "degC");
 }
+
+TEST_CASE("a fixed_flow plant pumping more than the consumers draw has no steady state",
+          "[plants]") {
+  // SEC circulates 30 kg/s, the consumers take 20: the surplus could only go back through the
+  // main plant, which closes instead of running backwards. The solve must say so, naming it.
+  auto d = line_with_two_plants(2.5, std::nullopt);
+  d.sources[1].pump.type = SourcePumpType::fixed_flow;
+  d.sources[1].pump.mass_flow_kg_s = 30.0;
+  Result r = solve(Network::build(d));
+  INFO(r.report().full());
+  CHECK_FALSE(r.converged());
+  CHECK(r.report().status == SolveStatus::invalid_solution);
+  CHECK(r.report().message.find("source 'MAIN'") != std::string::npos);
+  CHECK(r.report().message.find("forced back through the closed plant") != std::string::npos);
+  // below the draw the same network is fine: the main plant carries the rest
+  d.sources[1].pump.mass_flow_kg_s = 15.0;
+  Result ok = solve(Network::build(d));
+  REQUIRE(ok.converged());
+  CHECK(value(ok, "sources/mass_flow", "sources", "MAIN") == Approx(5.0).epsilon(1e-9));
+  check_closure(d, ok);
+}
