@@ -51,8 +51,13 @@ int run_check(const std::string& network_path) {
   std::cout << "demand:    " << fixed(demand_W / 1e6, 3) << " MW heat (" << by_demand
             << " consumers), " << fixed(fixed_flow, 3) << " kg/s fixed flow (" << by_flow
             << " consumers)\n";
-  for (int i = 0; i < net.source_count(); ++i)
-    std::cout << "source '" << net.sources().id[i] << "': pump " << pump_description(net, i) << "\n";
+  for (int i = 0; i < net.source_count(); ++i) {
+    const double p_return = net.sources().return_pressure_Pa[i];
+    std::cout << "source '" << net.sources().id[i] << "': pump " << pump_description(net, i)
+              << (std::isnan(p_return) ? ", floating (holds no pressure)"
+                                       : ", holds " + bar(p_return) + " g at its return node")
+              << "\n";
+  }
   return kExitOk;
 }
 

@@ -49,6 +49,8 @@ void print_solve_summary(std::ostream& out, const Result& result) {
     out << "pumps:     " << power(s.pump_power_W) << " hydraulic\n";
   out << "pressure:  min " << bar(s.min_pressure_Pa) << " g at " << quoted(s.min_pressure_node)
       << ", max " << bar(s.max_pressure_Pa) << " g at " << quoted(s.max_pressure_node) << "\n";
+  if (!report.boundary_flows.empty())
+    out << "boundary flows: " << describe_boundary_flows(report.boundary_flows) << "\n";
   if (!s.max_velocity_pipe.empty())
     out << "velocity:  max " << fixed(s.max_velocity_m_s, 2) << " m/s in "
         << quoted(s.max_velocity_pipe) << "\n";

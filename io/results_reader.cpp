@@ -1,9 +1,12 @@
 // HDF5 results reader: reads a `heatnet-results/1` file written by results_writer.cpp back
 // into a Result. Strict about structure (format attribute, every group and field, shapes
-// [T, N] agreeing with /time and the ids) so a foreign or truncated file is refused with a
-// message naming the object, never read into a wrong Result.
+// [T, N] agreeing with /time and the ids; only what was added to the format later may be
+// absent, see added_later) so a foreign or truncated file is refused with a message naming
+// the object, never read into a wrong Result.
 #include <filesystem>
+#include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "heatnet/errors.hpp"
@@ -25,6 +28,15 @@ std::string shape_text(const std::vector<hsize_t>& dims) {
   std::string s = "[";
   for (std::size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
   return s + "]";
+}
+
+// Groups and datasets added to heatnet-results/1 after files were written without them (the
+// boundary flows of several plants). Such a file reads as if its network had no pressure
+// nodes, and a missing dataset as NaN ("not computed"), with the registry's unit; any other
+// missing group or dataset is a malformed file.
+bool added_later(std::string_view group, std::string_view dataset = {}) {
+  if (group == "pressure_nodes") return true;
+  return group == "sources" && dataset == "makeup_mass_flow";
 }
 
 void require_dims(const fs::path& path, const std::string& object,
@@ -94,7 +106,11 @@ Result read_results(const fs::path& path) {
   std::vector<h5::Group> groups;
   for (int g = 0; g < kElementGroupCount; ++g) {
     const auto name = to_string(static_cast<ElementGroup>(g));
-    if (!h5::exists(root.id(), name)) malformed(path, "/" + std::string(name), "group missing");
+    if (!h5::exists(root.id(), name)) {
+      if (!added_later(name)) malformed(path, "/" + std::string(name), "group missing");
+      groups.emplace_back();  // empty: no elements
+      continue;
+    }
     groups.push_back(h5::open_group(root.id(), name));
     h5::Dataset id_ds = h5::open_dataset(groups.back().id(), "id");
     ids[g] = h5::read_strings(id_ds.id());
@@ -105,9 +121,16 @@ Result read_results(const fs::path& path) {
     const int g = static_cast<int>(f.group);
     Dataset d;
     d.path = std::string(to_string(f.group)) + "/" + std::string(f.name);
-    h5::Dataset ds = h5::open_dataset(groups[g].id(), f.name);
     d.steps = steps;
     d.count = ids[g].size();
+    if (added_later(to_string(f.group), f.name) &&
+        (!groups[g] || !h5::exists(groups[g].id(), f.name))) {
+      d.unit = std::string(f.unit);
+      d.data.assign(d.steps * d.count, std::numeric_limits<double>::quiet_NaN());
+      datasets.push_back(std::move(d));
+      continue;
+    }
+    h5::Dataset ds = h5::open_dataset(groups[g].id(), f.name);
     require_dims(path, "/" + d.path, h5::dataset_dims(ds.id()), {d.steps, d.count});
     d.unit = h5::read_string_attribute(ds.id(), "units");
     d.data.resize(d.steps * d.count);

@@ -119,6 +119,7 @@ std::string_view to_string(ElementGroup g) {
     case ElementGroup::sources: return "sources";
     case ElementGroup::pumps: return "pumps";
     case ElementGroup::valves: return "valves";
+    case ElementGroup::pressure_nodes: return "pressure_nodes";
   }
   return "?";
 }

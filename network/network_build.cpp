@@ -267,11 +267,15 @@ Network Network::build(const NetworkDefinition& def) {
                          "supply and return node must differ");
     require_temperature(fluid, d.supply_temperature_C, k, d.id, "supply_temperature_C");
     const auto& p = d.pump;
-    const bool holds_pressure = p.type != SourcePumpType::fixed_flow;
-    if (holds_pressure && !d.return_pressure_bar)
+    // A source without return_pressure_bar floats (fixed_flow always does): its pump is a
+    // link from return to supply node and the network sets both pressures. A dp_control pump
+    // holds its supply pressure relative to a held return pressure, so it cannot float.
+    if (p.type == SourcePumpType::dp_control && !d.return_pressure_bar)
       throw NetworkError(ErrorCode::missing_field, k, d.id, "return_pressure_bar", "",
-                         "required (the source holds the static pressure at its return node)");
-    if (!holds_pressure && d.return_pressure_bar)
+                         "required for a dp_control pump (it holds the supply pressure at the "
+                         "return pressure plus its dp); a floating plant uses a fixed_dp, curve "
+                         "or fixed_flow pump");
+    if (p.type == SourcePumpType::fixed_flow && d.return_pressure_bar)
       throw NetworkError(ErrorCode::invalid_value, k, d.id, "return_pressure_bar",
                          format_value(*d.return_pressure_bar),
                          "a fixed_flow source does not hold pressure; omit return_pressure_bar");
@@ -288,7 +292,8 @@ Network Network::build(const NetworkDefinition& def) {
       case SourcePumpType::fixed_dp:
         require(std::isfinite(p.dp_bar) && p.dp_bar >= 0 && p.dp_bar < 1e4, k, d.id, "pump.dp_bar",
                 p.dp_bar, "must be >= 0");
-        hold(s, "source '" + d.id + "' (fixed_dp pump)", k, d.id, "supply_node");
+        if (d.return_pressure_bar)
+          hold(s, "source '" + d.id + "' (fixed_dp pump)", k, d.id, "supply_node");
         break;
       case SourcePumpType::dp_control: {
         require(std::isfinite(p.dp_bar) && p.dp_bar > 0 && p.dp_bar < 1e4, k, d.id, "pump.dp_bar",
@@ -472,8 +477,9 @@ Network Network::build(const NetworkDefinition& def) {
     if (!has_reference[root])
       throw NetworkError(ErrorCode::no_pressure_reference, "node", nd.id[i], "", "",
                          "its connected part (" + std::to_string(parts.size_of(root)) +
-                             " node(s)) has no pressure reference (add a pressure node or a "
-                             "source whose return node holds the pressure)");
+                             " node(s)) has no pressure reference (add a pressure node or "
+                             "give a source return_pressure_bar; a source without it floats "
+                             "and holds no pressure)");
   }
   net.component_count_ = components;
   net.topology_ = std::move(topo);

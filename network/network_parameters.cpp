@@ -104,6 +104,13 @@ void Network::set_source_return_pressure(int i, double p) {
     throw NetworkError(ErrorCode::invalid_value, "source", sources_.id[i], "return_pressure_bar",
                        format_value(p * 1e-5),
                        "a fixed_flow source does not hold pressure; omit return_pressure_bar");
+  // Holding or not decides which nodes are unknowns (the solver's cached structure): a
+  // floating source stays floating.
+  if (std::isnan(sources_.return_pressure_Pa[i]))
+    throw NetworkError(ErrorCode::invalid_value, "source", sources_.id[i], "return_pressure_bar",
+                       format_value(p * 1e-5),
+                       "the source floats (built without return_pressure_bar); build the "
+                       "network again to make it hold pressure");
   require(std::isfinite(p) && p > -101325.0 && p < 1e9, "source", sources_.id[i],
           "return_pressure_bar", p * 1e-5, "must be above vacuum (-1.01325 bar gauge) and < 1e4");
   sources_.return_pressure_Pa[i] = p;

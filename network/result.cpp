@@ -26,6 +26,8 @@ Result::Result(const Network& net) : network_name(net.name()) {
   ids_[static_cast<int>(ElementGroup::sources)] = net.sources().id;
   ids_[static_cast<int>(ElementGroup::pumps)] = net.pumps().id;
   ids_[static_cast<int>(ElementGroup::valves)] = net.valves().id;
+  auto& pressure_node_ids = ids_[static_cast<int>(ElementGroup::pressure_nodes)];
+  for (int node : net.pressure_nodes().node) pressure_node_ids.push_back(net.nodes().id[node]);
   datasets_.reserve(kResultFieldCount);
   for (const auto& f : kResultFields) {
     Dataset d;

@@ -39,7 +39,7 @@ ElementGroup group_of(const std::string& name) {
     if (to_string(static_cast<ElementGroup>(g)) == name) return static_cast<ElementGroup>(g);
   throw Error(ErrorCode::unknown_reference, "result group", name, "", "",
               "no such element group; expected one of nodes, pipes, consumers, sources, pumps, "
-              "valves");
+              "valves, pressure_nodes");
 }
 
 py::dict summary_dict(const StepSummary& s) {
@@ -106,6 +106,15 @@ py::dict report_dict(const SolveReport& r) {
     history.append(row);
   }
   d["history"] = history;
+  py::list boundary;
+  for (const auto& b : r.boundary_flows) {
+    py::dict row;
+    row["element_kind"] = b.element_kind;
+    row["element_id"] = b.element_id;
+    row["mass_flow_kg_s"] = b.mass_flow_kg_s;
+    boundary.append(row);
+  }
+  d["boundary_flows"] = boundary;
   d["brief"] = r.brief();
   d["full"] = r.full();
   return d;

@@ -208,21 +208,21 @@ void SolverEngine::link_flows(const Network& net) {
   source_flow_.assign(net.source_count(), 0.0);
   for (int i = 0; i < net.source_count(); ++i) {
     const int k = t.source_offset + i;
-    switch (s.pump_type[i]) {
-      case SourcePumpType::curve: source_flow_[i] = state_.q[hidx[k]]; break;
-      case SourcePumpType::fixed_flow: source_flow_[i] = s.pump_mass_flow_kg_s[i]; break;
-      // the supply node is held: whatever the network draws from it comes from the plant
-      default: source_flow_[i] = imbalance_[s.supply_node[i]]; break;
-    }
+    if (hidx[k] >= 0)  // fixed_dp and curve plants: a hydraulic link
+      source_flow_[i] = state_.q[hidx[k]];
+    else if (s.pump_type[i] == SourcePumpType::fixed_flow)
+      source_flow_[i] = s.pump_mass_flow_kg_s[i];
+    else  // dp_control: the supply node is held, what the network draws from it is the plant's
+      source_flow_[i] = imbalance_[s.supply_node[i]];
     thermal_in_.link_flow[k] = source_flow_[i];
   }
 }
 
-// Make-up water entering at a plant's static-pressure (return) node, kg/s (negative: leaving).
-// The plant draws its flow from that node; a curve-pump plant is a hydraulic link, whose flow
-// is already part of the node imbalance.
+// Make-up water entering at a plant's static-pressure (return) node, kg/s (negative: leaving);
+// 0 for a plant that holds no pressure (floating, fixed_flow). The plant draws its flow from
+// that node; a plant that is a hydraulic link has its flow in the node imbalance already.
 double SolverEngine::source_makeup(const Network& net, int source) const {
-  if (net.sources().pump_type[source] == SourcePumpType::fixed_flow) return 0.0;
+  if (!solver::holds_return_pressure(net.sources(), source)) return 0.0;
   const bool is_link = hydraulic_->hydraulic_index()[net.topology().source_offset + source] >= 0;
   return imbalance_[net.sources().return_node[source]] + (is_link ? 0.0 : source_flow_[source]);
 }

@@ -48,6 +48,9 @@ class SolverEngine {
   void update_damping(int outer);
   void update_flow_trust();
   void damp_step(const Network& network);
+  void check_plant_direction(const Network& network, int source, double mass_flow,
+                             double rise_Pa, double rho_g, Solution& sol,
+                             SolveReport& report) const;
   Solution make_solution(const Network& network, const fluid::FluidModel& fluid,
                          FrictionModel friction, const SolverOptions& options,
                          SolveReport& report);

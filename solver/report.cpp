@@ -29,8 +29,22 @@ std::string SolveReport::brief() const {
   return s;
 }
 
+std::string describe_boundary_flows(const std::vector<BoundaryFlow>& flows) {
+  std::string s;
+  for (const auto& f : flows) {
+    const bool source = f.element_kind == "source";
+    const bool in = f.mass_flow_kg_s >= 0;
+    if (!s.empty()) s += ", ";
+    s += source ? (in ? "make-up " : "spill ") : (in ? "inflow " : "outflow ");
+    s += fmt("%.3g", f.mass_flow_kg_s) + " kg/s at " + (source ? "source" : "pressure node") +
+         " '" + f.element_id + "'";
+  }
+  return s;
+}
+
 std::string SolveReport::full() const {
   std::string s = brief() + "\n";
+  if (!boundary_flows.empty()) s += "boundary flows: " + describe_boundary_flows(boundary_flows) + "\n";
   s += "backend " + backend + (symbolic_reused ? " (symbolic analysis reused)" : "") + "\n";
   s += "timings: analyse " + fmt("%.4f", timings.analyse_s) + " s, assemble " +
        fmt("%.4f", timings.assemble_s) + " s, factorise " + fmt("%.4f", timings.factorise_s) +

@@ -27,7 +27,70 @@ std::string under_supply_line(const StepSummary& s) {
          " kW missing; worst '" + s.worst_supplied_consumer + "': " + std::to_string(percent) +
          " % of its demand";
 }
+
+// A closed plant leaks q = dp / closed-link resistance (1e-9 kg/s per bar at the default 1e14);
+// reverse flow beyond this is a plant running backwards.
+constexpr double kPlantLeak = 1e-8;
+// A closed plant whose leak implies a pressure rise above this (1000 bar) is not held shut by
+// another plant: the network has nowhere else to put the water (no steady state).
+constexpr double kImpossiblePressurePa = 1e8;
+// Boundary flows below this fraction of the largest link flow are round-off of the mass
+// balance (it closes to ~1e-12 relative), not make-up or spill worth reporting.
+constexpr double kBoundaryFlowShown = 1e-9;
+
+std::vector<BoundaryFlow> visible_boundary_flows(const Network& net,
+                                                 const std::vector<double>& source_makeup,
+                                                 const std::vector<double>& pressure_node_flow,
+                                                 const std::vector<double>& link_flow) {
+  double largest = 0;
+  for (double q : link_flow) largest = std::max(largest, std::abs(q));
+  const double shown = kBoundaryFlowShown * largest;
+  std::vector<BoundaryFlow> out;
+  for (std::size_t i = 0; i < source_makeup.size(); ++i)
+    if (std::abs(source_makeup[i]) > shown)
+      out.push_back({"source", net.sources().id[i], source_makeup[i]});
+  for (std::size_t j = 0; j < pressure_node_flow.size(); ++j)
+    if (std::abs(pressure_node_flow[j]) > shown)
+      out.push_back({"pressure_node", net.nodes().id[net.pressure_nodes().node[j]],
+                     pressure_node_flow[j]});
+  return out;
+}
 }  // namespace
+
+// A plant pump never runs backwards: where the network would push water back through a
+// fixed_dp or curve plant, it closes like a check valve; the check's value is by how much the
+// pressure rise the network asks of the plant's pump (`rise_Pa`, as its head: elevation
+// included) exceeds what the pump holds. A dp_control plant holds its supply node instead and can only be flagged. A
+// closed plant forced to leak at an impossible pressure, or a plant link left open with
+// reverse flow (its status froze against chatter), is no usable answer.
+void SolverEngine::check_plant_direction(const Network& net, int i, double q, double rise_Pa,
+                                         double rho_g, Solution& sol, SolveReport& report) const {
+  const SourceData& sd = net.sources();
+  const int link = hydraulic_->hydraulic_index()[net.topology().source_offset + i];
+  // a converged state that breaks the rule is invalid; a failed solve gets it as its cause
+  auto invalid = [&](const std::string& why) {
+    const std::string what =
+        "source '" + sd.id[i] + "': mass_flow = " + format_value(q) + " kg/s " + why;
+    if (!report.usable()) {
+      report.message += "; " + what;
+      return;
+    }
+    report.status = SolveStatus::invalid_solution;
+    report.message = what;
+  };
+  if (link >= 0 && state_.status[link] == solver::LinkStatus::closed) {
+    const double held_dp = sd.pump_type[i] == SourcePumpType::fixed_dp
+                               ? sd.pump_dp_Pa[i]
+                               : rho_g * sd.pump_curve[i].shutoff_head_m;
+    sol.checks.push_back({0, "source", sd.id[i], "source_closed", std::max(0.0, rise_Pa - held_dp), 0.0});
+    if (-q * net.settings().closed_link_resistance_Pa_s_kg > kImpossiblePressurePa)
+      invalid("is forced back through the closed plant: nothing else can take that water "
+              "(e.g. a fixed_flow plant pumping more than the consumers draw)");
+  } else if (q < 0) {
+    sol.checks.push_back({0, "source", sd.id[i], "source_reverse_flow", q, 0.0});
+    if (link >= 0 && q < -kPlantLeak) invalid("runs backwards through its pump, which did not settle closed");
+  }
+}
 
 Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel& fluid,
                                      FrictionModel friction, const SolverOptions& options,
@@ -180,6 +243,8 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
   auto& shd = field(ElementGroup::sources, "pump_head", ns);
   auto& spw = field(ElementGroup::sources, "pump_power", ns);
   auto& srt = field(ElementGroup::sources, "return_temperature", ns);
+  auto& smu = field(ElementGroup::sources, "makeup_mass_flow", ns);
+  hydraulic_->node_imbalance(state_, params_, imbalance_);  // boundary flows at held nodes
   for (int i = 0; i < ns; ++i) {
     const int s = sd.supply_node[i], r = sd.return_node[i];
     const double q = source_flow_.empty() ? 0.0 : source_flow_[i];
@@ -193,11 +258,22 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
     shd[i] = dp_pump / (rho * g);
     spw[i] = q / rho * dp_pump;
     srt[i] = T[r];
+    smu[i] = source_makeup(net, i);
     sum.heat_supplied_W += sh[i];
     sum.pump_power_W += spw[i];
-    // a plant cannot run backwards: flag it (it happens when another plant's pump is stronger)
-    if (q < 0) sol.checks.push_back({0, "source", sd.id[i], "source_reverse_flow", q, 0.0});
+    check_plant_direction(net, i, q, dp_pump, rho * g, sol, report);
   }
+
+  // ---- pressure nodes: what the boundary feeds into the network (negative: takes out)
+  const PressureNodeData& pn = net.pressure_nodes();
+  const int npn = static_cast<int>(pn.node.size());
+  auto& pnq = field(ElementGroup::pressure_nodes, "mass_flow", npn);
+  auto& pnt = field(ElementGroup::pressure_nodes, "temperature", npn);
+  for (int j = 0; j < npn; ++j) {
+    pnq[j] = imbalance_[pn.node[j]];
+    pnt[j] = T[pn.node[j]];
+  }
+  report.boundary_flows = visible_boundary_flows(net, smu, pnq, flow);
 
   // ---- booster pumps and valves
   const int nbp = net.pump_count();

@@ -190,13 +190,13 @@ inline double flow_scale(const Result& r) {
   return s;
 }
 
-// Is `node` held at a fixed pressure (pressure node or a pressure-holding source's
-// return/supply node)? Those nodes may have a boundary in/outflow.
+// Is `node` held at a fixed pressure (pressure node or the return node of a source with
+// return_pressure_bar)? Those nodes may have a boundary in/outflow.
 inline bool is_boundary_node(const NetworkDefinition& d, const std::string& node) {
   for (const auto& p : d.pressure_nodes)
     if (p.node == node) return true;
   for (const auto& s : d.sources) {
-    if (s.pump.type == SourcePumpType::fixed_flow) continue;
+    if (s.pump.type == SourcePumpType::fixed_flow || !s.return_pressure_bar) continue;
     if (s.return_node == node) return true;
   }
   return false;

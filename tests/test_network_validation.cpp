@@ -112,7 +112,8 @@ TEST_CASE("a connected part without pressure reference is named by one of its no
     CHECK(std::string(e.what()) ==
           "node '" + e.element_id() +
               "': its connected part (2 node(s)) has no pressure reference (add a pressure node "
-              "or a source whose return node holds the pressure)");
+              "or give a source return_pressure_bar; a source without it floats and holds no "
+              "pressure)");
   }
   // a closed valve separates parts: the far side has no reference
   auto v = base();

@@ -5,8 +5,8 @@ tolerance for the quantities `mass_balance`, `solver_mass_imbalance` and `energy
 carries a `scale`: the bound is atol + rtol*scale (relative to the flow or energy throughput).
 
 * mass_balance (per free node): |sum of link/consumer/source/demand flows| in kg/s, scale = the
-  largest |flow| of any element or demand. Boundary nodes (pressure nodes and source return
-  nodes, whose make-up flow is free) are excluded.
+  largest |flow| of any element or demand. Boundary nodes (pressure nodes and the return
+  nodes of sources with return_pressure_bar, whose make-up flow is free) are excluded.
 * solver_mass_imbalance: /solver attribute max_mass_imbalance_kg_s, same scale.
 * energy_balance (whole network): |E_in - E_out| in W, scale max(E_in, E_out), with
   E_in  = sum sources/heat + enthalpy carried in at boundaries,
@@ -59,7 +59,8 @@ def network_flow_terms(net: dict, res: Results):
 
 def boundary_nodes(net: dict) -> set[str]:
     b = {p["node"] for p in net.get("pressure_nodes", [])}
-    b |= {s["return_node"] for s in net.get("sources", [])}
+    # a source holds its return node only with return_pressure_bar (without it, it floats)
+    b |= {s["return_node"] for s in net.get("sources", []) if "return_pressure_bar" in s}
     return b
 
 

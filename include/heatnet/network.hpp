@@ -266,7 +266,7 @@ struct SourceData {
   std::vector<std::string> id;
   std::vector<int> supply_node, return_node;
   std::vector<double> supply_temperature_C;
-  std::vector<double> return_pressure_Pa;  // NaN for fixed_flow sources
+  std::vector<double> return_pressure_Pa;  // NaN: the source floats (always for fixed_flow)
   std::vector<SourcePumpType> pump_type;
   std::vector<double> pump_dp_Pa;          // fixed_dp / dp_control set point
   std::vector<PumpCurve> pump_curve;

@@ -17,9 +17,10 @@ class Network;
 // One failed design check. The checks table lists violations only.
 struct CheckRecord {
   int time_index = 0;
-  std::string element_kind;  // "node", "pipe", "consumer"
+  std::string element_kind;  // "node", "pipe", "consumer", "source"
   std::string element_id;
-  std::string check;         // "boiling_margin", "max_pressure", "max_velocity", "consumer_dp"
+  std::string check;         // "boiling_margin", "max_pressure", "max_velocity", "consumer_dp",
+                             // "source_closed", "source_reverse_flow"
   double value = 0;          // SI (Pa, m/s)
   double limit = 0;          // SI
 };

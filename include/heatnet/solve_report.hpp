@@ -36,6 +36,16 @@ struct SolveTimings {
   double total_s = 0;
 };
 
+// Water entering (+) or leaving (-) the network where it holds a pressure: at a source's
+// return node (make-up / spill) or at a pressure node.
+struct BoundaryFlow {
+  std::string element_kind;  // "source" or "pressure_node"
+  std::string element_id;    // the source id, or the pressure node's node id
+  double mass_flow_kg_s = 0;
+};
+// "make-up 2.31 kg/s at 'CHP2', spill -2.31 kg/s at 'R0'" (empty for no flows).
+std::string describe_boundary_flows(const std::vector<BoundaryFlow>& flows);
+
 struct SolveReport {
   SolveStatus status = SolveStatus::converged;
   std::string message;
@@ -48,6 +58,8 @@ struct SolveReport {
   bool symbolic_reused = false;
   SolveTimings timings;
   std::vector<IterationRecord> history;
+  // The boundary flows of the (last) solution that are not round-off; mass closes over them.
+  std::vector<BoundaryFlow> boundary_flows;
 
   bool usable() const { return status == SolveStatus::converged; }
   std::string brief() const;  // one line

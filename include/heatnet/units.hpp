@@ -6,9 +6,10 @@
 
 namespace heatnet {
 
-enum class ElementGroup { nodes, pipes, consumers, sources, pumps, valves };
+// pressure_nodes: the network's pressure nodes (fixed-pressure boundaries), id = the node id.
+enum class ElementGroup { nodes, pipes, consumers, sources, pumps, valves, pressure_nodes };
 std::string_view to_string(ElementGroup g);
-inline constexpr int kElementGroupCount = 6;
+inline constexpr int kElementGroupCount = 7;
 
 struct ResultField {
   ElementGroup group;
@@ -43,11 +44,17 @@ inline constexpr std::array kResultFields = {
     ResultField{ElementGroup::sources, "pump_head", "m", "pump head in m of pumped water"},
     ResultField{ElementGroup::sources, "pump_power", "W", "hydraulic power Q*dp (no efficiency)"},
     ResultField{ElementGroup::sources, "return_temperature", "degC", "water entering the plant"},
+    ResultField{ElementGroup::sources, "makeup_mass_flow", "kg/s",
+                "entering from outside at the return node (make-up; negative = spilled); 0 for "
+                "a source that holds no pressure"},
     ResultField{ElementGroup::pumps, "mass_flow", "kg/s", "positive from -> to"},
     ResultField{ElementGroup::pumps, "head", "m", "head gain in m of pumped water"},
     ResultField{ElementGroup::pumps, "power", "W", "hydraulic power Q*dp (no efficiency)"},
     ResultField{ElementGroup::valves, "mass_flow", "kg/s", "positive from -> to"},
     ResultField{ElementGroup::valves, "pressure_drop", "Pa", "p_from - p_to, elevation included"},
+    ResultField{ElementGroup::pressure_nodes, "mass_flow", "kg/s",
+                "into the network at the node (negative = out)"},
+    ResultField{ElementGroup::pressure_nodes, "temperature", "degC", "of the node"},
 };
 inline constexpr int kResultFieldCount = static_cast<int>(kResultFields.size());
 

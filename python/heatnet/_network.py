@@ -518,7 +518,8 @@ class Network:
         ``supply_temperature_C`` (degC) and pumps it into ``supply_node``.
 
         return_pressure_bar: static (make-up) gauge pressure in bar held at return_node;
-            required unless the pump is fixed_flow.
+            optional: without it the source floats (holds no pressure); required for a
+            dp_control pump, not allowed for fixed_flow.
         pump: one of
             ``{"type": "fixed_dp", "dp_bar": 8.0}`` (pump differential pressure in bar),
             ``{"type": "curve", "points_m3_h_m": [[0, 95], [1500, 90], [3000, 75]]}``
@@ -702,9 +703,11 @@ class Network:
                     else:
                         rebuild = True
                     continue
+                # a floating source made to hold pressure changes the solver's unknowns
+                was_floating = key == "return_pressure_bar" and obj.return_pressure_bar is None
                 _assign(obj, kinds, eid, key, value)
                 fast = self._FAST.get(kinds, {}).get(key)
-                if fast is None or value is None:
+                if fast is None or value is None or was_floating:
                     rebuild = True
                 else:
                     calls.append((fast[0], float(value) * fast[1]))

@@ -13,7 +13,7 @@ __all__ = ["Result", "SolveReport", "read_results", "RESULT_FIELDS", "GROUPS"]
 
 #: (group, name, unit, description) of every result dataset, from the C++ registry (units.hpp)
 RESULT_FIELDS = [tuple(f) for f in _c.result_fields()]
-GROUPS = ("nodes", "pipes", "consumers", "sources", "pumps", "valves")
+GROUPS = ("nodes", "pipes", "consumers", "sources", "pumps", "valves", "pressure_nodes")
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,10 @@ class SolveReport:
     symbolic_reused: bool
     timings: Dict[str, float] = field(default_factory=dict)
     history: List[Dict[str, Any]] = field(default_factory=list)
+    #: water entering (+) / leaving (-) where pressure is held, beyond round-off: one dict per
+    #: source return node (make-up / spill) or pressure node (element_kind, element_id,
+    #: mass_flow_kg_s); mass and energy close over them
+    boundary_flows: List[Dict[str, Any]] = field(default_factory=list)
     brief_text: str = ""
     full_text: str = ""
 
@@ -65,7 +69,8 @@ class SolveReport:
         return self.brief_text
 
     def full(self) -> str:
-        """Brief line, backend, timings and the iteration history table."""
+        """Brief line, boundary flows (when any), backend, timings and the iteration history
+        table."""
         return self.full_text
 
     def history_table(self):
@@ -126,7 +131,7 @@ class Result:
 
     def ids(self, group: str) -> List[str]:
         """Element ids of a group ("nodes", "pipes", "consumers", "sources", "pumps",
-        "valves"), in the column order of its datasets."""
+        "valves", "pressure_nodes": the node ids), in the column order of its datasets."""
         return self._r.ids(group)
 
     @property

@@ -98,7 +98,11 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
         }
         break;
       case LinkKind::source:
-        if (net.sources().pump_type[e] == SourcePumpType::curve) {
+        // Plant pumps with a law of their own (fixed_dp, curve) are links that never run
+        // backwards (pump status rules); dp_control pumps hold their supply node instead and
+        // fixed_flow pumps enter the node balance as a known flow.
+        if (net.sources().pump_type[e] == SourcePumpType::curve ||
+            net.sources().pump_type[e] == SourcePumpType::fixed_dp) {
           add(k);
           classify(StatusControl::pump, LinkStatus::open);
         }
@@ -116,14 +120,12 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
   for (int node : net.pressure_nodes().node) node_role_[node] = NodeRole::pressure_node;
   const SourceData& s = net.sources();
   for (int i = 0; i < net.source_count(); ++i) {
-    if (s.pump_type[i] == SourcePumpType::fixed_flow) continue;
+    if (!holds_return_pressure(s, i)) continue;  // floating plant: both nodes free
     node_role_[s.return_node[i]] = NodeRole::source_return;
     node_source_[s.return_node[i]] = i;
-    if (s.pump_type[i] == SourcePumpType::fixed_dp || s.pump_type[i] == SourcePumpType::dp_control) {
+    if (s.pump_type[i] == SourcePumpType::dp_control) {
       node_role_[s.supply_node[i]] = NodeRole::source_supply;
       node_source_[s.supply_node[i]] = i;
-    }
-    if (s.pump_type[i] == SourcePumpType::dp_control) {
       dp_column_[s.supply_node[i]] = static_cast<int>(dp_sources_.size());
       dp_sources_.push_back(i);
     }
@@ -307,9 +309,8 @@ void HydraulicSolver::set_fixed_pressures(const Network& net, const HydraulicPar
   for (std::size_t i = 0; i < pn.node.size(); ++i) st.p[pn.node[i]] = pn.pressure_Pa[i];
   const SourceData& s = net.sources();
   for (int i = 0; i < net.source_count(); ++i) {
-    if (s.pump_type[i] == SourcePumpType::fixed_flow) continue;
+    if (!holds_return_pressure(s, i)) continue;
     st.p[s.return_node[i]] = s.return_pressure_Pa[i];
-    if (s.pump_type[i] == SourcePumpType::fixed_dp) st.source_dp[i] = s.pump_dp_Pa[i];
     if (node_role_[s.supply_node[i]] == NodeRole::source_supply)
       st.p[s.supply_node[i]] = s.return_pressure_Pa[i] + st.source_dp[i] + params.supply_offset[i];
   }
@@ -333,6 +334,8 @@ physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel fri
     case LinkKind::pump:
       return physics::pump_law(net.pumps().curve[e], rho, params.gravity, q, net.pumps().speed[e]);
     case LinkKind::source:
+      if (net.sources().pump_type[e] == SourcePumpType::fixed_dp)
+        return physics::fixed_dp_pump_law(net.sources().pump_dp_Pa[e], q);
       return physics::pump_law(net.sources().pump_curve[e], rho, params.gravity, q);
     case LinkKind::valve: {
       const ValveData& v = net.valves();
@@ -499,6 +502,27 @@ double HydraulicSolver::project_substation_step(const HydraulicParameters& param
   return q_new;
 }
 
+// The most head pump link k can deliver (m of its fluid): a booster pump's or curve plant's
+// shut-off head (at its speed), a fixed_dp plant's dp. A network that needs more pushes water
+// back through the pump, which closes instead.
+double HydraulicSolver::shutoff_head(const Network& net, const HydraulicParameters& params,
+                                     int k) const {
+  const int e = element_[k];
+  if (kind_[k] == LinkKind::pump) {
+    const double speed = net.pumps().speed[e];
+    return speed * speed * net.pumps().curve[e].shutoff_head_m;
+  }
+  const SourceData& s = net.sources();
+  if (s.pump_type[e] == SourcePumpType::fixed_dp)
+    return s.pump_dp_Pa[e] / (params.link_density[k] * params.gravity);
+  return s.pump_curve[e].shutoff_head_m;
+}
+
+bool HydraulicSolver::is_fixed_dp_plant(const Network& net, int k) const {
+  return kind_[k] == LinkKind::source &&
+         net.sources().pump_type[element_[k]] == SourcePumpType::fixed_dp;
+}
+
 // Head difference h(from) - h(to) across hydraulic link k (m of the link's fluid).
 double HydraulicSolver::head_difference(const HydraulicParameters& params,
                                         const HydraulicState& st, int k) const {
@@ -540,12 +564,14 @@ int HydraulicSolver::update_statuses(const Network& net, const HydraulicParamete
       case StatusControl::check: s = cv(s, dh, q); break;
       case StatusControl::pump: {
         // EPANET re-opens XHEAD pumps at every check, then tests again.
-        const PumpCurve& c = kind_[k] == LinkKind::pump ? net.pumps().curve[e]
-                                                        : net.sources().pump_curve[e];
-        const double speed = kind_[k] == LinkKind::pump ? net.pumps().speed[e] : 1.0;
-        const double hmax = speed * speed * c.shutoff_head_m;
+        const double hmax = shutoff_head(net, params, k);
         const double required = -dh;  // head the pump must add
-        if (required > hmax + htol) s = LinkStatus::closed;
+        // A fixed_dp plant's law already turns excess head into reverse flow, so it closes on
+        // its flow only: its head at a state solved with the last outer iteration's densities
+        // is off by dz * (1 - rho_old / rho_new) (up to ~1 m on terrain), which would close a
+        // plant that delivers.
+        const bool closes_on_head = !is_fixed_dp_plant(net, k);
+        if (closes_on_head && required > hmax + htol) s = LinkStatus::closed;
         else if (s == LinkStatus::open && q < -qtol) s = LinkStatus::closed;
         else if (s == LinkStatus::closed && required < hmax - htol) s = LinkStatus::open;
         break;

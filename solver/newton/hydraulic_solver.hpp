@@ -13,6 +13,7 @@
 // block elimination of the bordered system: one factorisation, 1 + m triangular solves.
 #pragma once
 #include <Eigen/Core>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -44,8 +45,14 @@ enum class NodeRole : std::uint8_t {
   free,            // unknown of the Schur system
   pressure_node,   // fixed by a pressure node
   source_return,   // fixed by a source's return (static) pressure
-  source_supply,   // source return pressure + pump dp (fixed_dp: given; dp_control: unknown)
+  source_supply,   // dp_control source: return pressure + pump dp (an unknown)
 };
+
+// Whether source i holds the pressure at its return node (it has a return_pressure_bar); the
+// others float. fixed_dp and curve plants are hydraulic links either way.
+inline bool holds_return_pressure(const SourceData& s, int i) {
+  return s.pump_type[i] != SourcePumpType::fixed_flow && !std::isnan(s.return_pressure_Pa[i]);
+}
 
 // Inputs that change between outer (thermal) iterations or between solves.
 struct HydraulicParameters {
@@ -182,6 +189,8 @@ class HydraulicSolver {
                       HydraulicState& state, bool all) const;
   double head_difference(const HydraulicParameters& params, const HydraulicState& state,
                          int k) const;
+  double shutoff_head(const Network& network, const HydraulicParameters& params, int k) const;
+  bool is_fixed_dp_plant(const Network& network, int k) const;
   // Whether a pressure valve (PRV/PSV) holds its controlled node this iteration.
   bool any_active_valve(const HydraulicState& st) const {
     for (int k : controlled_links_)

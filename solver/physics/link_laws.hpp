@@ -73,6 +73,14 @@ inline LinkLaw pbv_law(double setting_Pa, double q) {
   return {setting_Pa + kOpenValveResistance * q, kOpenValveResistance};
 }
 
+// Plant pump holding a fixed differential pressure `dp_Pa` from return (from) to supply (to):
+// the pressure rise is dp_Pa at any forward flow; the small linear resistance of an open valve
+// keeps the conductance finite (the supply pressure is lower by kOpenValveResistance * q,
+// 0.1 Pa at 100 kg/s).
+inline LinkLaw fixed_dp_pump_law(double dp_Pa, double q) {
+  return {-dp_Pa + kOpenValveResistance * q, kOpenValveResistance};
+}
+
 // Active flow-control valve: the flow is held at `q_set` (kg/s) by a very stiff law.
 inline LinkLaw fixed_flow_law(double q_set, double q) {
   return {kClosedResistance * (q - q_set), kClosedResistance};

@@ -53,7 +53,9 @@ SPEC_FIELDS = {
         "pump_head": "m",
         "pump_power": "W",
         "return_temperature": "degC",
+        "makeup_mass_flow": "kg/s",
     },
+    "pressure_nodes": {"mass_flow": "kg/s", "temperature": "degC"},
 }
 # "/pumps/... and /valves/... likewise (id, mass_flow, head or pressure_drop)": the spec names
 # these; it does not close the list, so more fields are allowed there (with SI units).
@@ -77,7 +79,10 @@ JSON_KIND = {  # results group -> list in the network JSON
     "sources": "sources",
     "pumps": "pumps",
     "valves": "valves",
+    "pressure_nodes": "pressure_nodes",
 }
+# the key that names an element in its JSON list (a pressure node is named by its node)
+JSON_ID_KEY = {"pressure_nodes": "node"}
 
 
 def solve(network: Path, out: Path) -> subprocess.CompletedProcess:
@@ -156,7 +161,8 @@ def test_groups_ids_shapes_units(solved):
         ids = g["id"]
         assert ids.ndim == 1
         assert h5py.check_string_dtype(ids.dtype) is not None, f"/{group}/id is not strings"
-        expected_ids = [e["id"] for e in definition.get(JSON_KIND[group], [])]
+        key = JSON_ID_KEY.get(group, "id")
+        expected_ids = [e[key] for e in definition.get(JSON_KIND[group], [])]
         assert sorted(ids.asstr()[()]) == sorted(expected_ids)
         count = ids.shape[0]
         fields = {k for k in g.keys() if k != "id"}
@@ -204,7 +210,7 @@ def test_checks_table(solved):
     steps = f["time"].shape[0]
     for row in rows:
         assert 0 <= row["time_index"] < steps
-        assert as_str(row["element_kind"]) in {"node", "pipe", "consumer"}
+        assert as_str(row["element_kind"]) in {"node", "pipe", "consumer", "source"}
 
 
 @needs_cli
@@ -222,6 +228,13 @@ def test_values_are_si(solved):
         assert q["P1"] == pytest.approx(q["P2"] + q["P3"] + 2.0, rel=1e-6)
         assert q["P1"] > 0 and q["P2"] > 0 and q["P3"] > 0
         assert f["consumers/heat"].shape == (1, 0)
+        # what enters at A (into the network, > 0) feeds J1's 2 kg/s and leaves at B (< 0)
+        reservoirs = list(f["pressure_nodes/id"].asstr()[()])
+        inflow = dict(zip(reservoirs, f["pressure_nodes/mass_flow"][0]))
+        assert inflow["A"] == pytest.approx(q["P1"], rel=1e-9)
+        assert inflow["B"] == pytest.approx(-(q["P2"] + q["P3"]), rel=1e-9)
+        temperature = dict(zip(reservoirs, f["pressure_nodes/temperature"][0]))
+        assert temperature["A"] == pytest.approx(20.0, abs=1e-9)
     else:
         ids = list(f["consumers/id"].asstr()[()])
         heat = dict(zip(ids, f["consumers/heat"][0]))
