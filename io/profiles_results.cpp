@@ -8,7 +8,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <random>
 
 #include "heatnet/errors.hpp"
 #include "heatnet/simulate.hpp"
@@ -16,16 +15,6 @@
 
 namespace heatnet::io::detail {
 namespace fs = std::filesystem;
-
-fs::path hidden_temp_path(const fs::path& target, const char* tag) {
-  std::random_device rd;
-  char suffix[80];
-  std::snprintf(suffix, sizeof suffix, ".%s-%ld-%08x", tag, static_cast<long>(getpid()), rd());
-  std::string name = ".";  // appended, not concatenated: GCC 12 -Wrestrict false positive
-  name += target.filename().string();
-  name += suffix;
-  return target.parent_path() / name;
-}
 
 void finish_time_series_file(const fs::path& staged, const fs::path& target,
                              const TimeSeriesAttributes& attributes,
