@@ -96,7 +96,13 @@ SimulationSummary read_simulation_summary(const std::filesystem::path& results) 
                   "no time-series summary (not written by heatnet simulate)");
   SimulationSummary s;
   auto num = [&](const char* n) { return h5::read_double_attribute(root.id(), n); };
-  auto count = [&](const char* n) { return static_cast<std::size_t>(h5::read_int_attribute(root.id(), n)); };
+  auto count = [&](const char* n) {
+    const auto value = h5::read_int_attribute(root.id(), n);
+    if (value < 0)
+      throw IoError(ErrorCode::io_error, "results file", results.string(), n, std::to_string(value),
+                    "a count cannot be negative (malformed file)");
+    return static_cast<std::size_t>(value);
+  };
   s.steps_planned = count("steps_planned");
   s.steps_done = count("steps_done");
   s.failed_steps = count("failed_steps");

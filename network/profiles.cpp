@@ -287,7 +287,8 @@ ProfileBinding::ProfileBinding(const Profiles& p, const Network& net) {
       detail::require_temperature(fluid, v, "source", sd.id[s], "supply_temperature_C");
     });
     check_all(pump_dp_[s], [&](double v) {
-      detail::require(v >= 0, "source", sd.id[s], "pump_dp_bar", v * 1e-5, "must be >= 0");
+      detail::require(v >= 0 && v < 1e9, "source", sd.id[s], "pump_dp_bar", v * 1e-5,
+                      "must be >= 0 (and < 1e4 bar, as the network's pump.dp_bar)");
     });
   }
   if (soil_ >= 0)

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <string>
@@ -271,4 +272,14 @@ TEST_CASE("stale temporary files of dead processes are removed, others kept", "[
   const auto path = io::detail::hidden_temp_path(dir.path / "other.h5", "tmp");
   CHECK(io::detail::temp_file_owner(path.filename().string(), "other.h5") == ::getpid());
   CHECK(dir.entries().size() == 1);
+}
+
+TEST_CASE("a profile's pump_dp_bar has the network's upper bound", "[hardening][profiles]") {
+  const Network net =
+      Network::build(io::read_network_json(std::filesystem::path(HEATNET_SOURCE_DIR) / "examples/oral/oral.json"));
+  const auto bind = [&](const std::string& dp) {
+    return ProfileBinding(io::parse_profiles_csv("time_h,pump_dp_bar:CHP\n0," + dp + "\n", "dp.csv"), net);
+  };
+  CHECK_NOTHROW(bind("1.5"));
+  CHECK_THROWS_AS(bind("1e300"), NetworkError);  // 1e305 Pa passed before
 }
