@@ -18,12 +18,12 @@ std::string lower_extension(const std::filesystem::path& path) {
 }
 }  // namespace
 
-LoadedNetwork load_network(const std::filesystem::path& path) {
+LoadedNetwork load_network(const std::filesystem::path& path, const io::EpanetImportOptions& inp_options) {
   LoadedNetwork loaded;
   if (lower_extension(path) == ".inp") {
     auto origins = std::make_shared<io::InpSourceMap>();
     loaded.definition = io::parse_epanet_inp_with_origins(io::json_detail::read_file_bytes(path),
-                                                          path.string(), {}, *origins);
+                                                          path.string(), inp_options, *origins);
     loaded.inp_origins = std::move(origins);
   } else {
     loaded.definition = io::read_network(path);

@@ -197,3 +197,12 @@ def test_temp_files_of_live_processes_and_other_outputs_are_kept(tmp_path):
     assert r.returncode == 0, stderr_text(r)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["out.h5", live.name, other.name, mine.name])
+
+
+def test_convert_locates_inp_build_errors_too(tmp_path):
+    inp = tmp_path / "net.inp"
+    inp.write_text("[JUNCTIONS]\nJ1 0 1\n[RESERVOIRS]\nR1 10\n[PIPES]\nP1 R1 J1 100 -12 100\n[END]\n")
+    out = tmp_path / "net.json"
+    r = run("convert", inp, "-o", out)
+    assert_refused(r, f"{inp}:6 (pipe 'P1')", "diameter = -12", "imported as inner_diameter_m = -0.3047")
+    assert not out.exists()
