@@ -61,8 +61,9 @@ std::string token_of(const FieldOrigin& f, const std::vector<std::string>& token
 
 }  // namespace
 
+// Keyed by the id as an Error keeps it (cut and escaped), so long or odd ids are found too.
 void InpSourceMap::add(std::string_view kind, const std::string& id, Origin origin) {
-  origins.emplace(std::make_pair(std::string(kind), id), std::move(origin));
+  origins.emplace(std::make_pair(std::string(kind), shown_input(id, kErrorFieldChars)), std::move(origin));
 }
 
 const InpSourceMap::Origin* InpSourceMap::find(const std::string& kind, const std::string& id) const {

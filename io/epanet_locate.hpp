@@ -22,7 +22,8 @@ struct InpSourceMap {
     std::vector<std::string> tokens;  // the data line, split as the importer split it
   };
   std::string file;
-  std::map<std::pair<std::string, std::string>, Origin> origins;  // (heatnet kind, id) -> origin
+  // (heatnet kind, id as an Error keeps it: shown_input(id, kErrorFieldChars)) -> origin
+  std::map<std::pair<std::string, std::string>, Origin> origins;
 
   void add(std::string_view kind, const std::string& id, Origin origin);
   const Origin* find(const std::string& kind, const std::string& id) const;

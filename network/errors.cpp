@@ -29,9 +29,6 @@ std::string_view to_string(ErrorCode code) {
 
 namespace {
 
-// Error fields are shown with shown_input() as a safety net; callers that quote input use
-// shown_input() themselves (80 characters), so this limit leaves room for their quotes.
-constexpr std::size_t kFieldChars = kShownInputChars + 16;
 // A path holds a file name (not input to cut short) and, for JSON, keys of the file.
 constexpr std::size_t kPathChars = 4 * kShownInputChars;
 
@@ -72,8 +69,8 @@ std::string compose(const std::string& kind, const std::string& id, const std::s
 
 Error::Error(ErrorCode code, std::string element_kind, std::string element_id, std::string field,
              std::string value, std::string reason, std::string path)
-    : Error(code, Parts{shown_input(element_kind, kFieldChars), shown_input(element_id, kFieldChars),
-                        shown_input(field, kFieldChars), shown_input(value, kFieldChars),
+    : Error(code, Parts{shown_input(element_kind, kErrorFieldChars), shown_input(element_id, kErrorFieldChars),
+                        shown_input(field, kErrorFieldChars), shown_input(value, kErrorFieldChars),
                         std::move(reason), shown_input(path, kPathChars)}) {}
 
 Error::Error(ErrorCode code, Parts parts)

@@ -21,9 +21,11 @@
 #include "heatnet/network.hpp"
 #include "heatnet/profiles.hpp"
 #include "io/epanet_locate.hpp"
+#include "io/json_locate.hpp"
 #include "io/temp_files.hpp"
 #include "network/utf8.hpp"
 #include "solver/fluid/fluid_model.hpp"
+#include "network_builders.hpp"
 #include "temp_dir.hpp"
 
 using namespace heatnet;
@@ -282,4 +284,32 @@ TEST_CASE("a profile's pump_dp_bar has the network's upper bound", "[hardening][
   };
   CHECK_NOTHROW(bind("1.5"));
   CHECK_THROWS_AS(bind("1e300"), NetworkError);  // 1e305 Pa passed before
+}
+
+TEST_CASE("errors about long ids are still located (JSON path, .inp line)", "[hardening][errors]") {
+  using namespace heatnet::testing;
+  const std::string long_id(200, 'P');
+  NetworkDefinition def = empty_network();
+  add_node(def, "A");
+  add_node(def, "B");
+  add_pressure(def, "A", 1.0);
+  add_pipe(def, "short", "A", "B", 10, 0.1, 0.1);
+  add_pipe(def, long_id, "A", "B", 10, -0.1, 0.1);
+  try {
+    (void)Network::build(def);
+    FAIL("built a pipe of negative diameter");
+  } catch (const NetworkError& e) {
+    CHECK(e.element_id().size() < long_id.size());  // cut in the error
+    CHECK(io::json_path_of(e, def) == "pipes[1].inner_diameter_m");
+  }
+  io::InpSourceMap origins;
+  const NetworkDefinition inp = io::parse_epanet_inp_with_origins(
+      "[JUNCTIONS]\nJ1 0 1\n[RESERVOIRS]\nR1 10\n[PIPES]\n" + long_id + " R1 J1 100 -12 100\n", "l.inp",
+      {}, origins);
+  try {
+    (void)Network::build(inp);
+    FAIL("built a pipe of negative diameter");
+  } catch (const NetworkError& e) {
+    CHECK(io::with_inp_location(e, origins).path() == "l.inp:6");
+  }
 }

@@ -82,6 +82,10 @@ std::string format_value(double v);
 // break a Python str. Idempotent: shown_input(shown_input(s)) == shown_input(s).
 inline constexpr std::size_t kShownInputChars = 80;
 std::string shown_input(std::string_view text, std::size_t max_chars = kShownInputChars);
+// Error keeps kind, id, field and value as shown_input(text, kErrorFieldChars) shows them: a
+// safety net, with room for the quotes of callers that quote input themselves (80 characters).
+// Code matching an error's id against elements compares with the same form.
+inline constexpr std::size_t kErrorFieldChars = kShownInputChars + 16;
 // shown_input() in single quotes: "'P17'".
 std::string quoted_input(std::string_view text);
 
