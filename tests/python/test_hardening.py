@@ -1,6 +1,7 @@
 """Issue 21 (hardening): every reproducer of the first robustness campaign through the CLI
-(tests/data/robustness/README.md), the message bounds, and the kill test: a SIGKILL during
-`heatnet simulate` leaves no partial output, and the next run writing the same output removes
+(tests/data/robustness/README.md), the message bounds, and the kill tests: a SIGKILL during
+`heatnet simulate` or a large `heatnet solve` leaves no partial output, and the next run writing
+the same output removes
 the stray temporary file (docs/time-series.md, "Stale temporary files").
 
 Run: HEATNET_BIN=build/bin/heatnet /usr/bin/python3 -m pytest -q tests/python/test_hardening.py
@@ -206,3 +207,41 @@ def test_convert_locates_inp_build_errors_too(tmp_path):
     r = run("convert", inp, "-o", out)
     assert_refused(r, f"{inp}:6 (pipe 'P1')", "diameter = -12", "imported as inner_diameter_m = -0.3047")
     assert not out.exists()
+
+
+def grid_network(n):
+    """An n x n grid of pipes (hydraulic only) held at one corner, every node drawing a little."""
+    node = lambda i, j: f"N{i}_{j}"  # noqa: E731
+    nodes = [{"id": node(i, j), "demand_kg_s": 0.01} for i in range(n) for j in range(n)]
+    pipes = []
+    for i in range(n):
+        for j in range(n):
+            for di, dj, tag in ((1, 0, "v"), (0, 1, "h")):
+                if i + di < n and j + dj < n:
+                    pipes.append({"id": f"P{tag}{i}_{j}", "from": node(i, j), "to": node(i + di, j + dj),
+                                  "length_m": 50, "inner_diameter_m": 0.2, "roughness_mm": 0.1})
+    return {"format": "heatnet-network/1", "name": "grid", "nodes": nodes, "pipes": pipes,
+            "pressure_nodes": [{"node": node(0, 0), "pressure_bar": 5.0, "temperature_C": 20.0}]}
+
+
+def test_sigkill_during_a_large_solve_leaves_no_output_and_the_next_run_cleans_up(tmp_path):
+    import json
+    net = tmp_path / "grid.json"
+    net.write_text(json.dumps(grid_network(200)))
+    work = tmp_path / "out"
+    work.mkdir()
+    out = work / "out.h5"
+    p = subprocess.Popen([str(HEATNET_BIN), "solve", str(net), "-o", str(out)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while p.poll() is None and not stray_files(work, "out.h5"):
+        time.sleep(0.002)
+    p.send_signal(signal.SIGKILL)
+    p.wait(timeout=30)
+    if p.returncode != -signal.SIGKILL:
+        pytest.skip("the solve finished before its results file was being written")
+    assert not out.exists()
+    assert stray_files(work, "out.h5"), "killed while writing: its temporary file stays"
+
+    r = run("solve", ORAL, "-o", out)
+    assert r.returncode == 0, stderr_text(r)
+    assert [p.name for p in work.iterdir()] == ["out.h5"]
