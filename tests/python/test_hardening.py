@@ -1,8 +1,7 @@
 """Issue 21 (hardening): every reproducer of the first robustness campaign through the CLI
 (tests/data/robustness/README.md), the message bounds, and the kill tests: a SIGKILL during
 `heatnet simulate` or a large `heatnet solve` leaves no partial output, and the next run writing
-the same output removes
-the stray temporary file (docs/time-series.md, "Stale temporary files").
+the same output removes the stray temporary file (docs/time-series.md, "Stale temporary files").
 
 Run: HEATNET_BIN=build/bin/heatnet /usr/bin/python3 -m pytest -q tests/python/test_hardening.py
 """
