@@ -20,7 +20,8 @@ bool is_hex(std::string_view s) {
   return s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
-// "<tag>-<pid>-<hex8>" at the start of `rest`, followed by the end or '.': the pid, else -1.
+// "<tag>-<pid>-<hex8>" making up `rest`, or followed by '.' and another such group (the
+// temporary of a staged file): the first pid, else -1.
 long owner_in(std::string_view rest) {
   for (const std::string_view tag : kTags) {
     if (rest.substr(0, tag.size() + 1) != std::string(tag) + "-") continue;
@@ -32,7 +33,8 @@ long owner_in(std::string_view rest) {
     const std::string_view digits = rest.substr(0, kRandomDigits);
     if (digits.size() != kRandomDigits || !is_hex(digits)) return -1;
     rest.remove_prefix(kRandomDigits);
-    return rest.empty() || rest.front() == '.' ? pid : -1;
+    if (rest.empty()) return pid;
+    return rest.front() == '.' && owner_in(rest.substr(1)) > 0 ? pid : -1;
   }
   return -1;
 }

@@ -250,6 +250,8 @@ TEST_CASE("stale temporary files of dead processes are removed, others kept", "[
   CHECK(io::detail::temp_file_owner(".out.h5.tmp-77-12345678x", "out.h5") == -1);
   CHECK(io::detail::temp_file_owner(".out.h5x.tmp-77-12345678", "out.h5") == -1);
   CHECK(io::detail::temp_file_owner("out.h5", "out.h5") == -1);
+  // the temporary of another output whose name starts like one of ours
+  CHECK(io::detail::temp_file_owner(".out.h5.sim-123-0badcafe.h5.tmp-9-12345678", "out.h5") == -1);
 
   const pid_t child = ::fork();
   if (child == 0) ::_exit(0);
