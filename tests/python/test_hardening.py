@@ -244,3 +244,14 @@ def test_sigkill_during_a_large_solve_leaves_no_output_and_the_next_run_cleans_u
     r = run("solve", ORAL, "-o", out)
     assert r.returncode == 0, stderr_text(r)
     assert [p.name for p in work.iterdir()] == ["out.h5"]
+
+
+def test_python_from_inp_locates_build_errors(tmp_path):
+    heatnet = pytest.importorskip("heatnet")
+    inp = tmp_path / "net.inp"
+    inp.write_text("[JUNCTIONS]\nJ1 0 1\n[RESERVOIRS]\nR1 10\n[PIPES]\nP1 R1 J1 -300 12 100\n[END]\n")
+    net = heatnet.Network.from_inp(inp)
+    with pytest.raises(heatnet.NetworkError) as e:
+        net.compile()
+    assert f"{inp}:6 (pipe 'P1'): length = -300" in str(e.value)
+    assert e.value.field == "length" and e.value.value == "-300"
