@@ -74,10 +74,16 @@ sanitize: deps
 	cmake --build build-sanitize -j $(JOBS) --target heatnet_tests heatnet_cli
 	cd build-sanitize && ctest --output-on-failure
 
-# libFuzzer on the network JSON reader + Network::build (clang; the whole library is built with
-# coverage instrumentation and ASan/UBSan). Corpus: the bad-input corpus, the fuzz seeds and any
-# example/validation network; findings (crash-*, leak-*, timeout-*) land in build-fuzz/findings.
+# libFuzzer on the three readers, one target each (tests/fuzz/): the network JSON reader and the
+# EPANET .inp importer (each + Network::build and the JSON writer), the profiles readers (+ the
+# binding to a network). clang; the whole library is built with coverage instrumentation and
+# ASan/UBSan. Each target runs FUZZ_SECONDS on its corpus in build-fuzz/corpus/<reader>: the seeds
+# in the repo (tests/fuzz/seeds, the bad-input corpus, the robustness reproducers, examples) plus
+# whatever earlier runs added. Findings (crash-*, leak-*, timeout-*) land in build-fuzz/findings.
+# Routine: `make fuzz` (60 s each) in CI; before a release `make fuzz FUZZ_SECONDS=1800`.
+# One reader: `make fuzz FUZZ_TARGETS=epanet_inp`.
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= network_json epanet_inp profiles
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 
@@ -86,13 +92,18 @@ fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DHEATNET_FUZZ=ON -DHEATNET_PYTHON=OFF -DHEATNET_TESTS=OFF -DHEATNET_BENCHMARKS=OFF \
 	  -DCMAKE_C_FLAGS="$(FUZZ_FLAGS)" -DCMAKE_CXX_FLAGS="$(FUZZ_FLAGS)"
-	cmake --build build-fuzz -j $(JOBS) --target fuzz_network_json
-	@mkdir -p build-fuzz/corpus build-fuzz/findings
-	cp tests/data/bad/*.json tests/fuzz/seeds/*.json build-fuzz/corpus/
-	-find examples validation -name '*.json' -size -64k -exec cp {} build-fuzz/corpus/ \; 2>/dev/null
-	build-fuzz/bin/fuzz_network_json build-fuzz/corpus -dict=tests/fuzz/network_json.dict \
-	  -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-	  -artifact_prefix=build-fuzz/findings/ -print_final_stats=1
+	cmake --build build-fuzz -j $(JOBS) $(addprefix --target fuzz_,$(FUZZ_TARGETS))
+	@mkdir -p build-fuzz/findings $(addprefix build-fuzz/corpus/,network_json epanet_inp profiles)
+	cp tests/data/bad/*.json tests/fuzz/seeds/*.json build-fuzz/corpus/network_json/
+	-find examples validation -name '*.json' -size -64k -exec cp {} build-fuzz/corpus/network_json/ \; 2>/dev/null
+	cp tests/fuzz/seeds/inp/* tests/data/robustness/*.inp build-fuzz/corpus/epanet_inp/
+	cp tests/fuzz/seeds/profiles/* tests/data/robustness/*.csv build-fuzz/corpus/profiles/
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "== fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  build-fuzz/bin/fuzz_$$t build-fuzz/corpus/$$t -dict=tests/fuzz/$$t.dict \
+	    -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=build-fuzz/findings/ -print_final_stats=1 || exit 1; \
+	done
 
 clean:
 	rm -rf $(BUILD) build-sanitize build-fuzz out

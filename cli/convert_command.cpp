@@ -1,9 +1,9 @@
 #include "cli/convert_command.hpp"
 
-#include <cctype>
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/load_network.hpp"
 #include "heatnet/errors.hpp"
 #include "heatnet/io.hpp"
 #include "heatnet/network.hpp"
@@ -22,17 +22,12 @@ std::unique_ptr<ConvertCommand> add_convert_command(CLI::App& app) {
 }
 
 int ConvertCommand::run() const {
-  std::string ext = std::filesystem::path(input).extension().string();
-  for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  NetworkDefinition def;
-  if (ext == ".inp") {
-    io::EpanetImportOptions options;
-    options.exact_si_flow_units = exact_si_flow_units;
-    def = io::read_epanet_inp(input, options);
-  } else {
-    def = io::read_network(input);
-  }
-  const Network net = Network::build(def);  // never write a file that does not build
+  io::EpanetImportOptions options;
+  options.exact_si_flow_units = exact_si_flow_units;
+  // load_network builds the network (never write a file that does not build) and locates errors
+  const LoadedNetwork loaded = load_network(input, options);
+  const NetworkDefinition& def = loaded.definition;
+  const Network& net = loaded.network;
   io::write_network_json(def, output);
   std::cout << "converted " << input << " -> " << output << " (" << net.node_count()
             << " nodes, " << net.pipe_count() << " pipes, " << net.pump_count() << " pumps, "

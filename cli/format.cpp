@@ -29,9 +29,10 @@ std::string bar(double pa) { return fixed(pa / 1e5, 2) + " bar"; }
 std::string seconds(double s) {
   if (!std::isfinite(s)) return "n/a";
   if (s < 60) return fixed(s, s < 10 ? 3 : 1) + " s";
-  const int whole = static_cast<int>(s);
+  const double whole = std::floor(s);  // no int cast: a wall time has no upper bound
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%d min %02d s", whole / 60, whole % 60);
+  std::snprintf(buf, sizeof buf, "%.0f min %02d s", std::floor(whole / 60),
+                static_cast<int>(std::fmod(whole, 60)));
   return buf;
 }
 

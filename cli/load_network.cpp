@@ -1,23 +1,33 @@
 #include "cli/load_network.hpp"
 
 #include <cctype>
+#include <memory>
 
 #include "heatnet/errors.hpp"
 #include "heatnet/io.hpp"
+#include "io/epanet_locate.hpp"
 #include "io/json_locate.hpp"
+#include "io/text_file.hpp"
 
 namespace heatnet::cli {
 namespace {
-bool is_json(const std::filesystem::path& path) {
+std::string lower_extension(const std::filesystem::path& path) {
   std::string ext = path.extension().string();
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext == ".json";
+  return ext;
 }
 }  // namespace
 
-LoadedNetwork load_network(const std::filesystem::path& path) {
+LoadedNetwork load_network(const std::filesystem::path& path, const io::EpanetImportOptions& inp_options) {
   LoadedNetwork loaded;
-  loaded.definition = io::read_network(path);
+  if (lower_extension(path) == ".inp") {
+    auto origins = std::make_shared<io::InpSourceMap>();
+    loaded.definition = io::parse_epanet_inp_with_origins(io::json_detail::read_file_bytes(path),
+                                                          path.string(), inp_options, *origins);
+    loaded.inp_origins = std::move(origins);
+  } else {
+    loaded.definition = io::read_network(path);
+  }
   try {
     loaded.network = Network::build(loaded.definition);
   } catch (const InputError&) {
@@ -30,7 +40,8 @@ LoadedNetwork load_network(const std::filesystem::path& path) {
 
 void rethrow_located(const NetworkError& error, const LoadedNetwork& loaded,
                      const std::filesystem::path& path) {
-  if (!is_json(path)) throw error;
+  if (loaded.inp_origins) throw io::with_inp_location(error, *loaded.inp_origins);
+  if (lower_extension(path) != ".json") throw error;
   throw io::with_json_path(error, loaded.definition);
 }
 

@@ -19,7 +19,7 @@ SolverOptions options_from(const SolveArgs& args) {
     auto model = parse_friction_model(*args.friction);
     if (!model)
       throw InputError(ErrorCode::invalid_value, "option", "--friction", "friction",
-                       "'" + *args.friction + "'",
+                       quoted_input(*args.friction),
                        "unknown friction model; expected one of colebrook, swamee_jain, "
                        "hazen_williams, nikuradse, epanet_darcy_weisbach");
     options.friction = *model;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/format.hpp"
+#include "heatnet/errors.hpp"
 
 namespace heatnet::cli {
 namespace {
@@ -20,7 +21,7 @@ std::string check_value(const std::string& check, double v) {
   return bar(v);
 }
 
-std::string quoted(const std::string& id) { return id.empty() ? "?" : "'" + id + "'"; }
+std::string quoted(const std::string& id) { return id.empty() ? "?" : quoted_input(id); }
 
 }  // namespace
 

@@ -28,6 +28,8 @@
 
 #include "heatnet/errors.hpp"
 #include "heatnet/io.hpp"
+#include "io/epanet_locate.hpp"
+#include "io/text_encoding.hpp"
 #include "io/text_file.hpp"
 
 namespace heatnet::io {
@@ -40,6 +42,8 @@ constexpr double kViscosityFt2s = 1.1e-5;      // EPANET's VISCOS
 constexpr double kPsiPerFt = 0.4333;           // EPANET's PSIperFT
 constexpr double kHpToKw = 0.7457;             // EPANET's KWperHP
 constexpr double kHtolFt = 0.0005;             // EPANET's HTOL
+constexpr double kMaxTimeS = 1e10;             // [TIMES] and control times, s
+constexpr double kMaxTrials = 100000;          // TRIALS: Network's max_iterations limit
 // EPANET's minor-loss head is 0.02517 K/D^4 Q|Q| (ft, cfs); the exact 8/(pi^2 g) with
 // g = 32.2 ft/s2 is 0.0251729..., so EPANET's minor losses are 1.16e-4 smaller than K V^2/(2g).
 // Minor-loss coefficients (pipes, valves, TCV settings) are scaled by this factor on import.
@@ -62,8 +66,8 @@ struct Line {
 
 class Parser {
  public:
-  Parser(std::string file, const EpanetImportOptions& options)
-      : file_(std::move(file)), options_(options) {}
+  Parser(std::string file, const EpanetImportOptions& options, InpSourceMap* origins = nullptr)
+      : file_(std::move(file)), options_(options), origins_(origins) {}
 
   NetworkDefinition parse(std::string_view text);
 
@@ -82,7 +86,7 @@ class Parser {
     char* end = nullptr;
     const double v = std::strtod(t.c_str(), &end);
     if (end == t.c_str() || *end != '\0' || !std::isfinite(v))
-      fail(l, ErrorCode::wrong_type, kind, id, field, "'" + t + "'", "expected a number");
+      fail(l, ErrorCode::wrong_type, kind, id, field, quoted_input(t), "expected a number");
     return v;
   }
   double optional_number(const Line& l, std::size_t i, const char* kind, const char* field,
@@ -94,15 +98,31 @@ class Parser {
       fail(l, ErrorCode::missing_field, kind, l.tokens.empty() ? "" : l.tokens[0], "", "",
            std::string("expected ") + what);
   }
+  // A text file has no control characters but tabs (a NUL would end an id in HDF5 or C).
+  void refuse_control_characters(const Line& l, std::string_view raw) const {
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      const auto c = static_cast<unsigned char>(raw[i]);
+      if ((c < 0x20 && c != '\t') || c == 0x7F)
+        fail(l, ErrorCode::parse_error, "", "", "", quoted_input(raw.substr(i, 1)),
+             "control character at column " + std::to_string(i + 1) + "; an .inp file is text");
+    }
+  }
   // Time in seconds: "h", "h:mm", "h:mm:ss", decimal hours, optional unit or AM/PM.
-  double time_value(const Line& l, std::size_t i, const char* kind) const;
+  // `kind` and `id` name the time in errors: ("option", "PATTERN START"), ("control", link id).
+  double time_value(const Line& l, std::size_t i, const char* kind, const std::string& id) const;
+
+  // Records where an element came from, when the caller asked for a source map.
+  void note_origin(const char* kind, const std::string& id, const char* epanet_kind, const Line& l) const {
+    if (origins_) origins_->add(kind, id, {epanet_kind, l.number, l.tokens});
+  }
 
   std::string file_;
   EpanetImportOptions options_;
+  InpSourceMap* origins_;
 };
 
-double Parser::time_value(const Line& l, std::size_t i, const char* kind) const {
-  if (i >= l.tokens.size()) fail(l, ErrorCode::missing_field, kind, "", "time", "", "missing time");
+double Parser::time_value(const Line& l, std::size_t i, const char* kind, const std::string& id) const {
+  if (i >= l.tokens.size()) fail(l, ErrorCode::missing_field, kind, id, "time", "", "missing time");
   const std::string& t = l.tokens[i];
   double seconds = 0;
   if (t.find(':') != std::string::npos) {
@@ -113,8 +133,8 @@ double Parser::time_value(const Line& l, std::size_t i, const char* kind) const 
     while (std::getline(ss, p, ':') && n < 3) {
       char* end = nullptr;
       parts[n] = std::strtod(p.c_str(), &end);
-      if (end == p.c_str() || *end != '\0')
-        fail(l, ErrorCode::wrong_type, kind, "", "time", "'" + t + "'", "expected a time h:mm[:ss]");
+      if (end == p.c_str() || *end != '\0' || !std::isfinite(parts[n]))
+        fail(l, ErrorCode::wrong_type, kind, id, "time", quoted_input(t), "expected a time h:mm[:ss]");
       ++n;
     }
     seconds = parts[0] * 3600 + parts[1] * 60 + parts[2];
@@ -127,6 +147,11 @@ double Parser::time_value(const Line& l, std::size_t i, const char* kind) const 
       else if (starts_with_ci(u, "DAY")) seconds *= 24.0;
     }
   }
+  // EPANET refuses negative times (error 213); the upper bound keeps every later integer
+  // conversion (pattern period) exact and defined.
+  if (!(seconds >= 0 && seconds <= kMaxTimeS))
+    fail(l, ErrorCode::invalid_value, kind, id, "time", quoted_input(t),
+         "must be a time >= 0 and at most 1e10 s (317 years)");
   if (i + 1 < l.tokens.size()) {
     const std::string u = upper(l.tokens[i + 1]);
     if (u == "AM" && seconds >= 12 * 3600) seconds -= 12 * 3600;
@@ -184,7 +209,9 @@ LinkState make_link(LinkType type, const Line& l) {
   return s;
 }
 
-NetworkDefinition Parser::parse(std::string_view text) {
+NetworkDefinition Parser::parse(std::string_view bytes) {
+  const detail::DecodedText decoded = detail::decode_utf8_or_windows_1252(bytes);
+  const std::string_view text = decoded.utf8;
   // ---- tokenise into sections
   std::map<std::string, std::vector<Line>> sections;
   std::vector<std::string> order;
@@ -200,6 +227,7 @@ NetworkDefinition Parser::parse(std::string_view text) {
       ++number;
       if (!raw.empty() && raw.back() == '\r') raw.pop_back();
       Line line{number, {}, {}};
+      refuse_control_characters(line, raw);
       const std::size_t semi = raw.find(';');
       if (semi != std::string::npos) {
         line.comment = raw.substr(semi + 1);
@@ -221,7 +249,7 @@ NetworkDefinition Parser::parse(std::string_view text) {
         continue;
       }
       if (current.empty())
-        fail(line, ErrorCode::parse_error, "", "", "", "'" + line.tokens[0] + "'",
+        fail(line, ErrorCode::parse_error, "", "", "", quoted_input(line.tokens[0]),
              "data before the first [SECTION] header");
       if (current != "[TITLE]") sections[current].push_back(std::move(line));
       else sections[current].push_back(Line{line.number, {raw}, {}});
@@ -275,7 +303,11 @@ NetworkDefinition Parser::parse(std::string_view text) {
       need(l, 2, "option", "PATTERN id");
       default_pattern = l.tokens[1];
     } else if (key == "TRIALS") {
-      trials = static_cast<int>(number(l, 1, "option", "TRIALS"));
+      const double value = number(l, 1, "option", "TRIALS");
+      if (!(value >= 1 && value <= kMaxTrials))
+        fail(l, ErrorCode::invalid_value, "option", "TRIALS", "", l.tokens[1],
+             "must be within 1..100000 (the most Newton iterations heatnet runs)");
+      trials = static_cast<int>(value);  // EPANET truncates too
     }
     // other options (QUALITY, ACCURACY, UNBALANCED, CHECKFREQ, ...) do not change the
     // converged steady state.
@@ -328,9 +360,14 @@ NetworkDefinition Parser::parse(std::string_view text) {
   for (const Line& l : section("[TIMES]")) {
     const std::string key = upper(l.tokens[0]);
     const std::string key2 = l.tokens.size() > 1 ? upper(l.tokens[1]) : "";
-    if (key == "PATTERN" && key2 == "TIMESTEP") pattern_step = time_value(l, 2, "time");
-    else if (key == "PATTERN" && key2 == "START") pattern_start = time_value(l, 2, "time");
-    else if (key == "START" && key2 == "CLOCKTIME") clock_start = time_value(l, 2, "time");
+    if (key == "PATTERN" && key2 == "TIMESTEP") {
+      pattern_step = time_value(l, 2, "option", "PATTERN TIMESTEP");
+      if (pattern_step > 0 && pattern_step < 1)  // EPANET counts whole seconds
+        fail(l, ErrorCode::invalid_value, "option", "PATTERN TIMESTEP", "", l.tokens[2],
+             "must be at least 1 s");
+    }
+    else if (key == "PATTERN" && key2 == "START") pattern_start = time_value(l, 2, "option", "PATTERN START");
+    else if (key == "START" && key2 == "CLOCKTIME") clock_start = time_value(l, 2, "option", "START CLOCKTIME");
   }
   if (!(pattern_step > 0)) pattern_step = 3600;
 
@@ -340,15 +377,19 @@ NetworkDefinition Parser::parse(std::string_view text) {
     auto& p = patterns[l.tokens[0]];
     for (std::size_t i = 1; i < l.tokens.size(); ++i) p.push_back(number(l, i, "pattern", "multiplier"));
   }
-  const long period = static_cast<long>(std::floor((0.0 + pattern_start) / pattern_step));
+  // Pattern period at t = 0; start and step are >= 0 and bounded (time_value), so the period is
+  // a non-negative whole number far below 2^53 and fmod picks the multiplier exactly.
+  const double period = std::floor(pattern_start / pattern_step);
   auto factor = [&](const std::string& id, const Line& l, const char* kind) {
     if (id.empty()) return 1.0;
     auto it = patterns.find(id);
     if (it == patterns.end())
-      fail(l, ErrorCode::unknown_reference, kind, l.tokens[0], "pattern", "'" + id + "'",
+      fail(l, ErrorCode::unknown_reference, kind, l.tokens[0], "pattern", quoted_input(id),
            "no pattern with this id");
-    if (it->second.empty()) return 1.0;
-    return it->second[static_cast<std::size_t>(period % static_cast<long>(it->second.size()))];
+    const std::vector<double>& multipliers = it->second;
+    if (multipliers.empty()) return 1.0;
+    const double index = std::fmod(period, static_cast<double>(multipliers.size()));
+    return multipliers[static_cast<std::size_t>(index)];
   };
   if (default_pattern.empty() && patterns.count("1")) default_pattern = "1";
   if (!default_pattern.empty() && !patterns.count(default_pattern)) default_pattern.clear();
@@ -365,6 +406,10 @@ NetworkDefinition Parser::parse(std::string_view text) {
   auto add_node = [&](NodeState n, const Line& l) {
     if (!node_index.emplace(n.id, static_cast<int>(nodes.size())).second)
       fail(l, ErrorCode::duplicate_id, "node", n.id, "id", "", "duplicate node id");
+    const char* epanet_kind = n.kind == NodeState::junction ? "junction"
+                              : n.kind == NodeState::reservoir ? "reservoir" : "tank";
+    note_origin("node", n.id, epanet_kind, l);
+    if (n.kind != NodeState::junction) note_origin("pressure_node", n.id, epanet_kind, l);
     nodes.push_back(std::move(n));
   };
   for (const Line& l : section("[JUNCTIONS]")) {
@@ -404,7 +449,7 @@ NetworkDefinition Parser::parse(std::string_view text) {
   auto find_node = [&](const std::string& id, const Line& l, const char* kind, const char* field) {
     auto it = node_index.find(id);
     if (it == node_index.end())
-      fail(l, ErrorCode::unknown_reference, kind, l.tokens[0], field, "'" + id + "'",
+      fail(l, ErrorCode::unknown_reference, kind, l.tokens[0], field, quoted_input(id),
            "no node with this id");
     return it->second;
   };
@@ -442,6 +487,9 @@ NetworkDefinition Parser::parse(std::string_view text) {
     find_node(s.to, l, "link", "to node");
     if (!link_index.emplace(s.id, static_cast<int>(links.size())).second)
       fail(l, ErrorCode::duplicate_id, "link", s.id, "id", "", "duplicate link id");
+    const char* kind = s.type == LinkType::pipe || s.type == LinkType::cvpipe ? "pipe"
+                       : s.type == LinkType::pump ? "pump" : "valve";
+    note_origin(kind, s.id, kind, l);
     links.push_back(std::move(s));
   };
   for (const Line& l : section("[PIPES]")) {
@@ -482,7 +530,7 @@ NetworkDefinition Parser::parse(std::string_view text) {
     if (s.curve.empty() && !s.power)
       fail(l, ErrorCode::missing_field, "pump", s.id, "HEAD", "", "a pump needs HEAD curve or POWER");
     if (!s.curve.empty() && !curves.count(s.curve))
-      fail(l, ErrorCode::unknown_reference, "pump", s.id, "HEAD", "'" + s.curve + "'",
+      fail(l, ErrorCode::unknown_reference, "pump", s.id, "HEAD", quoted_input(s.curve),
            "no curve with this id");
     if (s.setting == 0.0) s.status = 'C';
     add_link(std::move(s), l);
@@ -507,7 +555,7 @@ NetworkDefinition Parser::parse(std::string_view text) {
     if (s.type == LinkType::gpv) {
       s.curve = l.tokens[5];
       if (!curves.count(s.curve))
-        fail(l, ErrorCode::unknown_reference, "valve", s.id, "setting", "'" + s.curve + "'",
+        fail(l, ErrorCode::unknown_reference, "valve", s.id, "setting", quoted_input(s.curve),
              "no curve with this id (a GPV's setting is its head-loss curve)");
     } else {
       s.setting = number(l, 5, "valve", "setting");
@@ -519,7 +567,7 @@ NetworkDefinition Parser::parse(std::string_view text) {
   auto find_link = [&](const std::string& id, const Line& l, const char* kind) {
     auto it = link_index.find(id);
     if (it == link_index.end())
-      fail(l, ErrorCode::unknown_reference, kind, id, "link", "'" + id + "'", "no link with this id");
+      fail(l, ErrorCode::unknown_reference, kind, id, "link", quoted_input(id), "no link with this id");
     return it->second;
   };
   auto is_valve = [](LinkType t) { return t >= LinkType::prv; };
@@ -596,7 +644,7 @@ NetworkDefinition Parser::parse(std::string_view text) {
     bool fires = false;
     if (w3 == "AT") {
       const std::string w4 = upper(l.tokens[4]);
-      const double t = time_value(l, 5, "control");
+      const double t = time_value(l, 5, "control", l.tokens[1]);
       if (w4 == "TIME") fires = t == 0.0;
       else if (w4 == "CLOCKTIME")
         fires = std::fmod(clock_start, 86400.0) == std::fmod(t, 86400.0);
@@ -639,6 +687,7 @@ NetworkDefinition Parser::parse(std::string_view text) {
     }
     std::string d = "Imported from EPANET " + std::filesystem::path(file_).filename().string() +
                     " (t = 0, " + flow_units + ", " + headloss + ")";
+    if (decoded.from_windows_1252) d += "\nText read as Windows-1252 (Latin-1): not valid UTF-8";
     for (const auto& n : notes) d += "\n" + n;
     def.description = def.description.empty() ? d : def.description + "\n" + d;
   }
@@ -760,6 +809,13 @@ NetworkDefinition Parser::parse(std::string_view text) {
 NetworkDefinition parse_epanet_inp(std::string_view text, const std::string& file_name,
                                    const EpanetImportOptions& options) {
   return Parser(file_name, options).parse(text);
+}
+
+NetworkDefinition parse_epanet_inp_with_origins(std::string_view text, const std::string& file_name,
+                                                const EpanetImportOptions& options,
+                                                InpSourceMap& origins) {
+  origins.file = file_name;
+  return Parser(file_name, options, &origins).parse(text);
 }
 
 NetworkDefinition read_epanet_inp(const std::filesystem::path& path,

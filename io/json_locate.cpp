@@ -21,7 +21,8 @@ long find_index(const std::vector<Def>& items, const std::string& id, IdOf id_of
   }
   long first = -1;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (id_of(items[i]) != id) continue;
+    const std::string& item_id = id_of(items[i]);
+    if (item_id != id && shown_input(item_id, kErrorFieldChars) != id) continue;  // long/odd ids
     if (!second) return static_cast<long>(i);
     if (first >= 0) return static_cast<long>(i);
     first = static_cast<long>(i);

@@ -12,26 +12,6 @@ namespace {
   throw InputError(ErrorCode::parse_error, "", "", "", "", std::move(reason), std::move(path));
 }
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0.
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  std::size_t n = 0;
-  unsigned min = 0;
-  if (c >= 0xC2 && c <= 0xDF) n = 2, min = 0x80;
-  else if (c >= 0xE0 && c <= 0xEF) n = 3, min = 0x800;
-  else if (c >= 0xF0 && c <= 0xF4) n = 4, min = 0x10000;
-  else return 0;
-  if (i + n > s.size()) return 0;
-  unsigned cp = c & (0x7F >> n);
-  for (std::size_t k = 1; k < n; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
-}
-
 // Line and column (1-based) of byte offset `pos`, as an editor shows them.
 std::string line_column(std::string_view text, std::size_t pos) {
   pos = std::min(pos, text.size());
@@ -153,35 +133,16 @@ class StrictSax : public DomParser {
 
 }  // namespace
 
-std::string printable(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7F) {
-      out += static_cast<char>(c);
-      ++i;
-    } else if (std::size_t n = c >= 0x80 ? utf8_length(text, i) : 0; n > 0) {
-      out.append(text.substr(i, n));
-      i += n;
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-      ++i;
-    }
-  }
-  return out;
-}
+std::string printable(std::string_view text) { return shown_input(text, std::string_view::npos); }
 
 std::string path_key(std::string_view key) {
   const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   });
-  if (plain) return std::string(".").append(key);  // not "." + ...: GCC 12 -Wrestrict noise
+  const std::string shown = shown_input(key);
+  if (plain) return std::string(".").append(shown);  // not "." + ...: GCC 12 -Wrestrict noise
   std::string quoted = "[\"";
-  for (char c : printable(key)) {
+  for (char c : shown) {
     if (c == '"' || c == '\\') quoted += '\\';
     quoted += c;
   }

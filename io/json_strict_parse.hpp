@@ -23,7 +23,7 @@ Json parse_strict(std::string_view text);
 // Path component for a key: ".name" for plain identifiers, ["..."] (escaped) otherwise.
 std::string path_key(std::string_view key);
 
-// Text safe to print: control characters and bytes that are not valid UTF-8 become \xNN.
+// Text safe to print, whole: shown_input() (heatnet/errors.hpp) without the length limit.
 std::string printable(std::string_view text);
 
 }  // namespace heatnet::io::json_detail

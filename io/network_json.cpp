@@ -31,7 +31,7 @@ FluidDefinition read_fluid(const ObjectReader& settings) {
   if (!v) return fluid;
   if (v->is_string()) {
     if (v->get<std::string>() != "water")
-      settings.fail(ErrorCode::invalid_value, "fluid", "'" + json_detail::printable(v->get<std::string>()) + "'",
+      settings.fail(ErrorCode::invalid_value, "fluid", quoted_input(v->get<std::string>()),
                     "expected \"water\" or an object with density_kg_m3, "
                     "kinematic_viscosity_m2_s, specific_heat_J_kgK");
     return fluid;
@@ -58,7 +58,7 @@ SettingsDefinition read_settings(const ObjectReader& top) {
     const std::string name = r.string("friction");
     auto model = parse_friction_model(name);
     if (!model)
-      r.fail(ErrorCode::invalid_value, "friction", "'" + json_detail::printable(name) + "'",
+      r.fail(ErrorCode::invalid_value, "friction", quoted_input(name),
              "unknown friction model; expected one of colebrook, swamee_jain, hazen_williams, "
              "nikuradse, epanet_darcy_weisbach");
     s.friction = *model;
@@ -150,7 +150,7 @@ SourcePumpDefinition read_source_pump(const ObjectReader& source) {
     const std::string type = peek.string("type");
     auto t = parse_source_pump_type(type);
     if (!t)
-      peek.fail(ErrorCode::invalid_value, "type", "'" + json_detail::printable(type) + "'",
+      peek.fail(ErrorCode::invalid_value, "type", quoted_input(type),
                 "unknown pump type; expected one of " + join(all_types));
     p.type = *t;
   }
@@ -219,7 +219,7 @@ PumpDefinition read_pump(const ObjectReader& r) {
     const std::string kind = r.string("curve_kind");
     auto k = parse_pump_curve_kind(kind);
     if (!k)
-      r.fail(ErrorCode::invalid_value, "curve_kind", "'" + json_detail::printable(kind) + "'",
+      r.fail(ErrorCode::invalid_value, "curve_kind", quoted_input(kind),
              "unknown curve kind; expected quadratic or epanet");
     d.curve_kind = *k;
   }
@@ -236,7 +236,7 @@ ValveDefinition read_valve(const ObjectReader& r) {
   const std::string type = r.string("type");
   auto t = parse_valve_type(type);
   if (!t)
-    r.fail(ErrorCode::invalid_value, "type", "'" + json_detail::printable(type) + "'",
+    r.fail(ErrorCode::invalid_value, "type", quoted_input(type),
            "unknown valve type; expected one of check, closed, open (or the EPANET control "
            "valves prv, psv, pbv, fcv, tcv, gpv)");
   d.type = *t;
@@ -260,7 +260,7 @@ NetworkDefinition parse_network_json(std::string_view text) {
   ObjectReader top(root, "", {}, keys::kTop, "top-level");
   const std::string format = top.string("format");
   if (format != kNetworkFormat)
-    top.fail(ErrorCode::invalid_value, "format", "'" + json_detail::printable(format) + "'",
+    top.fail(ErrorCode::invalid_value, "format", quoted_input(format),
              std::string("unsupported format; expected '") + kNetworkFormat + "'");
 
   NetworkDefinition def;

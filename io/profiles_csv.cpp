@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "heatnet/errors.hpp"
@@ -46,21 +47,7 @@ bool parse_number(std::string_view s, double& out) {
   return r.ec == std::errc() && r.ptr == end && std::isfinite(out);
 }
 
-std::string shown(std::string_view s) {
-  std::string out;
-  for (char c : s.substr(0, 40)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", u);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  if (s.size() > 40) out += "...";
-  return "'" + out + "'";
-}
+std::string shown(std::string_view s) { return quoted_input(s); }
 
 // "quantity[:target]" -> quantity and target, with the checks every column name needs.
 void split_name(std::string_view name, const std::string& file, int line, int col,
@@ -125,6 +112,7 @@ Profiles parse_profiles_csv(std::string_view text, const std::string& file) {
   bool have_header = false;
   std::size_t width = 0;
   std::vector<std::string> header_names;
+  std::unordered_map<std::string, int> column_of_name;  // series name -> header column
   int line_no = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -167,11 +155,11 @@ Profiles parse_profiles_csv(std::string_view text, const std::string& file) {
           ProfileSeries s;
           split_name(field, file, line_no, col, s.quantity, s.target);
           s.origin = ProfileOrigin{file, line_no, col, ""};
-          for (const auto& other : p.series)
-            if (other.name() == s.name())
-              fail(file, line_no, col, s.name(), "",
-                   "column given twice (first at column " + std::to_string(other.origin.column) + ")",
-                   ErrorCode::duplicate_id);
+          const auto [first, added] = column_of_name.emplace(s.name(), col);
+          if (!added)
+            fail(file, line_no, col, s.name(), "",
+                 "column given twice (first at column " + std::to_string(first->second) + ")",
+                 ErrorCode::duplicate_id);
           field_series.push_back(static_cast<int>(p.series.size()));
           p.series.push_back(std::move(s));
         }
@@ -184,6 +172,8 @@ Profiles parse_profiles_csv(std::string_view text, const std::string& file) {
         const std::string& cname = header_names[nfields];
         if (field.empty()) fail(file, line_no, col, cname, "", "empty field; every cell needs a number");
         if (!parse_number(field, v)) fail(file, line_no, col, cname, shown(field), "not a finite number");
+        if (si < 0 && !is_valid_profile_time_h(v))
+          fail(file, line_no, col, cname, shown(field), kProfileTimeRule, ErrorCode::invalid_value);
         if (si < 0)
           time_value = v;
         else

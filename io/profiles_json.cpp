@@ -7,6 +7,7 @@
 //    "schedules": {"supply_temperature_C:CHP": [[-31, 130], [8, 70]]}}
 #include <cctype>
 #include <string>
+#include <unordered_set>
 
 #include "heatnet/errors.hpp"
 #include "heatnet/profiles.hpp"
@@ -80,19 +81,25 @@ Profiles parse_profiles_json(std::string_view text, const std::string& file,
       fail(file, ".time_h", "", "", "required: an array of step times in hours (or \"csv\")",
            ErrorCode::missing_field);
     const Json& t = doc["time_h"];
-    for (std::size_t i = 0; i < t.size(); ++i)
-      p.time_h.push_back(number(t[i], file, ".time_h[" + std::to_string(i) + "]", "time_h"));
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      const std::string path = ".time_h[" + std::to_string(i) + "]";
+      const double time_h = number(t[i], file, path, "time_h");
+      if (!is_valid_profile_time_h(time_h)) fail(file, path, "time_h", format_value(time_h), kProfileTimeRule);
+      p.time_h.push_back(time_h);
+    }
   }
   p.source_name = file;
   if (doc.contains("series")) {
     const Json& s = doc["series"];
     if (!s.is_object()) fail(file, ".series", "", "", "expected an object of columns", ErrorCode::wrong_type);
+    std::unordered_set<std::string> csv_columns;
+    for (const auto& cs : p.series) csv_columns.insert(cs.name());
     for (const auto& [name, values] : s.items()) {
       const std::string path = ".series" + json_detail::path_key(name);
       ProfileSeries ps;
       split_name(name, file, path, ps.quantity, ps.target);
       ps.origin = ProfileOrigin{file, 0, 0, path};
-      if (p.find(ps.quantity, ps.target))
+      if (csv_columns.count(ps.name()))
         fail(file, path, name, "", "column also given by the CSV", ErrorCode::duplicate_id);
       if (!values.is_array()) fail(file, path, name, "", "expected an array, one value per step", ErrorCode::wrong_type);
       for (std::size_t i = 0; i < values.size(); ++i)

@@ -8,7 +8,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <random>
 
 #include "heatnet/errors.hpp"
 #include "heatnet/simulate.hpp"
@@ -16,16 +15,6 @@
 
 namespace heatnet::io::detail {
 namespace fs = std::filesystem;
-
-fs::path hidden_temp_path(const fs::path& target, const char* tag) {
-  std::random_device rd;
-  char suffix[80];
-  std::snprintf(suffix, sizeof suffix, ".%s-%ld-%08x", tag, static_cast<long>(getpid()), rd());
-  std::string name = ".";  // appended, not concatenated: GCC 12 -Wrestrict false positive
-  name += target.filename().string();
-  name += suffix;
-  return target.parent_path() / name;
-}
 
 void finish_time_series_file(const fs::path& staged, const fs::path& target,
                              const TimeSeriesAttributes& attributes,
@@ -107,7 +96,13 @@ SimulationSummary read_simulation_summary(const std::filesystem::path& results) 
                   "no time-series summary (not written by heatnet simulate)");
   SimulationSummary s;
   auto num = [&](const char* n) { return h5::read_double_attribute(root.id(), n); };
-  auto count = [&](const char* n) { return static_cast<std::size_t>(h5::read_int_attribute(root.id(), n)); };
+  auto count = [&](const char* n) {
+    const auto value = h5::read_int_attribute(root.id(), n);
+    if (value < 0)
+      throw IoError(ErrorCode::io_error, "results file", results.string(), n, std::to_string(value),
+                    "a count cannot be negative (malformed file)");
+    return static_cast<std::size_t>(value);
+  };
   s.steps_planned = count("steps_planned");
   s.steps_done = count("steps_done");
   s.failed_steps = count("failed_steps");

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "io/temp_files.hpp"  // hidden_temp_path, for the staged file
+
 namespace heatnet {
 struct StepArrival;
 }
@@ -20,9 +22,6 @@ struct TimeSeriesAttributes {
   std::vector<std::pair<std::string, std::int32_t>> integers;
   std::vector<std::pair<std::string, std::string>> strings;
 };
-
-// A hidden name next to `target` (same folder, so the final rename is atomic).
-std::filesystem::path hidden_temp_path(const std::filesystem::path& target, const char* tag);
 
 // Opens `staged` (a committed heatnet-results/1 file under a hidden name), writes the root
 // attributes and /solver/step_status [T] (int32 SolveStatus codes, 0 = converged), syncs it and

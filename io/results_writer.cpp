@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -21,6 +20,7 @@
 #include "heatnet/io.hpp"
 #include "heatnet/version.hpp"
 #include "io/hdf5_handles.hpp"
+#include "io/temp_files.hpp"
 
 namespace heatnet::io {
 namespace fs = std::filesystem;
@@ -59,15 +59,6 @@ std::string utc_now_iso8601() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-// ".<name>.tmp-<pid>-<random>" next to the target: same filesystem, so rename is atomic, and
-// hidden, so a half-written file never looks like a result.
-fs::path temp_path_for(const fs::path& target) {
-  std::random_device rd;
-  char suffix[64];
-  std::snprintf(suffix, sizeof suffix, ".tmp-%ld-%08x", static_cast<long>(getpid()), rd());
-  return target.parent_path() / ("." + target.filename().string() + suffix);
 }
 
 // Flushes the closed file's data to disk before the rename, so a power cut cannot leave an
@@ -166,7 +157,7 @@ ResultsWriter::Impl::Impl(const fs::path& path, const Result& layout, ResultsFil
     io_fail(target, "this HDF5 library has no gzip (deflate) filter");
 
   h5::Session session(target.string());
-  temp.path = temp_path_for(target);
+  temp.path = detail::hidden_temp_path(target, "tmp");
   file = h5::create_file(temp.path.string());
   temp.owned = true;
   create_layout(layout);

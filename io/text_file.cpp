@@ -6,11 +6,10 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <vector>
 
 #include "heatnet/errors.hpp"
+#include "io/temp_files.hpp"
 
 namespace heatnet::io::json_detail {
 namespace {
@@ -54,19 +53,15 @@ std::string read_file_bytes(const std::filesystem::path& path) {
 }
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes) {
-  const std::filesystem::path folder =
-      path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   // Hidden name in the same folder: rename() is only atomic within one file system.
-  std::string hidden(".");  // appended, not "." + ...: GCC 12 -Wrestrict false positive
-  hidden.append(path.filename().string()).append(".tmp-XXXXXX");
-  std::string pattern = (folder / hidden).string();
-  std::vector<char> name(pattern.begin(), pattern.end());
-  name.push_back('\0');
   TempFile tmp;
-  tmp.fd = ::mkstemp(name.data());
-  if (tmp.fd < 0) fail(path, "cannot create a temporary file in " + folder.string(), errno);
-  tmp.name = name.data();
-  ::fchmod(tmp.fd, 0644);  // mkstemp creates 0600; a network file is not a secret
+  const std::filesystem::path temp_path = detail::hidden_temp_path(path, "tmp");
+  tmp.fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (tmp.fd < 0) {
+    const std::filesystem::path folder = path.has_parent_path() ? path.parent_path() : ".";
+    fail(path, "cannot create a temporary file in " + folder.string(), errno);
+  }
+  tmp.name = temp_path.string();
   std::size_t written = 0;
   while (written < bytes.size()) {
     const ssize_t n = ::write(tmp.fd, bytes.data() + written, bytes.size() - written);

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "heatnet/errors.hpp"
 #include "heatnet/network.hpp"
@@ -64,7 +67,7 @@ int lookup_node(const IdMap& nodes, const std::string& ref, const char* kind,
                 const std::string& id, const char* field) {
   auto it = nodes.find(ref);
   if (it == nodes.end())
-    throw NetworkError(ErrorCode::unknown_reference, kind, id, field, "'" + ref + "'",
+    throw NetworkError(ErrorCode::unknown_reference, kind, id, field, quoted_input(ref),
                        "no node with this id");
   return it->second;
 }
@@ -97,10 +100,40 @@ void validate_settings(const SettingsDefinition& s) {
                        std::to_string(s.max_iterations), "must be within 1..100000");
 }
 
+std::string no_reference_reason(int part_nodes) {
+  return "its connected part (" + std::to_string(part_nodes) +
+         " node(s)) has no pressure reference (add a pressure node or give a source "
+         "return_pressure_bar; a source without it floats and holds no pressure)";
+}
+
+// A node that no pipe, pump, valve, source or pressure node touches is a connected part of its
+// own without a pressure reference. When there are more nodes than such touches, one exists and
+// is found with a hash set of the few touched ids, before any per-node work: 10 M nodes without
+// pipes are refused at once instead of after indexing and checking every node.
+void refuse_untouched_node(const NetworkDefinition& def) {
+  const std::size_t touches = 2 * (def.pipes.size() + def.pumps.size() + def.valves.size() +
+                                   def.sources.size()) + def.pressure_nodes.size();
+  if (def.nodes.size() <= touches) return;  // every node may be touched: the full check decides
+  std::unordered_set<std::string_view> touched;
+  touched.reserve(touches);
+  auto touch = [&](const auto& elements) {
+    for (const auto& e : elements) touched.insert(e.from), touched.insert(e.to);
+  };
+  touch(def.pipes);
+  touch(def.pumps);
+  touch(def.valves);
+  for (const auto& d : def.sources) touched.insert(d.supply_node), touched.insert(d.return_node);
+  for (const auto& d : def.pressure_nodes) touched.insert(d.node);
+  for (const auto& d : def.nodes)
+    if (!d.id.empty() && !touched.count(d.id))
+      throw NetworkError(ErrorCode::no_pressure_reference, "node", d.id, "", "", no_reference_reason(1));
+}
+
 }  // namespace
 
 Network Network::build(const NetworkDefinition& def) {
   validate_settings(def.settings);
+  refuse_untouched_node(def);
   Network net;
   net.name_ = def.name;
   const auto& sd = def.settings;
@@ -151,7 +184,7 @@ Network Network::build(const NetworkDefinition& def) {
     const int from = lookup_node(*node_ids, d.from, k, d.id, "from");
     const int to = lookup_node(*node_ids, d.to, k, d.id, "to");
     if (from == to)
-      throw NetworkError(ErrorCode::invalid_value, k, d.id, "to", "'" + d.to + "'",
+      throw NetworkError(ErrorCode::invalid_value, k, d.id, "to", quoted_input(d.to),
                          "a pipe must connect two different nodes");
     require(d.length_m > 0 && d.length_m < 1e7, k, d.id, "length_m", d.length_m,
             "must be > 0 (and < 10000 km)");
@@ -199,7 +232,7 @@ Network Network::build(const NetworkDefinition& def) {
                   const char* field) {
     if (!held_by[node].empty())
       throw NetworkError(ErrorCode::conflicting_boundary, kind, id, field,
-                         "'" + nd.id[node] + "'",
+                         quoted_input(nd.id[node]),
                          "node's pressure is already held by " + held_by[node]);
     held_by[node] = who;
   };
@@ -229,7 +262,7 @@ Network Network::build(const NetworkDefinition& def) {
     const int s = lookup_node(*node_ids, d.supply_node, k, d.id, "supply_node");
     const int r = lookup_node(*node_ids, d.return_node, k, d.id, "return_node");
     if (s == r)
-      throw NetworkError(ErrorCode::invalid_value, k, d.id, "return_node", "'" + d.return_node + "'",
+      throw NetworkError(ErrorCode::invalid_value, k, d.id, "return_node", quoted_input(d.return_node),
                          "supply and return node must differ");
     if (d.heat_demand_kW.has_value() == d.mass_flow_kg_s.has_value())
       throw NetworkError(ErrorCode::missing_field, k, d.id, "heat_demand_kW", "",
@@ -263,7 +296,7 @@ Network Network::build(const NetworkDefinition& def) {
     const int s = lookup_node(*node_ids, d.supply_node, k, d.id, "supply_node");
     const int r = lookup_node(*node_ids, d.return_node, k, d.id, "return_node");
     if (s == r)
-      throw NetworkError(ErrorCode::invalid_value, k, d.id, "return_node", "'" + d.return_node + "'",
+      throw NetworkError(ErrorCode::invalid_value, k, d.id, "return_node", quoted_input(d.return_node),
                          "supply and return node must differ");
     require_temperature(fluid, d.supply_temperature_C, k, d.id, "supply_temperature_C");
     const auto& p = d.pump;
@@ -301,7 +334,7 @@ Network Network::build(const NetworkDefinition& def) {
         auto it = consumer_ids->find(p.consumer);
         if (it == consumer_ids->end())
           throw NetworkError(ErrorCode::unknown_reference, k, d.id, "pump.consumer",
-                             "'" + p.consumer + "'", "no consumer with this id");
+                             quoted_input(p.consumer), "no consumer with this id");
         pump_consumer = it->second;
         hold(s, "source '" + d.id + "' (dp_control pump)", k, d.id, "supply_node");
         break;
@@ -334,7 +367,7 @@ Network Network::build(const NetworkDefinition& def) {
     const int from = lookup_node(*node_ids, d.from, k, d.id, "from");
     const int to = lookup_node(*node_ids, d.to, k, d.id, "to");
     if (from == to)
-      throw NetworkError(ErrorCode::invalid_value, k, d.id, "to", "'" + d.to + "'",
+      throw NetworkError(ErrorCode::invalid_value, k, d.id, "to", quoted_input(d.to),
                          "a pump must connect two different nodes");
     bp.id.push_back(d.id);
     bp.from.push_back(from);
@@ -365,7 +398,7 @@ Network Network::build(const NetworkDefinition& def) {
     const int from = lookup_node(*node_ids, d.from, k, d.id, "from");
     const int to = lookup_node(*node_ids, d.to, k, d.id, "to");
     if (from == to)
-      throw NetworkError(ErrorCode::invalid_value, k, d.id, "to", "'" + d.to + "'",
+      throw NetworkError(ErrorCode::invalid_value, k, d.id, "to", quoted_input(d.to),
                          "a valve must connect two different nodes");
     if (d.inner_diameter_m)
       require(*d.inner_diameter_m > 0 && *d.inner_diameter_m < 100, k, d.id, "inner_diameter_m",
@@ -476,10 +509,7 @@ Network Network::build(const NetworkDefinition& def) {
     const int root = parts.find(static_cast<int>(i));
     if (!has_reference[root])
       throw NetworkError(ErrorCode::no_pressure_reference, "node", nd.id[i], "", "",
-                         "its connected part (" + std::to_string(parts.size_of(root)) +
-                             " node(s)) has no pressure reference (add a pressure node or "
-                             "give a source return_pressure_bar; a source without it floats "
-                             "and holds no pressure)");
+                         no_reference_reason(parts.size_of(root)));
   }
   net.component_count_ = components;
   net.topology_ = std::move(topo);

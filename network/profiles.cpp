@@ -122,7 +122,8 @@ void Profiles::validate() const {
   for (std::size_t i = 0; i < time_h.size(); ++i) {
     ProfileOrigin o{source_name, i < step_line.size() ? step_line[i] : 0, 1,
                     step_line.empty() ? "time_h[" + std::to_string(i) + "]" : ""};
-    if (!std::isfinite(time_h[i])) fail(ErrorCode::invalid_value, o, "time_h", format_value(time_h[i]), "must be finite");
+    if (!is_valid_profile_time_h(time_h[i]))
+      fail(ErrorCode::invalid_value, o, "time_h", format_value(time_h[i]), kProfileTimeRule);
     if (i > 0 && !(time_h[i] > time_h[i - 1]))
       fail(ErrorCode::invalid_value, o, "time_h", format_value(time_h[i]),
            "must be strictly increasing (previous step: " + format_value(time_h[i - 1]) + ")");
@@ -209,12 +210,12 @@ ProfileBinding::ProfileBinding(const Profiles& p, const Network& net) {
         }
       }
       if (!any)
-        fail(ErrorCode::unknown_reference, origin, name, "'" + target + "'",
+        fail(ErrorCode::unknown_reference, origin, name, quoted_input(target),
              "matches no consumer (use a consumer id, '*<suffix>' such as '*-APT', or '*')");
       return;
     }
     const int s = net.source_index(target);
-    if (s < 0) fail(ErrorCode::unknown_reference, origin, name, "'" + target + "'", "no source with this id");
+    if (s < 0) fail(ErrorCode::unknown_reference, origin, name, quoted_input(target), "no source with this id");
     if (q == ProfileQuantity::pump_dp && sd.pump_type[s] != SourcePumpType::fixed_dp &&
         sd.pump_type[s] != SourcePumpType::dp_control)
       fail(ErrorCode::unsupported, origin, name, std::string(to_string(sd.pump_type[s])),
@@ -286,7 +287,8 @@ ProfileBinding::ProfileBinding(const Profiles& p, const Network& net) {
       detail::require_temperature(fluid, v, "source", sd.id[s], "supply_temperature_C");
     });
     check_all(pump_dp_[s], [&](double v) {
-      detail::require(v >= 0, "source", sd.id[s], "pump_dp_bar", v * 1e-5, "must be >= 0");
+      detail::require(v >= 0 && v < 1e9, "source", sd.id[s], "pump_dp_bar", v * 1e-5,
+                      "must be >= 0 (and < 1e4 bar, as the network's pump.dp_bar)");
     });
   }
   if (soil_ >= 0)

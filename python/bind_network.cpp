@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,9 @@
 #include "heatnet/io.hpp"
 #include "heatnet/network.hpp"
 #include "heatnet/version.hpp"
+#include "io/epanet_locate.hpp"
 #include "io/json_locate.hpp"
+#include "io/text_file.hpp"
 
 namespace heatnet::python {
 namespace {
@@ -215,18 +218,21 @@ void bind_network(py::module_& m) {
                       "NetworkDefinition; set_* change parameters and keep the topology.")
       .def_static(
           "build",
-          [](const NetworkDefinition& d, bool locate) {
+          [](const NetworkDefinition& d, bool locate, const io::InpSourceMap* inp_origins) {
             try {
               return Network::build(d);
             } catch (const InputError&) {
               throw;
             } catch (const NetworkError& e) {
+              if (inp_origins) throw io::with_inp_location(e, *inp_origins);
               if (!locate) throw;
               throw io::with_json_path(e, d);
             }
           },
-          py::arg("definition"), py::arg("json_paths") = false,
-          "Validate and compile; with json_paths, errors name the JSON path of the field.")
+          py::arg("definition"), py::arg("json_paths") = false, py::arg("inp_origins") = nullptr,
+          "Validate and compile; with json_paths, errors name the JSON path of the field; with "
+          "inp_origins (from read_epanet_inp_with_origins), the .inp file:line, EPANET field and "
+          "file value.")
       .def_property_readonly("name", &Network::name)
       .def_property_readonly("node_count", &Network::node_count)
       .def_property_readonly("pipe_count", &Network::pipe_count)
@@ -276,6 +282,17 @@ void bind_network(py::module_& m) {
   // ---- files ----
   m.def("read_network", &io::read_network, py::arg("path"),
         "Read a network file (.json; .inp once the EPANET importer lands) into a definition.");
+  py::class_<io::InpSourceMap>(m, "InpSourceMap",
+                               "Where each element of an imported .inp file came from (opaque).");
+  m.def(
+      "read_epanet_inp_with_origins",
+      [](const std::filesystem::path& path) {
+        auto origins = std::make_unique<io::InpSourceMap>();
+        NetworkDefinition d = io::parse_epanet_inp_with_origins(
+            io::json_detail::read_file_bytes(path), path.string(), {}, *origins);
+        return py::make_tuple(std::move(d), std::move(origins));
+      },
+      py::arg("path"), "Import an EPANET .inp file: (definition, origins for build errors).");
   m.def("write_network_json", &io::write_network_json, py::arg("definition"), py::arg("path"));
   m.def("sha256_hex",
         [](const py::bytes& b) { return io::sha256_hex(std::string_view(b)); },

@@ -2,6 +2,7 @@
 // status in SolveReport (it ran, the answer is not usable). Every error names the
 // element kind, id, field and value so a user can find the offending line.
 #pragma once
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -26,7 +27,9 @@ enum class ErrorCode {
 
 std::string_view to_string(ErrorCode code);
 
-// Base class of every heatnet exception. The message is complete on its own:
+// Base class of every heatnet exception. Element kind, id, field, value and path are kept as
+// shown_input() shows them (escaped, cut), so no message repeats unbounded input. The message
+// is complete on its own:
 //   "pipe 'P17': inner_diameter_m = -0.1; must be > 0"
 //   "pipes[17].length_m (pipe 'P17'): expected a number, got string"
 class Error : public std::runtime_error {
@@ -43,6 +46,11 @@ class Error : public std::runtime_error {
   const std::string& path() const noexcept { return path_; }  // JSON path / file:line, if any
 
  private:
+  struct Parts {
+    std::string kind, id, field, value, reason, path;
+  };
+  Error(ErrorCode code, Parts parts);  // parts already shown_input()
+
   ErrorCode code_;
   std::string element_kind_, element_id_, field_, value_, reason_, path_;
 };
@@ -67,5 +75,18 @@ class IoError : public Error {
 
 // Format a double the way error messages show values (shortest round-trip form).
 std::string format_value(double v);
+
+// How error messages show a piece of input text (an id, a token, a cell): bytes that are not
+// printable UTF-8 are escaped as \xNN and text longer than `max_chars` characters (an escape
+// counts four) is cut, ending in "...". A 10 MB id or a binary token cannot flood a message or
+// break a Python str. Idempotent: shown_input(shown_input(s)) == shown_input(s).
+inline constexpr std::size_t kShownInputChars = 80;
+std::string shown_input(std::string_view text, std::size_t max_chars = kShownInputChars);
+// Error keeps kind, id, field and value as shown_input(text, kErrorFieldChars) shows them: a
+// safety net, with room for the quotes of callers that quote input themselves (80 characters).
+// Code matching an error's id against elements compares with the same form.
+inline constexpr std::size_t kErrorFieldChars = kShownInputChars + 16;
+// shown_input() in single quotes: "'P17'".
+std::string quoted_input(std::string_view text);
 
 }  // namespace heatnet

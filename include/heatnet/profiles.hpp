@@ -74,6 +74,15 @@ struct ProfileSchedule {
   std::string name() const;
 };
 
+// Step times lie within +-kMaxProfileTimeH hours (about 1,100 years either side of 0: hours since
+// 1970 fit): beyond it seconds and step lengths would overflow or lose their precision.
+inline constexpr double kMaxProfileTimeH = 1e7;
+// The one rule for a step time; every reader applies it where it reads the value.
+inline bool is_valid_profile_time_h(double time_h) {
+  return time_h >= -kMaxProfileTimeH && time_h <= kMaxProfileTimeH;  // false for NaN
+}
+inline constexpr const char* kProfileTimeRule = "must be finite and within +-1e7 h";
+
 struct Profiles {
   std::vector<double> time_h;         // step times, hours, strictly increasing
   std::vector<ProfileSeries> series;

@@ -260,6 +260,7 @@ class Network:
         self._index: Dict[str, Dict[str, int]] = {}
         self._sha256: Optional[str] = None
         self._json_paths = False     # build errors name JSON paths (networks read from JSON)
+        self._inp_origins = None     # build errors name .inp lines (networks imported, unchanged)
 
     # ---------------------------------------------------------------- construction helpers
     @classmethod
@@ -288,14 +289,18 @@ class Network:
     def from_inp(cls, path: "os.PathLike[str] | str") -> "Network":
         """Import an EPANET ``.inp`` file (EPANET 2.x conventions: its units, patterns at t = 0,
         curves, valves, constant-property water with EPANET's viscosity and gravity; see
-        docs/network-format-extensions.md). Errors name the file and line."""
+        docs/network-format-extensions.md). Errors name the file and line; so do errors found
+        when the network is compiled (first solve), with the EPANET field and the file's value,
+        until the network is changed."""
         path = os.fspath(path)
         if not path.lower().endswith(".inp"):
             raise ValueError(f"{path}: an EPANET network file must end in .inp")
-        definition = _c.read_network(path)
+        definition, origins = _c.read_epanet_inp_with_origins(path)
         with open(path, "rb") as f:
             sha = _c.sha256_hex(f.read())
-        return cls._from_definition(definition, sha)
+        net = cls._from_definition(definition, sha)
+        net._inp_origins = origins
+        return net
 
     @classmethod
     def from_json_text(cls, text: str) -> "Network":
@@ -756,6 +761,7 @@ class Network:
 
     def _changed(self, rebuild: bool) -> None:
         self._sha256 = None
+        self._inp_origins = None  # the file no longer holds every value
         if rebuild:
             self._compiled = None
             self._solver = None
@@ -763,7 +769,7 @@ class Network:
 
     def _compiled_network(self):
         if self._compiled is None:
-            self._compiled = _c.CompiledNetwork.build(self._def, self._json_paths)
+            self._compiled = _c.CompiledNetwork.build(self._def, self._json_paths, self._inp_origins)
             self._solver = None
             self._solver_key = None
         return self._compiled

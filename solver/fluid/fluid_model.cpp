@@ -3,12 +3,21 @@
 #include <algorithm>
 #include <cmath>
 
+#include "heatnet/errors.hpp"
 #include "solver/fluid/water_table.hpp"
 
 namespace heatnet::fluid {
 namespace {
 constexpr double kEnthalpyReferencePa = WaterTable::kReferencePressurePa;
+
+// NaN or inf is never a state of the water: it would index the property tables with an
+// undefined integer cast. Refused with an error instead of a wrong answer or a crash.
+void require_finite(double value, const char* field) {
+  if (!std::isfinite(value))
+    throw Error(ErrorCode::out_of_range, "fluid", "", field, format_value(value),
+                "not a finite value (an upstream input or state is non-finite)");
 }
+}  // namespace
 
 namespace {
 // h(T) = integral of cp from 0 degC, Simpson on a 0.1 K grid, stored with its slope cp so the
@@ -56,6 +65,7 @@ FluidModel::FluidModel(const FluidDefinition& d)
 
 double FluidModel::clamp_temperature(double t) const {
   if (constant_) return t;
+  require_finite(t, "temperature_C");
   return std::clamp(t, WaterTable::kTableMinC, WaterTable::kTableMaxC);
 }
 
@@ -73,6 +83,7 @@ double FluidModel::saturation_pressure(double t) const {
 }
 
 double FluidModel::enthalpy(double t) const {
+  require_finite(t, "temperature_C");
   if (constant_) return cp_ * t;
   const int last = h_last_;
   double x = (t - h_t0_) / h_dt_;
@@ -90,6 +101,7 @@ double FluidModel::enthalpy(double t) const {
 }
 
 double FluidModel::temperature_from_enthalpy(double h) const {
+  require_finite(h, "enthalpy_J_kg");
   if (constant_) return h / cp_;
   // Newton on h(T) - h = 0 with the tabulated slope cp (no property call per step); cp varies
   // by < 0.1 % per kelvin, so two or three steps reach round-off from the 4.19 kJ/kgK guess.

@@ -24,12 +24,13 @@ class FluidModel {
   double specific_heat(double t_C, double p_abs_Pa) const;
   double saturation_pressure(double t_C) const;  // Pa abs (water); 0 for a constant fluid
 
+  // Both throw heatnet::Error (out_of_range) for a NaN or infinite argument.
   double enthalpy(double t_C) const;             // J/kg relative to 0 degC
   double temperature_from_enthalpy(double h_J_kg) const;
 
   // Property evaluation is only accurate inside the model's range; callers validate user
   // input against it, and internal states (stagnant water cooling towards a frozen ambient)
-  // are evaluated at the nearest valid temperature.
+  // are evaluated at the nearest valid temperature. NaN and inf throw heatnet::Error.
   double clamp_temperature(double t_C) const;
 
  private:
