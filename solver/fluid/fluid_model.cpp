@@ -87,8 +87,7 @@ double FluidModel::enthalpy(double t) const {
   if (constant_) return cp_ * t;
   const int last = h_last_;
   double x = (t - h_t0_) / h_dt_;
-  // outside the table: linear extension with the end slope (only for stagnant/odd states);
-  // a NaN temperature (a diverged iterate) gives NaN here, never a cell index out of range
+  // outside the table: linear extension with the end slope (only for stagnant/odd states)
   if (!(x > 0)) return h_value_[0] + (t - h_t0_) * h_slope_[0];
   if (x >= last) return h_value_[last] + (t - (h_t0_ + last * h_dt_)) * h_slope_[last];
   const int i = static_cast<int>(x);
