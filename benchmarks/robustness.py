@@ -1,15 +1,22 @@
 #!/usr/bin/env python3
 """Robustness sweep of the coupled solve on seeded random small district-heating networks.
 
-Each network: n twin supply/return nodes (4-25), a random spanning tree plus up to n extra
-loop pipes (DN50-DN300, 20-800 m, U 0-3 W/mK), one fixed-dp plant (70-110 degC, 0.5-4 bar),
-heat-demand consumers (1 kW-1 MW, return 30-60 degC) at ~70 % of the nodes; every other seed
-on terrain (0-40 m), the others level. Many of these are poor designs (a 1 MW consumer behind
-DN50, a 1 kW consumer at the end of 800 m losing 3 W/mK): the point is what the solver reports,
-not that they should all converge. Prints the count of each outcome, level vs terrain, and
-the slowest solve. Never an exception other than the solver's own statuses, never a hang.
+Seeds 0-299 (`random_network`): n twin supply/return nodes (4-25), a random spanning tree plus up
+to n extra loop pipes (DN50-DN300, 20-800 m, U 0-3 W/mK), one fixed-dp plant (70-110 degC,
+0.5-4 bar), heat-demand consumers (1 kW-1 MW, return 30-60 degC) at ~70 % of the nodes; every
+other seed on terrain (0-40 m), the others level.
+Seeds from 300 (`harsh_network`): summer supply 55-75 degC, old pipes losing 1-3 W/mK, mains one
+or two sizes too small, a third of the substations with kvs_m3_h and a third with
+max_mass_flow_kg_s, and 2-3 plants: one holds the pressure (fixed_dp, curve or dp_control on a
+random consumer), the others float (fixed_dp or curve without return_pressure_bar) or circulate
+a fixed flow; every other seed on terrain.
+Many of these are poor designs (a 1 MW consumer behind DN50, a 1 kW consumer at the end of 800 m
+losing 3 W/mK): the point is that the solver answers (under-supply is an answer) and says why
+where it cannot. Prints the count of each outcome per family, the slowest solve and, over the
+converged solves, the worst mass and energy balances. Never an exception other than the
+solver's own statuses, never a hang.
 
-    PYTHONPATH=build/python /usr/bin/python3 benchmarks/robustness.py [--count 300]
+    PYTHONPATH=build/python /usr/bin/python3 benchmarks/robustness.py [--count 1000]
 """
 import argparse
 import collections
@@ -50,30 +57,126 @@ def random_network(seed: int) -> heatnet.Network:
     return net
 
 
+HARSH_FROM = 300
+
+
+def harsh_network(seed: int) -> heatnet.Network:
+    rnd = random.Random(seed)
+    n = rnd.randint(5, 25)
+    hilly = seed % 2 == 1
+    net = heatnet.Network(name=f"harsh_{seed}", settings={
+        "fluid": "water", "friction": "colebrook", "temperature_C": 60.0,
+        "ambient_temperature_C": rnd.uniform(0, 15)})
+    for side in "SR":
+        for i in range(n):
+            net.add_node(f"{side}{i}", elevation_m=rnd.uniform(0, 40) if hilly else 0.0)
+    edges = {(rnd.randrange(i), i) for i in range(1, n)}
+    for _ in range(rnd.randint(0, n // 2)):
+        a, b = rnd.sample(range(n), 2)
+        edges.add((min(a, b), max(a, b)))
+    sizes = [0.04, 0.05, 0.065, 0.08, 0.1, 0.125, 0.15, 0.2]
+    for a, b in sorted(edges):
+        # mains (near the first plant) one or two sizes too small for what they carry
+        k = rnd.randrange(len(sizes)) if a > 2 else max(0, rnd.randrange(len(sizes)) - 2)
+        d = sizes[k]
+        length, u = rnd.uniform(20, 800), rnd.uniform(1, 3)
+        for pid, f, t in ((f"PS{a}_{b}", f"S{a}", f"S{b}"), (f"PR{a}_{b}", f"R{b}", f"R{a}")):
+            net.add_pipe(pid, from_=f, to=t, length_m=length, inner_diameter_m=d,
+                         roughness_mm=rnd.choice([0.05, 0.5, 1.0]), heat_loss_W_mK=u)
+    consumers = []
+    for i in range(1, n):
+        if rnd.random() < 0.75:
+            limits = {}
+            r = rnd.random()
+            if r < 1 / 3:
+                limits["kvs_m3_h"] = rnd.choice([0.4, 1.0, 2.5, 6.3, 16.0])
+            elif r < 2 / 3:
+                limits["max_mass_flow_kg_s"] = rnd.uniform(0.05, 5.0)
+            net.add_consumer(f"C{i}", supply_node=f"S{i}", return_node=f"R{i}",
+                             heat_demand_kW=rnd.choice([5, 20, 100, 300, 800]),
+                             return_temperature_C=rnd.uniform(30, 50), min_dp_bar=0.5, **limits)
+            consumers.append(f"C{i}")
+    supply_T = rnd.uniform(55, 75)
+    main = rnd.choice(["fixed_dp", "curve", "dp_control"] if consumers else ["fixed_dp", "curve"])
+    net.add_source("MAIN", supply_node="S0", return_node="R0", supply_temperature_C=supply_T,
+                   return_pressure_bar=3.0, pump=plant_pump(rnd, main, consumers))
+    others = rnd.sample(range(1, n), min(rnd.randint(1, 2), n - 1))
+    for j, node in enumerate(others):
+        kind = rnd.choice(["fixed_dp", "curve", "fixed_flow"])
+        net.add_source(f"P{j + 2}", supply_node=f"S{node}", return_node=f"R{node}",
+                       supply_temperature_C=supply_T + rnd.uniform(-5, 5),
+                       pump=plant_pump(rnd, kind, consumers))
+    return net
+
+
+def plant_pump(rnd: random.Random, kind: str, consumers) -> dict:
+    if kind == "fixed_dp":
+        return {"type": "fixed_dp", "dp_bar": rnd.uniform(0.5, 4)}
+    if kind == "curve":
+        h0 = rnd.uniform(10, 50)
+        q = rnd.uniform(20, 400)
+        return {"type": "curve", "points_m3_h_m": [[0, h0], [q, 0.9 * h0], [2 * q, 0.6 * h0]]}
+    if kind == "dp_control":
+        return {"type": "dp_control", "consumer": rnd.choice(consumers), "dp_bar": 0.8}
+    return {"type": "fixed_flow", "mass_flow_kg_s": rnd.uniform(0.5, 10)}
+
+
+def network_for(seed: int) -> heatnet.Network:
+    return random_network(seed) if seed < HARSH_FROM else harsh_network(seed)
+
+
+def family(seed: int) -> str:
+    ground = "terrain" if seed % 2 else "level"
+    return ground if seed < HARSH_FROM else "harsh " + ground
+
+
+def balances(result) -> tuple:
+    """(mass imbalance relative to the largest flow, energy balance relative) of a solve."""
+    s = result.summary
+    flows = [abs(v) for g in ("pipes", "consumers", "sources") for v in
+             result[f"{g}/mass_flow"].ravel()]
+    largest = max(flows) if flows else 1.0
+    return s["max_mass_imbalance_kg_s"] / max(largest, 1e-12), s["energy_balance_rel"]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--count", type=int, default=300)
+    ap.add_argument("--count", type=int, default=1000)
+    ap.add_argument("--max-outer", type=int, default=None, help="outer iterations (default: the solver's)")
+    ap.add_argument("--list", action="store_true", help="print each solve that does not converge")
     a = ap.parse_args()
     outcomes = collections.Counter()
     slowest = (0.0, None)
+    worst_mass = worst_energy = 0.0
+    options = {} if a.max_outer is None else {"max_outer_iterations": a.max_outer}
     for seed in range(a.count):
-        net = random_network(seed)
-        ground = "terrain" if seed % 2 else "level"
+        net = network_for(seed)
         t0 = time.perf_counter()
         try:
-            heatnet.solve(net)
+            result = heatnet.solve(net, **options)
             status = "converged"
+            mass, energy = balances(result)
+            worst_mass, worst_energy = max(worst_mass, mass), max(worst_energy, energy)
         except heatnet.ConvergenceError as e:
             status = e.report.status
+            if a.list:
+                print(f"seed {seed} ({family(seed)}): {e.report.status}: {e.report.message[:200]}")
         dt = time.perf_counter() - t0
         slowest = max(slowest, (dt, seed))
-        outcomes[(status, ground)] += 1
-    for ground in ("level", "terrain"):
-        row = {s: c for (s, g), c in sorted(outcomes.items()) if g == ground}
-        print(f"{ground:8s} {sum(row.values()):4d} networks: " +
-              ", ".join(f"{s} {c}" for s, c in row.items()))
-    print(f"slowest solve {slowest[0] * 1e3:.1f} ms (seed {slowest[1]})")
+        outcomes[(status, family(seed))] += 1
+    total = collections.Counter()
+    for fam in ("level", "terrain", "harsh level", "harsh terrain"):
+        row = {s: c for (s, f), c in sorted(outcomes.items()) if f == fam}
+        if row:
+            print(f"{fam:14s} {sum(row.values()):4d} networks: " +
+                  ", ".join(f"{s} {c}" for s, c in row.items()))
+            total.update(row)
+    print(f"all            {sum(total.values()):4d} networks: converged {total['converged']} "
+          f"({100.0 * total['converged'] / max(1, sum(total.values())):.1f} %)")
+    print(f"slowest solve {slowest[0] * 1e3:.1f} ms (seed {slowest[1]}); converged solves: worst "
+          f"mass imbalance {worst_mass:.1e} (relative to the largest flow), worst energy balance "
+          f"{worst_energy:.1e}")
 
 
 if __name__ == "__main__":

@@ -414,6 +414,14 @@ void SolverEngine::update_flow_trust() {
   }
 }
 
+bool SolverEngine::state_is_finite() const {
+  for (double q : state_.q)
+    if (!std::isfinite(q)) return false;
+  for (double p : state_.p)
+    if (!std::isfinite(p)) return false;
+  return true;
+}
+
 // The flows each demand-driven consumer can draw in this solve: at most its substation's flow
 // limit, at least what the hottest reachable supply temperature needs.
 void SolverEngine::set_flow_bounds(const Network& net, const fluid::FluidModel& fluid) {
@@ -619,6 +627,13 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
       if (outer > 2 && step > kMaxStepGrowth * last_step) single_steps = false;
       last_step = step;
     }
+    if (!state_is_finite()) {
+      report.status = SolveStatus::numerical_failure;
+      report.message = "the hydraulic step of outer iteration " + std::to_string(outer) +
+                       " produced non-finite flows or pressures";
+      ok = false;
+      break;
+    }
     link_flows(net);
     if (!thermal) {
       outer_converged = true;
@@ -627,7 +642,15 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     if (coupled) oscillations_.track_flows(state_.q);
     const auto t0 = Clock::now();
     thermal_inputs(net, fluid);
-    thermal_->solve(net, fluid, thermal_in_, temps_);
+    try {
+      thermal_->solve(net, fluid, thermal_in_, temps_);
+    } catch (const Error& e) {
+      // the sweep of an iterate, not of the input: a status of this solve, not an error
+      report.status = SolveStatus::numerical_failure;
+      report.message = "outer iteration " + std::to_string(outer) + ": " + e.what();
+      ok = false;
+      break;
+    }
     report.timings.thermal_s += seconds_since(t0);
     dT = 0;
     for (int i = 0; i < n; ++i) dT = std::max(dT, std::abs(temps_.node_T[i] - node_T_[i]));

@@ -47,6 +47,7 @@ class SolverEngine {
   void accelerate(bool flow_mode, const std::vector<double>& output_T);
   void update_damping(int outer);
   void update_flow_trust();
+  bool state_is_finite() const;
   void damp_step(const Network& network);
   void check_plant_direction(const Network& network, int source, double mass_flow,
                              double rise_Pa, double rho_g, Solution& sol,

@@ -89,6 +89,11 @@ void SolverEngine::check_plant_direction(const Network& net, int i, double q, do
   } else if (q < 0) {
     sol.checks.push_back({0, "source", sd.id[i], "source_reverse_flow", q, 0.0});
     if (link >= 0 && q < -kPlantLeak) invalid("runs backwards through its pump, which did not settle closed");
+    // a dp_control plant holds its supply pressure: it cannot close like a check valve
+    if (link < 0 && q < -kPlantLeak)
+      invalid("would run backwards: the other plants push more water into the network than "
+              "the consumers take, and a dp_control plant holds its supply pressure instead of "
+              "closing (give it a fixed_dp or curve pump, or let the others circulate less)");
   }
 }
 
@@ -203,7 +208,7 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
                           ? solver::consumer_outlet_temperature(ts, cd.return_temperature_C[i])
                           : temps_.link_T_out[link];
     cq[i] = q;
-    ch[i] = q * (fluid.enthalpy(ts) - fluid.enthalpy(tr));
+    ch[i] = q > 0 ? q * (fluid.enthalpy(ts) - fluid.enthalpy(tr)) : 0.0;  // backwards: passive
     cts[i] = ts;
     ctr[i] = tr;
     cdp[i] = p[cd.supply_node[i]] - p[cd.return_node[i]];
@@ -252,7 +257,9 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
     const double dp_pump = p[s] - p[r] + rho * g * (nd.elevation_m[s] - nd.elevation_m[r]);
     sq[i] = q;
     // the plant's outlet is at its set point even where other water mixes into its supply node
-    sh[i] = q * (fluid.enthalpy(sd.supply_temperature_C[i]) - fluid.enthalpy(T[r]));
+    // a plant carrying water backwards (closed and leaking) heats nothing (the sweep passes
+    // that water through unchanged)
+    sh[i] = q > 0 ? q * (fluid.enthalpy(sd.supply_temperature_C[i]) - fluid.enthalpy(T[r])) : 0.0;
     ssp[i] = p[s];
     srp[i] = p[r];
     shd[i] = dp_pump / (rho * g);

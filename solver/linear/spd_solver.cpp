@@ -25,6 +25,8 @@ struct SpdSolver::Impl {
 };
 
 SpdSolver::SpdSolver(LinearBackend backend) : impl_(std::make_unique<Impl>()) {
+  // a failed factorisation is the solver's status to report, not CHOLMOD's to print
+  impl_->cholmod.cholmod().print = 0;
   switch (backend) {
     case LinearBackend::cholmod_supernodal: impl_->cholmod.setMode(Eigen::CholmodSupernodalLLt); break;
     case LinearBackend::cholmod_simplicial: impl_->cholmod.setMode(Eigen::CholmodSimplicialLLt); break;

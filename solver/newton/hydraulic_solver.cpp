@@ -697,6 +697,7 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
   delta_q_.assign(m, 0.0);
 
   int roundoff_streak = 0;
+  int border_singular = -1;  // a dp-controlled source whose consumer's dp did not respond
   for (int it = 1; it <= ns.max_iterations; ++it) {
     IterationRecord rec;
     rec.outer = ns.outer;
@@ -749,6 +750,7 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
     // dp equals its set point in the linearised system. p(node) = base + sum_j delta_j * sens_j.
     std::vector<double>& delta = delta_;
     delta.assign(nd, 0.0);
+    border_singular = -1;
     if (nd > 0) {
       auto base = [&](int node) {
         return row_[node] >= 0 ? x_[row_[node]] : st.p[node];
@@ -769,17 +771,16 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
         for (int j = 0; j < nd; ++j) mat[s * nd + j] = sens(cs, j) - sens(cr, j);
       }
       // small dense elimination (nd is the number of dp-controlled plants, usually 1)
-      for (int col = 0; col < nd; ++col) {
+      for (int col = 0; col < nd && border_singular < 0; ++col) {
         int piv = col;
         for (int r = col + 1; r < nd; ++r)
           if (std::abs(mat[r * nd + col]) > std::abs(mat[piv * nd + col])) piv = r;
+        // the controlled dp does not respond to the pump at this state (the consumer's valve
+        // wide open at almost no dp shorts its nodes, or it is not connected): keep the pump
+        // dps for this step; a solve that ends so names it
         if (std::abs(mat[piv * nd + col]) < 1e-14) {
-          const int src = dp_sources_[col];
-          throw NetworkError(ErrorCode::invalid_value, "source", net.sources().id[src],
-                             "pump.consumer",
-                             "'" + cons.id[net.sources().pump_consumer[src]] + "'",
-                             "the controlled consumer's differential pressure does not depend on "
-                             "this pump (not connected through the network?)");
+          border_singular = dp_sources_[col];
+          break;
         }
         for (int j = 0; j < nd; ++j) std::swap(mat[col * nd + j], mat[piv * nd + j]);
         std::swap(rhs[col], rhs[piv]);
@@ -790,7 +791,8 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
           rhs[r] -= f * rhs[col];
         }
       }
-      for (int s = 0; s < nd; ++s) delta[s] = rhs[s] / mat[s * nd + s];
+      if (border_singular < 0)
+        for (int s = 0; s < nd; ++s) delta[s] = rhs[s] / mat[s * nd + s];
     }
 
     // New point (full Newton step).
@@ -909,7 +911,8 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
         rec.max_link_residual_Pa <= kResidualUlps * std::numeric_limits<double>::epsilon() * p_abs_max &&
         rec.max_flow_change_rel <= kRoundoffFlowTolerance && rec.status_changes == 0;
     roundoff_streak = at_roundoff ? roundoff_streak + 1 : 0;
-    if (roundoff_streak >= kRoundoffStreak && rec.max_flow_change_rel > ns.tolerance) {
+    if (roundoff_streak >= kRoundoffStreak && rec.max_flow_change_rel > ns.tolerance &&
+        border_singular < 0) {
       pending_changes = update_statuses(net, params, st, true);
       if (pending_changes == 0) {
         converged = true;
@@ -919,7 +922,8 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
         break;
       }
     }
-    if (rec.max_flow_change_rel <= ns.tolerance && rec.status_changes == 0 && sequence_it > 1) {
+    if (rec.max_flow_change_rel <= ns.tolerance && rec.status_changes == 0 && sequence_it > 1 &&
+        border_singular < 0) {
       // EPANET: at convergence re-examine every status; continue if any changed.
       pending_changes = update_statuses(net, params, st, true);
       if (pending_changes == 0) {
@@ -928,7 +932,7 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
       }
     }
     if (rec.max_flow_change_rel <= ns.tolerance && rec.status_changes == 0 && it == 1 &&
-        rec.max_link_residual_Pa == 0.0) {
+        rec.max_link_residual_Pa == 0.0 && border_singular < 0) {
       converged = true;
       break;
     }
@@ -949,6 +953,12 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
     report.message = "hydraulic Newton did not converge in " + std::to_string(ns.max_iterations) +
                      " iterations (last relative flow change " +
                      format_value(report.max_flow_change_rel) + ")";
+    if (border_singular >= 0)
+      report.message += "; source '" + net.sources().id[border_singular] +
+                        "': the differential pressure of its controlled consumer '" +
+                        cons.id[net.sources().pump_consumer[border_singular]] +
+                        "' does not respond to its pump (the consumer's valve wide open at "
+                        "almost no dp, or not connected through the network)";
   }
   return converged;
 }

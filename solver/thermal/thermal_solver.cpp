@@ -10,8 +10,10 @@
 
 namespace heatnet::solver {
 namespace {
-bool is_dependent(LinkKind k) {
-  return k == LinkKind::pipe || k == LinkKind::pump || k == LinkKind::valve;
+// A link whose outlet temperature follows its inlet: pipes, pumps, valves, and a plant or
+// consumer carrying water backwards (a closed one leaking: it neither heats nor cools it).
+bool is_dependent(LinkKind k, double flow) {
+  return k == LinkKind::pipe || k == LinkKind::pump || k == LinkKind::valve || flow < 0;
 }
 }  // namespace
 
@@ -83,7 +85,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
     const double q = in.link_flow[k];
     signature_now_[k] = std::abs(q) <= q_eps ? 0
                         : static_cast<unsigned char>((q >= 0 ? 1 : 2) +
-                                                     (is_dependent(t.link_kind[k]) ? 0 : 2));
+                                                     (is_dependent(t.link_kind[k], q) ? 0 : 2));
   }
   // Same directions as the plan's: stream through it. Otherwise, if the plan's order is still
   // topological for the new directions (flows that stopped or started downstream), or can be
@@ -149,7 +151,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       r.role = LinkRecord::stagnant;
       continue;
     }
-    if (is_dependent(kind)) {
+    if (is_dependent(kind, in.link_flow[k])) {
       r.role = LinkRecord::dependent;
       ++indegree_[r.down];
     } else {
@@ -175,7 +177,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
         // stagnant link: report the node temperature at its 'from' end and ambient beyond
         if (r.from == i) {
           out.link_T_in[k] = t_node;
-          if (is_dependent(t.link_kind[k])) out.link_T_out[k] = r.loses_heat ? r.t_amb : t_node;
+          if (is_dependent(t.link_kind[k], in.link_flow[k])) out.link_T_out[k] = r.loses_heat ? r.t_amb : t_node;
         }
         continue;
       }
@@ -226,7 +228,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1]; ++s) {
         const int k = t.node_link[s];
         const double q = std::abs(in.link_flow[k]);
-        if (q <= q_eps || !is_dependent(t.link_kind[k]) || downstream(k) != i) continue;
+        if (q <= q_eps || !is_dependent(t.link_kind[k], in.link_flow[k]) || downstream(k) != i) continue;
         const int up = upstream(k);
         if (index[up] < 0) continue;  // already counted in mix_
         w += q;
@@ -272,7 +274,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
         const double q = std::abs(in.link_flow[k]);
         if (q <= q_eps || upstream(k) != i) continue;
         out.link_T_in[k] = out.node_T[i];
-        if (!is_dependent(t.link_kind[k])) continue;
+        if (!is_dependent(t.link_kind[k], in.link_flow[k])) continue;
         const int e = t.link_element[k];
         if (t.link_kind[k] == LinkKind::pipe && pipes.heat_loss_W_mK[e] > 0) {
           const double a = std::exp(-pipes.heat_loss_W_mK[e] * pipes.length_m[e] / (q * in.pipe_cp[e]));
