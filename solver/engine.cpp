@@ -48,8 +48,11 @@ constexpr int kDampEvery = 15;
 constexpr double kMinDamping = 1.0 / 16.0;
 // Networks from this many nodes release the outer loop's work arrays after each solve.
 constexpr int kReleaseWorkFromNodes = 100000;
-// Single Newton steps per outer iteration stop when a step is this much larger than the last.
+// Single Newton steps per outer iteration stop when a step is this much larger than the last,
+// and a single step that changes the flows by more than this (relative to the largest flow) is
+// taken back and replaced by a full solve with line search.
 constexpr double kMaxStepGrowth = 2.0;
+constexpr double kMaxSingleStepChange = 1.0;
 
 bool thermal_matters(const Network& net) {
   if (net.source_count() > 0 || net.consumer_count() > 0) return true;
@@ -600,7 +603,20 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     // single steps continue one Newton sequence, which max_iterations bounds as a whole
     ns.max_iterations = single_steps ? std::min(1, max_newton - report.iterations) : max_newton;
     ns.previous_iterations = report.iterations;
+    if (single_steps) step_start_ = state_;  // work copy, its arrays reused
     bool hydraulic_converged = hydraulic_->solve(net, ns, params_, state_, report);
+    if (single_steps && outer > 1 && report.max_flow_change_rel > kMaxSingleStepChange) {
+      // One Newton step moved the flows by more than the largest flow (a plant or pump
+      // changing status, a strongly nonlinear start): without a line search it may be far
+      // off. Take it back and solve the hydraulics fully, with the line search, from here on.
+      std::swap(state_, step_start_);
+      single_steps = false;
+      ns.max_iterations = max_newton;
+      ns.previous_iterations = report.iterations;
+      report.status = SolveStatus::converged;
+      report.message.clear();
+      hydraulic_converged = hydraulic_->solve(net, ns, params_, state_, report);
+    }
     if (!hydraulic_converged) {
       // An unfinished inner solve of a coupled solve is a step, not the end: its flows feed the
       // next sweep (a water column coupled to its flow can keep a full solve at fixed

@@ -61,6 +61,7 @@ class SolverEngine {
   std::unique_ptr<solver::ThermalSolver> thermal_;
   solver::HydraulicParameters params_;
   solver::HydraulicState state_;
+  solver::HydraulicState step_start_;  // state_ before a single Newton step (taken back if wild)
   solver::ThermalInputs thermal_in_;
   solver::ThermalState temps_;
   bool have_temperatures_ = false;

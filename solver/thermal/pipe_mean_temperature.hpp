@@ -37,7 +37,8 @@ inline double pipe_mean_temperature(double t_in, double t_out, double t_amb) {
 // finite as the flow stops (the mean then moves linearly with the flow, from either side).
 inline double pipe_mean_flow_slope(double t_in, double t_amb, double ul, double cp, double s) {
   const double n = s > 0.0 ? ul / (s * cp) : INFINITY;
-  const double g = n > 1e-4 ? 1.0 - std::exp(-n) * (1.0 + n) : 0.5 * n * n;
+  // 1 - exp(-N) (1 + N): 1 once exp(-N) N underflows (and at zero flow, where N is infinite)
+  const double g = n > 700.0 ? 1.0 : (n > 1e-4 ? 1.0 - std::exp(-n) * (1.0 + n) : 0.5 * n * n);
   return (t_in - t_amb) * g * cp / ul;
 }
 
