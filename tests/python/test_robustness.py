@@ -1,14 +1,15 @@
-"""The coupled solve on the robustness sweep's 300 seeded random networks (benchmarks/robustness.py).
+"""The coupled solve on the robustness sweep's seeded random networks (benchmarks/robustness.py).
 
-Many of them are poor designs (a 1 MW consumer behind DN50, a 1 kW consumer at the end of
-800 m losing 3 W/mK), so not all converge; what must hold for every one: the solve returns or
-raises the solver's own ConvergenceError (never another exception), fast. The count that
-converges guards the coupling's robustness: 174 of 300 on 2026-11-26 with the default 100
-outer iterations, and 49 more end as an honest invalid_solution (a consumer the design cannot
-serve); 82 converged before the coupling Newton step moved to the consumers' flows and their
-steps were limited (with 50 iterations, then the Python default). A change that loses more
-than ~10 % of them should be looked at (the count moves by a few with any change of the
-iteration, so the floor leaves that much room).
+Many of them are poor designs (a 1 MW consumer behind DN50, a 1 kW consumer at the end of 800 m
+losing 3 W/mK, summer supply, undersized mains, several plants): what must hold for every one:
+the solve returns or raises the solver's own ConvergenceError (never another exception), within
+a second; every converged solve closes mass at every node and energy over the network,
+including boundary flows, to 1e-9 relative. The count that converges guards the coupling's
+robustness. On 2026-12-06 (issue 15), with the default 100 outer iterations: of seeds 0-299
+(the sweep since 2026-11), 245 converge (174 before the substation model and the
+continuation); of harsh seeds 300-399, 72. A change that loses more than ~5 % of them should
+be looked at (the count moves by a few with any change of the iteration, so the floors leave
+that much room). The full sweep (1,000 networks, ~4 s) is `benchmarks/robustness.py`.
 
 Run: PYTHONPATH=build/python /usr/bin/python3 -m pytest -q tests/python/test_robustness.py
 """
@@ -21,9 +22,10 @@ import pytest
 heatnet = pytest.importorskip("heatnet")
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-COUNT = 300
-MIN_CONVERGED = 157
-MAX_SOLVE_S = 1.0  # the slowest takes ~10 ms; a second would mean a hang in the making
+MAX_SOLVE_S = 1.0  # the slowest takes ~0.1 s; a second would mean a hang in the making
+BALANCE_REL = 1e-9
+# (first seed, count, least that converge)
+RANGES = {"random": (0, 300, 232), "harsh": (300, 100, 68)}
 
 
 def load_sweep():
@@ -33,19 +35,28 @@ def load_sweep():
     return module
 
 
-def test_random_networks_end_in_a_status_and_most_converge():
+@pytest.mark.parametrize("family", sorted(RANGES))
+def test_random_networks_end_in_a_status_and_most_converge(family):
     sweep = load_sweep()
+    first, count, least = RANGES[family]
     converged = 0
     statuses = set()
-    for seed in range(COUNT):
-        net = sweep.random_network(seed)
+    for seed in range(first, first + count):
+        net = sweep.network_for(seed)
         t0 = time.perf_counter()
         try:
-            heatnet.solve(net)
-            converged += 1
+            result = heatnet.solve(net)
         except heatnet.ConvergenceError as e:
             statuses.add(e.report.status)
+            result = None
         elapsed = time.perf_counter() - t0
         assert elapsed < MAX_SOLVE_S, f"seed {seed} took {elapsed:.2f} s"
-    assert statuses <= {"outer_not_converged", "invalid_solution", "max_iterations"}
-    assert converged >= MIN_CONVERGED, f"{converged} of {COUNT} converged"
+        if result is None:
+            continue
+        converged += 1
+        mass, energy = sweep.balances(result)
+        assert mass <= BALANCE_REL, f"seed {seed}: mass imbalance {mass:.2e} of the largest flow"
+        assert energy <= BALANCE_REL, f"seed {seed}: energy balance {energy:.2e}"
+    assert statuses <= {"outer_not_converged", "invalid_solution", "max_iterations",
+                        "numerical_failure"}
+    assert converged >= least, f"{converged} of {count} converged"
