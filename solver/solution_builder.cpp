@@ -15,9 +15,11 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // A check fails only when the limit is exceeded by more than this fraction of the limit: a
 // dp-controlled pump holds its consumer exactly at the limit, up to solver round-off.
 constexpr double kCheckSlack = 1e-6;
-// A consumer is under-supplied when it gets less than its demand by more than this fraction: a
-// converged coupling delivers the demand to ~tolerance.temperature_K / (T_supply - T_return)
-// (~1e-8), the smooth substation law takes off < 1e-9 where its valve passes 10x its flow.
+// A consumer is under-supplied when something holds it below its demand (its flow limit, its
+// fully open valve, a supply no warmer than its return) and it gets less than its demand by
+// more than this fraction. Without such a cause a shortfall is the coupling's tolerance: it
+// delivers the demand to ~tolerance.temperature_K / (T_supply - T_return), ~1e-8 at the steady
+// default, ~1e-5 in a time series' looser steps.
 constexpr double kUnderSupplySlack = 1e-6;
 // "3 consumers under-supplied, 412 kW missing; worst 'C7_9': 61 %"
 std::string under_supply_line(const StepSummary& s) {
@@ -95,6 +97,17 @@ void SolverEngine::check_plant_direction(const Network& net, int i, double q, do
               "the consumers take, and a dp_control plant holds its supply pressure instead of "
               "closing (give it a fixed_dp or curve pump, or let the others circulate less)");
   }
+}
+
+// Whether consumer i draws what a limit lets it: its flow limit, its fully open valve, or a
+// supply no warmer than its return temperature (it cannot deliver anything then).
+bool SolverEngine::held_below_demand(const Network& net, int i) const {
+  const ConsumerData& cd = net.consumers();
+  if (std::isnan(cd.heat_demand_W[i]) || consumer_flow_.empty()) return false;
+  const int link = hydraulic_->hydraulic_index()[net.topology().consumer_offset + i];
+  const double q = consumer_flow_[i];
+  return q >= flow_hi_[i] * (1.0 - 1e-9) || hydraulic_->valve_limited(params_, state_, link) ||
+         !(temps_.node_T[cd.supply_node[i]] > cd.return_temperature_C[i]);
 }
 
 Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel& fluid,
@@ -224,7 +237,7 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
       if (cdp[i] < cd.min_dp_Pa[i] * (1.0 - kCheckSlack))
         sol.checks.push_back({0, "consumer", cd.id[i], "consumer_dp", cdp[i], cd.min_dp_Pa[i]});
     }
-    if (chd[i] > 0 && ch[i] < chd[i] * (1.0 - kUnderSupplySlack)) {
+    if (chd[i] > 0 && ch[i] < chd[i] * (1.0 - kUnderSupplySlack) && held_below_demand(net, i)) {
       sol.checks.push_back({0, "consumer", cd.id[i], "under_supplied", ch[i], chd[i]});
       ++sum.under_supplied;
       sum.heat_missing_W += chd[i] - ch[i];
