@@ -279,9 +279,8 @@ void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& f
 // each consumer's next flow is its own dm at its predicted temperature change, changing by at
 // most kMaxFlowStep and kept within what the network's temperatures allow (set_flow_bounds).
 // Also measures how far the flows used are from delivering Q at the sweep's temperatures
-// (max_heat_residual_K_). Returns false (the caller falls back to iterating on temperatures)
-// when there is no sweep plan.
-bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidModel& fluid) {
+// (max_heat_residual_K_).
+void SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidModel& fluid) {
   const ConsumerData& c = net.consumers();
   consumer_residual_.clear();
   consumer_gain_.clear();
@@ -368,7 +367,6 @@ bool SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
                             newton_T_);
   update_flow_trust();
   for (double& t : newton_T_) t = reachable_.clamp(t);
-  return true;
 }
 
 // Continuation for a coupling that does not settle on its fast path (Newton step + Anderson):
@@ -442,18 +440,16 @@ void SolverEngine::set_flow_bounds(const Network& net, const fluid::FluidModel& 
   }
 }
 
-// Next input of the outer loop, Anderson-mixed where the iteration converges linearly: the
-// flows of demand-driven consumers (flow_mode, after a coupling Newton step: their Newton flows
-// predicted_flow_ are the map's output) or else the temperatures of their supply nodes (g: the
-// sweep's temperatures), and the property temperatures of the pipes found swinging
-// (CouplingOscillations). Everything else takes the map's output as it is.
-void SolverEngine::accelerate(bool flow_mode, const std::vector<double>& g) {
-  if (flow_mode != anderson_on_flows_) anderson_.reset();  // other variables: other history
-  anderson_on_flows_ = flow_mode;
+// Next input of the outer loop, Anderson-mixed where the iteration converges linearly: the set
+// flows of demand-driven consumers (after a coupling Newton step their Newton flows
+// predicted_flow_ are the map's output) and the property temperatures of the pipes found
+// swinging (CouplingOscillations); with neither, every node temperature (only the properties
+// feed back). Everything else takes the map's output g as it is.
+void SolverEngine::accelerate(const std::vector<double>& g) {
   const std::vector<int>& mixed_pipes = oscillations_.swinging_pipes();
-  const std::size_t s = flow_mode ? demand_consumer_.size() : feedback_nodes_.size();
+  const std::size_t s = demand_consumer_.size();
   const std::size_t p = mixed_pipes.size();
-  if (s + p == 0) {  // only the properties feed back: mix every node temperature
+  if (s + p == 0) {
     anderson_.next(node_T_, g);
     for (double& t : node_T_) t = reachable_.clamp(t);
     return;
@@ -463,15 +459,9 @@ void SolverEngine::accelerate(bool flow_mode, const std::vector<double>& g) {
   // flows relative to the least each consumer can draw: comparable across consumers
   auto flow_scale = [&](int i) { return flow_lo_[i] > 0 ? flow_lo_[i] : 1.0; };
   for (std::size_t j = 0; j < s; ++j) {
-    if (flow_mode) {
-      const int i = demand_consumer_[j];
-      const double scale = flow_scale(i);
-      mix_in_[j] = params_.consumer_set_flow[i] / scale;
-      mix_out_[j] = predicted_flow_[i] / scale;
-    } else {
-      mix_in_[j] = node_T_[feedback_nodes_[j]];
-      mix_out_[j] = g[feedback_nodes_[j]];
-    }
+    const int i = demand_consumer_[j];
+    mix_in_[j] = params_.consumer_set_flow[i] / flow_scale(i);
+    mix_out_[j] = predicted_flow_[i] / flow_scale(i);
   }
   for (std::size_t j = 0; j < p; ++j) {
     mix_in_[s + j] = pipe_T_mean_[mixed_pipes[j]];
@@ -479,18 +469,14 @@ void SolverEngine::accelerate(bool flow_mode, const std::vector<double>& g) {
   }
   anderson_.next(mix_in_, mix_out_);
   node_T_ = g;
-  // Anderson extrapolates: its mix is kept within what the network allows
+  // Anderson extrapolates: its mix is kept within each consumer's trust region around the flow
+  // it used (update_flow_trust) and within the temperatures the network allows
   for (std::size_t j = 0; j < s; ++j) {
-    if (flow_mode) {
-      const int i = demand_consumer_[j];
-      // within the consumer's trust region around the flow it used (update_flow_trust)
-      const double base = std::max(params_.consumer_set_flow[i], flow_lo_[i]);
-      predicted_flow_[i] = std::clamp(mix_in_[j] * flow_scale(i),
-                                      std::max(flow_lo_[i], base / flow_trust_[i]),
-                                      std::min(flow_hi_[i], base * flow_trust_[i]));
-    } else {
-      node_T_[feedback_nodes_[j]] = reachable_.clamp(mix_in_[j]);
-    }
+    const int i = demand_consumer_[j];
+    const double base = std::max(params_.consumer_set_flow[i], flow_lo_[i]);
+    predicted_flow_[i] = std::clamp(mix_in_[j] * flow_scale(i),
+                                    std::max(flow_lo_[i], base / flow_trust_[i]),
+                                    std::min(flow_hi_[i], base * flow_trust_[i]));
   }
   mixed_pipe_T_.resize(p);
   for (std::size_t j = 0; j < p; ++j) mixed_pipe_T_[j] = reachable_.clamp(mix_in_[s + j]);
@@ -561,22 +547,11 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   predicted_flow_.clear();
   if (thermal && feedback && have_temperatures_ && state_.initialised &&
       consumer_flow_.size() == static_cast<std::size_t>(net.consumer_count()) &&
-      params_.consumer_set_flow.size() == consumer_flow_.size() &&
-      coupling_newton_step(net, fluid))
+      params_.consumer_set_flow.size() == consumer_flow_.size()) {
+    coupling_newton_step(net, fluid);
     node_T_ = newton_T_;
-  anderson_.reset();
-  // Anderson mixes the temperatures that feed back into the flows: the supply nodes of
-  // demand-driven consumers (all nodes when only the properties feed back).
-  feedback_nodes_.clear();
-  {
-    std::vector<char> seen(n, 0);
-    const ConsumerData& c = net.consumers();
-    for (int i = 0; i < net.consumer_count(); ++i)
-      if (std::isnan(c.fixed_mass_flow_kg_s[i]) && !seen[c.supply_node[i]]) {
-        seen[c.supply_node[i]] = 1;
-        feedback_nodes_.push_back(c.supply_node[i]);
-      }
   }
+  anderson_.reset();
   oscillations_.reset();
   mixed_pipe_T_.clear();
   damping_ = 1.0;
@@ -673,7 +648,9 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     if (coupled && !fluid.is_constant() && have_temperatures_ &&
         oscillations_.track_pipes(pipe_T_mean_, temps_.pipe_T_mean))
       anderson_.reset();  // the mixed vector changed shape
-    const bool newton_step = feedback && coupling_newton_step(net, fluid);
+    // with feedback, the next flows and temperatures are the coupling Newton step's prediction
+    const bool newton_step = feedback;
+    if (newton_step) coupling_newton_step(net, fluid);
     damped_from_T_ = node_T_;
     if (newton_step && damping_ < 1.0) {
       node_T_ = newton_T_;  // damped below, not mixed
@@ -684,16 +661,12 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
       const bool superlinear = dT < kSuperlinearRatio * last_dT;
       if (superlinear) anderson_.reset();
       if (outer > 1 && !superlinear)
-        accelerate(true, newton_T_);
+        accelerate(newton_T_);
       else
         node_T_ = newton_T_;
     } else {
-      // no sweep plan (flows in a cycle): the next flows follow the sweep's temperatures
       predicted_flow_.clear();
-      if (feedback && outer > 1 && damping_ == 1.0)
-        accelerate(false, temps_.node_T);
-      else
-        node_T_ = temps_.node_T;
+      node_T_ = temps_.node_T;
     }
     if (damping_ < 1.0) damp_step(net);
     const bool had = have_temperatures_;

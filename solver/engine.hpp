@@ -42,9 +42,9 @@ class SolverEngine {
   void link_flows(const Network& network);
   void thermal_inputs(const Network& network, const fluid::FluidModel& fluid);
   double source_makeup(const Network& network, int source) const;
-  bool coupling_newton_step(const Network& network, const fluid::FluidModel& fluid);
+  void coupling_newton_step(const Network& network, const fluid::FluidModel& fluid);
   void set_flow_bounds(const Network& network, const fluid::FluidModel& fluid);
-  void accelerate(bool flow_mode, const std::vector<double>& output_T);
+  void accelerate(const std::vector<double>& output_T);
   void update_damping(int outer);
   void update_flow_trust();
   bool state_is_finite() const;
@@ -83,9 +83,7 @@ class SolverEngine {
   std::vector<double> flow_trust_;          // per consumer: its step limit (update_flow_trust)
   std::vector<signed char> flow_step_dir_;  // ... and the direction of its last step
   double max_heat_residual_K_ = 0.0;
-  bool anderson_on_flows_ = false;
   solver::AndersonMixer anderson_{3, 1.0};
-  std::vector<int> feedback_nodes_;         // what Anderson mixes (see accelerate)
   solver::CouplingOscillations oscillations_;  // ... and its swinging pipes' temperatures
   std::vector<double> mixed_pipe_T_;        // their mix for the next iteration
   std::vector<double> mix_in_, mix_out_;
