@@ -26,6 +26,22 @@ import time
 import heatnet
 
 
+def add_twin_nodes(net: heatnet.Network, rnd: random.Random, n: int, hilly: bool) -> None:
+    """Supply nodes S0..S(n-1) and return nodes R0..R(n-1), on 0-40 m of terrain if hilly."""
+    for side in "SR":
+        for i in range(n):
+            net.add_node(f"{side}{i}", elevation_m=rnd.uniform(0, 40) if hilly else 0.0)
+
+
+def tree_and_loops(rnd: random.Random, n: int, most_loops: int) -> list:
+    """Edges (a, b), a < b, of a random spanning tree of n nodes plus up to most_loops more."""
+    edges = {(rnd.randrange(i), i) for i in range(1, n)}
+    for _ in range(rnd.randint(0, most_loops)):
+        a, b = rnd.sample(range(n), 2)
+        edges.add((min(a, b), max(a, b)))
+    return sorted(edges)
+
+
 def random_network(seed: int) -> heatnet.Network:
     rnd = random.Random(seed)
     n = rnd.randint(4, 25)
@@ -33,14 +49,8 @@ def random_network(seed: int) -> heatnet.Network:
     net = heatnet.Network(name=f"random_{seed}", settings={
         "fluid": "water", "friction": "colebrook", "temperature_C": 70.0,
         "ambient_temperature_C": rnd.uniform(-10, 15)})
-    for side in "SR":
-        for i in range(n):
-            net.add_node(f"{side}{i}", elevation_m=rnd.uniform(0, 40) if hilly else 0.0)
-    edges = {(rnd.randrange(i), i) for i in range(1, n)}
-    for _ in range(rnd.randint(0, n)):
-        a, b = rnd.sample(range(n), 2)
-        edges.add((min(a, b), max(a, b)))
-    for a, b in sorted(edges):
+    add_twin_nodes(net, rnd, n, hilly)
+    for a, b in tree_and_loops(rnd, n, n):
         d = rnd.choice([0.05, 0.08, 0.1, 0.15, 0.2, 0.3])
         length, u = rnd.uniform(20, 800), rnd.uniform(0, 3)
         for pid, f, t in ((f"PS{a}_{b}", f"S{a}", f"S{b}"), (f"PR{a}_{b}", f"R{b}", f"R{a}")):
@@ -67,15 +77,9 @@ def harsh_network(seed: int) -> heatnet.Network:
     net = heatnet.Network(name=f"harsh_{seed}", settings={
         "fluid": "water", "friction": "colebrook", "temperature_C": 60.0,
         "ambient_temperature_C": rnd.uniform(0, 15)})
-    for side in "SR":
-        for i in range(n):
-            net.add_node(f"{side}{i}", elevation_m=rnd.uniform(0, 40) if hilly else 0.0)
-    edges = {(rnd.randrange(i), i) for i in range(1, n)}
-    for _ in range(rnd.randint(0, n // 2)):
-        a, b = rnd.sample(range(n), 2)
-        edges.add((min(a, b), max(a, b)))
+    add_twin_nodes(net, rnd, n, hilly)
     sizes = [0.04, 0.05, 0.065, 0.08, 0.1, 0.125, 0.15, 0.2]
-    for a, b in sorted(edges):
+    for a, b in tree_and_loops(rnd, n, n // 2):
         # mains (near the first plant) one or two sizes too small for what they carry
         k = rnd.randrange(len(sizes)) if a > 2 else max(0, rnd.randrange(len(sizes)) - 2)
         d = sizes[k]
