@@ -29,6 +29,14 @@ std::string nlohmann_reason(const std::string& what) {
     r.erase(0, p + 2);
   if (r.rfind("parse error", 0) == 0)
     if (auto p = r.find(": "); p != std::string::npos) r.erase(0, p + 2);
+  // the token it last read is input: quoted like any input (a run of 250 newlines made a
+  // 2 kB message)
+  constexpr std::string_view kLastRead = "last read: '";
+  if (auto p = r.find(kLastRead); p != std::string::npos && r.back() == '\'') {
+    const std::size_t begin = p + kLastRead.size();
+    r = r.substr(0, p) + "last read: " +
+        quoted_input(std::string_view(r).substr(begin, r.size() - 1 - begin));
+  }
   return printable(r);
 }
 

@@ -222,6 +222,13 @@ TEST_CASE("messages quote at most ~80 characters of input, escaped", "[hardening
   CHECK(std::string(e.what()).size() < 300);
   CHECK(detail::is_valid_utf8(NetworkError(ErrorCode::invalid_value, "node", "\xFF\xFE", "", "",
                                            "x").what()));
+  // The JSON reader's parse errors quote the token they last read (fuzz finding: 250 newlines
+  // before a stray byte made a 2,093-byte message).
+  const InputError json = input_error_of([] {
+    io::parse_network_json(std::string(250, '\n') + " \xA1\xDE: 0.1");
+  });
+  CHECK(std::string(json.what()).size() < 400);
+  CHECK(detail::is_valid_utf8(json.what()));
   // The CSV reader quotes with the same helper (it cut at 40 before).
   const InputError csv = input_error_of([&] { io::parse_profiles_csv("time_h\n" + token + "\n", "c.csv"); });
   CHECK(csv.value() == quoted_input(token));
