@@ -31,11 +31,15 @@ std::string nlohmann_reason(const std::string& what) {
     if (auto p = r.find(": "); p != std::string::npos) r.erase(0, p + 2);
   // the token it last read is input: quoted like any input (a run of 250 newlines made a
   // 2 kB message)
+  // ("...; last read: '<token>'" at the end or before "; expected ...")
   constexpr std::string_view kLastRead = "last read: '";
-  if (auto p = r.find(kLastRead); p != std::string::npos && r.back() == '\'') {
+  if (const auto p = r.find(kLastRead); p != std::string::npos) {
     const std::size_t begin = p + kLastRead.size();
-    r = r.substr(0, p) + "last read: " +
-        quoted_input(std::string_view(r).substr(begin, r.size() - 1 - begin));
+    std::size_t end = r.find("'; expected", begin);
+    if (end == std::string::npos) end = r.rfind('\'');
+    if (end != std::string::npos && end >= begin)
+      r = r.substr(0, p) + "last read: " +
+          quoted_input(std::string_view(r).substr(begin, end - begin)) + r.substr(end + 1);
   }
   return printable(r);
 }

@@ -229,6 +229,12 @@ TEST_CASE("messages quote at most ~80 characters of input, escaped", "[hardening
   });
   CHECK(std::string(json.what()).size() < 400);
   CHECK(detail::is_valid_utf8(json.what()));
+  // ... also where the message goes on after the token ("; expected string literal")
+  const InputError key = input_error_of([] {
+    io::parse_network_json("{\"nodes\": [{\"x\": 10.0" + std::string(250, '\n') + "}, {d");
+  });
+  CHECK(std::string(key.what()).size() < 400);
+  CHECK(std::string(key.what()).find("expected") != std::string::npos);
   // The CSV reader quotes with the same helper (it cut at 40 before).
   const InputError csv = input_error_of([&] { io::parse_profiles_csv("time_h\n" + token + "\n", "c.csv"); });
   CHECK(csv.value() == quoted_input(token));
