@@ -8,6 +8,9 @@
 namespace heatnet::io::json_detail {
 namespace {
 
+// nlohmann's reason text with the input it quotes: at most this many characters.
+constexpr std::size_t kMaxParseReasonChars = 400;
+
 [[noreturn]] void parse_fail(std::string path, std::string reason) {
   throw InputError(ErrorCode::parse_error, "", "", "", "", std::move(reason), std::move(path));
 }
@@ -31,17 +34,19 @@ std::string nlohmann_reason(const std::string& what) {
     if (auto p = r.find(": "); p != std::string::npos) r.erase(0, p + 2);
   // the token it last read is input: quoted like any input (a run of 250 newlines made a
   // 2 kB message)
-  // ("...; last read: '<token>'" at the end or before "; expected ...")
+  // ("...; last read: '<token>'" at the end or before nlohmann's "; expected ..."). The token
+  // is input and may itself contain "'; expected": the whole reason is also cut (escaped) at
+  // kMaxParseReasonChars, so no input makes it unbounded.
   constexpr std::string_view kLastRead = "last read: '";
   if (const auto p = r.find(kLastRead); p != std::string::npos) {
     const std::size_t begin = p + kLastRead.size();
-    std::size_t end = r.find("'; expected", begin);
-    if (end == std::string::npos) end = r.rfind('\'');
+    std::size_t end = r.rfind("'; expected");
+    if (end == std::string::npos || end < begin) end = r.rfind('\'');
     if (end != std::string::npos && end >= begin)
       r = r.substr(0, p) + "last read: " +
           quoted_input(std::string_view(r).substr(begin, end - begin)) + r.substr(end + 1);
   }
-  return printable(r);
+  return shown_input(printable(r), kMaxParseReasonChars);
 }
 
 using DomParser = nlohmann::detail::json_sax_dom_parser<Json>;

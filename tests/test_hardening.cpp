@@ -235,6 +235,13 @@ TEST_CASE("messages quote at most ~80 characters of input, escaped", "[hardening
   });
   CHECK(std::string(key.what()).size() < 400);
   CHECK(std::string(key.what()).find("expected") != std::string::npos);
+  // ... and where the token itself contains "'; expected" (third finding, a 30-minute run)
+  std::string crafted = "{\n \"f";
+  for (int i = 0; i < 200; ++i) crafted += "gggg'; expected'gggg\xF3\x88\x88\x88";
+  crafted += "\n";
+  const InputError tricky = input_error_of([&] { io::parse_network_json(crafted); });
+  CHECK(std::string(tricky.what()).size() < 600);
+  CHECK(detail::is_valid_utf8(tricky.what()));
   // The CSV reader quotes with the same helper (it cut at 40 before).
   const InputError csv = input_error_of([&] { io::parse_profiles_csv("time_h\n" + token + "\n", "c.csv"); });
   CHECK(csv.value() == quoted_input(token));
