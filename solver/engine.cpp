@@ -34,9 +34,9 @@ constexpr double kSuperlinearRatio = 0.01;
 constexpr double kMaxFlowStep = 6.0;
 // Passes of the coupling step that re-pin limited consumer flows (usually 1-2 are needed).
 constexpr int kMaxPinPasses = 4;
-// Pipes from this NTU on couple their water column to their flow (couple_water_columns),
+// Pipes from this NTU on couple their water column to their flow (couple_water_columns).
 constexpr double kColumnCouplingNtu = 0.05;
-// from this outer iteration on: a fallback for couplings the fast path does not settle, so
+// They do so from this outer iteration on: a fallback for couplings the fast path does not settle, so
 // that every solve that settles within it is unchanged. Switched on earlier it slows or stops
 // some rings that settle without it (a dp-controlled validation ring: from 20 on it did not
 // settle in 100; from the start another took 100+ instead of 16); from 40 on the robustness
@@ -303,9 +303,7 @@ void SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
     // a substation whose fully open valve is the limit does not follow its set flow
     const int link = hydraulic_->hydraulic_index()[consumer_link0 + i];
     valve_limited_[i] = hydraulic_->valve_limited(params_, state_, link);
-    // (the set flow of one at its flow limit sits a throttle's round-off below it)
-    const bool at_limit = valve_limited_[i] || params_.consumer_set_flow[i] >= flow_hi_[i] * (1.0 - 1e-9) ||
-                          m >= flow_hi_[i] * (1.0 - 1e-9);
+    const bool at_limit = valve_limited_[i] || at_flow_limit(i);
     demand_consumer_.push_back(i);
     consumer_node_.push_back(node);
     heat_residual_.push_back((c.heat_demand_W[i] - m * dh) / d.dh);
@@ -413,6 +411,13 @@ void SolverEngine::update_flow_trust() {
       flow_trust_[i] = std::min(kMaxFlowStep, 1.0 + 1.5 * (flow_trust_[i] - 1.0));
     if (dir != 0) flow_step_dir_[i] = dir;
   }
+}
+
+// Whether consumer i sits at its substation's flow limit (its set flow a throttle's round-off
+// below it, its flow a round-off above or below).
+bool SolverEngine::at_flow_limit(int i) const {
+  const double near_limit = flow_hi_[i] * (1.0 - 1e-9);
+  return params_.consumer_set_flow[i] >= near_limit || consumer_flow_[i] >= near_limit;
 }
 
 bool SolverEngine::state_is_finite() const {

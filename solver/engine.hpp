@@ -48,6 +48,7 @@ class SolverEngine {
   void update_damping(int outer);
   void update_flow_trust();
   bool state_is_finite() const;
+  bool at_flow_limit(int consumer) const;
   bool held_below_demand(const Network& network, int consumer) const;
   void damp_step(const Network& network);
   void check_plant_direction(const Network& network, int source, double mass_flow,

@@ -105,8 +105,7 @@ bool SolverEngine::held_below_demand(const Network& net, int i) const {
   const ConsumerData& cd = net.consumers();
   if (std::isnan(cd.heat_demand_W[i]) || consumer_flow_.empty()) return false;
   const int link = hydraulic_->hydraulic_index()[net.topology().consumer_offset + i];
-  const double q = consumer_flow_[i];
-  return q >= flow_hi_[i] * (1.0 - 1e-9) || hydraulic_->valve_limited(params_, state_, link) ||
+  return at_flow_limit(i) || hydraulic_->valve_limited(params_, state_, link) ||
          !(temps_.node_T[cd.supply_node[i]] > cd.return_temperature_C[i]);
 }
 
