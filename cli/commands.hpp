@@ -17,6 +17,7 @@ struct SolveArgs {
   std::optional<double> tolerance;
   std::optional<int> max_iterations;
   bool quiet = false;
+  bool timings = false;  // print the wall time of read, build, solve and write
   int gzip = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "cli/load_network.hpp"
 
 #include <cctype>
+#include <chrono>
 #include <memory>
 
 #include "heatnet/errors.hpp"
@@ -19,15 +20,25 @@ std::string lower_extension(const std::filesystem::path& path) {
 }  // namespace
 
 LoadedNetwork load_network(const std::filesystem::path& path, const io::EpanetImportOptions& inp_options) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
   LoadedNetwork loaded;
-  if (lower_extension(path) == ".inp") {
-    auto origins = std::make_shared<io::InpSourceMap>();
-    loaded.definition = io::parse_epanet_inp_with_origins(io::json_detail::read_file_bytes(path),
-                                                          path.string(), inp_options, *origins);
-    loaded.inp_origins = std::move(origins);
-  } else {
-    loaded.definition = io::read_network(path);
+  const std::string ext = lower_extension(path);
+  if (ext != ".inp" && ext != ".json") io::read_network(path);  // names the unknown extension
+  {
+    // The file is read once: hashed, parsed, then released before the build.
+    const std::string bytes = io::json_detail::read_file_bytes(path);
+    loaded.input_sha256 = io::sha256_hex(bytes);
+    if (ext == ".inp") {
+      auto origins = std::make_shared<io::InpSourceMap>();
+      loaded.definition =
+          io::parse_epanet_inp_with_origins(bytes, path.string(), inp_options, *origins);
+      loaded.inp_origins = std::move(origins);
+    } else {
+      loaded.definition = io::parse_network_json(bytes);
+    }
   }
+  const auto read = Clock::now();
   try {
     loaded.network = Network::build(loaded.definition);
   } catch (const InputError&) {
@@ -35,6 +46,8 @@ LoadedNetwork load_network(const std::filesystem::path& path, const io::EpanetIm
   } catch (const NetworkError& e) {
     rethrow_located(e, loaded, path);
   }
+  loaded.read_s = std::chrono::duration<double>(read - start).count();
+  loaded.build_s = std::chrono::duration<double>(Clock::now() - read).count();
   return loaded;
 }
 

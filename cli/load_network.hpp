@@ -2,6 +2,7 @@
 #pragma once
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "heatnet/errors.hpp"
 #include "heatnet/network.hpp"
@@ -13,6 +14,9 @@ struct LoadedNetwork {
   NetworkDefinition definition;
   Network network;
   std::shared_ptr<const io::InpSourceMap> inp_origins;  // .inp files: where elements came from
+  std::string input_sha256;  // of the bytes read, so results trace back to their input file
+  double read_s = 0;         // wall time reading + parsing the file
+  double build_s = 0;        // wall time of Network::build
 };
 
 // io::read_network then Network::build. For .json files a NetworkError from build gets the

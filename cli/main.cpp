@@ -31,6 +31,7 @@ int run(int argc, char** argv) {
   solve_cmd->add_option("--max-iterations", solve.max_iterations, "Newton iterations per solve")
       ->check(CLI::PositiveNumber);
   solve_cmd->add_flag("-q,--quiet", solve.quiet, "print nothing on success");
+  solve_cmd->add_flag("--timings", solve.timings, "print the wall time of read, build, solve, write");
   solve_cmd->add_option("--gzip", solve.gzip, "HDF5 gzip level (0 = none)")
       ->check(CLI::Range(0, 9));
 

@@ -116,7 +116,7 @@ int run_simulate(const SimulateArgs& a) {
 
   const LoadedNetwork loaded = load_network(a.network);
   const Profiles profiles = io::read_profiles(a.profiles);
-  o.input_sha256 = io::sha256_hex(io::json_detail::read_file_bytes(a.network));
+  o.input_sha256 = loaded.input_sha256;
 
   const std::size_t total =
       a.steps > 0 ? std::min(a.steps, profiles.steps()) : profiles.steps();

@@ -99,4 +99,15 @@ void print_failure_report(std::ostream& out, const SolveReport& report, int max_
   for (std::size_t i = lines.size() - shown; i < lines.size(); ++i) out << lines[i] << "\n";
 }
 
+void print_timings(std::ostream& out,
+                   const std::vector<std::pair<std::string_view, double>>& phases_s) {
+  out << "timings:";
+  const char* separator = " ";
+  for (const auto& [phase, seconds] : phases_s) {
+    out << separator << phase << " " << fixed(seconds, 3) << " s";
+    separator = ", ";
+  }
+  out << "\n";
+}
+
 }  // namespace heatnet::cli

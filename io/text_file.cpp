@@ -35,10 +35,20 @@ std::string read_file_bytes(const std::filesystem::path& path) {
   // ifstream would "open" a directory and then fail to read with no useful reason.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail(path, "cannot open for reading", errno);
+  // A regular file is read straight into a buffer of its size (a 300 MB network is one
+  // allocation, not a doubling string); past that size the reading goes on in 64 KiB pieces,
+  // so a file that grows while read, or a pipe (size 0), is still read whole.
+  struct stat st {};
   std::string bytes;
-  char buffer[1 << 16];
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    bytes.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t size = 0;
+  char piece[1 << 16];
   for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    const bool in_place = size < bytes.size();
+    char* into = in_place ? bytes.data() + size : piece;
+    const std::size_t room = in_place ? bytes.size() - size : sizeof piece;
+    const ssize_t n = ::read(fd, into, room);
     if (n < 0) {
       if (errno == EINTR) continue;
       const int err = errno;
@@ -46,9 +56,11 @@ std::string read_file_bytes(const std::filesystem::path& path) {
       fail(path, "cannot read", err);
     }
     if (n == 0) break;
-    bytes.append(buffer, static_cast<std::size_t>(n));
+    if (!in_place) bytes.append(piece, static_cast<std::size_t>(n));
+    size += static_cast<std::size_t>(n);
   }
   ::close(fd);
+  bytes.resize(size);
   return bytes;
 }
 
