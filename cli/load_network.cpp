@@ -8,6 +8,7 @@
 #include "heatnet/io.hpp"
 #include "io/epanet_locate.hpp"
 #include "io/json_locate.hpp"
+#include "io/network_json_fast.hpp"
 #include "io/text_file.hpp"
 
 namespace heatnet::cli {
@@ -35,7 +36,7 @@ LoadedNetwork load_network(const std::filesystem::path& path, const io::EpanetIm
           io::parse_epanet_inp_with_origins(bytes, path.string(), inp_options, *origins);
       loaded.inp_origins = std::move(origins);
     } else {
-      loaded.definition = io::parse_network_json(bytes);
+      loaded.definition = io::json_detail::parse_network_json_bytes(bytes, bytes.capacity());
     }
   }
   const auto read = Clock::now();

@@ -1,5 +1,7 @@
 // heatnet-network/1 reader: strict JSON -> NetworkDefinition. The reader checks syntax, types,
 // keys and presence; value rules (positive diameters, known node ids...) are Network::build's.
+// This is the precise reader; documents the fast path (network_json_fast.cpp) reads with
+// certainty never get here.
 #include <cctype>
 #include <string>
 #include <type_traits>
@@ -11,6 +13,7 @@
 #include "heatnet/version.hpp"
 #include "io/json_object_reader.hpp"
 #include "io/json_strict_parse.hpp"
+#include "io/network_json_fast.hpp"
 #include "io/network_json_keys.hpp"
 #include "io/text_file.hpp"
 
@@ -170,7 +173,7 @@ SourceDefinition read_source(const ObjectReader& r) {
 
 }  // namespace
 
-NetworkDefinition parse_network_json(std::string_view text) {
+NetworkDefinition json_detail::parse_network_json_precise(std::string_view text) {
   const Json root = json_detail::parse_strict(text);
   if (!root.is_object())
     throw InputError(ErrorCode::wrong_type, "", "", "", "",
@@ -198,8 +201,13 @@ NetworkDefinition parse_network_json(std::string_view text) {
   return def;
 }
 
+NetworkDefinition parse_network_json(std::string_view text) {
+  return json_detail::parse_network_json_bytes(text, 0);
+}
+
 NetworkDefinition read_network_json(const std::filesystem::path& path) {
-  return parse_network_json(json_detail::read_file_bytes(path));
+  const std::string bytes = json_detail::read_file_bytes(path);
+  return json_detail::parse_network_json_bytes(bytes, bytes.capacity());
 }
 
 NetworkDefinition read_network(const std::filesystem::path& path) {

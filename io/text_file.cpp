@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "heatnet/errors.hpp"
+#include "io/network_json_fast.hpp"
 #include "io/temp_files.hpp"
 
 namespace heatnet::io::json_detail {
@@ -40,8 +41,10 @@ std::string read_file_bytes(const std::filesystem::path& path) {
   // so a file that grows while read, or a pipe (size 0), is still read whole.
   struct stat st {};
   std::string bytes;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    bytes.reserve(static_cast<std::size_t>(st.st_size) + kReadAheadBytes);
     bytes.resize(static_cast<std::size_t>(st.st_size));
+  }
   std::size_t size = 0;
   char piece[1 << 16];
   for (;;) {

@@ -6,7 +6,8 @@
 
 namespace heatnet::io::json_detail {
 
-// The file's bytes; throws IoError naming the file and the OS reason.
+// The file's bytes; throws IoError naming the file and the OS reason. A regular file's string
+// has kReadAheadBytes of capacity past its end, so the fast JSON reader can use it in place.
 std::string read_file_bytes(const std::filesystem::path& path);
 
 // Writes `bytes` to a temporary file in the target's folder, flushes it to disk and renames it
