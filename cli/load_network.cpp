@@ -2,7 +2,6 @@
 
 #include <cctype>
 #include <chrono>
-#include <memory>
 
 #include "heatnet/errors.hpp"
 #include "heatnet/io.hpp"
@@ -31,10 +30,8 @@ LoadedNetwork load_network(const std::filesystem::path& path, const io::EpanetIm
     const std::string bytes = io::json_detail::read_file_bytes(path);
     loaded.input_sha256 = io::sha256_hex(bytes);
     if (ext == ".inp") {
-      auto origins = std::make_shared<io::InpSourceMap>();
-      loaded.definition =
-          io::parse_epanet_inp_with_origins(bytes, path.string(), inp_options, *origins);
-      loaded.inp_origins = std::move(origins);
+      loaded.definition = io::parse_epanet_inp(bytes, path.string(), inp_options);
+      loaded.inp_options = inp_options;
     } else {
       loaded.definition = io::json_detail::parse_network_json_bytes(bytes, bytes.capacity());
     }
@@ -54,8 +51,18 @@ LoadedNetwork load_network(const std::filesystem::path& path, const io::EpanetIm
 
 void rethrow_located(const NetworkError& error, const LoadedNetwork& loaded,
                      const std::filesystem::path& path) {
-  if (loaded.inp_origins) throw io::with_inp_location(error, *loaded.inp_origins);
-  if (lower_extension(path) != ".json") throw error;
+  const std::string ext = lower_extension(path);
+  if (ext == ".inp") {
+    io::InpSourceMap origins;
+    try {
+      io::parse_epanet_inp_with_origins(io::json_detail::read_file_bytes(path), path.string(),
+                                        loaded.inp_options, origins);
+    } catch (const Error&) {
+      throw error;  // the file changed under us: the error as it is
+    }
+    throw io::with_inp_location(error, origins);
+  }
+  if (ext != ".json") throw error;
   throw io::with_json_path(error, loaded.definition);
 }
 

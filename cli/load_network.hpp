@@ -1,7 +1,6 @@
 // Read + validate a network file, with model errors pointing into the JSON file.
 #pragma once
 #include <filesystem>
-#include <memory>
 #include <string>
 
 #include "heatnet/errors.hpp"
@@ -13,7 +12,7 @@ namespace heatnet::cli {
 struct LoadedNetwork {
   NetworkDefinition definition;
   Network network;
-  std::shared_ptr<const io::InpSourceMap> inp_origins;  // .inp files: where elements came from
+  io::EpanetImportOptions inp_options;  // .inp files: how it was imported (to locate errors)
   std::string input_sha256;  // of the bytes read, so results trace back to their input file
   double read_s = 0;         // wall time reading + parsing the file
   double build_s = 0;        // wall time of Network::build
@@ -25,6 +24,8 @@ struct LoadedNetwork {
 LoadedNetwork load_network(const std::filesystem::path& path,
                            const io::EpanetImportOptions& inp_options = {});
 
+// .inp files: where each element came from is only worked out for an error (the file is read
+// and imported again with a source map), so a run without errors does not pay for it.
 // Re-throws a NetworkError from a later stage (e.g. the solver's temperature checks) with the
 // JSON path, when the network came from a .json file.
 [[noreturn]] void rethrow_located(const NetworkError& error, const LoadedNetwork& loaded,

@@ -23,6 +23,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <charconv>
 #include <unordered_map>
 #include <vector>
 
@@ -58,6 +59,32 @@ bool starts_with_ci(const std::string& s, const char* prefix) {
   return u.compare(0, p.size(), p) == 0;
 }
 
+// The words of a line: runs of characters between spaces and tabs (the only blanks left once
+// control characters are refused), as `istream >> std::string` splits them.
+void split_words(std::string_view line, std::vector<std::string>& words) {
+  std::size_t i = 0;
+  while (true) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    if (i == line.size()) return;
+    const std::size_t start = i;
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+    words.emplace_back(line.substr(start, i - start));
+  }
+}
+
+// A whole word as a finite number, as strtod reads it (a leading '+', hex, ...): from_chars
+// first (the same correctly rounded value for plain decimals, without strtod's locale work),
+// strtod for what from_chars does not take.
+bool decimal_number(const std::string& word, double& value) {
+  const char* const first = word.data();
+  const char* const last = first + word.size();
+  const auto [ptr, ec] = std::from_chars(first, last, value);
+  if (ec == std::errc() && ptr == last) return std::isfinite(value);
+  char* end = nullptr;
+  value = std::strtod(word.c_str(), &end);
+  return end != word.c_str() && *end == '\0' && std::isfinite(value);
+}
+
 struct Line {
   int number;
   std::vector<std::string> tokens;
@@ -79,14 +106,13 @@ class Parser {
                      file_ + ":" + std::to_string(l.number));
   }
   double number(const Line& l, std::size_t i, const char* kind, const char* field) const {
-    const std::string id = l.tokens.empty() ? "" : l.tokens[0];
+    const auto id = [&] { return l.tokens.empty() ? std::string() : l.tokens[0]; };
     if (i >= l.tokens.size())
-      fail(l, ErrorCode::missing_field, kind, id, field, "", "missing value");
+      fail(l, ErrorCode::missing_field, kind, id(), field, "", "missing value");
     const std::string& t = l.tokens[i];
-    char* end = nullptr;
-    const double v = std::strtod(t.c_str(), &end);
-    if (end == t.c_str() || *end != '\0' || !std::isfinite(v))
-      fail(l, ErrorCode::wrong_type, kind, id, field, quoted_input(t), "expected a number");
+    double v = 0;
+    if (!decimal_number(t, v))
+      fail(l, ErrorCode::wrong_type, kind, id(), field, quoted_input(t), "expected a number");
     return v;
   }
   double optional_number(const Line& l, std::size_t i, const char* kind, const char* field,
@@ -222,20 +248,18 @@ NetworkDefinition Parser::parse(std::string_view bytes) {
     while (pos <= text.size()) {
       std::size_t end = text.find('\n', pos);
       if (end == std::string_view::npos) end = text.size();
-      std::string raw(text.substr(pos, end - pos));
+      std::string_view raw = text.substr(pos, end - pos);
       pos = end + 1;
       ++number;
-      if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+      if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
       Line line{number, {}, {}};
       refuse_control_characters(line, raw);
       const std::size_t semi = raw.find(';');
-      if (semi != std::string::npos) {
-        line.comment = raw.substr(semi + 1);
-        raw.resize(semi);
+      if (semi != std::string_view::npos) {
+        line.comment = std::string(raw.substr(semi + 1));
+        raw = raw.substr(0, semi);
       }
-      std::istringstream ss(raw);
-      std::string tok;
-      while (ss >> tok) line.tokens.push_back(tok);
+      split_words(raw, line.tokens);
       if (line.tokens.empty()) {
         if (end == text.size()) break;
         continue;
@@ -252,7 +276,7 @@ NetworkDefinition Parser::parse(std::string_view bytes) {
         fail(line, ErrorCode::parse_error, "", "", "", quoted_input(line.tokens[0]),
              "data before the first [SECTION] header");
       if (current != "[TITLE]") sections[current].push_back(std::move(line));
-      else sections[current].push_back(Line{line.number, {raw}, {}});
+      else sections[current].push_back(Line{line.number, {std::string(raw)}, {}});
       if (end == text.size()) break;
     }
   }

@@ -1,6 +1,10 @@
 // SHA-256 of the input bytes, stored in results files so a result can be traced to the exact
-// network file that produced it. OpenSSL's EVP API (the low-level SHA256_* calls are deprecated).
-#include <openssl/evp.h>
+// network file that produced it. OpenSSL's low-level SHA256_* calls (deprecated in 3.0 in
+// favour of EVP): the EVP path loads the provider machinery and the OpenSSL configuration on
+// first use, 1-3 ms per process, which is more than a small network's whole solve; the
+// low-level calls run the same assembly (SHA extensions where the CPU has them) without it.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
 #include <string>
 #include <string_view>
@@ -11,16 +15,17 @@
 namespace heatnet::io {
 
 std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256_CTX context;
+  if (SHA256_Init(&context) != 1 || SHA256_Update(&context, bytes.data(), bytes.size()) != 1 ||
+      SHA256_Final(digest, &context) != 1)
     throw Error(ErrorCode::io_error, "", "", "", "", "OpenSSL could not compute SHA-256");
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  hex.reserve(2 * length);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
+  hex.reserve(2 * SHA256_DIGEST_LENGTH);
+  for (unsigned char byte : digest) {
+    hex += kHex[byte >> 4];
+    hex += kHex[byte & 0xf];
   }
   return hex;
 }

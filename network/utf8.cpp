@@ -1,5 +1,8 @@
 #include "network/utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace heatnet::detail {
 
 std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
@@ -19,7 +22,17 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
 }
 
 bool is_valid_utf8(std::string_view text) {
+  // ASCII runs (most of any network file) are skipped 8 bytes at a time.
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
   for (std::size_t i = 0; i < text.size();) {
+    if (i + 8 <= text.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      if ((word & kHighBits) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const std::size_t n = utf8_sequence_length(text, i);
     if (n == 0) return false;
     i += n;
