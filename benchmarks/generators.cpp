@@ -211,6 +211,57 @@ std::pair<int, double> size_side(Side& side, double max_path_Pa) {
   return {critical, worst};
 }
 
+// Plant 2 (fixed_flow, opposite plant 1 on the ring) is meant to carry about this share of
+// the design flow.
+constexpr double kPlant2Share = 0.3;
+
+// Sizes the trunk ring for both plants feeding it: plant 2 serves the arc of ring nodes around
+// `half` whose trees take about `share` of the design flow, plant 1 (at ring node 0) the rest,
+// and each ring pipe carries what lies beyond it inside its plant's arc. The two pipes where
+// the arcs meet carry nothing at the ideal split but whatever the controls leave over in
+// operation: they are sized like their neighbours (a ring main keeps its size). A ring sized
+// as if plant 1 fed everything is far too narrow around plant 2 for its fixed flow (from 5e5
+// pipes: plant 1 pushed backwards, or no solution). Returns plant 2's share (whole ring nodes).
+double size_ring_for_two_plants(Side& s, const std::vector<int>& ring_edge,
+                                const std::vector<double>& flow, int half, double share) {
+  const int ring = static_cast<int>(ring_edge.size());
+  auto at = [ring](int r) { return ((r % ring) + ring) % ring; };
+  double total = 0;
+  for (int r = 0; r < ring; ++r) total += flow[r];
+  // Grow plant 2's arc from `half` outwards, one side then the other, up to its share.
+  std::vector<int> feeder(ring, 1);
+  feeder[half] = 2;
+  double served = flow[half];
+  int lo = half, hi = half;
+  for (bool up = true; served < share * total && hi - lo + 1 < ring - 1; up = !up) {
+    const int next = up ? hi + 1 : lo - 1;
+    if (at(next) == 0) continue;  // plant 1's node stays plant 1's
+    feeder[at(next)] = 2;
+    served += flow[at(next)];
+    (up ? hi : lo) = next;
+  }
+  // Ring pipe j joins ring nodes j and j+1. Walk each arc outwards from its plant.
+  for (int e : ring_edge) s.edges[e].design_flow = 0;
+  for (const int root : {0, half}) {
+    for (const int dir : {+1, -1}) {
+      std::vector<int> arc;  // ring nodes beyond root in direction dir, same feeder
+      for (int k = 1; k < ring && feeder[at(root + dir * k)] == feeder[root]; ++k)
+        arc.push_back(at(root + dir * k));
+      double beyond = 0;
+      for (int k = static_cast<int>(arc.size()) - 1; k >= 0; --k) {
+        beyond += flow[arc[k]];
+        const int pipe = dir > 0 ? at(arc[k] - 1) : arc[k];  // between arc[k] and its inner side
+        s.edges[ring_edge[pipe]].design_flow = beyond;
+      }
+    }
+  }
+  for (int r = 0; r < ring; ++r)
+    if (feeder[r] != feeder[at(r + 1)])
+      s.edges[ring_edge[r]].design_flow = 0.5 * (s.edges[ring_edge[at(r - 1)]].design_flow +
+                                                 s.edges[ring_edge[at(r + 1)]].design_flow);
+  return total > 0 ? served / total : 0;
+}
+
 // Realistic: trunk ring, trees, house connections.
 Side realistic_side(long per_side, Rng& rng) {
   Side s;
@@ -232,7 +283,6 @@ Side realistic_side(long per_side, Rng& rng) {
   const int half = ring / 2;
   s.plant2 = s.add_node(1.05 * s.x[half], 1.05 * s.y[half]);
   const int plant2_edge = s.add_edge(s.plant2, half, 50.0, EdgeRole::plant);
-  s.plant2_fraction = 0.3;
 
   // Distribution trees: each new street node extends the current street (p = 0.6) or branches
   // off a random earlier node with fewer than 3 branches. 85 % of street nodes get a house
@@ -293,8 +343,7 @@ Side realistic_side(long per_side, Rng& rng) {
       if (v != r && children[v] == 0 && !has_building[v]) add_building(v);
   }
 
-  // Design flows: trees exactly (children are created after their parents), ring as two
-  // halves fed from plant 1 (plant 2 ignored: slightly oversized near it).
+  // Design flows: trees exactly (children are created after their parents).
   std::vector<double> flow(s.x.size(), 0.0);
   for (const auto& b : s.buildings) flow[b.node] += b.design_flow();
   for (int v = static_cast<int>(s.x.size()) - 1; v >= 0; --v) {
@@ -304,16 +353,7 @@ Side realistic_side(long per_side, Rng& rng) {
   }
   double total = 0;
   for (int r = 0; r < ring; ++r) total += flow[r];
-  for (int j = 0; j < half; ++j) {  // pipe j -> j+1 carries what lies beyond, up to the middle
-    double beyond = 0;
-    for (int i = j + 1; i <= half; ++i) beyond += (i == half ? 0.5 : 1.0) * flow[i];
-    s.edges[ring_edge[j]].design_flow = beyond;
-  }
-  for (int j = half; j < ring; ++j) {  // pipe j -> j+1 (mod ring): flow runs backwards
-    double beyond = 0;
-    for (int i = half; i <= j; ++i) beyond += (i == half ? 0.5 : 1.0) * flow[i];
-    s.edges[ring_edge[j]].design_flow = beyond;
-  }
+  s.plant2_fraction = size_ring_for_two_plants(s, ring_edge, flow, half, kPlant2Share);
   s.edges[plant_edge].design_flow = total;
   s.edges[plant2_edge].design_flow = s.plant2_fraction * total;
   return s;
