@@ -2,19 +2,26 @@
 // Element lists are reached through copy-in/copy-out accessors (add_pipe / get_pipe /
 // set_pipe ...), never as live references into a std::vector, so no Python object can
 // dangle after a list grows.
+#include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <cmath>
 #include <memory>
+#include <optional>
+#include <type_traits>
+#include <variant>
 #include <string>
 #include <vector>
 
 #include "bindings.hpp"
 #include "heatnet/io.hpp"
 #include "heatnet/network.hpp"
+#include "heatnet/network_schema.hpp"
 #include "heatnet/version.hpp"
 #include "io/epanet_locate.hpp"
 #include "io/json_locate.hpp"
+#include "io/network_json_fast.hpp"
 #include "io/text_file.hpp"
 
 namespace heatnet::python {
@@ -33,6 +40,56 @@ auto parse_enum(const std::string& text, Parse parse, const char* kind, const st
 void check_index(py::ssize_t i, std::size_t size, const std::string& kind) {
   if (i < 0 || static_cast<std::size_t>(i) >= size)
     throw py::index_error(kind + " index " + std::to_string(i) + " out of range");
+}
+
+template <class T>
+schema::Fields<T> fields_of();
+template <> schema::Fields<NodeDefinition> fields_of() { return schema::node_fields(); }
+template <> schema::Fields<PipeDefinition> fields_of() { return schema::pipe_fields(); }
+template <> schema::Fields<PressureNodeDefinition> fields_of() {
+  return schema::pressure_node_fields();
+}
+template <> schema::Fields<SourceDefinition> fields_of() { return schema::source_fields(); }
+template <> schema::Fields<ConsumerDefinition> fields_of() { return schema::consumer_fields(); }
+template <> schema::Fields<PumpDefinition> fields_of() { return schema::pump_fields(); }
+template <> schema::Fields<ValveDefinition> fields_of() { return schema::valve_fields(); }
+
+// Appends `rows` elements built column by column (Network.from_dataframes without a Python
+// loop per row): `columns` maps JSON keys to a list of str (text fields) or a float64 array
+// (numbers; NaN = not given: the default, or absent for an optional number). Python has
+// checked the types; other kinds of field are not taken here.
+template <class T>
+void append_columns(std::vector<T>& list, const py::dict& columns, std::size_t rows) {
+  std::vector<T> added(rows);
+  for (const auto& [k, v] : columns) {
+    const std::string key = py::cast<std::string>(k);
+    const schema::Field<T>* field = schema::find(fields_of<T>(), key);
+    if (!field) throw py::key_error(key);
+    std::visit(
+        [&](const auto& m) {
+          using M = std::decay_t<decltype(m)>;
+          if constexpr (std::is_same_v<M, std::string T::*>) {
+            const auto values = py::reinterpret_borrow<py::list>(v);
+            if (values.size() != rows) throw py::value_error(key + ": wrong length");
+            for (std::size_t i = 0; i < rows; ++i) added[i].*m = py::cast<std::string>(values[i]);
+          } else if constexpr (std::is_same_v<M, double T::*> ||
+                               std::is_same_v<M, std::optional<double> T::*>) {
+            const auto values = py::cast<py::array_t<double, py::array::c_style>>(v);
+            if (static_cast<std::size_t>(values.size()) != rows)
+              throw py::value_error(key + ": wrong length");
+            const double* x = values.data();
+            for (std::size_t i = 0; i < rows; ++i) {
+              if (!std::isnan(x[i])) added[i].*m = x[i];
+              else if constexpr (std::is_same_v<M, std::optional<double> T::*>) added[i].*m = std::nullopt;
+            }
+          } else {
+            throw py::type_error(key + ": not a text or number column");
+          }
+        },
+        field->member);
+  }
+  list.insert(list.end(), std::make_move_iterator(added.begin()),
+              std::make_move_iterator(added.end()));
 }
 
 // add_X / get_X / set_X / remove_X / X_count on NetworkDefinition for one element list.
@@ -54,6 +111,10 @@ void def_list(py::class_<NetworkDefinition>& cls, const std::string& kind,
     check_index(i, (d.*member).size(), kind);
     (d.*member).erase((d.*member).begin() + i);
   });
+  cls.def(("append_" + kind + "_columns").c_str(),
+          [member](NetworkDefinition& d, const py::dict& columns, std::size_t rows) {
+            append_columns(d.*member, columns, rows);
+          });
   cls.def((kind + "_count").c_str(),
           [member](const NetworkDefinition& d) { return (d.*member).size(); });
 }
@@ -282,6 +343,22 @@ void bind_network(py::module_& m) {
   // ---- files ----
   m.def("read_network", &io::read_network, py::arg("path"),
         "Read a network file (.json; .inp once the EPANET importer lands) into a definition.");
+  m.def(
+      "read_network_json_hashed",
+      [](const std::filesystem::path& path) {
+        NetworkDefinition d;
+        std::string sha;
+        {
+          // One read of the file for both (a 300 MB network is read and hashed once), the
+          // parse without the GIL.
+          py::gil_scoped_release release;
+          const std::string bytes = io::json_detail::read_file_bytes(path);
+          sha = io::sha256_hex(bytes);
+          d = io::json_detail::parse_network_json_bytes(bytes, bytes.capacity());
+        }
+        return py::make_tuple(std::move(d), std::move(sha));
+      },
+      py::arg("path"), "Read a network JSON file: (definition, SHA-256 of its bytes).");
   py::class_<io::InpSourceMap>(m, "InpSourceMap",
                                "Where each element of an imported .inp file came from (opaque).");
   m.def(

@@ -276,11 +276,10 @@ class Network:
         missing fields are :class:`heatnet.InputError` naming the JSON path). Results of this
         network carry the SHA-256 of the file bytes, like the CLI's."""
         path = os.fspath(path)
-        definition = _c.read_network(path)
-        sha = None
         if path.lower().endswith(".json"):
-            with open(path, "rb") as f:
-                sha = _c.sha256_hex(f.read())
+            definition, sha = _c.read_network_json_hashed(path)
+        else:
+            definition, sha = _c.read_network(path), None  # its error names the extension
         net = cls._from_definition(definition, sha)
         net._json_paths = True
         return net
@@ -362,6 +361,12 @@ class Network:
             id_key = _KINDS[kinds][3]
             if id_key not in df.columns and df.index.name == id_key:
                 df = df.reset_index()
+            plain = _plain_columns(kinds, df)
+            if plain is not None:
+                getattr(net._def, f"append_{_KINDS[kinds][2]}_columns")(plain, len(df))
+                net._index.pop(kinds, None)
+                net._changed(rebuild=True)
+                continue
             add = getattr(net, "add_" + _KINDS[kinds][0])
             columns = [str(c) for c in df.columns]
             pump_cols = [c for c in columns if c.startswith("pump.")]
@@ -799,6 +804,44 @@ def _kinds(kind: str) -> str:
     if kind in _SINGULAR:
         return _SINGULAR[kind]
     raise ValueError(f"unknown element kind {kind!r}; expected one of " + ", ".join(_KINDS))
+
+
+def _plain_columns(kinds: str, df) -> Optional[Dict[str, Any]]:
+    """The columns of a table that needs no per-row checks, ready for the vectorised path:
+    JSON keys -> list of str or float64 array (NaN = not given). None when any column needs
+    the row-by-row path (curves, pumps, enums, other types, missing required values, repeated
+    ids...): that path also words every error."""
+    import numpy as np
+    import pandas as pd
+
+    fields = _FIELDS[kinds]
+    id_key = _KINDS[kinds][3]
+    if len(df) == 0 or id_key not in df.columns or df[id_key].duplicated().any():
+        return None
+    out: Dict[str, Any] = {}
+    for c in df.columns:
+        key = "from" if c == "from_" else c
+        if not isinstance(key, str) or key not in fields or key in out:
+            return None
+        typ, required = fields[key]
+        col = df[c]
+        if typ == "str":
+            if pd.api.types.infer_dtype(col, skipna=False) != "string":
+                return None  # empties or non-strings: the row path names them
+            out[key] = col.tolist()
+        elif typ in ("num", "opt"):
+            if pd.api.types.is_bool_dtype(col) or not pd.api.types.is_numeric_dtype(col):
+                return None
+            values = col.to_numpy(dtype=np.float64, na_value=np.nan)
+            empty = np.isnan(values)
+            if np.isinf(values).any() or (required and empty.any()):
+                return None
+            out[key] = np.ascontiguousarray(values)
+        else:
+            return None
+    if any(required and key not in out for key, (_t, required) in fields.items()):
+        return None
+    return out
 
 
 def _is_empty(v: Any) -> bool:

@@ -126,6 +126,42 @@ def test_dataframe_construction():
     assert again == ref
 
 
+def test_dataframes_columnwise_path_equals_adding_row_by_row():
+    # plain text/number tables go column by column (no Python loop per row); the result must
+    # be what add_node/add_pipe give row by row, NaN meaning "not given"
+    n = 50
+    rng = np.random.default_rng(3)
+    elevation = rng.uniform(0, 30, n)
+    elevation[::7] = np.nan
+    x = rng.uniform(0, 1e3, n)
+    x[::5] = np.nan
+    nodes = pd.DataFrame({"id": [f"N{i}" for i in range(n)], "elevation_m": elevation, "x": x,
+                          "demand_kg_s": np.arange(n)})  # ints are numbers
+    pipes = pd.DataFrame({"id": [f"P{i}" for i in range(n - 1)],
+                          "from_": [f"N{i}" for i in range(n - 1)],
+                          "to": [f"N{i + 1}" for i in range(n - 1)], "length_m": 100,
+                          "inner_diameter_m": 0.1, "roughness_mm": 0.05,
+                          "hazen_williams_c": np.where(np.arange(n - 1) % 3, 120.0, np.nan)})
+    fast = heatnet.Network.from_dataframes(nodes=nodes, pipes=pipes)
+    slow = heatnet.Network()
+    for row in nodes.itertuples(index=False):
+        slow.add_node(row.id, **{k: getattr(row, k) for k in ("elevation_m", "x", "demand_kg_s")
+                                 if not np.isnan(getattr(row, k))})
+    for row in pipes.itertuples(index=False):
+        extra = {} if np.isnan(row.hazen_williams_c) else {"hazen_williams_c": row.hazen_williams_c}
+        slow.add_pipe(row.id, from_=row.from_, to=row.to, length_m=row.length_m,
+                      inner_diameter_m=row.inner_diameter_m, roughness_mm=row.roughness_mm,
+                      **extra)
+    assert fast == slow
+    assert fast.element("node", "N3")["demand_kg_s"] == 3.0
+    # a required number left empty, or a repeated id: the row path words the error
+    with pytest.raises(heatnet.InputError, match="length_m"):
+        heatnet.Network.from_dataframes(nodes=nodes, pipes=pipes.assign(
+            length_m=np.where(np.arange(n - 1) == 4, np.nan, 100.0)))
+    with pytest.raises(heatnet.NetworkError, match="duplicate"):
+        heatnet.Network.from_dataframes(nodes=pd.concat([nodes, nodes.iloc[:1]]))
+
+
 def test_dataframe_unknown_column_is_type_error():
     with pytest.raises(TypeError, match="lenght_m"):
         heatnet.Network.from_dataframes(nodes=pd.DataFrame({"id": ["A"], "lenght_m": [1.0]}))
