@@ -67,6 +67,7 @@ bench: build
 	  else echo "npm not found (apt-get install nodejs npm): no side-by-side with EPANET"; fi; \
 	fi
 	$(PYENV) $(PYTHON) benchmarks/run.py --build-dir $(BUILD)
+	$(PYENV) $(PYTHON) benchmarks/end_to_end.py --build-dir $(BUILD)  # native EPANET: HEATNET_EPANET_NATIVE=dir
 
 sanitize: deps
 	cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEATNET_SANITIZE=ON \

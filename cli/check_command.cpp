@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/format.hpp"
 #include "cli/load_network.hpp"
+#include "cli/summary.hpp"
 #include "heatnet/network.hpp"
 
 namespace heatnet::cli {
@@ -28,7 +29,7 @@ std::string pump_description(const Network& net, int i) {
 
 }  // namespace
 
-int run_check(const std::string& network_path) {
+int run_check(const std::string& network_path, bool timings) {
   const LoadedNetwork loaded = load_network(network_path);
   const Network& net = loaded.network;
   std::cout << "network '" << net.name() << "': valid\n";
@@ -58,6 +59,7 @@ int run_check(const std::string& network_path) {
                                        : ", holds " + bar(p_return) + " g at its return node")
               << "\n";
   }
+  if (timings) print_timings(std::cout, {{"read", loaded.read_s}, {"build", loaded.build_s}});
   return kExitOk;
 }
 

@@ -22,7 +22,7 @@ struct SolveArgs {
 };
 
 int run_solve(const SolveArgs& args);
-int run_check(const std::string& network_path);
+int run_check(const std::string& network_path, bool timings = false);
 int run_info(const std::string& results_path);
 
 }  // namespace heatnet::cli

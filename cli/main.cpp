@@ -38,6 +38,8 @@ int run(int argc, char** argv) {
   std::string check_path;
   auto* check_cmd = app.add_subcommand("check", "validate a network without solving");
   check_cmd->add_option("network", check_path, "network file (.json)")->required();
+  bool check_timings = false;
+  check_cmd->add_flag("--timings", check_timings, "print the wall time of read and build");
 
   std::string info_path;
   auto* info_cmd = app.add_subcommand("info", "describe a results file");
@@ -57,7 +59,7 @@ int run(int argc, char** argv) {
     return kExitBadInput;
   }
   if (*solve_cmd) return run_solve(solve);
-  if (*check_cmd) return run_check(check_path);
+  if (*check_cmd) return run_check(check_path, check_timings);
   if (*info_cmd) return run_info(info_path);
   if (*convert->command) return convert->run();
   if (*simulate_cmd) return run_simulate(simulate);

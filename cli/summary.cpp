@@ -104,7 +104,7 @@ void print_timings(std::ostream& out,
   out << "timings:";
   const char* separator = " ";
   for (const auto& [phase, seconds] : phases_s) {
-    out << separator << phase << " " << fixed(seconds, 3) << " s";
+    out << separator << phase << " " << fixed(seconds * 1e3, 3) << " ms";
     separator = ", ";
   }
   out << "\n";

@@ -14,7 +14,8 @@ void print_solve_summary(std::ostream& out, const Result& result);
 // The tail of the iteration history (report.full()), for a solve that did not converge.
 void print_failure_report(std::ostream& out, const SolveReport& report, int max_lines = 40);
 
-// One line "timings: read 0.412 s, build 0.101 s, ..." (`--timings`): where a run's wall time went.
+// One line "timings: read 412.031 ms, build 101.250 ms, ..." (`--timings`): where a run's wall
+// time went.
 void print_timings(std::ostream& out,
                    const std::vector<std::pair<std::string_view, double>>& phases_s);
 
