@@ -25,7 +25,7 @@ int ConvertCommand::run() const {
   io::EpanetImportOptions options;
   options.exact_si_flow_units = exact_si_flow_units;
   // load_network builds the network (never write a file that does not build) and locates errors
-  const LoadedNetwork loaded = load_network(input, options);
+  const LoadedNetwork loaded = load_network(input, options, /*keep_definition=*/true);
   const NetworkDefinition& def = loaded.definition;
   const Network& net = loaded.network;
   io::write_network_json(def, output);

@@ -10,7 +10,8 @@
 namespace heatnet::cli {
 
 struct LoadedNetwork {
-  NetworkDefinition definition;
+  NetworkDefinition definition;     // released after the build unless asked to keep it
+  bool definition_released = false;
   Network network;
   io::EpanetImportOptions inp_options;  // .inp files: how it was imported (to locate errors)
   std::string input_sha256;  // of the bytes read, so results trace back to their input file
@@ -21,8 +22,10 @@ struct LoadedNetwork {
 // io::read_network then Network::build. For .json files a NetworkError from build gets the
 // JSON path of the element it names ("pipes[3].inner_diameter_m (pipe 'P4'): ..."); for .inp
 // files the file:line, EPANET field and file value ("net.inp:7 (pipe 'P1'): length = -300; ...").
+// The definition is released once the network is built unless `keep_definition`.
 LoadedNetwork load_network(const std::filesystem::path& path,
-                           const io::EpanetImportOptions& inp_options = {});
+                           const io::EpanetImportOptions& inp_options = {},
+                           bool keep_definition = false);
 
 // .inp files: where each element came from is only worked out for an error (the file is read
 // and imported again with a source map), so a run without errors does not pay for it.

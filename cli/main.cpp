@@ -32,6 +32,9 @@ int run(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   solve_cmd->add_flag("-q,--quiet", solve.quiet, "print nothing on success");
   solve_cmd->add_flag("--timings", solve.timings, "print the wall time of read, build, solve, write");
+  solve_cmd->add_flag("--no-sync", solve.no_sync,
+                      "do not flush the results to disk before renaming (scratch runs: saves a "
+                      "disk flush; a power cut may then leave an empty file)");
   solve_cmd->add_option("--gzip", solve.gzip, "HDF5 gzip level (0 = none)")
       ->check(CLI::Range(0, 9));
 

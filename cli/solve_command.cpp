@@ -58,7 +58,10 @@ int run_solve(const SolveArgs& args) {
   }
   const auto solved = std::chrono::steady_clock::now();
   result.input_sha256 = loaded.input_sha256;
-  io::write_results(result, args.output, io::ResultsFileOptions{args.gzip});
+  io::ResultsFileOptions file_options;
+  file_options.gzip_level = args.gzip;
+  file_options.sync_to_disk = !args.no_sync;
+  io::write_results(result, args.output, file_options);
   const auto written = std::chrono::steady_clock::now();
   if (!args.quiet) {
     print_solve_summary(std::cout, result);

@@ -390,8 +390,31 @@ inline Dataset write_vector(hid_t parent, std::string_view name,
                             const std::vector<std::int32_t>& v) {
   return write_vector(parent, name, H5T_STD_I32LE, H5T_NATIVE_INT32, v.data(), v.size());
 }
+// Fixed-length UTF-8 string type of `size` bytes, NUL-padded.
+inline Type fixed_string_type(std::size_t size) {
+  Type t(check_id(H5Tcopy(H5T_C_S1), "", "cannot copy string type"));
+  check(H5Tset_size(t.id(), std::max<std::size_t>(size, 1)), "", "cannot size string type");
+  check(H5Tset_strpad(t.id(), H5T_STR_NULLPAD), "", "cannot set string padding");
+  check(H5Tset_cset(t.id(), H5T_CSET_UTF8), "", "cannot set string type to UTF-8");
+  return t;
+}
+
+// Strings as fixed-length UTF-8 (NUL-padded to the longest): one block, written and read at
+// disk speed, where variable-length strings cost a global-heap object each (a million ids
+// took most of a results file's write and read time). Variable-length when one string is so
+// much longer than the rest that padding would blow the dataset up.
 inline Dataset write_vector(hid_t parent, std::string_view name,
                             const std::vector<std::string>& v) {
+  std::size_t longest = 0, total = 0;
+  for (const auto& s : v) longest = std::max(longest, s.size()), total += s.size();
+  if (longest * v.size() <= 4 * total + 4096) {
+    const std::size_t width = std::max<std::size_t>(longest, 1);
+    std::vector<char> block(width * v.size(), '\0');
+    for (std::size_t i = 0; i < v.size(); ++i)
+      std::copy(v[i].begin(), v[i].end(), block.begin() + static_cast<std::ptrdiff_t>(i * width));
+    Type t = fixed_string_type(width);
+    return write_vector(parent, name, t.id(), t.id(), block.data(), v.size());
+  }
   Type t = vlen_string_type();
   std::vector<const char*> p;
   p.reserve(v.size());
@@ -443,8 +466,23 @@ inline std::vector<std::string> read_strings(hid_t dataset) {
   if (dims.size() != 1)
     throw InputError(ErrorCode::parse_error, "results file", Session::file_name(), object, "",
                      "expected a 1-D string dataset");
+  if (dims[0] == 0) return {};
+  Type file_type(check_id(H5Dget_type(dataset), object, "cannot get dataset type"));
+  if (H5Tget_class(file_type.id()) == H5T_STRING && H5Tis_variable_str(file_type.id()) <= 0) {
+    // Fixed-length (what heatnet writes): one block, each string up to its first NUL.
+    // Read as stored (HDF5 does not convert between ASCII and UTF-8 strings).
+    const std::size_t width = H5Tget_size(file_type.id());
+    std::vector<char> block(width * dims[0]);
+    read_all(dataset, file_type.id(), block.data(), dims[0]);
+    std::vector<std::string> out;
+    out.reserve(dims[0]);
+    for (std::size_t i = 0; i < dims[0]; ++i) {
+      const char* begin = block.data() + i * width;
+      out.emplace_back(begin, std::find(begin, begin + width, '\0'));
+    }
+    return out;
+  }
   std::vector<char*> p(dims[0], nullptr);
-  if (p.empty()) return {};
   Type t = vlen_string_type();
   read_all(dataset, t.id(), p.data(), p.size());
   std::vector<std::string> out;

@@ -343,7 +343,7 @@ void ResultsWriter::commit(const Result& metadata, bool complete) {
     w.solver.close("/solver");
     w.root.close("/");
     w.file.close("/");
-    fsync_file(w.temp.path, w.target);
+    if (w.options.sync_to_disk) fsync_file(w.temp.path, w.target);
     std::error_code ec;
     fs::rename(w.temp.path, w.target, ec);
     if (ec) io_fail(w.target, "cannot rename the temporary file onto it: " + ec.message());

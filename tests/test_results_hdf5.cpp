@@ -17,6 +17,7 @@
 #include "heatnet/io.hpp"
 #include "heatnet/network.hpp"
 #include "heatnet/result.hpp"
+#include "io/hdf5_handles.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -350,4 +351,40 @@ TEST_CASE("results file errors name the file and the reason", "[io][hdf5]") {
       CHECK(std::string(e.what()).find("heatnet-results/1") != std::string::npos);
     }
   }
+}
+
+TEST_CASE("string datasets: fixed-length written, fixed- and variable-length read", "[io][hdf5]") {
+  namespace h5 = heatnet::io::h5;
+  TempDir dir;
+  const std::string path = (dir.path / "strings.h5").string();
+  const std::vector<std::string> ids = {"P1", "a-longer-id", "", "ü-utf8"};
+  std::vector<std::string> one_long(100, "a");
+  one_long.push_back(std::string(100000, 'x'));  // padding all to this: 100x the data
+  {
+    h5::Session session(path);
+    h5::File file = h5::create_file(path);
+    h5::write_vector(file.id(), "fixed", ids);
+    h5::write_vector(file.id(), "one_long", one_long);
+    // what older heatnet files and h5py's default str dtype hold
+    h5::Type vlen = h5::vlen_string_type();
+    std::vector<const char*> p;
+    for (const auto& s : ids) p.push_back(s.c_str());
+    h5::write_vector(file.id(), "variable", vlen.id(), vlen.id(), p.data(), p.size());
+    h5::Dataset fixed = h5::open_dataset(file.id(), "fixed");
+    h5::Type type(H5Dget_type(fixed.id()));
+    CHECK(H5Tis_variable_str(type.id()) == 0);
+    CHECK(H5Tget_size(type.id()) == std::string("a-longer-id").size());
+    h5::Dataset long_one = h5::open_dataset(file.id(), "one_long");
+    h5::Type long_type(H5Dget_type(long_one.id()));
+    CHECK(H5Tis_variable_str(long_type.id()) > 0);
+  }
+  h5::Session session(path);
+  h5::File file = h5::open_file_read(path);
+  for (const char* name : {"fixed", "variable"}) {
+    INFO(name);
+    h5::Dataset d = h5::open_dataset(file.id(), name);
+    CHECK(h5::read_strings(d.id()) == ids);
+  }
+  h5::Dataset d = h5::open_dataset(file.id(), "one_long");
+  CHECK(h5::read_strings(d.id()) == one_long);
 }

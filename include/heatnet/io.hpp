@@ -45,6 +45,11 @@ std::string sha256_hex(std::string_view bytes);
 struct ResultsFileOptions {
   int gzip_level = 0;           // 0 = no compression; 1..9 gzip
   std::size_t chunk_steps = 64; // chunk size along time
+  // Flush the file to disk before it takes the target name, so a power cut cannot leave an
+  // empty file there. Costs one disk flush (10-40 ms on the development machine, more than a
+  // small network's whole run); off for scratch results. Either way the file appears whole or
+  // not at all for every other process (temporary name, then rename).
+  bool sync_to_disk = true;
 };
 
 // Streams a time series: datasets are created chunked and extendable along time; each
