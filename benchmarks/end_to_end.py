@@ -100,7 +100,8 @@ def fmt_s(x) -> str:
 TIMINGS = re.compile(r"timings: (.*)")
 
 
-def heatnet_run(bindir: Path, network: Path, repeats: int, command: str = "solve") -> dict:
+def heatnet_run(bindir: Path, network: Path, repeats: int, command: str = "solve",
+                extra: tuple = ()) -> dict:
     """`heatnet solve` (or `check`) as a whole process: its --timings phases, wall, peak RSS."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -108,6 +109,7 @@ def heatnet_run(bindir: Path, network: Path, repeats: int, command: str = "solve
             cmd = [str(bindir / "heatnet"), command, str(network)]
             if command == "solve":
                 cmd += ["-o", f"{tmp}/out.h5", "-q"]
+            cmd += list(extra)
             r = run(cmd + ["--timings"])
             if r["rc"] != 0 and "--timings" in r["stderr"]:  # a build before --timings existed
                 r = run(cmd)
@@ -251,6 +253,9 @@ def epanet_rows(bindir: Path, repeats: int) -> tuple[list[dict], str]:
                "heatnet": heatnet_run(bindir, inp, repeats, "check"),
                "solve_process": heatnet_run(bindir, inp, repeats),
                "native_parse_s": native_parse(driver, inp, max(repeats, 5)) if driver else None}
+        if inp.parent.name == "Net1":  # the small-network CLI figure, also without the fsync
+            row["solve_process_no_sync"] = heatnet_run(bindir, inp, max(repeats, 5), "solve",
+                                                       ("--no-sync",))
         rows.append(row)
     print(" done")
     return rows, "" if driver else "native EPANET: not available (set HEATNET_EPANET_NATIVE)"
@@ -305,6 +310,8 @@ def epanet_totals(rows: list[dict]) -> dict:
     net1 = [r for r in ok if r["network"] == "Net1" and "error" not in r["solve_process"]]
     if net1:
         total["cli_13_links_whole_s"] = net1[0]["solve_process"]["whole_s"]
+        if "whole_s" in net1[0].get("solve_process_no_sync", {}):
+            total["cli_13_links_no_sync_whole_s"] = net1[0]["solve_process_no_sync"]["whole_s"]
     return total
 
 
@@ -367,7 +374,9 @@ def main():
               + (f" vs native EPANET's parse {fmt_s(totals['native_parse_s'])} "
                  f"(ratio {totals['ratio']:.2f})" if "ratio" in totals else f"; {note}"))
         if "cli_13_links_whole_s" in totals:
-            print(f"13-link network (Net1), whole CLI process: {fmt_s(totals['cli_13_links_whole_s'])}")
+            print(f"13-link network (Net1), whole CLI process: {fmt_s(totals['cli_13_links_whole_s'])}"
+                  + (f", with --no-sync {fmt_s(totals['cli_13_links_no_sync_whole_s'])}"
+                     if "cli_13_links_no_sync_whole_s" in totals else ""))
     results = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": platform.platform(), "python": platform.python_version(),
