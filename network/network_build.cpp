@@ -2,6 +2,8 @@
 // Every rule broken throws NetworkError naming the element kind, id, field and value.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -21,7 +23,6 @@ using detail::require_temperature;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kBarToPa = 1e5;
 
-using IdMap = std::unordered_map<std::string, int>;
 
 // A substation's limits: positive and finite, and only where the flow follows a heat demand
 // (a fixed-flow consumer has no control valve to saturate).
@@ -39,7 +40,7 @@ void require_substation_limits(const ConsumerDefinition& d) {
   check(d.kvs_m3_h, "kvs_m3_h", 1e8, "must be > 0 (and < 1e8 m3/h)");
 }
 
-// Element indices in id order (ids are unique: checked by index_ids during the build).
+// Element indices in id order (ids are unique: checked by IdIndex during the build).
 std::shared_ptr<const std::vector<int>> sorted_by_id(const std::vector<std::string>& ids) {
   auto order = std::make_shared<std::vector<int>>(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) (*order)[i] = static_cast<int>(i);
@@ -47,29 +48,61 @@ std::shared_ptr<const std::vector<int>> sorted_by_id(const std::vector<std::stri
   return order;
 }
 
-template <class Def>
-std::shared_ptr<IdMap> index_ids(const std::vector<Def>& items, const char* kind) {
-  auto map = std::make_shared<IdMap>();
-  map->reserve(items.size() * 2);
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const std::string& id = items[i].id;
-    if (id.empty())
-      throw NetworkError(ErrorCode::missing_field, kind, "#" + std::to_string(i), "id", "",
-                         "id must be a non-empty string");
-    if (!map->emplace(id, static_cast<int>(i)).second)
-      throw NetworkError(ErrorCode::duplicate_id, kind, id, "id", "",
-                         "duplicate id (ids must be unique among " + std::string(kind) + "s)");
+// Element ids -> index during the build: open addressing over views of the definition's ids
+// (no copies: a million node ids are two flat arrays, not a million heap nodes). Checks, in
+// element order, that every id is non-empty and unique.
+class IdIndex {
+ public:
+  template <class Def>
+  IdIndex(const std::vector<Def>& items, const char* kind) {
+    std::size_t capacity = 16;
+    while (capacity < 2 * items.size()) capacity *= 2;
+    mask_ = capacity - 1;
+    slots_.assign(capacity, Slot{});
+    ids_.reserve(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const std::string& id = items[i].id;
+      if (id.empty())
+        throw NetworkError(ErrorCode::missing_field, kind, "#" + std::to_string(i), "id", "",
+                           "id must be a non-empty string");
+      ids_.push_back(id);
+      const std::size_t h = std::hash<std::string_view>{}(id);
+      std::size_t k = h & mask_;
+      for (; slots_[k].index >= 0; k = (k + 1) & mask_)
+        if (slots_[k].hash == static_cast<std::uint32_t>(h) && ids_[slots_[k].index] == id)
+          throw NetworkError(ErrorCode::duplicate_id, kind, id, "id", "",
+                             "duplicate id (ids must be unique among " + std::string(kind) +
+                                 "s)");
+      slots_[k] = Slot{static_cast<std::uint32_t>(h), static_cast<int>(i)};
+    }
   }
-  return map;
-}
 
-int lookup_node(const IdMap& nodes, const std::string& ref, const char* kind,
+  // The element's index, or -1.
+  int find(std::string_view id) const {
+    const std::size_t h = std::hash<std::string_view>{}(id);
+    for (std::size_t k = h & mask_; slots_[k].index >= 0; k = (k + 1) & mask_)
+      if (slots_[k].hash == static_cast<std::uint32_t>(h) && ids_[slots_[k].index] == id)
+        return slots_[k].index;
+    return -1;
+  }
+
+ private:
+  struct Slot {
+    std::uint32_t hash = 0;
+    int index = -1;
+  };
+  std::vector<std::string_view> ids_;
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+};
+
+int lookup_node(const IdIndex& nodes, const std::string& ref, const char* kind,
                 const std::string& id, const char* field) {
-  auto it = nodes.find(ref);
-  if (it == nodes.end())
+  const int node = nodes.find(ref);
+  if (node < 0)
     throw NetworkError(ErrorCode::unknown_reference, kind, id, field, quoted_input(ref),
                        "no node with this id");
-  return it->second;
+  return node;
 }
 
 void validate_settings(const SettingsDefinition& s) {
@@ -145,12 +178,12 @@ Network Network::build(const NetworkDefinition& def) {
   const FluidDefinition& fluid = sd.fluid;
 
   // ---- ids
-  auto node_ids = index_ids(def.nodes, "node");
-  auto pipe_ids = index_ids(def.pipes, "pipe");
-  auto source_ids = index_ids(def.sources, "source");
-  auto consumer_ids = index_ids(def.consumers, "consumer");
-  auto pump_ids = index_ids(def.pumps, "pump");
-  auto valve_ids = index_ids(def.valves, "valve");
+  const IdIndex node_ids(def.nodes, "node");
+  const IdIndex pipe_ids(def.pipes, "pipe");
+  const IdIndex source_ids(def.sources, "source");
+  const IdIndex consumer_ids(def.consumers, "consumer");
+  const IdIndex pump_ids(def.pumps, "pump");
+  const IdIndex valve_ids(def.valves, "valve");
   if (def.nodes.empty())
     throw NetworkError(ErrorCode::missing_field, "network", def.name, "nodes", "",
                        "the network has no nodes");
@@ -181,8 +214,8 @@ Network Network::build(const NetworkDefinition& def) {
   PipeData& pd = net.pipes_;
   for (const auto& d : def.pipes) {
     const char* k = "pipe";
-    const int from = lookup_node(*node_ids, d.from, k, d.id, "from");
-    const int to = lookup_node(*node_ids, d.to, k, d.id, "to");
+    const int from = lookup_node(node_ids, d.from, k, d.id, "from");
+    const int to = lookup_node(node_ids, d.to, k, d.id, "to");
     if (from == to)
       throw NetworkError(ErrorCode::invalid_value, k, d.id, "to", quoted_input(d.to),
                          "a pipe must connect two different nodes");
@@ -243,7 +276,7 @@ Network Network::build(const NetworkDefinition& def) {
     const auto& d = def.pressure_nodes[i];
     const std::string id = d.node;
     const char* k = "pressure_node";
-    const int node = lookup_node(*node_ids, d.node, k, id, "node");
+    const int node = lookup_node(node_ids, d.node, k, id, "node");
     require(std::isfinite(d.pressure_bar) && d.pressure_bar > -1.01325 && d.pressure_bar < 1e4, k,
             id, "pressure_bar", d.pressure_bar, "must be above vacuum (-1.01325 bar gauge) and < 1e4");
     require_temperature(fluid, d.temperature_C, k, id, "temperature_C");
@@ -259,8 +292,8 @@ Network Network::build(const NetworkDefinition& def) {
   ConsumerData& cd = net.consumers_;
   for (const auto& d : def.consumers) {
     const char* k = "consumer";
-    const int s = lookup_node(*node_ids, d.supply_node, k, d.id, "supply_node");
-    const int r = lookup_node(*node_ids, d.return_node, k, d.id, "return_node");
+    const int s = lookup_node(node_ids, d.supply_node, k, d.id, "supply_node");
+    const int r = lookup_node(node_ids, d.return_node, k, d.id, "return_node");
     if (s == r)
       throw NetworkError(ErrorCode::invalid_value, k, d.id, "return_node", quoted_input(d.return_node),
                          "supply and return node must differ");
@@ -293,8 +326,8 @@ Network Network::build(const NetworkDefinition& def) {
   SourceData& sc = net.sources_;
   for (const auto& d : def.sources) {
     const char* k = "source";
-    const int s = lookup_node(*node_ids, d.supply_node, k, d.id, "supply_node");
-    const int r = lookup_node(*node_ids, d.return_node, k, d.id, "return_node");
+    const int s = lookup_node(node_ids, d.supply_node, k, d.id, "supply_node");
+    const int r = lookup_node(node_ids, d.return_node, k, d.id, "return_node");
     if (s == r)
       throw NetworkError(ErrorCode::invalid_value, k, d.id, "return_node", quoted_input(d.return_node),
                          "supply and return node must differ");
@@ -331,11 +364,10 @@ Network Network::build(const NetworkDefinition& def) {
       case SourcePumpType::dp_control: {
         require(std::isfinite(p.dp_bar) && p.dp_bar > 0 && p.dp_bar < 1e4, k, d.id, "pump.dp_bar",
                 p.dp_bar, "must be > 0");
-        auto it = consumer_ids->find(p.consumer);
-        if (it == consumer_ids->end())
+        pump_consumer = consumer_ids.find(p.consumer);
+        if (pump_consumer < 0)
           throw NetworkError(ErrorCode::unknown_reference, k, d.id, "pump.consumer",
                              quoted_input(p.consumer), "no consumer with this id");
-        pump_consumer = it->second;
         hold(s, "source '" + d.id + "' (dp_control pump)", k, d.id, "supply_node");
         break;
       }
@@ -364,8 +396,8 @@ Network Network::build(const NetworkDefinition& def) {
   PumpData& bp = net.pumps_;
   for (const auto& d : def.pumps) {
     const char* k = "pump";
-    const int from = lookup_node(*node_ids, d.from, k, d.id, "from");
-    const int to = lookup_node(*node_ids, d.to, k, d.id, "to");
+    const int from = lookup_node(node_ids, d.from, k, d.id, "from");
+    const int to = lookup_node(node_ids, d.to, k, d.id, "to");
     if (from == to)
       throw NetworkError(ErrorCode::invalid_value, k, d.id, "to", quoted_input(d.to),
                          "a pump must connect two different nodes");
@@ -395,8 +427,8 @@ Network Network::build(const NetworkDefinition& def) {
   ValveData& vd = net.valves_;
   for (const auto& d : def.valves) {
     const char* k = "valve";
-    const int from = lookup_node(*node_ids, d.from, k, d.id, "from");
-    const int to = lookup_node(*node_ids, d.to, k, d.id, "to");
+    const int from = lookup_node(node_ids, d.from, k, d.id, "from");
+    const int to = lookup_node(node_ids, d.to, k, d.id, "to");
     if (from == to)
       throw NetworkError(ErrorCode::invalid_value, k, d.id, "to", quoted_input(d.to),
                          "a valve must connect two different nodes");
