@@ -8,6 +8,7 @@
 
 #include "heatnet/errors.hpp"
 #include "heatnet/network.hpp"
+#include "network/compiled.hpp"
 #include "network/elements/elements.hpp"
 #include "network/topology.hpp"
 
@@ -127,9 +128,10 @@ int require_pressure_references(const NodeData& nd, const PipeData& pd, const Pu
 
 Network Network::build(const NetworkDefinition& def) {
   Network net;
-  net.settings_ = compile_settings(def.settings);
+  detail::NetworkImpl& c = *net.impl_;
+  c.settings = compile_settings(def.settings);
   refuse_untouched_node(def);
-  net.name_ = def.name;
+  c.name = def.name;
   const detail::RuleContext rules{def.settings.fluid, def.settings.friction};
 
   auto node_ids = detail::index_ids(def.nodes, "node");
@@ -142,50 +144,27 @@ Network Network::build(const NetworkDefinition& def) {
     throw NetworkError(ErrorCode::missing_field, "network", def.name, "nodes", "",
                        "the network has no nodes");
 
-  detail::compile_nodes(def.nodes, rules, net.nodes_);
-  detail::compile_pipes(def.pipes, def.settings, *node_ids, net.pipes_, net.pipe_has_own_ambient_);
-  detail::PressureHolders holders(net.nodes_.id);
-  detail::compile_pressure_nodes(def.pressure_nodes, rules, *node_ids, holders, net.pressure_nodes_);
+  detail::compile_nodes(def.nodes, rules, c.nodes);
+  detail::compile_pipes(def.pipes, def.settings, *node_ids, c.pipes, c.pipe_has_own_ambient);
+  detail::PressureHolders holders(c.nodes.id);
+  detail::compile_pressure_nodes(def.pressure_nodes, rules, *node_ids, holders, c.pressure_nodes);
   // consumers before sources: a dp_control pump refers to one
-  detail::compile_consumers(def.consumers, rules, *node_ids, net.consumers_);
-  detail::compile_sources(def.sources, rules, *node_ids, *consumer_ids, holders, net.sources_);
-  detail::compile_pumps(def.pumps, rules, *node_ids, net.pumps_);
-  detail::compile_valves(def.valves, rules, *node_ids, net.valves_);
+  detail::compile_consumers(def.consumers, rules, *node_ids, c.consumers);
+  detail::compile_sources(def.sources, rules, *node_ids, *consumer_ids, holders, c.sources);
+  detail::compile_pumps(def.pumps, rules, *node_ids, c.pumps);
+  detail::compile_valves(def.valves, rules, *node_ids, c.valves);
 
-  net.topology_ = link_topology(net.node_count(), net.pipes_, net.pumps_, net.valves_,
-                                net.sources_, net.consumers_);
-  net.component_count_ = require_pressure_references(net.nodes_, net.pipes_, net.pumps_,
-                                                     net.valves_, net.sources_, holders);
-  net.node_lookup_ = sorted_by_id(net.nodes_.id);
-  net.pipe_lookup_ = sorted_by_id(net.pipes_.id);
-  net.consumer_lookup_ = sorted_by_id(net.consumers_.id);
-  net.source_lookup_ = sorted_by_id(net.sources_.id);
-  net.pump_lookup_ = sorted_by_id(net.pumps_.id);
-  net.valve_lookup_ = sorted_by_id(net.valves_.id);
+  c.topology = link_topology(static_cast<int>(c.nodes.id.size()), c.pipes, c.pumps, c.valves,
+                             c.sources, c.consumers);
+  c.component_count =
+      require_pressure_references(c.nodes, c.pipes, c.pumps, c.valves, c.sources, holders);
+  c.node_lookup = sorted_by_id(c.nodes.id);
+  c.pipe_lookup = sorted_by_id(c.pipes.id);
+  c.consumer_lookup = sorted_by_id(c.consumers.id);
+  c.source_lookup = sorted_by_id(c.sources.id);
+  c.pump_lookup = sorted_by_id(c.pumps.id);
+  c.valve_lookup = sorted_by_id(c.valves.id);
   return net;
-}
-
-namespace {
-int find_in(const std::shared_ptr<const std::vector<int>>& sorted,
-            const std::vector<std::string>& ids, std::string_view id) {
-  if (!sorted) return -1;
-  auto it = std::lower_bound(sorted->begin(), sorted->end(), id,
-                             [&](int i, std::string_view key) { return ids[i] < key; });
-  return it != sorted->end() && ids[*it] == id ? *it : -1;
-}
-}  // namespace
-
-int Network::node_index(std::string_view id) const { return find_in(node_lookup_, nodes_.id, id); }
-int Network::pipe_index(std::string_view id) const { return find_in(pipe_lookup_, pipes_.id, id); }
-int Network::consumer_index(std::string_view id) const {
-  return find_in(consumer_lookup_, consumers_.id, id);
-}
-int Network::source_index(std::string_view id) const {
-  return find_in(source_lookup_, sources_.id, id);
-}
-int Network::pump_index(std::string_view id) const { return find_in(pump_lookup_, pumps_.id, id); }
-int Network::valve_index(std::string_view id) const {
-  return find_in(valve_lookup_, valves_.id, id);
 }
 
 }  // namespace heatnet

@@ -10,6 +10,7 @@
 
 #include "heatnet/errors.hpp"
 #include "heatnet/network.hpp"
+#include "network/compiled.hpp"
 #include "network/checks.hpp"
 #include "network/elements/elements.hpp"
 

@@ -257,10 +257,7 @@ void bind_network(py::module_& m) {
       .def_property_readonly("pump_count", &Network::pump_count)
       .def_property_readonly("valve_count", &Network::valve_count)
       .def_property_readonly("component_count", &Network::component_count)
-      .def("same_topology",
-           [](const Network& a, const Network& b) {
-             return a.shared_topology() == b.shared_topology();
-           })
+      .def("same_topology", &Network::same_topology)
       .def("set_value", &set_value, py::arg("object"), py::arg("key"), py::arg("index"),
            py::arg("value"),
            "Change a field that keeps the topology (schema setter), value in the file's unit.")

@@ -12,6 +12,7 @@
 #include "solver/physics/friction.hpp"
 #include "solver/physics/substation.hpp"
 #include "solver/thermal/pipe_mean_temperature.hpp"
+#include "network/compiled.hpp"
 
 namespace heatnet {
 namespace {

@@ -7,6 +7,7 @@
 #include "network/checks.hpp"
 #include "solver/consumer_demand.hpp"
 #include "solver/engine.hpp"
+#include "network/compiled.hpp"
 
 namespace heatnet {
 namespace {

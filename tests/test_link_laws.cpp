@@ -10,6 +10,7 @@
 
 #include "solver/physics/friction.hpp"
 #include "solver/physics/link_laws.hpp"
+#include "network/compiled.hpp"
 
 using namespace heatnet;
 using namespace heatnet::physics;

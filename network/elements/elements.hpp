@@ -20,6 +20,7 @@
 
 #include "heatnet/errors.hpp"
 #include "heatnet/network.hpp"
+#include "network/compiled.hpp"
 #include "heatnet/network_schema.hpp"
 #include "network/checks.hpp"
 

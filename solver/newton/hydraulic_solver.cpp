@@ -10,6 +10,7 @@
 #include "heatnet/errors.hpp"
 #include "solver/physics/substation.hpp"
 #include "solver/thermal/pipe_mean_temperature.hpp"
+#include "network/compiled.hpp"
 
 namespace heatnet::solver {
 namespace {

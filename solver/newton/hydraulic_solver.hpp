@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "heatnet/network.hpp"
+#include "network/compiled.hpp"
 #include "heatnet/solve_report.hpp"
 #include "solver/linear/spd_solver.hpp"
 #include "solver/newton/spanning_forest.hpp"

@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "solver/physics/friction.hpp"
+#include "network/compiled.hpp"
 
 namespace heatnet::physics {
 namespace {
