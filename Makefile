@@ -67,6 +67,7 @@ bench: build
 	  else echo "npm not found (apt-get install nodejs npm): no side-by-side with EPANET"; fi; \
 	fi
 	$(PYENV) $(PYTHON) benchmarks/run.py --build-dir $(BUILD)
+	$(PYENV) $(PYTHON) benchmarks/speed_targets.py --build-dir $(BUILD)
 
 # The speed guard's stored counts (ctest speed_counts): only when more work is intended.
 update-counts: build
