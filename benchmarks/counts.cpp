@@ -68,11 +68,10 @@ json oral_design(const fs::path& src) {
 json oral_annual(const fs::path& src) {
   const Network net = Network::build(io::read_network(src / "examples/oral/oral.json"));
   const Profiles profiles = io::read_profiles(src / "examples/oral/annual_profiles.csv");
-  long outer = 0, factorisations = 0, max_step_iterations = 0, analyses = 0;
+  long outer = 0, factorisations = 0, analyses = 0;
   const SimulationResult r = simulate(net, profiles, {}, [&](const StepInfo& s) {
     outer += s.report->outer_iterations;
     factorisations += s.report->factorisations;
-    max_step_iterations = std::max<long>(max_step_iterations, s.report->iterations);
     analyses += s.report->symbolic_reused ? 0 : 1;
     return true;
   });
@@ -81,8 +80,7 @@ json oral_annual(const fs::path& src) {
           {"newton_iterations", r.summary.total_iterations},
           {"outer_iterations", outer},
           {"factorisations", factorisations},
-          {"symbolic_analyses", analyses},
-          {"max_step_newton_iterations", max_step_iterations}};
+          {"symbolic_analyses", analyses}};
 }
 
 // A hydraulic steady state of an EPANET network at heatnet's default tolerance.
