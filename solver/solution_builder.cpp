@@ -23,7 +23,7 @@ constexpr double kCheckSlack = 1e-6;
 constexpr double kUnderSupplySlack = 1e-6;
 // "3 consumers under-supplied, 412 kW missing; worst 'C7_9': 61 %"
 std::string under_supply_line(const StepSummary& s) {
-  const int percent = static_cast<int>(std::floor(100.0 * s.worst_supply_ratio));
+  const int percent = static_cast<int>(std::floor(100.0 * std::max(0.0, s.worst_supply_ratio)));
   return std::to_string(s.under_supplied) + (s.under_supplied == 1 ? " consumer" : " consumers") +
          " under-supplied, " + std::to_string(static_cast<long long>(std::llround(s.heat_missing_W * 1e-3))) +
          " kW missing; worst '" + s.worst_supplied_consumer + "': " + std::to_string(percent) +

@@ -34,6 +34,9 @@ constexpr double kLineSearchMeritGrowth = 1e4;
 // the step, up to kMaxStrictHalvings times.
 constexpr int kStrictLineSearchAfter = 20;
 constexpr int kMaxStrictHalvings = 10;
+// A dp_control plant's controlled dp responding less than this to its pump dp is held by
+// another plant (close_held_dp_plants).
+constexpr double kWeakControlResponse = 1e-6;
 // Pressure resolution used to discount round-off in the flow-change test (ulps of max |p|).
 constexpr double kPressureUlps = 8.0;
 // Round-off convergence: link residual within this many ulps of max |p|, relative flow change
@@ -576,6 +579,32 @@ int HydraulicSolver::update_dp_plant_statuses(const Network& net, const Hydrauli
   return changes;
 }
 
+// A dp_control plant whose controlled dp does not respond to its pump (another plant's stiff
+// pump sits across that consumer: the response is ~1e-8 where a plant's own control through
+// a wide-open valve still has ~1e-3) and which the network already holds above the set point
+// has nothing to do: it closes (the bordered row would otherwise ask an enormous pump dp).
+template <class Base, class Sens>
+int HydraulicSolver::close_held_dp_plants(const Network& net, HydraulicState& st, Base base,
+                                          Sens sens) const {
+  int changes = 0;
+  const SourceData& sd = net.sources();
+  const ConsumerData& cd = net.consumers();
+  for (std::size_t d = 0; d < dp_sources_.size(); ++d) {
+    const int s = static_cast<int>(d);
+    if (st.dp_source_closed[s] || st.dp_source_changes[s] >= kMaxStatusChanges) continue;
+    const int src = dp_sources_[s];
+    const int c = sd.pump_consumer[src];
+    const int cs = cd.supply_node[c], cr = cd.return_node[c];
+    const double response = sens(cs, s) - sens(cr, s);
+    if (std::abs(response) < kWeakControlResponse && base(cs) - base(cr) >= sd.pump_dp_Pa[src]) {
+      st.dp_source_closed[s] = 1;
+      ++st.dp_source_changes[s];
+      ++changes;
+    }
+  }
+  return changes;
+}
+
 // Head difference h(from) - h(to) across hydraulic link k (m of the link's fluid).
 double HydraulicSolver::head_difference(const HydraulicParameters& params,
                                         const HydraulicState& st, int k) const {
@@ -823,6 +852,7 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
       std::vector<double>& rhs = border_rhs_;
       mat.assign(nd * nd, 0.0);
       rhs.assign(nd, 0.0);
+      rec.status_changes += close_held_dp_plants(net, st, base, sens);
       for (int s = 0; s < nd; ++s) {
         if (st.dp_source_closed[s]) {
           // closed: no flow leaves the supply node through the plant, in the linearised

@@ -206,6 +206,8 @@ class HydraulicSolver {
   // Flow of dp_control source s (index into dp_sources_) out of its supply node (kg/s).
   double dp_plant_flow(const HydraulicParameters& params, const HydraulicState& state, int s) const;
   // dp_control plants' check-valve rule; returns the number of status changes.
+  template <class Base, class Sens>
+  int close_held_dp_plants(const Network& network, HydraulicState& state, Base base, Sens sens) const;
   int update_dp_plant_statuses(const Network& network, const HydraulicParameters& params,
                                HydraulicState& state) const;
   // Whether a pressure valve (PRV/PSV) holds its controlled node this iteration.
