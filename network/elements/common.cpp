@@ -5,11 +5,11 @@ namespace heatnet::detail {
 
 int lookup_node(const IdMap& nodes, const std::string& ref, const char* kind,
                 const std::string& id, const char* field) {
-  auto it = nodes.find(ref);
-  if (it == nodes.end())
+  const int node = nodes.find(ref);
+  if (node < 0)
     throw NetworkError(ErrorCode::unknown_reference, kind, id, field, quoted_input(ref),
                        "no node with this id");
-  return it->second;
+  return node;
 }
 
 LinkEnds link_ends(const IdMap& nodes, const std::string& from, const std::string& to,

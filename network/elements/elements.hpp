@@ -8,6 +8,8 @@
 // the same validate_*, so an edit is refused or accepted alike before and after compiling.
 #pragma once
 #include <cmath>
+#include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -95,19 +97,59 @@ SourceDefinition source_definition(const SourceData& s, int i);
 ConsumerDefinition consumer_definition(const ConsumerData& c, int i);
 
 // ---- compilation (validate, resolve references, convert to SI)
-using IdMap = std::unordered_map<std::string, int>;
+// Ids of a kind -> index: open addressing over views of the definition's ids (no copies: a
+// million node ids are two flat arrays, not a million heap nodes). Built by index_ids; the
+// definition must outlive it.
+class IdMap {
+ public:
+  // The element's index, or -1.
+  int find(std::string_view id) const {
+    const std::size_t h = std::hash<std::string_view>{}(id);
+    for (std::size_t k = h & mask_; slots_[k].index >= 0; k = (k + 1) & mask_)
+      if (slots_[k].hash == static_cast<std::uint32_t>(h) && ids_[slots_[k].index] == id)
+        return slots_[k].index;
+    return -1;
+  }
+  // Adds `id` as element `index`; false if it is there already.
+  bool insert(std::string_view id, int index) {
+    const std::size_t h = std::hash<std::string_view>{}(id);
+    std::size_t k = h & mask_;
+    for (; slots_[k].index >= 0; k = (k + 1) & mask_)
+      if (slots_[k].hash == static_cast<std::uint32_t>(h) && ids_[slots_[k].index] == id)
+        return false;
+    slots_[k] = Slot{static_cast<std::uint32_t>(h), index};
+    if (ids_.size() <= static_cast<std::size_t>(index)) ids_.resize(index + 1);
+    ids_[index] = id;
+    return true;
+  }
+  explicit IdMap(std::size_t count) {
+    std::size_t capacity = 16;
+    while (capacity < 2 * count) capacity *= 2;
+    mask_ = capacity - 1;
+    slots_.assign(capacity, Slot{});
+    ids_.reserve(count);
+  }
 
-// Ids of a kind -> index; throws on an empty or duplicate id.
+ private:
+  struct Slot {
+    std::uint32_t hash = 0;
+    int index = -1;
+  };
+  std::vector<std::string_view> ids_;
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+};
+
+// Ids of a kind -> index; throws on an empty or duplicate id (in element order).
 template <class Def>
 std::shared_ptr<IdMap> index_ids(const std::vector<Def>& items, const char* kind) {
-  auto map = std::make_shared<IdMap>();
-  map->reserve(items.size() * 2);
+  auto map = std::make_shared<IdMap>(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
     const std::string& id = items[i].id;
     if (id.empty())
       throw NetworkError(ErrorCode::missing_field, kind, "#" + std::to_string(i), "id", "",
                          "id must be a non-empty string");
-    if (!map->emplace(id, static_cast<int>(i)).second)
+    if (!map->insert(id, static_cast<int>(i)))
       throw NetworkError(ErrorCode::duplicate_id, kind, id, "id", "",
                          "duplicate id (ids must be unique among " + std::string(kind) + "s)");
   }

@@ -51,11 +51,10 @@ PumpCurve compile_source_pump(const SourceDefinition& d, int supply_node, const 
         holders.hold(supply_node, "source '" + d.id + "' (fixed_dp pump)", k, d.id, "supply_node");
       return {};
     case SourcePumpType::dp_control: {
-      auto it = consumers.find(p.consumer);
-      if (it == consumers.end())
+      pump_consumer = consumers.find(p.consumer);
+      if (pump_consumer < 0)
         throw NetworkError(ErrorCode::unknown_reference, k, d.id, "pump.consumer",
                            quoted_input(p.consumer), "no consumer with this id");
-      pump_consumer = it->second;
       holders.hold(supply_node, "source '" + d.id + "' (dp_control pump)", k, d.id, "supply_node");
       return {};
     }
