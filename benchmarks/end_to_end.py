@@ -330,21 +330,18 @@ def plot(rows: list[dict], path: Path):
     if not rows:
         return
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    labels = [f"{r['pipes']:,}" for r in rows]
-    bottom = [0.0] * len(rows)
-    for phase, color in (("read", "tab:blue"), ("build", "tab:orange"), ("solve", "tab:green"),
-                         ("write", "tab:red")):
-        vals = [r["heatnet"].get(phase, 0.0) for r in rows]
-        ax.bar(labels, vals, bottom=bottom, color=color, label=phase)
-        bottom = [b + v for b, v in zip(bottom, vals)]
-    ax.plot(labels, [r["heatnet"]["whole_s"] for r in rows], "k_", markersize=30, mew=2,
-            label="whole `heatnet solve` process")
-    ax.plot(labels, [r["json_load_s"] or 0 for r in rows], "mo", label="Python json.load (parse only)")
-    ax.set_yscale("log")
+    pipes = [r["pipes"] for r in rows]
+    for phase, style in (("read", "o-"), ("build", "s-"), ("solve", "^-"), ("write", "v-")):
+        if all(phase in r["heatnet"] for r in rows):
+            ax.loglog(pipes, [r["heatnet"][phase] for r in rows], style, label=phase, alpha=0.8)
+    ax.loglog(pipes, [r["heatnet"]["whole_s"] for r in rows], "k-", lw=2.5,
+              label="whole `heatnet solve` process")
+    ax.loglog(pipes, [r["json_load_s"] or float("nan") for r in rows], "m--", lw=2,
+              label="Python json.load of the file (parse only)")
     ax.set_xlabel("realistic network, pipes")
     ax.set_ylabel("wall time, one core [s]")
     ax.set_title("heatnet end to end: read, build, solve, write")
-    ax.grid(True, which="both", axis="y", alpha=0.3)
+    ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -359,7 +356,12 @@ def main():
     ap.add_argument("--skip-epanet", action="store_true")
     ap.add_argument("--skip-python", action="store_true")
     ap.add_argument("--out", default=str(HERE / "end_to_end.json"))
+    ap.add_argument("--plot-only", action="store_true", help="redraw the plot from --out")
     args = ap.parse_args()
+    if args.plot_only:
+        out = Path(args.out).resolve()
+        plot(json.loads(out.read_text())["realistic"], out.with_suffix(".png"))
+        return
     bindir = (ROOT / args.build_dir / "bin").resolve()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     load_before = list(os.getloadavg())
