@@ -68,7 +68,8 @@ _LIMIT_COLUMNS = ("max_dp_Pa_m", "max_velocity_m_s", "min_dn", "min_inner_diamet
 def read_pipe_limits(path) -> List[Dict[str, Any]]:
     """Per-pipe limits from CSV: column ``pipe`` (an id or a glob pattern such as ``PS*``) and
     any of ``max_dp_Pa_m``, ``max_velocity_m_s``, ``min_dn``, ``min_inner_diameter_m``; empty
-    cells fall back to the global limits. For each pipe the first matching row applies."""
+    cells fall back to the global limits. For each pipe the first matching row applies, and to
+    its twin too."""
     import csv
 
     rows = []
@@ -103,22 +104,30 @@ class _Limits:
     min_inner_diameter_m: np.ndarray
 
 
-def _pipe_limits(ids: Sequence[str], rows, defaults: Dict[str, float],
+def _pipe_limits(ids: Sequence[str], member_unit: np.ndarray, rows, defaults: Dict[str, float],
                  catalogue: Catalogue) -> _Limits:
+    """Limits per member pipe. A row that matches either pipe of a twin pair applies to both
+    (the first pipe of the pair that matches a row decides)."""
+    rows = rows or []
     n = len(ids)
     r = np.full(n, defaults["max_dp_Pa_m"])
     v = np.full(n, defaults["max_velocity_m_s"])
     dmin = np.full(n, _min_diameter(defaults.get("min_dn"), None, catalogue, "min_dn"))
-    used = [False] * len(rows or [])
-    exact = {row["pipe"]: k for k, row in enumerate(rows or [])}
+    used = [False] * len(rows)
+    exact = {row["pipe"]: k for k, row in enumerate(rows)}
+    unit_row: Dict[int, int] = {}
     for i, pid in enumerate(ids):
         k = exact.get(pid)
         if k is None:
-            k = next((k for k, row in enumerate(rows or [])
+            k = next((k for k, row in enumerate(rows)
                       if fnmatch.fnmatchcase(pid, row["pipe"])), None)
+        if k is not None:
+            used[k] = True
+            unit_row.setdefault(int(member_unit[i]), k)
+    for i in range(n):
+        k = unit_row.get(int(member_unit[i]))
         if k is None:
             continue
-        used[k] = True
         row = rows[k]
         r[i] = row.get("max_dp_Pa_m", r[i])
         v[i] = row.get("max_velocity_m_s", v[i])
@@ -213,7 +222,7 @@ def size_pipes(network, catalogue, *, max_dp_Pa_m: float = 200.0,
     if isinstance(pipe_limits, (str, bytes)) or hasattr(pipe_limits, "__fspath__"):
         pipe_limits = read_pipe_limits(pipe_limits)
     units = _Units(net, catalogue, twins if twins is not None else twin_pairs(net), pipes)
-    limits = _pipe_limits(units.ids, pipe_limits,
+    limits = _pipe_limits(units.ids, units.member_unit, pipe_limits,
                           {"max_dp_Pa_m": max_dp_Pa_m, "max_velocity_m_s": max_velocity_m_s,
                            "min_dn": min_dn}, catalogue)
     original = units.current_sizes()

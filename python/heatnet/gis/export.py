@@ -71,11 +71,10 @@ def result_to_geojson(result, network, *, step: int = -1, crs: Optional[str] = N
 
     features: List[Dict[str, Any]] = []
     values = _values(result, "nodes", _NODE_FIELDS, step)
+    elevation = network.table("nodes")["elevation_m"]
     for i, node_id in enumerate(result.ids("nodes")):
-        features.append(_feature(point(node_id), {"kind": "node", "id": node_id,
-                                                  "elevation_m": network.element(
-                                                      "nodes", node_id)["elevation_m"]},
-                                 values, i))
+        props = {"kind": "node", "id": node_id, "elevation_m": float(elevation[node_id])}
+        features.append(_feature(point(node_id), props, values, i))
     features += _pipe_features(result, network, xy, transform, step)
     values = _values(result, "consumers", _CONSUMER_FIELDS, step)
     for i, cid in enumerate(result.ids("consumers")):
@@ -217,3 +216,17 @@ def _coords(x: float, y: float, transform) -> List[float]:
         lon, lat = transform(x, y)
         return [round(lon, 8), round(lat, 8)]
     return [x, y]
+
+
+def _attach_to_result(result_cls) -> None:
+    """Result.to_geojson(network, path=None, ...): the export as a method of results."""
+    def to_geojson(self, network, path=None, *, step: int = -1, crs: Optional[str] = None,
+                   to_wgs84: bool = False):
+        """The results of one step drawn on ``network`` as a GeoJSON FeatureCollection (dict);
+        written (atomically) to ``path`` when given. See :func:`heatnet.gis.result_to_geojson`."""
+        collection = result_to_geojson(self, network, step=step, crs=crs, to_wgs84=to_wgs84)
+        if path is not None:
+            write_geojson(collection, path)
+        return collection
+
+    result_cls.to_geojson = to_geojson

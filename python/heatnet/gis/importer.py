@@ -447,3 +447,13 @@ def _unique_element_ids(elements, kind: str, attachments) -> None:
             raise GisInputError(f"{a.feature.label}: {kind} id {e['id']!r} is also the id of "
                                 f"{seen[e['id']]}")
         seen[e["id"]] = a.feature.label
+
+
+def _attach_to_network(network_cls) -> None:
+    """Network.from_geojson: the importer as a constructor of the Network class (defined here,
+    next to the importer, so the network schema module stays free of GIS code)."""
+    def from_geojson(cls, routes, buildings=None, plants=None, **options):
+        return network_from_geojson(routes, buildings, plants, **options)
+
+    from_geojson.__doc__ = network_from_geojson.__doc__
+    network_cls.from_geojson = classmethod(from_geojson)
