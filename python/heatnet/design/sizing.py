@@ -308,6 +308,7 @@ class _Units:
         self.length = table.loc[self.ids, "length_m"].to_numpy(float)
         self.roughness_m = table.loc[self.ids, "roughness_mm"].to_numpy(float) * 1e-3
         self.diameter = table.loc[self.ids, "inner_diameter_m"].to_numpy(float)
+        self.original_diameter = self.diameter.copy()
         self.D = np.array([s.inner_diameter_m for s in catalogue])
         self.size_vmax = np.array([s.max_velocity_m_s or np.inf for s in catalogue])
         self.size_k = np.array([np.nan if s.roughness_mm is None else s.roughness_mm * 1e-3
@@ -387,7 +388,8 @@ class _Units:
                 "pipe": pid, "twin": self.unit_twin[u],
                 "length_m": float(self.length[members[0]]),
                 "mass_flow_kg_s": float(max(fig["m"][i] for i in members)),
-                "old_size": sizes[original[u]].label if original[u] >= 0 else "(not in catalogue)",
+                "old_size": sizes[original[u]].label if original[u] >= 0 else
+                f"d{self.original_diameter[members[0]] * 1e3:g}mm",
                 "new_size": sizes[c].label, "inner_diameter_m": sizes[c].inner_diameter_m,
                 "dp_Pa_m": float(fig["R"][worst, c]),
                 "velocity_m_s": float(max(fig["vel"][i, c] for i in members)),
