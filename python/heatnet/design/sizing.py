@@ -232,12 +232,15 @@ def size_pipes(network, catalogue, *, max_dp_Pa_m: float = 200.0,
     grow_only = False
     last_changed = np.zeros(len(units.unit_ids), dtype=int)
     for round_no in range(1, max_rounds + 1):
+        t_solve = time.perf_counter()
         result = solve(net, **solve_options)
+        t_solve = time.perf_counter() - t_solve
         needed, figures = units.needed_sizes(result, limits, law)
         new = np.maximum(needed, chosen) if grow_only else needed
         changed = np.nonzero(new != chosen)[0]
         history.append({"round": round_no, "changed": int(len(changed)), "grow_only": grow_only,
-                        "solve_iterations": result.report.iterations if result.report else 0})
+                        "solve_iterations": result.report.iterations if result.report else 0,
+                        "solve_s": t_solve})
         if len(changed) == 0:
             table = units.table(original, chosen, needed, figures, limits, last_changed)
             _raise_if_infeasible(table)
