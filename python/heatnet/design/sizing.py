@@ -163,7 +163,7 @@ def twin_pairs(network) -> Dict[str, str]:
     """Supply/return twins: a pipe on a source's supply side and one on its return side that
     join the same two positions (x, y to 1 mm) with the same length (to 1 mm). Returns
     {supply pipe id: return pipe id}. Pipes without a unique partner are sized alone."""
-    from ..gis.export import _sides
+    from ..gis.export import pipe_sides
 
     pipes = network.table("pipes")
     nodes = network.table("nodes")
@@ -171,7 +171,7 @@ def twin_pairs(network) -> Dict[str, str]:
         return {}
     pos = {nid: (round(float(x), 3), round(float(y), 3))
            for nid, x, y in zip(nodes.index, nodes["x"], nodes["y"])}
-    side = _sides(network)
+    side = pipe_sides(network)
     groups: Dict[tuple, Dict[str, List[str]]] = {}
     for pid, a, b, length in zip(pipes.index, pipes["from"], pipes["to"], pipes["length_m"]):
         key = (tuple(sorted((pos[a], pos[b]))), round(float(length), 3))

@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
-__all__ = ["result_to_geojson", "write_geojson"]
+__all__ = ["result_to_geojson", "write_geojson", "pipe_sides"]
 
 # (results field, property name, factor from the SI value)
 _NODE_FIELDS = [("pressure", "pressure_bar", 1e-5), ("head", "head_m", 1.0),
@@ -141,7 +141,7 @@ def _number(v) -> Optional[float]:
 
 def _pipe_features(result, network, xy, transform, step: int):
     pipes = network.table("pipes")
-    side = _sides(network)
+    side = pipe_sides(network)
     values = _values(result, "pipes", _PIPE_FIELDS, step)
     out = []
     for i, pid in enumerate(result.ids("pipes")):
@@ -171,7 +171,7 @@ def _friction_loss(m: float, v: float, f: float, d: float) -> float:
     return f / d * rho * v * v / 2
 
 
-def _sides(network) -> Dict[str, str]:
+def pipe_sides(network) -> Dict[str, str]:
     """Pipe id -> "supply" / "return": the pipes reachable through pipes from a source's supply
     node / return node."""
     pipes = network.table("pipes")
