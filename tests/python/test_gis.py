@@ -218,6 +218,16 @@ def test_cli_export_refuses_another_network(tmp_path):
     assert not (tmp_path / "x.geojson").exists()
 
 
+def test_geodataframe_out_equals_the_file():
+    net = import_network()
+    result = heatnet.solve(net)
+    frame = result.to_geodataframe(net, crs="EPSG:32639")
+    assert frame.crs.to_epsg() == 32639
+    assert len(frame) == 48 and set(frame["kind"]) == {"pipe", "node", "consumer", "source"}
+    pipe = frame[frame["id"] == "PSringB.2"].iloc[0]
+    assert list(pipe.geometry.coords) == [(100.0, 80.0), (120.0, 80.0)]
+
+
 def test_geodataframes_in():
     layers = [gpd.GeoDataFrame.from_features(c["features"], crs="EPSG:32639")
               for c in (routes(), buildings(), plants())]
