@@ -10,7 +10,6 @@
 #include "heatnet/errors.hpp"
 #include "heatnet/io.hpp"
 #include "heatnet/network.hpp"
-#include "io/json_locate.hpp"
 
 namespace fs = std::filesystem;
 using namespace heatnet;

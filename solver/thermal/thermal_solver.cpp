@@ -109,17 +109,6 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
 
   auto upstream = [&](int k) { return in.link_flow[k] >= 0 ? t.link_from[k] : t.link_to[k]; };
   auto downstream = [&](int k) { return in.link_flow[k] >= 0 ? t.link_to[k] : t.link_from[k]; };
-  // Outlet temperature of a dependent link for a given inlet temperature.
-  auto outlet = [&](int k, double t_in) {
-    if (t.link_kind[k] != LinkKind::pipe) return t_in;
-    const int e = t.link_element[k];
-    const double u = pipes.heat_loss_W_mK[e];
-    if (u <= 0) return t_in;
-    const double t_amb = pipes.ambient_temperature_C[e];
-    const double ntu = u * pipes.length_m[e] / (std::abs(in.link_flow[k]) * in.pipe_cp[e]);
-    return t_amb + (t_in - t_amb) * std::exp(-ntu);
-  };
-
   size_traversal(n, m);
   for (const ThermalInputs::BoundaryInflow& b : in.boundary_inflows)
     mix_.add_boundary(b.node, b.mass_flow, b.enthalpy_flow, b.neutral);
