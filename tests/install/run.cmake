@@ -1,6 +1,8 @@
-# Installs the build tree BUILD_DIR into WORK_DIR/prefix, configures and builds the consumer
-# project SOURCE_DIR/consumer against it (find_package(heatnet)), then runs it on a small network
-# and checks its output against the same network solved by the installed `heatnet` command.
+# Installs the build tree BUILD_DIR into WORK_DIR/prefix (public headers only, the static
+# libraries, the CMake package files, the `heatnet` command), configures and builds the consumer
+# project SOURCE_DIR/consumer against it (find_package(heatnet), heatnet::heatnet), runs it on a
+# small network (it must converge), and checks that the consumer and the installed command report
+# the version in the file VERSION.
 # cmake -DBUILD_DIR=... -DSOURCE_DIR=... -DWORK_DIR=... -DGENERATOR=... -P run.cmake
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -33,10 +35,12 @@ run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/consumer -B ${WORK_DIR}/consumer -G ${GENE
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/consumer)
 run(${WORK_DIR}/consumer/consumer ${network})
 message(STATUS "consumer: ${run_output}")
-if(NOT run_output MATCHES "^[0-9]+\\.[0-9]+\\.[0-9]+ 1 [-0-9.e+]+")
-  message(FATAL_ERROR "unexpected consumer output: ${run_output}")
+file(STRINGS ${SOURCE_DIR}/../../VERSION version LIMIT_COUNT 1)
+string(REPLACE "." "\\." version_pattern "${version}")
+if(NOT run_output MATCHES "^${version_pattern} 1 [-0-9.e+]+")
+  message(FATAL_ERROR "consumer printed '${run_output}', expected '${version} 1 <pressure>'")
 endif()
 run(${prefix}/bin/heatnet --version)
-if(NOT run_output MATCHES "heatnet [0-9]+\\.[0-9]+\\.[0-9]+")
-  message(FATAL_ERROR "installed heatnet --version printed: ${run_output}")
+if(NOT run_output MATCHES "^heatnet ${version_pattern}")
+  message(FATAL_ERROR "installed heatnet --version printed '${run_output}', expected ${version}")
 endif()
