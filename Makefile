@@ -16,7 +16,7 @@ WERROR ?= OFF
 CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=$(PYTHON) -DHEATNET_WERROR=$(WERROR)
 PYENV := PYTHONPATH=$(CURDIR)/$(BUILD)/python HEATNET_BIN=$(CURDIR)/$(BUILD)/bin/heatnet
 
-.PHONY: all deps build run test test-cpp test-python validate bench sanitize fuzz pip-check clean
+.PHONY: all deps build run test test-cpp test-python validate bench sanitize fuzz pip-check clean update-counts
 
 all: build
 
@@ -69,6 +69,11 @@ bench: build
 	  else echo "npm not found (apt-get install nodejs npm): no side-by-side with EPANET"; fi; \
 	fi
 	$(PYENV) $(PYTHON) benchmarks/run.py --build-dir $(BUILD)
+	$(PYENV) $(PYTHON) benchmarks/speed_targets.py --build-dir $(BUILD)
+
+# The speed guard's stored counts (ctest speed_counts): only when more work is intended.
+update-counts: build
+	$(BUILD)/bin/heatnet_counts --update benchmarks/counts.json
 
 # `pip install .` into a fresh venv (Debian's numpy & co. through --system-site-packages), then
 # the installed package and its `heatnet` command must work outside the source tree.
