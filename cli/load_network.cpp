@@ -5,9 +5,6 @@
 
 #include "heatnet/errors.hpp"
 #include "heatnet/io.hpp"
-#include "io/epanet_locate.hpp"
-#include "io/json_locate.hpp"
-#include "io/text_file.hpp"
 
 namespace heatnet::cli {
 namespace {
@@ -22,8 +19,7 @@ LoadedNetwork load_network(const std::filesystem::path& path, const io::EpanetIm
   LoadedNetwork loaded;
   if (lower_extension(path) == ".inp") {
     auto origins = std::make_shared<io::InpSourceMap>();
-    loaded.definition = io::parse_epanet_inp_with_origins(io::json_detail::read_file_bytes(path),
-                                                          path.string(), inp_options, *origins);
+    loaded.definition = io::read_epanet_inp_with_origins(path, inp_options, *origins);
     loaded.inp_origins = std::move(origins);
   } else {
     loaded.definition = io::read_network(path);

@@ -5,7 +5,7 @@
 
 #include "heatnet/errors.hpp"
 #include "heatnet/network.hpp"
-#include "io/epanet_locate.hpp"
+#include "heatnet/io.hpp"
 
 namespace heatnet::cli {
 

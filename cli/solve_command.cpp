@@ -8,7 +8,6 @@
 #include "heatnet/errors.hpp"
 #include "heatnet/io.hpp"
 #include "heatnet/solve.hpp"
-#include "io/text_file.hpp"
 
 namespace heatnet::cli {
 namespace {
@@ -36,7 +35,7 @@ int run_solve(const SolveArgs& args) {
   const SolverOptions options = options_from(args);  // usage errors before any file work
   const LoadedNetwork loaded = load_network(args.network);
   // Hash of the exact bytes read, so results trace back to their input file.
-  const std::string sha = io::sha256_hex(io::json_detail::read_file_bytes(args.network));
+  const std::string sha = io::file_sha256_hex(args.network);
 
   const auto start = std::chrono::steady_clock::now();
   Result result;

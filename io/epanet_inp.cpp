@@ -1,5 +1,5 @@
 // EPANET 2.x .inp importer: one steady period at t = 0, converted to a heatnet NetworkDefinition
-// whose physics reproduces EPANET's (docs/network-format-extensions.md, "EPANET import").
+// whose physics reproduces EPANET's (docs/network-format.md, "EPANET .inp import").
 //
 //  * Units: EPANET works in ft and cfs internally and converts every flow with its own
 //    (rounded) factors per cfs (GPM 448.831, LPS 28.317, CMH 101.94, ...). By default flows
@@ -28,7 +28,6 @@
 
 #include "heatnet/errors.hpp"
 #include "heatnet/io.hpp"
-#include "io/epanet_locate.hpp"
 #include "io/text_encoding.hpp"
 #include "io/text_file.hpp"
 
@@ -823,6 +822,13 @@ NetworkDefinition read_epanet_inp(const std::filesystem::path& path,
   const std::string bytes = json_detail::read_file_bytes(path);
   NetworkDefinition def = parse_epanet_inp(bytes, path.string(), options);
   return def;
+}
+
+NetworkDefinition read_epanet_inp_with_origins(const std::filesystem::path& path,
+                                               const EpanetImportOptions& options,
+                                               InpSourceMap& origins) {
+  return parse_epanet_inp_with_origins(json_detail::read_file_bytes(path), path.string(), options,
+                                       origins);
 }
 
 }  // namespace heatnet::io

@@ -7,6 +7,7 @@
 
 #include "heatnet/errors.hpp"
 #include "heatnet/io.hpp"
+#include "io/text_file.hpp"
 
 namespace heatnet::io {
 
@@ -23,6 +24,10 @@ std::string sha256_hex(std::string_view bytes) {
     hex += kHex[digest[i] & 0xf];
   }
   return hex;
+}
+
+std::string file_sha256_hex(const std::filesystem::path& path) {
+  return sha256_hex(json_detail::read_file_bytes(path));
 }
 
 }  // namespace heatnet::io

@@ -16,9 +16,6 @@
 #include "heatnet/network.hpp"
 #include "heatnet/network_schema.hpp"
 #include "heatnet/version.hpp"
-#include "io/epanet_locate.hpp"
-#include "io/json_locate.hpp"
-#include "io/text_file.hpp"
 
 namespace heatnet::python {
 namespace {
@@ -304,8 +301,7 @@ void bind_network(py::module_& m) {
       "read_epanet_inp_with_origins",
       [](const std::filesystem::path& path) {
         auto origins = std::make_unique<io::InpSourceMap>();
-        NetworkDefinition d = io::parse_epanet_inp_with_origins(
-            io::json_detail::read_file_bytes(path), path.string(), {}, *origins);
+        NetworkDefinition d = io::read_epanet_inp_with_origins(path, {}, *origins);
         return py::make_tuple(std::move(d), std::move(origins));
       },
       py::arg("path"), "Import an EPANET .inp file: (definition, origins for build errors).");

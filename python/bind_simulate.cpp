@@ -13,6 +13,7 @@
 #include <string>
 
 #include "bindings.hpp"
+#include "heatnet/io.hpp"
 #include "heatnet/profiles.hpp"
 #include "heatnet/simulate.hpp"
 
@@ -126,7 +127,6 @@ void bind_simulate(py::module_& m) {
          const std::string& input_sha256, py::object callback) {
         SimulationOptions o;
         o.solver = solver;
-        o.output = std::move(output);
         o.thermal_model = parse_enum("thermal_model", thermal_model, parse_thermal_model(thermal_model),
                                      "quasi_static, plug_flow");
         o.max_steps = max_steps;
@@ -134,8 +134,6 @@ void bind_simulate(py::module_& m) {
                                   "continue, stop");
         o.max_consecutive_failures = max_consecutive_failures;
         o.keep_result = keep_result;
-        o.file.gzip_level = gzip_level;
-        o.file.chunk_steps = chunk_steps;
         o.max_parcels_per_pipe = max_parcels_per_pipe;
         o.arrival_min_step_K = arrival_min_step_K;
         if (default_temperature_tolerance_K)
@@ -167,10 +165,12 @@ void bind_simulate(py::module_& m) {
           }
         };
 
+        std::optional<io::ResultsFileSink> file;
+        if (output) file.emplace(*output, io::ResultsFileOptions{gzip_level, chunk_steps});
         SimulationResult r;
         {
           py::gil_scoped_release release;
-          r = simulate(network, profiles, o, step_callback);
+          r = simulate(network, profiles, o, step_callback, file ? &*file : nullptr);
         }
         if (pending) throw std::move(*pending);
         py::dict out;

@@ -10,7 +10,6 @@
 #include "fuzz_checks.hpp"
 #include "heatnet/io.hpp"
 #include "heatnet/network.hpp"
-#include "io/json_locate.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
