@@ -27,7 +27,7 @@ struct SolverOptions {
                                                    // coupled solve's one-step-per-outer-iteration
                                                    // sequence counts as one solve
 
-  int max_outer_iterations = 100;     // thermal-hydraulic coupling iterations
+  int max_outer_iterations = 200;     // thermal-hydraulic coupling iterations (docs/models.md)
   bool thermal = true;                // false: isothermal at settings.temperature_C
   // automatic: CHOLMOD chooses supernodal or simplicial from the factor's flops per nonzero
   // (solver/linear/spd_solver.cpp); the report names the one used.
