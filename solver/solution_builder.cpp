@@ -152,12 +152,9 @@ void SolverEngine::node_results(const Network& net, const fluid::FluidModel& flu
   const auto& p = state_.p;
   const auto& T = temps_.node_T;
   StepSummary& sum = sol.summary;
-  auto field = [&](ElementGroup group, std::string_view name, std::size_t size) -> std::vector<double>& {
-    return result_field(sol, group, name, size);
-  };
-  auto& np = field(ElementGroup::nodes, "pressure", n);
-  auto& nh = field(ElementGroup::nodes, "head", n);
-  auto& nt = field(ElementGroup::nodes, "temperature", n);
+  auto& np = result_field(sol, ElementGroup::nodes, "pressure", n);
+  auto& nh = result_field(sol, ElementGroup::nodes, "head", n);
+  auto& nt = result_field(sol, ElementGroup::nodes, "temperature", n);
   sum.min_pressure_Pa = kInf;
   sum.max_pressure_Pa = -kInf;
   sum.min_boiling_margin_Pa = kInf;
@@ -196,19 +193,16 @@ void SolverEngine::pipe_results(const Network& net, FrictionModel friction,
   const auto& p = state_.p;
   const auto& flow = thermal_in_.link_flow;
   StepSummary& sum = sol.summary;
-  auto field = [&](ElementGroup group, std::string_view name, std::size_t size) -> std::vector<double>& {
-    return result_field(sol, group, name, size);
-  };
   const PipeData& pd = net.pipes();
   const int np_ = net.pipe_count();
-  auto& pq = field(ElementGroup::pipes, "mass_flow", np_);
-  auto& pv = field(ElementGroup::pipes, "velocity", np_);
-  auto& pdp = field(ElementGroup::pipes, "pressure_drop", np_);
-  auto& pf = field(ElementGroup::pipes, "friction_factor", np_);
-  auto& pre = field(ElementGroup::pipes, "reynolds", np_);
-  auto& pti = field(ElementGroup::pipes, "inlet_temperature", np_);
-  auto& pto = field(ElementGroup::pipes, "outlet_temperature", np_);
-  auto& phl = field(ElementGroup::pipes, "heat_loss", np_);
+  auto& pq = result_field(sol, ElementGroup::pipes, "mass_flow", np_);
+  auto& pv = result_field(sol, ElementGroup::pipes, "velocity", np_);
+  auto& pdp = result_field(sol, ElementGroup::pipes, "pressure_drop", np_);
+  auto& pf = result_field(sol, ElementGroup::pipes, "friction_factor", np_);
+  auto& pre = result_field(sol, ElementGroup::pipes, "reynolds", np_);
+  auto& pti = result_field(sol, ElementGroup::pipes, "inlet_temperature", np_);
+  auto& pto = result_field(sol, ElementGroup::pipes, "outlet_temperature", np_);
+  auto& phl = result_field(sol, ElementGroup::pipes, "heat_loss", np_);
   for (int e = 0; e < np_; ++e) {
     const int k = t.pipe_offset + e;
     const double q = flow[k];
@@ -241,17 +235,14 @@ void SolverEngine::consumer_results(const Network& net, const fluid::FluidModel&
   const auto& p = state_.p;
   const auto& T = temps_.node_T;
   StepSummary& sum = sol.summary;
-  auto field = [&](ElementGroup group, std::string_view name, std::size_t size) -> std::vector<double>& {
-    return result_field(sol, group, name, size);
-  };
   const ConsumerData& cd = net.consumers();
   const int nc = net.consumer_count();
-  auto& cq = field(ElementGroup::consumers, "mass_flow", nc);
-  auto& ch = field(ElementGroup::consumers, "heat", nc);
-  auto& cts = field(ElementGroup::consumers, "supply_temperature", nc);
-  auto& ctr = field(ElementGroup::consumers, "return_temperature", nc);
-  auto& cdp = field(ElementGroup::consumers, "dp_available", nc);
-  auto& chd = field(ElementGroup::consumers, "heat_demand", nc);
+  auto& cq = result_field(sol, ElementGroup::consumers, "mass_flow", nc);
+  auto& ch = result_field(sol, ElementGroup::consumers, "heat", nc);
+  auto& cts = result_field(sol, ElementGroup::consumers, "supply_temperature", nc);
+  auto& ctr = result_field(sol, ElementGroup::consumers, "return_temperature", nc);
+  auto& cdp = result_field(sol, ElementGroup::consumers, "dp_available", nc);
+  auto& chd = result_field(sol, ElementGroup::consumers, "heat_demand", nc);
   sum.min_consumer_dp_margin_Pa = kInf;
   double min_dp = kInf;
   for (int i = 0; i < nc; ++i) {
@@ -300,19 +291,16 @@ void SolverEngine::source_results(const Network& net, const fluid::FluidModel& f
   const auto& p = state_.p;
   const auto& T = temps_.node_T;
   StepSummary& sum = sol.summary;
-  auto field = [&](ElementGroup group, std::string_view name, std::size_t size) -> std::vector<double>& {
-    return result_field(sol, group, name, size);
-  };
   const SourceData& sd = net.sources();
   const int ns = net.source_count();
-  auto& sq = field(ElementGroup::sources, "mass_flow", ns);
-  auto& sh = field(ElementGroup::sources, "heat", ns);
-  auto& ssp = field(ElementGroup::sources, "supply_pressure", ns);
-  auto& srp = field(ElementGroup::sources, "return_pressure", ns);
-  auto& shd = field(ElementGroup::sources, "pump_head", ns);
-  auto& spw = field(ElementGroup::sources, "pump_power", ns);
-  auto& srt = field(ElementGroup::sources, "return_temperature", ns);
-  auto& smu = field(ElementGroup::sources, "makeup_mass_flow", ns);
+  auto& sq = result_field(sol, ElementGroup::sources, "mass_flow", ns);
+  auto& sh = result_field(sol, ElementGroup::sources, "heat", ns);
+  auto& ssp = result_field(sol, ElementGroup::sources, "supply_pressure", ns);
+  auto& srp = result_field(sol, ElementGroup::sources, "return_pressure", ns);
+  auto& shd = result_field(sol, ElementGroup::sources, "pump_head", ns);
+  auto& spw = result_field(sol, ElementGroup::sources, "pump_power", ns);
+  auto& srt = result_field(sol, ElementGroup::sources, "return_temperature", ns);
+  auto& smu = result_field(sol, ElementGroup::sources, "makeup_mass_flow", ns);
   hydraulic_->node_imbalance(state_, params_, imbalance_);  // boundary flows at held nodes
   for (int i = 0; i < ns; ++i) {
     const int s = sd.supply_node[i], r = sd.return_node[i];
@@ -343,13 +331,10 @@ void SolverEngine::pressure_node_results(const Network& net, Solution& sol,
   const auto& T = temps_.node_T;
   const auto& flow = thermal_in_.link_flow;
   const auto& smu = sol.field(ElementGroup::sources, "makeup_mass_flow");
-  auto field = [&](ElementGroup group, std::string_view name, std::size_t size) -> std::vector<double>& {
-    return result_field(sol, group, name, size);
-  };
   const PressureNodeData& pn = net.pressure_nodes();
   const int npn = static_cast<int>(pn.node.size());
-  auto& pnq = field(ElementGroup::pressure_nodes, "mass_flow", npn);
-  auto& pnt = field(ElementGroup::pressure_nodes, "temperature", npn);
+  auto& pnq = result_field(sol, ElementGroup::pressure_nodes, "mass_flow", npn);
+  auto& pnt = result_field(sol, ElementGroup::pressure_nodes, "temperature", npn);
   for (int j = 0; j < npn; ++j) {
     pnq[j] = imbalance_[pn.node[j]];
     pnt[j] = T[pn.node[j]];
@@ -366,13 +351,10 @@ void SolverEngine::pump_and_valve_results(const Network& net, Solution& sol) con
   const auto& flow = thermal_in_.link_flow;
   const auto& hidx = hydraulic_->hydraulic_index();
   StepSummary& sum = sol.summary;
-  auto field = [&](ElementGroup group, std::string_view name, std::size_t size) -> std::vector<double>& {
-    return result_field(sol, group, name, size);
-  };
   const int nbp = net.pump_count();
-  auto& bq = field(ElementGroup::pumps, "mass_flow", nbp);
-  auto& bh = field(ElementGroup::pumps, "head", nbp);
-  auto& bpw = field(ElementGroup::pumps, "power", nbp);
+  auto& bq = result_field(sol, ElementGroup::pumps, "mass_flow", nbp);
+  auto& bh = result_field(sol, ElementGroup::pumps, "head", nbp);
+  auto& bpw = result_field(sol, ElementGroup::pumps, "power", nbp);
   for (int i = 0; i < nbp; ++i) {
     const int k = t.pump_offset + i;
     const int a = t.link_from[k], b = t.link_to[k];
@@ -384,8 +366,8 @@ void SolverEngine::pump_and_valve_results(const Network& net, Solution& sol) con
     sum.pump_power_W += bpw[i];
   }
   const int nv = net.valve_count();
-  auto& vq = field(ElementGroup::valves, "mass_flow", nv);
-  auto& vdp = field(ElementGroup::valves, "pressure_drop", nv);
+  auto& vq = result_field(sol, ElementGroup::valves, "mass_flow", nv);
+  auto& vdp = result_field(sol, ElementGroup::valves, "pressure_drop", nv);
   for (int i = 0; i < nv; ++i) {
     const int k = t.valve_offset + i;
     vq[i] = flow[k];
