@@ -9,12 +9,13 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PACKAGES := build-essential cmake pkg-config libsuitesparse-dev libeigen3-dev libhdf5-dev \
   nlohmann-json3-dev libcli11-dev libfmt-dev pybind11-dev catch2 python3-dev python3-numpy \
   python3-h5py python3-pytest python3-pandas python3-matplotlib python3-setuptools python3-venv \
-  python3-pip libopenblas0-serial libssl-dev python3-distributed
+  python3-pip libopenblas0-serial libssl-dev python3-distributed \
+  python3-geopandas python3-shapely python3-pyproj python3-fiona
 
 CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=$(PYTHON)
 PYENV := PYTHONPATH=$(CURDIR)/$(BUILD)/python HEATNET_BIN=$(CURDIR)/$(BUILD)/bin/heatnet
 
-.PHONY: all deps build run test test-cpp test-python validate bench sanitize fuzz clean
+.PHONY: all deps build run test test-cpp test-python validate bench sanitize fuzz clean update-counts
 
 all: build
 
@@ -67,6 +68,11 @@ bench: build
 	  else echo "npm not found (apt-get install nodejs npm): no side-by-side with EPANET"; fi; \
 	fi
 	$(PYENV) $(PYTHON) benchmarks/run.py --build-dir $(BUILD)
+	$(PYENV) $(PYTHON) benchmarks/speed_targets.py --build-dir $(BUILD)
+
+# The speed guard's stored counts (ctest speed_counts): only when more work is intended.
+update-counts: build
+	$(BUILD)/bin/heatnet_counts --update benchmarks/counts.json
 
 sanitize: deps
 	cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEATNET_SANITIZE=ON \

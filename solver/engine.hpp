@@ -44,6 +44,8 @@ class SolverEngine {
   void thermal_inputs(const Network& network, const fluid::FluidModel& fluid);
   double source_makeup(const Network& network, int source) const;
   void coupling_newton_step(const Network& network, const fluid::FluidModel& fluid);
+  void resweep_previous_flows(const Network& network, const fluid::FluidModel& fluid,
+                              SolveReport& report);
   void set_flow_bounds(const Network& network, const fluid::FluidModel& fluid);
   void accelerate(const std::vector<double>& output_T);
   void update_damping(int outer);
@@ -53,9 +55,9 @@ class SolverEngine {
   double set_flow_floor(int consumer) const;
   bool held_below_demand(const Network& network, int consumer) const;
   void damp_step(const Network& network);
+  // A plant that runs backwards: its check row, or a cause in invalid_causes_.
   void check_plant_direction(const Network& network, int source, double mass_flow,
-                             double rise_Pa, double rho_g, Solution& sol,
-                             SolveReport& report) const;
+                             double rise_Pa, double rho_g, Solution& sol);
   Solution make_solution(const Network& network, const fluid::FluidModel& fluid,
                          FrictionModel friction, const SolverOptions& options,
                          SolveReport& report);
@@ -113,6 +115,8 @@ class SolverEngine {
   // set flows and pipe property temperatures, and the pipe temperatures it chose
   solver::AndersonMixer damped_anderson_{3, 1.0};
   std::vector<double> damped_in_, damped_out_, next_pipe_T_;
+  // what makes this solve's state no usable answer (make_solution; solver/solve_status.hpp)
+  std::vector<std::string> invalid_causes_;
 };
 
 }  // namespace heatnet
