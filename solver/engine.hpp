@@ -70,8 +70,7 @@ class SolverEngine {
                     Solution& sol) const;
   void consumer_results(const Network& network, const fluid::FluidModel& fluid,
                         Solution& sol) const;
-  void source_results(const Network& network, const fluid::FluidModel& fluid, Solution& sol,
-                      SolveReport& report);
+  void source_results(const Network& network, const fluid::FluidModel& fluid, Solution& sol);
   void pressure_node_results(const Network& network, Solution& sol, SolveReport& report) const;
   void pump_and_valve_results(const Network& network, Solution& sol) const;
   void energy_balance(const Network& network, const fluid::FluidModel& fluid, Solution& sol);

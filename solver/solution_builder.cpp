@@ -128,7 +128,7 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
   consumer_results(net, fluid, sol);
   if (sol.summary.under_supplied > 0 && report.usable() && report.message.empty())
     report.message = under_supply_line(sol.summary);
-  source_results(net, fluid, sol, report);
+  source_results(net, fluid, sol);
   pressure_node_results(net, sol, report);
   pump_and_valve_results(net, sol);
   energy_balance(net, fluid, sol);
@@ -279,7 +279,7 @@ void SolverEngine::consumer_results(const Network& net, const fluid::FluidModel&
 
 // Flow, heat, pressures and pump head per source; each plant's direction check.
 void SolverEngine::source_results(const Network& net, const fluid::FluidModel& fluid,
-                                  Solution& sol, SolveReport& report) {
+                                  Solution& sol) {
   const NodeData& nd = net.nodes();
   const double g = net.settings().gravity_m_s2;
   const auto& p = state_.p;
