@@ -157,6 +157,14 @@ void bind_simulate(py::module_& m) {
             info["heat_supplied_W"] = s.solution->summary.heat_supplied_W;
             info["heat_delivered_W"] = s.solution->summary.heat_delivered_W;
             info["heat_loss_W"] = s.solution->summary.heat_loss_W;
+            info["pump_power_W"] = s.solution->summary.pump_power_W;
+            info["heat_missing_W"] = s.solution->summary.heat_missing_W;
+            py::dict failed;  // check name -> rows of this step (what /checks holds for it)
+            for (const CheckRecord& c : s.solution->checks) {
+              const py::str name(c.check);
+              failed[name] = (failed.contains(name) ? failed[name].cast<int>() : 0) + 1;
+            }
+            info["failed_checks"] = failed;
             const py::object r = callback(info);
             return r.is_none() || r.cast<bool>();
           } catch (py::error_already_set& e) {

@@ -43,7 +43,7 @@ __all__ = [
 def __getattr__(name):
     # Submodules that pull in heavy dependencies (matplotlib, pandas, dask) load on first use,
     # so `heatnet.plot.piezometric(...)` works after a bare `import heatnet`.
-    if name in ("plot", "sweep"):
+    if name in ("plot", "sweep", "design"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'heatnet' has no attribute {name!r}")

@@ -1,0 +1,55 @@
+"""Plot of a life-cycle study: NPV per variant split into investment / heat loss / pumping."""
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+__all__ = ["plot_npv"]
+
+_PARTS = (("npv_investment_EUR", "investment", "#4c72b0"),
+          ("npv_heat_loss_EUR", "heat loss", "#dd8452"),
+          ("npv_pumping_EUR", "pumping", "#55a868"))
+
+
+def plot_npv(table, file: "os.PathLike[str] | str | None" = None, ax=None, title: str = ""):
+    """Horizontal stacked bars in the table's (rank) order, best at the top; variants with
+    ``feasible`` False are hatched and say why (failed-check hours, failed steps)."""
+    import matplotlib
+
+    if ax is None and file is not None:
+        matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots(figsize=(10, 0.45 * len(table) + 1.8))
+    labels = []
+    for i, (_, row) in enumerate(table.iterrows()):
+        left = 0.0
+        hatch = None if bool(row["feasible"]) else "///"
+        for col, name, color in _PARTS:
+            value = float(row[col]) / 1e6
+            ax.barh(i, value, left=left, color=color, hatch=hatch, edgecolor="white" if hatch
+                    else color, label=name if i == 0 else None)
+            left += value
+        note = ""
+        if not bool(row["feasible"]):
+            note = f"  failed: {row['failed_check_hours']:.0f} h checks"
+            if row["failed_steps"]:
+                note += f", {int(row['failed_steps'])} steps"
+        ax.text(left, i, f" {left:,.1f}{note}", va="center", fontsize=8)
+        labels.append(f"{int(row['rank'])}. {row['variant']}")
+    ax.set_yticks(range(len(table)))
+    ax.set_yticklabels(labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("present value of costs over the lifetime [million EUR]")
+    ax.set_title(title or "Life-cycle cost by variant (hatched: fails a design check)")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.margins(x=0.25)
+    if own:
+        fig.tight_layout()
+    if file is not None:
+        ax.figure.savefig(os.fspath(file), dpi=120)
+        if own:
+            plt.close(ax.figure)
+    return ax
