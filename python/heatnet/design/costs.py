@@ -101,7 +101,10 @@ class Economics:
             raise StudyInputError(f"{where}: unknown key {unknown[0]!r}; expected "
                                   + ", ".join(sorted(known)))
         converted = {k: _finite(f"{where}.{k}", v) for k, v in values.items()}
-        return cls(**converted).validate()  # type: ignore[arg-type]
+        try:
+            return cls(**converted).validate()  # type: ignore[arg-type]
+        except StudyInputError as e:
+            raise StudyInputError(f"{where}.{e}") from None
 
 
 def _read_rows(path: Path) -> List[Dict[str, str]]:
