@@ -226,6 +226,20 @@ class PipeSizes:
             raise StudyInputError(f"{p}: no rows")
         return cls(diam, u, str(p))
 
+    @classmethod
+    def en253(cls) -> "PipeSizes":
+        """The EN 253 series 1/2/3 catalogues shipped for sizing ("en253-series1" ...,
+        catalogues/README.md): a pipe sized from any of them is told apart by DN and series."""
+        from .catalogue import load_catalogue
+
+        diam: Dict[int, float] = {}
+        u: Dict[Tuple[int, int], float] = {}
+        for s in (1, 2, 3):
+            for size in load_catalogue(f"en253-series{s}"):
+                diam[int(size.dn)] = size.inner_diameter_m
+                u[(int(size.dn), s)] = float(size.heat_loss_W_mK)
+        return cls(diam, u, "en253-series1/2/3")
+
     def dn_of(self, pipe_id: str, inner_diameter_m: float) -> int:
         best = min(self.inner_diameter_m, key=lambda dn: abs(self.inner_diameter_m[dn]
                                                              - inner_diameter_m))
@@ -250,14 +264,17 @@ class PipeSizes:
 @dataclass(frozen=True)
 class Costs:
     """Everything a study prices with: :class:`CostCatalogue`, :class:`PipeSizes` and
-    :class:`Economics`. ``Costs.default(pipe_sizes=...)`` uses the shipped catalogue."""
+    :class:`Economics`. ``Costs.default()`` uses the shipped catalogues."""
 
     catalogue: CostCatalogue
     pipe_sizes: PipeSizes
     economics: Economics = Economics()
 
     @classmethod
-    def default(cls, pipe_sizes: PathLike, economics: Optional[Economics] = None,
+    def default(cls, pipe_sizes: Optional[PathLike] = None,
+                economics: Optional[Economics] = None,
                 catalogue: PathLike = DEFAULT_COST_CATALOGUE) -> "Costs":
-        return cls(CostCatalogue.read(catalogue), PipeSizes.read(pipe_sizes),
-                   (economics or Economics()).validate())
+        """The shipped cost catalogue (or ``catalogue``), pipe sizes from a CSV (default: the
+        shipped EN 253 series catalogues) and ``economics`` (default: :class:`Economics`)."""
+        sizes = PipeSizes.en253() if pipe_sizes is None else PipeSizes.read(pipe_sizes)
+        return cls(CostCatalogue.read(catalogue), sizes, (economics or Economics()).validate())
