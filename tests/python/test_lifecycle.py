@@ -248,3 +248,76 @@ def test_shipped_catalogue_is_its_derivation():
     assert cat.pipe_EUR_per_m[(150, 2)] == pytest.approx(1126.4 + 8.0 * 548.78 / 473.33, abs=0.01)
     assert all(cat.pipe_EUR_per_m[(dn, 1)] < cat.pipe_EUR_per_m[(dn, 2)]
                < cat.pipe_EUR_per_m[(dn, 3)] for dn in src.EDR_COMBINED_EUR_PER_M)
+
+
+# ------------------------------------------------------------------ heatnet study (CLI)
+
+def _cli(*args):
+    import os
+    import subprocess
+
+    binary = Path(os.environ.get("HEATNET_BIN", Path(__file__).resolve().parents[2]
+                                 / "build" / "bin" / "heatnet"))
+    if not binary.exists():
+        pytest.skip(f"no CLI at {binary}")
+    return subprocess.run([str(binary), *map(str, args)], capture_output=True, text=True,
+                          timeout=300)
+
+
+def _study_files(tmp_path, tables):
+    import json
+
+    sizes, catalogue = tables
+    one_pipe().to_json(str(tmp_path / "one.json"))
+    constant_day(tmp_path)
+    study = {"format": "heatnet-study/1", "profiles": "day.csv",
+             "variants": [{"name": "one", "network": "one.json", "insulation_series": 2}],
+             "costs": {"catalogue": catalogue.name, "pipe_sizes": sizes.name,
+                       "economics": {"heat_price_EUR_per_MWh": 40.0}}}
+    return study, json
+
+
+def test_heatnet_study_writes_the_table_and_the_plot(tmp_path, tables):
+    study, json = _study_files(tmp_path, tables)
+    write(tmp_path / "study.json", json.dumps(study))
+    out = tmp_path / "out"
+    out.mkdir()
+    r = _cli("study", tmp_path / "study.json", "-o", out, "--executor", "serial")
+    assert r.returncode == 0, r.stderr
+    assert "one" in r.stdout and "wrote" in r.stdout
+    table = pd.read_csv(out / "lifecycle_study.csv")
+    assert list(table["variant"]) == ["one"] and table["npv_EUR"].iloc[0] > 0
+    assert (out / "lifecycle_study.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda s: s["costs"]["economics"].update(lifetime_years=0),
+     "costs.economics.lifetime_years = 0: must be > 0"),
+    (lambda s: s["costs"]["economics"].update(electricity_price_EUR_per_MWh=-1),
+     "costs.economics.electricity_price_EUR_per_MWh = -1: must be >= 0"),
+    (lambda s: s["variants"][0].update(network="missing.json"),
+     "variants[0].network = 'missing.json': no such file"),
+    (lambda s: s.update(colour="red"), "unknown key 'colour'"),
+])
+def test_heatnet_study_bad_input_is_exit_2_with_one_line_and_no_output(tmp_path, tables, change,
+                                                                       message):
+    study, json = _study_files(tmp_path, tables)
+    change(study)
+    write(tmp_path / "study.json", json.dumps(study))
+    out = tmp_path / "out"
+    out.mkdir()
+    r = _cli("study", tmp_path / "study.json", "-o", out, "--executor", "serial")
+    assert r.returncode == 2
+    assert r.stderr.startswith("error: ") and message in r.stderr and r.stderr.count("\n") == 1
+    assert list(out.iterdir()) == []
+
+
+def test_heatnet_study_unknown_dn_in_the_cost_table(tmp_path, tables):
+    study, json = _study_files(tmp_path, tables)
+    write(tmp_path / "costs777.csv", "dn,series,pipe_EUR_per_m,trench_EUR_per_m,source\n"
+          "777,2,1,0,x\n")
+    study["costs"]["catalogue"] = "costs777.csv"
+    write(tmp_path / "study.json", json.dumps(study))
+    r = _cli("study", tmp_path / "study.json", "-o", tmp_path, "--executor", "serial")
+    assert r.returncode == 2 and "dn = 777: unknown DN" in r.stderr
+    assert not (tmp_path / "lifecycle_study.csv").exists()
