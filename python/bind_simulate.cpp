@@ -159,6 +159,7 @@ void bind_simulate(py::module_& m) {
             info["heat_loss_W"] = s.solution->summary.heat_loss_W;
             info["pump_power_W"] = s.solution->summary.pump_power_W;
             info["heat_missing_W"] = s.solution->summary.heat_missing_W;
+            info["min_consumer_dp_margin_Pa"] = s.solution->summary.min_consumer_dp_margin_Pa;
             py::dict failed;  // check name -> rows of this step (what /checks holds for it)
             for (const CheckRecord& c : s.solution->checks) {
               const py::str name(c.check);

@@ -119,11 +119,14 @@ class _YearRecorder:
         self.time_s: List[float] = []
         self.kinds: List[Sequence[str]] = []
         self.heat_missing_W: List[float] = []
+        self.min_dp_margin_Pa = math.inf
 
     def __call__(self, info: Mapping[str, Any]) -> bool:
         self.time_s.append(float(info["time_s"]))
         self.kinds.append(tuple(info["failed_checks"]))
         self.heat_missing_W.append(float(info["heat_missing_W"]))
+        self.min_dp_margin_Pa = min(self.min_dp_margin_Pa,
+                                    float(info["min_consumer_dp_margin_Pa"]))
         return True
 
     def durations_h(self) -> List[float]:
@@ -160,6 +163,7 @@ def _evaluate(network, scenario: Mapping[str, Any]) -> Dict[str, Any]:
         "pump_hydraulic_MWh": float(s["pump_energy_MWh"]),
         "failed_check_hours": float(s["hours_with_failed_checks"]),
         "peak_under_supply_kW": max(rec.heat_missing_W, default=0.0) / 1e3,
+        "min_consumer_dp_margin_bar": rec.min_dp_margin_Pa / 1e5,
         "under_supplied_MWh": sum(w * h for w, h in zip(rec.heat_missing_W, dt)) / 1e6,
         "simulate_wall_time_s": float(s["wall_time_s"]),
     }
@@ -264,7 +268,8 @@ def _column_order(t) -> List[str]:
     first = ["rank", "variant", "group", "feasible", "investment_EUR", "heat_loss_MWh_a",
              "pump_energy_MWh_a", "npv_EUR", "failed_check_hours"]
     first += sorted(c for c in t.columns if c.startswith("failed_h_"))
-    first += ["failed_steps", "peak_under_supply_kW", "under_supplied_MWh_a",
+    first += ["failed_steps", "min_consumer_dp_margin_bar", "peak_under_supply_kW",
+              "under_supplied_MWh_a",
               "npv_investment_EUR", "npv_heat_loss_EUR", "npv_pumping_EUR", "pipes_EUR",
               "substations_EUR", "heat_delivered_MWh_a"]
     rest = [c for c in t.columns if c not in first]
