@@ -90,6 +90,13 @@ void bind_simulate(py::module_& m) {
              for (const auto& s : p.series) out.push_back(s.name());
              return out;
            })
+      .def("series",
+           [](const Profiles& p, const std::string& name) {
+             for (const auto& s : p.series)
+               if (s.name() == name) return s.values;
+             throw py::key_error("profiles " + p.source_name + " have no column '" + name + "'");
+           },
+           py::arg("name"), "The values of a profile column, one per step.")
       .def("schedules", [](const Profiles& p) {
         std::vector<std::string> out;
         for (const auto& s : p.schedules) out.push_back(s.name());

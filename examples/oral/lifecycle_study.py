@@ -41,6 +41,10 @@ HERE = Path(__file__).resolve().parent
 NETWORK = HERE / "oral.json"
 PROFILES = HERE / "annual_profiles.csv"
 DESIGN_TEMPERATURES = (130.0, 70.0)
+# The design basis: -31 C, the coldest 5-day mean (0.92) of the Aktobe proxy (FACTS.md section 2).
+# The synthetic year goes down to -38.6 C; a check failing only on colder hours is outside the
+# design basis: shown in the table, not counted against the variant.
+DESIGN_OUTDOOR_C = -31.0
 SCHEDULE_COLD_C, SCHEDULE_WARM_C = -31.0, 8.0   # schedule end points (annual_profiles.csv)
 WARM_SUPPLY_C, WARM_RETURN_C = 70.0, 42.0       # the hot-water floor and its return
 TEMPERATURE_PAIRS = ((150.0, 70.0), (140.0, 70.0), (120.0, 70.0), (110.0, 70.0), (130.0, 60.0))
@@ -220,7 +224,8 @@ def main(argv=None) -> int:
     t_build = time.perf_counter() - t0
     study = hd.lifecycle(variants, PROFILES, hd.Costs.default(),
                          executor=None if a.executor == "serial" else a.executor,
-                         max_workers=a.max_workers)
+                         max_workers=a.max_workers,
+                         design_outdoor_temperature_C=DESIGN_OUTDOOR_C)
     total = time.perf_counter() - t0
     cpu = _cpu_s() - cpu0
     study.to_csv(out / "lifecycle_study.csv")

@@ -165,6 +165,26 @@ def test_failed_checks_by_kind_make_a_variant_infeasible_and_rank_it_last(tmp_pa
         assert col in back.columns
 
 
+def test_failures_colder_than_the_design_outdoor_temperature_do_not_block(tmp_path, tables):
+    sizes, catalogue = tables
+    costs = hd.Costs.default(sizes, catalogue=catalogue)
+    outdoor = [-35.0, -33.0, -31.0, -20.0] * 6          # 12 of 24 hours colder than -31
+    rows = "\n".join(f"{h},{t},1.0" for h, t in enumerate(outdoor))
+    profiles = write(tmp_path / "cold.csv", "time_h,outdoor_temperature_C,demand_factor:*\n"
+                     + rows + "\n")
+    small = [hd.Variant("small", one_pipe(ID_DN50, flow=25.0), insulation_series=2)]
+    row = hd.lifecycle(small, profiles, costs, executor=None,
+                       design_outdoor_temperature_C=-31.0).table.iloc[0]
+    assert row["failed_h_max_velocity"] == 24 and row["blocking_hours"] == 12
+    assert not row["feasible"]
+    row = hd.lifecycle(small, profiles, costs, executor=None,
+                       design_outdoor_temperature_C=-15.0).table.iloc[0]
+    assert row["failed_check_hours"] == 24 and row["blocking_hours"] == 0 and row["feasible"]
+    with pytest.raises(hd.StudyInputError, match="needs an outdoor_temperature_C"):
+        hd.lifecycle(small, constant_day(tmp_path), costs, executor=None,
+                     design_outdoor_temperature_C=-31.0)
+
+
 def test_process_pool_gives_the_serial_table(tmp_path, tables):
     sizes, catalogue = tables
     costs = hd.Costs.default(sizes, catalogue=catalogue)

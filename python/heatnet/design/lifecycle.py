@@ -172,7 +172,30 @@ def _evaluate(network, scenario: Mapping[str, Any]) -> Dict[str, Any]:
         for k in kinds:
             hours[k] = hours.get(k, 0.0) + h
     out.update({f"failed_h_{k}": v for k, v in hours.items()})
+    out["blocking_hours"] = _blocking_hours(rec, dt, scenario)
     return out
+
+
+def _blocking_hours(rec: _YearRecorder, dt: Sequence[float], scenario: Mapping[str, Any]) -> float:
+    """Hours of steps with a failed blocking check, leaving out the steps colder than the
+    design outdoor temperature (outside the design basis) when one is given."""
+    blocking = set(scenario["blocking_checks"])
+    design_C = scenario.get("design_outdoor_temperature_C")
+    outdoor = (_outdoor_C(scenario["profiles"]) if design_C is not None
+               else [math.inf] * len(dt))
+    return sum(h for kinds, h, t in zip(rec.kinds, dt, outdoor)
+               if t >= (design_C if design_C is not None else -math.inf)
+               and blocking.intersection(kinds))
+
+
+def _outdoor_C(profiles: Any) -> List[float]:
+    from .._simulate import _profiles
+
+    try:
+        return list(_profiles(profiles, None).series("outdoor_temperature_C"))
+    except KeyError:
+        raise StudyInputError("design_outdoor_temperature_C needs an outdoor_temperature_C "
+                              "profile column") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,7 +232,7 @@ class LifecycleResult:
         scales with investment_factor and substation_EUR_per_kW only through the stored split."""
         table = _price(self.table.drop(columns=[c for c in _PRICE_COLUMNS
                                                 if c in self.table.columns]),
-                       economics.validate(), self.blocking_checks, self.economics)
+                       economics.validate(), self.economics)
         return LifecycleResult(table, economics, self.blocking_checks, 0.0, self.results_dir)
 
 
@@ -231,7 +254,7 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def _price(table, e: Economics, blocking: Sequence[str], old: Optional[Economics] = None):
+def _price(table, e: Economics, old: Optional[Economics] = None):
     """Adds the annual figures, the present values, feasibility and the rank to ``table``
     (which holds the period sums and the investment split of every variant)."""
     import pandas as pd
@@ -253,12 +276,8 @@ def _price(table, e: Economics, blocking: Sequence[str], old: Optional[Economics
     t["npv_heat_loss_EUR"] = t["heat_loss_MWh_a"] * e.heat_price_EUR_per_MWh * af
     t["npv_pumping_EUR"] = t["pump_energy_MWh_a"] * e.electricity_price_EUR_per_MWh * af
     t["npv_EUR"] = t["npv_investment_EUR"] + t["npv_heat_loss_EUR"] + t["npv_pumping_EUR"]
-    blocked = pd.Series(False, index=t.index)
-    for k in blocking:
-        col = f"failed_h_{k}"
-        if col in t.columns:
-            blocked |= t[col] > 0
-    t["feasible"] = ~blocked & (t["failed_steps"] == 0) & t["complete"].astype(bool)
+    t["feasible"] = ((t["blocking_hours"] == 0) & (t["failed_steps"] == 0)
+                     & t["complete"].astype(bool))
     t = t.sort_values(["feasible", "npv_EUR"], ascending=[False, True], kind="mergesort")
     t.insert(0, "rank", range(1, len(t) + 1))
     return t[_column_order(t)].reset_index(drop=True)
@@ -266,7 +285,7 @@ def _price(table, e: Economics, blocking: Sequence[str], old: Optional[Economics
 
 def _column_order(t) -> List[str]:
     first = ["rank", "variant", "group", "feasible", "investment_EUR", "heat_loss_MWh_a",
-             "pump_energy_MWh_a", "npv_EUR", "failed_check_hours"]
+             "pump_energy_MWh_a", "npv_EUR", "failed_check_hours", "blocking_hours"]
     first += sorted(c for c in t.columns if c.startswith("failed_h_"))
     first += ["failed_steps", "min_consumer_dp_margin_bar", "peak_under_supply_kW",
               "under_supplied_MWh_a",
@@ -303,6 +322,7 @@ def lifecycle(variants: Iterable[Variant], profiles: Any, costs: Costs, *,
               executor: Any = "processes", max_workers: Optional[int] = None,
               results_dir: "os.PathLike[str] | str | None" = None,
               blocking_checks: Optional[Sequence[str]] = None,
+              design_outdoor_temperature_C: Optional[float] = None,
               progress: Optional[Callable[[int, int], None]] = None,
               **solver_options) -> LifecycleResult:
     """Price, simulate for a year and rank every variant (docs/lifecycle.md).
@@ -316,6 +336,9 @@ def lifecycle(variants: Iterable[Variant], profiles: Any, costs: Costs, *,
         ``<dir>/<variant>.json``; None keeps no file.
     blocking_checks: check kinds whose failed hours make a variant infeasible (default: all);
         failed steps always do. Infeasible variants rank after the feasible ones.
+    design_outdoor_temperature_C: failures at steps colder than this (the profiles'
+        outdoor_temperature_C) are outside the design basis: reported in failed_h_<kind> but
+        not counted in blocking_hours. None: every step counts.
     solver_options: passed to :func:`heatnet.simulate` (tolerance, max_iterations, ...).
 
     Every input is checked and every variant priced before the first simulation, so a bad cost
@@ -335,6 +358,11 @@ def lifecycle(variants: Iterable[Variant], profiles: Any, costs: Costs, *,
         if k not in CHECK_KINDS:
             raise StudyInputError(f"blocking_checks: unknown check {k!r}; expected "
                                   + ", ".join(CHECK_KINDS))
+    design_C = None
+    if design_outdoor_temperature_C is not None:
+        design_C = float(design_outdoor_temperature_C)
+        if not math.isfinite(design_C):
+            raise StudyInputError(f"design_outdoor_temperature_C = {design_C}: must be finite")
     out_dir = None if results_dir is None else Path(results_dir)
     scenarios, rows = [], []
     for v in variants:
@@ -344,8 +372,15 @@ def lifecycle(variants: Iterable[Variant], profiles: Any, costs: Costs, *,
         if prof is None:
             raise StudyInputError(f"variant '{v.name}': no profiles (give the study or the "
                                   "variant a profiles file)")
+        if design_C is not None:
+            try:
+                _outdoor_C(_profiles_arg(prof))
+            except StudyInputError as err:
+                raise StudyInputError(f"variant '{v.name}': {err}") from None
         scenario = {"variant": v.name, "network_json": json.dumps(net),
-                    "profiles": _profiles_arg(prof), "solver_options": dict(solver_options)}
+                    "profiles": _profiles_arg(prof), "solver_options": dict(solver_options),
+                    "blocking_checks": list(blocking),
+                    "design_outdoor_temperature_C": design_C}
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
             _atomic_write(out_dir / f"{v.name}.json", json.dumps(net, indent=1) + "\n")
@@ -366,9 +401,10 @@ def lifecycle(variants: Iterable[Variant], profiles: Any, costs: Costs, *,
         if first.startswith(("InputError", "NetworkError", "StudyInputError", "ValueError")):
             raise StudyInputError(f"variant '{name}': {first}{more}")
         raise RuntimeError(f"variant '{name}': the annual run failed: {first}{more}")
-    drop = {"network_json", "profiles", "solver_options", "output", "error", "worker"}
+    drop = {"network_json", "profiles", "solver_options", "output", "error", "worker",
+            "blocking_checks", "design_outdoor_temperature_C"}
     annual = runs[[c for c in runs.columns if c not in drop]]
     table = pd.DataFrame(rows).merge(annual, on="variant", how="left", validate="one_to_one")
-    table = _price(table, e, blocking)
+    table = _price(table, e)
     return LifecycleResult(table, e, blocking, wall,
                            None if out_dir is None else os.fspath(out_dir))

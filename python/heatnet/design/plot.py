@@ -34,9 +34,11 @@ def plot_npv(table, file: "os.PathLike[str] | str | None" = None, ax=None, title
             left += value
         note = ""
         if not bool(row["feasible"]):
-            note = f"  failed: {row['failed_check_hours']:.0f} h checks"
+            note = f"  fails: {row['blocking_hours']:.0f} h"
             if row["failed_steps"]:
                 note += f", {int(row['failed_steps'])} steps"
+        elif row["failed_check_hours"]:
+            note = f"  ({row['failed_check_hours']:.0f} h outside the design basis)"
         ax.text(left, i, f" {left:,.1f}{note}", va="center", fontsize=8)
         labels.append(f"{int(row['rank'])}. {row['variant']}")
     ax.set_yticks(range(len(table)))

@@ -7,7 +7,8 @@
                   {"name": "s150", "network": "oral_150.json", "profiles": "profiles_150.csv"}],
      "costs": {"catalogue": "my_costs.csv", "pipe_sizes": "pipe_catalogue.csv",
                "economics": {"heat_price_EUR_per_MWh": 30, "discount_rate": 0.05}},
-     "blocking_checks": ["max_pressure", "under_supplied"]}
+     "blocking_checks": ["max_pressure", "under_supplied"],
+     "design_outdoor_temperature_C": -31}
 
 Paths are relative to the study file. Only "profiles" (or every variant's own) and "variants"
 are required; "costs" defaults to the shipped catalogue, the shipped EN 253 sizes and the
@@ -28,7 +29,8 @@ from .lifecycle import LifecycleResult, Variant, lifecycle
 __all__ = ["read_study", "study_main", "STUDY_FORMAT"]
 
 STUDY_FORMAT = "heatnet-study/1"
-_TOP_KEYS = {"format", "description", "profiles", "variants", "costs", "blocking_checks"}
+_TOP_KEYS = {"format", "description", "profiles", "variants", "costs", "blocking_checks",
+             "design_outdoor_temperature_C"}
 _VARIANT_KEYS = {"name", "network", "profiles", "insulation_series", "group", "description"}
 _COST_KEYS = {"catalogue", "pipe_sizes", "economics"}
 
@@ -105,7 +107,17 @@ def read_study(path: "os.PathLike[str] | str") -> Tuple[List[Variant], Any, Cost
         if not isinstance(doc["blocking_checks"], list):
             raise StudyInputError("blocking_checks: expected a list of check names")
         options["blocking_checks"] = doc["blocking_checks"]
+    if "design_outdoor_temperature_C" in doc:
+        options["design_outdoor_temperature_C"] = _finite_key(doc, "design_outdoor_temperature_C")
     return variants, profiles, costs, options
+
+
+def _finite_key(doc: Mapping[str, Any], key: str) -> float:
+    value = doc[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value \
+            or value in (float("inf"), float("-inf")):
+        raise StudyInputError(f"{key} = {value!r}: expected a finite number")
+    return float(value)
 
 
 def _executor(name: str):
@@ -116,12 +128,13 @@ def print_ranking(study: LifecycleResult, file=None) -> None:
     """The ranking as a fixed-width table (what `heatnet study` prints)."""
     t = study.table
     print(f"{'rank':>4}  {'variant':<20} {'invest MEUR':>11} {'loss MWh/a':>10} "
-          f"{'pump MWh/a':>10} {'NPV MEUR':>9} {'failed h':>8}  feasible", file=file)
+          f"{'pump MWh/a':>10} {'NPV MEUR':>9} {'failed h':>8} {'blocking h':>10}  feasible",
+          file=file)
     for _, r in t.iterrows():
         print(f"{int(r['rank']):>4}  {r['variant']:<20} {r['investment_EUR'] / 1e6:11.2f} "
               f"{r['heat_loss_MWh_a']:10.0f} {r['pump_energy_MWh_a']:10.0f} "
-              f"{r['npv_EUR'] / 1e6:9.2f} {r['failed_check_hours']:8.0f}  "
-              f"{'yes' if r['feasible'] else 'no'}", file=file)
+              f"{r['npv_EUR'] / 1e6:9.2f} {r['failed_check_hours']:8.0f} "
+              f"{r['blocking_hours']:10.0f}  {'yes' if r['feasible'] else 'no'}", file=file)
 
 
 def study_main(argv: List[str]) -> int:
