@@ -21,8 +21,10 @@ def plot_npv(table, file: "os.PathLike[str] | str | None" = None, ax=None, title
     import matplotlib.pyplot as plt
 
     own = ax is None
+    ops = None
     if own:
-        fig, ax = plt.subplots(figsize=(10, 0.45 * len(table) + 1.8))
+        fig, (ax, ops) = plt.subplots(1, 2, figsize=(13, 0.45 * len(table) + 1.8), sharey=True,
+                                      gridspec_kw={"width_ratios": [3, 1.4]})
     labels = []
     for i, (_, row) in enumerate(table.iterrows()):
         left = 0.0
@@ -45,13 +47,32 @@ def plot_npv(table, file: "os.PathLike[str] | str | None" = None, ax=None, title
     ax.set_yticklabels(labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("present value of costs over the lifetime [million EUR]")
-    ax.set_title(title or "Life-cycle cost by variant (hatched: fails a design check)")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(title or "Life-cycle cost by variant (hatched: fails a design check)",
+                 fontsize=10)
+    ax.legend(loc="upper right", fontsize=8)
     ax.margins(x=0.25)
-    if own:
+    if ops is not None:
+        _operating_panel(ops, table)
         fig.tight_layout()
     if file is not None:
         ax.figure.savefig(os.fspath(file), dpi=120)
         if own:
             plt.close(ax.figure)
     return ax
+
+
+def _operating_panel(ax, table) -> None:
+    """The operating part of the NPV alone (heat loss + pumping), where the investment would
+    hide it."""
+    for i, (_, row) in enumerate(table.iterrows()):
+        left = 0.0
+        hatch = None if bool(row["feasible"]) else "///"
+        for col, _name, color in _PARTS[1:]:
+            value = float(row[col]) / 1e6
+            ax.barh(i, value, left=left, color=color, hatch=hatch,
+                    edgecolor="white" if hatch else color)
+            left += value
+        ax.text(left, i, f" {left:.2f}", va="center", fontsize=8)
+    ax.set_xlabel("of which heat loss + pumping [million EUR]")
+    ax.set_title("operating costs", fontsize=10)
+    ax.margins(x=0.2)
