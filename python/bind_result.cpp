@@ -30,7 +30,7 @@ py::array view(const py::object& owner, const T* data, std::size_t rows, py::ssi
   static const T dummy{};
   const T* ptr = data ? data : &dummy;
   py::array a(py::dtype::of<T>(), shape, strides, const_cast<T*>(ptr), owner);
-  py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  a.attr("setflags")(py::arg("write") = false);  // numpy's public API: a read-only view
   return a;
 }
 
@@ -78,6 +78,7 @@ py::dict report_dict(const SolveReport& r) {
   d["converged"] = r.usable();
   d["iterations"] = r.iterations;
   d["outer_iterations"] = r.outer_iterations;
+  d["factorisations"] = r.factorisations;
   d["max_flow_change_rel"] = r.max_flow_change_rel;
   d["max_mass_imbalance_kg_s"] = r.max_mass_imbalance_kg_s;
   d["max_temperature_change_K"] = r.max_temperature_change_K;
