@@ -207,6 +207,9 @@ def test_reprice_changes_only_the_money(tmp_path, tables):
     assert b["pipes_EUR"] == pytest.approx(2 * a["pipes_EUR"], rel=1e-12)
     assert b["npv_heat_loss_EUR"] == pytest.approx(
         a["heat_loss_MWh_a"] * 100.0 * hd.annuity_factor(0.04, 30), rel=1e-12)
+    back = study.reprice(hd.Economics(investment_factor=0.0)).reprice(
+        hd.Economics(investment_factor=2.0))            # repricing never loses the catalogue cost
+    assert back.table.iloc[0]["pipes_EUR"] == pytest.approx(2 * a["pipes_EUR"], rel=1e-12)
 
 
 # ------------------------------------------------------------------ bad input

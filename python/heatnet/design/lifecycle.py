@@ -79,7 +79,8 @@ def _network_dict(variant: Variant) -> Dict[str, Any]:
 def price_network(network: Mapping[str, Any], costs: Costs, insulation_series: Optional[int] = None,
                   variant: str = "") -> Dict[str, float]:
     """Investment of one network (EUR): pipes (catalogue cost + trench share) x length x
-    investment_factor, plus substations (EUR/kW x design heat_demand_kW of every consumer)."""
+    investment_factor, plus substations (EUR/kW x design heat_demand_kW of every consumer).
+    Also the catalogue pipe cost before the factor and the design demand (for repricing)."""
     where = f"variant '{variant}': " if variant else ""
     e = costs.economics
     pipes_EUR = 0.0
@@ -94,11 +95,12 @@ def price_network(network: Mapping[str, Any], costs: Costs, insulation_series: O
                 raise StudyInputError(where + str(err)) from None
         per_m = costs.catalogue.cost_per_m(dn, series, e.pipes_per_trench, f"{where}pipe '{pid}'")
         pipes_EUR += per_m * float(p["length_m"])
-    pipes_EUR *= e.investment_factor
     demand_kW = sum(float(c.get("heat_demand_kW", 0.0)) for c in network.get("consumers", []))
-    substations_EUR = demand_kW * e.substation_EUR_per_kW
-    return {"pipes_EUR": pipes_EUR, "substations_EUR": substations_EUR,
-            "investment_EUR": pipes_EUR + substations_EUR}
+    return {"pipes_catalogue_EUR": pipes_EUR, "design_demand_kW": demand_kW,
+            "pipes_EUR": pipes_EUR * e.investment_factor,
+            "substations_EUR": demand_kW * e.substation_EUR_per_kW,
+            "investment_EUR": pipes_EUR * e.investment_factor
+            + demand_kW * e.substation_EUR_per_kW}
 
 
 def _dn(costs: Costs, pipe: Mapping[str, Any], where: str) -> int:
@@ -228,15 +230,16 @@ class LifecycleResult:
         return plot_npv(self.table, file=file, ax=ax, title=title)
 
     def reprice(self, economics: Economics) -> "LifecycleResult":
-        """The same annual figures priced with other economics (no new simulation). Investment
-        scales with investment_factor and substation_EUR_per_kW only through the stored split."""
+        """The same annual figures priced with other economics (no new simulation): prices,
+        discount rate, lifetime, pump efficiency, substation cost and investment factor.
+        (A different catalogue or pipes_per_trench needs a new :func:`lifecycle`.)"""
         table = _price(self.table.drop(columns=[c for c in _PRICE_COLUMNS
                                                 if c in self.table.columns]),
-                       economics.validate(), self.economics)
+                       economics.validate())
         return LifecycleResult(table, economics, self.blocking_checks, 0.0, self.results_dir)
 
 
-_PRICE_COLUMNS = ("rank", "feasible", "investment_EUR", "pump_energy_MWh_a", "heat_loss_MWh_a",
+_PRICE_COLUMNS = ("rank", "feasible", "pipes_EUR", "substations_EUR", "investment_EUR", "pump_energy_MWh_a", "heat_loss_MWh_a",
                   "heat_delivered_MWh_a", "under_supplied_MWh_a", "npv_investment_EUR",
                   "npv_heat_loss_EUR", "npv_pumping_EUR", "npv_EUR")
 
@@ -254,17 +257,13 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def _price(table, e: Economics, old: Optional[Economics] = None):
-    """Adds the annual figures, the present values, feasibility and the rank to ``table``
-    (which holds the period sums and the investment split of every variant)."""
-    import pandas as pd
-
+def _price(table, e: Economics):
+    """Adds the investment, the annual figures, the present values, feasibility and the rank
+    to ``table`` (which holds the period sums, the catalogue pipe cost and the design demand of
+    every variant)."""
     t = table.copy()
-    if old is not None and old.investment_factor > 0:
-        t["pipes_EUR"] = t["pipes_EUR"] / old.investment_factor * e.investment_factor
-    if old is not None and old.substation_EUR_per_kW > 0:
-        t["substations_EUR"] = t["substations_EUR"] / old.substation_EUR_per_kW * \
-            e.substation_EUR_per_kW
+    t["pipes_EUR"] = t["pipes_catalogue_EUR"] * e.investment_factor
+    t["substations_EUR"] = t["design_demand_kW"] * e.substation_EUR_per_kW
     scale = HOURS_PER_YEAR / t["simulated_hours"]
     t["investment_EUR"] = t["pipes_EUR"] + t["substations_EUR"]
     t["heat_delivered_MWh_a"] = t["heat_delivered_MWh"] * scale
@@ -387,8 +386,8 @@ def lifecycle(variants: Iterable[Variant], profiles: Any, costs: Costs, *,
             scenario["output"] = os.fspath(out_dir / f"{v.name}.h5")
         scenarios.append(scenario)
         rows.append({"variant": v.name, "group": v.group, "description": v.description,
-                     "pipes_EUR": price["pipes_EUR"],
-                     "substations_EUR": price["substations_EUR"]})
+                     "pipes_catalogue_EUR": price["pipes_catalogue_EUR"],
+                     "design_demand_kW": price["design_demand_kW"]})
     t0 = time.perf_counter()
     runs = sweep.run(scenarios, build=_build, evaluate=_evaluate, executor=executor,
                      max_workers=max_workers, progress=progress)
