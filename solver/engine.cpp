@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "heatnet/errors.hpp"
 #include "network/checks.hpp"
@@ -11,6 +12,7 @@
 #include "solver/thermal/temperature_range.hpp"
 #include "solver/physics/friction.hpp"
 #include "solver/physics/substation.hpp"
+#include "solver/solve_status.hpp"
 #include "solver/thermal/pipe_mean_temperature.hpp"
 #include "network/compiled.hpp"
 
@@ -622,7 +624,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   mixed_pipe_T_.clear();
   next_pipe_T_.clear();
   damping_ = 1.0;
-  bool ok = true, outer_converged = false;
+  std::optional<solver::LoopEnd> end;  // set where the outer loop stops
   double dT = 0;
   // Inexact inner solves: a coupled solve takes one Newton step per outer iteration, so the
   // Newton sequence and the temperature fixed point converge together (block Gauss-Seidel).
@@ -647,7 +649,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
                                      : (coupled ? std::min(max_newton, kMaxInnerIterations) : max_newton);
     ns.previous_iterations = report.iterations;
     if (single_steps) step_start_ = state_;  // work copy, its arrays reused
-    bool hydraulic_converged = hydraulic_->solve(net, ns, params_, state_, report);
+    solver::NewtonOutcome newton = hydraulic_->solve(net, ns, params_, state_, report);
     if (single_steps && outer > 1 && report.max_flow_change_rel > kMaxSingleStepChange) {
       // One Newton step moved the flows by more than the largest flow (a plant or pump
       // changing status, a strongly nonlinear start): without a line search it may be far
@@ -656,26 +658,24 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
       single_steps = false;
       ns.max_iterations = std::min(max_newton, kMaxInnerIterations);
       ns.previous_iterations = report.iterations;
-      report.status = SolveStatus::converged;
       report.message.clear();
-      hydraulic_converged = hydraulic_->solve(net, ns, params_, state_, report);
+      newton = hydraulic_->solve(net, ns, params_, state_, report);
     }
+    const bool hydraulic_converged = newton == solver::NewtonOutcome::converged;
     if (!hydraulic_converged) {
       // An unfinished inner solve of a coupled solve is a step, not the end: its flows feed the
       // next sweep (a water column coupled to its flow can keep a full solve at fixed
       // temperatures from settling until the temperatures follow). Single steps share one
       // budget of max_iterations.
-      const bool inner_step = coupled && report.status == SolveStatus::max_iterations &&
-                              (!single_steps || report.iterations < max_newton);
-      if (inner_step) {
-        report.status = SolveStatus::converged;
+      const bool unfinished = newton == solver::NewtonOutcome::unfinished;
+      if (coupled && unfinished && (!single_steps || report.iterations < max_newton)) {
         report.message.clear();
       } else {
-        if (single_steps && report.status == SolveStatus::max_iterations)
+        if (single_steps && unfinished)
           report.message = "hydraulic Newton did not converge in " + std::to_string(max_newton) +
                            " iterations in all (one per outer iteration; last relative flow "
                            "change " + format_value(report.max_flow_change_rel) + ")";
-        ok = false;
+        end = unfinished ? solver::LoopEnd::newton_unfinished : solver::LoopEnd::newton_failed;
         break;
       }
     }
@@ -687,15 +687,14 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
       last_step = step;
     }
     if (!state_is_finite()) {
-      report.status = SolveStatus::numerical_failure;
       report.message = "the hydraulic step of outer iteration " + std::to_string(outer) +
                        " produced non-finite flows or pressures";
-      ok = false;
+      end = solver::LoopEnd::state_non_finite;
       break;
     }
     link_flows(net);
     if (!thermal) {
-      outer_converged = true;
+      end = solver::LoopEnd::settled;
       break;
     }
     if (coupled) oscillations_.track_flows(state_.q);
@@ -705,9 +704,8 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
       thermal_->solve(net, fluid, thermal_in_, temps_);
     } catch (const Error& e) {
       // the sweep of an iterate, not of the input: a status of this solve, not an error
-      report.status = SolveStatus::numerical_failure;
       report.message = "outer iteration " + std::to_string(outer) + ": " + e.what();
-      ok = false;
+      end = solver::LoopEnd::sweep_failed;
       break;
     }
     report.timings.thermal_s += seconds_since(t0);
@@ -741,7 +739,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     have_temperatures_ = true;
     report.max_temperature_change_K = dT;
     if (!feedback) {
-      outer_converged = true;
+      end = solver::LoopEnd::settled;
       break;
     }
     // Converged: the temperatures no longer move, and the consumer flows deliver their heat
@@ -751,14 +749,14 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     // too (relative change ~ dT / (T_supply - T_return)).
     const bool flows_deliver = !newton_step || max_heat_residual_K_ <= tol_T;
     if ((had || outer > 1) && dT <= tol_T && flows_deliver && hydraulic_converged) {
-      outer_converged = true;
+      end = solver::LoopEnd::settled;
       break;
     }
     last_dT = dT;
     if (coupled) update_damping(outer);
   }
-  if (ok && !outer_converged) {
-    report.status = SolveStatus::outer_not_converged;
+  if (!end) {
+    end = solver::LoopEnd::outer_budget;
     report.message = "thermal-hydraulic coupling did not settle in " +
                      std::to_string(max_outer) + " outer iterations (last max dT " +
                      format_value(dT) + " K)" +
@@ -785,6 +783,8 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   if (thermal && sized && !thermal_in_.link_flow.empty())
     thermal_->heat_losses(net, fluid, thermal_in_, temps_);
   report.backend = hydraulic_->backend_name();
+  report.status = solver::status_of(*end);
+  const bool ok = *end == solver::LoopEnd::settled || *end == solver::LoopEnd::outer_budget;
   if (!ok && state_.q.empty()) hydraulic_->initialise(net, params_, state_);
   if (!ok) link_flows(net);
   // Work arrays of the outer loop are not needed for the solution: on large networks give
@@ -796,9 +796,10 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     hydraulic_->release_work();
     newton_T_ = {};
   }
+  invalid_causes_.clear();
   Solution sol = make_solution(net, fluid, friction, options, report);
+  solver::apply_invalid_causes(invalid_causes_, report);
   sol.max_temperature_change_K = dT;
-  if (!report.usable()) reset_state();  // do not warm-start from a failed state
   report.timings.total_s = seconds_since(t_start);
   return sol;
 }

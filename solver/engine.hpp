@@ -55,9 +55,9 @@ class SolverEngine {
   double set_flow_floor(int consumer) const;
   bool held_below_demand(const Network& network, int consumer) const;
   void damp_step(const Network& network);
+  // A plant that runs backwards: its check row, or a cause in invalid_causes_.
   void check_plant_direction(const Network& network, int source, double mass_flow,
-                             double rise_Pa, double rho_g, Solution& sol,
-                             SolveReport& report) const;
+                             double rise_Pa, double rho_g, Solution& sol);
   Solution make_solution(const Network& network, const fluid::FluidModel& fluid,
                          FrictionModel friction, const SolverOptions& options,
                          SolveReport& report);
@@ -99,6 +99,8 @@ class SolverEngine {
   // set flows and pipe property temperatures, and the pipe temperatures it chose
   solver::AndersonMixer damped_anderson_{3, 1.0};
   std::vector<double> damped_in_, damped_out_, next_pipe_T_;
+  // what makes this solve's state no usable answer (make_solution; solver/solve_status.hpp)
+  std::vector<std::string> invalid_causes_;
 };
 
 }  // namespace heatnet

@@ -46,6 +46,20 @@ def test_builtin_commands_stay_in_cpp():
     assert "network is required" in r.stderr
 
 
+def test_python_command_help_runs_through_the_cli():
+    r = run("size", "--help")
+    assert r.returncode == 0, r.stderr
+    assert "usage: heatnet size" in r.stdout
+
+
+def test_exit_code_of_the_python_command_comes_back(tmp_path):
+    r = run("size", tmp_path / "missing.json", "--catalogue", "en253-series2",
+            "-o", tmp_path / "out.json")
+    assert r.returncode == 2
+    assert r.stderr.startswith("error: ") and "missing.json" in r.stderr
+    assert not (tmp_path / "out.json").exists()
+
+
 def test_missing_interpreter_is_named():
     env = dict(os.environ, HEATNET_PYTHON="/nonexistent/python3")
     r = run("size", "--help", env=env)
@@ -75,3 +89,18 @@ def test_python_dash_m_is_the_same_entry():
                        text=True, env=dict(os.environ))
     assert r.returncode == 0, r.stderr
     assert "size" in r.stdout
+
+
+def test_an_installed_package_is_found_without_a_build_tree(tmp_path):
+    # a binary with no build tree next to it uses whatever heatnet its interpreter imports
+    # (here the build's package through PYTHONPATH, as a pip-installed one would be)
+    import heatnet
+
+    (tmp_path / "bin").mkdir()
+    lonely = tmp_path / "bin" / "heatnet"
+    shutil.copy(HEATNET_BIN, lonely)
+    package_root = str(Path(heatnet.__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=package_root, HEATNET_PYTHON=sys.executable)
+    r = run("size", "--help", binary=lonely, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "usage: heatnet size" in r.stdout

@@ -60,10 +60,10 @@ def size_main(argv: List[str]) -> int:
 def _print_changes(changes, most: int = 20) -> None:
     if changes.empty:
         return
-    print(f"  {'pipe':<14} {'twin':<14} {'old':>18} -> {'new':<10} {'kg/s':>9} {'Pa/m':>7} "
+    print(f"  {'pipe':<14} {'twin':<14} {'old':>10} -> {'new':<10} {'kg/s':>9} {'Pa/m':>7} "
           f"{'m/s':>5}  governed by")
     for pid, r in changes.head(most).iterrows():
-        print(f"  {pid:<14} {r['twin']:<14} {r['old_size']:>18} -> {r['new_size']:<10} "
+        print(f"  {pid:<14} {r['twin']:<14} {r['old_size']:>10} -> {r['new_size']:<10} "
               f"{r['mass_flow_kg_s']:9.3f} {r['dp_Pa_m']:7.1f} {r['velocity_m_s']:5.2f}  "
               f"{r['governed_by']}")
     if len(changes) > most:

@@ -163,7 +163,7 @@ def twin_pairs(network) -> Dict[str, str]:
     """Supply/return twins: a pipe on a source's supply side and one on its return side that
     join the same two positions (x, y to 1 mm) with the same length (to 1 mm). Returns
     {supply pipe id: return pipe id}. Pipes without a unique partner are sized alone."""
-    from ..gis.export import _sides
+    from ..gis.export import pipe_sides
 
     pipes = network.table("pipes")
     nodes = network.table("nodes")
@@ -171,7 +171,7 @@ def twin_pairs(network) -> Dict[str, str]:
         return {}
     pos = {nid: (round(float(x), 3), round(float(y), 3))
            for nid, x, y in zip(nodes.index, nodes["x"], nodes["y"])}
-    side = _sides(network)
+    side = pipe_sides(network)
     groups: Dict[tuple, Dict[str, List[str]]] = {}
     for pid, a, b, length in zip(pipes.index, pipes["from"], pipes["to"], pipes["length_m"]):
         key = (tuple(sorted((pos[a], pos[b]))), round(float(length), 3))
@@ -232,12 +232,15 @@ def size_pipes(network, catalogue, *, max_dp_Pa_m: float = 200.0,
     grow_only = False
     last_changed = np.zeros(len(units.unit_ids), dtype=int)
     for round_no in range(1, max_rounds + 1):
+        t_solve = time.perf_counter()
         result = solve(net, **solve_options)
+        t_solve = time.perf_counter() - t_solve
         needed, figures = units.needed_sizes(result, limits, law)
         new = np.maximum(needed, chosen) if grow_only else needed
         changed = np.nonzero(new != chosen)[0]
         history.append({"round": round_no, "changed": int(len(changed)), "grow_only": grow_only,
-                        "solve_iterations": result.report.iterations if result.report else 0})
+                        "solve_iterations": result.report.iterations if result.report else 0,
+                        "solve_s": t_solve})
         if len(changed) == 0:
             table = units.table(original, chosen, needed, figures, limits, last_changed)
             _raise_if_infeasible(table)
@@ -308,6 +311,7 @@ class _Units:
         self.length = table.loc[self.ids, "length_m"].to_numpy(float)
         self.roughness_m = table.loc[self.ids, "roughness_mm"].to_numpy(float) * 1e-3
         self.diameter = table.loc[self.ids, "inner_diameter_m"].to_numpy(float)
+        self.original_diameter = self.diameter.copy()
         self.D = np.array([s.inner_diameter_m for s in catalogue])
         self.size_vmax = np.array([s.max_velocity_m_s or np.inf for s in catalogue])
         self.size_k = np.array([np.nan if s.roughness_mm is None else s.roughness_mm * 1e-3
@@ -337,7 +341,8 @@ class _Units:
         rho = np.where(flowing, m / np.where(flowing, v * np.pi * d * d / 4, 1.0), 1000.0)
         nu = np.where(flowing, v * d / np.where(flowing, re, 1.0), 1e-6)
         D = self.D[None, :]
-        k = np.where(np.isnan(self.size_k)[None, :], self.roughness_m[:, None], self.size_k[None, :])
+        k = np.where(np.isnan(self.size_k)[None, :], self.roughness_m[:, None],
+                     self.size_k[None, :])
         vel = m[:, None] / (rho[:, None] * np.pi * D * D / 4)
         re_s = vel * D / nu[:, None]
         f = np.where(vel > 0, darcy_friction_factor(np.where(vel > 0, re_s, 1.0), k / D, law),
@@ -387,7 +392,8 @@ class _Units:
                 "pipe": pid, "twin": self.unit_twin[u],
                 "length_m": float(self.length[members[0]]),
                 "mass_flow_kg_s": float(max(fig["m"][i] for i in members)),
-                "old_size": sizes[original[u]].label if original[u] >= 0 else "(not in catalogue)",
+                "old_size": sizes[original[u]].label if original[u] >= 0 else
+                f"d{self.original_diameter[members[0]] * 1e3:g}mm",
                 "new_size": sizes[c].label, "inner_diameter_m": sizes[c].inner_diameter_m,
                 "dp_Pa_m": float(fig["R"][worst, c]),
                 "velocity_m_s": float(max(fig["vel"][i, c] for i in members)),

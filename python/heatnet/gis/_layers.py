@@ -106,7 +106,7 @@ def _feature(raw: Any, layer: str, index: int, kind: str) -> Feature:
     gtype, coords = geometry.get("type"), geometry.get("coordinates")
     expected = "LineString" if kind == "line" else "Point"
     if gtype == "Multi" + expected:
-        if not isinstance(coords, list) or len(coords) != 1:
+        if not isinstance(coords, (list, tuple)) or len(coords) != 1:
             raise GisInputError(f"{feature.label}: {gtype} with {len(coords or [])} parts; "
                                 f"split it into one {expected} per feature")
         gtype, coords = expected, coords[0]
@@ -114,7 +114,7 @@ def _feature(raw: Any, layer: str, index: int, kind: str) -> Feature:
         raise GisInputError(f"{feature.label}: geometry type {gtype}; the {layer} layer takes "
                             f"{expected} features")
     points = coords if kind == "line" else [coords]
-    if not isinstance(points, list) or not points:
+    if not isinstance(points, (list, tuple)) or not points:
         raise GisInputError(f"{feature.label}: empty {expected}")
     feature.coords = [_position(p, feature) for p in points]
     if kind == "line" and len(feature.coords) < 2:

@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
-__all__ = ["result_to_geojson", "write_geojson"]
+__all__ = ["result_to_geojson", "result_to_geodataframe", "write_geojson", "pipe_sides"]
 
 # (results field, property name, factor from the SI value)
 _NODE_FIELDS = [("pressure", "pressure_bar", 1e-5), ("head", "head_m", 1.0),
@@ -99,6 +99,18 @@ def result_to_geojson(result, network, *, step: int = -1, crs: Optional[str] = N
     return collection
 
 
+def result_to_geodataframe(result, network, *, step: int = -1, crs: Optional[str] = None):
+    """The same features as :func:`result_to_geojson` as a geopandas GeoDataFrame (needs
+    geopandas), with ``crs`` set when given."""
+    import geopandas as gpd
+
+    collection = result_to_geojson(result, network, step=step)
+    frame = gpd.GeoDataFrame.from_features(collection["features"])
+    if crs and crs != "local":
+        frame = frame.set_crs(crs)
+    return frame
+
+
 def write_geojson(collection: Dict[str, Any], path: "os.PathLike[str] | str") -> None:
     """Write atomically: a temporary file in the same folder, renamed when complete."""
     path = os.fspath(path)
@@ -141,7 +153,7 @@ def _number(v) -> Optional[float]:
 
 def _pipe_features(result, network, xy, transform, step: int):
     pipes = network.table("pipes")
-    side = _sides(network)
+    side = pipe_sides(network)
     values = _values(result, "pipes", _PIPE_FIELDS, step)
     out = []
     for i, pid in enumerate(result.ids("pipes")):
@@ -171,7 +183,7 @@ def _friction_loss(m: float, v: float, f: float, d: float) -> float:
     return f / d * rho * v * v / 2
 
 
-def _sides(network) -> Dict[str, str]:
+def pipe_sides(network) -> Dict[str, str]:
     """Pipe id -> "supply" / "return": the pipes reachable through pipes from a source's supply
     node / return node."""
     pipes = network.table("pipes")
@@ -229,4 +241,10 @@ def _attach_to_result(result_cls) -> None:
             write_geojson(collection, path)
         return collection
 
+    def to_geodataframe(self, network, *, step: int = -1, crs: Optional[str] = None):
+        """The results of one step on ``network`` as a geopandas GeoDataFrame (pipes as lines,
+        nodes, consumers and sources as points). See :func:`heatnet.gis.result_to_geojson`."""
+        return result_to_geodataframe(self, network, step=step, crs=crs)
+
     result_cls.to_geojson = to_geojson
+    result_cls.to_geodataframe = to_geodataframe
