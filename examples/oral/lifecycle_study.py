@@ -15,13 +15,13 @@ Variants (14), all on annual_profiles.csv (its weather, demands and soil tempera
 - design-margin: the same pipes, the plant's dp_control 0.1 bar above min_dp.
 Every variant but "design" holds dp_control at its own critical consumer (the smallest available
 dp at the design load) at min_dp + 0.1 bar, as a designer sets the control for a new layout:
-- sized-130-70: oral.json re-sized by heatnet.design.size_pipes at 130/70 (the check that the
-  sizing tool reproduces the design);
+- sized-130-70: oral.json re-sized by heatnet.design.size_pipes at 130/70 (oral.json is itself
+  sized by it, from the GIS layers: the check that nothing changes);
 - trunk-DN700 .. trunk-DN1000: every trunk section (PS1-PS6 and twins) one DN, series 2;
 - series-1, series-3: the design sizes with the U of insulation series 1 / 3;
 - sized-150-70, sized-140-70, sized-120-70, sized-110-70, sized-130-60: the plant supply and
   consumer return temperatures of the pair, the pipes re-sized by size_pipes for it (the
-  README's sizing rules per role), and the temperature schedule scaled to it.
+  per-role limits of gis/sizing_limits.csv), and the temperature schedule scaled to it.
 """
 from __future__ import annotations
 
@@ -49,7 +49,9 @@ SCHEDULE_COLD_C, SCHEDULE_WARM_C = -31.0, 8.0   # schedule end points (annual_pr
 WARM_SUPPLY_C, WARM_RETURN_C = 70.0, 42.0       # the hot-water floor and its return
 TEMPERATURE_PAIRS = ((150.0, 70.0), (140.0, 70.0), (120.0, 70.0), (110.0, 70.0), (130.0, 60.0))
 TRUNK_DNS = (700, 800, 900, 1000)
-RING_MIN_DN = 300      # the D7-D8 redundancy link keeps the design's DN300 (README "The network")
+# heatnet size's per-pipe limits of the example (the README's rule of each role, the D7-D8 ring
+# at least DN300), the file build_oral.sh sizes oral.json with
+SIZING_LIMITS = HERE / "gis" / "sizing_limits.csv"
 # dp_control margin above min_dp at the critical consumer: at part load (summer, hot water
 # only) the critical point moves, and the design (margin 0) leaves other consumers up to
 # 0.072 bar short for 1,999 h (README "Life-cycle study"); 0.1 bar covers the design's shift.
@@ -60,18 +62,6 @@ def pipe_roles() -> dict:
     """Supply pipe id -> role (trunk, branch, ring, street, service) from the example's layout."""
     m = om.build_model(om.DesignParameters())
     return {f"PS{e.num}": e.role for e in m.layout.edges}
-
-
-def sizing_limits(roles: dict) -> list:
-    """Per-pipe limits of heatnet.design.size_pipes: the README's rule of each role
-    (oral_model.DEFAULT_RULES); twins follow their supply pipe."""
-    rows = []
-    for pid, role in roles.items():
-        rule = om.DEFAULT_RULES["branch" if role == "ring" else role]
-        rows.append({"pipe": pid, "where": f"role {role}", "max_dp_Pa_m": rule.max_r_pa_m,
-                     "max_velocity_m_s": rule.max_velocity_m_s,
-                     "min_dn": RING_MIN_DN if role == "ring" else rule.min_dn})
-    return rows
 
 
 def minor_loss(size, length_m: float, roughness_mm: float) -> float:
@@ -88,8 +78,8 @@ def at_temperatures(net: heatnet.Network, supply_C: float, return_C: float) -> h
     return net
 
 
-def resized(net: heatnet.Network, limits: list, series: int = 2) -> heatnet.Network:
-    return hd.size_pipes(net, f"en253-series{series}", pipe_limits=limits,
+def resized(net: heatnet.Network, series: int = 2) -> heatnet.Network:
+    return hd.size_pipes(net, f"en253-series{series}", pipe_limits=SIZING_LIMITS,
                          local_loss_allowance=0.2).network
 
 
@@ -153,11 +143,10 @@ def profiles_for(out: Path, supply_C: float, return_C: float) -> Path:
 def build_variants(out: Path) -> list:
     design = heatnet.Network.from_json(os.fspath(NETWORK))
     roles = pipe_roles()
-    limits = sizing_limits(roles)
     v = [hd.Variant("design", design, group="design", description="oral.json unchanged"),
          hd.Variant("design-margin", controlled(design), group="design",
                     description="oral.json, dp_control 0.1 bar above min_dp"),
-         hd.Variant("sized-130-70", controlled(resized(design, limits)), group="sized at T pair",
+         hd.Variant("sized-130-70", controlled(resized(design)), group="sized at T pair",
                     description="oral.json re-sized by size_pipes at 130/70")]
     for dn in TRUNK_DNS:
         v.append(hd.Variant(f"trunk-DN{dn}", controlled(with_trunk(design, roles, dn)),
@@ -167,7 +156,7 @@ def build_variants(out: Path) -> list:
                             insulation_series=s, group="insulation",
                             description=f"design sizes, series {s}"))
     for ts, tr in TEMPERATURE_PAIRS:
-        net = controlled(resized(at_temperatures(design, ts, tr), limits))
+        net = controlled(resized(at_temperatures(design, ts, tr)))
         v.append(hd.Variant(f"sized-{ts:g}-{tr:g}", net, profiles=profiles_for(out, ts, tr),
                             group="sized at T pair",
                             description=f"{ts:g}/{tr:g} C, re-sized, schedule scaled"))
