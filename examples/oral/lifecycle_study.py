@@ -54,7 +54,7 @@ TRUNK_DNS = (700, 800, 900, 1000)
 SIZING_LIMITS = HERE / "gis" / "sizing_limits.csv"
 # dp_control margin above min_dp at the critical consumer: at part load (summer, hot water
 # only) the critical point moves, and the design (margin 0) leaves other consumers up to
-# 0.072 bar short for 1,999 h (README "Life-cycle study"); 0.1 bar covers the design's shift.
+# 0.071 bar short for 1,999 h (README "Life-cycle study"); 0.1 bar covers the design's shift.
 CONTROL_MARGIN_BAR = 0.1
 
 
