@@ -12,10 +12,12 @@ DEB_PACKAGES := build-essential cmake pkg-config libsuitesparse-dev libeigen3-de
   python3-pip libopenblas0-serial libssl-dev python3-distributed libsimdjson-dev \
   python3-geopandas python3-shapely python3-pyproj python3-fiona
 
-CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=$(PYTHON)
+# CI (.ci/run) sets WERROR=ON: every compiler warning is an error
+WERROR ?= OFF
+CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=$(PYTHON) -DHEATNET_WERROR=$(WERROR)
 PYENV := PYTHONPATH=$(CURDIR)/$(BUILD)/python HEATNET_BIN=$(CURDIR)/$(BUILD)/bin/heatnet
 
-.PHONY: all deps build run test test-cpp test-python validate bench sanitize fuzz clean update-counts
+.PHONY: all deps build run test test-cpp test-python validate bench sanitize fuzz pip-check clean update-counts
 
 all: build
 
@@ -75,8 +77,17 @@ bench: build
 update-counts: build
 	$(BUILD)/bin/heatnet_counts --update benchmarks/counts.json
 
+# `pip install .` into a fresh venv (Debian's numpy & co. through --system-site-packages), then
+# the installed package and its `heatnet` command must work outside the source tree.
+pip-check: deps
+	rm -rf build-pip/venv
+	$(PYTHON) -m venv --system-site-packages build-pip/venv
+	build-pip/venv/bin/pip install -q --no-build-isolation --no-index .
+	cd /tmp && $(CURDIR)/build-pip/venv/bin/heatnet --version
+	cd /tmp && $(CURDIR)/build-pip/venv/bin/python -c "import heatnet, sys; print('heatnet', heatnet.__version__, heatnet.__file__)"
+
 sanitize: deps
-	cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEATNET_SANITIZE=ON \
+	cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEATNET_SANITIZE=ON -DHEATNET_WERROR=$(WERROR) \
 	  -DHEATNET_PYTHON=OFF -DHEATNET_BENCHMARKS=OFF -DPython_EXECUTABLE=$(PYTHON)
 	cmake --build build-sanitize -j $(JOBS) --target heatnet_tests heatnet_cli
 	cd build-sanitize && ctest --output-on-failure

@@ -1,6 +1,8 @@
 """Build driver for `pip install --no-build-isolation .`: configures the CMake project and builds
-only the Python module target `_heatnet` (which links the `heatnet` library); the pure-Python
-files come from python/heatnet/ (pyproject.toml).
+the Python module target `_heatnet` and the command-line executable `heatnet` (both link the
+`heatnet` library); the module goes into the package, the executable into heatnet/bin/, where the
+`heatnet` command (heatnet._cli, pyproject.toml [project.scripts]) runs it. The pure-Python files
+come from python/heatnet/.
 
 Environment:
   HEATNET_CMAKE_ARGS         extra arguments for the CMake configure step
@@ -38,13 +40,16 @@ class CMakeBuild(build_ext):
         jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL", str(os.cpu_count() or 1))
         subprocess.check_call(configure)
         subprocess.check_call(["cmake", "--build", str(build_dir), "--target", "_heatnet",
-                               "-j", jobs])
+                               "heatnet_cli", "-j", jobs])
         built = sorted((build_dir / "python" / "heatnet").glob("_heatnet*"))
         built = [p for p in built if p.suffix in (".so", ".pyd", ".dylib")]
         if not built:
             raise RuntimeError(f"CMake built no _heatnet module in {build_dir}")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(built[0], target)
+        cli = target.parent / "bin" / "heatnet"
+        cli.parent.mkdir(exist_ok=True)
+        shutil.copy2(build_dir / "bin" / "heatnet", cli)  # keeps the executable bit
 
 
 (ROOT / "build-pip").mkdir(exist_ok=True)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-EPANET_REF = Path(os.environ.get("HEATNET_EPANET_REFERENCE", ROOT.parent / "shared/reference/epanet"))
+EPANET_REF = Path(os.environ.get("HEATNET_EPANET_REFERENCE", ROOT / "validation/reference/epanet"))
 
 TARGETS = {
     "first_1e5_s": 0.3,      # realistic 100k pipes, coupled solve

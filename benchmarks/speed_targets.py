@@ -35,8 +35,7 @@ def reference_dir() -> Path:
     env = os.environ.get("HEATNET_REFERENCE_DIR")
     if env:
         return Path(env)
-    in_repo = REPO / "validation" / "reference"
-    return in_repo if (in_repo / "epanet").is_dir() else REPO.parent / "shared" / "reference"
+    return REPO / "validation" / "reference"
 
 
 def json_lines(text: str):

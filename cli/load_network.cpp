@@ -5,10 +5,6 @@
 
 #include "heatnet/errors.hpp"
 #include "heatnet/io.hpp"
-#include "io/epanet_locate.hpp"
-#include "io/json_locate.hpp"
-#include "io/network_json_fast.hpp"
-#include "io/text_file.hpp"
 
 namespace heatnet::cli {
 namespace {
@@ -24,18 +20,12 @@ LoadedNetwork load_network(const std::filesystem::path& path, const io::EpanetIm
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   LoadedNetwork loaded;
-  const std::string ext = lower_extension(path);
-  if (ext != ".inp" && ext != ".json") io::read_network(path);  // names the unknown extension
   {
-    // The file is read once: hashed, parsed, then released before the build.
-    const std::string bytes = io::json_detail::read_file_bytes(path);
-    loaded.input_sha256 = io::sha256_hex(bytes);
-    if (ext == ".inp") {
-      loaded.definition = io::parse_epanet_inp(bytes, path.string(), inp_options);
-      loaded.inp_options = inp_options;
-    } else {
-      loaded.definition = io::json_detail::parse_network_json_bytes(bytes, bytes.capacity());
-    }
+    // The file is read once: hashed and parsed (its bytes released before the build).
+    io::NetworkFile file = io::read_network_file(path, inp_options);
+    loaded.definition = std::move(file.definition);
+    loaded.input_sha256 = std::move(file.sha256);
+    loaded.inp_options = inp_options;
   }
   const auto read = Clock::now();
   try {
@@ -62,8 +52,7 @@ void rethrow_located(const NetworkError& error, const LoadedNetwork& loaded,
   if (ext == ".inp") {
     io::InpSourceMap origins;
     try {
-      io::parse_epanet_inp_with_origins(io::json_detail::read_file_bytes(path), path.string(),
-                                        loaded.inp_options, origins);
+      io::read_epanet_inp_with_origins(path, loaded.inp_options, origins);
     } catch (const Error&) {
       throw error;  // the file changed under us: the error as it is
     }

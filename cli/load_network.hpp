@@ -5,7 +5,7 @@
 
 #include "heatnet/errors.hpp"
 #include "heatnet/network.hpp"
-#include "io/epanet_locate.hpp"
+#include "heatnet/io.hpp"
 
 namespace heatnet::cli {
 
@@ -19,7 +19,7 @@ struct LoadedNetwork {
   double build_s = 0;        // wall time of Network::build
 };
 
-// io::read_network then Network::build. For .json files a NetworkError from build gets the
+// io::read_network_file then Network::build. For .json files a NetworkError from build gets the
 // JSON path of the element it names ("pipes[3].inner_diameter_m (pipe 'P4'): ..."); for .inp
 // files the file:line, EPANET field and file value ("net.inp:7 (pipe 'P1'): length = -300; ...").
 // The definition is released once the network is built unless `keep_definition`.

@@ -18,7 +18,6 @@
 #include "heatnet/io.hpp"
 #include "heatnet/profiles.hpp"
 #include "heatnet/simulate.hpp"
-#include "io/text_file.hpp"
 
 namespace heatnet::cli {
 namespace {
@@ -107,9 +106,6 @@ int run_simulate(const SimulateArgs& a) {
   o.max_steps = a.steps;
   o.on_failure = *parse_on_step_failure(a.on_failure);
   o.max_consecutive_failures = a.max_consecutive_failures;
-  o.file.gzip_level = a.gzip;
-  o.file.chunk_steps = a.chunk_steps;
-  o.output = a.output;
   o.thermal_model = *parse_thermal_model(a.thermal_model);
   o.max_parcels_per_pipe = a.max_parcels;
   o.validate();  // usage errors before any file work
@@ -125,11 +121,12 @@ int run_simulate(const SimulateArgs& a) {
   SigintGuard sigint;
   SimulationResult r;
   try {
+    io::ResultsFileSink file(a.output, io::ResultsFileOptions{a.gzip, a.chunk_steps});
     r = simulate(loaded.network, profiles, o, [&](const StepInfo& s) {
       if (!s.report->usable()) ++failed_so_far;
       if (!a.quiet) bar.update(s.step + 1);
       return g_interrupted == 0;
-    });
+    }, &file);
   } catch (const InputError&) {
     throw;
   } catch (const NetworkError& e) {

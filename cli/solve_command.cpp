@@ -8,7 +8,6 @@
 #include "heatnet/errors.hpp"
 #include "heatnet/io.hpp"
 #include "heatnet/solve.hpp"
-#include "io/text_file.hpp"
 
 namespace heatnet::cli {
 namespace {

@@ -1,4 +1,4 @@
-#include "io/epanet_locate.hpp"
+#include "heatnet/io.hpp"
 
 #include <strings.h>
 

@@ -1,4 +1,4 @@
-#include "io/json_locate.hpp"
+#include "heatnet/io.hpp"
 
 #include <charconv>
 

@@ -210,14 +210,35 @@ NetworkDefinition read_network_json(const std::filesystem::path& path) {
   return json_detail::parse_network_json_bytes(bytes, bytes.capacity());
 }
 
-NetworkDefinition read_network(const std::filesystem::path& path) {
+namespace {
+enum class NetworkFormat { json, inp };
+
+NetworkFormat network_format(const std::filesystem::path& path) {
   std::string ext = path.extension().string();
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (ext == ".json") return read_network_json(path);
-  if (ext == ".inp") return read_epanet_inp(path);
+  if (ext == ".json") return NetworkFormat::json;
+  if (ext == ".inp") return NetworkFormat::inp;
   throw InputError(ErrorCode::unsupported, "file", path.string(), "", "",
                    "unknown network file extension '" + ext +
                        "' (expected .json, or .inp for EPANET)");
+}
+}  // namespace
+
+NetworkDefinition read_network(const std::filesystem::path& path) {
+  return network_format(path) == NetworkFormat::json ? read_network_json(path)
+                                                     : read_epanet_inp(path);
+}
+
+NetworkFile read_network_file(const std::filesystem::path& path,
+                              const EpanetImportOptions& inp_options) {
+  const NetworkFormat format = network_format(path);
+  const std::string bytes = json_detail::read_file_bytes(path);
+  NetworkFile file;
+  file.sha256 = sha256_hex(bytes);
+  file.definition = format == NetworkFormat::json
+                        ? json_detail::parse_network_json_bytes(bytes, bytes.capacity())
+                        : parse_epanet_inp(bytes, path.string(), inp_options);
+  return file;
 }
 
 }  // namespace heatnet::io

@@ -84,8 +84,7 @@ void write_step_arrival(const fs::path& file_path, const StepArrival& a) {
 
 }  // namespace heatnet::io::detail
 
-namespace heatnet {
-namespace h5 = io::h5;
+namespace heatnet::io {
 
 SimulationSummary read_simulation_summary(const std::filesystem::path& results) {
   h5::Session session(results.string());
@@ -123,4 +122,4 @@ SimulationSummary read_simulation_summary(const std::filesystem::path& results) 
   return s;
 }
 
-}  // namespace heatnet
+}  // namespace heatnet::io

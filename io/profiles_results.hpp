@@ -1,7 +1,7 @@
 // The last step of a time-series results file: the simulation summary as root attributes and
 // the per-step solve status, added to the committed (still hidden) file before the final
 // atomic rename onto the target; and the step-arrival dataset of a step-response run. Internal
-// to the library (used by solver/time_series.cpp, which writes no HDF5 itself).
+// to io/ (used by io/results_file_sink.cpp, the time loop's results file).
 #pragma once
 #include <cstdint>
 #include <filesystem>

@@ -1,4 +1,4 @@
-// HDF5 results writer, format `heatnet-results/1` (/work/shared/spec/results-format.md).
+// HDF5 results writer, format `heatnet-results/1` (docs/results-format.md).
 //
 // Streaming: every [time, element] dataset is chunked and extendable along time. Rows are
 // collected up to one chunk of steps per dataset and written as whole chunks, so memory stays

@@ -11,6 +11,7 @@
 
 #include "heatnet/errors.hpp"
 #include "heatnet/io.hpp"
+#include "io/text_file.hpp"
 
 namespace heatnet::io {
 
@@ -28,6 +29,10 @@ std::string sha256_hex(std::string_view bytes) {
     hex += kHex[byte & 0xf];
   }
   return hex;
+}
+
+std::string file_sha256_hex(const std::filesystem::path& path) {
+  return sha256_hex(json_detail::read_file_bytes(path));
 }
 
 }  // namespace heatnet::io

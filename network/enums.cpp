@@ -1,5 +1,6 @@
 // to_string / parse round trips of the model's enumerations.
 #include "heatnet/network.hpp"
+#include "heatnet/simulate.hpp"
 #include "network/compiled.hpp"
 #include "heatnet/solve_report.hpp"
 #include "heatnet/solver_options.hpp"
@@ -129,6 +130,24 @@ int result_field_index(ElementGroup group, std::string_view name) {
   for (int i = 0; i < kResultFieldCount; ++i)
     if (kResultFields[i].group == group && kResultFields[i].name == name) return i;
   return -1;
+}
+
+std::string_view to_string(ThermalModel m) {
+  return m == ThermalModel::plug_flow ? "plug_flow" : "quasi_static";
+}
+std::optional<ThermalModel> parse_thermal_model(std::string_view s) {
+  if (s == "plug_flow") return ThermalModel::plug_flow;
+  if (s == "quasi_static") return ThermalModel::quasi_static;
+  return std::nullopt;
+}
+
+std::string_view to_string(OnStepFailure f) {
+  return f == OnStepFailure::stop ? "stop" : "continue";
+}
+std::optional<OnStepFailure> parse_on_step_failure(std::string_view s) {
+  if (s == "stop") return OnStepFailure::stop;
+  if (s == "continue") return OnStepFailure::continue_run;
+  return std::nullopt;
 }
 
 }  // namespace heatnet

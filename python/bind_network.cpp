@@ -9,8 +9,6 @@
 #include <cmath>
 #include <memory>
 #include <optional>
-#include <type_traits>
-#include <variant>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -21,10 +19,6 @@
 #include "heatnet/network.hpp"
 #include "heatnet/network_schema.hpp"
 #include "heatnet/version.hpp"
-#include "io/epanet_locate.hpp"
-#include "io/json_locate.hpp"
-#include "io/network_json_fast.hpp"
-#include "io/text_file.hpp"
 
 namespace heatnet::python {
 namespace {
@@ -367,9 +361,9 @@ void bind_network(py::module_& m) {
           // One read of the file for both (a 300 MB network is read and hashed once), the
           // parse without the GIL.
           py::gil_scoped_release release;
-          const std::string bytes = io::json_detail::read_file_bytes(path);
-          sha = io::sha256_hex(bytes);
-          d = io::json_detail::parse_network_json_bytes(bytes, bytes.capacity());
+          io::NetworkFile file = io::read_network_file(path);
+          d = std::move(file.definition);
+          sha = std::move(file.sha256);
         }
         return py::make_tuple(std::move(d), std::move(sha));
       },
@@ -380,8 +374,7 @@ void bind_network(py::module_& m) {
       "read_epanet_inp_with_origins",
       [](const std::filesystem::path& path) {
         auto origins = std::make_unique<io::InpSourceMap>();
-        NetworkDefinition d = io::parse_epanet_inp_with_origins(
-            io::json_detail::read_file_bytes(path), path.string(), {}, *origins);
+        NetworkDefinition d = io::read_epanet_inp_with_origins(path, {}, *origins);
         return py::make_tuple(std::move(d), std::move(origins));
       },
       py::arg("path"), "Import an EPANET .inp file: (definition, origins for build errors).");

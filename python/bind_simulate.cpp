@@ -13,6 +13,7 @@
 #include <string>
 
 #include "bindings.hpp"
+#include "heatnet/io.hpp"
 #include "heatnet/profiles.hpp"
 #include "heatnet/simulate.hpp"
 
@@ -92,6 +93,13 @@ void bind_simulate(py::module_& m) {
              for (const auto& s : p.series) out.push_back(s.name());
              return out;
            })
+      .def("series",
+           [](const Profiles& p, const std::string& name) {
+             for (const auto& s : p.series)
+               if (s.name() == name) return s.values;
+             throw py::key_error("profiles " + p.source_name + " have no column '" + name + "'");
+           },
+           py::arg("name"), "The values of a profile column, one per step.")
       .def("schedules", [](const Profiles& p) {
         std::vector<std::string> out;
         for (const auto& s : p.schedules) out.push_back(s.name());
@@ -126,7 +134,6 @@ void bind_simulate(py::module_& m) {
          const std::string& input_sha256, py::object callback) {
         SimulationOptions o;
         o.solver = solver;
-        o.output = std::move(output);
         o.thermal_model = parse_enum("thermal_model", thermal_model, parse_thermal_model(thermal_model),
                                      "quasi_static, plug_flow");
         o.max_steps = max_steps;
@@ -134,8 +141,6 @@ void bind_simulate(py::module_& m) {
                                   "continue, stop");
         o.max_consecutive_failures = max_consecutive_failures;
         o.keep_result = keep_result;
-        o.file.gzip_level = gzip_level;
-        o.file.chunk_steps = chunk_steps;
         o.max_parcels_per_pipe = max_parcels_per_pipe;
         o.arrival_min_step_K = arrival_min_step_K;
         if (default_temperature_tolerance_K)
@@ -159,6 +164,15 @@ void bind_simulate(py::module_& m) {
             info["heat_supplied_W"] = s.solution->summary.heat_supplied_W;
             info["heat_delivered_W"] = s.solution->summary.heat_delivered_W;
             info["heat_loss_W"] = s.solution->summary.heat_loss_W;
+            info["pump_power_W"] = s.solution->summary.pump_power_W;
+            info["heat_missing_W"] = s.solution->summary.heat_missing_W;
+            info["min_consumer_dp_margin_Pa"] = s.solution->summary.min_consumer_dp_margin_Pa;
+            py::dict failed;  // check name -> rows of this step (what /checks holds for it)
+            for (const CheckRecord& c : s.solution->checks) {
+              const py::str name(c.check);
+              failed[name] = (failed.contains(name) ? failed[name].cast<int>() : 0) + 1;
+            }
+            info["failed_checks"] = failed;
             const py::object r = callback(info);
             return r.is_none() || r.cast<bool>();
           } catch (py::error_already_set& e) {
@@ -167,10 +181,12 @@ void bind_simulate(py::module_& m) {
           }
         };
 
+        std::optional<io::ResultsFileSink> file;
+        if (output) file.emplace(*output, io::ResultsFileOptions{gzip_level, chunk_steps});
         SimulationResult r;
         {
           py::gil_scoped_release release;
-          r = simulate(network, profiles, o, step_callback);
+          r = simulate(network, profiles, o, step_callback, file ? &*file : nullptr);
         }
         if (pending) throw std::move(*pending);
         py::dict out;

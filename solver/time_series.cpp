@@ -2,9 +2,8 @@
 //
 // Per step: apply the profile values (set_* on a private copy of the network: the topology is
 // untouched, so the Solver keeps its symbolic factorisation), solve warm-started from the
-// previous step, stream the step into the results file, accumulate the summary, ask the
-// callback whether to go on. The results file is staged under hidden names and renamed onto
-// the target only once it is committed and carries the summary attributes.
+// previous step, hand the step to the sink (StepSink: the results file is io::ResultsFileSink),
+// accumulate the summary, ask the callback whether to go on. The loop writes no file itself.
 //
 // Plug flow (ThermalModel::plug_flow): the first step is the steady solve, which also fills the
 // pipes (PlugFlowModel). Every later step solves the hydraulics on a second copy of the network
@@ -22,7 +21,6 @@
 
 #include "heatnet/errors.hpp"
 #include "heatnet/solve.hpp"
-#include "io/profiles_results.hpp"
 #include "solver/consumer_demand.hpp"
 #include "solver/fluid/fluid_model.hpp"
 #include "solver/thermal/plug_flow.hpp"
@@ -32,16 +30,6 @@ namespace heatnet {
 namespace {
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-// Removes a staged file unless released.
-struct StagedFile {
-  std::filesystem::path path;
-  ~StagedFile() {
-    if (path.empty()) return;
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
-  }
-};
 
 std::string fmt_sci(double v) {
   char buf[64];
@@ -140,24 +128,6 @@ std::optional<StepArrival> find_step_arrival(const std::vector<double>& time_s,
   return a;
 }
 
-std::string_view to_string(ThermalModel m) {
-  return m == ThermalModel::plug_flow ? "plug_flow" : "quasi_static";
-}
-std::optional<ThermalModel> parse_thermal_model(std::string_view s) {
-  if (s == "plug_flow") return ThermalModel::plug_flow;
-  if (s == "quasi_static") return ThermalModel::quasi_static;
-  return std::nullopt;
-}
-
-std::string_view to_string(OnStepFailure f) {
-  return f == OnStepFailure::stop ? "stop" : "continue";
-}
-std::optional<OnStepFailure> parse_on_step_failure(std::string_view s) {
-  if (s == "stop") return OnStepFailure::stop;
-  if (s == "continue") return OnStepFailure::continue_run;
-  return std::nullopt;
-}
-
 void SimulationOptions::validate() const {
   solver.validate();
   if (max_consecutive_failures < 1)
@@ -166,18 +136,12 @@ void SimulationOptions::validate() const {
   if (!(default_temperature_tolerance_K > 0))
     throw Error(ErrorCode::invalid_value, "simulation options", "", "default_temperature_tolerance_K",
                 format_value(default_temperature_tolerance_K), "must be > 0");
-  if (file.chunk_steps < 1)
-    throw Error(ErrorCode::invalid_value, "simulation options", "", "file.chunk_steps",
-                std::to_string(file.chunk_steps), "must be >= 1");
   if (max_parcels_per_pipe < 2)
     throw Error(ErrorCode::invalid_value, "simulation options", "", "max_parcels_per_pipe",
                 std::to_string(max_parcels_per_pipe), "must be >= 2");
   if (!(arrival_min_step_K > 0))
     throw Error(ErrorCode::invalid_value, "simulation options", "", "arrival_min_step_K",
                 format_value(arrival_min_step_K), "must be > 0");
-  if (output && output->empty())
-    throw Error(ErrorCode::invalid_value, "simulation options", "", "output", "''",
-                "must be a file name (or unset)");
 }
 
 std::string SimulationSummary::brief() const {
@@ -220,7 +184,8 @@ std::string SimulationSummary::full() const {
 }
 
 SimulationResult simulate(const Network& network, const Profiles& profiles,
-                          const SimulationOptions& options, const StepCallback& callback) {
+                          const SimulationOptions& options, const StepCallback& callback,
+                          StepSink* sink) {
   const auto t_start = Clock::now();
   options.validate();
   Network net = network;                       // set_* act on the copy; topology is shared
@@ -245,14 +210,7 @@ SimulationResult simulate(const Network& network, const Profiles& profiles,
   if (options.keep_result) out.result.emplace(layout);
   out.step_status.reserve(total);
 
-  std::optional<io::ResultsWriter> writer;
-  StagedFile staged;
-  if (options.output) {
-    io::ResultsFileOptions fo = options.file;
-    fo.chunk_steps = std::max<std::size_t>(1, std::min(fo.chunk_steps, total));
-    staged.path = io::detail::hidden_temp_path(*options.output, "sim");
-    writer.emplace(staged.path, layout, fo);
-  }
+  if (sink) sink->begin(layout, total);
 
   // supply temperatures per step (cheap: set_* on a scratch copy) to find a step to analyse
   const std::size_t n_src = static_cast<std::size_t>(net.source_count());
@@ -343,7 +301,7 @@ SimulationResult simulate(const Network& network, const Profiles& profiles,
     }
 
     t0 = Clock::now();
-    if (writer) writer->append(time_s, sol, report);
+    if (sink) sink->write_step(time_s, sol, report);
     sum.write_s += since(t0);
 
     out.step_status.push_back(report.status);
@@ -404,46 +362,10 @@ SimulationResult simulate(const Network& network, const Profiles& profiles,
   sum.heat_loss_percent = sum.heat_supplied_MWh > 0 ? 100.0 * sum.heat_loss_MWh / sum.heat_supplied_MWh : 0.0;
   if (!std::isfinite(sum.min_outdoor_temperature_C)) sum.min_outdoor_temperature_C = std::nan("");
 
-  if (writer) {
+  if (sink) {
     const auto t0 = Clock::now();
     sum.wall_time_s = since(t_start);
-    Result meta(net);
-    meta.network_name = net.name();
-    meta.input_sha256 = options.input_sha256;
-    meta.wall_time_s = sum.wall_time_s;
-    // commit() renames the writer's own temporary onto our staged name; the summary goes in
-    // before the final rename, so the target only ever holds a finished file.
-    writer->commit(meta, sum.complete);
-    io::detail::TimeSeriesAttributes a;
-    a.numbers = {{"heat_supplied_MWh", sum.heat_supplied_MWh},
-                 {"heat_delivered_MWh", sum.heat_delivered_MWh},
-                 {"heat_loss_MWh", sum.heat_loss_MWh},
-                 {"heat_loss_percent", sum.heat_loss_percent},
-                 {"pump_energy_MWh", sum.pump_energy_MWh},
-                 {"hours_with_failed_checks", sum.hours_with_failed_checks},
-                 {"simulated_hours", sum.hours},
-                 {"peak_heat_delivered_W", sum.peak_heat_delivered_W}};
-    a.integers = {{"steps_planned", static_cast<std::int32_t>(sum.steps_planned)},
-                  {"steps_done", static_cast<std::int32_t>(sum.steps_done)},
-                  {"failed_steps", static_cast<std::int32_t>(sum.failed_steps)},
-                  {"steps_with_failed_checks", static_cast<std::int32_t>(sum.steps_with_failed_checks)}};
-    if (plug) {
-      a.numbers.push_back({"heat_stored_change_MWh", sum.heat_stored_change_MWh});
-      a.numbers.push_back({"boundary_heat_MWh", sum.boundary_heat_MWh});
-      a.numbers.push_back({"max_energy_balance_rel", sum.max_energy_balance_rel});
-      a.integers.push_back({"max_parcels_per_pipe", options.max_parcels_per_pipe});
-    }
-    if (out.step_arrival) io::detail::write_step_arrival(staged.path, *out.step_arrival);
-    a.strings = {{"run_kind", "time_series"},
-                 {"thermal_model", std::string(to_string(options.thermal_model))},
-                 {"on_step_failure", std::string(to_string(options.on_failure))},
-                 {"stop_reason", sum.complete ? "" : sum.stopped ? "stopped by request"
-                                                    : sum.stopped_on_failure ? "step failure"
-                                                                             : "unknown"}};
-    std::vector<std::int32_t> codes(out.step_status.size());
-    for (std::size_t i = 0; i < codes.size(); ++i) codes[i] = static_cast<std::int32_t>(out.step_status[i]);
-    io::detail::finish_time_series_file(staged.path, *options.output, a, codes);
-    staged.path.clear();  // renamed: nothing to remove
+    sink->finish(out, options);
     sum.write_s += since(t0);
   }
   sum.wall_time_s = since(t_start);

@@ -20,8 +20,6 @@
 #include "heatnet/io.hpp"
 #include "heatnet/network.hpp"
 #include "heatnet/profiles.hpp"
-#include "io/epanet_locate.hpp"
-#include "io/json_locate.hpp"
 #include "io/temp_files.hpp"
 #include "network/utf8.hpp"
 #include "solver/fluid/fluid_model.hpp"

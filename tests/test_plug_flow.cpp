@@ -264,10 +264,10 @@ TEST_CASE("the results file carries the arrival delays and the thermal model", "
   fs::create_directories(dir);
   SimulationOptions o;
   o.thermal_model = ThermalModel::plug_flow;
-  o.output = dir / "step.h5";
-  const SimulationResult r = simulate(net, step_profile(0.1, 30, 0.5, 80, 100), o);
+  io::ResultsFileSink sink(dir / "step.h5");
+  const SimulationResult r = simulate(net, step_profile(0.1, 30, 0.5, 80, 100), o, {}, &sink);
   REQUIRE(r.step_arrival);
-  const Result stored = io::read_results(*o.output);
+  const Result stored = io::read_results(dir / "step.h5");
   CHECK(stored.steps() == 30);
   std::error_code ec;
   fs::remove_all(dir, ec);

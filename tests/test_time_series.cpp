@@ -181,12 +181,11 @@ TEST_CASE("an interrupted simulation leaves a valid file with the steps done, co
   TempDir dir;
   const fs::path file = dir.path / "run.h5";
   SimulationOptions o;
-  o.output = file;
   o.max_steps = 40;
-  o.file.chunk_steps = 8;  // the stop falls inside a chunk
+  io::ResultsFileSink sink(file, {0, 8});  // 8-step chunks: the stop falls inside a chunk
   const std::size_t k = 13;
-  const SimulationResult r =
-      simulate(oral(), oral_profiles(), o, [&](const StepInfo& s) { return s.step + 1 < k; });
+  const SimulationResult r = simulate(
+      oral(), oral_profiles(), o, [&](const StepInfo& s) { return s.step + 1 < k; }, &sink);
   CHECK(r.summary.steps_done == k);
   CHECK(r.summary.stopped);
   CHECK_FALSE(r.summary.complete);
@@ -195,7 +194,7 @@ TEST_CASE("an interrupted simulation leaves a valid file with the steps done, co
   CHECK(back.steps() == k);
   CHECK_FALSE(back.complete());
   CHECK(back.dataset("pipes/mass_flow").steps == k);
-  const SimulationSummary stored = read_simulation_summary(file);
+  const SimulationSummary stored = io::read_simulation_summary(file);
   CHECK(stored.steps_done == k);
   CHECK_FALSE(stored.complete);
   CHECK(stored.stopped);
@@ -204,14 +203,16 @@ TEST_CASE("an interrupted simulation leaves a valid file with the steps done, co
 TEST_CASE("a simulation that throws leaves no file under the target name", "[time_series][simulate]") {
   TempDir dir;
   SimulationOptions o;
-  o.output = dir.path / "run.h5";
   o.max_steps = 5;
-  CHECK_THROWS_AS(simulate(oral(), oral_profiles(), o,
-                           [](const StepInfo& s) -> bool {
-                             if (s.step == 2) throw std::runtime_error("boom");
-                             return true;
-                           }),
-                  std::runtime_error);
+  {
+    io::ResultsFileSink sink(dir.path / "run.h5");
+    CHECK_THROWS_AS(simulate(oral(), oral_profiles(), o,
+                             [](const StepInfo& s) -> bool {
+                               if (s.step == 2) throw std::runtime_error("boom");
+                               return true;
+                             }, &sink),
+                    std::runtime_error);
+  }  // the unfinished sink removes what it staged
   CHECK(dir.entries().empty());
 }
 
@@ -219,9 +220,9 @@ TEST_CASE("annual sums equal the sums of the per-step datasets", "[time_series][
   TempDir dir;
   const fs::path file = dir.path / "sums.h5";
   SimulationOptions o;
-  o.output = file;
   o.max_steps = 72;
-  const SimulationResult r = simulate(oral(), oral_profiles(), o);
+  io::ResultsFileSink sink(file);
+  const SimulationResult r = simulate(oral(), oral_profiles(), o, {}, &sink);
   REQUIRE(r.summary.complete);
   REQUIRE(r.summary.failed_steps == 0);
   const Result back = io::read_results(file);
@@ -243,7 +244,7 @@ TEST_CASE("annual sums equal the sums of the per-step datasets", "[time_series][
   CHECK(r.summary.heat_loss_MWh == Approx(lost).epsilon(1e-12));
   CHECK(r.summary.heat_supplied_MWh == Approx(supplied).epsilon(1e-12));
   CHECK(r.summary.pump_energy_MWh == Approx(pumps).epsilon(1e-9));
-  const SimulationSummary stored = read_simulation_summary(file);
+  const SimulationSummary stored = io::read_simulation_summary(file);
   CHECK(stored.complete);
   CHECK(stored.heat_delivered_MWh == Approx(delivered).epsilon(1e-12));
   CHECK(stored.heat_loss_MWh == Approx(lost).epsilon(1e-12));
@@ -254,4 +255,49 @@ TEST_CASE("annual sums equal the sums of the per-step datasets", "[time_series][
   for (const auto& c : back.checks()) failed[c.time_index] = true;
   CHECK(stored.hours_with_failed_checks ==
         Approx(static_cast<double>(std::count(failed.begin(), failed.end(), true))));
+}
+
+// A sink that records the calls simulate() makes, in order.
+struct RecordingSink : StepSink {
+  std::vector<std::string> calls;
+  std::size_t planned = 0, finished_steps = 0;
+  std::vector<double> times;
+  void begin(const Result& layout, std::size_t steps_planned) override {
+    calls.push_back("begin");
+    planned = steps_planned;
+    CHECK(layout.steps() == 0);
+  }
+  void write_step(double time_s, const Solution&, const SolveReport&) override {
+    calls.push_back("step");
+    times.push_back(time_s);
+  }
+  void finish(const SimulationResult& run, const SimulationOptions&) override {
+    calls.push_back("finish");
+    finished_steps = run.summary.steps_done;
+  }
+};
+
+TEST_CASE("the time loop hands every step to its sink: begin, one call per step, finish",
+          "[time_series][simulate]") {
+  SimulationOptions o;
+  o.max_steps = 6;
+  RecordingSink sink;
+  const SimulationResult r = simulate(oral(), oral_profiles(), o, {}, &sink);
+  REQUIRE(r.summary.steps_done == 6);
+  const std::vector<std::string> expected{"begin", "step", "step", "step", "step", "step", "step",
+                                          "finish"};
+  CHECK(sink.calls == expected);
+  CHECK(sink.planned == 6);
+  CHECK(sink.finished_steps == 6);
+  const ProfileBinding binding(oral_profiles(), oral());
+  for (std::size_t k = 0; k < sink.times.size(); ++k) CHECK(sink.times[k] == binding.time_s(k));
+}
+
+TEST_CASE("a results-file sink refuses options it cannot honour before touching the disk",
+          "[time_series][hdf5]") {
+  TempDir dir;
+  CHECK_THROWS_WITH(io::ResultsFileSink(dir.path / "a.h5", {0, 0}), Catch::Contains("chunk_steps"));
+  CHECK_THROWS_WITH(io::ResultsFileSink(dir.path / "a.h5", {10, 8}), Catch::Contains("gzip_level"));
+  CHECK_THROWS_WITH(io::ResultsFileSink(""), Catch::Contains("must be a file name"));
+  CHECK(dir.entries().empty());
 }

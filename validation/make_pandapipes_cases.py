@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Generate validation/cases/<family>__<case>/case.json for every pandapipes reference network.
 
-Reads ${HEATNET_REFERENCE_DIR}/pandapipes/<family>/cases.json (default ../shared/reference) and
+Reads ${HEATNET_REFERENCE_DIR}/pandapipes/<family>/cases.json (default validation/reference) and
 writes only case.json files: the network, reference.csv and pandapipes.csv stay in the external
 folder and are referenced through ${HEATNET_REFERENCE_DIR}. Re-run after the reference data change:
 
@@ -72,7 +72,7 @@ EXPECTED_FAILURES["openmodelica_water_swamee_jain__combined_networks__mixed_net"
 
 def reference_dir() -> Path:
     env = os.environ.get("HEATNET_REFERENCE_DIR")
-    return Path(env) if env else (REPO.parent / "shared" / "reference")
+    return Path(env) if env else (REPO / "validation" / "reference")
 
 
 # The independent referee (REFEREE.md, exact formulas) reproduces pandapipes' own solution only

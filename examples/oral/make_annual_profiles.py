@@ -5,7 +5,7 @@ The file is a heatnet-profiles/1 CSV (docs/time-series.md) for
     heatnet simulate examples/oral/oral.json --profiles examples/oral/annual_profiles.csv -o out/oral_year.h5
 
 Nothing here is measured weather. The year is *synthetic*, built from the climate figures of
-/work/shared/reference/oral/FACTS.md section 2 (Aktobe proxy, SNiP RK 2.04-01-2001) so that it
+examples/oral/FACTS.md section 2 (Aktobe proxy, SNiP RK 2.04-01-2001) so that it
 reproduces them by construction:
 
   * heating season (days with daily mean <= +8 C): 200 days with mean -6.8 C      [FACTS 2, proxy]

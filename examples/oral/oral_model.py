@@ -9,7 +9,7 @@ script can import this module and build variants in memory::
     print(chk.pump_dp_bar, chk.critical_consumer)
 
 `generate_oral.py` is the command-line wrapper; `make_pipe_catalogue.py` (re)derives pipe_catalogue.csv.
-Facts are cited from /work/shared/reference/oral/FACTS.md ("FACTS §n"); [EST] marks estimates.
+Facts are cited from examples/oral/FACTS.md ("FACTS §n"); [EST] marks estimates.
 Standard library only (Python >= 3.9).
 """
 from __future__ import annotations

@@ -44,7 +44,7 @@ std::string_view to_string(SourcePumpType t);
 std::optional<SourcePumpType> parse_source_pump_type(std::string_view s);
 
 // check/closed/open: the spec's. The others are EPANET's control valves (heatnet-network/1
-// extension, docs/network-format-extensions.md): prv, psv, pbv hold a pressure (setting_bar),
+// extension, docs/network-format.md): prv, psv, pbv hold a pressure (setting_bar),
 // fcv a mass flow (mass_flow_kg_s), tcv is a fixed loss (minor_loss is its setting), gpv
 // follows a head-loss curve (curve_m3_h_m).
 enum class ValveType { check, closed, open, prv, psv, pbv, fcv, tcv, gpv };

@@ -92,7 +92,7 @@ struct Field {
   std::string_view unless{};
   // Source pumps: the pump types (space-separated) whose object has this key; empty = all.
   std::string_view only_for{};
-  bool extension = false;  // a model extension, not in the spec (docs/network-format-extensions.md)
+  bool extension = false;  // a model extension, not in the spec (docs/network-format.md, marked "extension")
   Setter setter = nullptr;
 };
 

@@ -1,14 +1,14 @@
 // Time series: one hydraulic solve per profile step, each warm-started from the previous step
-// (flows, temperatures and the cached symbolic factorisation), results streamed into the
-// [time, element] datasets of a heatnet-results/1 file (docs/time-series.md). Temperatures are
-// either quasi-static (a steady thermal solve per step) or dynamic (plug flow: fronts travel
-// with the water and arrive after the transport delay; ThermalModel::plug_flow).
+// (flows, temperatures and the cached symbolic factorisation), each step handed to a StepSink,
+// e.g. io::ResultsFileSink, which streams it into the [time, element] datasets of a
+// heatnet-results/1 file (docs/time-series.md). Temperatures are either quasi-static (a steady
+// thermal solve per step) or dynamic (plug flow: fronts travel with the water and arrive after
+// the transport delay; ThermalModel::plug_flow).
 //
-//   heatnet::SimulationOptions o;
-//   o.output = "out/year.h5";
-//   auto r = heatnet::simulate(net, profiles, o, [](const heatnet::StepInfo& s) {
+//   heatnet::io::ResultsFileSink file("out/year.h5");
+//   auto r = heatnet::simulate(net, profiles, {}, [](const heatnet::StepInfo& s) {
 //     return !stop_requested;                // false: stop; the file keeps the steps done
-//   });
+//   }, &file);
 //   r.summary.heat_delivered_MWh ...
 #pragma once
 #include <cstddef>
@@ -18,7 +18,6 @@
 #include <string>
 #include <vector>
 
-#include "heatnet/io.hpp"
 #include "heatnet/network.hpp"
 #include "heatnet/profiles.hpp"
 #include "heatnet/result.hpp"
@@ -54,10 +53,8 @@ struct SimulationOptions {
   std::size_t max_steps = 0;               // 0: every profile step; else the first max_steps
   OnStepFailure on_failure = OnStepFailure::continue_run;
   int max_consecutive_failures = 24;       // continue_run: stop after this many in a row
-  std::optional<std::filesystem::path> output;  // results file (heatnet-results/1); none: not written
-  io::ResultsFileOptions file{0, 256};     // 256-step chunks: few, large HDF5 writes
   bool keep_result = false;                // also collect every step in memory (Python)
-  std::string input_sha256;                // stored as the root attribute input_sha256
+  std::string input_sha256;                // the input's hash, for the layout a sink records
   ThermalModel thermal_model = ThermalModel::quasi_static;
   int max_parcels_per_pipe = 200;          // plug_flow: parcels per pipe before merging (>= 2)
   // Supply-temperature steps of at least this size (between two profile steps, any source)
@@ -149,16 +146,27 @@ struct SimulationResult {
   std::optional<StepArrival> step_arrival;
 };
 
-// Runs the time series on a copy of `network` (the argument is not modified). Throws
-// InputError for profiles that do not fit the network (before any file is created), IoError
-// when the results file cannot be written; non-convergence is data (step_status). The results
-// file appears under its name only complete and committed (atomic rename), with the summary
-// as root attributes.
-SimulationResult simulate(const Network& network, const Profiles& profiles,
-                          const SimulationOptions& options = {}, const StepCallback& callback = {});
+// Where the time loop's output goes: a results file (io::ResultsFileSink), a test's recorder, a
+// future streaming output. simulate() calls begin() once before the first step, write_step()
+// after every step (failed steps included, in order) and finish() once after the last, with the
+// run's summary; a sink that stages its output publishes it in finish(). An exception thrown by
+// a sink ends the run and propagates to the caller; the sink's destructor must then leave no
+// partial output behind.
+class StepSink {
+ public:
+  virtual ~StepSink() = default;
+  // `layout`: the element ids and the run's metadata (network name, input hash), no steps yet.
+  virtual void begin(const Result& layout, std::size_t steps_planned) = 0;
+  virtual void write_step(double time_s, const Solution& solution, const SolveReport& report) = 0;
+  virtual void finish(const SimulationResult& run, const SimulationOptions& options) = 0;
+};
 
-// The summary stored in a results file written by simulate() (its root attributes; the
-// timing fields are not stored and stay 0). Throws IoError for a file without them.
-SimulationSummary read_simulation_summary(const std::filesystem::path& results);
+// Runs the time series on a copy of `network` (the argument is not modified), handing every
+// step to `sink` when one is given. Throws InputError for profiles that do not fit the network
+// (before the sink sees anything); what a sink throws (e.g. IoError) propagates.
+// Non-convergence is data (step_status).
+SimulationResult simulate(const Network& network, const Profiles& profiles,
+                          const SimulationOptions& options = {}, const StepCallback& callback = {},
+                          StepSink* sink = nullptr);
 
 }  // namespace heatnet

@@ -321,7 +321,7 @@ class Network:
     def from_inp(cls, path: "os.PathLike[str] | str") -> "Network":
         """Import an EPANET ``.inp`` file (EPANET 2.x conventions: its units, patterns at t = 0,
         curves, valves, constant-property water with EPANET's viscosity and gravity; see
-        docs/network-format-extensions.md). Errors name the file and line; so do errors found
+        docs/network-format.md, "EPANET .inp import"). Errors name the file and line; so do errors found
         when the network is compiled (first solve), with the EPANET field and the file's value,
         until the network is changed."""
         path = os.fspath(path)

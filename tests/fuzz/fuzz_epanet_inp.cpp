@@ -9,7 +9,6 @@
 #include "fuzz_checks.hpp"
 #include "heatnet/io.hpp"
 #include "heatnet/network.hpp"
-#include "io/epanet_locate.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace heatnet;

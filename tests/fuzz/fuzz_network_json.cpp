@@ -11,8 +11,7 @@
 #include "fuzz_checks.hpp"
 #include "heatnet/io.hpp"
 #include "heatnet/network.hpp"
-#include "io/json_locate.hpp"
-#include "io/network_json_fast.hpp"
+#include "io/network_json_fast.hpp"  // white-box: the fast path against the precise reader
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -12,9 +12,9 @@ import sys
 import numpy as np
 import pytest
 
-heatnet = pytest.importorskip("heatnet")
-pytest.importorskip("matplotlib")
-pytest.importorskip("pandas")
+import heatnet
+import matplotlib  # noqa: F401
+import pandas  # noqa: F401
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ORAL = ROOT / "examples" / "oral"

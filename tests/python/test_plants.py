@@ -7,8 +7,8 @@ import h5py
 import numpy as np
 import pytest
 
-heatnet = pytest.importorskip("heatnet")
-pytest.importorskip("pandas")
+import heatnet
+import pandas  # noqa: F401
 
 
 def line_with_two_plants(sec_return_bar=None, sec_dp_bar=2.5, pressure_node=False):

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-heatnet = pytest.importorskip("heatnet")
-matplotlib = pytest.importorskip("matplotlib")
+import heatnet
+import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 

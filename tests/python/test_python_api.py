@@ -15,8 +15,8 @@ import sys
 import numpy as np
 import pytest
 
-heatnet = pytest.importorskip("heatnet")
-pd = pytest.importorskip("pandas")
+import heatnet
+import pandas as pd
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"

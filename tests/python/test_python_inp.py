@@ -7,11 +7,10 @@ import pytest
 import heatnet
 
 REF = Path(os.environ.get("HEATNET_REFERENCE_DIR",
-                          Path(__file__).resolve().parents[2].parent / "shared" / "reference"))
+                          Path(__file__).resolve().parents[2] / "validation" / "reference"))
 NET1 = REF / "epanet" / "Net1"
 
 
-@pytest.mark.skipif(not (NET1 / "network.inp").exists(), reason="EPANET reference data absent")
 def test_from_inp_matches_epanet_heads():
     net = heatnet.Network.from_inp(NET1 / "network.inp")
     result = heatnet.solve(net)

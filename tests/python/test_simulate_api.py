@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-np = pytest.importorskip("numpy")
-h5py = pytest.importorskip("h5py")
-heatnet = pytest.importorskip("heatnet")
+import numpy as np
+import h5py
+import heatnet
 
 REPO = Path(__file__).resolve().parents[2]
 ORAL = REPO / "examples" / "oral" / "oral.json"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-h5py = pytest.importorskip("h5py")
-np = pytest.importorskip("numpy")
+import h5py
+import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
 ORAL = REPO / "examples" / "oral" / "oral.json"

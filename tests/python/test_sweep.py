@@ -6,8 +6,8 @@ Run: PYTHONPATH=build/python /usr/bin/python3 -m pytest -q tests/python/test_swe
 """
 import pytest
 
-pd = pytest.importorskip("pandas")
-heatnet = pytest.importorskip("heatnet")
+import pandas as pd
+import heatnet
 sweep = heatnet.sweep
 
 SCENARIOS = sweep.grid(supply_C=[80.0, 90.0, 100.0, 110.0, 120.0], trunk_mm=[150.0, 200.0],

@@ -63,7 +63,7 @@ def test_missing_computed_partner_fails(tmp_path):
     assert "without a computed value" in p.stdout
 
 
-def test_absent_external_data_is_skipped(tmp_path):
+def test_absent_reference_data_fails_the_run(tmp_path):
     copy_case("analytic_single_pipe", tmp_path)
     d = tmp_path / "external_missing"
     d.mkdir()
@@ -73,5 +73,6 @@ def test_absent_external_data_is_skipped(tmp_path):
         "reference": {"reference_csv": "${HEATNET_REFERENCE_DIR}/no/such/reference.csv"},
         "provenance": {}, "tolerances": {}}))
     p = run("--cases-dir", str(tmp_path), env_extra={"HEATNET_REFERENCE_DIR": str(tmp_path / "nowhere")})
-    assert p.returncode == 0, p.stdout + p.stderr
-    assert "SKIPPED  external_missing" in p.stdout
+    assert p.returncode == 1, p.stdout + p.stderr  # a case that cannot run has not passed
+    assert "FAIL     external_missing: reference data missing" in p.stdout
+    assert "SKIPPED" not in p.stdout
