@@ -30,7 +30,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-__all__ = ["piezometric", "network_map", "find_path", "PiezometricPath",
+__all__ = ["piezometric", "network_map", "specific_pressure_loss", "find_path", "PiezometricPath",
            "saturation_pressure_Pa", "water_density"]
 
 G = 9.80665          # m/s2, as the solver's default gravity
@@ -377,6 +377,7 @@ _QUANTITIES = {
     "pressure": ("pressure", "bar g", "viridis"),
     "head": ("head", "m", "viridis"),
     "velocity": ("velocity", "m/s", "cividis"),
+    "pressure_loss": ("specific pressure loss", "Pa/m", "magma_r"),
 }
 
 
@@ -399,18 +400,37 @@ def _sides(doc: Dict[str, Any]) -> Tuple[set, set]:
     return seen, {n["id"] for n in doc.get("nodes", [])}
 
 
+def specific_pressure_loss(result, network, step: int = -1) -> Dict[str, float]:
+    """{pipe id: friction pressure loss per metre, Pa/m}: the pipe's pressure drop without the
+    elevation term, |p_from - p_to + rho g (z_from - z_to)| / length, rho at the pipe's mean
+    temperature (the design criterion of pipe sizing, "R" in Pa/m)."""
+    doc = _doc(network)
+    z = {n["id"]: float(n.get("elevation_m", 0.0)) for n in doc.get("nodes", [])}
+    dp = _values(result, "pipes", "pressure_drop", step)
+    tin = _values(result, "pipes", "inlet_temperature", step)
+    tout = _values(result, "pipes", "outlet_temperature", step)
+    out = {}
+    for p in doc.get("pipes", []):
+        pid = p["id"]
+        rho = water_density(0.5 * (tin[pid] + tout[pid]))
+        friction = dp[pid] + rho * G * (z[p["from"]] - z[p["to"]])
+        out[pid] = abs(friction) / p["length_m"] if p["length_m"] > 0 else math.nan
+    return out
+
+
 def network_map(result, network, quantity: str = "temperature", ax=None, file=None, *,
                 side: str = "supply", step: int = -1, cmap: Optional[str] = None,
                 vmin: Optional[float] = None, vmax: Optional[float] = None,
                 label_consumers: Sequence[str] = (), title: Optional[str] = None,
-                figsize=None, dpi: int = 150):
+                figsize=None, dpi: int = 150, critical: Optional[str] = None):
     """Draw the network from the node x/y (in km): pipes as segments coloured by ``quantity``
     ("temperature" °C = mean of the pipe's inlet and outlet; "pressure" bar g or "head" m = mean
-    of its end nodes; "velocity" m/s), line width by diameter; consumers as markers (the
+    of its end nodes; "velocity" m/s; "pressure_loss" Pa/m, see :func:`specific_pressure_loss`), line width by diameter; consumers as markers (the
     critical one highlighted), the plant as a square; a colorbar with units.
 
     side: "supply" (default; supply and return pipes usually share coordinates), "return" or
     "both". label_consumers: consumer ids to label (the critical consumer always is).
+    critical: the consumer highlighted as critical (default: the result's summary's, if any).
     Returns the Axes; the pipe LineCollection is ``ax.heatnet_lines`` (its array holds the
     values, its norm the colour range) and the colorbar ``ax.heatnet_colorbar``.
     """
@@ -435,6 +455,8 @@ def network_map(result, network, quantity: str = "temperature", ax=None, file=No
         nv = _values(result, "nodes", quantity, step)
         scale = 1e-5 if quantity == "pressure" else 1.0
         value = {p["id"]: 0.5 * (nv[p["from"]] + nv[p["to"]]) * scale for p in pipes}
+    elif quantity == "pressure_loss":
+        value = specific_pressure_loss(result, doc, step)
     else:
         value = {k: abs(v) for k, v in _values(result, "pipes", "velocity", step).items()}
 
@@ -471,8 +493,8 @@ def network_map(result, network, quantity: str = "temperature", ax=None, file=No
     cb = fig.colorbar(lc, cax=cax)
     cb.set_label(f"{side_text} {label}, {unit}")
 
-    summary = getattr(result, "summary", None) or {}
-    critical = summary.get("critical_consumer")
+    if critical is None:
+        critical = (getattr(result, "summary", None) or {}).get("critical_consumer")
     cons = doc.get("consumers", [])
     cx, cy = [], []
     for c in cons:
