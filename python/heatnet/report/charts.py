@@ -14,7 +14,7 @@ from . import figures as fig_mod
 
 #: above this many drawn pipes a map's collections become an embedded PNG
 RASTER_ABOVE_PIPES = 3000
-RASTER_DPI = 130
+RASTER_DPI = 100
 
 #: the map quantities offered, in the order of the selector: heatnet.plot quantity names
 MAP_QUANTITIES = ("temperature", "velocity", "pressure", "pressure_loss")
