@@ -1,12 +1,16 @@
-// heatnet command line: solve / check / info. Exit codes: 0 ok, 1 solve did not converge,
+// heatnet command line: solve / check / info / convert / simulate, and the commands implemented
+// in Python (cli/python_commands.hpp). Exit codes: 0 ok, 1 solve did not converge,
 // 2 bad input or usage. Every failure prints "error: <message>" on stderr; nothing escapes.
 #include <CLI/CLI.hpp>
 
 #include <exception>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/convert_command.hpp"
+#include "cli/python_commands.hpp"
 #include "cli/simulate_command.hpp"
 #include "heatnet/errors.hpp"
 #include "heatnet/version.hpp"
@@ -46,6 +50,13 @@ int run(int argc, char** argv) {
   auto* simulate_cmd = add_simulate_command(app, simulate);
 
   auto convert = add_convert_command(app);
+
+  // Commands implemented in Python (python/heatnet/__main__.py) run in place of this process.
+  std::vector<std::string> builtins;
+  for (const CLI::App* sub : app.get_subcommands({})) builtins.push_back(sub->get_name());
+  if (is_forwarded_command(argc, argv, builtins)) return forward_to_python(argc, argv);
+  if (argc == 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h"))
+    app.footer(python_commands_help());
 
   try {
     app.parse(argc, argv);

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import sys
 import tempfile
@@ -155,21 +154,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """``heatnet report``: exit 0 written, 2 bad input (message on stderr, no file written)."""
+    """``heatnet report``. Bad input raises (heatnet.__main__ turns it into exit 2 and one
+    "error: ..." line); no file is written then."""
     a = _parser().parse_args(argv)
-    from .. import Error, read_results
+    from .. import read_results
+    result = read_results(a.results)
+    limits = {k: getattr(a, k) for k in figures.DEFAULT_LIMITS}
     try:
-        result = read_results(a.results)
-        limits = {k: getattr(a, k) for k in figures.DEFAULT_LIMITS}
         out = write_report(result, a.network, a.output, map_quantity=a.map_quantity,
-                           limits=limits, step=a.step, title=a.title,
-                           results_path=a.results)
-    except (Error, ValueError, OSError, KeyError, json.JSONDecodeError) as exc:
-        print(f"heatnet report: {exc}", file=sys.stderr)
-        return 2
+                           limits=limits, step=a.step, title=a.title, results_path=a.results)
+    except KeyError as exc:  # a network dict without a required key (the JSON reader has
+        raise ValueError(f"network {a.network}: missing key {exc}") from None  # none)
     print(f"report: {out} ({out.stat().st_size / 1e6:.2f} MB)")
     return 0
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

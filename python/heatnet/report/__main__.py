@@ -1,6 +1,6 @@
-"""python3 -m heatnet.report RESULTS.h5 --network NET.json -o report.html"""
+"""python3 -m heatnet.report ARGS = heatnet report ARGS (errors as exit 2, one line)."""
 import sys
 
-from . import main
+from ..__main__ import main
 
-sys.exit(main())
+sys.exit(main(["report", *sys.argv[1:]]))
