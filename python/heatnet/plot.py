@@ -401,21 +401,25 @@ def _sides(doc: Dict[str, Any]) -> Tuple[set, set]:
 
 
 def specific_pressure_loss(result, network, step: int = -1) -> Dict[str, float]:
-    """{pipe id: friction pressure loss per metre, Pa/m}: the pipe's pressure drop without the
-    elevation term, |p_from - p_to + rho g (z_from - z_to)| / length, rho at the pipe's mean
-    temperature (the design criterion of pipe sizing, "R" in Pa/m)."""
+    """{pipe id: pressure loss per metre by friction and fittings, Pa/m} ("R", the criterion of
+    pipe sizing): (f L / D + minor_loss) rho v^2 / 2 / L, from the results' friction factor, mass
+    flow and velocity (rho v^2 = |m v| / A: no density needed, and no elevation term to
+    subtract, which on a hilly route is often ten times the friction loss)."""
     doc = _doc(network)
-    z = {n["id"]: float(n.get("elevation_m", 0.0)) for n in doc.get("nodes", [])}
-    dp = _values(result, "pipes", "pressure_drop", step)
-    tin = _values(result, "pipes", "inlet_temperature", step)
-    tout = _values(result, "pipes", "outlet_temperature", step)
-    out = {}
-    for p in doc.get("pipes", []):
-        pid = p["id"]
-        rho = water_density(0.5 * (tin[pid] + tout[pid]))
-        friction = dp[pid] + rho * G * (z[p["from"]] - z[p["to"]])
-        out[pid] = abs(friction) / p["length_m"] if p["length_m"] > 0 else math.nan
-    return out
+    ids = result.ids("pipes")
+    if not ids:
+        return {}
+    by_id = {p["id"]: p for p in doc.get("pipes", [])}
+    pipes = [by_id[i] for i in ids]
+    d = np.array([float(p["inner_diameter_m"]) for p in pipes])
+    length = np.array([float(p["length_m"]) for p in pipes])
+    zeta = np.array([float(p.get("minor_loss", 0.0)) for p in pipes])
+    row = lambda name: np.asarray(result[f"pipes/{name}"])[step]  # noqa: E731
+    dynamic = np.abs(row("mass_flow") * row("velocity")) / (math.pi * d * d / 4) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_m = np.where(length > 0, (row("friction_factor") / d + zeta / length) * dynamic,
+                         math.nan)
+    return dict(zip(ids, per_m.tolist()))
 
 
 def network_map(result, network, quantity: str = "temperature", ax=None, file=None, *,

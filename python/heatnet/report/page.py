@@ -97,7 +97,7 @@ def key_figure_table(figs: List[F.Figure], table_id: str) -> str:
         rows.append(f'<tr id="{escape(table_id)}-{escape(f.key)}" data-key="{escape(f.key)}" '
                     f'data-value="{escape(value)}" data-unit="{escape(f.unit)}">'
                     f"<th>{escape(f.label)}</th><td class=\"value\">{escape(fmt_si(f.value, f.unit))}"
-                    f"</td><td>{escape(where)}</td></tr>")
+                    f'</td><td class="where">{escape(where)}</td></tr>')
     half = (len(rows) + 1) // 2
     cols = [rows[:half], rows[half:]]
     return ('<div class="keyfigs" id="' + escape(table_id) + '">' +
