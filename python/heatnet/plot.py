@@ -519,7 +519,7 @@ def network_map(result, network, quantity: str = "temperature", ax=None, file=No
         crit = cid == critical
         ax.scatter([p[0] / 1e3], [p[1] / 1e3], s=90 if crit else 40, marker="D",
                    facecolor="tab:red" if crit else "0.3", edgecolor="k", zorder=5,
-                   label="critical consumer (smallest dp margin)" if crit else None)
+                   label="critical consumer" if crit else None)
         ax.annotate(cid, (p[0] / 1e3, p[1] / 1e3), xytext=(7, 7), textcoords="offset points",
                     fontsize=8.5, zorder=6,
                     bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.6", alpha=0.85))
