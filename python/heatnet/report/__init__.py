@@ -114,6 +114,12 @@ def render_report(result, network, *, map_quantity: str = "temperature",
     return render(inp)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_report(result, network, path: "os.PathLike[str] | str", **options) -> Path:
     """Write the report of ``result`` for ``network`` to ``path`` (atomically: a temporary file
     in the same folder, renamed when complete). Options: map_quantity (the map shown first:
@@ -127,6 +133,7 @@ def write_report(result, network, path: "os.PathLike[str] | str", **options) -> 
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(html)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a report is to be shared
         os.replace(tmp, out)
     except BaseException:
         if os.path.exists(tmp):
