@@ -353,3 +353,26 @@ def test_large_network_report_stays_small_and_opens(chromium, tmp_path):
     assert page.probe["external"] == []   # self-contained: nothing fetched or linked
     assert_charts_laid_out(page.probe, ["map-temperature", "piezo"])
     print(f"10^5-pipe report: {size / 1e6:.1f} MB, opened in {page.seconds:.1f} s")
+
+
+def test_small_network_without_coordinates(tmp_path):
+    """No x/y: the report says there is no map and still draws the piezometric graph."""
+    net = heatnet.Network(name="no-xy", settings={"ambient_temperature_C": 8.0})
+    for n in ("S0", "S1", "R0", "R1"):
+        net.add_node(n)
+    net.add_pipe("SP1", from_="S0", to="S1", length_m=300, inner_diameter_m=0.08,
+                 roughness_mm=0.05, heat_loss_W_mK=0.3)
+    net.add_pipe("RP1", from_="R1", to="R0", length_m=300, inner_diameter_m=0.08,
+                 roughness_mm=0.05, heat_loss_W_mK=0.3)
+    net.add_source("PLANT", supply_node="S0", return_node="R0", supply_temperature_C=90,
+                   return_pressure_bar=2.0, pump={"type": "fixed_dp", "dp_bar": 1.5})
+    net.add_consumer("C1", supply_node="S1", return_node="R1", heat_demand_kW=200,
+                     return_temperature_C=55)
+    res = heatnet.solve(net)
+    html = res.report_html(tmp_path / "r.html", net).read_text(encoding="utf-8")
+    assert "no x/y coordinates: no map" in html
+    assert 'id="piezo"' in html
+    rows = dom_figures(html)
+    assert rows["kf-critical_consumer"][0] == "C1"
+    assert num(rows, "kf-heat_delivered") == pytest.approx(res.summary["heat_delivered_W"],
+                                                           rel=SUMMARY_RTOL)

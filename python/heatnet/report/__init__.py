@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Dict, Optional, Sequence
@@ -28,8 +27,8 @@ from .page import ReportInput, render
 
 __all__ = ["write_report", "render_report", "main", "MAP_QUANTITIES"]
 
-_GROUP_KEYS = {"nodes": "nodes", "pipes": "pipes", "consumers": "consumers", "sources": "sources",
-               "pumps": "pumps", "valves": "valves"}
+#: element groups whose ids a results file and its network must share (same names in both)
+_ELEMENT_GROUPS = ("nodes", "pipes", "consumers", "sources", "pumps", "valves")
 
 
 def _network_doc(network) -> Dict[str, Any]:
@@ -39,9 +38,9 @@ def _network_doc(network) -> Dict[str, Any]:
 
 def _check_matches(result, doc: Dict[str, Any]) -> None:
     """The results must be of this network: the same element ids in every group."""
-    for group, key in _GROUP_KEYS.items():
+    for group in _ELEMENT_GROUPS:
         in_results = set(result.ids(group))
-        in_network = {e["id"] for e in doc.get(key, [])}
+        in_network = {e["id"] for e in doc.get(group, [])}
         if in_results != in_network:
             extra = sorted(in_results - in_network)
             missing = sorted(in_network - in_results)
@@ -156,7 +155,7 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--title", default="", help="report title")
     for key, default in figures.DEFAULT_LIMITS.items():
         ap.add_argument("--" + key.replace("_", "-"), dest=key, type=float, default=default,
-                        help=f"design limit drawn and stated (default %(default)g)")
+                        help="design limit drawn and stated (default %(default)g)")
     return ap
 
 

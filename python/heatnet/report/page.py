@@ -16,7 +16,7 @@ import numpy as np
 from .. import plot
 from . import charts
 from . import figures as F
-from .html import Column, figure, fixed, fmt_si, section, table, text
+from .html import Column, figure, fixed, fmt_si, section, table
 
 #: longest consumer and check tables; the report says how many rows it leaves out (all rows are
 #: in the results file), so a 10^5-element network still gives a file a browser opens quickly
@@ -113,8 +113,11 @@ def map_section(inp: ReportInput, step: int, checks, critical: Optional[str]) ->
     for q in charts.MAP_QUANTITIES:
         label, unit, _ = plot._QUANTITIES[q]
         on = q == inp.map_quantity
-        svg = charts.network_map(inp.result, inp.doc, q, step, checks, critical,
-                                 charts.map_title(name, q))
+        try:
+            svg = charts.network_map(inp.result, inp.doc, q, step, checks, critical,
+                                     charts.map_title(name, q))
+        except ValueError as exc:  # e.g. no supply-side pipe with coordinates at both ends
+            return section("map", "Network map", f"<p class=note>No map: {escape(str(exc))}.</p>")
         figs.append(figure(f"map-{q}", svg, f"Supply side coloured by {label} ({unit}); line "
                            "width by diameter; square: plant; red diamond: critical consumer; "
                            "red crosses: failed checks.", hidden=not on, extra_class="map"))
@@ -128,8 +131,12 @@ def piezometric_section(inp: ReportInput, step: int, critical: Optional[str]) ->
     if not critical or not inp.doc.get("sources"):
         return ""
     lim = inp.limits
-    svg = charts.piezometric(inp.result, inp.doc, critical, step, lim,
-                             f"Piezometric graph: plant → critical consumer {critical}")
+    try:
+        svg = charts.piezometric(inp.result, inp.doc, critical, step, lim,
+                                 f"Piezometric graph: plant → critical consumer {critical}")
+    except ValueError as exc:  # e.g. no pipe route from the first plant to the consumer
+        return section("piezometric", "Piezometric graph",
+                       f"<p class=note>No piezometric graph: {escape(str(exc))}.</p>")
     cap = (f"Heads along the shortest pipe route from the plant to {critical}; anti-boiling "
            f"limit p_sat(T) + {lim['boiling_margin_bar']:g} bar, maximum pressure "
            f"PN {lim['max_pressure_bar']:g} bar g.")
@@ -188,20 +195,25 @@ def pipe_table(inp: ReportInput, data: F.StepData, failed_ids: set) -> str:
         "pipes-table", cols, rows, cap, lambda r: "fail" if r[0] in failed_ids else "")
 
 
-def checks_table(checks, steady: bool, time_s: np.ndarray) -> str:
-    """The /checks rows (steady: every row; time series: one row per element and check with the
-    hours it failed and its worst value)."""
+def checks_table(checks) -> str:
+    """The /checks rows of a steady solve, as the file holds them."""
     if len(checks) == 0:
         return "<h3>Failed design checks</h3><p>None: every check passed.</p>"
-    if steady:
-        cols = [Column("element kind"), Column("element"), Column("check"), Column("value"),
-                Column("limit")]
-        rows = [[k, i, c, fmt_si(v, _CHECK_UNITS.get(c, "")), fmt_si(lim, _CHECK_UNITS.get(c, ""))]
-                for k, i, c, v, lim in zip(checks["element_kind"], checks["element_id"],
-                                           checks["check"], checks["value"], checks["limit"])]
-        shown = rows[:MAX_TABLE_ROWS]
-        cap = _cap_note(len(rows), len(shown), "rows", "as in /checks")
-        return "<h3>Failed design checks</h3>" + table("checks-table", cols, shown, cap)
+    cols = [Column("element kind"), Column("element"), Column("check"), Column("value"),
+            Column("limit")]
+    rows = [[k, i, c, fmt_si(v, _CHECK_UNITS.get(c, "")), fmt_si(lim, _CHECK_UNITS.get(c, ""))]
+            for k, i, c, v, lim in zip(checks["element_kind"], checks["element_id"],
+                                       checks["check"], checks["value"], checks["limit"])]
+    shown = rows[:MAX_TABLE_ROWS]
+    cap = _cap_note(len(rows), len(shown), "rows", "as in /checks")
+    return "<h3>Failed design checks</h3>" + table("checks-table", cols, shown, cap)
+
+
+def series_checks_table(checks, time_s: np.ndarray) -> str:
+    """The /checks rows of a time series: one row per element and check, with the hours it
+    failed, its first and last step and its worst value."""
+    if len(checks) == 0:
+        return "<h3>Failed design checks over the run</h3><p>None: every check passed.</p>"
     hours = F.step_hours(time_s)
     rows = []
     for (kind, eid, check), g in checks.groupby(["element_kind", "element_id", "check"], sort=False):
@@ -308,7 +320,8 @@ def render(inp: ReportInput) -> str:
     parts += [map_section(inp, step, checks, critical), piezometric_section(inp, step, critical),
               section("tables", "Tables" + when,
                       consumer_table(inp, data, failed_ids) + pipe_table(inp, data, failed_ids) +
-                      checks_table(checks if steady else r.checks, steady, np.asarray(r.time))),
+                      (checks_table(checks) if steady
+                       else series_checks_table(r.checks, np.asarray(r.time)))),
               solver_section(inp, data, step)]
     toc = [("key-figures", "Key figures"), ("timeseries", "Time series"), ("map", "Map"),
            ("piezometric", "Piezometric graph"), ("tables", "Tables"), ("solver", "Solver")]
@@ -327,9 +340,10 @@ def render(inp: ReportInput) -> str:
 
 
 def _limits_line(lim: Dict[str, float]) -> str:
-    return (f"Design limits checked: boiling margin ≥ {lim['boiling_margin_bar']:g} bar above "
+    return (f"Design limits drawn here: boiling margin ≥ {lim['boiling_margin_bar']:g} bar above "
             f"p_sat(T), pressure ≤ {lim['max_pressure_bar']:g} bar g, velocity ≤ "
-            f"{lim['max_velocity_m_s']:g} m/s, each consumer's required dp.")
+            f"{lim['max_velocity_m_s']:g} m/s, each consumer's required dp. The failed checks "
+            "are the solver's (the solve's limits; by default these).")
 
 
-__all__ = ["ReportInput", "render", "MAX_TABLE_ROWS", "text"]
+__all__ = ["ReportInput", "render", "MAX_TABLE_ROWS"]
