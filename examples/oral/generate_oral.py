@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Generate examples/oral/oral.json (heatnet-network/1) for the Oral (Uralsk) heat-main example.
+"""Build the Oral (Uralsk) heat-main example with oral_model's own sizing, print its summary and check.
+
+examples/oral/oral.json itself is built from the GIS layers by heatnet (make_gis_layers.py, then
+build_oral.sh); this script is the reference design it is compared with, and the tool for variants.
 
 Reads districts.csv, building_types.csv, trunk_route.csv and pipe_catalogue.csv next to this script,
 builds the two-pipe network with oral_model.py, validates it against the format's structural rules and
 writes it. Deterministic (fixed seed). Standard library only; runs with /usr/bin/python3.
 
-    /usr/bin/python3 examples/oral/generate_oral.py            # default variant -> oral.json
-    /usr/bin/python3 examples/oral/generate_oral.py --check    # + hydraulic sanity check
+    /usr/bin/python3 examples/oral/generate_oral.py --check    # default variant: summary + check
+    /usr/bin/python3 examples/oral/generate_oral.py --output /tmp/oral_model.json
     /usr/bin/python3 examples/oral/generate_oral.py --supply-temperature 150 --output /tmp/oral_150.json
 """
 import argparse
@@ -30,7 +33,8 @@ def main(argv=None) -> int:
                     help="force every trunk section to this DN (default: telescoped by design flow)")
     ap.add_argument("--roughness-mm", type=float, default=d.roughness_mm,
                     help="pipe roughness mm (default %(default)s new pre-insulated steel; 0.5 = CIS norm)")
-    ap.add_argument("--output", default=str(om.DATA_DIR / "oral.json"), help="output file (default %(default)s)")
+    ap.add_argument("--output", help="write the network here (default: none; examples/oral/oral.json "
+                    "comes from build_oral.sh)")
     ap.add_argument("--check", action="store_true", help="print the design-flow hydraulic sanity check")
     a = ap.parse_args(argv)
 
@@ -43,8 +47,9 @@ def main(argv=None) -> int:
         for pr in problems:
             print("INVALID:", pr, file=sys.stderr)
         return 1
-    Path(a.output).write_text(om.dumps_network(model.network), encoding="utf-8")
-    print(f"wrote {a.output}")
+    if a.output:
+        Path(a.output).write_text(om.dumps_network(model.network), encoding="utf-8")
+        print(f"wrote {a.output}")
     for line in om.summary(model):
         print(line)
     c = model.check

@@ -10,6 +10,9 @@ Writes into --output-dir:
   oral_piezometric.png         piezometric graph plant -> critical consumer (design)
   oral_map.png                 map of the supply side coloured by supply temperature (design)
   oral_map_pressure.png        the same coloured by supply pressure
+  oral_design.geojson          the design results for GIS (heatnet export-geojson; UTM 39N, EPSG:32639)
+  oral_gis_map.png             that GeoJSON drawn with geopandas: pipes by specific pressure loss,
+                               substations by available differential pressure
 and prints the summary of every case and a side-by-side comparison.
 
 Part load: see part_load.py (demands scaled by (T_in - T_out)/(T_in - T_design) for space heating,
@@ -36,6 +39,36 @@ except ImportError as exc:  # pragma: no cover - a clear message instead of a tr
 import part_load  # noqa: E402
 
 SOURCE = "CHP"
+CRS = "EPSG:32639"      # the CRS of examples/oral/gis/ and so of oral.json's x, y (make_gis_layers.py)
+
+
+def gis_map(geojson: Path, png: Path) -> None:
+    """The exported GeoJSON on a map (geopandas): what a GIS user sees after export-geojson."""
+    import geopandas as gpd
+    import matplotlib.pyplot as plt
+
+    g = gpd.read_file(geojson)
+    pipes = g[(g["kind"] == "pipe") & (g["side"] == "supply")]
+    consumers = g[g["kind"] == "consumer"]
+    plant = g[g["kind"] == "source"]
+    fig, ax = plt.subplots(figsize=(12, 7.5))
+    pipes.plot(ax=ax, column="friction_loss_Pa_m", cmap="viridis", vmin=0, vmax=250,
+               linewidth=0.6 + 6 * pipes["inner_diameter_m"], legend=True,
+               legend_kwds={"label": "specific pressure loss (friction), Pa/m", "shrink": 0.45,
+                            "orientation": "horizontal", "pad": 0.02})
+    consumers.plot(ax=ax, column="dp_available_bar", cmap="plasma", markersize=consumers["heat_kW"] / 60,
+                   edgecolor="k", linewidth=0.3, legend=True,
+                   legend_kwds={"label": "substation: available dp, bar (marker size: heat)",
+                                "shrink": 0.45, "orientation": "horizontal", "pad": 0.1})
+    plant.plot(ax=ax, marker="s", color="k", markersize=60)
+    ax.set_title("Oral heat main, design (−31 °C): heatnet export-geojson read by geopandas")
+    ax.set_xlabel(f"easting, m ({g.crs.to_string() if g.crs else 'local'})")
+    ax.set_ylabel("northing, m")
+    ax.set_aspect("equal")
+    ax.ticklabel_format(style="plain", useOffset=False)
+    fig.tight_layout()
+    fig.savefig(png, dpi=110)
+    plt.close(fig)
 
 
 def summarize(result, net, label: str = "", outdoor_C: float | None = None) -> dict:
@@ -172,6 +205,9 @@ def run_cases(network_path: Path, out_dir: Path, part_load_outdoor: list[float],
     if verbose:
         print(f"solved {network_path} in {t_solve:.2f} s -> {out_dir / 'oral_design.h5'}")
         print_summary(design)
+    res.to_geojson(net, out_dir / "oral_design.geojson", crs=CRS)
+    if verbose:
+        print(f"GIS export -> {out_dir / 'oral_design.geojson'} ({CRS}; QGIS, geopandas)")
     if plots:
         import matplotlib
         matplotlib.use("Agg")
@@ -194,6 +230,11 @@ def run_cases(network_path: Path, out_dir: Path, part_load_outdoor: list[float],
                               title="Oral heat main, design (−31 °C): supply pressure")
         files.append("oral_map_pressure.png")
         plt.close(ax.figure)
+        try:
+            gis_map(out_dir / "oral_design.geojson", out_dir / "oral_gis_map.png")
+            files.append("oral_gis_map.png")
+        except ImportError as exc:
+            print(f"no GIS map ({exc}; Debian: apt-get install python3-geopandas)")
         if verbose:
             print(f"plots ({time.perf_counter() - t0:.1f} s): " + ", ".join(str(out_dir / f) for f in files))
     for t_out in part_load_outdoor:

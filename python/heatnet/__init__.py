@@ -28,6 +28,12 @@ from ._result import GROUPS, RESULT_FIELDS, Result, SolveReport, read_results
 from ._solve import solve, solver_options
 from ._simulate import SimulationResult, StepArrival, read_profiles, simulate
 
+from .gis.importer import _attach_to_network
+from .gis.export import _attach_to_result
+
+_attach_to_network(Network)   # Network.from_geojson (heatnet.gis)
+_attach_to_result(Result)     # Result.to_geojson (heatnet.gis)
+
 __version__ = _heatnet.__version__
 NETWORK_FORMAT = _heatnet.NETWORK_FORMAT
 RESULTS_FORMAT = _heatnet.RESULTS_FORMAT
@@ -43,7 +49,7 @@ __all__ = [
 def __getattr__(name):
     # Submodules that pull in heavy dependencies (matplotlib, pandas, dask) load on first use,
     # so `heatnet.plot.piezometric(...)` works after a bare `import heatnet`.
-    if name in ("plot", "sweep"):
+    if name in ("plot", "sweep", "design", "gis"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'heatnet' has no attribute {name!r}")

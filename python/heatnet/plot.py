@@ -377,7 +377,7 @@ _QUANTITIES = {
     "pressure": ("pressure", "bar g", "viridis"),
     "head": ("head", "m", "viridis"),
     "velocity": ("velocity", "m/s", "cividis"),
-    "pressure_loss": ("specific pressure loss", "Pa/m", "magma_r"),
+    "pressure_loss": ("specific pressure loss (friction)", "Pa/m", "magma_r"),
 }
 
 
@@ -401,25 +401,20 @@ def _sides(doc: Dict[str, Any]) -> Tuple[set, set]:
 
 
 def specific_pressure_loss(result, network, step: int = -1) -> Dict[str, float]:
-    """{pipe id: pressure loss per metre by friction and fittings, Pa/m} ("R", the criterion of
-    pipe sizing): (f L / D + minor_loss) rho v^2 / 2 / L, from the results' friction factor, mass
-    flow and velocity (rho v^2 = |m v| / A: no density needed, and no elevation term to
-    subtract, which on a hilly route is often ten times the friction loss)."""
+    """{pipe id: friction pressure loss per metre, Pa/m} ("R", the figure pipe-sizing rules limit,
+    100-300 Pa/m): Darcy-Weisbach f / D * rho v^2 / 2 from the results' friction factor, mass flow
+    and velocity (rho v^2 = |m v| / A: no density needed, and no elevation term to subtract,
+    which on a hilly route is often ten times the friction loss). Fittings (minor_loss) are not
+    in it, as in heatnet.design.size_pipes and the GeoJSON export's friction_loss_Pa_m."""
     doc = _doc(network)
     ids = result.ids("pipes")
     if not ids:
         return {}
     by_id = {p["id"]: p for p in doc.get("pipes", [])}
-    pipes = [by_id[i] for i in ids]
-    d = np.array([float(p["inner_diameter_m"]) for p in pipes])
-    length = np.array([float(p["length_m"]) for p in pipes])
-    zeta = np.array([float(p.get("minor_loss", 0.0)) for p in pipes])
+    d = np.array([float(by_id[i]["inner_diameter_m"]) for i in ids])
     row = lambda name: np.asarray(result[f"pipes/{name}"])[step]  # noqa: E731
-    dynamic = np.abs(row("mass_flow") * row("velocity")) / (math.pi * d * d / 4) / 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_m = np.where(length > 0, (row("friction_factor") / d + zeta / length) * dynamic,
-                         math.nan)
-    return dict(zip(ids, per_m.tolist()))
+    rho_v2 = np.abs(row("mass_flow") * row("velocity")) / (math.pi * d * d / 4)
+    return dict(zip(ids, (row("friction_factor") / d * rho_v2 / 2).tolist()))
 
 
 def network_map(result, network, quantity: str = "temperature", ax=None, file=None, *,

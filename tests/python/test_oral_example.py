@@ -3,6 +3,7 @@
 Run: PYTHONPATH=build/python /usr/bin/python3 -m pytest -q tests/python/test_oral_example.py
 """
 import csv
+import json
 import os
 import pathlib
 import subprocess
@@ -115,3 +116,36 @@ def test_part_load_schedule_and_factors():
     assert part_load.demand_factor("APT", 12.0) == pytest.approx(15.0 / 115.0)
     # at +8 C the heating is still on: (20 - 8) / (20 + 31) of 100 W/m2, plus 15 W/m2 DHW
     assert part_load.demand_factor("APT", 8.0) == pytest.approx((100 * 12 / 51 + 15) / 115)
+
+
+# --------------------------------------------------------------------------- GIS pipeline
+HEATNET_BIN = pathlib.Path(os.environ.get("HEATNET_BIN", ROOT / "build" / "bin" / "heatnet"))
+
+
+@pytest.mark.skipif(not HEATNET_BIN.exists(), reason=f"no CLI at {HEATNET_BIN}")
+def test_oral_json_is_built_from_the_gis_layers(tmp_path):
+    """examples/oral/build_oral.sh (import-geojson + size) reproduces the committed oral.json,
+    and its design is oral_model's within one DN step per pipe (docs: examples/oral/README.md
+    "Built from GIS layers": 3 of 306 pipes one step larger)."""
+    out, report = tmp_path / "oral.json", tmp_path / "sizing.csv"
+    run = subprocess.run(["sh", str(ORAL / "build_oral.sh"), str(out), str(report)], cwd=ROOT,
+                         capture_output=True, text=True, env=dict(os.environ, HEATNET=str(HEATNET_BIN)))
+    assert run.returncode == 0, run.stderr
+    assert out.read_bytes() == (ORAL / "oral.json").read_bytes()
+    assert report.read_bytes() == (ORAL / "sizing_report.csv").read_bytes()
+    sys.path.insert(0, str(ORAL))
+    try:
+        import oral_model as om
+        model = om.build_model()
+    finally:
+        sys.path.remove(str(ORAL))
+    dns = [s.dn for s in om.load_catalogue(ORAL / "pipe_catalogue.csv")]
+    by_bore = {round(s.inner_diameter_m, 5): s.dn for s in om.load_catalogue(ORAL / "pipe_catalogue.csv")}
+    built = {p["id"]: by_bore[round(p["inner_diameter_m"], 5)]
+             for p in json.loads(out.read_text())["pipes"]}
+    steps = {}
+    for e in model.layout.edges:
+        for pid in (f"PS{e.num}", f"PR{e.num}"):
+            steps[pid] = dns.index(built[pid]) - dns.index(e.size.dn)
+    assert set(steps.values()) <= {0, 1}
+    assert sorted(p for p, s in steps.items() if s and p.startswith("PS")) == ["PS156", "PS60", "PS7"]

@@ -46,6 +46,20 @@ def test_builtin_commands_stay_in_cpp():
     assert "network is required" in r.stderr
 
 
+def test_python_command_help_runs_through_the_cli():
+    r = run("size", "--help")
+    assert r.returncode == 0, r.stderr
+    assert "usage: heatnet size" in r.stdout
+
+
+def test_exit_code_of_the_python_command_comes_back(tmp_path):
+    r = run("size", tmp_path / "missing.json", "--catalogue", "en253-series2",
+            "-o", tmp_path / "out.json")
+    assert r.returncode == 2
+    assert r.stderr.startswith("error: ") and "missing.json" in r.stderr
+    assert not (tmp_path / "out.json").exists()
+
+
 def test_missing_interpreter_is_named():
     env = dict(os.environ, HEATNET_PYTHON="/nonexistent/python3")
     r = run("size", "--help", env=env)
