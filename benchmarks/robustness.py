@@ -96,10 +96,10 @@ def harsh_network(seed: int) -> heatnet.Network:
                 limits["kvs_m3_h"] = rnd.choice([0.4, 1.0, 2.5, 6.3, 16.0])
             elif r < 2 / 3:
                 limits["max_mass_flow_kg_s"] = rnd.uniform(0.05, 5.0)
-            net.add_consumer(f"C{i}", supply_node=f"S{i}", return_node=f"R{i}",
-                             heat_demand_kW=rnd.choice([5, 20, 100, 300, 800]),
+            kw = rnd.choice([5, 20, 100, 300, 800])
+            net.add_consumer(f"C{i}", supply_node=f"S{i}", return_node=f"R{i}", heat_demand_kW=kw,
                              return_temperature_C=rnd.uniform(30, 50), min_dp_bar=0.5, **limits)
-            consumers.append(f"C{i}")
+            consumers.append((f"C{i}", kw))
     supply_T = rnd.uniform(55, 75)
     main = rnd.choice(["fixed_dp", "curve", "dp_control"] if consumers else ["fixed_dp", "curve"])
     net.add_source("MAIN", supply_node="S0", return_node="R0", supply_temperature_C=supply_T,
@@ -107,10 +107,17 @@ def harsh_network(seed: int) -> heatnet.Network:
     others = rnd.sample(range(1, n), min(rnd.randint(1, 2), n - 1))
     for j, node in enumerate(others):
         kind = rnd.choice(["fixed_dp", "curve", "fixed_flow"])
+        if kind == "fixed_flow" and not consumers:
+            kind = "fixed_dp"  # no consumer to take a fixed flow
         net.add_source(f"P{j + 2}", supply_node=f"S{node}", return_node=f"R{node}",
                        supply_temperature_C=supply_T + rnd.uniform(-5, 5),
                        pump=plant_pump(rnd, kind, consumers))
     return net
+
+
+def design_flow(consumers) -> float:
+    """Total flow (kg/s) of the consumers at a 30 K spread (4.19 kJ/kgK)."""
+    return sum(kw for _, kw in consumers) / (4.19 * 30.0)
 
 
 def plant_pump(rnd: random.Random, kind: str, consumers) -> dict:
@@ -121,8 +128,10 @@ def plant_pump(rnd: random.Random, kind: str, consumers) -> dict:
         q = rnd.uniform(20, 400)
         return {"type": "curve", "points_m3_h_m": [[0, h0], [q, 0.9 * h0], [2 * q, 0.6 * h0]]}
     if kind == "dp_control":
-        return {"type": "dp_control", "consumer": rnd.choice(consumers), "dp_bar": 0.8}
-    return {"type": "fixed_flow", "mass_flow_kg_s": rnd.uniform(0.5, 10)}
+        return {"type": "dp_control", "consumer": rnd.choice(consumers)[0], "dp_bar": 0.8}
+    # a secondary plant circulating a share of the consumers' design flow (design_flow): a
+    # fixed flow beyond what the consumers draw has nowhere to go (no steady state)
+    return {"type": "fixed_flow", "mass_flow_kg_s": rnd.uniform(0.1, 0.6) * design_flow(consumers)}
 
 
 def network_for(seed: int) -> heatnet.Network:

@@ -88,10 +88,8 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
   };
   // The pipes' property temperatures: the last sweep's length averages
   // (solver/thermal/pipe_mean_temperature.hpp); before any sweep, the mean of the end nodes.
-  if (have_temperatures_ && temps_.pipe_T_mean.size() == pd.from.size() && damping_ < 1.0 &&
-      pipe_T_mean_.size() == pd.from.size()) {
-    for (int e = 0; e < net.pipe_count(); ++e)
-      pipe_T_mean_[e] += damping_ * (temps_.pipe_T_mean[e] - pipe_T_mean_[e]);
+  if (next_pipe_T_.size() == pd.from.size()) {
+    pipe_T_mean_.swap(next_pipe_T_);  // the continuation's step (damp_step)
   } else if (have_temperatures_ && temps_.pipe_T_mean.size() == pd.from.size()) {
     pipe_T_mean_ = temps_.pipe_T_mean;
   } else {
@@ -103,6 +101,7 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
   for (std::size_t j = 0; j < mixed_pipe_T_.size(); ++j)
     pipe_T_mean_[oscillations_.swinging_pipes()[j]] = mixed_pipe_T_[j];
   mixed_pipe_T_.clear();
+  next_pipe_T_.clear();
   for (int e = 0; e < net.pipe_count(); ++e) {
     const double tm = pipe_T_mean_[e];
     const double pm = 0.5 * (p_abs(pd.from[e]) + p_abs(pd.to[e]));
@@ -382,17 +381,48 @@ void SolverEngine::update_damping(int outer) {
     mixed_pipe_T_.clear();
   } else if (outer > kDampAfter && (outer - kDampAfter) % kDampEvery == 0) {
     damping_ = std::max(0.5 * damping_, kMinDamping);
+  } else {
+    return;
   }
+  damped_anderson_.reset();
+  damped_anderson_.set_beta(damping_);
 }
 
-// One damped step of the node temperatures (from damped_from_T_) and the consumers' set flows.
+// One damped step of the outer state: node temperatures (from damped_from_T_), the consumers'
+// set flows and the pipes' property temperatures, Anderson-mixed with relaxation damping_.
 void SolverEngine::damp_step(const Network& net) {
-  for (std::size_t i = 0; i < node_T_.size(); ++i)
-    node_T_[i] = damped_from_T_[i] + damping_ * (node_T_[i] - damped_from_T_[i]);
-  if (predicted_flow_.empty()) return;
-  for (int i = 0; i < net.consumer_count(); ++i)
-    predicted_flow_[i] = params_.consumer_set_flow[i] +
-                         damping_ * (predicted_flow_[i] - params_.consumer_set_flow[i]);
+  const std::size_t n = node_T_.size();
+  const std::size_t nc = predicted_flow_.empty() ? 0 : static_cast<std::size_t>(net.consumer_count());
+  const std::size_t np = temps_.pipe_T_mean.size() == pipe_T_mean_.size() ? pipe_T_mean_.size() : 0;
+  auto flow_scale = [&](std::size_t i) { return flow_lo_[i] > 0 ? flow_lo_[i] : 1.0; };
+  damped_in_.resize(n + nc + np);
+  damped_out_.resize(n + nc + np);
+  for (std::size_t i = 0; i < n; ++i) {
+    damped_in_[i] = damped_from_T_[i];
+    damped_out_[i] = node_T_[i];
+  }
+  for (std::size_t i = 0; i < nc; ++i) {
+    damped_in_[n + i] = params_.consumer_set_flow[i] / flow_scale(i);
+    damped_out_[n + i] = predicted_flow_[i] / flow_scale(i);
+  }
+  for (std::size_t e = 0; e < np; ++e) {
+    damped_in_[n + nc + e] = pipe_T_mean_[e];
+    damped_out_[n + nc + e] = temps_.pipe_T_mean[e];
+  }
+  damped_anderson_.next(damped_in_, damped_out_);
+  for (std::size_t i = 0; i < n; ++i) node_T_[i] = reachable_.clamp(damped_in_[i]);
+  for (std::size_t i = 0; i < nc; ++i) {
+    if (flow_hi_[i] <= 0) {
+      predicted_flow_[i] = damped_in_[n + i] * flow_scale(i);  // fixed flow: unchanged
+      continue;
+    }
+    const double base = std::max(params_.consumer_set_flow[i], flow_lo_[i]);
+    predicted_flow_[i] = std::clamp(damped_in_[n + i] * flow_scale(i),
+                                    std::max(set_flow_floor(i), base / flow_trust_[i]),
+                                    std::min(flow_hi_[i], base * flow_trust_[i]));
+  }
+  next_pipe_T_.resize(np);
+  for (std::size_t e = 0; e < np; ++e) next_pipe_T_[e] = reachable_.clamp(damped_in_[n + nc + e]);
 }
 
 // Each consumer's step limit is a trust region: a step that turns back from the last one (the
@@ -418,6 +448,13 @@ void SolverEngine::update_flow_trust() {
 bool SolverEngine::at_flow_limit(int i) const {
   const double near_limit = flow_hi_[i] * (1.0 - 1e-9);
   return params_.consumer_set_flow[i] >= near_limit || consumer_flow_[i] >= near_limit;
+}
+
+// The least set flow of consumer i: its least flow (set_flow_bounds), less what its throttle
+// lets through above the set flow (the coupling step makes that round-off up, see
+// limit_flows in coupling_newton_step; a floor on the set flow itself would undo it).
+double SolverEngine::set_flow_floor(int i) const {
+  return flow_lo_[i] - std::max(0.0, consumer_flow_[i] - params_.consumer_set_flow[i]);
 }
 
 bool SolverEngine::state_is_finite() const {
@@ -480,7 +517,7 @@ void SolverEngine::accelerate(const std::vector<double>& g) {
     const int i = demand_consumer_[j];
     const double base = std::max(params_.consumer_set_flow[i], flow_lo_[i]);
     predicted_flow_[i] = std::clamp(mix_in_[j] * flow_scale(i),
-                                    std::max(flow_lo_[i], base / flow_trust_[i]),
+                                    std::max(set_flow_floor(i), base / flow_trust_[i]),
                                     std::min(flow_hi_[i], base * flow_trust_[i]));
   }
   mixed_pipe_T_.resize(p);
@@ -559,6 +596,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   anderson_.reset();
   oscillations_.reset();
   mixed_pipe_T_.clear();
+  next_pipe_T_.clear();
   damping_ = 1.0;
   bool ok = true, outer_converged = false;
   double dT = 0;

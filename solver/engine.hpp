@@ -49,6 +49,7 @@ class SolverEngine {
   void update_flow_trust();
   bool state_is_finite() const;
   bool at_flow_limit(int consumer) const;
+  double set_flow_floor(int consumer) const;
   bool held_below_demand(const Network& network, int consumer) const;
   void damp_step(const Network& network);
   void check_plant_direction(const Network& network, int source, double mass_flow,
@@ -91,6 +92,10 @@ class SolverEngine {
   int outer_iteration_ = 0;  // of the running solve
   double damping_ = 1.0;                 // 1: undamped; else the continuation's step
   std::vector<double> damped_from_T_;    // node temperatures before this outer iteration
+  // the continuation's Anderson mixer (relaxation = damping_) over node temperatures, scaled
+  // set flows and pipe property temperatures, and the pipe temperatures it chose
+  solver::AndersonMixer damped_anderson_{3, 1.0};
+  std::vector<double> damped_in_, damped_out_, next_pipe_T_;
 };
 
 }  // namespace heatnet

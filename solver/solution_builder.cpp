@@ -23,7 +23,7 @@ constexpr double kCheckSlack = 1e-6;
 constexpr double kUnderSupplySlack = 1e-6;
 // "3 consumers under-supplied, 412 kW missing; worst 'C7_9': 61 %"
 std::string under_supply_line(const StepSummary& s) {
-  const int percent = static_cast<int>(std::floor(100.0 * s.worst_supply_ratio));
+  const int percent = static_cast<int>(std::floor(100.0 * std::max(0.0, s.worst_supply_ratio)));
   return std::to_string(s.under_supplied) + (s.under_supplied == 1 ? " consumer" : " consumers") +
          " under-supplied, " + std::to_string(static_cast<long long>(std::llround(s.heat_missing_W * 1e-3))) +
          " kW missing; worst '" + s.worst_supplied_consumer + "': " + std::to_string(percent) +
@@ -59,12 +59,13 @@ std::vector<BoundaryFlow> visible_boundary_flows(const Network& net,
 }
 }  // namespace
 
-// A plant pump never runs backwards: where the network would push water back through a
-// fixed_dp or curve plant, it closes like a check valve; the check's value is by how much the
-// pressure rise the network asks of the plant's pump (`rise_Pa`, as its head: elevation
-// included) exceeds what the pump holds. A dp_control plant holds its supply node instead and can only be flagged. A
-// closed plant forced to leak at an impossible pressure, or a plant link left open with
-// reverse flow (its status froze against chatter), is no usable answer.
+// A plant pump never runs backwards: where the network would push water back through a plant,
+// it closes like a check valve. The check's value is by how much the pressure rise the
+// network asks of a fixed_dp or curve plant's pump (`rise_Pa`, as its head: elevation
+// included) exceeds what the pump holds; for a dp_control plant, by how much its controlled
+// consumer's dp exceeds the set point with the plant idle. A closed plant forced to leak at an
+// impossible pressure, or a plant left open with reverse flow (its status froze against
+// chatter), is no usable answer.
 void SolverEngine::check_plant_direction(const Network& net, int i, double q, double rise_Pa,
                                          double rho_g, Solution& sol, SolveReport& report) const {
   const SourceData& sd = net.sources();
@@ -80,7 +81,12 @@ void SolverEngine::check_plant_direction(const Network& net, int i, double q, do
     report.status = SolveStatus::invalid_solution;
     report.message = what;
   };
-  if (link >= 0 && state_.status[link] == solver::LinkStatus::closed) {
+  if (hydraulic_->dp_source_closed(state_, i)) {
+    const ConsumerData& cd = net.consumers();
+    const int c = sd.pump_consumer[i];
+    const double excess = state_.p[cd.supply_node[c]] - state_.p[cd.return_node[c]] - sd.pump_dp_Pa[i];
+    sol.checks.push_back({0, "source", sd.id[i], "source_closed", std::max(0.0, excess), 0.0});
+  } else if (link >= 0 && state_.status[link] == solver::LinkStatus::closed) {
     const double held_dp = sd.pump_type[i] == SourcePumpType::fixed_dp
                                ? sd.pump_dp_Pa[i]
                                : rho_g * sd.pump_curve[i].shutoff_head_m;
@@ -91,11 +97,10 @@ void SolverEngine::check_plant_direction(const Network& net, int i, double q, do
   } else if (q < 0) {
     sol.checks.push_back({0, "source", sd.id[i], "source_reverse_flow", q, 0.0});
     if (link >= 0 && q < -kPlantLeak) invalid("runs backwards through its pump, which did not settle closed");
-    // a dp_control plant holds its supply pressure: it cannot close like a check valve
+    // an open dp_control plant whose closing froze against chatter
     if (link < 0 && q < -kPlantLeak)
-      invalid("would run backwards: the other plants push more water into the network than "
-              "the consumers take, and a dp_control plant holds its supply pressure instead of "
-              "closing (give it a fixed_dp or curve pump, or let the others circulate less)");
+      invalid("runs backwards: the other plants push more water into the network than the "
+              "consumers take, and the plant did not settle closed");
   }
 }
 

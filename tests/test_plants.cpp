@@ -296,3 +296,39 @@ TEST_CASE("a fixed_flow plant pumping more than the consumers draw has no steady
   CHECK(value(ok, "sources/mass_flow", "sources", "MAIN") == Approx(5.0).epsilon(1e-9));
   check_closure(d, ok);
 }
+
+TEST_CASE("a dp_control plant whose set point the other plants exceed closes like a check valve",
+          "[plants]") {
+  // MAIN holds C2's dp at 0.5 bar; SEC (floating, fixed_dp) sits beside C2. With SEC at 4 bar
+  // C2 has more than its set point with MAIN idle: the network would push water back into
+  // MAIN, which closes. Independently: SEC then carries all 20 kg/s, so C2's dp is SEC's law,
+  // 4 bar - r 20 kg/s (both of C2's nodes are SEC's own).
+  auto d = line_with_two_plants(4.0, std::nullopt);
+  d.sources[0].pump.type = SourcePumpType::dp_control;
+  d.sources[0].pump.consumer = "C2";
+  d.sources[0].pump.dp_bar = 0.5;
+  Result r = solve(Network::build(d));
+  INFO(r.report().full());
+  REQUIRE(r.converged());
+  CHECK(std::abs(value(r, "sources/mass_flow", "sources", "MAIN")) <= kLeak);
+  CHECK(value(r, "sources/mass_flow", "sources", "SEC") == Approx(20.0).epsilon(1e-9));
+  const double dp_c2 = value(r, "nodes/pressure", "nodes", "S2") - value(r, "nodes/pressure", "nodes", "R2");
+  CHECK(dp_c2 == Approx(4e5 - physics::kOpenValveResistance * 20.0).epsilon(1e-9));
+  REQUIRE(has_check(r, "MAIN", "source_closed"));
+  CHECK_FALSE(has_check(r, "MAIN", "source_reverse_flow"));
+  for (const auto& c : r.checks())
+    if (c.check == "source_closed") CHECK(c.value == Approx(dp_c2 - 0.5e5).epsilon(1e-9));
+  check_closure(d, r);
+
+  SECTION("and reopens where its set point is not met without it") {
+    d.sources[1].pump.dp_bar = 0.3;  // SEC alone gives C2 less than 0.5 bar
+    Result open = solve(Network::build(d));
+    INFO(open.report().full());
+    REQUIRE(open.converged());
+    CHECK(value(open, "sources/mass_flow", "sources", "MAIN") > 1.0);
+    CHECK(value(open, "nodes/pressure", "nodes", "S2") - value(open, "nodes/pressure", "nodes", "R2") ==
+          Approx(0.5e5).epsilon(1e-9));
+    CHECK_FALSE(has_check(open, "MAIN", "source_closed"));
+    check_closure(d, open);
+  }
+}

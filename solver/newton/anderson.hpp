@@ -13,6 +13,7 @@ class AndersonMixer {
   // beta: mixing (damping) factor of the residual; 1 = undamped.
   explicit AndersonMixer(int depth = 3, double beta = 1.0) : depth_(depth), beta_(beta) {}
   void reset() { count_ = 0; }
+  void set_beta(double beta) { beta_ = beta; }
   // reset() and give the history's memory back (between solves: (depth + 1) * 2 vectors)
   void release() {
     reset();

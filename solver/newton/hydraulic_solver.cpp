@@ -29,6 +29,14 @@ constexpr double kReopenPressurePa = 1e-3;
 // needed it; a blow-up by 1e4 (100x in the residuals) still means divergence.
 constexpr int kMaxHalvings = 5;
 constexpr double kLineSearchMeritGrowth = 1e4;
+// A solve still going after this many iterations is not in Newton's quadratic range (a step
+// cycling across a kink of a law, a far start): from then on any growth of the merit halves
+// the step, up to kMaxStrictHalvings times.
+constexpr int kStrictLineSearchAfter = 20;
+constexpr int kMaxStrictHalvings = 10;
+// A dp_control plant's controlled dp responding less than this to its pump dp is held by
+// another plant (close_held_dp_plants).
+constexpr double kWeakControlResponse = 1e-6;
 // Pressure resolution used to discount round-off in the flow-change test (ulps of max |p|).
 constexpr double kPressureUlps = 8.0;
 // Round-off convergence: link residual within this many ulps of max |p|, relative flow change
@@ -129,6 +137,16 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
       dp_column_[s.supply_node[i]] = static_cast<int>(dp_sources_.size());
       dp_sources_.push_back(i);
     }
+  }
+  dp_index_.assign(net.source_count(), -1);
+  dp_incident_.assign(dp_sources_.size(), {});
+  for (std::size_t d = 0; d < dp_sources_.size(); ++d) {
+    dp_index_[dp_sources_[d]] = static_cast<int>(d);
+    dp_supply_node_.push_back(s.supply_node[dp_sources_[d]]);
+  }
+  for (std::size_t k = 0; k < topo_link_.size(); ++k) {
+    if (dp_column_[from_[k]] >= 0) dp_incident_[dp_column_[from_[k]]].push_back({static_cast<int>(k), +1});
+    if (dp_column_[to_[k]] >= 0) dp_incident_[dp_column_[to_[k]]].push_back({static_cast<int>(k), -1});
   }
   row_.assign(n, -1);
   int rows = 0;
@@ -299,6 +317,8 @@ void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& 
   }
   st.p.assign(net.node_count(), 0.0);
   st.source_dp = net.sources().pump_dp_Pa;
+  st.dp_source_closed.assign(dp_sources_.size(), 0);
+  st.dp_source_changes.assign(dp_sources_.size(), 0);
   set_fixed_pressures(net, params, st);
   st.initialised = true;
 }
@@ -523,6 +543,68 @@ bool HydraulicSolver::is_fixed_dp_plant(const Network& net, int k) const {
          net.sources().pump_type[element_[k]] == SourcePumpType::fixed_dp;
 }
 
+double HydraulicSolver::dp_plant_flow(const HydraulicParameters& params,
+                                      const HydraulicState& st, int s) const {
+  double flow = params.demand[dp_supply_node_[s]];
+  for (auto [k, sign] : dp_incident_[s]) flow += sign * st.q[k];
+  return flow;
+}
+
+// A dp_control plant never runs backwards (network format: plants close like check valves).
+// It closes where the network would push water back into it: the other plants hold its
+// controlled consumer's dp above the set point even with it idle. Closed, its supply node
+// floats (its flow is zero instead of the consumer's dp being the set point); it reopens when
+// that dp falls below the set point. EPANET's status tolerances, as for pumps.
+int HydraulicSolver::update_dp_plant_statuses(const Network& net, const HydraulicParameters& params,
+                                              HydraulicState& st) const {
+  int changes = 0;
+  const SourceData& sd = net.sources();
+  const ConsumerData& cd = net.consumers();
+  for (std::size_t d = 0; d < dp_sources_.size(); ++d) {
+    const int s = static_cast<int>(d);
+    if (st.dp_source_changes[s] >= kMaxStatusChanges) continue;
+    const int src = dp_sources_[s];
+    const double rho = dp_incident_[s].empty() ? 1000.0 : params.link_density[dp_incident_[s][0].first];
+    const int c = sd.pump_consumer[src];
+    const double controlled_dp = st.p[cd.supply_node[c]] - st.p[cd.return_node[c]];
+    const bool closed = st.dp_source_closed[s];
+    const bool close = !closed && dp_plant_flow(params, st, s) < -kStatusFlowTol * rho;
+    const bool reopen = closed && controlled_dp < sd.pump_dp_Pa[src] - kStatusHeadTol * rho * params.gravity;
+    if (close || reopen) {
+      st.dp_source_closed[s] = close;
+      ++st.dp_source_changes[s];
+      ++changes;
+    }
+  }
+  return changes;
+}
+
+// A dp_control plant whose controlled dp does not respond to its pump (another plant's stiff
+// pump sits across that consumer: the response is ~1e-8 where a plant's own control through
+// a wide-open valve still has ~1e-3) and which the network already holds above the set point
+// has nothing to do: it closes (the bordered row would otherwise ask an enormous pump dp).
+template <class Base, class Sens>
+int HydraulicSolver::close_held_dp_plants(const Network& net, HydraulicState& st, Base base,
+                                          Sens sens) const {
+  int changes = 0;
+  const SourceData& sd = net.sources();
+  const ConsumerData& cd = net.consumers();
+  for (std::size_t d = 0; d < dp_sources_.size(); ++d) {
+    const int s = static_cast<int>(d);
+    if (st.dp_source_closed[s] || st.dp_source_changes[s] >= kMaxStatusChanges) continue;
+    const int src = dp_sources_[s];
+    const int c = sd.pump_consumer[src];
+    const int cs = cd.supply_node[c], cr = cd.return_node[c];
+    const double response = sens(cs, s) - sens(cr, s);
+    if (std::abs(response) < kWeakControlResponse && base(cs) - base(cr) >= sd.pump_dp_Pa[src]) {
+      st.dp_source_closed[s] = 1;
+      ++st.dp_source_changes[s];
+      ++changes;
+    }
+  }
+  return changes;
+}
+
 // Head difference h(from) - h(to) across hydraulic link k (m of the link's fluid).
 double HydraulicSolver::head_difference(const HydraulicParameters& params,
                                         const HydraulicState& st, int k) const {
@@ -650,6 +732,7 @@ int HydraulicSolver::update_statuses(const Network& net, const HydraulicParamete
       ++changes;
     }
   }
+  if (all) changes += update_dp_plant_statuses(net, params, st);
   return changes;
 }
 
@@ -678,6 +761,10 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
       st.q[k] += params.consumer_set_flow[e] - st.consumer_set[e];
   }
   st.consumer_set = params.consumer_set_flow;
+  if (st.dp_source_closed.size() != dp_sources_.size()) {
+    st.dp_source_closed.assign(dp_sources_.size(), 0);
+    st.dp_source_changes.assign(dp_sources_.size(), 0);
+  }
   if (tree_shaped_ && st.initialised) forest_.balance(from_, to_, params.demand, st.q);
   double previous_merit = -1.0;
   double step = 1.0;
@@ -714,9 +801,10 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
     double merit = assemble(net, ns.friction, params, st);
     // Line search: if the last full step blew the link residuals up, go back half way.
     int halvings = 0;
+    const bool strict = it > kStrictLineSearchAfter;
     while (line_search && rec.status_changes == 0 && previous_merit >= 0 &&
-           merit > kLineSearchMeritGrowth * previous_merit &&
-           halvings < kMaxHalvings && it > 2) {
+           merit > (strict ? 1.0 : kLineSearchMeritGrowth) * previous_merit &&
+           halvings < (strict ? kMaxStrictHalvings : kMaxHalvings) && it > 2) {
       step *= 0.5;
       ++halvings;
       for (int k = 0; k < m; ++k) st.q[k] = q_prev_[k] + step * (q_full_[k] - q_prev_[k]);
@@ -763,7 +851,20 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
       std::vector<double>& rhs = border_rhs_;
       mat.assign(nd * nd, 0.0);
       rhs.assign(nd, 0.0);
+      rec.status_changes += close_held_dp_plants(net, st, base, sens);
       for (int s = 0; s < nd; ++s) {
+        if (st.dp_source_closed[s]) {
+          // closed: no flow leaves the supply node through the plant, in the linearised
+          // link flows q = c + y (p_from - p_to)
+          double flow = params.demand[dp_supply_node_[s]];
+          for (auto [k, sign] : dp_incident_[s]) {
+            flow += sign * (c_[k] + y_[k] * (base(from_[k]) - base(to_[k])));
+            for (int j = 0; j < nd; ++j)
+              mat[s * nd + j] += sign * y_[k] * (sens(from_[k], j) - sens(to_[k], j));
+          }
+          rhs[s] = -flow;
+          continue;
+        }
         const int src = dp_sources_[s];
         const int c = net.sources().pump_consumer[src];
         const int cs = cons.supply_node[c], cr = cons.return_node[c];

@@ -15,6 +15,7 @@
 #include <Eigen/Core>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "heatnet/network.hpp"
@@ -99,6 +100,10 @@ struct HydraulicState {
   std::vector<LinkStatus> status; // per hydraulic link
   std::vector<int> status_changes;
   std::vector<double> consumer_set;  // per consumer: the set flows of the last solve
+  // Per dp_control source (in HydraulicSolver's order): closed like a check valve because the
+  // network would push water back through it, and how often that status changed.
+  std::vector<std::uint8_t> dp_source_closed;
+  std::vector<int> dp_source_changes;
   bool initialised = false;
 };
 
@@ -160,6 +165,13 @@ class HydraulicSolver {
   double max_free_imbalance(const std::vector<double>& imbalance,
                             int* worst_node = nullptr) const;
 
+  // Whether dp_control source `source` is closed (the other plants hold its controlled dp
+  // above the set point and would push water back through it).
+  bool dp_source_closed(const HydraulicState& state, int source) const {
+    const int s = dp_index_[source];
+    return s >= 0 && !state.dp_source_closed.empty() && state.dp_source_closed[s];
+  }
+
   // Whether consumer link k draws less than its set flow: its fully open valve is the limit
   // (solver/physics/substation.hpp).
   bool valve_limited(const HydraulicParameters& params, const HydraulicState& state, int k) const;
@@ -191,6 +203,13 @@ class HydraulicSolver {
                          int k) const;
   double shutoff_head(const Network& network, const HydraulicParameters& params, int k) const;
   bool is_fixed_dp_plant(const Network& network, int k) const;
+  // Flow of dp_control source s (index into dp_sources_) out of its supply node (kg/s).
+  double dp_plant_flow(const HydraulicParameters& params, const HydraulicState& state, int s) const;
+  // dp_control plants' check-valve rule; returns the number of status changes.
+  template <class Base, class Sens>
+  int close_held_dp_plants(const Network& network, HydraulicState& state, Base base, Sens sens) const;
+  int update_dp_plant_statuses(const Network& network, const HydraulicParameters& params,
+                               HydraulicState& state) const;
   // Whether a pressure valve (PRV/PSV) holds its controlled node this iteration.
   bool any_active_valve(const HydraulicState& st) const {
     for (int k : controlled_links_)
@@ -219,6 +238,11 @@ class HydraulicSolver {
   std::vector<char> forest_eligible_;
   std::vector<int> dp_sources_;    // sources with a dp_control pump
   std::vector<int> dp_column_;     // per node: index into dp_sources_ if a dp-controlled supply
+  std::vector<int> dp_supply_node_;  // per dp_control source
+  std::vector<int> dp_index_;      // per source: index into dp_sources_, -1 if not dp_control
+  // Per dp_control source: the hydraulic links at its supply node, with +1 where the link
+  // leaves it and -1 where it enters (the plant's flow is what they carry away).
+  std::vector<std::vector<std::pair<int, int>>> dp_incident_;
   // Schur matrix (upper triangle), value positions per link
   linear::SparseMatrix matrix_;
   std::vector<int> pos_from_, pos_to_, pos_off_;
