@@ -10,6 +10,7 @@ Run: PYTHONPATH=build/python HEATNET_BIN=build/bin/heatnet /usr/bin/python3 -m p
 """
 from __future__ import annotations
 
+import collections
 import json
 import os
 import pathlib
@@ -251,6 +252,19 @@ def test_report_is_self_contained(design):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert "<script src" not in html and "<link" not in html
     assert html.count("<svg") >= 5   # four maps and the piezometric graph, inline
+
+
+@pytest.mark.parametrize("name", ["oral_report.html", "oral_year_report.html"])
+def test_referenced_ids_are_unique(design, year, name):
+    """One document holds every chart's SVG: a clip path or marker id shared by two maps would
+    let a hidden map's definition serve the visible one."""
+    folder = design[0] if name == "oral_report.html" else year
+    html = (folder / name).read_text(encoding="utf-8")
+    ids = collections.Counter(re.findall(r'\sid="([^"]+)"', html))
+    referenced = set(re.findall(r'url\(#([^)]+)\)', html)) | \
+        set(re.findall(r'href="#([^"]+)"', html))
+    assert len(referenced) > 10   # clip paths and markers of the charts, in-page links
+    assert {i: ids[i] for i in referenced if ids[i] != 1} == {}
 
 
 # ------------------------------------------------------------------------------ annual run

@@ -32,11 +32,14 @@ def _pyplot():
     return plt
 
 
-def to_svg(figure) -> str:
-    """The figure as an <svg> element (no XML prologue), scaled by CSS (viewBox kept)."""
+def to_svg(figure, name: str) -> str:
+    """The figure as an <svg> element (no XML prologue), scaled by CSS (viewBox kept). ``name``
+    salts the ids matplotlib gives clip paths and markers: unique per chart, because one HTML
+    document holds all the SVGs (four maps with equal axes would otherwise share ids, and a
+    hidden map's clip path would serve the visible one), and the same in every run."""
     import matplotlib
     buf = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "heatnet-report"}):
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"heatnet-{name}"}):
         figure.savefig(buf, format="svg", dpi=RASTER_DPI)
     _pyplot().close(figure)
     text = buf.getvalue()
@@ -89,7 +92,7 @@ def network_map(result, doc, quantity: str, step: int, checks, critical: Optiona
         handles, names = ax.get_legend_handles_labels()
         uniq = dict(zip(names, handles))
         ax.legend(uniq.values(), uniq.keys(), loc="best", fontsize=8.5, framealpha=0.9)
-    return to_svg(ax.figure)
+    return to_svg(ax.figure, f"map-{quantity}")
 
 
 def piezometric(result, doc, consumer: str, step: int, limits: Dict[str, float],
@@ -99,7 +102,7 @@ def piezometric(result, doc, consumer: str, step: int, limits: Dict[str, float],
                           boiling_margin_bar=limits["boiling_margin_bar"],
                           max_pressure_bar=limits["max_pressure_bar"], title=title,
                           figsize=(10, 5.8))
-    return to_svg(ax.figure)
+    return to_svg(ax.figure, "piezo")
 
 
 def duration_curve(s: "fig_mod.Series") -> str:
@@ -124,7 +127,7 @@ def duration_curve(s: "fig_mod.Series") -> str:
     low.set_xlabel("hours in which the value is reached or exceeded, h")
     low.set_xlim(0, float(s.hours.sum()))
     top.set_title("Load duration curve")
-    return to_svg(fig)
+    return to_svg(fig, "duration")
 
 
 def monthly_energy(m: Dict[str, np.ndarray]) -> str:
@@ -145,7 +148,7 @@ def monthly_energy(m: Dict[str, np.ndarray]) -> str:
     ax.set_title("Monthly heat delivered and lost (labels: losses, % of supplied)")
     ax.grid(True, axis="y", color="0.88", lw=0.6)
     ax.legend(fontsize=9)
-    return to_svg(fig)
+    return to_svg(fig, "monthly")
 
 
 def check_hours(hours_by_kind: Dict[str, float], total_h: float) -> Optional[str]:
@@ -162,7 +165,7 @@ def check_hours(hours_by_kind: Dict[str, float], total_h: float) -> Optional[str
     ax.set_xlabel(f"hours with at least one failed check (of {total_h:.0f} h)")
     ax.set_title("Failed design checks by kind")
     ax.grid(True, axis="x", color="0.88", lw=0.6)
-    return to_svg(fig)
+    return to_svg(fig, "check-hours")
 
 
 def map_title(name: str, quantity: str) -> str:

@@ -100,7 +100,7 @@ def key_figure_table(figs: List[F.Figure], table_id: str) -> str:
                     f'</td><td class="where">{escape(where)}</td></tr>')
     half = (len(rows) + 1) // 2
     cols = [rows[:half], rows[half:]]
-    return ('<div class="keyfigs" id="' + escape(table_id) + '">' +
+    return ('<div class="keyfigs" id="' + escape(table_id) + '-figures">' +
             "".join(f'<table class="keyfigures">{"".join(c)}</table>' for c in cols) + "</div>")
 
 
