@@ -52,6 +52,10 @@ constexpr int kReleaseWorkFromNodes = 100000;
 // and a single step that changes the flows by more than this (relative to the largest flow) is
 // taken back and replaced by a full solve with line search.
 constexpr double kMaxStepGrowth = 2.0;
+// A full hydraulic solve inside a coupled solve stops after this many iterations: unfinished,
+// it is a step of the outer iteration (a water column following its own flow can keep it
+// from settling at fixed temperatures), and the next outer iteration goes on from it.
+constexpr int kMaxInnerIterations = 30;
 constexpr double kMaxSingleStepChange = 1.0;
 
 bool thermal_matters(const Network& net) {
@@ -619,7 +623,8 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     if (!state_.initialised) hydraulic_->initialise(net, params_, state_);
     ns.tolerance = tol_q;
     // single steps continue one Newton sequence, which max_iterations bounds as a whole
-    ns.max_iterations = single_steps ? std::min(1, max_newton - report.iterations) : max_newton;
+    ns.max_iterations = single_steps ? std::min(1, max_newton - report.iterations)
+                                     : (coupled ? std::min(max_newton, kMaxInnerIterations) : max_newton);
     ns.previous_iterations = report.iterations;
     if (single_steps) step_start_ = state_;  // work copy, its arrays reused
     bool hydraulic_converged = hydraulic_->solve(net, ns, params_, state_, report);
@@ -629,7 +634,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
       // off. Take it back and solve the hydraulics fully, with the line search, from here on.
       std::swap(state_, step_start_);
       single_steps = false;
-      ns.max_iterations = max_newton;
+      ns.max_iterations = std::min(max_newton, kMaxInnerIterations);
       ns.previous_iterations = report.iterations;
       report.status = SolveStatus::converged;
       report.message.clear();

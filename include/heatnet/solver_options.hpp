@@ -27,7 +27,7 @@ struct SolverOptions {
                                                    // coupled solve's one-step-per-outer-iteration
                                                    // sequence counts as one solve
 
-  int max_outer_iterations = 100;     // thermal-hydraulic coupling iterations
+  int max_outer_iterations = 200;     // thermal-hydraulic coupling iterations (docs/models.md)
   bool thermal = true;                // false: isothermal at settings.temperature_C
   LinearBackend backend = LinearBackend::automatic;
   int supernodal_threshold = 20000;   // automatic: supernodal above this many free nodes

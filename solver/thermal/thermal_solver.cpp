@@ -76,7 +76,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
 
   double qmax = 0;
   for (double q : in.link_flow) qmax = std::max(qmax, std::abs(q));
-  const double q_eps = std::max(1e-9 * qmax, 1e-12);
+  const double q_eps = std::max(kStagnantFlowFraction * qmax, 1e-12);
 
   // Per link: stagnant (0), flow from -> to (1) or to -> from (2), +2 for a fixed outlet
   // (consumer, source). With the same signature as the plan's, the planned sweep applies.
@@ -310,7 +310,7 @@ void ThermalSolver::heat_losses(const Network& net, const fluid::FluidModel& flu
   out.pipe_heat_loss.assign(net.pipe_count(), 0.0);
   double qmax = 0;
   for (double q : in.link_flow) qmax = std::max(qmax, std::abs(q));
-  const double q_eps = std::max(1e-9 * qmax, 1e-12);
+  const double q_eps = std::max(kStagnantFlowFraction * qmax, 1e-12);
   for (int e = 0; e < net.pipe_count(); ++e) {
     const int k = t.pipe_offset + e;
     const double q = std::abs(in.link_flow[k]);

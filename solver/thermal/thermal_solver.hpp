@@ -27,6 +27,12 @@
 
 namespace heatnet::solver {
 
+// Links carrying less than this fraction of the largest flow are stagnant for the sweep (their
+// water only cools). Below the leak of a closed link (1e-9 kg/s per bar, 1e-11 to 1e-9 of a
+// district network's largest flow), which the energy balance must see, and above the mass
+// balance's round-off (~1e-12).
+inline constexpr double kStagnantFlowFraction = 1e-11;
+
 struct ThermalInputs {
   std::vector<double> link_flow;      // per topology link, kg/s signed from -> to
   std::vector<double> pipe_cp;        // per pipe, J/kgK at its mean temperature

