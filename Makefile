@@ -18,7 +18,7 @@ TEST_PACKAGES := chromium
 CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=$(PYTHON)
 PYENV := PYTHONPATH=$(CURDIR)/$(BUILD)/python HEATNET_BIN=$(CURDIR)/$(BUILD)/bin/heatnet
 
-.PHONY: all deps build run test test-cpp test-python validate bench sanitize fuzz clean
+.PHONY: all deps build run test test-cpp test-python validate bench sanitize fuzz clean update-counts
 
 all: build
 
@@ -79,6 +79,11 @@ bench: build
 	  else echo "npm not found (apt-get install nodejs npm): no side-by-side with EPANET"; fi; \
 	fi
 	$(PYENV) $(PYTHON) benchmarks/run.py --build-dir $(BUILD)
+	$(PYENV) $(PYTHON) benchmarks/speed_targets.py --build-dir $(BUILD)
+
+# The speed guard's stored counts (ctest speed_counts): only when more work is intended.
+update-counts: build
+	$(BUILD)/bin/heatnet_counts --update benchmarks/counts.json
 
 sanitize: deps
 	cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEATNET_SANITIZE=ON \

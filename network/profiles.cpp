@@ -258,12 +258,14 @@ ProfileBinding::ProfileBinding(const Profiles& p, const Network& net) {
     if (!d.active()) return;
     for (std::size_t k = 0; k < steps_; ++k) {
       const double v = value(d, k);
-      const ProfileSeries* s = series_of(d);
-      const ProfileOrigin o = s ? cell_origin(p, *s, k) : p.schedules[d.schedule].origin;
-      const std::string name = s ? s->name() : p.schedules[d.schedule].name();
       try {
         check(v);
       } catch (const Error& e) {
+        // the cell's name and origin only for the message (every consumer's every step
+        // passes here: an annual run spent as long on them as on 300 steps' solves)
+        const ProfileSeries* s = series_of(d);
+        const ProfileOrigin o = s ? cell_origin(p, *s, k) : p.schedules[d.schedule].origin;
+        const std::string name = s ? s->name() : p.schedules[d.schedule].name();
         throw InputError(e.code(), "profile column", name, "", format_value(v / d.scale),
                          e.reason() + (s ? "" : " (schedule at outdoor " +
                                                     format_value(outdoor_temperature_C(k)) + " degC, step " +

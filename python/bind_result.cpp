@@ -78,6 +78,7 @@ py::dict report_dict(const SolveReport& r) {
   d["converged"] = r.usable();
   d["iterations"] = r.iterations;
   d["outer_iterations"] = r.outer_iterations;
+  d["factorisations"] = r.factorisations;
   d["max_flow_change_rel"] = r.max_flow_change_rel;
   d["max_mass_imbalance_kg_s"] = r.max_mass_imbalance_kg_s;
   d["max_temperature_change_K"] = r.max_temperature_change_K;

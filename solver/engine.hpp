@@ -44,6 +44,8 @@ class SolverEngine {
   void thermal_inputs(const Network& network, const fluid::FluidModel& fluid);
   double source_makeup(const Network& network, int source) const;
   void coupling_newton_step(const Network& network, const fluid::FluidModel& fluid);
+  void resweep_previous_flows(const Network& network, const fluid::FluidModel& fluid,
+                              SolveReport& report);
   void set_flow_bounds(const Network& network, const fluid::FluidModel& fluid);
   void accelerate(const std::vector<double>& output_T);
   void update_damping(int outer);

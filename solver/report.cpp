@@ -45,7 +45,8 @@ std::string describe_boundary_flows(const std::vector<BoundaryFlow>& flows) {
 std::string SolveReport::full() const {
   std::string s = brief() + "\n";
   if (!boundary_flows.empty()) s += "boundary flows: " + describe_boundary_flows(boundary_flows) + "\n";
-  s += "backend " + backend + (symbolic_reused ? " (symbolic analysis reused)" : "") + "\n";
+  s += "backend " + backend + (symbolic_reused ? " (symbolic analysis reused)" : "") + ", " +
+       std::to_string(factorisations) + " numeric factorisations\n";
   s += "timings: analyse " + fmt("%.4f", timings.analyse_s) + " s, assemble " +
        fmt("%.4f", timings.assemble_s) + " s, factorise " + fmt("%.4f", timings.factorise_s) +
        " s, solve " + fmt("%.4f", timings.linear_solve_s) + " s, thermal " +

@@ -51,6 +51,7 @@ struct SolveReport {
   std::string message;
   int iterations = 0;        // Newton iterations, all outer iterations together
   int outer_iterations = 0;
+  int factorisations = 0;    // numeric factorisations of the pressure system
   double max_flow_change_rel = 0;
   double max_mass_imbalance_kg_s = 0;
   double max_temperature_change_K = 0;

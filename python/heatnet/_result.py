@@ -34,6 +34,8 @@ class SolveReport:
     converged: bool
     iterations: int
     outer_iterations: int
+    #: numeric factorisations of the pressure system (Newton steps that solved a linear system)
+    factorisations: int
     max_flow_change_rel: float
     max_mass_imbalance_kg_s: float
     max_temperature_change_K: float

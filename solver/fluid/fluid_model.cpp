@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "heatnet/errors.hpp"
 #include "solver/fluid/water_table.hpp"
@@ -55,6 +56,7 @@ FluidModel::FluidModel(const FluidDefinition& d)
       mu_(d.density_kg_m3 * d.kinematic_viscosity_m2_s),
       cp_(d.specific_heat_J_kgK) {
   if (constant_) return;
+  water_ = &WaterTable::instance();
   const auto& table = water_enthalpy_table();
   h_t0_ = table.t0;
   h_dt_ = table.dt;
@@ -63,23 +65,12 @@ FluidModel::FluidModel(const FluidDefinition& d)
   h_last_ = static_cast<int>(table.value.size()) - 1;
 }
 
-double FluidModel::clamp_temperature(double t) const {
-  if (constant_) return t;
-  require_finite(t, "temperature_C");
-  return std::clamp(t, WaterTable::kTableMinC, WaterTable::kTableMaxC);
-}
-
-double FluidModel::density(double t, double p) const {
-  return constant_ ? rho_ : WaterTable::instance().density(clamp_temperature(t), p);
-}
-double FluidModel::dynamic_viscosity(double t, double p) const {
-  return constant_ ? mu_ : WaterTable::instance().dynamic_viscosity(clamp_temperature(t), p);
-}
-double FluidModel::specific_heat(double t, double p) const {
-  return constant_ ? cp_ : WaterTable::instance().specific_heat(clamp_temperature(t), p);
+void FluidModel::refuse_non_finite(double value, const char* field) {
+  require_finite(value, field);  // throws: value is not finite
+  std::abort();                  // unreachable
 }
 double FluidModel::saturation_pressure(double t) const {
-  return constant_ ? 0.0 : WaterTable::instance().saturation_pressure(clamp_temperature(t));
+  return constant_ ? 0.0 : water_->saturation_pressure(clamp_temperature(t));
 }
 
 double FluidModel::enthalpy(double t) const {

@@ -6,9 +6,12 @@
 //   node mixing  h_mix = sum(m_i h_i) / sum(m_i);   heat = m (h_in - h_out).
 // For a constant-property fluid h = cp T and this is the textbook m cp dT.
 #pragma once
+#include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "heatnet/network.hpp"
+#include "solver/fluid/water_table.hpp"
 
 namespace heatnet::fluid {
 
@@ -19,9 +22,16 @@ class FluidModel {
   explicit FluidModel(const FluidDefinition& definition);
 
   bool is_constant() const { return constant_; }
-  double density(double t_C, double p_abs_Pa) const;
-  double dynamic_viscosity(double t_C, double p_abs_Pa) const;
-  double specific_heat(double t_C, double p_abs_Pa) const;
+  // inline: the solver evaluates them per pipe and outer iteration
+  double density(double t_C, double p_abs_Pa) const {
+    return constant_ ? rho_ : water_->density(clamp_temperature(t_C), p_abs_Pa);
+  }
+  double dynamic_viscosity(double t_C, double p_abs_Pa) const {
+    return constant_ ? mu_ : water_->dynamic_viscosity(clamp_temperature(t_C), p_abs_Pa);
+  }
+  double specific_heat(double t_C, double p_abs_Pa) const {
+    return constant_ ? cp_ : water_->specific_heat(clamp_temperature(t_C), p_abs_Pa);
+  }
   double saturation_pressure(double t_C) const;  // Pa abs (water); 0 for a constant fluid
 
   // Both throw heatnet::Error (out_of_range) for a NaN or infinite argument.
@@ -31,9 +41,15 @@ class FluidModel {
   // Property evaluation is only accurate inside the model's range; callers validate user
   // input against it, and internal states (stagnant water cooling towards a frozen ambient)
   // are evaluated at the nearest valid temperature. NaN and inf throw heatnet::Error.
-  double clamp_temperature(double t_C) const;
+  double clamp_temperature(double t_C) const {
+    if (constant_) return t_C;
+    if (!std::isfinite(t_C)) [[unlikely]] refuse_non_finite(t_C, "temperature_C");
+    return std::clamp(t_C, WaterTable::kTableMinC, WaterTable::kTableMaxC);
+  }
 
  private:
+  [[noreturn]] static void refuse_non_finite(double value, const char* field);
+  const WaterTable* water_ = nullptr;  // the shared tables (water only)
   bool constant_;
   double rho_, mu_, cp_;
   // enthalpy table for water (shared, built once): uniform grid, cubic Hermite with slope cp

@@ -829,6 +829,7 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
         return false;
       }
       report.timings.factorise_s += seconds_since(t0);
+      report.factorisations += 1;
       t0 = Clock::now();
       spd_.solve(rhs_, x_);
       for (int s = 0; s < nd; ++s) spd_.solve(rhs_dp_[s], x_dp_[s]);
