@@ -28,7 +28,9 @@ def network_files():
         network = json.loads(case.read_text())["network"]
         network = network.replace("${HEATNET_REFERENCE_DIR}", str(REF))
         files.append((case.parent / network).resolve())
-    files += sorted((REPO / "examples").rglob("*.json"))
+    # examples/ also holds JSON that is not a network (the GIS layers' settings and defaults)
+    files += sorted(p for p in (REPO / "examples").rglob("*.json")
+                    if json.loads(p.read_text()).get("format") == "heatnet-network/1")
     return sorted(set(files))
 
 
