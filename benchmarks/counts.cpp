@@ -31,6 +31,7 @@
 #include "heatnet/profiles.hpp"
 #include "heatnet/simulate.hpp"
 #include "heatnet/solve.hpp"
+#include "network/compiled.hpp"
 
 using namespace heatnet;
 using nlohmann::json;
