@@ -68,19 +68,13 @@ std::vector<BoundaryFlow> visible_boundary_flows(const Network& net,
 // impossible pressure, or a plant left open with reverse flow (its status froze against
 // chatter), is no usable answer.
 void SolverEngine::check_plant_direction(const Network& net, int i, double q, double rise_Pa,
-                                         double rho_g, Solution& sol, SolveReport& report) const {
+                                         double rho_g, Solution& sol) {
   const SourceData& sd = net.sources();
   const int link = hydraulic_->hydraulic_index()[net.topology().source_offset + i];
-  // a converged state that breaks the rule is invalid; a failed solve gets it as its cause
+  // a cause for the state to be no usable answer (solver/solve_status.hpp decides)
   auto invalid = [&](const std::string& why) {
-    const std::string what =
-        "source '" + sd.id[i] + "': mass_flow = " + format_value(q) + " kg/s " + why;
-    if (!report.usable()) {
-      report.message += "; " + what;
-      return;
-    }
-    report.status = SolveStatus::invalid_solution;
-    report.message = what;
+    invalid_causes_.push_back("source '" + sd.id[i] + "': mass_flow = " + format_value(q) +
+                              " kg/s " + why);
   };
   if (hydraulic_->dp_source_closed(state_, i)) {
     const ConsumerData& cd = net.consumers();
@@ -287,7 +281,7 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
     smu[i] = source_makeup(net, i);
     sum.heat_supplied_W += sh[i];
     sum.pump_power_W += spw[i];
-    check_plant_direction(net, i, q, dp_pump, rho * g, sol, report);
+    check_plant_direction(net, i, q, dp_pump, rho * g, sol);
   }
 
   // ---- pressure nodes: what the boundary feeds into the network (negative: takes out)

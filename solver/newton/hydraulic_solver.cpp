@@ -737,24 +737,19 @@ int HydraulicSolver::update_statuses(const Network& net, const HydraulicParamete
   return changes;
 }
 
-bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
-                            const HydraulicParameters& params, HydraulicState& st,
-                            SolveReport& report) {
-  const int m = static_cast<int>(topo_link_.size());
-  const int rows = static_cast<int>(matrix_.rows());
-  const int nd = static_cast<int>(dp_sources_.size());
-  const ConsumerData& cons = net.consumers();
+// Per call: the parameters of this solve into the state. Warm start of a mostly tree-shaped
+// network after its demands changed (the next outer iteration's consumer flows, a re-solve):
+// route the change through the spanning forest, so the tree-shaped parts start at their new
+// flows and the Newton step linearises there. Substations that held their last set flow move
+// with it (the forest then routes the change; the throttle's round-off above the set flow
+// stays); valve-limited ones start where they were.
+void HydraulicSolver::begin_solve(const Network& net, const HydraulicParameters& params,
+                                  HydraulicState& st) {
   // parameters may have changed since construction (Network::set_node_elevation)
   elevation_.assign(net.nodes().elevation_m.begin(), net.nodes().elevation_m.end());
   set_fixed_pressures(net, params, st);
-  // Warm start of a mostly tree-shaped network after its demands changed (the next outer
-  // iteration's consumer flows, a re-solve): route the change through the spanning forest, so
-  // the tree-shaped parts start at their new flows and the Newton step linearises there.
-  // Substations that held their last set flow move with it (the forest then routes the
-  // change; the throttle's round-off above the set flow stays); valve-limited ones start where
-  // they were.
   const bool known_sets = st.consumer_set.size() == params.consumer_set_flow.size();
-  for (int k = 0; k < m; ++k) {
+  for (std::size_t k = 0; k < topo_link_.size(); ++k) {
     if (kind_[k] != LinkKind::consumer) continue;
     const int e = element_[k];
     if (!known_sets) st.q[k] = params.consumer_set_flow[e];
@@ -767,303 +762,338 @@ bool HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
     st.dp_source_changes.assign(dp_sources_.size(), 0);
   }
   if (tree_shaped_ && st.initialised) forest_.balance(from_, to_, params.demand, st.q);
-  double previous_merit = -1.0;
+  delta_q_.assign(topo_link_.size(), 0.0);
+}
+
+// Assembles the system at the state; if the last full step blew the link residuals up, goes
+// back towards the last point by halving (see kLineSearchMeritGrowth, kStrictLineSearchAfter).
+void HydraulicSolver::assemble_with_line_search(const Network& net, const NewtonSettings& ns,
+                                                const HydraulicParameters& params,
+                                                HydraulicState& st, NewtonRun& run,
+                                                IterationRecord& rec) {
+  double merit = assemble(net, ns.friction, params, st);
+  const bool strict = rec.iteration > kStrictLineSearchAfter;
+  const double growth = strict ? 1.0 : kLineSearchMeritGrowth;
+  const int most_halvings = strict ? kMaxStrictHalvings : kMaxHalvings;
   double step = 1.0;
-  bool converged = false;
-  // The line search (from the third iteration of a call) needs the last point and the last
-  // full step; a call of one or two iterations (the coupled outer loop's single steps) does
-  // not, so it skips those copies.
-  const bool line_search = ns.max_iterations > 2;
-  if (line_search) {
+  int halvings = 0;
+  while (run.line_search && rec.status_changes == 0 && run.previous_merit >= 0 &&
+         merit > growth * run.previous_merit && halvings < most_halvings && rec.iteration > 2) {
+    step *= 0.5;
+    ++halvings;
+    for (std::size_t k = 0; k < st.q.size(); ++k) st.q[k] = q_prev_[k] + step * (q_full_[k] - q_prev_[k]);
+    for (std::size_t i = 0; i < st.p.size(); ++i) st.p[i] = p_prev_[i] + step * (p_full_[i] - p_prev_[i]);
+    for (std::size_t s = 0; s < st.source_dp.size(); ++s)
+      st.source_dp[s] = sdp_prev_[s] + step * (sdp_full_[s] - sdp_prev_[s]);
+    merit = assemble(net, ns.friction, params, st);
+  }
+  rec.step_length = step;
+  run.previous_merit = merit;
+  rec.max_link_residual_Pa = max_residual_Pa_;
+}
+
+// Factorises the Schur system and solves for the pressures and the dp columns; false when the
+// matrix is not positive definite.
+bool HydraulicSolver::solve_linear(SolveReport& report) {
+  if (matrix_.rows() == 0) return true;
+  auto t0 = Clock::now();
+  if (!spd_.factorise(matrix_)) return false;
+  report.timings.factorise_s += seconds_since(t0);
+  report.factorisations += 1;
+  t0 = Clock::now();
+  spd_.solve(rhs_, x_);
+  for (std::size_t s = 0; s < dp_sources_.size(); ++s) spd_.solve(rhs_dp_[s], x_dp_[s]);
+  report.timings.linear_solve_s += seconds_since(t0);
+  return true;
+}
+
+// Bordered system: the dp-controlled pump pressures (delta_) that hold each named consumer's dp
+// at its set point in the linearised system (a closed plant's row: no flow through it),
+// p(node) = base + sum_j delta_j * sens_j. Sets run.border_singular where a controlled dp does
+// not respond to its pump.
+void HydraulicSolver::solve_border(const Network& net, const HydraulicParameters& params,
+                                   HydraulicState& st, NewtonRun& run, IterationRecord& rec) {
+  const int nd = static_cast<int>(dp_sources_.size());
+  const ConsumerData& cons = net.consumers();
+  std::vector<double>& delta = delta_;
+  delta.assign(nd, 0.0);
+  run.border_singular = -1;
+  if (nd == 0) return;
+  auto base = [&](int node) { return row_[node] >= 0 ? x_[row_[node]] : st.p[node]; };
+  auto sens = [&](int node, int j) {
+    if (row_[node] >= 0) return x_dp_[j][row_[node]];
+    return dp_column_[node] == j ? 1.0 : 0.0;
+  };
+  std::vector<double>& mat = border_matrix_;
+  std::vector<double>& rhs = border_rhs_;
+  mat.assign(nd * nd, 0.0);
+  rhs.assign(nd, 0.0);
+  rec.status_changes += close_held_dp_plants(net, st, base, sens);
+  for (int s = 0; s < nd; ++s) {
+    if (st.dp_source_closed[s]) {
+      // closed: no flow leaves the supply node through the plant, in the linearised link
+      // flows q = c + y (p_from - p_to)
+      double flow = params.demand[dp_supply_node_[s]];
+      for (auto [k, sign] : dp_incident_[s]) {
+        flow += sign * (c_[k] + y_[k] * (base(from_[k]) - base(to_[k])));
+        for (int j = 0; j < nd; ++j)
+          mat[s * nd + j] += sign * y_[k] * (sens(from_[k], j) - sens(to_[k], j));
+      }
+      rhs[s] = -flow;
+      continue;
+    }
+    const int src = dp_sources_[s];
+    const int c = net.sources().pump_consumer[src];
+    const int cs = cons.supply_node[c], cr = cons.return_node[c];
+    rhs[s] = net.sources().pump_dp_Pa[src] - (base(cs) - base(cr));
+    for (int j = 0; j < nd; ++j) mat[s * nd + j] = sens(cs, j) - sens(cr, j);
+  }
+  // small dense elimination (nd is the number of dp-controlled plants, usually 1)
+  for (int col = 0; col < nd; ++col) {
+    int piv = col;
+    for (int r = col + 1; r < nd; ++r)
+      if (std::abs(mat[r * nd + col]) > std::abs(mat[piv * nd + col])) piv = r;
+    // the controlled dp does not respond to the pump at this state (the consumer's valve wide
+    // open at almost no dp shorts its nodes, or it is not connected): keep the pump dps for
+    // this step; a solve that ends so names it
+    if (std::abs(mat[piv * nd + col]) < 1e-14) {
+      run.border_singular = dp_sources_[col];
+      return;
+    }
+    for (int j = 0; j < nd; ++j) std::swap(mat[col * nd + j], mat[piv * nd + j]);
+    std::swap(rhs[col], rhs[piv]);
+    for (int r = 0; r < nd; ++r) {
+      if (r == col) continue;
+      const double f = mat[r * nd + col] / mat[col * nd + col];
+      for (int j = col; j < nd; ++j) mat[r * nd + j] -= f * mat[col * nd + j];
+      rhs[r] -= f * rhs[col];
+    }
+  }
+  for (int s = 0; s < nd; ++s) delta[s] = rhs[s] / mat[s * nd + s];
+}
+
+// Newton's new flow of link k at the new pressures (before active pressure valves' fixes).
+double HydraulicSolver::new_flow(const Network& net, const HydraulicParameters& params,
+                                 const HydraulicState& st, int k) const {
+  double q_new = c_[k] + y_[k] * (st.p[from_[k]] - st.p[to_[k]]);
+  // A constant-power pump's law h = a/Q is hyperbolic: its linearisation at a small flow
+  // overshoots by orders of magnitude. Recover its flow from the exact inverse law at the new
+  // pressures instead (Q = a/h), which converges from either side.
+  if (kind_[k] == LinkKind::pump && st.status[k] == LinkStatus::open &&
+      net.pumps().curve[element_[k]].form == PumpCurveForm::constant_power) {
+    const double rho = params.link_density[k];
+    const double g = params.gravity;
+    const double head = (st.p[to_[k]] - st.p[from_[k]]) / (rho * g) -
+                        (elevation_[from_[k]] - elevation_[to_[k]]);
+    const double sp = net.pumps().speed[element_[k]];
+    const double a = sp * sp * sp * net.pumps().curve[element_[k]].a;
+    if (head > 0 && a > 0) q_new = rho * a / head;
+  }
+  // A substation whose step crosses its kink lands on it: beyond the set flow the law is the
+  // throttle's (the open valve's nearly flat law, extrapolated, overshoots by far), and below
+  // zero the closed check's.
+  if (kind_[k] == LinkKind::consumer && y_[k] > 0.0)
+    q_new = project_substation_step(params, k, st.q[k], q_new);
+  return q_new;
+}
+
+// Takes the full Newton step: new pump dps, pressures and flows. Records the largest flow
+// change the pressures can resolve (rec), and returns it (kg/s).
+double HydraulicSolver::take_step(const Network& net, const HydraulicParameters& params,
+                                  HydraulicState& st, NewtonRun& run, IterationRecord& rec) {
+  const int m = static_cast<int>(topo_link_.size());
+  const int nd = static_cast<int>(dp_sources_.size());
+  if (run.line_search) {
     q_prev_ = st.q;
     p_prev_ = st.p;
     sdp_prev_ = st.source_dp;
   }
-  double max_demand = 0;
-  for (double d : params.demand) max_demand = std::max(max_demand, std::abs(d));
-  int pending_changes = 0;  // status changes found by the check at apparent convergence
-  delta_q_.assign(m, 0.0);
+  for (int s = 0; s < nd; ++s) st.source_dp[dp_sources_[s]] += delta_[s];
+  set_fixed_pressures(net, params, st);
+  for (std::size_t i = 0; i < row_.size(); ++i) {
+    if (row_[i] < 0) continue;
+    double v = x_[row_[i]];
+    for (int s = 0; s < nd; ++s) v += delta_[s] * x_dp_[s][row_[i]];
+    st.p[i] = v;
+  }
+  // Flow changes below what the pressures can resolve are round-off, not progress: a link of
+  // conductance y cannot see a pressure difference finer than a few ulp of the absolute
+  // pressure (a lossless valve at 10 bar: y ~ 1e3 kg/s/Pa, ulp ~ 1e-10 Pa -> 1e-7 kg/s).
+  run.p_abs_max = 0;
+  for (double pv : st.p) run.p_abs_max = std::max(run.p_abs_max, std::abs(pv) + 101325.0);
+  const double pressure_resolution =
+      kPressureUlps * std::numeric_limits<double>::epsilon() * run.p_abs_max;
+  double max_dq = 0, max_q = 0;
+  int worst = -1;
+  // the largest resolvable flow change; active pressure valves' corrections come after
+  auto track_change = [&](int k) {
+    const double dq = std::max(0.0, std::abs(delta_q_[k]) - y_[k] * pressure_resolution);
+    if (dq > max_dq) {
+      max_dq = dq;
+      worst = k;
+    }
+    max_q = std::max(max_q, std::abs(st.q[k]));
+  };
+  const bool active_valves = any_active_valve(st);
+  for (int k = 0; k < m; ++k) {
+    const double q_new = new_flow(net, params, st, k);
+    delta_q_[k] = q_new - st.q[k];
+    st.q[k] = q_new;
+    if (!active_valves) track_change(k);
+  }
+  // Active PRV/PSV: the flow that balances the controlled node.
+  if (active_valves) {
+    node_imbalance(st, params, imbalance_);
+    for (int k : controlled_links_) {
+      if (st.status[k] != LinkStatus::active) continue;
+      const double fix = control_[k] == StatusControl::prv ? imbalance_[to_[k]]
+                                                           : -imbalance_[from_[k]];
+      st.q[k] += fix;
+      delta_q_[k] += fix;
+      imbalance_[from_[k]] += fix;
+      imbalance_[to_[k]] -= fix;
+    }
+    for (int k = 0; k < m; ++k) track_change(k);
+  }
+  if (worst < 0) worst = worst_residual_link_;  // no flow changed (balanced tree): name the law
+  if (run.line_search) {
+    q_full_ = st.q;
+    p_full_ = st.p;
+    sdp_full_ = st.source_dp;
+  }
+  rec.max_flow_change_rel = max_dq / std::max({max_q, run.max_demand, 1e-9});
+  if (worst >= 0) rec.worst_link = link_name(net, worst);
+  return max_dq;
+}
 
-  int roundoff_streak = 0;
-  int border_singular = -1;  // a dp-controlled source whose consumer's dp did not respond
+std::string HydraulicSolver::link_name(const Network& net, int k) const {
+  const int e = element_[k];
+  const std::string id = [&]() -> std::string {
+    switch (kind_[k]) {
+      case LinkKind::pipe: return net.pipes().id[e];
+      case LinkKind::pump: return net.pumps().id[e];
+      case LinkKind::valve: return net.valves().id[e];
+      case LinkKind::source: return net.sources().id[e];
+      case LinkKind::consumer: return net.consumers().id[e];
+      default: return std::to_string(topo_link_[k]);
+    }
+  }();
+  return std::string(to_string(kind_[k])) + " '" + id + "'";
+}
+
+// The convergence tests after a step (rec): the flow change within tolerance with no status
+// change, attainable accuracy reached (round-off), or a first step that found the state
+// exact. Where one holds, every status is re-examined first (EPANET); a change continues.
+bool HydraulicSolver::converged_after_step(const Network& net, const NewtonSettings& ns,
+                                           const HydraulicParameters& params,
+                                           HydraulicState& st, NewtonRun& run,
+                                           const IterationRecord& rec, SolveReport& report) const {
+  const int sequence_it = ns.previous_iterations + rec.iteration;
+  // Attainable accuracy: when the link laws already hold to round-off of the pressures and the
+  // flow change has stalled at a small level for several iterations (strongly coupled nodes,
+  // e.g. lossless valves), further iterations only shuffle round-off.
+  const bool at_roundoff =
+      rec.max_link_residual_Pa <= kResidualUlps * std::numeric_limits<double>::epsilon() * run.p_abs_max &&
+      rec.max_flow_change_rel <= kRoundoffFlowTolerance && rec.status_changes == 0;
+  run.roundoff_streak = at_roundoff ? run.roundoff_streak + 1 : 0;
+  if (run.border_singular >= 0) return false;  // the pump dps did not move: not settled
+  if (run.roundoff_streak >= kRoundoffStreak && rec.max_flow_change_rel > ns.tolerance) {
+    run.pending_changes = update_statuses(net, params, st, true);
+    if (run.pending_changes == 0) {
+      report.message = "converged to round-off: relative flow change " +
+                       format_value(rec.max_flow_change_rel) + " is limited by the pressure resolution";
+      return true;
+    }
+  }
+  const bool settled = rec.max_flow_change_rel <= ns.tolerance && rec.status_changes == 0;
+  if (settled && sequence_it > 1) {
+    run.pending_changes = update_statuses(net, params, st, true);
+    if (run.pending_changes == 0) return true;
+  }
+  return settled && rec.iteration == 1 && rec.max_link_residual_Pa == 0.0;
+}
+
+// Converged: project onto exact mass balance, which removes the round-off of near-lossless
+// links (see spanning_forest.hpp); every link moves by at most that round-off.
+void HydraulicSolver::project_onto_balance(const HydraulicParameters& params, HydraulicState& st,
+                                           SolveReport& report) {
+  const std::size_t m = topo_link_.size();
+  forest_eligible_.assign(m, 0);
+  for (std::size_t k = 0; k < m; ++k)
+    forest_eligible_[k] = st.status[k] == LinkStatus::open && kind_[k] != LinkKind::consumer;
+  forest_.update(from_, to_, forest_eligible_, fixed_node_);
+  forest_.balance(from_, to_, params.demand, st.q);
+  node_imbalance(st, params, imbalance_);
+  report.max_mass_imbalance_kg_s = max_free_imbalance(imbalance_);
+}
+
+NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,
+                                     const HydraulicParameters& params, HydraulicState& st,
+                                     SolveReport& report) {
+  begin_solve(net, params, st);
+  NewtonRun run;
+  // The line search (from the third iteration of a call) needs the last point and the last
+  // full step; a call of one or two iterations (the coupled outer loop's single steps) does
+  // not, so it skips those copies.
+  run.line_search = ns.max_iterations > 2;
+  if (run.line_search) {
+    q_prev_ = st.q;
+    p_prev_ = st.p;
+    sdp_prev_ = st.source_dp;
+  }
+  for (double d : params.demand) run.max_demand = std::max(run.max_demand, std::abs(d));
+
   for (int it = 1; it <= ns.max_iterations; ++it) {
     IterationRecord rec;
     rec.outer = ns.outer;
     rec.iteration = it;
     const int sequence_it = ns.previous_iterations + it;  // position in the Newton sequence
-    {
-      const bool periodic = sequence_it <= kMaxCheck && sequence_it % kCheckFrequency == 0;
-      rec.status_changes = sequence_it > 1 ? update_statuses(net, params, st, periodic) : 0;
-      rec.status_changes += pending_changes;
-      pending_changes = 0;
-    }
+    const bool periodic = sequence_it <= kMaxCheck && sequence_it % kCheckFrequency == 0;
+    rec.status_changes = (sequence_it > 1 ? update_statuses(net, params, st, periodic) : 0) +
+                         run.pending_changes;
+    run.pending_changes = 0;
 
-    auto t0 = Clock::now();
-    double merit = assemble(net, ns.friction, params, st);
-    // Line search: if the last full step blew the link residuals up, go back half way.
-    int halvings = 0;
-    const bool strict = it > kStrictLineSearchAfter;
-    while (line_search && rec.status_changes == 0 && previous_merit >= 0 &&
-           merit > (strict ? 1.0 : kLineSearchMeritGrowth) * previous_merit &&
-           halvings < (strict ? kMaxStrictHalvings : kMaxHalvings) && it > 2) {
-      step *= 0.5;
-      ++halvings;
-      for (int k = 0; k < m; ++k) st.q[k] = q_prev_[k] + step * (q_full_[k] - q_prev_[k]);
-      for (std::size_t i = 0; i < st.p.size(); ++i) st.p[i] = p_prev_[i] + step * (p_full_[i] - p_prev_[i]);
-      for (std::size_t s = 0; s < st.source_dp.size(); ++s)
-        st.source_dp[s] = sdp_prev_[s] + step * (sdp_full_[s] - sdp_prev_[s]);
-      merit = assemble(net, ns.friction, params, st);
-    }
-    rec.step_length = halvings > 0 ? step : 1.0;
-    step = 1.0;
-    previous_merit = merit;
+    const auto t0 = Clock::now();
+    assemble_with_line_search(net, ns, params, st, run, rec);
     report.timings.assemble_s += seconds_since(t0);
-    rec.max_link_residual_Pa = max_residual_Pa_;
+    if (!solve_linear(report)) {
+      report.history.push_back(rec);
+      report.message = "the pressure system is not positive definite (factorisation failed)";
+      return NewtonOutcome::singular_system;
+    }
+    solve_border(net, params, st, run, rec);
+    const double max_dq = take_step(net, params, st, run, rec);
 
-    if (rows > 0) {
-      t0 = Clock::now();
-      if (!spd_.factorise(matrix_)) {
-        report.status = SolveStatus::numerical_failure;
-        report.message = "the pressure system is not positive definite (factorisation failed)";
-        report.history.push_back(rec);
-        return false;
-      }
-      report.timings.factorise_s += seconds_since(t0);
-      report.factorisations += 1;
-      t0 = Clock::now();
-      spd_.solve(rhs_, x_);
-      for (int s = 0; s < nd; ++s) spd_.solve(rhs_dp_[s], x_dp_[s]);
-      report.timings.linear_solve_s += seconds_since(t0);
-    }
-
-    // Bordered system: choose the dp-controlled pump pressures so that each named consumer's
-    // dp equals its set point in the linearised system. p(node) = base + sum_j delta_j * sens_j.
-    std::vector<double>& delta = delta_;
-    delta.assign(nd, 0.0);
-    border_singular = -1;
-    if (nd > 0) {
-      auto base = [&](int node) {
-        return row_[node] >= 0 ? x_[row_[node]] : st.p[node];
-      };
-      auto sens = [&](int node, int j) {
-        if (row_[node] >= 0) return x_dp_[j][row_[node]];
-        return dp_column_[node] == j ? 1.0 : 0.0;
-      };
-      std::vector<double>& mat = border_matrix_;
-      std::vector<double>& rhs = border_rhs_;
-      mat.assign(nd * nd, 0.0);
-      rhs.assign(nd, 0.0);
-      rec.status_changes += close_held_dp_plants(net, st, base, sens);
-      for (int s = 0; s < nd; ++s) {
-        if (st.dp_source_closed[s]) {
-          // closed: no flow leaves the supply node through the plant, in the linearised
-          // link flows q = c + y (p_from - p_to)
-          double flow = params.demand[dp_supply_node_[s]];
-          for (auto [k, sign] : dp_incident_[s]) {
-            flow += sign * (c_[k] + y_[k] * (base(from_[k]) - base(to_[k])));
-            for (int j = 0; j < nd; ++j)
-              mat[s * nd + j] += sign * y_[k] * (sens(from_[k], j) - sens(to_[k], j));
-          }
-          rhs[s] = -flow;
-          continue;
-        }
-        const int src = dp_sources_[s];
-        const int c = net.sources().pump_consumer[src];
-        const int cs = cons.supply_node[c], cr = cons.return_node[c];
-        rhs[s] = net.sources().pump_dp_Pa[src] - (base(cs) - base(cr));
-        for (int j = 0; j < nd; ++j) mat[s * nd + j] = sens(cs, j) - sens(cr, j);
-      }
-      // small dense elimination (nd is the number of dp-controlled plants, usually 1)
-      for (int col = 0; col < nd && border_singular < 0; ++col) {
-        int piv = col;
-        for (int r = col + 1; r < nd; ++r)
-          if (std::abs(mat[r * nd + col]) > std::abs(mat[piv * nd + col])) piv = r;
-        // the controlled dp does not respond to the pump at this state (the consumer's valve
-        // wide open at almost no dp shorts its nodes, or it is not connected): keep the pump
-        // dps for this step; a solve that ends so names it
-        if (std::abs(mat[piv * nd + col]) < 1e-14) {
-          border_singular = dp_sources_[col];
-          break;
-        }
-        for (int j = 0; j < nd; ++j) std::swap(mat[col * nd + j], mat[piv * nd + j]);
-        std::swap(rhs[col], rhs[piv]);
-        for (int r = 0; r < nd; ++r) {
-          if (r == col) continue;
-          const double f = mat[r * nd + col] / mat[col * nd + col];
-          for (int j = col; j < nd; ++j) mat[r * nd + j] -= f * mat[col * nd + j];
-          rhs[r] -= f * rhs[col];
-        }
-      }
-      if (border_singular < 0)
-        for (int s = 0; s < nd; ++s) delta[s] = rhs[s] / mat[s * nd + s];
-    }
-
-    // New point (full Newton step).
-    if (line_search) {
-      q_prev_ = st.q;
-      p_prev_ = st.p;
-      sdp_prev_ = st.source_dp;
-    }
-    for (int s = 0; s < nd; ++s) st.source_dp[dp_sources_[s]] += delta[s];
-    set_fixed_pressures(net, params, st);
-    for (std::size_t i = 0; i < row_.size(); ++i) {
-      if (row_[i] < 0) continue;
-      double v = x_[row_[i]];
-      for (int s = 0; s < nd; ++s) v += delta[s] * x_dp_[s][row_[i]];
-      st.p[i] = v;
-    }
-    // Flow changes below what the pressures can resolve are round-off, not progress: a link
-    // of conductance y cannot see a pressure difference finer than a few ulp of the absolute
-    // pressure (a lossless valve at 10 bar: y ~ 1e3 kg/s/Pa, ulp ~ 1e-10 Pa -> 1e-7 kg/s).
-    double p_abs_max = 0;
-    for (double pv : st.p) p_abs_max = std::max(p_abs_max, std::abs(pv) + 101325.0);
-    const double pressure_resolution = kPressureUlps * std::numeric_limits<double>::epsilon() * p_abs_max;
-    double max_dq = 0, max_q = 0;
-    int worst = -1;
-    // the largest resolvable flow change; active pressure valves' corrections come after
-    auto track_change = [&](int k) {
-      const double dq = std::max(0.0, std::abs(delta_q_[k]) - y_[k] * pressure_resolution);
-      if (dq > max_dq) {
-        max_dq = dq;
-        worst = k;
-      }
-      max_q = std::max(max_q, std::abs(st.q[k]));
-    };
-    const bool active_valves = any_active_valve(st);
-    for (int k = 0; k < m; ++k) {
-      double q_new = c_[k] + y_[k] * (st.p[from_[k]] - st.p[to_[k]]);
-      // A constant-power pump's law h = a/Q is hyperbolic: its linearisation at a small flow
-      // overshoots by orders of magnitude. Recover its flow from the exact inverse law at the
-      // new pressures instead (Q = a/h), which converges from either side.
-      if (kind_[k] == LinkKind::pump && st.status[k] == LinkStatus::open &&
-          net.pumps().curve[element_[k]].form == PumpCurveForm::constant_power) {
-        const double rho = params.link_density[k];
-        const double g = params.gravity;
-        const double head = (st.p[to_[k]] - st.p[from_[k]]) / (rho * g) -
-                            (elevation_[from_[k]] - elevation_[to_[k]]);
-        const double sp = net.pumps().speed[element_[k]];
-        const double a = sp * sp * sp * net.pumps().curve[element_[k]].a;
-        if (head > 0 && a > 0) q_new = rho * a / head;
-      }
-      // A substation whose step crosses its kink lands on it: beyond the set flow the law is
-      // the throttle's (the open valve's nearly flat law, extrapolated, overshoots by far), and
-      // below zero the closed check's.
-      if (kind_[k] == LinkKind::consumer && y_[k] > 0.0)
-        q_new = project_substation_step(params, k, st.q[k], q_new);
-      delta_q_[k] = q_new - st.q[k];
-      st.q[k] = q_new;
-      if (!active_valves) track_change(k);
-    }
-    // Active PRV/PSV: the flow that balances the controlled node.
-    if (active_valves) {
-      node_imbalance(st, params, imbalance_);
-      for (int k : controlled_links_) {
-        if (st.status[k] != LinkStatus::active) continue;
-        const double fix = control_[k] == StatusControl::prv ? imbalance_[to_[k]]
-                                                             : -imbalance_[from_[k]];
-        st.q[k] += fix;
-        delta_q_[k] += fix;
-        imbalance_[from_[k]] += fix;
-        imbalance_[to_[k]] -= fix;
-      }
-    }
-    if (active_valves)
-      for (int k = 0; k < m; ++k) track_change(k);
-    if (worst < 0) worst = worst_residual_link_;  // no flow changed (balanced tree): name the law
-    if (line_search) {
-      q_full_ = st.q;
-      p_full_ = st.p;
-      sdp_full_ = st.source_dp;
-    }
-    const double scale = std::max({max_q, max_demand, 1e-9});
-    rec.max_flow_change_rel = max_dq / scale;
-    if (worst >= 0) {
-      const int topo = topo_link_[worst];
-      rec.worst_link = std::string(to_string(kind_[worst])) + " '" +
-                       [&]() -> std::string {
-                         const int e = element_[worst];
-                         switch (kind_[worst]) {
-                           case LinkKind::pipe: return net.pipes().id[e];
-                           case LinkKind::pump: return net.pumps().id[e];
-                           case LinkKind::valve: return net.valves().id[e];
-                           case LinkKind::source: return net.sources().id[e];
-                           case LinkKind::consumer: return net.consumers().id[e];
-                           default: return std::to_string(topo);
-                         }
-                       }() + "'";
-    }
     // mass balance at free nodes after the step
     int worst_node = -1;
     node_imbalance(st, params, imbalance_);
-    const double max_imb = max_free_imbalance(imbalance_, &worst_node);
-    rec.max_mass_imbalance_kg_s = max_imb;
+    rec.max_mass_imbalance_kg_s = max_free_imbalance(imbalance_, &worst_node);
     if (worst_node >= 0) rec.worst_node = net.nodes().id[worst_node];
     report.history.push_back(rec);
     report.iterations += 1;
     report.max_flow_change_rel = rec.max_flow_change_rel;
-    report.max_mass_imbalance_kg_s = max_imb;
+    report.max_mass_imbalance_kg_s = rec.max_mass_imbalance_kg_s;
     if (!std::isfinite(max_dq)) {
-      report.status = SolveStatus::numerical_failure;
       report.message = "non-finite flows in Newton iteration " + std::to_string(it);
-      return false;
+      return NewtonOutcome::non_finite;
     }
-    // Attainable accuracy: when the link laws already hold to round-off of the pressures and
-    // the flow change has stalled at a small level for several iterations (strongly coupled
-    // nodes, e.g. lossless valves), further iterations only shuffle round-off.
-    const bool at_roundoff =
-        rec.max_link_residual_Pa <= kResidualUlps * std::numeric_limits<double>::epsilon() * p_abs_max &&
-        rec.max_flow_change_rel <= kRoundoffFlowTolerance && rec.status_changes == 0;
-    roundoff_streak = at_roundoff ? roundoff_streak + 1 : 0;
-    if (roundoff_streak >= kRoundoffStreak && rec.max_flow_change_rel > ns.tolerance &&
-        border_singular < 0) {
-      pending_changes = update_statuses(net, params, st, true);
-      if (pending_changes == 0) {
-        converged = true;
-        report.message = "converged to round-off: relative flow change " +
-                         format_value(rec.max_flow_change_rel) +
-                         " is limited by the pressure resolution";
-        break;
-      }
-    }
-    if (rec.max_flow_change_rel <= ns.tolerance && rec.status_changes == 0 && sequence_it > 1 &&
-        border_singular < 0) {
-      // EPANET: at convergence re-examine every status; continue if any changed.
-      pending_changes = update_statuses(net, params, st, true);
-      if (pending_changes == 0) {
-        converged = true;
-        break;
-      }
-    }
-    if (rec.max_flow_change_rel <= ns.tolerance && rec.status_changes == 0 && it == 1 &&
-        rec.max_link_residual_Pa == 0.0 && border_singular < 0) {
-      converged = true;
-      break;
+    if (converged_after_step(net, ns, params, st, run, rec, report)) {
+      project_onto_balance(params, st, report);
+      return NewtonOutcome::converged;
     }
   }
-  if (converged) {
-    // Project onto exact mass balance: removes the round-off of near-lossless links (see
-    // spanning_forest.hpp); every link moves by at most that round-off.
-    forest_eligible_.assign(m, 0);
-    for (int k = 0; k < m; ++k)
-      forest_eligible_[k] = st.status[k] == LinkStatus::open && kind_[k] != LinkKind::consumer;
-    forest_.update(from_, to_, forest_eligible_, fixed_node_);
-    forest_.balance(from_, to_, params.demand, st.q);
-    node_imbalance(st, params, imbalance_);
-    report.max_mass_imbalance_kg_s = max_free_imbalance(imbalance_);
+  report.message = "hydraulic Newton did not converge in " + std::to_string(ns.max_iterations) +
+                   " iterations (last relative flow change " +
+                   format_value(report.max_flow_change_rel) + ")";
+  if (run.border_singular >= 0) {
+    const int src = run.border_singular;
+    report.message += "; source '" + net.sources().id[src] +
+                      "': the differential pressure of its controlled consumer '" +
+                      net.consumers().id[net.sources().pump_consumer[src]] +
+                      "' does not respond to its pump (the consumer's valve wide open at "
+                      "almost no dp, or not connected through the network)";
   }
-  if (!converged) {
-    report.status = SolveStatus::max_iterations;
-    report.message = "hydraulic Newton did not converge in " + std::to_string(ns.max_iterations) +
-                     " iterations (last relative flow change " +
-                     format_value(report.max_flow_change_rel) + ")";
-    if (border_singular >= 0)
-      report.message += "; source '" + net.sources().id[border_singular] +
-                        "': the differential pressure of its controlled consumer '" +
-                        cons.id[net.sources().pump_consumer[border_singular]] +
-                        "' does not respond to its pump (the consumer's valve wide open at "
-                        "almost no dp, or not connected through the network)";
-  }
-  return converged;
+  return NewtonOutcome::unfinished;
 }
 
 double HydraulicSolver::max_free_imbalance(const std::vector<double>& imbalance,

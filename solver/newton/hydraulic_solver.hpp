@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdint>
 #include <utility>
+#include <string>
 #include <vector>
 
 #include "heatnet/network.hpp"
@@ -106,6 +107,14 @@ struct HydraulicState {
   bool initialised = false;
 };
 
+// How a call of HydraulicSolver::solve ended (the caller decides what status it means).
+enum class NewtonOutcome : std::uint8_t {
+  converged,        // flow change within tolerance (or round-off), statuses settled
+  unfinished,       // max_iterations reached
+  singular_system,  // the pressure system was not positive definite
+  non_finite,       // a step produced non-finite flows
+};
+
 struct NewtonSettings {
   FrictionModel friction = FrictionModel::colebrook;
   double tolerance = 1e-9;  // relative flow change
@@ -142,10 +151,11 @@ class HydraulicSolver {
   void initialise(const Network& network, const HydraulicParameters& params,
                   HydraulicState& state);
 
-  // Newton iterations from `state`; returns true when converged. Appends to report.history
-  // and adds to its timings.
-  bool solve(const Network& network, const NewtonSettings& settings,
-             const HydraulicParameters& params, HydraulicState& state, SolveReport& report);
+  // Newton iterations from `state`. Appends to report.history, adds to its timings and
+  // counts; says why it stopped in report.message (never sets report.status).
+  NewtonOutcome solve(const Network& network, const NewtonSettings& settings,
+                      const HydraulicParameters& params, HydraulicState& state,
+                      SolveReport& report);
 
   // Frees the line-search copies (reallocated by the next solve).
   void release_work() {
@@ -186,6 +196,34 @@ class HydraulicSolver {
   }
 
  private:
+  // What one call of solve carries from iteration to iteration.
+  struct NewtonRun {
+    bool line_search = false;   // keeps the last point and full step (calls of > 2 iterations)
+    double previous_merit = -1.0;
+    double max_demand = 0.0;    // flow scale with the link flows
+    double p_abs_max = 0.0;     // largest absolute pressure after the last step (Pa)
+    int pending_changes = 0;    // status changes found by the check at apparent convergence
+    int roundoff_streak = 0;
+    int border_singular = -1;   // a dp-controlled source whose consumer's dp did not respond
+  };
+  void begin_solve(const Network& network, const HydraulicParameters& params,
+                   HydraulicState& state);
+  void assemble_with_line_search(const Network& network, const NewtonSettings& settings,
+                                 const HydraulicParameters& params, HydraulicState& state,
+                                 NewtonRun& run, IterationRecord& rec);
+  bool solve_linear(SolveReport& report);
+  void solve_border(const Network& network, const HydraulicParameters& params,
+                    HydraulicState& state, NewtonRun& run, IterationRecord& rec);
+  double new_flow(const Network& network, const HydraulicParameters& params,
+                  const HydraulicState& state, int k) const;
+  double take_step(const Network& network, const HydraulicParameters& params,
+                   HydraulicState& state, NewtonRun& run, IterationRecord& rec);
+  std::string link_name(const Network& network, int k) const;
+  bool converged_after_step(const Network& network, const NewtonSettings& settings,
+                            const HydraulicParameters& params, HydraulicState& state,
+                            NewtonRun& run, const IterationRecord& rec, SolveReport& report) const;
+  void project_onto_balance(const HydraulicParameters& params, HydraulicState& state,
+                            SolveReport& report);
   void build_pattern(int rows);
   void stamp_link(const HydraulicState& state, int k, double* values);
   double column_weight(const HydraulicParameters& params, int k, double q,

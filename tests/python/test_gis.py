@@ -218,6 +218,16 @@ def test_cli_export_refuses_another_network(tmp_path):
     assert not (tmp_path / "x.geojson").exists()
 
 
+def test_geodataframe_out_equals_the_file():
+    net = import_network()
+    result = heatnet.solve(net)
+    frame = result.to_geodataframe(net, crs="EPSG:32639")
+    assert frame.crs.to_epsg() == 32639
+    assert len(frame) == 48 and set(frame["kind"]) == {"pipe", "node", "consumer", "source"}
+    pipe = frame[frame["id"] == "PSringB.2"].iloc[0]
+    assert list(pipe.geometry.coords) == [(100.0, 80.0), (120.0, 80.0)]
+
+
 def test_geodataframes_in():
     layers = [gpd.GeoDataFrame.from_features(c["features"], crs="EPSG:32639")
               for c in (routes(), buildings(), plants())]
@@ -357,3 +367,20 @@ def test_connect_to_picks_the_line():
     start = net.element("nodes", svc["from"])
     assert (start["x"], start["y"]) == (200, 80)               # the nearest point of the stub
     assert svc["length_m"] == pytest.approx(math.hypot(80, 10), abs=1e-3)   # mm
+
+
+def test_size_keys_precedence_feature_catalogue_defaults():
+    r = routes()
+    r["features"][0]["properties"].update(dn=80, heat_loss_W_mK=0.5)    # own U beats catalogue's
+    r["features"][2]["properties"]["inner_diameter_m"] = 0.2            # own bore beats default dn
+    defaults = dict(DEFAULTS, pipe={"dn": 100, "roughness_mm": 0.1})
+    net = heatnet.Network.from_geojson(r, buildings(), plants(), defaults=defaults,
+                                       catalogue="en253-series2")
+    main, tee, ring = (net.element("pipes", p) for p in ("PSmain.1", "PStee", "PSringA.1"))
+    assert (main["inner_diameter_m"], main["heat_loss_W_mK"]) == (0.0825, 0.5)
+    assert (tee["inner_diameter_m"], tee["heat_loss_W_mK"]) == (0.2, 0.0)
+    assert (ring["inner_diameter_m"], ring["heat_loss_W_mK"]) == (0.1071, 0.212)   # default dn
+    r["features"][2]["properties"]["dn"] = 65
+    with pytest.raises(gis.GisInputError, match=r"routes feature 2 \(id 'tee'\): both dn"):
+        heatnet.Network.from_geojson(r, buildings(), plants(), defaults=defaults,
+                                     catalogue="en253-series2")

@@ -89,3 +89,18 @@ def test_python_dash_m_is_the_same_entry():
                        text=True, env=dict(os.environ))
     assert r.returncode == 0, r.stderr
     assert "size" in r.stdout
+
+
+def test_an_installed_package_is_found_without_a_build_tree(tmp_path):
+    # a binary with no build tree next to it uses whatever heatnet its interpreter imports
+    # (here the build's package through PYTHONPATH, as a pip-installed one would be)
+    import heatnet
+
+    (tmp_path / "bin").mkdir()
+    lonely = tmp_path / "bin" / "heatnet"
+    shutil.copy(HEATNET_BIN, lonely)
+    package_root = str(Path(heatnet.__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=package_root, HEATNET_PYTHON=sys.executable)
+    r = run("size", "--help", binary=lonely, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "usage: heatnet size" in r.stdout

@@ -28,9 +28,9 @@ def network_files():
         network = json.loads(case.read_text())["network"]
         network = network.replace("${HEATNET_REFERENCE_DIR}", str(REF))
         files.append((case.parent / network).resolve())
-    # examples/ also holds JSON that is not a network (the GIS layers' settings and defaults)
-    files += sorted(p for p in (REPO / "examples").rglob("*.json")
-                    if json.loads(p.read_text()).get("format") == "heatnet-network/1")
+    # example networks (the GIS example's settings and defaults files are not networks)
+    files += [p for p in sorted((REPO / "examples").rglob("*.json"))
+              if "nodes" in json.loads(p.read_text())]
     return sorted(set(files))
 
 

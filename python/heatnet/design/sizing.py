@@ -341,7 +341,8 @@ class _Units:
         rho = np.where(flowing, m / np.where(flowing, v * np.pi * d * d / 4, 1.0), 1000.0)
         nu = np.where(flowing, v * d / np.where(flowing, re, 1.0), 1e-6)
         D = self.D[None, :]
-        k = np.where(np.isnan(self.size_k)[None, :], self.roughness_m[:, None], self.size_k[None, :])
+        k = np.where(np.isnan(self.size_k)[None, :], self.roughness_m[:, None],
+                     self.size_k[None, :])
         vel = m[:, None] / (rho[:, None] * np.pi * D * D / 4)
         re_s = vel * D / nu[:, None]
         f = np.where(vel > 0, darcy_friction_factor(np.where(vel > 0, re_s, 1.0), k / D, law),

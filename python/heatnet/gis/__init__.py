@@ -8,9 +8,10 @@ well. The importer itself needs only numpy (pyproj for reprojection, geopandas o
 GeoDataFrames are passed), and the C++ `heatnet` runs it as `heatnet import-geojson`.
 """
 from ._layers import GisInputError, LOCAL_CRS
-from .export import result_to_geojson, write_geojson
+from .export import result_to_geodataframe, result_to_geojson, write_geojson
 from .importer import (DEFAULT_SNAP_TOLERANCE_M, ImportReport, network_dict_from_geojson,
                        network_from_geojson)
 
 __all__ = ["GisInputError", "ImportReport", "network_from_geojson", "network_dict_from_geojson",
-           "result_to_geojson", "write_geojson", "LOCAL_CRS", "DEFAULT_SNAP_TOLERANCE_M"]
+           "result_to_geojson", "result_to_geodataframe", "write_geojson", "LOCAL_CRS",
+           "DEFAULT_SNAP_TOLERANCE_M"]

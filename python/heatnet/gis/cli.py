@@ -1,4 +1,4 @@
-"""`heatnet import-geojson` and `heatnet export-geojson` (run through python/heatnet/__main__.py)."""
+"""`heatnet import-geojson` and `heatnet export-geojson` (run by python/heatnet/__main__.py)."""
 from __future__ import annotations
 
 import argparse

@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
-__all__ = ["result_to_geojson", "write_geojson", "pipe_sides"]
+__all__ = ["result_to_geojson", "result_to_geodataframe", "write_geojson", "pipe_sides"]
 
 # (results field, property name, factor from the SI value)
 _NODE_FIELDS = [("pressure", "pressure_bar", 1e-5), ("head", "head_m", 1.0),
@@ -97,6 +97,18 @@ def result_to_geojson(result, network, *, step: int = -1, crs: Optional[str] = N
     if crs and crs != "local" and not to_wgs84:
         collection["crs"] = {"type": "name", "properties": {"name": _urn(crs)}}
     return collection
+
+
+def result_to_geodataframe(result, network, *, step: int = -1, crs: Optional[str] = None):
+    """The same features as :func:`result_to_geojson` as a geopandas GeoDataFrame (needs
+    geopandas), with ``crs`` set when given."""
+    import geopandas as gpd
+
+    collection = result_to_geojson(result, network, step=step)
+    frame = gpd.GeoDataFrame.from_features(collection["features"])
+    if crs and crs != "local":
+        frame = frame.set_crs(crs)
+    return frame
 
 
 def write_geojson(collection: Dict[str, Any], path: "os.PathLike[str] | str") -> None:
@@ -229,4 +241,10 @@ def _attach_to_result(result_cls) -> None:
             write_geojson(collection, path)
         return collection
 
+    def to_geodataframe(self, network, *, step: int = -1, crs: Optional[str] = None):
+        """The results of one step on ``network`` as a geopandas GeoDataFrame (pipes as lines,
+        nodes, consumers and sources as points). See :func:`heatnet.gis.result_to_geojson`."""
+        return result_to_geodataframe(self, network, step=step, crs=crs)
+
     result_cls.to_geojson = to_geojson
+    result_cls.to_geodataframe = to_geodataframe

@@ -182,6 +182,8 @@ def _check_defaults(defaults: Dict[str, Any], keys: Dict[str, set]) -> Dict[str,
         if not isinstance(values, dict):
             raise GisInputError(f"defaults.{section}: expected an object")
         allowed = keys[kinds[section]] | ({"dn"} if "pipe" in section else set())
+        if "dn" in values and "inner_diameter_m" in values:
+            raise GisInputError(f"defaults.{section}: both dn and inner_diameter_m; give one")
         for k in values:
             if k not in allowed or k in ("id", "from", "to", "supply_node", "return_node",
                                          "length_m"):
@@ -250,8 +252,7 @@ class _Builder:
             "settings": settings,
             "nodes": [dict(n, id=f"S{k}") for k, n in nodes] +
                      [dict(n, id=f"R{k}") for k, n in nodes],
-            "pipes": [p for pair in pipes for p in pair[:1]] + [p for pair in pipes
-                                                                 for p in pair[1:]],
+            "pipes": [supply for supply, _ in pipes] + [ret for _, ret in pipes],
             "sources": sources,
             "consumers": consumers,
         }
@@ -332,18 +333,25 @@ class _Builder:
     def _pipe_properties(self, piece) -> Dict[str, Any]:
         f = piece.feature
         if piece.service_for is not None:
-            given = dict(self.defaults.get("pipe", {}), **self.defaults.get("service_pipe", {}))
+            own = dict(self.defaults.get("service_pipe", {}))
+            base = self.defaults.get("pipe", {})
             label = f"{f.label} (its service pipe)"
         else:
-            given = dict(self.defaults.get("pipe", {}))
-            given.update(self._properties(f, "pipes", extra=("dn",)))
+            own = self._properties(f, "pipes", extra=("dn",))
+            own.pop("id", None)
+            base = self.defaults.get("pipe", {})
             label = f.label
-        given.pop("id", None)
-        if "dn" in given:
-            if "inner_diameter_m" in given and "inner_diameter_m" not in \
-                    self.defaults.get("pipe", {}):
-                raise GisInputError(f"{label}: both dn and inner_diameter_m; give one")
-            given.update(self._size_of_dn(label, given.pop("dn")))
+        if "dn" in own and "inner_diameter_m" in own:
+            raise GisInputError(f"{label}: both dn and inner_diameter_m; give one")
+        given = dict(base)
+        if "dn" in own or "inner_diameter_m" in own:   # the element's own size beats a default
+            given.pop("dn", None)
+            given.pop("inner_diameter_m", None)
+        given.update(own)
+        dn = given.pop("dn", None)
+        if dn is not None:      # precedence: the element's keys, the catalogue's, the defaults
+            own.pop("dn", None)
+            given = {**given, **self._size_of_dn(label, dn), **own}
         if "inner_diameter_m" not in given:
             raise GisInputError(f"{label}: no inner_diameter_m or dn (give one, or a default: "
                                 "--defaults '{\"pipe\": {\"inner_diameter_m\": 0.1}}' before "

@@ -1,0 +1,29 @@
+// The one place a solve's status is decided (SolverEngine::solve): first from why its outer
+// loop stopped, before the solution is built; then from what the solution builder found that
+// makes a converged state no usable answer.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "heatnet/solve_report.hpp"
+
+namespace heatnet::solver {
+
+// Why the outer loop of a solve stopped.
+enum class LoopEnd : std::uint8_t {
+  settled,            // converged (an isothermal solve: its hydraulics converged)
+  newton_unfinished,  // the hydraulic Newton ran out of iterations, not as a coupled step
+  newton_failed,      // its pressure system was not positive definite, or its flows non-finite
+  state_non_finite,   // an outer iteration left non-finite flows or pressures
+  sweep_failed,       // the thermal sweep of an iterate failed (a singular flow cycle)
+  outer_budget,       // max_outer_iterations without settling
+};
+
+SolveStatus status_of(LoopEnd end);
+
+// A converged state with causes (a plant that runs backwards, ...) is invalid_solution, the
+// causes its message; a failed solve gets them appended to its own cause.
+void apply_invalid_causes(const std::vector<std::string>& causes, SolveReport& report);
+
+}  // namespace heatnet::solver
