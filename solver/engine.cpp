@@ -549,35 +549,28 @@ void SolverEngine::resweep_previous_flows(const Network& net, const fluid::Fluid
   report.timings.thermal_s += seconds_since(t0);
 }
 
-Solution SolverEngine::solve(const Network& net, const SolverOptions& options, SolveReport& report) {
-  const auto t_start = Clock::now();
-  options.validate();
-  report = SolveReport{};
-  prepare(net, options, report);
-  thermal_in_ = solver::ThermalInputs{};
-  report.backend = "";
-  const Settings& set = net.settings();
-  const FrictionModel friction = options.friction.value_or(set.friction);
-  if (friction == FrictionModel::hazen_williams)
-    for (int e = 0; e < net.pipe_count(); ++e)
-      if (std::isnan(net.pipes().hazen_williams_c[e]))
-        throw NetworkError(ErrorCode::missing_field, "pipe", net.pipes().id[e], "hazen_williams_c",
-                           "", "required when friction is hazen_williams");
-  // Hazen-Williams resistances depend only on the pipe: once per solve, not per Newton step
+// The friction law of this solve, checked against the pipes; Hazen-Williams resistances depend
+// only on the pipe: once per solve, not per Newton step.
+FrictionModel SolverEngine::prepare_friction(const Network& net, const SolverOptions& options) {
+  const FrictionModel friction = options.friction.value_or(net.settings().friction);
   params_.hazen_williams_r.clear();
-  if (friction == FrictionModel::hazen_williams) {
-    const PipeData& pd = net.pipes();
-    params_.hazen_williams_r.resize(net.pipe_count());
-    for (int e = 0; e < net.pipe_count(); ++e)
-      params_.hazen_williams_r[e] = physics::hazen_williams_resistance(
-          pd.length_m[e], pd.diameter_m[e], pd.hazen_williams_c[e]);
-  }
-  const fluid::FluidModel fluid(set.fluid);
-  const bool thermal = options.thermal && thermal_matters(net);
-  const double tol_T = options.tolerance_temperature_K.value_or(set.tolerance_temperature_K);
-  const double tol_q = options.tolerance_mass_flow_rel.value_or(set.tolerance_mass_flow_rel);
+  if (friction != FrictionModel::hazen_williams) return friction;
+  const PipeData& pd = net.pipes();
+  for (int e = 0; e < net.pipe_count(); ++e)
+    if (std::isnan(pd.hazen_williams_c[e]))
+      throw NetworkError(ErrorCode::missing_field, "pipe", pd.id[e], "hazen_williams_c", "",
+                         "required when friction is hazen_williams");
+  params_.hazen_williams_r.resize(net.pipe_count());
+  for (int e = 0; e < net.pipe_count(); ++e)
+    params_.hazen_williams_r[e] = physics::hazen_williams_resistance(
+        pd.length_m[e], pd.diameter_m[e], pd.hazen_williams_c[e]);
+  return friction;
+}
 
-  // initial temperatures
+// The temperatures the first hydraulic step uses: the settings' (isothermal), the hottest
+// plant's or pressure node's (a cold start), or the last solution's (a warm start).
+void SolverEngine::initial_temperatures(const Network& net, bool thermal) {
+  const Settings& set = net.settings();
   const int n = net.node_count();
   if (!thermal) {
     node_T_.assign(n, set.temperature_C);
@@ -595,182 +588,138 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   } else {
     node_T_ = temps_.node_T;
   }
-  reachable_ = solver::reachable_temperatures(net);
-  set_flow_bounds(net, fluid);
+}
 
-  solver::NewtonSettings ns;
-  ns.friction = friction;
-
-  const int max_newton = options.max_iterations.value_or(set.max_iterations);
-  ns.max_iterations = max_newton;
-  // Temperatures only feed back when properties depend on them or consumers follow demand.
-  bool feedback = !fluid.is_constant();
-  for (double w : net.consumers().heat_demand_W)
-    if (!std::isnan(w)) feedback = true;
-  const int max_outer = thermal ? options.max_outer_iterations : 1;
-  // Warm start after a parameter change: the coupling Newton step at the previous solution,
-  // with this solve's demands, predicts how the supply temperatures respond before the first
-  // hydraulic step (consumer_flow_ still holds the flows that solution used).
-  predicted_flow_.clear();
-  if (thermal && feedback && have_temperatures_ && state_.initialised &&
-      consumer_flow_.size() == static_cast<std::size_t>(net.consumer_count()) &&
-      params_.consumer_set_flow.size() == consumer_flow_.size()) {
-    resweep_previous_flows(net, fluid, report);
-    coupling_newton_step(net, fluid);
-    node_T_ = newton_T_;
-  }
-  anderson_.reset();
-  oscillations_.reset();
-  mixed_pipe_T_.clear();
-  next_pipe_T_.clear();
-  damping_ = 1.0;
-  std::optional<solver::LoopEnd> end;  // set where the outer loop stops
-  double dT = 0;
-  // Inexact inner solves: a coupled solve takes one Newton step per outer iteration, so the
-  // Newton sequence and the temperature fixed point converge together (block Gauss-Seidel).
-  // Each step starts from the previous outer iteration's flows, so near the solution it is a
-  // Newton step on a slightly changed problem: quadratic in that change, far below the
-  // linear convergence of the temperatures. Converged = a Newton step below the flow
-  // tolerance with no status change, followed by a temperature change below tol_T.
-  const bool coupled = thermal && feedback;
-  bool single_steps = coupled;
-  double last_step = std::numeric_limits<double>::infinity();
-  double last_dT = std::numeric_limits<double>::infinity();
-  for (int outer = 1; outer <= max_outer; ++outer) {
-    report.outer_iterations = outer;
-    ns.outer = outer;
-    outer_iteration_ = outer;
-    update_parameters(net, fluid);
-    update_consumer_flows(net, fluid);
-    if (!state_.initialised) hydraulic_->initialise(net, params_, state_);
-    ns.tolerance = tol_q;
-    // single steps continue one Newton sequence, which max_iterations bounds as a whole
-    ns.max_iterations = single_steps ? std::min(1, max_newton - report.iterations)
-                                     : (coupled ? std::min(max_newton, kMaxInnerIterations) : max_newton);
+// The hydraulic part of outer iteration `outer`: this iteration's parameters and set flows,
+// then Newton (one step per outer iteration while single steps, else a full solve; a step
+// that moves the flows by more than the largest flow is taken back and solved fully). An
+// unfinished inner solve of a coupled solve is a step, not the end: its flows feed the next
+// sweep (a water column coupled to its flow can keep a full solve at fixed temperatures from
+// settling until the temperatures follow). Single steps share one budget of max_iterations.
+std::optional<solver::LoopEnd> SolverEngine::hydraulic_step(const Network& net,
+                                                            const fluid::FluidModel& fluid,
+                                                            OuterLoop& loop, int outer,
+                                                            SolveReport& report) {
+  solver::NewtonSettings& ns = loop.newton;
+  ns.outer = outer;
+  update_parameters(net, fluid);
+  update_consumer_flows(net, fluid);
+  if (!state_.initialised) hydraulic_->initialise(net, params_, state_);
+  ns.max_iterations = loop.single_steps ? std::min(1, loop.max_newton - report.iterations)
+                      : loop.coupled    ? std::min(loop.max_newton, kMaxInnerIterations)
+                                        : loop.max_newton;
+  ns.previous_iterations = report.iterations;
+  if (loop.single_steps) step_start_ = state_;  // work copy, its arrays reused
+  solver::NewtonOutcome newton = hydraulic_->solve(net, ns, params_, state_, report);
+  if (loop.single_steps && outer > 1 && report.max_flow_change_rel > kMaxSingleStepChange) {
+    // A status change of a plant or pump, a strongly nonlinear start: without a line search
+    // the step may be far off.
+    std::swap(state_, step_start_);
+    loop.single_steps = false;
+    ns.max_iterations = std::min(loop.max_newton, kMaxInnerIterations);
     ns.previous_iterations = report.iterations;
-    if (single_steps) step_start_ = state_;  // work copy, its arrays reused
-    solver::NewtonOutcome newton = hydraulic_->solve(net, ns, params_, state_, report);
-    if (single_steps && outer > 1 && report.max_flow_change_rel > kMaxSingleStepChange) {
-      // One Newton step moved the flows by more than the largest flow (a plant or pump
-      // changing status, a strongly nonlinear start): without a line search it may be far
-      // off. Take it back and solve the hydraulics fully, with the line search, from here on.
-      std::swap(state_, step_start_);
-      single_steps = false;
-      ns.max_iterations = std::min(max_newton, kMaxInnerIterations);
-      ns.previous_iterations = report.iterations;
-      report.message.clear();
-      newton = hydraulic_->solve(net, ns, params_, state_, report);
-    }
-    const bool hydraulic_converged = newton == solver::NewtonOutcome::converged;
-    if (!hydraulic_converged) {
-      // An unfinished inner solve of a coupled solve is a step, not the end: its flows feed the
-      // next sweep (a water column coupled to its flow can keep a full solve at fixed
-      // temperatures from settling until the temperatures follow). Single steps share one
-      // budget of max_iterations.
-      const bool unfinished = newton == solver::NewtonOutcome::unfinished;
-      if (coupled && unfinished && (!single_steps || report.iterations < max_newton)) {
-        report.message.clear();
-      } else {
-        if (single_steps && unfinished)
-          report.message = "hydraulic Newton did not converge in " + std::to_string(max_newton) +
-                           " iterations in all (one per outer iteration; last relative flow "
-                           "change " + format_value(report.max_flow_change_rel) + ")";
-        end = unfinished ? solver::LoopEnd::newton_unfinished : solver::LoopEnd::newton_failed;
-        break;
-      }
-    }
-    if (single_steps) {
-      // A growing step means the hydraulics are not yet in Newton's quadratic range (status
-      // changes, strongly nonlinear start): from here on, solve them fully each time.
-      const double step = report.max_flow_change_rel;
-      if (outer > 2 && step > kMaxStepGrowth * last_step) single_steps = false;
-      last_step = step;
-    }
-    if (!state_is_finite()) {
-      report.message = "the hydraulic step of outer iteration " + std::to_string(outer) +
-                       " produced non-finite flows or pressures";
-      end = solver::LoopEnd::state_non_finite;
-      break;
-    }
-    link_flows(net);
-    if (!thermal) {
-      end = solver::LoopEnd::settled;
-      break;
-    }
-    if (coupled) oscillations_.track_flows(state_.q);
-    const auto t0 = Clock::now();
-    thermal_inputs(net, fluid);
-    try {
-      thermal_->solve(net, fluid, thermal_in_, temps_);
-    } catch (const Error& e) {
-      // the sweep of an iterate, not of the input: a status of this solve, not an error
-      report.message = "outer iteration " + std::to_string(outer) + ": " + e.what();
-      end = solver::LoopEnd::sweep_failed;
-      break;
-    }
-    report.timings.thermal_s += seconds_since(t0);
-    dT = 0;
-    for (int i = 0; i < n; ++i) dT = std::max(dT, std::abs(temps_.node_T[i] - node_T_[i]));
-    if (coupled && !fluid.is_constant() && have_temperatures_ &&
-        oscillations_.track_pipes(pipe_T_mean_, temps_.pipe_T_mean))
-      anderson_.reset();  // the mixed vector changed shape
-    // with feedback, the next flows and temperatures are the coupling Newton step's prediction
-    const bool newton_step = feedback;
-    if (newton_step) coupling_newton_step(net, fluid);
-    damped_from_T_ = node_T_;
-    if (newton_step && damping_ < 1.0) {
-      node_T_ = newton_T_;  // damped below, not mixed
-    } else if (newton_step) {
-      // predicted_flow_ and newton_T_ hold the Newton prediction. Where it is exact (trees)
-      // the iteration converges quadratically and Anderson's history would only hold it back;
-      // where it converges linearly (loops, mixing nodes), Anderson takes out the rest.
-      const bool superlinear = dT < kSuperlinearRatio * last_dT;
-      if (superlinear) anderson_.reset();
-      if (outer > 1 && !superlinear)
-        accelerate(newton_T_);
-      else
-        node_T_ = newton_T_;
-    } else {
-      predicted_flow_.clear();
-      node_T_ = temps_.node_T;
-    }
-    if (damping_ < 1.0) damp_step(net);
-    const bool had = have_temperatures_;
-    have_temperatures_ = true;
-    report.max_temperature_change_K = dT;
-    if (!feedback) {
-      end = solver::LoopEnd::settled;
-      break;
-    }
-    // Converged: the temperatures no longer move, and the consumer flows deliver their heat
-    // at them (after a Newton step the flows are not computed from the temperatures: the
-    // heat balance is checked as the supply temperature error it amounts to). Without one
-    // the flows follow the temperatures (m = Q / dh), so dT <= tol_T bounds their change
-    // too (relative change ~ dT / (T_supply - T_return)).
-    const bool flows_deliver = !newton_step || max_heat_residual_K_ <= tol_T;
-    if ((had || outer > 1) && dT <= tol_T && flows_deliver && hydraulic_converged) {
-      end = solver::LoopEnd::settled;
-      break;
-    }
-    last_dT = dT;
-    if (coupled) update_damping(outer);
+    report.message.clear();
+    newton = hydraulic_->solve(net, ns, params_, state_, report);
   }
-  if (!end) {
-    end = solver::LoopEnd::outer_budget;
-    report.message = "thermal-hydraulic coupling did not settle in " +
-                     std::to_string(max_outer) + " outer iterations (last max dT " +
-                     format_value(dT) + " K)" +
-                     oscillations_.diagnosis(net, hydraulic_->topo_link(),
-                                             hydraulic_->hydraulic_index(), state_.q);
+  loop.hydraulic_converged = newton == solver::NewtonOutcome::converged;
+  if (!loop.hydraulic_converged) {
+    const bool unfinished = newton == solver::NewtonOutcome::unfinished;
+    if (!(loop.coupled && unfinished &&
+          (!loop.single_steps || report.iterations < loop.max_newton))) {
+      if (loop.single_steps && unfinished)
+        report.message = "hydraulic Newton did not converge in " + std::to_string(loop.max_newton) +
+                         " iterations in all (one per outer iteration; last relative flow "
+                         "change " + format_value(report.max_flow_change_rel) + ")";
+      return unfinished ? solver::LoopEnd::newton_unfinished : solver::LoopEnd::newton_failed;
+    }
+    report.message.clear();
   }
-  // Without a thermal solve (isothermal run, or a hydraulic failure before the first sweep)
-  // report the temperatures the hydraulics used.
-  const bool sized = temps_.node_T.size() == static_cast<std::size_t>(n) &&
-                     temps_.link_T_in.size() == static_cast<std::size_t>(net.topology().link_count()) &&
+  if (loop.single_steps) {
+    // A growing step means the hydraulics are not yet in Newton's quadratic range (status
+    // changes, strongly nonlinear start): from here on, solve them fully each time.
+    const double step = report.max_flow_change_rel;
+    if (outer > 2 && step > kMaxStepGrowth * loop.last_step) loop.single_steps = false;
+    loop.last_step = step;
+  }
+  if (!state_is_finite()) {
+    report.message = "the hydraulic step of outer iteration " + std::to_string(outer) +
+                     " produced non-finite flows or pressures";
+    return solver::LoopEnd::state_non_finite;
+  }
+  link_flows(net);
+  return std::nullopt;
+}
+
+// The thermal part of outer iteration `outer`: the sweep at this iteration's flows, then the
+// next input of the loop (the coupling Newton step's prediction, Anderson-mixed or damped),
+// and whether the solve has settled.
+std::optional<solver::LoopEnd> SolverEngine::thermal_step(const Network& net,
+                                                          const fluid::FluidModel& fluid,
+                                                          OuterLoop& loop, int outer,
+                                                          SolveReport& report) {
+  if (loop.coupled) oscillations_.track_flows(state_.q);
+  const auto t0 = Clock::now();
+  thermal_inputs(net, fluid);
+  try {
+    thermal_->solve(net, fluid, thermal_in_, temps_);
+  } catch (const Error& e) {
+    // the sweep of an iterate, not of the input: a status of this solve, not an error
+    report.message = "outer iteration " + std::to_string(outer) + ": " + e.what();
+    return solver::LoopEnd::sweep_failed;
+  }
+  report.timings.thermal_s += seconds_since(t0);
+  double dT = 0;
+  for (std::size_t i = 0; i < node_T_.size(); ++i)
+    dT = std::max(dT, std::abs(temps_.node_T[i] - node_T_[i]));
+  loop.dT = dT;
+  if (loop.coupled && !fluid.is_constant() && have_temperatures_ &&
+      oscillations_.track_pipes(pipe_T_mean_, temps_.pipe_T_mean))
+    anderson_.reset();  // the mixed vector changed shape
+  // with feedback, the next flows and temperatures are the coupling Newton step's prediction
+  if (loop.feedback) coupling_newton_step(net, fluid);
+  damped_from_T_ = node_T_;
+  if (loop.feedback && damping_ < 1.0) {
+    node_T_ = newton_T_;  // damped below, not mixed
+  } else if (loop.feedback) {
+    // predicted_flow_ and newton_T_ hold the Newton prediction. Where it is exact (trees) the
+    // iteration converges quadratically and Anderson's history would only hold it back; where
+    // it converges linearly (loops, mixing nodes), Anderson takes out the rest.
+    const bool superlinear = dT < kSuperlinearRatio * loop.last_dT;
+    if (superlinear) anderson_.reset();
+    if (outer > 1 && !superlinear)
+      accelerate(newton_T_);
+    else
+      node_T_ = newton_T_;
+  } else {
+    predicted_flow_.clear();
+    node_T_ = temps_.node_T;
+  }
+  if (damping_ < 1.0) damp_step(net);
+  const bool had = have_temperatures_;
+  have_temperatures_ = true;
+  report.max_temperature_change_K = dT;
+  if (!loop.feedback) return solver::LoopEnd::settled;
+  // Converged: the temperatures no longer move, and the consumer flows deliver their heat at
+  // them (after a Newton step the flows are not computed from the temperatures: the heat
+  // balance is checked as the supply temperature error it amounts to).
+  const bool flows_deliver = max_heat_residual_K_ <= loop.tol_T;
+  if ((had || outer > 1) && dT <= loop.tol_T && flows_deliver && loop.hydraulic_converged)
+    return solver::LoopEnd::settled;
+  loop.last_dT = dT;
+  if (loop.coupled) update_damping(outer);
+  return std::nullopt;
+}
+
+// Without a thermal solve (isothermal run, or a hydraulic failure before the first sweep)
+// the temperatures the hydraulics used are the solution's; with one, its pipes' heat losses.
+void SolverEngine::finish_temperatures(const Network& net, const fluid::FluidModel& fluid,
+                                       bool thermal) {
+  const int m = net.topology().link_count();
+  const bool sized = temps_.node_T.size() == static_cast<std::size_t>(net.node_count()) &&
+                     temps_.link_T_in.size() == static_cast<std::size_t>(m) &&
                      temps_.pipe_heat_loss.size() == static_cast<std::size_t>(net.pipe_count());
   if (!thermal || !sized) {
     temps_ = solver::ThermalState{};
-    const int m = net.topology().link_count();
     temps_.node_T = node_T_;
     temps_.link_T_in.assign(m, 0.0);
     temps_.link_T_out.assign(m, 0.0);
@@ -782,6 +731,75 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   }
   if (thermal && sized && !thermal_in_.link_flow.empty())
     thermal_->heat_losses(net, fluid, thermal_in_, temps_);
+}
+
+// Inexact inner solves: a coupled solve takes one Newton step per outer iteration, so the
+// Newton sequence and the temperature fixed point converge together (block Gauss-Seidel).
+// Each step starts from the previous outer iteration's flows, so near the solution it is a
+// Newton step on a slightly changed problem: quadratic in that change, far below the linear
+// convergence of the temperatures. Converged = a Newton step below the flow tolerance with no
+// status change, followed by a temperature change below tol_T.
+Solution SolverEngine::solve(const Network& net, const SolverOptions& options, SolveReport& report) {
+  const auto t_start = Clock::now();
+  options.validate();
+  report = SolveReport{};
+  prepare(net, options, report);
+  thermal_in_ = solver::ThermalInputs{};
+  report.backend = "";
+  const Settings& set = net.settings();
+  const FrictionModel friction = prepare_friction(net, options);
+  const fluid::FluidModel fluid(set.fluid);
+  const bool thermal = options.thermal && thermal_matters(net);
+  OuterLoop loop;
+  loop.tol_T = options.tolerance_temperature_K.value_or(set.tolerance_temperature_K);
+  loop.newton.friction = friction;
+  loop.newton.tolerance = options.tolerance_mass_flow_rel.value_or(set.tolerance_mass_flow_rel);
+  loop.max_newton = options.max_iterations.value_or(set.max_iterations);
+  // Temperatures only feed back when properties depend on them or consumers follow demand.
+  loop.feedback = !fluid.is_constant();
+  for (double w : net.consumers().heat_demand_W)
+    if (!std::isnan(w)) loop.feedback = true;
+  loop.coupled = thermal && loop.feedback;
+  loop.single_steps = loop.coupled;
+  const int max_outer = thermal ? options.max_outer_iterations : 1;
+
+  initial_temperatures(net, thermal);
+  reachable_ = solver::reachable_temperatures(net);
+  set_flow_bounds(net, fluid);
+  // Warm start after a parameter change: the coupling Newton step at the previous solution,
+  // with this solve's demands, predicts how the supply temperatures respond before the first
+  // hydraulic step (consumer_flow_ still holds the flows that solution used).
+  predicted_flow_.clear();
+  if (loop.coupled && have_temperatures_ && state_.initialised &&
+      consumer_flow_.size() == static_cast<std::size_t>(net.consumer_count()) &&
+      params_.consumer_set_flow.size() == consumer_flow_.size()) {
+    resweep_previous_flows(net, fluid, report);
+    coupling_newton_step(net, fluid);
+    node_T_ = newton_T_;
+  }
+  anderson_.reset();
+  oscillations_.reset();
+  mixed_pipe_T_.clear();
+  next_pipe_T_.clear();
+  damping_ = 1.0;
+
+  std::optional<solver::LoopEnd> end;
+  for (int outer = 1; outer <= max_outer && !end; ++outer) {
+    report.outer_iterations = outer;
+    outer_iteration_ = outer;
+    end = hydraulic_step(net, fluid, loop, outer, report);
+    if (!end && !thermal) end = solver::LoopEnd::settled;
+    if (!end) end = thermal_step(net, fluid, loop, outer, report);
+  }
+  if (!end) {
+    end = solver::LoopEnd::outer_budget;
+    report.message = "thermal-hydraulic coupling did not settle in " +
+                     std::to_string(max_outer) + " outer iterations (last max dT " +
+                     format_value(loop.dT) + " K)" +
+                     oscillations_.diagnosis(net, hydraulic_->topo_link(),
+                                             hydraulic_->hydraulic_index(), state_.q);
+  }
+  finish_temperatures(net, fluid, thermal);
   report.backend = hydraulic_->backend_name();
   report.status = solver::status_of(*end);
   const bool ok = *end == solver::LoopEnd::settled || *end == solver::LoopEnd::outer_budget;
@@ -790,7 +808,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   // Work arrays of the outer loop are not needed for the solution: on large networks give
   // their memory back before the solution's fields are allocated (peak memory); small ones
   // keep them for the next solve (time series: no allocation churn per step).
-  if (n >= kReleaseWorkFromNodes) {
+  if (net.node_count() >= kReleaseWorkFromNodes) {
     anderson_.release();
     thermal_->release_tree_work();
     hydraulic_->release_work();
@@ -799,7 +817,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   invalid_causes_.clear();
   Solution sol = make_solution(net, fluid, friction, options, report);
   solver::apply_invalid_causes(invalid_causes_, report);
-  sol.max_temperature_change_K = dT;
+  sol.max_temperature_change_K = loop.dT;
   report.timings.total_s = seconds_since(t_start);
   return sol;
 }

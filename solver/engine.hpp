@@ -14,8 +14,11 @@
 // convergence is linear. The hydraulic system stays SPD; docs/models.md ("Coupling") has the
 // equations and numbers.
 #pragma once
+#include <limits>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "heatnet/network.hpp"
 #include "network/compiled.hpp"
@@ -25,6 +28,7 @@
 #include "solver/fluid/fluid_model.hpp"
 #include "solver/newton/anderson.hpp"
 #include "solver/newton/hydraulic_solver.hpp"
+#include "solver/solve_status.hpp"
 #include "solver/thermal/temperature_range.hpp"
 #include "solver/thermal/thermal_solver.hpp"
 
@@ -36,6 +40,28 @@ class SolverEngine {
   void reset_state() { state_.initialised = false; have_temperatures_ = false; }
 
  private:
+  // What the outer loop of one solve carries from iteration to iteration.
+  struct OuterLoop {
+    solver::NewtonSettings newton;
+    int max_newton = 0;           // Newton iterations (single steps: all of them together)
+    double tol_T = 0;             // temperature tolerance (K)
+    bool feedback = false;        // temperatures feed back (properties, demand-driven flows)
+    bool coupled = false;         // ... and there is a thermal solve
+    bool single_steps = false;    // one Newton step per outer iteration
+    bool hydraulic_converged = false;
+    double last_step = std::numeric_limits<double>::infinity();  // relative flow change
+    double last_dT = std::numeric_limits<double>::infinity();
+    double dT = 0;                // the last sweep's largest temperature change (K)
+  };
+  FrictionModel prepare_friction(const Network& network, const SolverOptions& options);
+  void initial_temperatures(const Network& network, bool thermal);
+  std::optional<solver::LoopEnd> hydraulic_step(const Network& network,
+                                                const fluid::FluidModel& fluid, OuterLoop& loop,
+                                                int outer, SolveReport& report);
+  std::optional<solver::LoopEnd> thermal_step(const Network& network,
+                                              const fluid::FluidModel& fluid, OuterLoop& loop,
+                                              int outer, SolveReport& report);
+  void finish_temperatures(const Network& network, const fluid::FluidModel& fluid, bool thermal);
   void prepare(const Network& network, const SolverOptions& options, SolveReport& report);
   void update_parameters(const Network& network, const fluid::FluidModel& fluid);
   void update_consumer_flows(const Network& network, const fluid::FluidModel& fluid);

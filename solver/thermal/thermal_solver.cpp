@@ -66,7 +66,6 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
                           const ThermalInputs& in, ThermalState& out) {
   const Topology& t = net.topology();
   const int n = t.node_count, m = t.link_count();
-  const PipeData& pipes = net.pipes();
   const double ambient = net.settings().ambient_temperature_C;
   out.node_T.assign(n, ambient);
   out.link_T_in.assign(m, ambient);
@@ -78,9 +77,28 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
   double qmax = 0;
   for (double q : in.link_flow) qmax = std::max(qmax, std::abs(q));
   const double q_eps = std::max(kStagnantFlowFraction * qmax, 1e-12);
+  if (sweep_with_plan(net, fluid, in, out, q_eps)) return;
 
-  // Per link: stagnant (0), flow from -> to (1) or to -> from (2), +2 for a fixed outlet
-  // (consumer, source). With the same signature as the plan's, the planned sweep applies.
+  size_traversal(n, m);
+  for (const ThermalInputs::BoundaryInflow& b : in.boundary_inflows)
+    mix_.add_boundary(b.node, b.mass_flow, b.enthalpy_flow, b.neutral);
+  record_links(net, fluid, in, out, q_eps);
+  traverse(net, fluid, in, out);
+  plan_valid_ = false;  // flow cycles: no plan (the next acyclic solve makes one)
+  solve_flow_cycles(net, fluid, in, out, q_eps);
+  mean_temperatures(net, in, out);
+}
+
+// Per link: stagnant (0), flow from -> to (1) or to -> from (2), +2 for a fixed outlet
+// (consumer, source). With the same signature as the plan's, the planned sweep applies.
+// Otherwise, if the plan's order is still topological for the new directions (flows that
+// stopped or started downstream), or can be repaired locally (a few reversed), only its link
+// lists are rebuilt; a new order by the flows is next; only flow cycles need the traversal.
+// Returns whether the sweep is done.
+bool ThermalSolver::sweep_with_plan(const Network& net, const fluid::FluidModel& fluid,
+                                    const ThermalInputs& in, ThermalState& out, double q_eps) {
+  const Topology& t = net.topology();
+  const int m = t.link_count();
   signature_now_.resize(m);
   for (int k = 0; k < m; ++k) {
     const double q = in.link_flow[k];
@@ -88,39 +106,33 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
                         : static_cast<unsigned char>((q >= 0 ? 1 : 2) +
                                                      (is_dependent(t.link_kind[k], q) ? 0 : 2));
   }
-  // Same directions as the plan's: stream through it. Otherwise, if the plan's order is still
-  // topological for the new directions (flows that stopped or started downstream), or can be
-  // repaired locally (a few reversed), only its link lists are rebuilt; a new traversal is the
-  // last resort.
   used_plan_ = plan_valid_ && (signature_now_ == signature_ || link_plan(t, signature_now_) ||
                                (repair_order(t, signature_now_) && link_plan(t, signature_now_)));
   bool planned = used_plan_;
   if (!planned) {
-    // New directions: order the nodes by the flows and stream through the new plan; only flow
-    // cycles need the traversal below.
     release_plan();
     planned = order_by_flow(t);
     if (planned) release_traversal();  // left over from an earlier sweep with flow cycles
   }
-  if (planned) {
-    signature_ = signature_now_;
-    solve_planned(net, fluid, in, out);
-    return;
-  }
+  if (!planned) return false;
+  signature_ = signature_now_;
+  solve_planned(net, fluid, in, out);
+  return true;
+}
 
-  auto upstream = [&](int k) { return in.link_flow[k] >= 0 ? t.link_from[k] : t.link_to[k]; };
-  auto downstream = [&](int k) { return in.link_flow[k] >= 0 ? t.link_to[k] : t.link_from[k]; };
-  size_traversal(n, m);
-  for (const ThermalInputs::BoundaryInflow& b : in.boundary_inflows)
-    mix_.add_boundary(b.node, b.mass_flow, b.enthalpy_flow, b.neutral);
-  // One sequential pass packs what the traversal needs per link into one cache line, so the
-  // topological traversal (random order over the network) touches one record per link.
-  for (int k = 0; k < m; ++k) {
+// One sequential pass packs what the traversal needs per link into one cache line, so the
+// topological traversal (random order over the network) touches one record per link; fixed
+// outlets (consumers, sources) enter their downstream node's mix here.
+void ThermalSolver::record_links(const Network& net, const fluid::FluidModel& fluid,
+                                 const ThermalInputs& in, ThermalState& out, double q_eps) {
+  const Topology& t = net.topology();
+  const PipeData& pipes = net.pipes();
+  for (int k = 0; k < t.link_count(); ++k) {
     LinkRecord& r = links_[k];
     const double q = std::abs(in.link_flow[k]);
     r.from = t.link_from[k];
-    r.up = upstream(k);
-    r.down = downstream(k);
+    r.up = upstream(t, in, k);
+    r.down = downstream(t, in, k);
     r.q = q;
     r.alpha = 1.0;
     r.t_amb = 0.0;
@@ -132,9 +144,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       if (u > 0) {
         r.loses_heat = true;
         r.t_amb = pipes.ambient_temperature_C[e];
-        if (q > q_eps) {
-          r.alpha = std::exp(-u * pipes.length_m[e] / (q * in.pipe_cp[e]));
-        }
+        if (q > q_eps) r.alpha = std::exp(-u * pipes.length_m[e] / (q * in.pipe_cp[e]));
       }
     }
     if (q <= q_eps) {
@@ -151,13 +161,15 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       mix_.add_stream(r.down, q, tf, fluid);
     }
   }
+}
 
-  // Node temperature from accumulated inflows.
-  auto settle = [&](int i) {
-    out.node_T[i] = mix_.temperature(i, fluid, net.settings().temperature_C, ambient);
-    done_[i] = 1;
-  };
-  // Propagate a settled node's temperature into its outgoing links.
+// Topological traversal (Kahn): a node settles once all its dependent inflows are in, then
+// streams its temperature into its outgoing links (exponential cooling towards ambient,
+// alpha = exp(-U L / (m cp)); 1 without loss). Nodes on or behind flow cycles stay unsettled.
+void ThermalSolver::traverse(const Network& net, const fluid::FluidModel& fluid,
+                             const ThermalInputs& in, ThermalState& out) {
+  const Topology& t = net.topology();
+  const double ambient = net.settings().ambient_temperature_C;
   auto propagate = [&](int i) {
     const double t_node = out.node_T[i];
     for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1]; ++s) {
@@ -174,109 +186,117 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
       if (r.up != i) continue;
       out.link_T_in[k] = t_node;
       if (r.role != LinkRecord::dependent) continue;
-      // exponential cooling towards ambient (alpha = exp(-U L / (m cp)); 1 without loss)
       const double t_out = r.loses_heat ? r.t_amb + (t_node - r.t_amb) * r.alpha : t_node;
       out.link_T_out[k] = t_out;
       mix_.add_stream(r.down, r.q, t_out, fluid);
       if (--indegree_[r.down] == 0) queue_.push_back(r.down);
     }
   };
-
   queue_.clear();
-  for (int i = 0; i < n; ++i)
+  for (int i = 0; i < t.node_count; ++i)
     if (indegree_[i] == 0) queue_.push_back(i);
   for (std::size_t head = 0; head < queue_.size(); ++head) {
     const int i = queue_[head];
-    settle(i);
+    out.node_T[i] = mix_.temperature(i, fluid, net.settings().temperature_C, ambient);
+    done_[i] = 1;
     propagate(i);
   }
+}
 
-  plan_valid_ = false;  // flow cycles: no plan (the next acyclic solve makes one)
-
-  // Nodes on or behind directed cycles: one sparse linear system in node enthalpy,
-  //   W_i h_i - sum_{k into i from u in U} q_k a_k h_u = known_i + sum q_k (1 - a_k) h(T_amb,k)
-  // with a_k = exp(-NTU_k) (1 for pumps/valves); exact for constant cp.
+// Nodes on or behind directed cycles: one sparse linear system in node enthalpy,
+//   W_i h_i - sum_{k into i from u in U} q_k a_k h_u = known_i + sum q_k (1 - a_k) h(T_amb,k)
+// with a_k = exp(-NTU_k) (1 for pumps/valves); exact for constant cp.
+void ThermalSolver::solve_flow_cycles(const Network& net, const fluid::FluidModel& fluid,
+                                      const ThermalInputs& in, ThermalState& out, double q_eps) {
+  const Topology& t = net.topology();
+  const PipeData& pipes = net.pipes();
+  const double ambient = net.settings().ambient_temperature_C;
   std::vector<int>& index = cyclic_index_;
   std::vector<int>& cyclic = cyclic_nodes_;
-  index.assign(n, -1);
+  index.assign(t.node_count, -1);
   cyclic.clear();
-  for (int i = 0; i < n; ++i)
+  for (int i = 0; i < t.node_count; ++i)
     if (!done_[i]) {
       index[i] = static_cast<int>(cyclic.size());
       cyclic.push_back(i);
     }
-  if (!cyclic.empty()) {
-    for (int i : cyclic) mix_.to_enthalpy(i, fluid);
-    const int u = static_cast<int>(cyclic.size());
-    out.cyclic_nodes = u;
-    std::vector<Eigen::Triplet<double>> trip;
-    Eigen::VectorXd rhs = Eigen::VectorXd::Zero(u);
-    for (int r = 0; r < u; ++r) {
-      const int i = cyclic[r];
-      // mix_ already holds settled upstream contributions; add the cyclic ones' weights
-      double w = mix_.flow[i];
-      for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1]; ++s) {
-        const int k = t.node_link[s];
-        const double q = std::abs(in.link_flow[k]);
-        if (q <= q_eps || !is_dependent(t.link_kind[k], in.link_flow[k]) || downstream(k) != i) continue;
-        const int up = upstream(k);
-        if (index[up] < 0) continue;  // already counted in mix_
-        w += q;
-        double a = 1.0, t_amb = 0.0;
-        if (t.link_kind[k] == LinkKind::pipe && pipes.heat_loss_W_mK[t.link_element[k]] > 0) {
-          const int e = t.link_element[k];
-          a = std::exp(-pipes.heat_loss_W_mK[e] * pipes.length_m[e] / (q * in.pipe_cp[e]));
-          t_amb = pipes.ambient_temperature_C[e];
-        }
-        trip.emplace_back(r, index[up], -q * a);
-        if (a < 1.0) rhs[r] += q * (1.0 - a) * fluid.enthalpy(t_amb);
-      }
-      rhs[r] += mix_.enthalpy_flow[i];
-      // a node with no inflow at all keeps an identity row (stagnant: ambient)
-      if (w <= 0) {
-        trip.emplace_back(r, r, 1.0);
-        rhs[r] = fluid.enthalpy(ambient);
-      } else {
-        trip.emplace_back(r, r, w);
-      }
-    }
-    Eigen::SparseMatrix<double> a(u, u);
-    a.setFromTriplets(trip.begin(), trip.end());
-    a.makeCompressed();
-    Eigen::UmfPackLU<Eigen::SparseMatrix<double>> lu;
-    lu.compute(a);
-    if (lu.info() != Eigen::Success)
-      throw Error(ErrorCode::solve_failed, "network", net.name(), "", "",
-                  "temperature system of a flow cycle is singular");
-    Eigen::VectorXd h = lu.solve(rhs);
-    for (int r = 0; r < u; ++r) {
-      out.node_T[cyclic[r]] = fluid.temperature_from_enthalpy(h[r]);
-      done_[cyclic[r]] = 1;
-    }
-    // Outlet temperatures of links leaving cyclic nodes, from the same enthalpy decay the
-    // system used (h_out = h_amb + a (h_in - h_amb)): the nodes' mixing then balances the
-    // reported outlets exactly, where the temperature form would differ by the variation of
-    // cp along the pipe (energy balance off by up to 1e-3 on flow cycles).
-    for (int r = 0; r < u; ++r) {
-      const int i = cyclic[r];
-      for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1]; ++s) {
-        const int k = t.node_link[s];
-        const double q = std::abs(in.link_flow[k]);
-        if (q <= q_eps || upstream(k) != i) continue;
-        out.link_T_in[k] = out.node_T[i];
-        if (!is_dependent(t.link_kind[k], in.link_flow[k])) continue;
+  if (cyclic.empty()) return;
+  for (int i : cyclic) mix_.to_enthalpy(i, fluid);
+  const int u = static_cast<int>(cyclic.size());
+  out.cyclic_nodes = u;
+  std::vector<Eigen::Triplet<double>> trip;
+  Eigen::VectorXd rhs = Eigen::VectorXd::Zero(u);
+  for (int r = 0; r < u; ++r) {
+    const int i = cyclic[r];
+    // mix_ already holds settled upstream contributions; add the cyclic ones' weights
+    double w = mix_.flow[i];
+    for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1]; ++s) {
+      const int k = t.node_link[s];
+      const double q = std::abs(in.link_flow[k]);
+      if (q <= q_eps || !is_dependent(t.link_kind[k], in.link_flow[k]) || downstream(t, in, k) != i) continue;
+      const int up = upstream(t, in, k);
+      if (index[up] < 0) continue;  // already counted in mix_
+      w += q;
+      double a = 1.0, t_amb = 0.0;
+      if (t.link_kind[k] == LinkKind::pipe && pipes.heat_loss_W_mK[t.link_element[k]] > 0) {
         const int e = t.link_element[k];
-        if (t.link_kind[k] == LinkKind::pipe && pipes.heat_loss_W_mK[e] > 0) {
-          const double a = std::exp(-pipes.heat_loss_W_mK[e] * pipes.length_m[e] / (q * in.pipe_cp[e]));
-          const double h_amb = fluid.enthalpy(pipes.ambient_temperature_C[e]);
-          out.link_T_out[k] = fluid.temperature_from_enthalpy(h_amb + a * (h[r] - h_amb));
-        } else {
-          out.link_T_out[k] = out.node_T[i];
-        }
+        a = std::exp(-pipes.heat_loss_W_mK[e] * pipes.length_m[e] / (q * in.pipe_cp[e]));
+        t_amb = pipes.ambient_temperature_C[e];
+      }
+      trip.emplace_back(r, index[up], -q * a);
+      if (a < 1.0) rhs[r] += q * (1.0 - a) * fluid.enthalpy(t_amb);
+    }
+    rhs[r] += mix_.enthalpy_flow[i];
+    // a node with no inflow at all keeps an identity row (stagnant: ambient)
+    if (w <= 0) {
+      trip.emplace_back(r, r, 1.0);
+      rhs[r] = fluid.enthalpy(ambient);
+    } else {
+      trip.emplace_back(r, r, w);
+    }
+  }
+  Eigen::SparseMatrix<double> a(u, u);
+  a.setFromTriplets(trip.begin(), trip.end());
+  a.makeCompressed();
+  Eigen::UmfPackLU<Eigen::SparseMatrix<double>> lu;
+  lu.compute(a);
+  if (lu.info() != Eigen::Success)
+    throw Error(ErrorCode::solve_failed, "network", net.name(), "", "",
+                "temperature system of a flow cycle is singular");
+  Eigen::VectorXd h = lu.solve(rhs);
+  for (int r = 0; r < u; ++r) {
+    out.node_T[cyclic[r]] = fluid.temperature_from_enthalpy(h[r]);
+    done_[cyclic[r]] = 1;
+  }
+  // Outlet temperatures of links leaving cyclic nodes, from the same enthalpy decay the system
+  // used (h_out = h_amb + a (h_in - h_amb)): the nodes' mixing then balances the reported
+  // outlets exactly, where the temperature form would differ by the variation of cp along the
+  // pipe (energy balance off by up to 1e-3 on flow cycles).
+  for (int r = 0; r < u; ++r) {
+    const int i = cyclic[r];
+    for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1]; ++s) {
+      const int k = t.node_link[s];
+      const double q = std::abs(in.link_flow[k]);
+      if (q <= q_eps || upstream(t, in, k) != i) continue;
+      out.link_T_in[k] = out.node_T[i];
+      if (!is_dependent(t.link_kind[k], in.link_flow[k])) continue;
+      const int e = t.link_element[k];
+      if (t.link_kind[k] == LinkKind::pipe && pipes.heat_loss_W_mK[e] > 0) {
+        const double a = std::exp(-pipes.heat_loss_W_mK[e] * pipes.length_m[e] / (q * in.pipe_cp[e]));
+        const double h_amb = fluid.enthalpy(pipes.ambient_temperature_C[e]);
+        out.link_T_out[k] = fluid.temperature_from_enthalpy(h_amb + a * (h[r] - h_amb));
+      } else {
+        out.link_T_out[k] = out.node_T[i];
       }
     }
   }
-  // mean temperatures from the link records (their alpha = exp(-NTU) is already there)
+}
+
+// Mean temperatures from the link records (their alpha = exp(-NTU) is already there).
+void ThermalSolver::mean_temperatures(const Network& net, const ThermalInputs& in,
+                                      ThermalState& out) const {
+  const Topology& t = net.topology();
+  const PipeData& pipes = net.pipes();
   for (int e = 0; e < net.pipe_count(); ++e) {
     const int k = t.pipe_offset + e;
     const LinkRecord& r = links_[k];

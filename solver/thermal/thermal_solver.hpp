@@ -128,6 +128,23 @@ class ThermalSolver {
   bool link_plan(const Topology& topology, const std::vector<unsigned char>& signature);
   bool repair_order(const Topology& topology, const std::vector<unsigned char>& signature);
   void fill_plan_records(const Network& network, const ThermalInputs& in);
+  // The unplanned sweep's parts (solve), and the ends of link k along its flow.
+  bool sweep_with_plan(const Network& network, const fluid::FluidModel& fluid,
+                       const ThermalInputs& in, ThermalState& out, double q_eps);
+  void record_links(const Network& network, const fluid::FluidModel& fluid,
+                    const ThermalInputs& in, ThermalState& out, double q_eps);
+  void traverse(const Network& network, const fluid::FluidModel& fluid, const ThermalInputs& in,
+                ThermalState& out);
+  void solve_flow_cycles(const Network& network, const fluid::FluidModel& fluid,
+                         const ThermalInputs& in, ThermalState& out, double q_eps);
+  void mean_temperatures(const Network& network, const ThermalInputs& in,
+                         ThermalState& out) const;
+  static int upstream(const Topology& t, const ThermalInputs& in, int k) {
+    return in.link_flow[k] >= 0 ? t.link_from[k] : t.link_to[k];
+  }
+  static int downstream(const Topology& t, const ThermalInputs& in, int k) {
+    return in.link_flow[k] >= 0 ? t.link_to[k] : t.link_from[k];
+  }
   void solve_planned(const Network& network, const fluid::FluidModel& fluid,
                      const ThermalInputs& in, ThermalState& out);
   void release_plan();  // keeps plan_order_/plan_position_/plan_T_ (reused when rebuilt)
