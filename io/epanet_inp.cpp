@@ -16,6 +16,7 @@
 //  * Tanks are fixed-pressure nodes at their initial level; a tank at its maximum (minimum)
 //    level gets no_inflow (no_outflow), EPANET's full/empty tank rule.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <limits>
@@ -62,102 +63,6 @@ struct Line {
   std::vector<std::string> tokens;
   std::string comment;  // text after ';' (category names in [DEMANDS])
 };
-
-class Parser {
- public:
-  Parser(std::string file, const EpanetImportOptions& options, InpSourceMap* origins = nullptr)
-      : file_(std::move(file)), options_(options), origins_(origins) {}
-
-  NetworkDefinition parse(std::string_view text);
-
- private:
-  [[noreturn]] void fail(const Line& l, ErrorCode code, const std::string& kind,
-                         const std::string& id, const std::string& field,
-                         const std::string& value, const std::string& reason) const {
-    throw InputError(code, kind, id, field, value, reason,
-                     file_ + ":" + std::to_string(l.number));
-  }
-  double number(const Line& l, std::size_t i, const char* kind, const char* field) const {
-    const std::string id = l.tokens.empty() ? "" : l.tokens[0];
-    if (i >= l.tokens.size())
-      fail(l, ErrorCode::missing_field, kind, id, field, "", "missing value");
-    const std::string& t = l.tokens[i];
-    char* end = nullptr;
-    const double v = std::strtod(t.c_str(), &end);
-    if (end == t.c_str() || *end != '\0' || !std::isfinite(v))
-      fail(l, ErrorCode::wrong_type, kind, id, field, quoted_input(t), "expected a number");
-    return v;
-  }
-  double optional_number(const Line& l, std::size_t i, const char* kind, const char* field,
-                         double fallback) const {
-    return i < l.tokens.size() ? number(l, i, kind, field) : fallback;
-  }
-  void need(const Line& l, std::size_t n, const char* kind, const char* what) const {
-    if (l.tokens.size() < n)
-      fail(l, ErrorCode::missing_field, kind, l.tokens.empty() ? "" : l.tokens[0], "", "",
-           std::string("expected ") + what);
-  }
-  // A text file has no control characters but tabs (a NUL would end an id in HDF5 or C).
-  void refuse_control_characters(const Line& l, std::string_view raw) const {
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      const auto c = static_cast<unsigned char>(raw[i]);
-      if ((c < 0x20 && c != '\t') || c == 0x7F)
-        fail(l, ErrorCode::parse_error, "", "", "", quoted_input(raw.substr(i, 1)),
-             "control character at column " + std::to_string(i + 1) + "; an .inp file is text");
-    }
-  }
-  // Time in seconds: "h", "h:mm", "h:mm:ss", decimal hours, optional unit or AM/PM.
-  // `kind` and `id` name the time in errors: ("option", "PATTERN START"), ("control", link id).
-  double time_value(const Line& l, std::size_t i, const char* kind, const std::string& id) const;
-
-  // Records where an element came from, when the caller asked for a source map.
-  void note_origin(const char* kind, const std::string& id, const char* epanet_kind, const Line& l) const {
-    if (origins_) origins_->add(kind, id, {epanet_kind, l.number, l.tokens});
-  }
-
-  std::string file_;
-  EpanetImportOptions options_;
-  InpSourceMap* origins_;
-};
-
-double Parser::time_value(const Line& l, std::size_t i, const char* kind, const std::string& id) const {
-  if (i >= l.tokens.size()) fail(l, ErrorCode::missing_field, kind, id, "time", "", "missing time");
-  const std::string& t = l.tokens[i];
-  double seconds = 0;
-  if (t.find(':') != std::string::npos) {
-    double parts[3] = {0, 0, 0};
-    int n = 0;
-    std::stringstream ss(t);
-    std::string p;
-    while (std::getline(ss, p, ':') && n < 3) {
-      char* end = nullptr;
-      parts[n] = std::strtod(p.c_str(), &end);
-      if (end == p.c_str() || *end != '\0' || !std::isfinite(parts[n]))
-        fail(l, ErrorCode::wrong_type, kind, id, "time", quoted_input(t), "expected a time h:mm[:ss]");
-      ++n;
-    }
-    seconds = parts[0] * 3600 + parts[1] * 60 + parts[2];
-  } else {
-    seconds = number(l, i, kind, "time") * 3600.0;
-    if (i + 1 < l.tokens.size()) {
-      const std::string u = upper(l.tokens[i + 1]);
-      if (starts_with_ci(u, "SEC")) seconds /= 3600.0;
-      else if (starts_with_ci(u, "MIN")) seconds /= 60.0;
-      else if (starts_with_ci(u, "DAY")) seconds *= 24.0;
-    }
-  }
-  // EPANET refuses negative times (error 213); the upper bound keeps every later integer
-  // conversion (pattern period) exact and defined.
-  if (!(seconds >= 0 && seconds <= kMaxTimeS))
-    fail(l, ErrorCode::invalid_value, kind, id, "time", quoted_input(t),
-         "must be a time >= 0 and at most 1e10 s (317 years)");
-  if (i + 1 < l.tokens.size()) {
-    const std::string u = upper(l.tokens[i + 1]);
-    if (u == "AM" && seconds >= 12 * 3600) seconds -= 12 * 3600;
-    if (u == "PM" && seconds < 12 * 3600) seconds += 12 * 3600;
-  }
-  return seconds;
-}
 
 enum class LinkType { pipe, cvpipe, pump, prv, psv, pbv, fcv, tcv, gpv, pcv };
 
@@ -208,109 +113,327 @@ LinkState make_link(LinkType type, const Line& l) {
   return s;
 }
 
-NetworkDefinition Parser::parse(std::string_view bytes) {
-  const detail::DecodedText decoded = detail::decode_utf8_or_windows_1252(bytes);
-  const std::string_view text = decoded.utf8;
-  // ---- tokenise into sections
-  std::map<std::string, std::vector<Line>> sections;
-  std::vector<std::string> order;
-  std::string current;
-  {
-    int number = 0;
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
-      std::size_t end = text.find('\n', pos);
-      if (end == std::string_view::npos) end = text.size();
-      std::string raw(text.substr(pos, end - pos));
-      pos = end + 1;
-      ++number;
-      if (!raw.empty() && raw.back() == '\r') raw.pop_back();
-      Line line{number, {}, {}};
-      refuse_control_characters(line, raw);
-      const std::size_t semi = raw.find(';');
-      if (semi != std::string::npos) {
-        line.comment = raw.substr(semi + 1);
-        raw.resize(semi);
-      }
-      std::istringstream ss(raw);
-      std::string tok;
-      while (ss >> tok) line.tokens.push_back(tok);
-      if (line.tokens.empty()) {
-        if (end == text.size()) break;
-        continue;
-      }
-      if (line.tokens[0][0] == '[') {
-        current = upper(line.tokens[0]);
-        if (current.back() != ']')
-          fail(line, ErrorCode::parse_error, "section", current, "", "", "malformed section header");
-        if (!sections.count(current)) order.push_back(current);
-        sections[current];
-        continue;
-      }
-      if (current.empty())
-        fail(line, ErrorCode::parse_error, "", "", "", quoted_input(line.tokens[0]),
-             "data before the first [SECTION] header");
-      if (current != "[TITLE]") sections[current].push_back(std::move(line));
-      else sections[current].push_back(Line{line.number, {raw}, {}});
-      if (end == text.size()) break;
+// Units and fluid of the file ([OPTIONS] UNITS, HEADLOSS, SPECIFIC GRAVITY, VISCOSITY), as
+// factors from the file's units to heatnet's.
+struct Units {
+  bool us = true;              // US customary (CFS, GPM, MGD, IMGD, AFD) or SI
+  double flow_to_m3s = 0;      // file flow -> m3/s
+  double len = 0;              // ft or m -> m
+  double diam = 0;             // in or mm -> m
+  double rough_mm = 0;         // millifeet or mm -> mm
+  double rho = 0;              // kg/m3
+  double mass = 0;             // file flow -> kg/s
+  double pressure_to_Pa = 0;   // psi or m -> Pa of the network fluid (EPANET's head conversion)
+  double viscosity = 0;        // m2/s
+  FrictionModel friction = FrictionModel::hazen_williams;
+};
+
+// One pass over the file: tokenise into sections, then one reader per section in the order
+// their data depends on each other, then the definition.
+class Parser {
+ public:
+  Parser(std::string file, const EpanetImportOptions& options, InpSourceMap* origins = nullptr)
+      : file_(std::move(file)), options_(options), origins_(origins) {}
+
+  NetworkDefinition parse(std::string_view bytes);
+
+ private:
+  [[noreturn]] void fail(const Line& l, ErrorCode code, const std::string& kind,
+                         const std::string& id, const std::string& field,
+                         const std::string& value, const std::string& reason) const {
+    throw InputError(code, kind, id, field, value, reason,
+                     file_ + ":" + std::to_string(l.number));
+  }
+  double number(const Line& l, std::size_t i, const char* kind, const char* field) const {
+    const std::string id = l.tokens.empty() ? "" : l.tokens[0];
+    if (i >= l.tokens.size())
+      fail(l, ErrorCode::missing_field, kind, id, field, "", "missing value");
+    const std::string& t = l.tokens[i];
+    char* end = nullptr;
+    const double v = std::strtod(t.c_str(), &end);
+    if (end == t.c_str() || *end != '\0' || !std::isfinite(v))
+      fail(l, ErrorCode::wrong_type, kind, id, field, quoted_input(t), "expected a number");
+    return v;
+  }
+  double optional_number(const Line& l, std::size_t i, const char* kind, const char* field,
+                         double fallback) const {
+    return i < l.tokens.size() ? number(l, i, kind, field) : fallback;
+  }
+  void need(const Line& l, std::size_t n, const char* kind, const char* what) const {
+    if (l.tokens.size() < n)
+      fail(l, ErrorCode::missing_field, kind, l.tokens.empty() ? "" : l.tokens[0], "", "",
+           std::string("expected ") + what);
+  }
+  // A text file has no control characters but tabs (a NUL would end an id in HDF5 or C).
+  void refuse_control_characters(const Line& l, std::string_view raw) const {
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      const auto c = static_cast<unsigned char>(raw[i]);
+      if ((c < 0x20 && c != '\t') || c == 0x7F)
+        fail(l, ErrorCode::parse_error, "", "", "", quoted_input(raw.substr(i, 1)),
+             "control character at column " + std::to_string(i + 1) + "; an .inp file is text");
     }
   }
+  // Time in seconds: "h", "h:mm", "h:mm:ss", decimal hours, optional unit or AM/PM.
+  // `kind` and `id` name the time in errors: ("option", "PATTERN START"), ("control", link id).
+  double time_value(const Line& l, std::size_t i, const char* kind, const std::string& id) const;
+
+  // Records where an element came from, when the caller asked for a source map.
+  void note_origin(const char* kind, const std::string& id, const char* epanet_kind, const Line& l) const {
+    if (origins_) origins_->add(kind, id, {epanet_kind, l.number, l.tokens});
+  }
+
+  // ---- sections
+  void tokenise(std::string_view text);
+  void refuse_unknown_sections();
+  const std::vector<Line>& section(const char* name) { return sections_[name]; }
+  // The line of the last [OPTIONS] entry with this key (line 0 if none), for errors.
+  Line option_line(const char* key);
+
+  void read_options();
+  void derive_units();
+  void read_times();
+  void read_patterns();
+  void read_curves();
+  // Multiplier of pattern `id` at t = 0 (1 without a pattern); `l` and `kind` name the user.
+  double factor(const std::string& id, const Line& l, const char* kind);
+
+  void add_node(NodeState n, const Line& l);
+  int find_node(const std::string& id, const Line& l, const char* kind, const char* field) const;
+  void read_junctions();
+  void read_reservoirs_and_tanks();
+  void read_demands();
+  void refuse_emitters();
+  void read_coordinates();
+
+  void add_link(LinkState s, const Line& l);
+  int find_link(const std::string& id, const Line& l, const char* kind) const;
+  void read_pipes();
+  void read_pumps();
+  void read_valves();
+  // EPANET changestatus(): OPEN/CLOSED/number for pipes, pumps and valves.
+  void apply_status(LinkState& s, const std::string& word, const Line& l, const char* kind,
+                    bool from_control) const;
+  void read_status();
+  void apply_pump_patterns();
+  double head_of(const NodeState& n);  // initial head (m) of a tank or reservoir
+  void read_controls();
+  // Whether a control line fires at t = 0 (nullopt: not evaluated, a note was added).
+  std::optional<bool> control_fires(const Line& l, const LinkState& s);
+
+  // ---- the definition
+  std::string description();
+  SettingsDefinition settings() const;
+  void add_nodes(NetworkDefinition& def);
+  CurvePoints to_points(const std::string& curve_id) const;
+  void add_links(NetworkDefinition& def) const;
+  PipeDefinition pipe(const LinkState& s) const;
+  PumpDefinition pump(const LinkState& s) const;
+  ValveDefinition valve(const LinkState& s) const;
+
+  std::string file_;
+  EpanetImportOptions options_;
+  InpSourceMap* origins_;
+
+  std::map<std::string, std::vector<Line>> sections_;
+  std::vector<std::string> order_;  // section names in file order
+  bool from_windows_1252_ = false;
+
+  // [OPTIONS]
+  std::string flow_units_ = "GPM", headloss_ = "H-W", default_pattern_;
+  double sg_ = 1.0, viscosity_value_ = 1.0, demand_multiplier_ = 1.0;
+  bool viscosity_given_ = false;
+  int trials_ = 200;
+  Units units_;
+  // [TIMES]
+  double pattern_step_ = 3600, pattern_start_ = 0, clock_start_ = 0;
+  double period_ = 0;  // pattern period at t = 0
+  std::unordered_map<std::string, std::vector<double>> patterns_;
+  std::unordered_map<std::string, std::vector<std::array<double, 2>>> curves_;
+
+  std::vector<NodeState> nodes_;
+  std::unordered_map<std::string, int> node_index_;
+  std::vector<LinkState> links_;
+  std::unordered_map<std::string, int> link_index_;
+  std::vector<std::string> notes_;  // what the import did not evaluate (in the description)
+};
+
+double Parser::time_value(const Line& l, std::size_t i, const char* kind, const std::string& id) const {
+  if (i >= l.tokens.size()) fail(l, ErrorCode::missing_field, kind, id, "time", "", "missing time");
+  const std::string& t = l.tokens[i];
+  double seconds = 0;
+  if (t.find(':') != std::string::npos) {
+    double parts[3] = {0, 0, 0};
+    int n = 0;
+    std::stringstream ss(t);
+    std::string p;
+    while (std::getline(ss, p, ':') && n < 3) {
+      char* end = nullptr;
+      parts[n] = std::strtod(p.c_str(), &end);
+      if (end == p.c_str() || *end != '\0' || !std::isfinite(parts[n]))
+        fail(l, ErrorCode::wrong_type, kind, id, "time", quoted_input(t), "expected a time h:mm[:ss]");
+      ++n;
+    }
+    seconds = parts[0] * 3600 + parts[1] * 60 + parts[2];
+  } else {
+    seconds = number(l, i, kind, "time") * 3600.0;
+    if (i + 1 < l.tokens.size()) {
+      const std::string u = upper(l.tokens[i + 1]);
+      if (starts_with_ci(u, "SEC")) seconds /= 3600.0;
+      else if (starts_with_ci(u, "MIN")) seconds /= 60.0;
+      else if (starts_with_ci(u, "DAY")) seconds *= 24.0;
+    }
+  }
+  // EPANET refuses negative times (error 213); the upper bound keeps every later integer
+  // conversion (pattern period) exact and defined.
+  if (!(seconds >= 0 && seconds <= kMaxTimeS))
+    fail(l, ErrorCode::invalid_value, kind, id, "time", quoted_input(t),
+         "must be a time >= 0 and at most 1e10 s (317 years)");
+  if (i + 1 < l.tokens.size()) {
+    const std::string u = upper(l.tokens[i + 1]);
+    if (u == "AM" && seconds >= 12 * 3600) seconds -= 12 * 3600;
+    if (u == "PM" && seconds < 12 * 3600) seconds += 12 * 3600;
+  }
+  return seconds;
+}
+
+NetworkDefinition Parser::parse(std::string_view bytes) {
+  const detail::DecodedText decoded = detail::decode_utf8_or_windows_1252(bytes);
+  from_windows_1252_ = decoded.from_windows_1252;
+  tokenise(decoded.utf8);
+  refuse_unknown_sections();
+  read_options();
+  derive_units();
+  read_times();
+  read_patterns();
+  read_curves();
+  read_junctions();
+  read_reservoirs_and_tanks();
+  read_demands();
+  refuse_emitters();
+  read_coordinates();
+  read_pipes();
+  read_pumps();
+  read_valves();
+  read_status();
+  apply_pump_patterns();
+  read_controls();
+  if (!section("[RULES]").empty())
+    notes_.push_back("[RULES] not evaluated (EPANET evaluates rules only after the t = 0 solve)");
+
+  NetworkDefinition def;
+  def.name = std::filesystem::path(file_).stem().string();
+  def.description = description();
+  def.settings = settings();
+  add_nodes(def);
+  add_links(def);
+  return def;
+}
+
+void Parser::tokenise(std::string_view text) {
+  std::string current;
+  int number = 0;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string raw(text.substr(pos, end - pos));
+    pos = end + 1;
+    ++number;
+    if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+    Line line{number, {}, {}};
+    refuse_control_characters(line, raw);
+    const std::size_t semi = raw.find(';');
+    if (semi != std::string::npos) {
+      line.comment = raw.substr(semi + 1);
+      raw.resize(semi);
+    }
+    std::istringstream ss(raw);
+    std::string tok;
+    while (ss >> tok) line.tokens.push_back(tok);
+    if (line.tokens.empty()) {
+      if (end == text.size()) break;
+      continue;
+    }
+    if (line.tokens[0][0] == '[') {
+      current = upper(line.tokens[0]);
+      if (current.back() != ']')
+        fail(line, ErrorCode::parse_error, "section", current, "", "", "malformed section header");
+      if (!sections_.count(current)) order_.push_back(current);
+      sections_[current];
+      continue;
+    }
+    if (current.empty())
+      fail(line, ErrorCode::parse_error, "", "", "", quoted_input(line.tokens[0]),
+           "data before the first [SECTION] header");
+    if (current != "[TITLE]") sections_[current].push_back(std::move(line));
+    else sections_[current].push_back(Line{line.number, {raw}, {}});
+    if (end == text.size()) break;
+  }
+}
+
+void Parser::refuse_unknown_sections() {
   static const char* kKnown[] = {
       "[TITLE]", "[JUNCTIONS]", "[RESERVOIRS]", "[TANKS]", "[PIPES]", "[PUMPS]", "[VALVES]",
       "[EMITTERS]", "[CURVES]", "[PATTERNS]", "[ENERGY]", "[STATUS]", "[CONTROLS]", "[RULES]",
       "[DEMANDS]", "[QUALITY]", "[REACTIONS]", "[SOURCES]", "[MIXING]", "[OPTIONS]", "[TIMES]",
       "[REPORT]", "[COORDINATES]", "[VERTICES]", "[LABELS]", "[BACKDROP]", "[TAGS]", "[END]",
       "[LEAKAGE]"};
-  for (const auto& name : order) {
+  for (const auto& name : order_) {
     if (std::find_if(std::begin(kKnown), std::end(kKnown),
                      [&](const char* k) { return name == k; }) == std::end(kKnown)) {
-      const auto& lines = sections[name];
+      const auto& lines = sections_[name];
       Line l{lines.empty() ? 0 : lines.front().number, {}, {}};
       fail(l, ErrorCode::parse_error, "section", name, "", "", "unknown section");
     }
   }
-  auto section = [&](const char* name) -> const std::vector<Line>& { return sections[name]; };
+}
 
-  // ---- options and times
-  std::string flow_units = "GPM", headloss = "H-W", default_pattern;
-  double sg = 1.0, viscosity_value = 1.0, demand_multiplier = 1.0;
-  bool viscosity_given = false;
-  int trials = 200;
+Line Parser::option_line(const char* key) {
+  Line l{0, {}, {}};
+  for (const Line& o : section("[OPTIONS]"))
+    if (upper(o.tokens[0]) == key) l = o;
+  return l;
+}
+
+void Parser::read_options() {
   for (const Line& l : section("[OPTIONS]")) {
     const std::string key = upper(l.tokens[0]);
     const std::string key2 = l.tokens.size() > 1 ? upper(l.tokens[1]) : "";
     if (key == "UNITS") {
       need(l, 2, "option", "UNITS value");
-      flow_units = key2;
+      flow_units_ = key2;
     } else if (key == "HEADLOSS") {
       need(l, 2, "option", "HEADLOSS value");
-      headloss = key2;
+      headloss_ = key2;
     } else if (key == "SPECIFIC" && key2 == "GRAVITY") {
-      sg = number(l, 2, "option", "SPECIFIC GRAVITY");
-      if (!(sg > 0)) fail(l, ErrorCode::invalid_value, "option", "SPECIFIC GRAVITY", "", l.tokens[2], "must be > 0");
+      sg_ = number(l, 2, "option", "SPECIFIC GRAVITY");
+      if (!(sg_ > 0)) fail(l, ErrorCode::invalid_value, "option", "SPECIFIC GRAVITY", "", l.tokens[2], "must be > 0");
     } else if (key == "VISCOSITY") {
-      viscosity_value = number(l, 1, "option", "VISCOSITY");
-      viscosity_given = true;
-      if (!(viscosity_value > 0)) fail(l, ErrorCode::invalid_value, "option", "VISCOSITY", "", l.tokens[1], "must be > 0");
+      viscosity_value_ = number(l, 1, "option", "VISCOSITY");
+      viscosity_given_ = true;
+      if (!(viscosity_value_ > 0)) fail(l, ErrorCode::invalid_value, "option", "VISCOSITY", "", l.tokens[1], "must be > 0");
     } else if (key == "DEMAND" && key2 == "MULTIPLIER") {
-      demand_multiplier = number(l, 2, "option", "DEMAND MULTIPLIER");
+      demand_multiplier_ = number(l, 2, "option", "DEMAND MULTIPLIER");
     } else if (key == "DEMAND" && key2 == "MODEL") {
       if (l.tokens.size() > 2 && upper(l.tokens[2]) != "DDA")
         fail(l, ErrorCode::unsupported, "option", "DEMAND MODEL", "", l.tokens[2],
              "pressure-driven demands (PDA) are not supported; only DDA");
     } else if (key == "PATTERN") {
       need(l, 2, "option", "PATTERN id");
-      default_pattern = l.tokens[1];
+      default_pattern_ = l.tokens[1];
     } else if (key == "TRIALS") {
       const double value = number(l, 1, "option", "TRIALS");
       if (!(value >= 1 && value <= kMaxTrials))
         fail(l, ErrorCode::invalid_value, "option", "TRIALS", "", l.tokens[1],
              "must be within 1..100000 (the most Newton iterations heatnet runs)");
-      trials = static_cast<int>(value);  // EPANET truncates too
+      trials_ = static_cast<int>(value);  // EPANET truncates too
     }
     // other options (QUALITY, ACCURACY, UNBALANCED, CHECKFREQ, ...) do not change the
     // converged steady state.
   }
+}
+
+void Parser::derive_units() {
   static const std::unordered_map<std::string, double> kFlowPerCfs = {
       {"CFS", 1.0},     {"GPM", 448.831}, {"MGD", 0.64632}, {"IMGD", 0.5382}, {"AFD", 1.9837},
       {"LPS", 28.317},  {"LPM", 1699.0},  {"MLD", 2.4466},  {"CMH", 101.94},  {"CMD", 2446.6},
@@ -318,99 +441,107 @@ NetworkDefinition Parser::parse(std::string_view bytes) {
   static const std::unordered_map<std::string, double> kExactSi = {
       {"LPS", 1e-3}, {"LPM", 1.0 / 60000.0}, {"MLD", 1.0 / 86.4}, {"CMH", 1.0 / 3600.0},
       {"CMD", 1.0 / 86400.0}, {"CMS", 1.0}};
-  auto unit_it = kFlowPerCfs.find(flow_units);
-  if (unit_it == kFlowPerCfs.end()) {
-    Line l{0, {}, {}};
-    for (const Line& o : section("[OPTIONS]"))
-      if (upper(o.tokens[0]) == "UNITS") l = o;
-    fail(l, ErrorCode::invalid_value, "option", "UNITS", "", flow_units,
+  auto unit_it = kFlowPerCfs.find(flow_units_);
+  if (unit_it == kFlowPerCfs.end())
+    fail(option_line("UNITS"), ErrorCode::invalid_value, "option", "UNITS", "", flow_units_,
          "unknown flow units; expected CFS, GPM, MGD, IMGD, AFD, LPS, LPM, MLD, CMH, CMD or CMS");
-  }
-  const bool us = flow_units == "CFS" || flow_units == "GPM" || flow_units == "MGD" ||
-                  flow_units == "IMGD" || flow_units == "AFD";
-  double flow_to_m3s = kCfsToM3s / unit_it->second;
-  if (!us && options_.exact_si_flow_units) flow_to_m3s = kExactSi.at(flow_units);
-  const double len = us ? kFt : 1.0;           // ft or m -> m
-  const double diam = us ? 0.0254 : 1e-3;      // in or mm -> m
-  const double rough_mm = us ? kFt : 1.0;      // millifeet or mm -> mm
-  const double rho = 1000.0 * sg;
-  const double mass = flow_to_m3s * rho;       // file flow -> kg/s
-  // pressure settings (psi or m) -> Pa of the network fluid, through EPANET's head conversion
-  const double pressure_to_Pa = us ? rho * kGravity * kFt / (kPsiPerFt * sg) : rho * kGravity / sg;
-  double viscosity = kViscosityFt2s * kFt * kFt;
-  if (viscosity_given)
-    viscosity = viscosity_value > 1e-3 ? viscosity_value * viscosity
-                                       : viscosity_value * (us ? kFt * kFt : 1.0);
-  FrictionModel friction;
-  const std::string hl = headloss;
-  if (hl == "H-W") friction = FrictionModel::hazen_williams;
-  else if (hl == "D-W") friction = FrictionModel::epanet_darcy_weisbach;
-  else {
-    Line l{0, {}, {}};
-    for (const Line& o : section("[OPTIONS]"))
-      if (upper(o.tokens[0]) == "HEADLOSS") l = o;
-    if (hl == "C-M")
-      fail(l, ErrorCode::unsupported, "option", "HEADLOSS", "", hl,
+  Units& u = units_;
+  u.us = flow_units_ == "CFS" || flow_units_ == "GPM" || flow_units_ == "MGD" ||
+         flow_units_ == "IMGD" || flow_units_ == "AFD";
+  u.flow_to_m3s = kCfsToM3s / unit_it->second;
+  if (!u.us && options_.exact_si_flow_units) u.flow_to_m3s = kExactSi.at(flow_units_);
+  u.len = u.us ? kFt : 1.0;
+  u.diam = u.us ? 0.0254 : 1e-3;
+  u.rough_mm = u.us ? kFt : 1.0;
+  u.rho = 1000.0 * sg_;
+  u.mass = u.flow_to_m3s * u.rho;
+  u.pressure_to_Pa = u.us ? u.rho * kGravity * kFt / (kPsiPerFt * sg_) : u.rho * kGravity / sg_;
+  u.viscosity = kViscosityFt2s * kFt * kFt;
+  if (viscosity_given_)
+    u.viscosity = viscosity_value_ > 1e-3 ? viscosity_value_ * u.viscosity
+                                          : viscosity_value_ * (u.us ? kFt * kFt : 1.0);
+  if (headloss_ == "H-W") {
+    u.friction = FrictionModel::hazen_williams;
+  } else if (headloss_ == "D-W") {
+    u.friction = FrictionModel::epanet_darcy_weisbach;
+  } else {
+    const Line l = option_line("HEADLOSS");
+    if (headloss_ == "C-M")
+      fail(l, ErrorCode::unsupported, "option", "HEADLOSS", "", headloss_,
            "Chezy-Manning head loss is not supported yet (use H-W or D-W)");
-    fail(l, ErrorCode::invalid_value, "option", "HEADLOSS", "", hl, "expected H-W, D-W or C-M");
+    fail(l, ErrorCode::invalid_value, "option", "HEADLOSS", "", headloss_, "expected H-W, D-W or C-M");
   }
+}
 
-  double pattern_step = 3600, pattern_start = 0, clock_start = 0;
+void Parser::read_times() {
   for (const Line& l : section("[TIMES]")) {
     const std::string key = upper(l.tokens[0]);
     const std::string key2 = l.tokens.size() > 1 ? upper(l.tokens[1]) : "";
     if (key == "PATTERN" && key2 == "TIMESTEP") {
-      pattern_step = time_value(l, 2, "option", "PATTERN TIMESTEP");
-      if (pattern_step > 0 && pattern_step < 1)  // EPANET counts whole seconds
+      pattern_step_ = time_value(l, 2, "option", "PATTERN TIMESTEP");
+      if (pattern_step_ > 0 && pattern_step_ < 1)  // EPANET counts whole seconds
         fail(l, ErrorCode::invalid_value, "option", "PATTERN TIMESTEP", "", l.tokens[2],
              "must be at least 1 s");
     }
-    else if (key == "PATTERN" && key2 == "START") pattern_start = time_value(l, 2, "option", "PATTERN START");
-    else if (key == "START" && key2 == "CLOCKTIME") clock_start = time_value(l, 2, "option", "START CLOCKTIME");
+    else if (key == "PATTERN" && key2 == "START") pattern_start_ = time_value(l, 2, "option", "PATTERN START");
+    else if (key == "START" && key2 == "CLOCKTIME") clock_start_ = time_value(l, 2, "option", "START CLOCKTIME");
   }
-  if (!(pattern_step > 0)) pattern_step = 3600;
-
-  // ---- patterns and curves
-  std::unordered_map<std::string, std::vector<double>> patterns;
-  for (const Line& l : section("[PATTERNS]")) {
-    auto& p = patterns[l.tokens[0]];
-    for (std::size_t i = 1; i < l.tokens.size(); ++i) p.push_back(number(l, i, "pattern", "multiplier"));
-  }
+  if (!(pattern_step_ > 0)) pattern_step_ = 3600;
   // Pattern period at t = 0; start and step are >= 0 and bounded (time_value), so the period is
   // a non-negative whole number far below 2^53 and fmod picks the multiplier exactly.
-  const double period = std::floor(pattern_start / pattern_step);
-  auto factor = [&](const std::string& id, const Line& l, const char* kind) {
-    if (id.empty()) return 1.0;
-    auto it = patterns.find(id);
-    if (it == patterns.end())
-      fail(l, ErrorCode::unknown_reference, kind, l.tokens[0], "pattern", quoted_input(id),
-           "no pattern with this id");
-    const std::vector<double>& multipliers = it->second;
-    if (multipliers.empty()) return 1.0;
-    const double index = std::fmod(period, static_cast<double>(multipliers.size()));
-    return multipliers[static_cast<std::size_t>(index)];
-  };
-  if (default_pattern.empty() && patterns.count("1")) default_pattern = "1";
-  if (!default_pattern.empty() && !patterns.count(default_pattern)) default_pattern.clear();
+  period_ = std::floor(pattern_start_ / pattern_step_);
+}
 
-  std::unordered_map<std::string, std::vector<std::array<double, 2>>> curves;
+void Parser::read_patterns() {
+  for (const Line& l : section("[PATTERNS]")) {
+    auto& p = patterns_[l.tokens[0]];
+    for (std::size_t i = 1; i < l.tokens.size(); ++i) p.push_back(number(l, i, "pattern", "multiplier"));
+  }
+  if (default_pattern_.empty() && patterns_.count("1")) default_pattern_ = "1";
+  if (!default_pattern_.empty() && !patterns_.count(default_pattern_)) default_pattern_.clear();
+}
+
+double Parser::factor(const std::string& id, const Line& l, const char* kind) {
+  if (id.empty()) return 1.0;
+  auto it = patterns_.find(id);
+  if (it == patterns_.end())
+    fail(l, ErrorCode::unknown_reference, kind, l.tokens[0], "pattern", quoted_input(id),
+         "no pattern with this id");
+  const std::vector<double>& multipliers = it->second;
+  if (multipliers.empty()) return 1.0;
+  const double index = std::fmod(period_, static_cast<double>(multipliers.size()));
+  return multipliers[static_cast<std::size_t>(index)];
+}
+
+void Parser::read_curves() {
   for (const Line& l : section("[CURVES]")) {
     need(l, 3, "curve", "id, x and y");
-    curves[l.tokens[0]].push_back({number(l, 1, "curve", "x"), number(l, 2, "curve", "y")});
+    curves_[l.tokens[0]].push_back({number(l, 1, "curve", "x"), number(l, 2, "curve", "y")});
   }
+}
 
-  // ---- nodes
-  std::vector<NodeState> nodes;
-  std::unordered_map<std::string, int> node_index;
-  auto add_node = [&](NodeState n, const Line& l) {
-    if (!node_index.emplace(n.id, static_cast<int>(nodes.size())).second)
-      fail(l, ErrorCode::duplicate_id, "node", n.id, "id", "", "duplicate node id");
-    const char* epanet_kind = n.kind == NodeState::junction ? "junction"
-                              : n.kind == NodeState::reservoir ? "reservoir" : "tank";
-    note_origin("node", n.id, epanet_kind, l);
-    if (n.kind != NodeState::junction) note_origin("pressure_node", n.id, epanet_kind, l);
-    nodes.push_back(std::move(n));
-  };
+// ---- nodes
+
+void Parser::add_node(NodeState n, const Line& l) {
+  if (!node_index_.emplace(n.id, static_cast<int>(nodes_.size())).second)
+    fail(l, ErrorCode::duplicate_id, "node", n.id, "id", "", "duplicate node id");
+  const char* epanet_kind = n.kind == NodeState::junction ? "junction"
+                            : n.kind == NodeState::reservoir ? "reservoir" : "tank";
+  note_origin("node", n.id, epanet_kind, l);
+  if (n.kind != NodeState::junction) note_origin("pressure_node", n.id, epanet_kind, l);
+  nodes_.push_back(std::move(n));
+}
+
+int Parser::find_node(const std::string& id, const Line& l, const char* kind,
+                      const char* field) const {
+  auto it = node_index_.find(id);
+  if (it == node_index_.end())
+    fail(l, ErrorCode::unknown_reference, kind, l.tokens[0], field, quoted_input(id),
+         "no node with this id");
+  return it->second;
+}
+
+void Parser::read_junctions() {
   for (const Line& l : section("[JUNCTIONS]")) {
     need(l, 2, "junction", "id and elevation");
     NodeState n = make_node(NodeState::junction, l);
@@ -421,10 +552,13 @@ NetworkDefinition Parser::parse(std::string_view bytes) {
     }
     add_node(std::move(n), l);
   }
-  // EPANET numbers tanks and reservoirs in order of appearance; sections in file order.
-  for (const auto& name : order) {
+}
+
+// EPANET numbers tanks and reservoirs in order of appearance; sections in file order.
+void Parser::read_reservoirs_and_tanks() {
+  for (const auto& name : order_) {
     if (name != "[RESERVOIRS]" && name != "[TANKS]") continue;
-    for (const Line& l : sections[name]) {
+    for (const Line& l : sections_[name]) {
       if (name == "[RESERVOIRS]") {
         need(l, 2, "reservoir", "id and head");
         NodeState n = make_node(NodeState::reservoir, l);
@@ -445,17 +579,13 @@ NetworkDefinition Parser::parse(std::string_view bytes) {
       }
     }
   }
-  auto find_node = [&](const std::string& id, const Line& l, const char* kind, const char* field) {
-    auto it = node_index.find(id);
-    if (it == node_index.end())
-      fail(l, ErrorCode::unknown_reference, kind, l.tokens[0], field, quoted_input(id),
-           "no node with this id");
-    return it->second;
-  };
+}
+
+void Parser::read_demands() {
   for (const Line& l : section("[DEMANDS]")) {
     need(l, 2, "demand", "junction id and base demand");
     const int i = find_node(l.tokens[0], l, "demand", "junction");
-    NodeState& n = nodes[i];
+    NodeState& n = nodes_[i];
     if (n.kind != NodeState::junction)
       fail(l, ErrorCode::invalid_value, "demand", l.tokens[0], "junction", "", "not a junction");
     if (!n.demands_from_section) {
@@ -464,33 +594,48 @@ NetworkDefinition Parser::parse(std::string_view bytes) {
     }
     n.demands.push_back({number(l, 1, "demand", "base demand"), l.tokens.size() > 2 ? l.tokens[2] : ""});
   }
+}
+
+void Parser::refuse_emitters() {
   for (const Line& l : section("[EMITTERS]")) {
     need(l, 2, "emitter", "junction id and coefficient");
     if (number(l, 1, "emitter", "coefficient") != 0.0)
       fail(l, ErrorCode::unsupported, "emitter", l.tokens[0], "coefficient", l.tokens[1],
            "emitters (pressure-dependent outflow) are not supported");
   }
+}
+
+void Parser::read_coordinates() {
   for (const Line& l : section("[COORDINATES]")) {
     if (l.tokens.size() < 3) continue;
-    auto it = node_index.find(l.tokens[0]);
-    if (it == node_index.end()) continue;
-    nodes[it->second].x = number(l, 1, "coordinate", "x");
-    nodes[it->second].y = number(l, 2, "coordinate", "y");
+    auto it = node_index_.find(l.tokens[0]);
+    if (it == node_index_.end()) continue;
+    nodes_[it->second].x = number(l, 1, "coordinate", "x");
+    nodes_[it->second].y = number(l, 2, "coordinate", "y");
   }
+}
 
-  // ---- links
-  std::vector<LinkState> links;
-  std::unordered_map<std::string, int> link_index;
-  auto add_link = [&](LinkState s, const Line& l) {
-    find_node(s.from, l, "link", "from node");
-    find_node(s.to, l, "link", "to node");
-    if (!link_index.emplace(s.id, static_cast<int>(links.size())).second)
-      fail(l, ErrorCode::duplicate_id, "link", s.id, "id", "", "duplicate link id");
-    const char* kind = s.type == LinkType::pipe || s.type == LinkType::cvpipe ? "pipe"
-                       : s.type == LinkType::pump ? "pump" : "valve";
-    note_origin(kind, s.id, kind, l);
-    links.push_back(std::move(s));
-  };
+// ---- links
+
+void Parser::add_link(LinkState s, const Line& l) {
+  find_node(s.from, l, "link", "from node");
+  find_node(s.to, l, "link", "to node");
+  if (!link_index_.emplace(s.id, static_cast<int>(links_.size())).second)
+    fail(l, ErrorCode::duplicate_id, "link", s.id, "id", "", "duplicate link id");
+  const char* kind = s.type == LinkType::pipe || s.type == LinkType::cvpipe ? "pipe"
+                     : s.type == LinkType::pump ? "pump" : "valve";
+  note_origin(kind, s.id, kind, l);
+  links_.push_back(std::move(s));
+}
+
+int Parser::find_link(const std::string& id, const Line& l, const char* kind) const {
+  auto it = link_index_.find(id);
+  if (it == link_index_.end())
+    fail(l, ErrorCode::unknown_reference, kind, id, "link", quoted_input(id), "no link with this id");
+  return it->second;
+}
+
+void Parser::read_pipes() {
   for (const Line& l : section("[PIPES]")) {
     need(l, 6, "pipe", "id, nodes, length, diameter and roughness");
     LinkState s = make_link(LinkType::pipe, l);
@@ -513,6 +658,9 @@ NetworkDefinition Parser::parse(std::string_view bytes) {
     }
     add_link(std::move(s), l);
   }
+}
+
+void Parser::read_pumps() {
   for (const Line& l : section("[PUMPS]")) {
     need(l, 3, "pump", "id and nodes");
     LinkState s = make_link(LinkType::pump, l);
@@ -528,21 +676,24 @@ NetworkDefinition Parser::parse(std::string_view bytes) {
     }
     if (s.curve.empty() && !s.power)
       fail(l, ErrorCode::missing_field, "pump", s.id, "HEAD", "", "a pump needs HEAD curve or POWER");
-    if (!s.curve.empty() && !curves.count(s.curve))
+    if (!s.curve.empty() && !curves_.count(s.curve))
       fail(l, ErrorCode::unknown_reference, "pump", s.id, "HEAD", quoted_input(s.curve),
            "no curve with this id");
     if (s.setting == 0.0) s.status = 'C';
     add_link(std::move(s), l);
   }
+}
+
+void Parser::read_valves() {
+  static const std::unordered_map<std::string, LinkType> kTypes = {
+      {"PRV", LinkType::prv}, {"PSV", LinkType::psv}, {"PBV", LinkType::pbv},
+      {"FCV", LinkType::fcv}, {"TCV", LinkType::tcv}, {"GPV", LinkType::gpv},
+      {"PCV", LinkType::pcv}};
   for (const Line& l : section("[VALVES]")) {
     need(l, 6, "valve", "id, nodes, diameter, type and setting");
     LinkState s = make_link(LinkType::prv, l);
     s.diameter = number(l, 3, "valve", "diameter");
     const std::string type = upper(l.tokens[4]);
-    static const std::unordered_map<std::string, LinkType> kTypes = {
-        {"PRV", LinkType::prv}, {"PSV", LinkType::psv}, {"PBV", LinkType::pbv},
-        {"FCV", LinkType::fcv}, {"TCV", LinkType::tcv}, {"GPV", LinkType::gpv},
-        {"PCV", LinkType::pcv}};
     auto t = kTypes.find(type);
     if (t == kTypes.end())
       fail(l, ErrorCode::invalid_value, "valve", s.id, "type", l.tokens[4],
@@ -553,7 +704,7 @@ NetworkDefinition Parser::parse(std::string_view bytes) {
            "positional control valves (EPANET 2.3) are not supported");
     if (s.type == LinkType::gpv) {
       s.curve = l.tokens[5];
-      if (!curves.count(s.curve))
+      if (!curves_.count(s.curve))
         fail(l, ErrorCode::unknown_reference, "valve", s.id, "setting", quoted_input(s.curve),
              "no curve with this id (a GPV's setting is its head-loss curve)");
     } else {
@@ -563,58 +714,57 @@ NetworkDefinition Parser::parse(std::string_view bytes) {
     s.status = 'A';
     add_link(std::move(s), l);
   }
-  auto find_link = [&](const std::string& id, const Line& l, const char* kind) {
-    auto it = link_index.find(id);
-    if (it == link_index.end())
-      fail(l, ErrorCode::unknown_reference, kind, id, "link", quoted_input(id), "no link with this id");
-    return it->second;
-  };
-  auto is_valve = [](LinkType t) { return t >= LinkType::prv; };
-  // EPANET changestatus(): OPEN/CLOSED/number for pipes, pumps and valves.
-  auto apply_status = [&](LinkState& s, const std::string& word, const Line& l, const char* kind,
-                          bool from_control) {
-    const std::string w = upper(word);
-    if (w == "OPEN" || w == "CLOSED") {
-      const char c = w[0];
-      if (s.type == LinkType::pump) {
-        if (c == 'O') s.setting = 1.0;
-        else if (from_control) s.setting = 0.0;
-        s.status = c;
-      } else {
-        s.status = c;
-      }
-      return;
-    }
-    if (w == "ACTIVE") {
-      if (is_valve(s.type)) s.status = 'A';
-      return;
-    }
-    char* end = nullptr;
-    const double v = std::strtod(word.c_str(), &end);
-    if (end == word.c_str() || *end != '\0')
-      fail(l, ErrorCode::invalid_value, kind, s.id, "status", word,
-           "expected OPEN, CLOSED, ACTIVE or a setting");
+}
+
+bool is_valve(LinkType t) { return t >= LinkType::prv; }
+
+void Parser::apply_status(LinkState& s, const std::string& word, const Line& l, const char* kind,
+                          bool from_control) const {
+  const std::string w = upper(word);
+  if (w == "OPEN" || w == "CLOSED") {
+    const char c = w[0];
     if (s.type == LinkType::pump) {
-      if (v < 0) fail(l, ErrorCode::invalid_value, kind, s.id, "speed", word, "must be >= 0");
-      s.setting = v;
-      s.status = v == 0.0 ? 'C' : 'O';
-    } else if (is_valve(s.type)) {
-      if (s.type == LinkType::gpv)
-        fail(l, ErrorCode::invalid_value, kind, s.id, "setting", word, "a GPV takes no numeric setting");
-      s.setting = v;
-      s.status = 'A';
-    } else if (from_control) {
-      s.status = v == 0.0 ? 'C' : 'O';
+      if (c == 'O') s.setting = 1.0;
+      else if (from_control) s.setting = 0.0;
     }
-  };
+    s.status = c;
+    return;
+  }
+  if (w == "ACTIVE") {
+    if (is_valve(s.type)) s.status = 'A';
+    return;
+  }
+  char* end = nullptr;
+  const double v = std::strtod(word.c_str(), &end);
+  if (end == word.c_str() || *end != '\0')
+    fail(l, ErrorCode::invalid_value, kind, s.id, "status", word,
+         "expected OPEN, CLOSED, ACTIVE or a setting");
+  if (s.type == LinkType::pump) {
+    if (v < 0) fail(l, ErrorCode::invalid_value, kind, s.id, "speed", word, "must be >= 0");
+    s.setting = v;
+    s.status = v == 0.0 ? 'C' : 'O';
+  } else if (is_valve(s.type)) {
+    if (s.type == LinkType::gpv)
+      fail(l, ErrorCode::invalid_value, kind, s.id, "setting", word, "a GPV takes no numeric setting");
+    s.setting = v;
+    s.status = 'A';
+  } else if (from_control) {
+    s.status = v == 0.0 ? 'C' : 'O';
+  }
+}
+
+void Parser::read_status() {
   for (const Line& l : section("[STATUS]")) {
     need(l, 2, "status", "link id and status");
-    LinkState& s = links[find_link(l.tokens[0], l, "status")];
+    LinkState& s = links_[find_link(l.tokens[0], l, "status")];
     if (s.type == LinkType::cvpipe) continue;  // EPANET ignores status changes of CVs
     apply_status(s, l.tokens[1], l, "status", false);
   }
-  // Pump speed patterns at t = 0 (EPANET demands(): setlinksetting).
-  for (LinkState& s : links) {
+}
+
+// Pump speed patterns at t = 0 (EPANET demands(): setlinksetting).
+void Parser::apply_pump_patterns() {
+  for (LinkState& s : links_) {
     if (s.type != LinkType::pump || s.pattern.empty()) continue;
     Line l{s.line, {s.id}, {}};
     const double v = factor(s.pattern, l, "pump");
@@ -622,185 +772,194 @@ NetworkDefinition Parser::parse(std::string_view bytes) {
     if (v > 0 && s.status == 'C') s.status = 'O';
     if (v == 0 && s.status != 'C') s.status = 'C';
   }
-  // Initial tank heads (m) for controls.
-  auto head_of = [&](const NodeState& n) {
-    if (n.kind == NodeState::tank) return (n.elevation + n.init_level) * len;
-    if (n.kind == NodeState::reservoir) {
-      Line l{n.line, {n.id}, {}};
-      return n.elevation * factor(n.pattern, l, "reservoir") * len;
-    }
-    return std::numeric_limits<double>::quiet_NaN();
-  };
-  std::vector<std::string> notes;
+}
+
+double Parser::head_of(const NodeState& n) {
+  if (n.kind == NodeState::tank) return (n.elevation + n.init_level) * units_.len;
+  if (n.kind == NodeState::reservoir) {
+    Line l{n.line, {n.id}, {}};
+    return n.elevation * factor(n.pattern, l, "reservoir") * units_.len;
+  }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+void Parser::read_controls() {
   for (const Line& l : section("[CONTROLS]")) {
     // LINK id setting AT TIME t | AT CLOCKTIME t [AM/PM] | IF NODE id ABOVE/BELOW v
     need(l, 6, "control", "LINK id setting AT|IF ...");
     if (upper(l.tokens[0]) != "LINK")
       fail(l, ErrorCode::parse_error, "control", "", "", l.tokens[0], "expected LINK");
-    LinkState& s = links[find_link(l.tokens[1], l, "control")];
-    const std::string& action = l.tokens[2];
-    const std::string w3 = upper(l.tokens[3]);
-    bool fires = false;
-    if (w3 == "AT") {
-      const std::string w4 = upper(l.tokens[4]);
-      const double t = time_value(l, 5, "control", l.tokens[1]);
-      if (w4 == "TIME") fires = t == 0.0;
-      else if (w4 == "CLOCKTIME")
-        fires = std::fmod(clock_start, 86400.0) == std::fmod(t, 86400.0);
-      else
-        fail(l, ErrorCode::parse_error, "control", s.id, "", l.tokens[4], "expected TIME or CLOCKTIME");
-    } else if (w3 == "IF") {
-      need(l, 8, "control", "IF NODE id ABOVE|BELOW value");
-      const int ni = find_node(l.tokens[5], l, "control", "node");
-      const std::string cmp = upper(l.tokens[6]);
-      const double value = number(l, 7, "control", "value");
-      const NodeState& n = nodes[ni];
-      if (cmp != "ABOVE" && cmp != "BELOW")
-        fail(l, ErrorCode::parse_error, "control", s.id, "", l.tokens[6], "expected ABOVE or BELOW");
-      if (n.kind == NodeState::junction) {
-        notes.push_back(file_ + ":" + std::to_string(l.number) +
-                        ": junction-pressure control not evaluated (steady import)");
-        continue;
-      }
-      const double h = head_of(n);
-      // EPANET: grade = elevation (reservoir: its head) + level
-      const double grade = (n.elevation + value) * len;
-      fires = cmp == "BELOW" ? h <= grade : h >= grade;
-    } else {
-      fail(l, ErrorCode::parse_error, "control", s.id, "", l.tokens[3], "expected AT or IF");
-    }
-    if (fires) apply_status(s, action, l, "control", true);
+    LinkState& s = links_[find_link(l.tokens[1], l, "control")];
+    const std::optional<bool> fires = control_fires(l, s);
+    if (fires && *fires) apply_status(s, l.tokens[2], l, "control", true);
   }
-  if (!section("[RULES]").empty())
-    notes.push_back("[RULES] not evaluated (EPANET evaluates rules only after the t = 0 solve)");
+}
 
-  // ---- the definition
-  NetworkDefinition def;
-  {
-    const std::string stem = std::filesystem::path(file_).stem().string();
-    def.name = stem;
-    for (const Line& l : section("[TITLE]")) {
-      std::string t = l.tokens.empty() ? "" : l.tokens[0];
-      while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
-      if (!t.empty()) def.description += (def.description.empty() ? "" : "\n") + t;
-    }
-    std::string d = "Imported from EPANET " + std::filesystem::path(file_).filename().string() +
-                    " (t = 0, " + flow_units + ", " + headloss + ")";
-    if (decoded.from_windows_1252) d += "\nText read as Windows-1252 (Latin-1): not valid UTF-8";
-    for (const auto& n : notes) d += "\n" + n;
-    def.description = def.description.empty() ? d : def.description + "\n" + d;
+std::optional<bool> Parser::control_fires(const Line& l, const LinkState& s) {
+  const std::string w3 = upper(l.tokens[3]);
+  if (w3 == "AT") {
+    const std::string w4 = upper(l.tokens[4]);
+    const double t = time_value(l, 5, "control", l.tokens[1]);
+    if (w4 == "TIME") return t == 0.0;
+    if (w4 == "CLOCKTIME") return std::fmod(clock_start_, 86400.0) == std::fmod(t, 86400.0);
+    fail(l, ErrorCode::parse_error, "control", s.id, "", l.tokens[4], "expected TIME or CLOCKTIME");
   }
-  SettingsDefinition& st = def.settings;
+  if (w3 != "IF") fail(l, ErrorCode::parse_error, "control", s.id, "", l.tokens[3], "expected AT or IF");
+  need(l, 8, "control", "IF NODE id ABOVE|BELOW value");
+  const int ni = find_node(l.tokens[5], l, "control", "node");
+  const std::string cmp = upper(l.tokens[6]);
+  const double value = number(l, 7, "control", "value");
+  const NodeState& n = nodes_[ni];
+  if (cmp != "ABOVE" && cmp != "BELOW")
+    fail(l, ErrorCode::parse_error, "control", s.id, "", l.tokens[6], "expected ABOVE or BELOW");
+  if (n.kind == NodeState::junction) {
+    notes_.push_back(file_ + ":" + std::to_string(l.number) +
+                     ": junction-pressure control not evaluated (steady import)");
+    return std::nullopt;
+  }
+  const double h = head_of(n);
+  // EPANET: grade = elevation (reservoir: its head) + level
+  const double grade = (n.elevation + value) * units_.len;
+  return cmp == "BELOW" ? h <= grade : h >= grade;
+}
+
+// ---- the definition
+
+std::string Parser::description() {
+  std::string title;
+  for (const Line& l : section("[TITLE]")) {
+    std::string t = l.tokens.empty() ? "" : l.tokens[0];
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
+    if (!t.empty()) title += (title.empty() ? "" : "\n") + t;
+  }
+  std::string d = "Imported from EPANET " + std::filesystem::path(file_).filename().string() +
+                  " (t = 0, " + flow_units_ + ", " + headloss_ + ")";
+  if (from_windows_1252_) d += "\nText read as Windows-1252 (Latin-1): not valid UTF-8";
+  for (const auto& n : notes_) d += "\n" + n;
+  return title.empty() ? d : title + "\n" + d;
+}
+
+SettingsDefinition Parser::settings() const {
+  SettingsDefinition st;
   st.fluid.is_water = false;
-  st.fluid.density_kg_m3 = rho;
-  st.fluid.kinematic_viscosity_m2_s = viscosity;
+  st.fluid.density_kg_m3 = units_.rho;
+  st.fluid.kinematic_viscosity_m2_s = units_.viscosity;
   st.fluid.specific_heat_J_kgK = 4186.0;
-  st.friction = friction;
+  st.friction = units_.friction;
   st.temperature_C = 20.0;
   st.ambient_temperature_C = 20.0;
   st.gravity_m_s2 = kGravity;
-  st.max_iterations = std::max(trials, 200);
+  st.max_iterations = std::max(trials_, 200);
   // Zero-flow Hazen-Williams pipes sit on EPANET's low-flow line (gradient RQTOL), a huge
   // conductance: their flows carry round-off noise of ~1e-7 of the largest flow (EPANET stalls
   // there too). Newton converges quadratically, so stopping at 1e-6 leaves ~1e-12.
   st.tolerance_mass_flow_rel = 1e-6;
   st.closed_link_resistance_Pa_s_kg = 1e8 * kFt / kCfsToM3s * kGravity;  // EPANET's CBIG
+  return st;
+}
 
-  for (const NodeState& n : nodes) {
+void Parser::add_nodes(NetworkDefinition& def) {
+  const Units& u = units_;
+  for (const NodeState& n : nodes_) {
     NodeDefinition nd;
     nd.id = n.id;
     nd.x = n.x;
     nd.y = n.y;
     Line l{n.line, {n.id}, {}};
     if (n.kind == NodeState::junction) {
-      nd.elevation_m = n.elevation * len;
+      nd.elevation_m = n.elevation * u.len;
       double q = 0;
       for (const auto& dm : n.demands) {
-        const std::string& pat = dm.pattern.empty() ? default_pattern : dm.pattern;
+        const std::string& pat = dm.pattern.empty() ? default_pattern_ : dm.pattern;
         q += dm.base * factor(pat, l, "junction");
       }
-      nd.demand_kg_s = q * demand_multiplier * mass;
+      nd.demand_kg_s = q * demand_multiplier_ * u.mass;
     } else if (n.kind == NodeState::reservoir) {
       nd.elevation_m = head_of(n);
       def.pressure_nodes.push_back({n.id, 0.0, 20.0});
     } else {
-      nd.elevation_m = n.elevation * len;
-      PressureNodeDefinition p{n.id, rho * kGravity * n.init_level * len / 1e5, 20.0};
+      nd.elevation_m = n.elevation * u.len;
+      PressureNodeDefinition p{n.id, u.rho * kGravity * n.init_level * u.len / 1e5, 20.0};
       // EPANET: full when head >= Hmax - HTOL, empty when head <= Hmin + HTOL
-      const double htol = us ? kHtolFt : kHtolFt * kFt;
+      const double htol = u.us ? kHtolFt : kHtolFt * kFt;
       p.no_inflow = n.init_level >= n.max_level - htol;
       p.no_outflow = n.init_level <= n.min_level + htol;
       def.pressure_nodes.push_back(p);
     }
     def.nodes.push_back(std::move(nd));
   }
-  auto to_points = [&](const std::string& id) {
-    CurvePoints pts;
-    for (const auto& p : curves.at(id)) pts.push_back({p[0] * flow_to_m3s * 3600.0, p[1] * len});
-    return pts;
-  };
-  for (const LinkState& s : links) {
-    switch (s.type) {
-      case LinkType::pipe:
-      case LinkType::cvpipe: {
-        PipeDefinition p;
-        p.id = s.id;
-        p.from = s.from;
-        p.to = s.to;
-        p.length_m = s.length * len;
-        p.inner_diameter_m = s.diameter * diam;
-        p.minor_loss = s.minor_loss * kMinorLossFactor;
-        if (friction == FrictionModel::hazen_williams) {
-          p.roughness_mm = 0.0;
-          p.hazen_williams_c = s.roughness;
-        } else {
-          p.roughness_mm = s.roughness * rough_mm;
-        }
-        p.check_valve = s.type == LinkType::cvpipe;
-        p.closed = s.status == 'C';
-        def.pipes.push_back(std::move(p));
-        break;
-      }
-      case LinkType::pump: {
-        PumpDefinition p;
-        p.id = s.id;
-        p.from = s.from;
-        p.to = s.to;
-        p.curve_kind = PumpCurveKind::epanet;
-        if (!s.curve.empty()) p.points_m3_h_m = to_points(s.curve);
-        else p.power_kW = *s.power * (us ? kHpToKw : 1.0);
-        p.speed = s.setting;
-        p.closed = s.status == 'C' || s.setting == 0.0;
-        def.pumps.push_back(std::move(p));
-        break;
-      }
-      default: {
-        ValveDefinition v;
-        v.id = s.id;
-        v.from = s.from;
-        v.to = s.to;
-        v.inner_diameter_m = s.diameter * diam;
-        v.minor_loss = s.minor_loss * kMinorLossFactor;
-        v.closed = s.status == 'C';
-        if (s.status == 'O') {
-          v.type = ValveType::open;
-        } else {
-          switch (s.type) {
-            case LinkType::prv: v.type = ValveType::prv; v.setting_bar = s.setting * pressure_to_Pa / 1e5; break;
-            case LinkType::psv: v.type = ValveType::psv; v.setting_bar = s.setting * pressure_to_Pa / 1e5; break;
-            case LinkType::pbv: v.type = ValveType::pbv; v.setting_bar = s.setting * pressure_to_Pa / 1e5; break;
-            case LinkType::fcv: v.type = ValveType::fcv; v.mass_flow_kg_s = s.setting * mass; break;
-            case LinkType::tcv: v.type = ValveType::tcv; v.minor_loss = s.setting * kMinorLossFactor; break;
-            case LinkType::gpv: v.type = ValveType::gpv; v.curve_m3_h_m = to_points(s.curve); break;
-            default: break;
-          }
-        }
-        def.valves.push_back(std::move(v));
-        break;
-      }
-    }
+}
+
+CurvePoints Parser::to_points(const std::string& curve_id) const {
+  CurvePoints pts;
+  for (const auto& p : curves_.at(curve_id))
+    pts.push_back({p[0] * units_.flow_to_m3s * 3600.0, p[1] * units_.len});
+  return pts;
+}
+
+void Parser::add_links(NetworkDefinition& def) const {
+  for (const LinkState& s : links_) {
+    if (s.type == LinkType::pipe || s.type == LinkType::cvpipe) def.pipes.push_back(pipe(s));
+    else if (s.type == LinkType::pump) def.pumps.push_back(pump(s));
+    else def.valves.push_back(valve(s));
   }
-  return def;
+}
+
+PipeDefinition Parser::pipe(const LinkState& s) const {
+  PipeDefinition p;
+  p.id = s.id;
+  p.from = s.from;
+  p.to = s.to;
+  p.length_m = s.length * units_.len;
+  p.inner_diameter_m = s.diameter * units_.diam;
+  p.minor_loss = s.minor_loss * kMinorLossFactor;
+  if (units_.friction == FrictionModel::hazen_williams) {
+    p.roughness_mm = 0.0;
+    p.hazen_williams_c = s.roughness;
+  } else {
+    p.roughness_mm = s.roughness * units_.rough_mm;
+  }
+  p.check_valve = s.type == LinkType::cvpipe;
+  p.closed = s.status == 'C';
+  return p;
+}
+
+PumpDefinition Parser::pump(const LinkState& s) const {
+  PumpDefinition p;
+  p.id = s.id;
+  p.from = s.from;
+  p.to = s.to;
+  p.curve_kind = PumpCurveKind::epanet;
+  if (!s.curve.empty()) p.points_m3_h_m = to_points(s.curve);
+  else p.power_kW = *s.power * (units_.us ? kHpToKw : 1.0);
+  p.speed = s.setting;
+  p.closed = s.status == 'C' || s.setting == 0.0;
+  return p;
+}
+
+ValveDefinition Parser::valve(const LinkState& s) const {
+  const Units& u = units_;
+  ValveDefinition v;
+  v.id = s.id;
+  v.from = s.from;
+  v.to = s.to;
+  v.inner_diameter_m = s.diameter * u.diam;
+  v.minor_loss = s.minor_loss * kMinorLossFactor;
+  v.closed = s.status == 'C';
+  if (s.status == 'O') {
+    v.type = ValveType::open;
+    return v;
+  }
+  switch (s.type) {
+    case LinkType::prv: v.type = ValveType::prv; v.setting_bar = s.setting * u.pressure_to_Pa / 1e5; break;
+    case LinkType::psv: v.type = ValveType::psv; v.setting_bar = s.setting * u.pressure_to_Pa / 1e5; break;
+    case LinkType::pbv: v.type = ValveType::pbv; v.setting_bar = s.setting * u.pressure_to_Pa / 1e5; break;
+    case LinkType::fcv: v.type = ValveType::fcv; v.mass_flow_kg_s = s.setting * u.mass; break;
+    case LinkType::tcv: v.type = ValveType::tcv; v.minor_loss = s.setting * kMinorLossFactor; break;
+    case LinkType::gpv: v.type = ValveType::gpv; v.curve_m3_h_m = to_points(s.curve); break;
+    default: break;
+  }
+  return v;
 }
 
 }  // namespace

@@ -19,55 +19,64 @@ void check_index(int i, int size, const char* kind) {
                        std::to_string(i), "index out of range (0.." + std::to_string(size - 1) + ")");
 }
 
+// Rebuilds element i's definition (`definition`), applies `change` and validates it like build.
+template <class Data, class Def, class Change>
+void check_edit(const Network& net, int i, int count, const char* kind, const Data& data,
+                Def (*definition)(const Data&, int),
+                void (*validate)(const Def&, const detail::RuleContext&), Change change) {
+  check_index(i, count, kind);
+  Def d = definition(data, i);
+  change(d);
+  validate(d, {net.settings().fluid, net.settings().friction});
+}
+template <class Change>
+void check_pipe(const Network& net, int i, Change change) {
+  check_edit(net, i, net.pipe_count(), "pipe", net.pipes(), &detail::pipe_definition,
+             &detail::validate_pipe, change);
+}
+template <class Change>
+void check_consumer(const Network& net, int i, Change change) {
+  check_edit(net, i, net.consumer_count(), "consumer", net.consumers(),
+             &detail::consumer_definition, &detail::validate_consumer, change);
+}
+template <class Change>
+void check_source(const Network& net, int i, Change change) {
+  check_edit(net, i, net.source_count(), "source", net.sources(), &detail::source_definition,
+             &detail::validate_source, change);
+}
+template <class Change>
+void check_node(const Network& net, int i, Change change) {
+  check_edit(net, i, net.node_count(), "node", net.nodes(), &detail::node_definition,
+             &detail::validate_node, change);
+}
+
 }  // namespace
 
 // ---- pipes
-namespace {
-template <class Change>
-PipeDefinition changed_pipe(const Network& net, const PipeData& pipes, int i, bool own_ambient,
-                            Change change) {
-  check_index(i, net.pipe_count(), "pipe");
-  PipeDefinition d = detail::pipe_definition(pipes, i, own_ambient);
-  change(d);
-  detail::validate_pipe(d, {net.settings().fluid, net.settings().friction});
-  return d;
-}
-}  // namespace
-
 void Network::set_pipe_diameter(int i, double diameter_m) {
-  changed_pipe(*this, impl_->pipes, i, false, [&](PipeDefinition& d) { d.inner_diameter_m = diameter_m; });
+  check_pipe(*this, i, [&](PipeDefinition& d) { d.inner_diameter_m = diameter_m; });
   impl_->pipes.diameter_m[i] = diameter_m;
 }
 void Network::set_pipe_roughness(int i, double roughness_m) {
-  changed_pipe(*this, impl_->pipes, i, false, [&](PipeDefinition& d) { d.roughness_mm = roughness_m * 1e3; });
+  check_pipe(*this, i, [&](PipeDefinition& d) { d.roughness_mm = roughness_m * 1e3; });
   impl_->pipes.roughness_m[i] = roughness_m;
 }
 void Network::set_pipe_heat_loss(int i, double u) {
-  changed_pipe(*this, impl_->pipes, i, false, [&](PipeDefinition& d) { d.heat_loss_W_mK = u; });
+  check_pipe(*this, i, [&](PipeDefinition& d) { d.heat_loss_W_mK = u; });
   impl_->pipes.heat_loss_W_mK[i] = u;
 }
 void Network::set_pipe_length(int i, double length) {
-  changed_pipe(*this, impl_->pipes, i, false, [&](PipeDefinition& d) { d.length_m = length; });
+  check_pipe(*this, i, [&](PipeDefinition& d) { d.length_m = length; });
   impl_->pipes.length_m[i] = length;
 }
 void Network::set_pipe_minor_loss(int i, double zeta) {
-  changed_pipe(*this, impl_->pipes, i, false, [&](PipeDefinition& d) { d.minor_loss = zeta; });
+  check_pipe(*this, i, [&](PipeDefinition& d) { d.minor_loss = zeta; });
   impl_->pipes.minor_loss[i] = zeta;
 }
 
 // ---- consumers
-namespace {
-template <class Change>
-void check_consumer(const Network& net, const ConsumerData& consumers, int i, Change change) {
-  check_index(i, net.consumer_count(), "consumer");
-  ConsumerDefinition d = detail::consumer_definition(consumers, i);
-  change(d);
-  detail::validate_consumer(d, {net.settings().fluid, net.settings().friction});
-}
-}  // namespace
-
 void Network::set_consumer_heat_demand(int i, double w) {
-  check_consumer(*this, impl_->consumers, i, [&](ConsumerDefinition& d) {
+  check_consumer(*this, i, [&](ConsumerDefinition& d) {
     d.heat_demand_kW = w * 1e-3;
     d.mass_flow_kg_s.reset();
   });
@@ -75,7 +84,7 @@ void Network::set_consumer_heat_demand(int i, double w) {
   impl_->consumers.fixed_mass_flow_kg_s[i] = detail::kNaN;
 }
 void Network::set_consumer_mass_flow(int i, double m) {
-  check_consumer(*this, impl_->consumers, i, [&](ConsumerDefinition& d) {
+  check_consumer(*this, i, [&](ConsumerDefinition& d) {
     d.mass_flow_kg_s = m;
     d.heat_demand_kW.reset();
   });
@@ -83,33 +92,23 @@ void Network::set_consumer_mass_flow(int i, double m) {
   impl_->consumers.heat_demand_W[i] = detail::kNaN;
 }
 void Network::set_consumer_return_temperature(int i, double t) {
-  check_consumer(*this, impl_->consumers, i, [&](ConsumerDefinition& d) { d.return_temperature_C = t; });
+  check_consumer(*this, i, [&](ConsumerDefinition& d) { d.return_temperature_C = t; });
   impl_->consumers.return_temperature_C[i] = t;
 }
 void Network::set_consumer_min_dp(int i, double dp) {  // NaN: no requirement
-  check_consumer(*this, impl_->consumers, i, [&](ConsumerDefinition& d) {
+  check_consumer(*this, i, [&](ConsumerDefinition& d) {
     d.min_dp_bar = std::isnan(dp) ? std::nullopt : std::optional<double>(dp / detail::kBarToPa);
   });
   impl_->consumers.min_dp_Pa[i] = dp;
 }
 
 // ---- sources
-namespace {
-template <class Change>
-void check_source(const Network& net, const SourceData& sources, int i, Change change) {
-  check_index(i, net.source_count(), "source");
-  SourceDefinition d = detail::source_definition(sources, i);
-  change(d);
-  detail::validate_source(d, {net.settings().fluid, net.settings().friction});
-}
-}  // namespace
-
 void Network::set_source_supply_temperature(int i, double t) {
-  check_source(*this, impl_->sources, i, [&](SourceDefinition& d) { d.supply_temperature_C = t; });
+  check_source(*this, i, [&](SourceDefinition& d) { d.supply_temperature_C = t; });
   impl_->sources.supply_temperature_C[i] = t;
 }
 void Network::set_source_pump_dp(int i, double dp) {
-  check_source(*this, impl_->sources, i, [&](SourceDefinition& d) { d.pump.dp_bar = dp / detail::kBarToPa; });
+  check_source(*this, i, [&](SourceDefinition& d) { d.pump.dp_bar = dp / detail::kBarToPa; });
   impl_->sources.pump_dp_Pa[i] = dp;
 }
 void Network::set_source_return_pressure(int i, double p) {
@@ -122,28 +121,18 @@ void Network::set_source_return_pressure(int i, double p) {
                        format_value(p / detail::kBarToPa),
                        "the source floats (built without return_pressure_bar); build the "
                        "network again to make it hold pressure");
-  check_source(*this, impl_->sources, i,
+  check_source(*this, i,
                [&](SourceDefinition& d) { d.return_pressure_bar = p / detail::kBarToPa; });
   impl_->sources.return_pressure_Pa[i] = p;
 }
 
 // ---- nodes and settings
-namespace {
-template <class Change>
-void check_node(const Network& net, const NodeData& nodes, int i, Change change) {
-  check_index(i, net.node_count(), "node");
-  NodeDefinition d = detail::node_definition(nodes, i);
-  change(d);
-  detail::validate_node(d, {net.settings().fluid, net.settings().friction});
-}
-}  // namespace
-
 void Network::set_node_demand(int i, double m) {
-  check_node(*this, impl_->nodes, i, [&](NodeDefinition& d) { d.demand_kg_s = m; });
+  check_node(*this, i, [&](NodeDefinition& d) { d.demand_kg_s = m; });
   impl_->nodes.demand_kg_s[i] = m;
 }
 void Network::set_node_elevation(int i, double z) {
-  check_node(*this, impl_->nodes, i, [&](NodeDefinition& d) { d.elevation_m = z; });
+  check_node(*this, i, [&](NodeDefinition& d) { d.elevation_m = z; });
   impl_->nodes.elevation_m[i] = z;
 }
 void Network::set_ambient_temperature(double t) {  // all pipes without their own override

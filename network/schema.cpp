@@ -50,46 +50,36 @@ constexpr Field<Def> extension(Field<Def> f) {
   return f;
 }
 
-const Choice<SettingsDefinition> kFriction{
-    [](const SettingsDefinition& s) { return to_string(s.friction); },
-    [](SettingsDefinition& s, std::string_view v) {
-      auto m = parse_friction_model(v);
-      if (m) s.friction = *m;
-      return m.has_value();
-    },
-    "colebrook, swamee_jain, hazen_williams, nikuradse, epanet_darcy_weisbach",
-    "unknown friction model; expected one of colebrook, swamee_jain, hazen_williams, "
-    "nikuradse, epanet_darcy_weisbach"};
+// An enum member spelled through its to_string / parse.
+template <class Def, class E, E Def::*member, std::optional<E> (*parse)(std::string_view)>
+Choice<Def> choice(std::string_view names, const char* unknown_reason) {
+  return {[](const Def& d) { return to_string(d.*member); },
+          [](Def& d, std::string_view v) {
+            const std::optional<E> e = parse(v);
+            if (e) d.*member = *e;
+            return e.has_value();
+          },
+          names, unknown_reason};
+}
 
-const Choice<SourcePumpDefinition> kSourcePumpType{
-    [](const SourcePumpDefinition& p) { return to_string(p.type); },
-    [](SourcePumpDefinition& p, std::string_view v) {
-      auto t = parse_source_pump_type(v);
-      if (t) p.type = *t;
-      return t.has_value();
-    },
-    "fixed_dp, curve, dp_control, fixed_flow",
-    "unknown pump type; expected one of fixed_dp, curve, dp_control, fixed_flow"};
-
-const Choice<PumpDefinition> kCurveKind{
-    [](const PumpDefinition& p) { return to_string(p.curve_kind); },
-    [](PumpDefinition& p, std::string_view v) {
-      auto k = parse_pump_curve_kind(v);
-      if (k) p.curve_kind = *k;
-      return k.has_value();
-    },
-    "quadratic, epanet", "unknown curve kind; expected quadratic or epanet"};
-
-const Choice<ValveDefinition> kValveType{
-    [](const ValveDefinition& d) { return to_string(d.type); },
-    [](ValveDefinition& d, std::string_view v) {
-      auto t = parse_valve_type(v);
-      if (t) d.type = *t;
-      return t.has_value();
-    },
-    "check, closed, open, prv, psv, pbv, fcv, tcv, gpv",
-    "unknown valve type; expected one of check, closed, open (or the EPANET control valves "
-    "prv, psv, pbv, fcv, tcv, gpv)"};
+const Choice<SettingsDefinition> kFriction =
+    choice<SettingsDefinition, FrictionModel, &SettingsDefinition::friction, parse_friction_model>(
+        "colebrook, swamee_jain, hazen_williams, nikuradse, epanet_darcy_weisbach",
+        "unknown friction model; expected one of colebrook, swamee_jain, hazen_williams, "
+        "nikuradse, epanet_darcy_weisbach");
+const Choice<SourcePumpDefinition> kSourcePumpType =
+    choice<SourcePumpDefinition, SourcePumpType, &SourcePumpDefinition::type,
+           parse_source_pump_type>(
+        "fixed_dp, curve, dp_control, fixed_flow",
+        "unknown pump type; expected one of fixed_dp, curve, dp_control, fixed_flow");
+const Choice<PumpDefinition> kCurveKind =
+    choice<PumpDefinition, PumpCurveKind, &PumpDefinition::curve_kind, parse_pump_curve_kind>(
+        "quadratic, epanet", "unknown curve kind; expected quadratic or epanet");
+const Choice<ValveDefinition> kValveType =
+    choice<ValveDefinition, ValveType, &ValveDefinition::type, parse_valve_type>(
+        "check, closed, open, prv, psv, pbv, fcv, tcv, gpv",
+        "unknown valve type; expected one of check, closed, open (or the EPANET control valves "
+        "prv, psv, pbv, fcv, tcv, gpv)");
 
 using S = SettingsDefinition;
 const std::array kSettings{

@@ -93,6 +93,13 @@ void bind_simulate(py::module_& m) {
              for (const auto& s : p.series) out.push_back(s.name());
              return out;
            })
+      .def("series",
+           [](const Profiles& p, const std::string& name) {
+             for (const auto& s : p.series)
+               if (s.name() == name) return s.values;
+             throw py::key_error("profiles " + p.source_name + " have no column '" + name + "'");
+           },
+           py::arg("name"), "The values of a profile column, one per step.")
       .def("schedules", [](const Profiles& p) {
         std::vector<std::string> out;
         for (const auto& s : p.schedules) out.push_back(s.name());
@@ -157,6 +164,15 @@ void bind_simulate(py::module_& m) {
             info["heat_supplied_W"] = s.solution->summary.heat_supplied_W;
             info["heat_delivered_W"] = s.solution->summary.heat_delivered_W;
             info["heat_loss_W"] = s.solution->summary.heat_loss_W;
+            info["pump_power_W"] = s.solution->summary.pump_power_W;
+            info["heat_missing_W"] = s.solution->summary.heat_missing_W;
+            info["min_consumer_dp_margin_Pa"] = s.solution->summary.min_consumer_dp_margin_Pa;
+            py::dict failed;  // check name -> rows of this step (what /checks holds for it)
+            for (const CheckRecord& c : s.solution->checks) {
+              const py::str name(c.check);
+              failed[name] = (failed.contains(name) ? failed[name].cast<int>() : 0) + 1;
+            }
+            info["failed_checks"] = failed;
             const py::object r = callback(info);
             return r.is_none() || r.cast<bool>();
           } catch (py::error_already_set& e) {

@@ -87,6 +87,21 @@ class SolverEngine {
   Solution make_solution(const Network& network, const fluid::FluidModel& fluid,
                          FrictionModel friction, const SolverOptions& options,
                          SolveReport& report);
+  // make_solution's parts, one per element group (solver/solution_builder.cpp)
+  static std::vector<double>& result_field(Solution& sol, ElementGroup group,
+                                           std::string_view name, std::size_t n);
+  void node_results(const Network& network, const fluid::FluidModel& fluid,
+                    const DesignLimits& limits, Solution& sol) const;
+  void pipe_results(const Network& network, FrictionModel friction, const DesignLimits& limits,
+                    Solution& sol) const;
+  void consumer_results(const Network& network, const fluid::FluidModel& fluid,
+                        Solution& sol) const;
+  void source_results(const Network& network, const fluid::FluidModel& fluid, Solution& sol);
+  void pressure_node_results(const Network& network, Solution& sol, SolveReport& report) const;
+  void pump_and_valve_results(const Network& network, Solution& sol) const;
+  void energy_balance(const Network& network, const fluid::FluidModel& fluid, Solution& sol);
+  void freezing_checks(const Network& network, const fluid::FluidModel& fluid,
+                       Solution& sol) const;
 
   std::shared_ptr<const Topology> topology_;
   std::unique_ptr<solver::HydraulicSolver> hydraulic_;

@@ -109,31 +109,46 @@ bool SolverEngine::held_below_demand(const Network& net, int i) const {
          !(temps_.node_T[cd.supply_node[i]] > cd.return_temperature_C[i]);
 }
 
+// A result field of `n` zeros to fill.
+std::vector<double>& SolverEngine::result_field(Solution& sol, ElementGroup g, std::string_view name,
+                                                std::size_t n) {
+  auto& v = sol.field(g, name);
+  v.assign(n, 0.0);
+  return v;
+}
+
 Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel& fluid,
                                      FrictionModel friction, const SolverOptions& options,
                                      SolveReport& report) {
   Solution sol;
   sol.values.resize(kResultFieldCount);
-  auto field = [&](ElementGroup g, std::string_view name, std::size_t n) -> std::vector<double>& {
-    auto& v = sol.field(g, name);
-    v.assign(n, 0.0);
-    return v;
-  };
-  const Topology& t = net.topology();
+  sol.iterations = report.iterations;
+  node_results(net, fluid, options.limits, sol);
+  pipe_results(net, friction, options.limits, sol);
+  consumer_results(net, fluid, sol);
+  if (sol.summary.under_supplied > 0 && report.usable() && report.message.empty())
+    report.message = under_supply_line(sol.summary);
+  source_results(net, fluid, sol);
+  pressure_node_results(net, sol, report);
+  pump_and_valve_results(net, sol);
+  energy_balance(net, fluid, sol);
+  freezing_checks(net, fluid, sol);
+  sol.summary.failed_checks = static_cast<int>(sol.checks.size());
+  return sol;
+}
+
+// Pressure, head and temperature per node; the pressure extremes and checks.
+void SolverEngine::node_results(const Network& net, const fluid::FluidModel& fluid,
+                                const DesignLimits& lim, Solution& sol) const {
   const NodeData& nd = net.nodes();
   const double g = net.settings().gravity_m_s2;
   const int n = net.node_count();
   const auto& p = state_.p;
   const auto& T = temps_.node_T;
-  const auto& flow = thermal_in_.link_flow;
   StepSummary& sum = sol.summary;
-  const DesignLimits& lim = options.limits;
-  sol.iterations = report.iterations;
-
-  // ---- nodes
-  auto& np = field(ElementGroup::nodes, "pressure", n);
-  auto& nh = field(ElementGroup::nodes, "head", n);
-  auto& nt = field(ElementGroup::nodes, "temperature", n);
+  auto& np = result_field(sol, ElementGroup::nodes, "pressure", n);
+  auto& nh = result_field(sol, ElementGroup::nodes, "head", n);
+  auto& nt = result_field(sol, ElementGroup::nodes, "temperature", n);
   sum.min_pressure_Pa = kInf;
   sum.max_pressure_Pa = -kInf;
   sum.min_boiling_margin_Pa = kInf;
@@ -163,19 +178,25 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
     }
   }
   if (n == 0) sum.min_pressure_Pa = sum.max_pressure_Pa = 0;
+}
 
-  // ---- pipes
+// Flow, velocity, pressure drop, friction and heat loss per pipe; the velocity check.
+void SolverEngine::pipe_results(const Network& net, FrictionModel friction,
+                                const DesignLimits& lim, Solution& sol) const {
+  const Topology& t = net.topology();
+  const auto& p = state_.p;
+  const auto& flow = thermal_in_.link_flow;
+  StepSummary& sum = sol.summary;
   const PipeData& pd = net.pipes();
   const int np_ = net.pipe_count();
-  auto& pq = field(ElementGroup::pipes, "mass_flow", np_);
-  auto& pv = field(ElementGroup::pipes, "velocity", np_);
-  auto& pdp = field(ElementGroup::pipes, "pressure_drop", np_);
-  auto& pf = field(ElementGroup::pipes, "friction_factor", np_);
-  auto& pre = field(ElementGroup::pipes, "reynolds", np_);
-  auto& pti = field(ElementGroup::pipes, "inlet_temperature", np_);
-  auto& pto = field(ElementGroup::pipes, "outlet_temperature", np_);
-  auto& phl = field(ElementGroup::pipes, "heat_loss", np_);
-  const auto& hidx = hydraulic_->hydraulic_index();
+  auto& pq = result_field(sol, ElementGroup::pipes, "mass_flow", np_);
+  auto& pv = result_field(sol, ElementGroup::pipes, "velocity", np_);
+  auto& pdp = result_field(sol, ElementGroup::pipes, "pressure_drop", np_);
+  auto& pf = result_field(sol, ElementGroup::pipes, "friction_factor", np_);
+  auto& pre = result_field(sol, ElementGroup::pipes, "reynolds", np_);
+  auto& pti = result_field(sol, ElementGroup::pipes, "inlet_temperature", np_);
+  auto& pto = result_field(sol, ElementGroup::pipes, "outlet_temperature", np_);
+  auto& phl = result_field(sol, ElementGroup::pipes, "heat_loss", np_);
   for (int e = 0; e < np_; ++e) {
     const int k = t.pipe_offset + e;
     const double q = flow[k];
@@ -199,16 +220,23 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
     if (std::abs(pv[e]) > lim.max_velocity_m_s * (1.0 + kCheckSlack))
       sol.checks.push_back({0, "pipe", pd.id[e], "max_velocity", std::abs(pv[e]), lim.max_velocity_m_s});
   }
+}
 
-  // ---- consumers
+// Flow, heat and temperatures per consumer; the dp and under-supply checks.
+void SolverEngine::consumer_results(const Network& net, const fluid::FluidModel& fluid,
+                                    Solution& sol) const {
+  const Topology& t = net.topology();
+  const auto& p = state_.p;
+  const auto& T = temps_.node_T;
+  StepSummary& sum = sol.summary;
   const ConsumerData& cd = net.consumers();
   const int nc = net.consumer_count();
-  auto& cq = field(ElementGroup::consumers, "mass_flow", nc);
-  auto& ch = field(ElementGroup::consumers, "heat", nc);
-  auto& cts = field(ElementGroup::consumers, "supply_temperature", nc);
-  auto& ctr = field(ElementGroup::consumers, "return_temperature", nc);
-  auto& cdp = field(ElementGroup::consumers, "dp_available", nc);
-  auto& chd = field(ElementGroup::consumers, "heat_demand", nc);
+  auto& cq = result_field(sol, ElementGroup::consumers, "mass_flow", nc);
+  auto& ch = result_field(sol, ElementGroup::consumers, "heat", nc);
+  auto& cts = result_field(sol, ElementGroup::consumers, "supply_temperature", nc);
+  auto& ctr = result_field(sol, ElementGroup::consumers, "return_temperature", nc);
+  auto& cdp = result_field(sol, ElementGroup::consumers, "dp_available", nc);
+  auto& chd = result_field(sol, ElementGroup::consumers, "heat_demand", nc);
   sum.min_consumer_dp_margin_Pa = kInf;
   double min_dp = kInf;
   for (int i = 0; i < nc; ++i) {
@@ -247,21 +275,26 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
       }
     }
   }
+}
 
-  if (sum.under_supplied > 0 && report.usable() && report.message.empty())
-    report.message = under_supply_line(sum);
-
-  // ---- sources
+// Flow, heat, pressures and pump head per source; each plant's direction check.
+void SolverEngine::source_results(const Network& net, const fluid::FluidModel& fluid,
+                                  Solution& sol) {
+  const NodeData& nd = net.nodes();
+  const double g = net.settings().gravity_m_s2;
+  const auto& p = state_.p;
+  const auto& T = temps_.node_T;
+  StepSummary& sum = sol.summary;
   const SourceData& sd = net.sources();
   const int ns = net.source_count();
-  auto& sq = field(ElementGroup::sources, "mass_flow", ns);
-  auto& sh = field(ElementGroup::sources, "heat", ns);
-  auto& ssp = field(ElementGroup::sources, "supply_pressure", ns);
-  auto& srp = field(ElementGroup::sources, "return_pressure", ns);
-  auto& shd = field(ElementGroup::sources, "pump_head", ns);
-  auto& spw = field(ElementGroup::sources, "pump_power", ns);
-  auto& srt = field(ElementGroup::sources, "return_temperature", ns);
-  auto& smu = field(ElementGroup::sources, "makeup_mass_flow", ns);
+  auto& sq = result_field(sol, ElementGroup::sources, "mass_flow", ns);
+  auto& sh = result_field(sol, ElementGroup::sources, "heat", ns);
+  auto& ssp = result_field(sol, ElementGroup::sources, "supply_pressure", ns);
+  auto& srp = result_field(sol, ElementGroup::sources, "return_pressure", ns);
+  auto& shd = result_field(sol, ElementGroup::sources, "pump_head", ns);
+  auto& spw = result_field(sol, ElementGroup::sources, "pump_power", ns);
+  auto& srt = result_field(sol, ElementGroup::sources, "return_temperature", ns);
+  auto& smu = result_field(sol, ElementGroup::sources, "makeup_mass_flow", ns);
   hydraulic_->node_imbalance(state_, params_, imbalance_);  // boundary flows at held nodes
   for (int i = 0; i < ns; ++i) {
     const int s = sd.supply_node[i], r = sd.return_node[i];
@@ -283,23 +316,39 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
     sum.pump_power_W += spw[i];
     check_plant_direction(net, i, q, dp_pump, rho * g, sol);
   }
+}
 
-  // ---- pressure nodes: what the boundary feeds into the network (negative: takes out)
+// What each pressure node feeds into the network (negative: takes out), and the report's
+// boundary flows.
+void SolverEngine::pressure_node_results(const Network& net, Solution& sol,
+                                         SolveReport& report) const {
+  const auto& T = temps_.node_T;
+  const auto& flow = thermal_in_.link_flow;
+  const auto& smu = sol.field(ElementGroup::sources, "makeup_mass_flow");
   const PressureNodeData& pn = net.pressure_nodes();
   const int npn = static_cast<int>(pn.node.size());
-  auto& pnq = field(ElementGroup::pressure_nodes, "mass_flow", npn);
-  auto& pnt = field(ElementGroup::pressure_nodes, "temperature", npn);
+  auto& pnq = result_field(sol, ElementGroup::pressure_nodes, "mass_flow", npn);
+  auto& pnt = result_field(sol, ElementGroup::pressure_nodes, "temperature", npn);
   for (int j = 0; j < npn; ++j) {
     pnq[j] = imbalance_[pn.node[j]];
     pnt[j] = T[pn.node[j]];
   }
   report.boundary_flows = visible_boundary_flows(net, smu, pnq, flow);
+}
 
-  // ---- booster pumps and valves
+// Flow, head and power per booster pump; flow and pressure drop per valve.
+void SolverEngine::pump_and_valve_results(const Network& net, Solution& sol) const {
+  const Topology& t = net.topology();
+  const NodeData& nd = net.nodes();
+  const double g = net.settings().gravity_m_s2;
+  const auto& p = state_.p;
+  const auto& flow = thermal_in_.link_flow;
+  const auto& hidx = hydraulic_->hydraulic_index();
+  StepSummary& sum = sol.summary;
   const int nbp = net.pump_count();
-  auto& bq = field(ElementGroup::pumps, "mass_flow", nbp);
-  auto& bh = field(ElementGroup::pumps, "head", nbp);
-  auto& bpw = field(ElementGroup::pumps, "power", nbp);
+  auto& bq = result_field(sol, ElementGroup::pumps, "mass_flow", nbp);
+  auto& bh = result_field(sol, ElementGroup::pumps, "head", nbp);
+  auto& bpw = result_field(sol, ElementGroup::pumps, "power", nbp);
   for (int i = 0; i < nbp; ++i) {
     const int k = t.pump_offset + i;
     const int a = t.link_from[k], b = t.link_to[k];
@@ -311,15 +360,23 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
     sum.pump_power_W += bpw[i];
   }
   const int nv = net.valve_count();
-  auto& vq = field(ElementGroup::valves, "mass_flow", nv);
-  auto& vdp = field(ElementGroup::valves, "pressure_drop", nv);
+  auto& vq = result_field(sol, ElementGroup::valves, "mass_flow", nv);
+  auto& vdp = result_field(sol, ElementGroup::valves, "pressure_drop", nv);
   for (int i = 0; i < nv; ++i) {
     const int k = t.valve_offset + i;
     vq[i] = flow[k];
     vdp[i] = p[t.link_from[k]] - p[t.link_to[k]];
   }
+}
 
-  // ---- balances
+// The largest mass imbalance at a free node and the network's relative energy imbalance.
+void SolverEngine::energy_balance(const Network& net, const fluid::FluidModel& fluid, Solution& sol) {
+  const NodeData& nd = net.nodes();
+  const SourceData& sd = net.sources();
+  const int n = net.node_count();
+  const int ns = net.source_count();
+  const auto& T = temps_.node_T;
+  StepSummary& sum = sol.summary;
   hydraulic_->node_imbalance(state_, params_, imbalance_);
   sum.max_mass_imbalance_kg_s = std::max(sum.max_mass_imbalance_kg_s,
                                          hydraulic_->max_free_imbalance(imbalance_));
@@ -348,16 +405,20 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
     const double scale = std::max({std::abs(sum.heat_supplied_W), boundary_in, std::abs(rhs), 1.0});
     sum.energy_balance_rel = std::abs(lhs - rhs) / scale;
   }
+}
 
-  // ---- water colder than the water model's range: it would freeze where it stands still (a
-  // near-stagnant pipe in frozen ground). A design finding, not a failed solve: its properties
-  // were taken at the range's lower end (SolverEngine::property_temperature).
+// Water colder than the water model's range: it would freeze where it stands still (a
+// near-stagnant pipe in frozen ground). A design finding, not a failed solve: its properties
+// were taken at the range's lower end (SolverEngine::property_temperature).
+void SolverEngine::freezing_checks(const Network& net, const fluid::FluidModel& fluid,
+                                   Solution& sol) const {
+  const NodeData& nd = net.nodes();
+  const int n = net.node_count();
+  const auto& T = temps_.node_T;
   if (!fluid.is_constant())
     for (int i = 0; i < n; ++i)
       if (T[i] < kWaterMinTemperatureC)
         sol.checks.push_back({0, "node", nd.id[i], "freezing", T[i], kWaterMinTemperatureC});
-  sum.failed_checks = static_cast<int>(sol.checks.size());
-  return sol;
 }
 
 }  // namespace heatnet

@@ -90,7 +90,7 @@ void validate_valve(const ValveDefinition& d, const RuleContext& c);
 
 // ---- the definition of one compiled element (file units), for the setters' re-validation
 NodeDefinition node_definition(const NodeData& n, int i);
-PipeDefinition pipe_definition(const PipeData& p, int i, bool own_ambient);
+PipeDefinition pipe_definition(const PipeData& p, int i);  // without its own ambient
 SourceDefinition source_definition(const SourceData& s, int i);
 ConsumerDefinition consumer_definition(const ConsumerData& c, int i);
 
@@ -125,6 +125,14 @@ struct LinkEnds {
 LinkEnds link_ends(const IdMap& nodes, const std::string& from, const std::string& to,
                    const char* kind, const std::string& id, const char* from_field = "from",
                    const char* to_field = "to");
+
+// Appends a link's id and its two node indices to its kind's arrays.
+template <class Data, class Def>
+void add_link_ends(Data& out, const Def& d, const LinkEnds& ends) {
+  out.id.push_back(d.id);
+  out.from.push_back(ends.from);
+  out.to.push_back(ends.to);
+}
 
 // Which element holds each node's pressure: at most one per node.
 class PressureHolders {

@@ -17,7 +17,8 @@ void validate_pipe(const PipeDefinition& d, const RuleContext& c) {
                        "required when settings.friction is hazen_williams");
 }
 
-PipeDefinition pipe_definition(const PipeData& p, int i, bool own_ambient) {
+// The ambient override is left out: no setter of a pipe changes it, so its rule holds.
+PipeDefinition pipe_definition(const PipeData& p, int i) {
   PipeDefinition d;
   d.id = p.id[i];
   d.length_m = p.length_m[i];
@@ -25,7 +26,6 @@ PipeDefinition pipe_definition(const PipeData& p, int i, bool own_ambient) {
   d.roughness_mm = p.roughness_m[i] * 1e3;
   d.minor_loss = p.minor_loss[i];
   d.heat_loss_W_mK = p.heat_loss_W_mK[i];
-  if (own_ambient) d.ambient_temperature_C = p.ambient_temperature_C[i];
   d.hazen_williams_c = unless_nan(p.hazen_williams_c[i]);
   d.check_valve = p.check_valve[i];
   d.closed = p.closed[i];
@@ -38,9 +38,7 @@ void compile_pipes(const std::vector<PipeDefinition>& defs, const SettingsDefini
   for (const auto& d : defs) {
     const LinkEnds ends = link_ends(nodes, d.from, d.to, "pipe", d.id);
     validate_pipe(d, c);
-    out.id.push_back(d.id);
-    out.from.push_back(ends.from);
-    out.to.push_back(ends.to);
+    add_link_ends(out, d, ends);
     out.length_m.push_back(d.length_m);
     out.diameter_m.push_back(d.inner_diameter_m);
     out.roughness_m.push_back(d.roughness_mm * 1e-3);

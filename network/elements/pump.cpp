@@ -26,9 +26,7 @@ void compile_pumps(const std::vector<PumpDefinition>& defs, const RuleContext& c
   for (const auto& d : defs) {
     const LinkEnds ends = link_ends(nodes, d.from, d.to, "pump", d.id);
     validate_pump(d, c);
-    out.id.push_back(d.id);
-    out.from.push_back(ends.from);
-    out.to.push_back(ends.to);
+    add_link_ends(out, d, ends);
     out.curve.push_back(pump_curve(d));
     out.speed.push_back(d.speed);
     out.closed.push_back(d.closed || d.speed == 0.0);

@@ -54,9 +54,7 @@ void compile_valves(const std::vector<ValveDefinition>& defs, const RuleContext&
     validate_valve(d, c);
     std::vector<double> q, h;  // gpv head-loss curve in m3/s and m
     for (const auto& p : d.curve_m3_h_m) q.push_back(p[0] / 3600.0), h.push_back(p[1]);
-    out.id.push_back(d.id);
-    out.from.push_back(ends.from);
-    out.to.push_back(ends.to);
+    add_link_ends(out, d, ends);
     out.type.push_back(d.type);
     out.setting_Pa.push_back(d.setting_bar ? *d.setting_bar * kBarToPa : kNaN);
     out.closed.push_back(d.closed);

@@ -25,6 +25,8 @@ COMMANDS: Dict[str, Tuple[str, str]] = {
                        "build a network (JSON) from GeoJSON route lines, buildings and plants"),
     "size": ("heatnet.design.cli:size_main",
              "pick pipe sizes from a catalogue for pressure-loss and velocity limits"),
+    "study": ("heatnet.design.study:study_main",
+              "life-cycle cost of design variants: a year each, ranked by NPV"),
 }
 
 EXIT_OK, EXIT_NOT_CONVERGED, EXIT_BAD_INPUT = 0, 1, 2

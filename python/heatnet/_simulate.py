@@ -79,7 +79,10 @@ class SimulationSummary(dict):
 class StepInfo(dict):
     """Passed to the ``callback`` of :func:`simulate` after every step; keys are also
     attributes: step (0-based), total, time_s, status, converged, iterations,
-    heat_supplied_W, heat_delivered_W, heat_loss_W."""
+    heat_supplied_W, heat_delivered_W, heat_loss_W, pump_power_W (hydraulic),
+    heat_missing_W (demand not delivered, summed over under-supplied consumers),
+    min_consumer_dp_margin_Pa (smallest dp_available - min_dp over consumers) and
+    failed_checks ({check name: rows in /checks for this step}, empty when all hold)."""
 
     __getattr__ = SimulationSummary.__getattr__
 
@@ -210,9 +213,10 @@ def simulate(network: Network, profiles: ProfilesLike, output: "os.PathLike[str]
     keep_result: keep every step in memory: ``result[...]`` are zero-copy [time, element]
         arrays (for a long run of a large network pass False and read the file).
     callback(info): after every step with a :class:`StepInfo` (``info.step``, total, time_s,
-        status, converged, iterations, heat_supplied_W, heat_delivered_W, heat_loss_W);
-        return False to stop (the file is committed with complete = 0). It runs with the GIL
-        while the C++ run is paused.
+        status, converged, iterations, heat_supplied_W, heat_delivered_W, heat_loss_W,
+        pump_power_W, heat_missing_W, min_consumer_dp_margin_Pa, failed_checks); return
+        False to stop (the file is committed with complete = 0). It runs with the GIL while
+        the C++ run is paused.
     max_parcels_per_pipe, arrival_min_step_K: plug-flow parcel cap; smallest supply step
         analysed for its arrival (``SimulationResult.step_arrival``).
     Other keywords are the solver options of :func:`heatnet.solve` (tolerance,
