@@ -12,6 +12,9 @@ DEB_PACKAGES := build-essential cmake pkg-config libsuitesparse-dev libeigen3-de
   python3-pip libopenblas0-serial libssl-dev python3-distributed libsimdjson-dev \
   python3-geopandas python3-shapely python3-pyproj python3-fiona
 
+# the headless browser the report tests render in (tests/python/test_report.py)
+TEST_PACKAGES := chromium
+
 # CI (.ci/run) sets WERROR=ON: every compiler warning is an error
 WERROR ?= OFF
 CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=$(PYTHON) -DHEATNET_WERROR=$(WERROR)
@@ -46,8 +49,15 @@ build: deps $(BUILD)/CMakeCache.txt
 run: build
 	@mkdir -p out
 	$(PYENV) $(PYTHON) examples/oral/run_design.py --output-dir out
+	$(PYENV) $(BUILD)/bin/heatnet report out/oral_design.h5 --network examples/oral/oral.json \
+	  -o out/oral_report.html
+	$(BUILD)/bin/heatnet simulate examples/oral/oral.json --profiles examples/oral/annual_profiles.csv \
+	  -o out/oral_year.h5 -q
+	$(PYENV) $(BUILD)/bin/heatnet report out/oral_year.h5 --network examples/oral/oral.json \
+	  -o out/oral_year_report.html
 
 test: build
+	$(call install_missing,$(TEST_PACKAGES))
 	cd $(BUILD) && ctest --output-on-failure
 	$(PYENV) $(PYTHON) -m pytest -q tests/python
 	$(PYENV) $(PYTHON) validation/run
@@ -56,6 +66,7 @@ test-cpp: build
 	cd $(BUILD) && ctest --output-on-failure
 
 test-python: build
+	$(call install_missing,$(TEST_PACKAGES))
 	$(PYENV) $(PYTHON) -m pytest -q tests/python
 
 validate: build

@@ -183,6 +183,154 @@ std::string SimulationSummary::full() const {
   return o.str();
 }
 
+namespace {
+
+// The supply-temperature step whose arrival at the consumers a run reports: found before the
+// run from the profiles (set_* on a scratch copy is cheap), recorded while it is simulated.
+class ArrivalTracker {
+ public:
+  ArrivalTracker(const Network& net, const ProfileBinding& binding, std::size_t total,
+                 double min_step_K)
+      : n_src_(static_cast<std::size_t>(net.source_count())),
+        n_con_(static_cast<std::size_t>(net.consumer_count())),
+        min_step_K_(min_step_K) {
+    if (n_src_ == 0 || total < 2) return;
+    Network scratch = net;
+    std::vector<double> source_T(total * n_src_);
+    for (std::size_t k = 0; k < total; ++k) {
+      binding.apply(k, scratch);
+      for (std::size_t s = 0; s < n_src_; ++s)
+        source_T[k * n_src_ + s] = scratch.sources().supply_temperature_C[s];
+    }
+    window_ = find_jump(source_T, n_src_, total, min_step_K);
+    if (window_.first > 0)
+      source_T_.assign(source_T.begin() + static_cast<std::ptrdiff_t>((window_.first - 1) * n_src_),
+                       source_T.begin() + static_cast<std::ptrdiff_t>(window_.end * n_src_));
+  }
+
+  void record(std::size_t k, double time_s, double dt_s, const Solution& sol) {
+    if (window_.first == 0 || k + 1 < window_.first || k >= window_.end) return;
+    time_.push_back(time_s);
+    duration_.push_back(dt_s);
+    const auto& cts = sol.field(ElementGroup::consumers, "supply_temperature");
+    consumer_T_.insert(consumer_T_.end(), cts.begin(), cts.end());
+  }
+
+  // The arrival over the window as far as it was simulated.
+  std::optional<StepArrival> arrival(const Network& net) const {
+    const std::size_t rows = time_.size();
+    if (window_.first == 0 || rows < 2) return std::nullopt;
+    std::vector<std::string> ids(net.sources().id.begin(), net.sources().id.end());
+    std::vector<double> src(source_T_.begin(), source_T_.begin() + static_cast<std::ptrdiff_t>(rows * n_src_));
+    auto a = find_step_arrival(time_, duration_, src, ids, consumer_T_, n_con_, min_step_K_);
+    if (a) a->step = window_.first;
+    return a;
+  }
+
+ private:
+  std::size_t n_src_, n_con_;
+  double min_step_K_;
+  JumpWindow window_;
+  std::vector<double> time_, duration_, source_T_, consumer_T_;
+};
+
+// The plug-flow thermal model of a run: its hydraulics see consumers at fixed flows (the flows
+// their demand needs at the model's supply temperatures, see the file comment); the first
+// usable step is its steady initial state; a failed step advances the parcels with the flows
+// of the last usable one (its recorded row keeps its own flows).
+class PlugFlowRun {
+ public:
+  PlugFlowRun(const Network& net, int max_parcels)
+      : fluid_(net.settings().fluid), max_parcels_(max_parcels) {}
+
+  // The network the step's hydraulics solve.
+  const Network& hydraulic_network(std::size_t k, const ProfileBinding& binding, const Network& net) {
+    if (!model_) return net;
+    if (!hyd_) hyd_.emplace(net);
+    binding.apply(k, *hyd_);
+    const ConsumerData& cd = net.consumers();
+    const auto& node_T = model_->node_temperature();
+    for (int i = 0; i < net.consumer_count(); ++i) {
+      const double q = cd.heat_demand_W[i];
+      hyd_->set_consumer_mass_flow(
+          i, std::isnan(q) ? cd.fixed_mass_flow_kg_s[i]
+                           : solver::demand_flow(fluid_, q, node_T[cd.supply_node[i]],
+                                                 cd.return_temperature_C[i]).mass_flow);
+    }
+    return *hyd_;
+  }
+
+  bool active() const { return model_.has_value(); }
+
+  solver::PlugFlowStep advance(const Network& net, Solution& sol, bool usable, double time_s,
+                               double dt_s) {
+    if (!model_ && usable) model_.emplace(net, sol, time_s, max_parcels_);
+    if (!model_) return {};
+    std::vector<std::vector<double>> own;
+    if (usable) {
+      last_good_flows_.clear();
+      for (const auto& [g, name] : kFlows) last_good_flows_.push_back(sol.field(g, name));
+    } else if (!last_good_flows_.empty()) {
+      for (std::size_t f = 0; f < std::size(kFlows); ++f) {
+        own.push_back(sol.field(kFlows[f].first, kFlows[f].second));
+        sol.field(kFlows[f].first, kFlows[f].second) = last_good_flows_[f];
+      }
+    }
+    const solver::PlugFlowStep energy = model_->advance(net, sol, dt_s);
+    for (std::size_t f = 0; f < own.size(); ++f)
+      sol.field(kFlows[f].first, kFlows[f].second) = std::move(own[f]);
+    return energy;
+  }
+
+ private:
+  static constexpr std::pair<ElementGroup, const char*> kFlows[] = {
+      {ElementGroup::pipes, "mass_flow"}, {ElementGroup::pumps, "mass_flow"},
+      {ElementGroup::valves, "mass_flow"}, {ElementGroup::sources, "mass_flow"},
+      {ElementGroup::consumers, "mass_flow"}};
+  fluid::FluidModel fluid_;
+  int max_parcels_;
+  std::optional<Network> hyd_;
+  std::optional<solver::PlugFlowModel> model_;
+  std::vector<std::vector<double>> last_good_flows_;  // of the last usable step
+};
+
+// Adds a step to the run's summary; energy over converged steps only (a failed step's last
+// iterate is recorded, not summed).
+void add_step(SimulationSummary& sum, const Solution& sol, const SolveReport& report,
+              const solver::PlugFlowStep* plug_energy, double dt_h, double outdoor_C) {
+  sum.hours += dt_h;
+  sum.total_iterations += report.iterations;
+  if (std::isfinite(outdoor_C)) sum.min_outdoor_temperature_C = std::min(sum.min_outdoor_temperature_C, outdoor_C);
+  if (!report.usable()) {
+    sum.failed_steps += 1;
+    return;
+  }
+  const StepSummary& s = sol.summary;
+  sum.heat_supplied_MWh += s.heat_supplied_W * dt_h * 1e-6;
+  sum.heat_delivered_MWh += s.heat_delivered_W * dt_h * 1e-6;
+  sum.heat_loss_MWh += s.heat_loss_W * dt_h * 1e-6;
+  sum.pump_energy_MWh += s.pump_power_W * dt_h * 1e-6;
+  sum.peak_heat_delivered_W = std::max(sum.peak_heat_delivered_W, s.heat_delivered_W);
+  if (plug_energy) {
+    sum.heat_stored_change_MWh += plug_energy->stored_change_J / 3.6e9;
+    sum.boundary_heat_MWh += plug_energy->boundary_J / 3.6e9;
+    sum.max_energy_balance_rel = std::max(sum.max_energy_balance_rel, plug_energy->imbalance_rel());
+  }
+  if (!sol.checks.empty()) {
+    sum.hours_with_failed_checks += dt_h;
+    sum.steps_with_failed_checks += 1;
+  }
+}
+
+SolverOptions step_solver_options(const SimulationOptions& options) {
+  SolverOptions o = options.solver;
+  o.warm_start = true;
+  if (!o.tolerance_temperature_K) o.tolerance_temperature_K = options.default_temperature_tolerance_K;
+  return o;
+}
+
+}  // namespace
+
 SimulationResult simulate(const Network& network, const Profiles& profiles,
                           const SimulationOptions& options, const StepCallback& callback,
                           StepSink* sink) {
@@ -192,113 +340,40 @@ SimulationResult simulate(const Network& network, const Profiles& profiles,
   const ProfileBinding binding(profiles, net);  // throws InputError before any file exists
   const std::size_t total =
       options.max_steps > 0 ? std::min(options.max_steps, binding.steps()) : binding.steps();
-
-  SolverOptions solver_options = options.solver;
-  solver_options.warm_start = true;
-  if (!solver_options.tolerance_temperature_K)
-    solver_options.tolerance_temperature_K = options.default_temperature_tolerance_K;
-  Solver solver(solver_options);
+  Solver solver(step_solver_options(options));
 
   Result layout(net);
   layout.network_name = net.name();
   layout.input_sha256 = options.input_sha256;
-
   SimulationResult out;
   SimulationSummary& sum = out.summary;
   sum.steps_planned = total;
   sum.min_outdoor_temperature_C = std::numeric_limits<double>::infinity();
+  sum.thermal_model = options.thermal_model;
   if (options.keep_result) out.result.emplace(layout);
   out.step_status.reserve(total);
-
   if (sink) sink->begin(layout, total);
 
-  // supply temperatures per step (cheap: set_* on a scratch copy) to find a step to analyse
-  const std::size_t n_src = static_cast<std::size_t>(net.source_count());
-  const std::size_t n_con = static_cast<std::size_t>(net.consumer_count());
-  JumpWindow window;
-  std::vector<double> arrival_time, arrival_duration, arrival_source_T, arrival_consumer_T;
-  if (n_src > 0 && total > 1) {
-    Network scratch = net;
-    std::vector<double> source_T(total * n_src);
-    for (std::size_t k = 0; k < total; ++k) {
-      binding.apply(k, scratch);
-      for (std::size_t s = 0; s < n_src; ++s)
-        source_T[k * n_src + s] = scratch.sources().supply_temperature_C[s];
-    }
-    window = find_jump(source_T, n_src, total, options.arrival_min_step_K);
-    if (window.first > 0)
-      arrival_source_T.assign(source_T.begin() + static_cast<std::ptrdiff_t>((window.first - 1) * n_src),
-                              source_T.begin() + static_cast<std::ptrdiff_t>(window.end * n_src));
-  }
-
+  ArrivalTracker arrival(net, binding, total, options.arrival_min_step_K);
   const bool plug = options.thermal_model == ThermalModel::plug_flow;
-  sum.thermal_model = options.thermal_model;
-  std::optional<Network> hyd;  // plug flow: consumers at fixed flows (see the file comment)
-  std::optional<solver::PlugFlowModel> plug_model;
-  const fluid::FluidModel fluid(net.settings().fluid);
-  const std::pair<ElementGroup, const char*> kFlows[] = {
-      {ElementGroup::pipes, "mass_flow"}, {ElementGroup::pumps, "mass_flow"},
-      {ElementGroup::valves, "mass_flow"}, {ElementGroup::sources, "mass_flow"},
-      {ElementGroup::consumers, "mass_flow"}};
-  std::vector<std::vector<double>> last_good_flows;  // of the last usable step
-
+  PlugFlowRun plug_run(net, options.max_parcels_per_pipe);
   int consecutive_failures = 0;
   for (std::size_t k = 0; k < total; ++k) {
     auto t0 = Clock::now();
     binding.apply(k, net);
-    if (plug && plug_model) {
-      if (!hyd) hyd.emplace(net);
-      binding.apply(k, *hyd);
-      const ConsumerData& cd = net.consumers();
-      const auto& node_T = plug_model->node_temperature();
-      for (int i = 0; i < net.consumer_count(); ++i) {
-        const double q = cd.heat_demand_W[i];
-        if (std::isnan(q)) {
-          hyd->set_consumer_mass_flow(i, cd.fixed_mass_flow_kg_s[i]);
-          continue;
-        }
-        hyd->set_consumer_mass_flow(
-            i, solver::demand_flow(fluid, q, node_T[cd.supply_node[i]],
-                                   cd.return_temperature_C[i]).mass_flow);
-      }
-    }
+    const Network& hydraulics = plug ? plug_run.hydraulic_network(k, binding, net) : net;
     sum.apply_s += since(t0);
 
     t0 = Clock::now();
-    Solution sol = solver.solve(plug && plug_model ? *hyd : net);
+    Solution sol = solver.solve(hydraulics);
     const SolveReport& report = solver.report();
     const double time_s = binding.time_s(k);
     const double dt_h = binding.duration_h(k);
+    const bool ok = report.usable();
     solver::PlugFlowStep energy;
-    if (plug) {
-      // the first usable step is the steady initial state; a failed step advances the parcels
-      // with the flows of the last usable one (its recorded row keeps its own flows)
-      if (!plug_model && report.usable())
-        plug_model.emplace(net, sol, time_s, options.max_parcels_per_pipe);
-      if (plug_model) {
-        std::vector<std::vector<double>> own;
-        if (report.usable()) {
-          last_good_flows.clear();
-          for (const auto& [g, name] : kFlows) last_good_flows.push_back(sol.field(g, name));
-        } else if (!last_good_flows.empty()) {
-          for (std::size_t f = 0; f < std::size(kFlows); ++f) {
-            own.push_back(sol.field(kFlows[f].first, kFlows[f].second));
-            sol.field(kFlows[f].first, kFlows[f].second) = last_good_flows[f];
-          }
-        }
-        energy = plug_model->advance(net, sol, dt_h * 3600.0);
-        for (std::size_t f = 0; f < own.size(); ++f)
-          sol.field(kFlows[f].first, kFlows[f].second) = std::move(own[f]);
-      }
-    }
+    if (plug) energy = plug_run.advance(net, sol, ok, time_s, dt_h * 3600.0);
     sum.solve_s += since(t0);
-
-    if (window.first > 0 && k + 1 >= window.first && k < window.end) {
-      arrival_time.push_back(time_s);
-      arrival_duration.push_back(dt_h * 3600.0);
-      const auto& cts = sol.field(ElementGroup::consumers, "supply_temperature");
-      arrival_consumer_T.insert(arrival_consumer_T.end(), cts.begin(), cts.end());
-    }
+    arrival.record(k, time_s, dt_h * 3600.0, sol);
 
     t0 = Clock::now();
     if (sink) sink->write_step(time_s, sol, report);
@@ -306,36 +381,12 @@ SimulationResult simulate(const Network& network, const Profiles& profiles,
 
     out.step_status.push_back(report.status);
     sum.steps_done = k + 1;
-    sum.hours += dt_h;
-    sum.total_iterations += report.iterations;
-    const double t_out = binding.outdoor_temperature_C(k);
-    if (std::isfinite(t_out)) sum.min_outdoor_temperature_C = std::min(sum.min_outdoor_temperature_C, t_out);
-    const bool ok = report.usable();
-    if (ok) {
-      // energy over converged steps only (a failed step's last iterate is recorded, not summed)
-      const StepSummary& s = sol.summary;
-      sum.heat_supplied_MWh += s.heat_supplied_W * dt_h * 1e-6;
-      sum.heat_delivered_MWh += s.heat_delivered_W * dt_h * 1e-6;
-      sum.heat_loss_MWh += s.heat_loss_W * dt_h * 1e-6;
-      sum.pump_energy_MWh += s.pump_power_W * dt_h * 1e-6;
-      sum.peak_heat_delivered_W = std::max(sum.peak_heat_delivered_W, s.heat_delivered_W);
-      if (plug && plug_model) {
-        sum.heat_stored_change_MWh += energy.stored_change_J / 3.6e9;
-        sum.boundary_heat_MWh += energy.boundary_J / 3.6e9;
-        sum.max_energy_balance_rel = std::max(sum.max_energy_balance_rel, energy.imbalance_rel());
-      }
-      if (!sol.checks.empty()) {
-        sum.hours_with_failed_checks += dt_h;
-        sum.steps_with_failed_checks += 1;
-      }
-      consecutive_failures = 0;
-    } else {
-      sum.failed_steps += 1;
-      consecutive_failures += 1;
-    }
+    add_step(sum, sol, report, plug && plug_run.active() ? &energy : nullptr, dt_h,
+             binding.outdoor_temperature_C(k));
+    consecutive_failures = ok ? 0 : consecutive_failures + 1;
 
     StepInfo info{k, total, time_s, &sol, &report};
-    bool go_on = callback ? callback(info) : true;
+    const bool go_on = callback ? callback(info) : true;
     if (options.keep_result) out.result->append(time_s, std::move(sol), report);
     if (!ok && (options.on_failure == OnStepFailure::stop ||
                 consecutive_failures >= options.max_consecutive_failures)) {
@@ -347,17 +398,7 @@ SimulationResult simulate(const Network& network, const Profiles& profiles,
       break;
     }
   }
-  if (window.first > 0 && !arrival_time.empty()) {
-    // the window as far as it was simulated
-    const std::size_t rows = arrival_time.size();
-    std::vector<std::string> ids(net.sources().id.begin(), net.sources().id.end());
-    std::vector<double> src(arrival_source_T.begin(), arrival_source_T.begin() + static_cast<std::ptrdiff_t>(rows * n_src));
-    if (rows >= 2) {
-      out.step_arrival = find_step_arrival(arrival_time, arrival_duration, src, ids,
-                                           arrival_consumer_T, n_con, options.arrival_min_step_K);
-      if (out.step_arrival) out.step_arrival->step = window.first;
-    }
-  }
+  out.step_arrival = arrival.arrival(net);
   sum.complete = sum.steps_done == total;
   sum.heat_loss_percent = sum.heat_supplied_MWh > 0 ? 100.0 * sum.heat_loss_MWh / sum.heat_supplied_MWh : 0.0;
   if (!std::isfinite(sum.min_outdoor_temperature_C)) sum.min_outdoor_temperature_C = std::nan("");

@@ -23,6 +23,8 @@ COMMANDS: Dict[str, Tuple[str, str]] = {
                        "write results (HDF5) + network as GeoJSON lines and points for GIS"),
     "import-geojson": ("heatnet.gis.cli:import_main",
                        "build a network (JSON) from GeoJSON route lines, buildings and plants"),
+    "report": ("heatnet.report:main",
+               "write a self-contained HTML design report (key figures, map, piezometric graph)"),
     "size": ("heatnet.design.cli:size_main",
              "pick pipe sizes from a catalogue for pressure-loss and velocity limits"),
     "study": ("heatnet.design.study:study_main",

@@ -105,6 +105,7 @@ class Result:
             raise TypeError("heatnet.Result is made by heatnet.solve or heatnet.read_results")
         self._r = cresult
         self._pending_definition = None  # set by solve: hash it for input_sha256 on demand
+        self._source_path = None  # the results file it was read from
 
     def _fill_sha256(self) -> None:
         if self._pending_definition is not None:
@@ -229,6 +230,14 @@ class Result:
         self._fill_sha256()
         self._r.write_hdf5(os.fspath(path), gzip_level, chunk_steps)
 
+    def report_html(self, path: "os.PathLike[str] | str", network, **options):
+        """Write a self-contained HTML design report of this result for ``network`` (the
+        heatnet.Network solved, its dict or its JSON path): key figures, map, piezometric
+        graph, tables, solver report (and for a time series the duration curve, monthly
+        energy and failed-check hours). Options as :func:`heatnet.report.write_report`."""
+        from .report import write_report
+        return write_report(self, network, path, **options)
+
     def __repr__(self) -> str:
         counts = ", ".join(f"{len(self.ids(g))} {g}" for g in GROUPS if self.ids(g))
         state = "converged" if self.converged else "NOT converged"
@@ -237,4 +246,6 @@ class Result:
 
 def read_results(path: "os.PathLike[str] | str") -> Result:
     """Read a ``heatnet-results/1`` HDF5 file (written by the CLI or :meth:`Result.to_hdf5`)."""
-    return Result(_c.CResult.read_hdf5(os.fspath(path)))
+    result = Result(_c.CResult.read_hdf5(os.fspath(path)))
+    result._source_path = os.fspath(path)  # the report reads the file's attributes from it
+    return result

@@ -30,7 +30,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-__all__ = ["piezometric", "network_map", "find_path", "PiezometricPath",
+__all__ = ["piezometric", "network_map", "specific_pressure_loss", "find_path", "PiezometricPath",
            "saturation_pressure_Pa", "water_density"]
 
 G = 9.80665          # m/s2, as the solver's default gravity
@@ -377,6 +377,7 @@ _QUANTITIES = {
     "pressure": ("pressure", "bar g", "viridis"),
     "head": ("head", "m", "viridis"),
     "velocity": ("velocity", "m/s", "cividis"),
+    "pressure_loss": ("specific pressure loss (friction)", "Pa/m", "magma_r"),
 }
 
 
@@ -399,18 +400,36 @@ def _sides(doc: Dict[str, Any]) -> Tuple[set, set]:
     return seen, {n["id"] for n in doc.get("nodes", [])}
 
 
+def specific_pressure_loss(result, network, step: int = -1) -> Dict[str, float]:
+    """{pipe id: friction pressure loss per metre, Pa/m} ("R", the figure pipe-sizing rules limit,
+    100-300 Pa/m): Darcy-Weisbach f / D * rho v^2 / 2 from the results' friction factor, mass flow
+    and velocity (rho v^2 = |m v| / A: no density needed, and no elevation term to subtract,
+    which on a hilly route is often ten times the friction loss). Fittings (minor_loss) are not
+    in it, as in heatnet.design.size_pipes and the GeoJSON export's friction_loss_Pa_m."""
+    doc = _doc(network)
+    ids = result.ids("pipes")
+    if not ids:
+        return {}
+    by_id = {p["id"]: p for p in doc.get("pipes", [])}
+    d = np.array([float(by_id[i]["inner_diameter_m"]) for i in ids])
+    row = lambda name: np.asarray(result[f"pipes/{name}"])[step]  # noqa: E731
+    rho_v2 = np.abs(row("mass_flow") * row("velocity")) / (math.pi * d * d / 4)
+    return dict(zip(ids, (row("friction_factor") / d * rho_v2 / 2).tolist()))
+
+
 def network_map(result, network, quantity: str = "temperature", ax=None, file=None, *,
                 side: str = "supply", step: int = -1, cmap: Optional[str] = None,
                 vmin: Optional[float] = None, vmax: Optional[float] = None,
                 label_consumers: Sequence[str] = (), title: Optional[str] = None,
-                figsize=None, dpi: int = 150):
+                figsize=None, dpi: int = 150, critical: Optional[str] = None):
     """Draw the network from the node x/y (in km): pipes as segments coloured by ``quantity``
     ("temperature" °C = mean of the pipe's inlet and outlet; "pressure" bar g or "head" m = mean
-    of its end nodes; "velocity" m/s), line width by diameter; consumers as markers (the
+    of its end nodes; "velocity" m/s; "pressure_loss" Pa/m, see :func:`specific_pressure_loss`), line width by diameter; consumers as markers (the
     critical one highlighted), the plant as a square; a colorbar with units.
 
     side: "supply" (default; supply and return pipes usually share coordinates), "return" or
     "both". label_consumers: consumer ids to label (the critical consumer always is).
+    critical: the consumer highlighted as critical (default: the result's summary's, if any).
     Returns the Axes; the pipe LineCollection is ``ax.heatnet_lines`` (its array holds the
     values, its norm the colour range) and the colorbar ``ax.heatnet_colorbar``.
     """
@@ -435,6 +454,8 @@ def network_map(result, network, quantity: str = "temperature", ax=None, file=No
         nv = _values(result, "nodes", quantity, step)
         scale = 1e-5 if quantity == "pressure" else 1.0
         value = {p["id"]: 0.5 * (nv[p["from"]] + nv[p["to"]]) * scale for p in pipes}
+    elif quantity == "pressure_loss":
+        value = specific_pressure_loss(result, doc, step)
     else:
         value = {k: abs(v) for k, v in _values(result, "pipes", "velocity", step).items()}
 
@@ -471,8 +492,8 @@ def network_map(result, network, quantity: str = "temperature", ax=None, file=No
     cb = fig.colorbar(lc, cax=cax)
     cb.set_label(f"{side_text} {label}, {unit}")
 
-    summary = getattr(result, "summary", None) or {}
-    critical = summary.get("critical_consumer")
+    if critical is None:
+        critical = (getattr(result, "summary", None) or {}).get("critical_consumer")
     cons = doc.get("consumers", [])
     cx, cy = [], []
     for c in cons:
@@ -493,7 +514,7 @@ def network_map(result, network, quantity: str = "temperature", ax=None, file=No
         crit = cid == critical
         ax.scatter([p[0] / 1e3], [p[1] / 1e3], s=90 if crit else 40, marker="D",
                    facecolor="tab:red" if crit else "0.3", edgecolor="k", zorder=5,
-                   label="critical consumer (smallest dp margin)" if crit else None)
+                   label="critical consumer" if crit else None)
         ax.annotate(cid, (p[0] / 1e3, p[1] / 1e3), xytext=(7, 7), textcoords="offset points",
                     fontsize=8.5, zorder=6,
                     bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.6", alpha=0.85))

@@ -194,18 +194,18 @@ PlugFlowModel::Transfer PlugFlowModel::transfer(PipeState& p, bool forward, doub
   return {h_out / dm, dm};
 }
 
-PlugFlowStep PlugFlowModel::advance(const Network& net, Solution& sol, double dt) {
-  if (!(dt > 0))
-    throw Error(ErrorCode::invalid_value, "simulation", "", "step length", format_value(dt),
-                "must be > 0 for the plug-flow model");
-  const Topology& t = net.topology();
-  const int n = t.node_count, m = t.link_count();
-  const PipeData& pd = net.pipes();
-  const NodeData& nd = net.nodes();
-  const double t0 = time_, t1 = time_ + dt;
+int PlugFlowModel::upstream(const Topology& t, int k) const {
+  return flow_[k] >= 0 ? t.link_from[k] : t.link_to[k];
+}
+int PlugFlowModel::downstream(const Topology& t, int k) const {
+  return flow_[k] >= 0 ? t.link_to[k] : t.link_from[k];
+}
 
-  // ---- link flows (signed from -> to), thresholded like the steady thermal solver
-  flow_.assign(m, 0.0);
+// Link flows (signed from -> to) of the step's solution, thresholded like the steady thermal
+// solver's (flows below 1e-9 of the largest are stagnant).
+void PlugFlowModel::load_flows(const Network& net, const Solution& sol) {
+  const Topology& t = net.topology();
+  flow_.assign(t.link_count(), 0.0);
   auto copy = [&](ElementGroup g, const char* name, int offset) {
     const auto& v = sol.field(g, name);
     for (std::size_t i = 0; i < v.size(); ++i) flow_[offset + static_cast<int>(i)] = v[i];
@@ -220,10 +220,11 @@ PlugFlowStep PlugFlowModel::advance(const Network& net, Solution& sol, double dt
   const double q_eps = std::max(1e-9 * qmax, 1e-12);
   for (double& q : flow_)
     if (std::abs(q) <= q_eps) q = 0.0;
-  auto upstream = [&](int k) { return flow_[k] >= 0 ? t.link_from[k] : t.link_to[k]; };
-  auto downstream = [&](int k) { return flow_[k] >= 0 ? t.link_to[k] : t.link_from[k]; };
+}
 
-  // ---- pipes whose ambient (or loss coefficient) changed: re-base their parcels
+// Pipes whose ambient (or loss coefficient) changed: their parcels re-based at time t0.
+void PlugFlowModel::rebase_changed_pipes(const Network& net, double t0) {
+  const PipeData& pd = net.pipes();
   for (int e = 0; e < net.pipe_count(); ++e) {
     PipeState& p = pipes_[e];
     if (pd.ambient_temperature_C[e] != p.ambient || pd.heat_loss_W_mK[e] != p.u) {
@@ -232,21 +233,24 @@ PlugFlowStep PlugFlowModel::advance(const Network& net, Solution& sol, double dt
       p.c = p.u / p.capacity;
     }
   }
-  double stored_start = 0;
-  for (const PipeState& p : pipes_) stored_start += p.energy;
+}
 
-  // ---- boundary flows: beta_i = out - in + demand_i (> 0: enters from a pressure node or as
-  // make-up water at a plant's return node)
+// What enters each node before the sweep: boundary flows beta_i = out - in + demand_i (> 0:
+// enters from a pressure node or as make-up water at a plant's return node), injections, and
+// the fixed outlets of sources and consumers; and the in-degrees of the flow-directed order.
+void PlugFlowModel::known_inflows(const Network& net) {
+  const Topology& t = net.topology();
+  const NodeData& nd = net.nodes();
+  const int n = t.node_count, m = t.link_count();
   boundary_.assign(n, 0.0);
   for (int k = 0; k < m; ++k) {
     boundary_[t.link_from[k]] += flow_[k];
     boundary_[t.link_to[k]] -= flow_[k];
   }
   for (int i = 0; i < n; ++i) boundary_[i] += nd.demand_kg_s[i];
-  std::vector<double> pressure_T(n, std::nan(""));
+  pressure_T_.assign(n, std::nan(""));
   const PressureNodeData& pn = net.pressure_nodes();
-  for (std::size_t j = 0; j < pn.node.size(); ++j) pressure_T[pn.node[j]] = pn.temperature_C[j];
-
+  for (std::size_t j = 0; j < pn.node.size(); ++j) pressure_T_[pn.node[j]] = pn.temperature_C[j];
   inflow_.assign(n, 0.0);
   inflow_h_.assign(n, 0.0);
   for (int i = 0; i < n; ++i) {
@@ -255,146 +259,155 @@ PlugFlowStep PlugFlowModel::advance(const Network& net, Solution& sol, double dt
       inflow_[i] += -d;
       inflow_h_[i] += -d * h(nd.injection_temperature_C[i]);
     }
-    if (boundary_[i] > 0 && !std::isnan(pressure_T[i])) {
+    if (boundary_[i] > 0 && !std::isnan(pressure_T_[i])) {
       inflow_[i] += boundary_[i];
-      inflow_h_[i] += boundary_[i] * h(pressure_T[i]);
+      inflow_h_[i] += boundary_[i] * h(pressure_T_[i]);
     }
   }
-  // sources and consumers fix their outlet temperature
-  auto fixed_outlet_h = [&](int k) {
-    const int e = t.link_element[k];
-    return h(t.link_kind[k] == LinkKind::source ? net.sources().supply_temperature_C[e]
-                                               : net.consumers().return_temperature_C[e]);
-  };
   indegree_.assign(n, 0);
   done_.assign(n, 0);
   for (int k = 0; k < m; ++k) {
     if (flow_[k] == 0) continue;
-    const int d = downstream(k);
+    const int d = downstream(t, k);
     if (is_dependent(t.link_kind[k])) {
       ++indegree_[d];
     } else {
       inflow_[d] += std::abs(flow_[k]);
-      inflow_h_[d] += std::abs(flow_[k]) * fixed_outlet_h(k);
+      inflow_h_[d] += std::abs(flow_[k]) * fixed_outlet_h(net, k);
     }
   }
+}
 
-  // per pipe: enthalpy in / out over the step (J), mean inlet / outlet temperature
-  std::vector<double> pipe_H_in(net.pipe_count(), 0.0), pipe_H_out(net.pipe_count(), 0.0);
-  std::vector<double> pipe_T_in(net.pipe_count(), std::nan("")),
-      pipe_T_out(net.pipe_count(), std::nan(""));
-  auto send = [&](int k, double h_up) {
-    // water of enthalpy h_up enters link k at its upstream end during the step
-    const double q = std::abs(flow_[k]);
-    double h_down = h_up;
-    if (t.link_kind[k] == LinkKind::pipe) {
-      const int e = t.link_element[k];
-      const Transfer tr = transfer(pipes_[e], flow_[k] > 0, q * dt, h_up, t0, dt);
-      h_down = tr.h_out;
-      pipe_H_in[e] = q * dt * h_up;
-      pipe_H_out[e] = q * dt * h_down;
-      pipe_T_in[e] = T(h_up);
-      pipe_T_out[e] = T(h_down);
-    }
-    const int d = downstream(k);
-    inflow_[d] += q;
-    inflow_h_[d] += q * h_down;
-  };
-  auto settle = [&](int i) {
-    if (inflow_[i] > 0) node_h_[i] = inflow_h_[i] / inflow_[i];  // else: no water arrives; keep
-    node_T_[i] = T(node_h_[i]);
-    done_[i] = 1;
-  };
+// Sources and consumers fix their outlet temperature.
+double PlugFlowModel::fixed_outlet_h(const Network& net, int k) const {
+  const Topology& t = net.topology();
+  const int e = t.link_element[k];
+  return h(t.link_kind[k] == LinkKind::source ? net.sources().supply_temperature_C[e]
+                                             : net.consumers().return_temperature_C[e]);
+}
 
-  // ---- Kahn order over the flow-directed pipes, pumps and valves
+// Water of enthalpy h_up enters link k at its upstream end during the step [t0, t0 + dt];
+// what leaves (a pipe's transfer) joins its downstream node's inflow.
+void PlugFlowModel::send(const Network& net, int k, double h_up, double t0, double dt) {
+  const Topology& t = net.topology();
+  const double q = std::abs(flow_[k]);
+  double h_down = h_up;
+  if (t.link_kind[k] == LinkKind::pipe) {
+    const int e = t.link_element[k];
+    const Transfer tr = transfer(pipes_[e], flow_[k] > 0, q * dt, h_up, t0, dt);
+    h_down = tr.h_out;
+    pipe_H_in_[e] = q * dt * h_up;
+    pipe_H_out_[e] = q * dt * h_down;
+    pipe_T_in_[e] = T(h_up);
+    pipe_T_out_[e] = T(h_down);
+  }
+  const int d = downstream(t, k);
+  inflow_[d] += q;
+  inflow_h_[d] += q * h_down;
+}
+
+// Kahn order over the flow-directed pipes, pumps and valves: a node settles once all its
+// inflows are in (no water arriving: it keeps its last enthalpy).
+void PlugFlowModel::sweep_in_order(const Network& net, double t0, double dt) {
+  const Topology& t = net.topology();
   queue_.clear();
-  for (int i = 0; i < n; ++i)
+  for (int i = 0; i < t.node_count; ++i)
     if (indegree_[i] == 0) queue_.push_back(i);
   for (std::size_t head = 0; head < queue_.size(); ++head) {
     const int i = queue_[head];
-    settle(i);
+    if (inflow_[i] > 0) node_h_[i] = inflow_h_[i] / inflow_[i];
+    node_T_[i] = T(node_h_[i]);
+    done_[i] = 1;
     for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1]; ++s) {
       const int k = t.node_link[s];
-      if (flow_[k] == 0 || !is_dependent(t.link_kind[k]) || upstream(k) != i) continue;
-      send(k, node_h_[i]);
-      const int d = downstream(k);
+      if (flow_[k] == 0 || !is_dependent(t.link_kind[k]) || upstream(t, k) != i) continue;
+      send(net, k, node_h_[i], t0, dt);
+      const int d = downstream(t, k);
       if (--indegree_[d] == 0) queue_.push_back(d);
     }
   }
+}
 
-  // ---- nodes on or behind directed cycles: Gauss-Seidel on their enthalpy with tentative
-  // pipe transfers (copies), then commit
+// Nodes on or behind directed cycles: Gauss-Seidel on their enthalpy with tentative pipe
+// transfers (copies), then commit. Returns how many nodes that was.
+int PlugFlowModel::sweep_cycles(const Network& net, double t0, double dt) {
+  const Topology& t = net.topology();
   std::vector<int> cyclic;
-  for (int i = 0; i < n; ++i)
+  for (int i = 0; i < t.node_count; ++i)
     if (!done_[i]) cyclic.push_back(i);
-  if (!cyclic.empty()) {
-    std::vector<double> guess(node_h_);
-    for (int sweep = 0; sweep < kMaxCycleSweeps; ++sweep) {
-      double change = 0;
-      for (int i : cyclic) {
-        double w = inflow_[i], hw = inflow_h_[i];
-        for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1]; ++s) {
-          const int k = t.node_link[s];
-          if (flow_[k] == 0 || !is_dependent(t.link_kind[k]) || downstream(k) != i) continue;
-          const int u = upstream(k);
-          if (done_[u]) continue;  // already in inflow_
-          const double q = std::abs(flow_[k]);
-          double h_down = guess[u];
-          if (t.link_kind[k] == LinkKind::pipe) {
-            PipeState trial = pipes_[t.link_element[k]];
-            h_down = transfer(trial, flow_[k] > 0, q * dt, guess[u], t0, dt).h_out;
-          }
-          w += q;
-          hw += q * h_down;
-        }
-        const double next = w > 0 ? hw / w : guess[i];
-        change = std::max(change, std::abs(next - guess[i]));
-        guess[i] = next;
-      }
-      if (change < kCycleTolerance) break;
-    }
+  if (cyclic.empty()) return 0;
+  std::vector<double> guess(node_h_);
+  for (int sweep = 0; sweep < kMaxCycleSweeps; ++sweep) {
+    double change = 0;
     for (int i : cyclic) {
-      node_h_[i] = guess[i];
-      node_T_[i] = T(guess[i]);
-    }
-    for (int i : cyclic)
+      double w = inflow_[i], hw = inflow_h_[i];
       for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1]; ++s) {
         const int k = t.node_link[s];
-        if (flow_[k] == 0 || !is_dependent(t.link_kind[k]) || upstream(k) != i) continue;
-        send(k, node_h_[i]);
+        if (flow_[k] == 0 || !is_dependent(t.link_kind[k]) || downstream(t, k) != i) continue;
+        const int u = upstream(t, k);
+        if (done_[u]) continue;  // already in inflow_
+        const double q = std::abs(flow_[k]);
+        double h_down = guess[u];
+        if (t.link_kind[k] == LinkKind::pipe) {
+          PipeState trial = pipes_[t.link_element[k]];
+          h_down = transfer(trial, flow_[k] > 0, q * dt, guess[u], t0, dt).h_out;
+        }
+        w += q;
+        hw += q * h_down;
       }
-    for (int i : cyclic) done_[i] = 1;
+      const double next = w > 0 ? hw / w : guess[i];
+      change = std::max(change, std::abs(next - guess[i]));
+      guess[i] = next;
+    }
+    if (change < kCycleTolerance) break;
   }
+  for (int i : cyclic) {
+    node_h_[i] = guess[i];
+    node_T_[i] = T(guess[i]);
+  }
+  for (int i : cyclic)
+    for (int s = t.node_link_start[i]; s < t.node_link_start[i + 1]; ++s) {
+      const int k = t.node_link[s];
+      if (flow_[k] == 0 || !is_dependent(t.link_kind[k]) || upstream(t, k) != i) continue;
+      send(net, k, node_h_[i], t0, dt);
+    }
+  for (int i : cyclic) done_[i] = 1;
+  return static_cast<int>(cyclic.size());
+}
 
-  // ---- pipe energy balances (stagnant pipes only age)
-  PlugFlowStep step;
-  step.cyclic_nodes = static_cast<int>(cyclic.size());
+// Pipe energy balances over the step (stagnant pipes only age): heat loss = stored at the
+// start + enthalpy in - enthalpy out - stored at the end. Returns the energy stored at t1.
+double PlugFlowModel::pipe_results(const Network& net, Solution& sol, PlugFlowStep& step,
+                                   double t1, double dt) {
   auto& f_pti = sol.field(ElementGroup::pipes, "inlet_temperature");
   auto& f_pto = sol.field(ElementGroup::pipes, "outlet_temperature");
   auto& f_phl = sol.field(ElementGroup::pipes, "heat_loss");
-  StepSummary& sum = sol.summary;
-  sum.heat_loss_W = sum.heat_delivered_W = sum.heat_supplied_W = 0;
   double stored_end = 0;
   for (int e = 0; e < net.pipe_count(); ++e) {
     PipeState& p = pipes_[e];
     const double e_end = pipe_energy(p, t1);
-    const double loss = p.energy + pipe_H_in[e] - pipe_H_out[e] - e_end;
+    const double loss = p.energy + pipe_H_in_[e] - pipe_H_out_[e] - e_end;
     p.energy = e_end;
     stored_end += e_end;
     step.lost_J += loss;
     f_phl[e] = loss / dt;
-    sum.heat_loss_W += f_phl[e];
-    if (std::isnan(pipe_T_in[e])) {  // stagnant: the water at each end now
+    sol.summary.heat_loss_W += f_phl[e];
+    if (std::isnan(pipe_T_in_[e])) {  // stagnant: the water at each end now
       f_pti[e] = parcel_T(p, p.parcels.front(), t1);
       f_pto[e] = parcel_T(p, p.parcels.back(), t1);
     } else {
-      f_pti[e] = pipe_T_in[e];
-      f_pto[e] = pipe_T_out[e];
+      f_pti[e] = pipe_T_in_[e];
+      f_pto[e] = pipe_T_out_[e];
     }
   }
-  step.stored_change_J = stored_end - stored_start;
+  return stored_end;
+}
 
-  // ---- nodes, consumers, sources, boundary
+// Node temperatures, consumers' and sources' heat; returns the net boundary enthalpy flow (W).
+double PlugFlowModel::element_results(const Network& net, Solution& sol) const {
+  const Topology& t = net.topology();
+  const NodeData& nd = net.nodes();
+  StepSummary& sum = sol.summary;
   sol.field(ElementGroup::nodes, "temperature") = node_T_;
   const ConsumerData& cd = net.consumers();
   auto& f_ch = sol.field(ElementGroup::consumers, "heat");
@@ -402,7 +415,7 @@ PlugFlowStep PlugFlowModel::advance(const Network& net, Solution& sol, double dt
   for (int i = 0; i < net.consumer_count(); ++i) {
     const int k = t.consumer_offset + i;
     const double q = std::abs(flow_[k]);
-    f_ch[i] = q > 0 ? q * (node_h_[upstream(k)] - fixed_outlet_h(k)) : 0.0;
+    f_ch[i] = q > 0 ? q * (node_h_[upstream(t, k)] - fixed_outlet_h(net, k)) : 0.0;
     f_cts[i] = node_T_[cd.supply_node[i]];
     sum.heat_delivered_W += f_ch[i];
   }
@@ -412,28 +425,52 @@ PlugFlowStep PlugFlowModel::advance(const Network& net, Solution& sol, double dt
   for (int i = 0; i < net.source_count(); ++i) {
     const int k = t.source_offset + i;
     const double q = std::abs(flow_[k]);
-    f_sh[i] = q > 0 ? q * (fixed_outlet_h(k) - node_h_[upstream(k)]) : 0.0;
+    f_sh[i] = q > 0 ? q * (fixed_outlet_h(net, k) - node_h_[upstream(t, k)]) : 0.0;
     f_srt[i] = node_T_[sd.return_node[i]];
     sum.heat_supplied_W += f_sh[i];
   }
   double boundary_W = 0;
-  for (int i = 0; i < n; ++i) {
+  for (int i = 0; i < t.node_count; ++i) {
     const double d = nd.demand_kg_s[i], hi = node_h_[i];
     if (d < 0) boundary_W += -d * (std::isnan(nd.injection_temperature_C[i]) ? hi : h(nd.injection_temperature_C[i]));
     if (d > 0) boundary_W -= d * hi;
     const double b = boundary_[i];
-    if (b > 0) boundary_W += b * (std::isnan(pressure_T[i]) ? hi : h(pressure_T[i]));
+    if (b > 0) boundary_W += b * (std::isnan(pressure_T_[i]) ? hi : h(pressure_T_[i]));
     if (b < 0) boundary_W += b * hi;
   }
+  return boundary_W;
+}
+
+PlugFlowStep PlugFlowModel::advance(const Network& net, Solution& sol, double dt) {
+  if (!(dt > 0))
+    throw Error(ErrorCode::invalid_value, "simulation", "", "step length", format_value(dt),
+                "must be > 0 for the plug-flow model");
+  const double t0 = time_, t1 = time_ + dt;
+  load_flows(net, sol);
+  rebase_changed_pipes(net, t0);
+  double stored_start = 0;
+  for (const PipeState& p : pipes_) stored_start += p.energy;
+  known_inflows(net);
+  const int np = net.pipe_count();
+  pipe_H_in_.assign(np, 0.0);
+  pipe_H_out_.assign(np, 0.0);
+  pipe_T_in_.assign(np, std::nan(""));
+  pipe_T_out_.assign(np, std::nan(""));
+  sweep_in_order(net, t0, dt);
+  PlugFlowStep step;
+  step.cyclic_nodes = sweep_cycles(net, t0, dt);
+
+  StepSummary& sum = sol.summary;
+  sum.heat_loss_W = sum.heat_delivered_W = sum.heat_supplied_W = 0;
+  step.stored_change_J = pipe_results(net, sol, step, t1, dt) - stored_start;
+  const double boundary_W = element_results(net, sol);
   step.supplied_J = sum.heat_supplied_W * dt;
   step.delivered_J = sum.heat_delivered_W * dt;
   step.boundary_J = boundary_W * dt;
-  {
-    const double lhs = sum.heat_supplied_W + boundary_W;
-    const double rhs = sum.heat_delivered_W + sum.heat_loss_W + step.stored_change_J / dt;
-    const double scale = std::max({std::abs(sum.heat_supplied_W), std::abs(boundary_W), std::abs(rhs), 1.0});
-    sum.energy_balance_rel = std::abs(lhs - rhs) / scale;
-  }
+  const double lhs = sum.heat_supplied_W + boundary_W;
+  const double rhs = sum.heat_delivered_W + sum.heat_loss_W + step.stored_change_J / dt;
+  const double scale = std::max({std::abs(sum.heat_supplied_W), std::abs(boundary_W), std::abs(rhs), 1.0});
+  sum.energy_balance_rel = std::abs(lhs - rhs) / scale;
   time_ = t1;
   return step;
 }

@@ -104,6 +104,20 @@ class PlugFlowModel {
   Transfer transfer(PipeState& p, bool forward, double mass, double h_in, double t, double dt) const;
   void merge_excess(PipeState& p, double now) const;
   void rebase(PipeState& p, double ambient, double now) const;
+  // advance's parts
+  void load_flows(const Network& network, const Solution& sol);
+  void rebase_changed_pipes(const Network& network, double t0);
+  void known_inflows(const Network& network);
+  double fixed_outlet_h(const Network& network, int k) const;
+  void send(const Network& network, int k, double h_up, double t0, double dt);
+  void sweep_in_order(const Network& network, double t0, double dt);
+  int sweep_cycles(const Network& network, double t0, double dt);
+  double pipe_results(const Network& network, Solution& sol, PlugFlowStep& step, double t1,
+                      double dt);
+  double element_results(const Network& network, Solution& sol) const;
+  // the ends of link k along this step's flow
+  int upstream(const Topology& t, int k) const;
+  int downstream(const Topology& t, int k) const;
   double h(double t_C) const { return fluid_.enthalpy(fluid_.clamp_temperature(t_C)); }
   double T(double h_J_kg) const { return fluid_.temperature_from_enthalpy(h_J_kg); }
 
@@ -113,7 +127,9 @@ class PlugFlowModel {
   double time_ = 0;
   int max_parcels_ = 64;
   // work arrays
-  std::vector<double> flow_, inflow_, inflow_h_, boundary_;
+  std::vector<double> flow_, inflow_, inflow_h_, boundary_, pressure_T_;
+  // per pipe over the step: enthalpy in / out (J), mean inlet / outlet temperature (NaN: stagnant)
+  std::vector<double> pipe_H_in_, pipe_H_out_, pipe_T_in_, pipe_T_out_;
   std::vector<int> indegree_, queue_;
   std::vector<char> done_;
 };

@@ -18,6 +18,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MIN_PNG_BYTES = 10_000        # a drawn figure, not an empty canvas
 RTOL = 1e-12                  # values copied from the result into the plot
 P_SAT_RTOL = 1e-4             # IF97 region 4 vs the FACTS section 7 table (5 significant digits)
+DENSITY_RTOL = 2e-3           # plot's water density (IF97 at 16 bar, interpolated) vs the solver's
 
 
 def build_loop_net():
@@ -190,6 +191,23 @@ def test_map_writes_png_and_colours_cover_the_range(solved, tmp_path, quantity):
     # the colorbar carries the unit
     cbar_label = ax.heatnet_colorbar.ax.get_ylabel()
     assert {"temperature": "°C", "pressure": "bar g", "velocity": "m/s"}[quantity] in cbar_label
+
+
+def test_specific_pressure_loss_is_darcy_weisbach(solved):
+    """R = f / D * rho v^2 / 2 from the friction factor and velocity of the results: an
+    independent route to the friction loss that pressure_drop minus the elevation term gives."""
+    net, res = solved
+    r = plot.specific_pressure_loss(res, net)
+    pipes = res.table("pipes")
+    diameter = {p["id"]: p["inner_diameter_m"] for p in net.to_dict()["pipes"]}
+    for pid, row in pipes.iterrows():
+        rho = plot.water_density(0.5 * (row["inlet_temperature"] + row["outlet_temperature"]))
+        expected = row["friction_factor"] / diameter[pid] * rho * row["velocity"] ** 2 / 2
+        assert r[pid] == pytest.approx(expected, rel=DENSITY_RTOL), pid
+    ax = plot.network_map(res, net, quantity="pressure_loss")
+    assert sorted(ax.heatnet_lines.get_array()) == sorted(r[p] for p in
+                                                          ["SP1", "SP2", "SP3", "SP4", "SP5"])
+    assert "Pa/m" in ax.heatnet_colorbar.ax.get_ylabel()
 
 
 def test_map_sides_and_errors(solved):

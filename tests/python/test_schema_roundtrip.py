@@ -16,7 +16,7 @@ from heatnet import _network
 pd = pytest.importorskip("pandas")
 
 REPO = Path(__file__).resolve().parents[2]
-REF = Path(os.environ.get("HEATNET_REFERENCE_DIR", REPO.parent / "shared" / "reference"))
+REF = Path(os.environ.get("HEATNET_REFERENCE_DIR", REPO / "validation" / "reference"))
 KINDS = ("nodes", "pipes", "pressure_nodes", "sources", "consumers", "pumps", "valves")
 
 
