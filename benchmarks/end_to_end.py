@@ -38,7 +38,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 NETWORKS = HERE / "networks"  # git-ignored
-EPANET_REF = Path(os.environ.get("HEATNET_EPANET_REFERENCE", ROOT.parent / "shared/reference/epanet"))
+EPANET_REF = Path(os.environ.get("HEATNET_EPANET_REFERENCE", ROOT / "validation/reference/epanet"))
 PYTHON = sys.executable
 
 TARGETS = {  # the targets (one core, this machine)
