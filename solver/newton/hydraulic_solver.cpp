@@ -20,8 +20,6 @@ double seconds_since(Clock::time_point t0) {
 }
 // A status may flip this often before it is frozen (anti-chattering).
 constexpr int kMaxStatusChanges = 8;
-// A closed check valve / pump reopens when the forward driving pressure exceeds this.
-constexpr double kReopenPressurePa = 1e-3;
 // Line search: halve the step at most this many times, and only when a full Newton step made
 // the merit (sum of squared flow-scaled link residuals) grow by more than this factor. The
 // merit is dominated by links near zero flow, whose scaled residuals grow in ordinary Newton
