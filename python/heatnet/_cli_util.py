@@ -23,10 +23,17 @@ def json_argument(value: str, what: str) -> Any:
         raise ValueError(f"{what} {value!r}: not valid JSON: {e}") from None
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_output(path: "os.PathLike[str] | str"):
     """Yields a temporary path next to ``path``; renamed to ``path`` only when the block
-    completes, removed otherwise (a failed command leaves no output file)."""
+    completes, removed otherwise (a failed command leaves no output file). The file gets the
+    permissions of an ordinary new file (mkstemp's are private)."""
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
@@ -35,7 +42,16 @@ def atomic_output(path: "os.PathLike[str] | str"):
     os.close(fd)
     try:
         yield tmp
+        if os.path.exists(tmp):
+            os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def write_text_atomically(path: "os.PathLike[str] | str", text: str) -> None:
+    """``text`` into ``path`` through atomic_output (UTF-8)."""
+    with atomic_output(path) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
+            f.write(text)

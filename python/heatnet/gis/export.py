@@ -19,10 +19,11 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from typing import Any, Dict, List, Optional
 
 import numpy as np
+
+from .._cli_util import atomic_output
 
 __all__ = ["result_to_geojson", "result_to_geodataframe", "write_geojson", "pipe_sides"]
 
@@ -113,16 +114,9 @@ def result_to_geodataframe(result, network, *, step: int = -1, crs: Optional[str
 
 def write_geojson(collection: Dict[str, Any], path: "os.PathLike[str] | str") -> None:
     """Write atomically: a temporary file in the same folder, renamed when complete."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".heatnet-", suffix=".geojson.tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+    with atomic_output(path) as tmp:
+        with open(tmp, "w", encoding="utf-8") as f:
             json.dump(collection, f, allow_nan=False, separators=(",", ":"))
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def _node_positions(network) -> Dict[str, tuple]:

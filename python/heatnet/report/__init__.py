@@ -17,10 +17,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Dict, Optional, Sequence
 
+from .._cli_util import write_text_atomically
 from . import figures
 from .charts import MAP_QUANTITIES
 from .page import ReportInput, render
@@ -113,12 +113,6 @@ def render_report(result, network, *, map_quantity: str = "temperature",
     return render(inp)
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def write_report(result, network, path: "os.PathLike[str] | str", **options) -> Path:
     """Write the report of ``result`` for ``network`` to ``path`` (atomically: a temporary file
     in the same folder, renamed when complete). Options: map_quantity (the map shown first:
@@ -128,16 +122,7 @@ def write_report(result, network, path: "os.PathLike[str] | str", **options) -> 
     title. Returns the path."""
     html = render_report(result, network, **options)
     out = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(html)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a report is to be shared
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_text_atomically(out, html)
     return out
 
 
