@@ -7,7 +7,8 @@
 //   heatnet_counts --update benchmarks/counts.json   (make update-counts: on purpose only)
 //   heatnet_counts --print                           (the counts as JSON on stdout)
 //   options: --source-dir DIR (the repo, for examples/), --reference-dir DIR (the EPANET
-//            networks; default $HEATNET_REFERENCE_DIR, else <source-dir>/../shared/reference),
+//            networks; default $HEATNET_REFERENCE_DIR, else <source-dir>/validation/reference
+//            when it holds them, else <source-dir>/../shared/reference),
 //            --only NAME (one case; --check then compares that case alone)
 //
 // --check fails (exit 1) when a count grew by more than 10 % over its stored value, when a
@@ -170,7 +171,10 @@ int main(int argc, char** argv) {
   if (mode.empty()) usage("one of --check, --update, --print is required");
   if (!reference_dir) {
     const char* env = std::getenv("HEATNET_REFERENCE_DIR");
-    reference_dir = env && *env ? fs::path(env) : source_dir / ".." / "shared" / "reference";
+    const fs::path in_repo = source_dir / "validation" / "reference";
+    reference_dir = env && *env                    ? fs::path(env)
+                    : fs::exists(in_repo / "epanet") ? in_repo
+                                                     : source_dir / ".." / "shared" / "reference";
   }
   const fs::path epanet_dir = *reference_dir / "epanet";
 
