@@ -23,6 +23,7 @@
 #include "heatnet/errors.hpp"
 #include "heatnet/io.hpp"
 #include "heatnet/solve.hpp"
+#include "network/compiled.hpp"
 
 using namespace heatnet;
 using namespace heatnet::bench;

@@ -10,18 +10,19 @@
 namespace heatnet::cli {
 namespace {
 
-std::string pump_description(const Network& net, int i) {
-  const SourceData& s = net.sources();
-  std::string d(to_string(s.pump_type[i]));
-  switch (s.pump_type[i]) {
-    case SourcePumpType::fixed_dp: d += " " + bar(s.pump_dp_Pa[i]); break;
+// The pump as the file gives it; a curve pump by the head its fitted curve shuts off at.
+std::string pump_description(const Network& net, const SourceDefinition& source, int i) {
+  const SourcePumpDefinition& p = source.pump;
+  std::string d(to_string(p.type));
+  switch (p.type) {
+    case SourcePumpType::fixed_dp: d += " " + bar(p.dp_bar * 1e5); break;
     case SourcePumpType::dp_control:
-      d += " " + bar(s.pump_dp_Pa[i]) + " at consumer '" + net.consumers().id[s.pump_consumer[i]] + "'";
+      d += " " + bar(p.dp_bar * 1e5) + " at consumer '" + p.consumer + "'";
       break;
     case SourcePumpType::curve:
-      d += " (shut-off head " + fixed(s.pump_curve[i].a, 1) + " m)";
+      d += " (shut-off head " + fixed(net.source_shutoff_head_m(i), 1) + " m)";
       break;
-    case SourcePumpType::fixed_flow: d += " " + fixed(s.pump_mass_flow_kg_s[i], 2) + " kg/s"; break;
+    case SourcePumpType::fixed_flow: d += " " + fixed(p.mass_flow_kg_s, 2) + " kg/s"; break;
   }
   return d;
 }
@@ -31,31 +32,32 @@ std::string pump_description(const Network& net, int i) {
 int run_check(const std::string& network_path) {
   const LoadedNetwork loaded = load_network(network_path);
   const Network& net = loaded.network;
+  const NetworkDefinition& def = loaded.definition;
   std::cout << "network '" << net.name() << "': valid\n";
   std::cout << "elements:  " << net.node_count() << " nodes, " << net.pipe_count() << " pipes, "
-            << net.pressure_nodes().node.size() << " pressure nodes, " << net.source_count()
+            << net.pressure_node_count() << " pressure nodes, " << net.source_count()
             << " sources, " << net.consumer_count() << " consumers, " << net.pump_count()
             << " pumps, " << net.valve_count() << " valves\n";
   double length_m = 0;
-  for (double l : net.pipes().length_m) length_m += l;
+  for (const auto& p : def.pipes) length_m += p.length_m;
   std::cout << "pipes:     " << fixed(length_m / 1e3, 3) << " km in total\n";
   std::cout << "connected parts: " << net.component_count() << "\n";
 
-  const ConsumerData& c = net.consumers();
   double demand_W = 0, fixed_flow = 0;
   int by_demand = 0, by_flow = 0;
-  for (std::size_t i = 0; i < c.id.size(); ++i) {
-    if (std::isfinite(c.heat_demand_W[i])) demand_W += c.heat_demand_W[i], ++by_demand;
-    if (std::isfinite(c.fixed_mass_flow_kg_s[i])) fixed_flow += c.fixed_mass_flow_kg_s[i], ++by_flow;
+  for (const auto& c : def.consumers) {
+    if (c.heat_demand_kW) demand_W += *c.heat_demand_kW * 1e3, ++by_demand;
+    if (c.mass_flow_kg_s) fixed_flow += *c.mass_flow_kg_s, ++by_flow;
   }
   std::cout << "demand:    " << fixed(demand_W / 1e6, 3) << " MW heat (" << by_demand
             << " consumers), " << fixed(fixed_flow, 3) << " kg/s fixed flow (" << by_flow
             << " consumers)\n";
   for (int i = 0; i < net.source_count(); ++i) {
-    const double p_return = net.sources().return_pressure_Pa[i];
-    std::cout << "source '" << net.sources().id[i] << "': pump " << pump_description(net, i)
-              << (std::isnan(p_return) ? ", floating (holds no pressure)"
-                                       : ", holds " + bar(p_return) + " g at its return node")
+    const SourceDefinition& s = def.sources[i];
+    const std::optional<double>& p_return = s.return_pressure_bar;
+    std::cout << "source '" << s.id << "': pump " << pump_description(net, s, i)
+              << (!p_return ? ", floating (holds no pressure)"
+                            : ", holds " + bar(*p_return * 1e5) + " g at its return node")
               << "\n";
   }
   return kExitOk;

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "io/json_strict_parse.hpp"
+#include "network/compiled.hpp"
 
 namespace heatnet::io {
 namespace {

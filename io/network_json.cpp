@@ -2,9 +2,12 @@
 // keys and presence; value rules (positive diameters, known node ids...) are Network::build's.
 #include <cctype>
 #include <string>
+#include <type_traits>
+#include <variant>
 
 #include "heatnet/errors.hpp"
 #include "heatnet/io.hpp"
+#include "heatnet/network_schema.hpp"
 #include "heatnet/version.hpp"
 #include "io/json_object_reader.hpp"
 #include "io/json_strict_parse.hpp"
@@ -19,10 +22,48 @@ using json_detail::Json;
 using json_detail::ObjectReader;
 namespace keys = json_detail::keys;
 
-std::string join(const std::vector<std::string_view>& words) {
-  std::string s;
-  for (auto w : words) s += (s.empty() ? "" : ", ") + std::string(w);
-  return s;
+// Reads the fields of `fields` (those of pump type `type` where the table says so) from `r`
+// into `d`; object-valued fields go to read_object(key). Absent optional keys keep the
+// default-constructed definition's value.
+template <class Def, class ReadObject>
+void read_fields(const ObjectReader& r, schema::Fields<Def> fields, Def& d, ReadObject read_object,
+                 std::string_view type = {}) {
+  for (const auto& f : fields) {
+    if (!schema::applies_to(f, type)) continue;
+    const std::string_view key = f.key;
+    const bool required = f.presence == schema::Presence::required &&
+                          (f.unless.empty() || !r.has(f.unless));
+    std::visit(
+        [&](const auto& m) {
+          using M = std::decay_t<decltype(m)>;
+          if constexpr (std::is_same_v<M, std::monostate>) {
+            read_object(key);
+          } else if constexpr (std::is_same_v<M, std::string Def::*>) {
+            d.*m = required ? r.string(key) : r.string_or(key, d.*m);
+          } else if constexpr (std::is_same_v<M, double Def::*>) {
+            d.*m = required ? r.number(key) : r.number_or(key, d.*m);
+          } else if constexpr (std::is_same_v<M, std::optional<double> Def::*>) {
+            d.*m = r.optional_number(key);
+          } else if constexpr (std::is_same_v<M, int Def::*>) {
+            d.*m = r.integer_or(key, d.*m);
+          } else if constexpr (std::is_same_v<M, bool Def::*>) {
+            d.*m = r.boolean_or(key, d.*m);
+          } else if constexpr (std::is_same_v<M, CurvePoints Def::*>) {
+            d.*m = required ? r.curve(key) : r.optional_curve(key);
+          } else {  // schema::Choice<Def>
+            if (!required && !r.has(key)) return;
+            const std::string name = r.string(key);
+            if (!m.set(d, name))
+              r.fail(ErrorCode::invalid_value, key, quoted_input(name), m.unknown_reason);
+          }
+        },
+        f.member);
+  }
+}
+
+template <class Def>
+void read_fields(const ObjectReader& r, schema::Fields<Def> fields, Def& d) {
+  read_fields(r, fields, d, [](std::string_view) {});
 }
 
 FluidDefinition read_fluid(const ObjectReader& settings) {
@@ -39,12 +80,10 @@ FluidDefinition read_fluid(const ObjectReader& settings) {
   if (!v->is_object())
     settings.fail(ErrorCode::wrong_type, "fluid", "",
                   "expected \"water\" or an object, got " + json_detail::describe_type(*v));
-  ObjectReader r(*v, settings.child_path("fluid"), {"settings", "", "fluid."}, keys::kFluid,
-                 "constant-property fluid");
+  ObjectReader r(*v, settings.child_path("fluid"), {"settings", "", "fluid."},
+                 keys::of(schema::fluid_fields()), "constant-property fluid");
   fluid.is_water = false;
-  fluid.density_kg_m3 = r.number("density_kg_m3");
-  fluid.kinematic_viscosity_m2_s = r.number("kinematic_viscosity_m2_s");
-  fluid.specific_heat_J_kgK = r.number("specific_heat_J_kgK");
+  read_fields(r, schema::fluid_fields(), fluid);
   return fluid;
 }
 
@@ -52,28 +91,17 @@ SettingsDefinition read_settings(const ObjectReader& top) {
   SettingsDefinition s;
   const Json* v = top.find("settings");
   if (!v) return s;
-  ObjectReader r(*v, top.child_path("settings"), {"settings", "", ""}, keys::kSettings, "settings");
-  s.fluid = read_fluid(r);
-  if (r.has("friction")) {
-    const std::string name = r.string("friction");
-    auto model = parse_friction_model(name);
-    if (!model)
-      r.fail(ErrorCode::invalid_value, "friction", quoted_input(name),
-             "unknown friction model; expected one of colebrook, swamee_jain, hazen_williams, "
-             "nikuradse, epanet_darcy_weisbach");
-    s.friction = *model;
-  }
-  s.ambient_temperature_C = r.number_or("ambient_temperature_C", s.ambient_temperature_C);
-  s.temperature_C = r.number_or("temperature_C", s.temperature_C);
-  s.gravity_m_s2 = r.number_or("gravity_m_s2", s.gravity_m_s2);
-  if (const Json* t = r.find("tolerance")) {
-    ObjectReader tr(*t, r.child_path("tolerance"), {"settings", "", "tolerance."}, keys::kTolerance,
-                    "tolerance");
-    s.tolerance_mass_flow_rel = tr.number_or("mass_flow_rel", s.tolerance_mass_flow_rel);
-    s.tolerance_temperature_K = tr.number_or("temperature_K", s.tolerance_temperature_K);
-  }
-  s.max_iterations = r.integer_or("max_iterations", s.max_iterations);
-  s.closed_link_resistance_Pa_s_kg = r.optional_number("closed_link_resistance_Pa_s_kg");
+  ObjectReader r(*v, top.child_path("settings"), {"settings", "", ""},
+                 keys::of(schema::settings_fields()), "settings");
+  read_fields(r, schema::settings_fields(), s, [&](std::string_view key) {
+    if (key == "fluid") {
+      s.fluid = read_fluid(r);
+    } else if (const Json* t = r.find(key)) {  // "tolerance"
+      ObjectReader tr(*t, r.child_path("tolerance"), {"settings", "", "tolerance."},
+                      keys::of(schema::tolerance_fields()), "tolerance");
+      read_fields(tr, schema::tolerance_fields(), s);
+    }
+  });
   return s;
 }
 
@@ -99,42 +127,19 @@ std::vector<Def> read_elements(const ObjectReader& top, std::string_view key, co
   return out;
 }
 
-NodeDefinition read_node(const ObjectReader& r) {
-  NodeDefinition d;
-  d.id = r.string("id");
-  d.elevation_m = r.number_or("elevation_m", d.elevation_m);
-  d.x = r.optional_number("x");
-  d.y = r.optional_number("y");
-  d.demand_kg_s = r.number_or("demand_kg_s", d.demand_kg_s);
-  d.injection_temperature_C = r.optional_number("injection_temperature_C");
-  return d;
-}
-
-PipeDefinition read_pipe(const ObjectReader& r) {
-  PipeDefinition d;
-  d.id = r.string("id");
-  d.from = r.string("from");
-  d.to = r.string("to");
-  d.length_m = r.number("length_m");
-  d.inner_diameter_m = r.number("inner_diameter_m");
-  d.roughness_mm = r.number("roughness_mm");
-  d.minor_loss = r.number_or("minor_loss", d.minor_loss);
-  d.heat_loss_W_mK = r.number_or("heat_loss_W_mK", d.heat_loss_W_mK);
-  d.ambient_temperature_C = r.optional_number("ambient_temperature_C");
-  d.hazen_williams_c = r.optional_number("hazen_williams_c");
-  d.check_valve = r.boolean_or("check_valve", d.check_valve);
-  d.closed = r.boolean_or("closed", d.closed);
-  return d;
-}
-
-PressureNodeDefinition read_pressure_node(const ObjectReader& r) {
-  PressureNodeDefinition d;
-  d.node = r.string("node");
-  d.pressure_bar = r.number("pressure_bar");
-  d.temperature_C = r.number("temperature_C");
-  d.no_inflow = r.boolean_or("no_inflow", d.no_inflow);
-  d.no_outflow = r.boolean_or("no_outflow", d.no_outflow);
-  return d;
+// An element kind whose fields are all plain (no nested objects).
+template <class Def>
+std::vector<Def> read_plain(const ObjectReader& top, std::string_view key, const char* kind,
+                            std::string_view id_key, schema::Fields<Def> fields,
+                            bool required = false) {
+  return read_elements<Def>(
+      top, key, kind, id_key, keys::of(fields),
+      [&](const ObjectReader& r) {
+        Def d;
+        read_fields(r, fields, d);
+        return d;
+      },
+      required);
 }
 
 SourcePumpDefinition read_source_pump(const ObjectReader& source) {
@@ -142,110 +147,24 @@ SourcePumpDefinition read_source_pump(const ObjectReader& source) {
   const ElementContext ctx{source.context().kind, source.context().id, "pump."};
   const std::string path = source.child_path("pump");
   // The type decides which keys are allowed, so read it before checking the others.
-  const keys::List all_types = {"fixed_dp", "curve", "dp_control", "fixed_flow"};
   SourcePumpDefinition p;
   {
-    ObjectReader peek(v, path, ctx, {"type", "dp_bar", "points_m3_h_m", "consumer", "mass_flow_kg_s"},
-                      "pump");
+    ObjectReader peek(v, path, ctx, keys::of(schema::source_pump_fields()), "pump");
     const std::string type = peek.string("type");
-    auto t = parse_source_pump_type(type);
-    if (!t)
-      peek.fail(ErrorCode::invalid_value, "type", quoted_input(type),
-                "unknown pump type; expected one of " + join(all_types));
-    p.type = *t;
+    const auto& choice = std::get<schema::Choice<SourcePumpDefinition>>(
+        schema::find(schema::source_pump_fields(), "type")->member);
+    if (!choice.set(p, type))
+      peek.fail(ErrorCode::invalid_value, "type", quoted_input(type), choice.unknown_reason);
   }
-  switch (p.type) {
-    case SourcePumpType::fixed_dp: {
-      ObjectReader r(v, path, ctx, keys::kPumpFixedDp, "a fixed_dp pump's");
-      p.dp_bar = r.number("dp_bar");
-      break;
-    }
-    case SourcePumpType::curve: {
-      ObjectReader r(v, path, ctx, keys::kPumpCurve, "a curve pump's");
-      p.points_m3_h_m = r.curve("points_m3_h_m");
-      break;
-    }
-    case SourcePumpType::dp_control: {
-      ObjectReader r(v, path, ctx, keys::kPumpDpControl, "a dp_control pump's");
-      p.consumer = r.string("consumer");
-      p.dp_bar = r.number("dp_bar");
-      break;
-    }
-    case SourcePumpType::fixed_flow: {
-      ObjectReader r(v, path, ctx, keys::kPumpFixedFlow, "a fixed_flow pump's");
-      p.mass_flow_kg_s = r.number("mass_flow_kg_s");
-      break;
-    }
-  }
+  const std::string type(to_string(p.type));
+  ObjectReader r(v, path, ctx, keys::source_pump(type), "a " + type + " pump's");
+  read_fields(r, schema::source_pump_fields(), p, [](std::string_view) {}, type);
   return p;
 }
 
 SourceDefinition read_source(const ObjectReader& r) {
   SourceDefinition d;
-  d.id = r.string("id");
-  d.supply_node = r.string("supply_node");
-  d.return_node = r.string("return_node");
-  d.supply_temperature_C = r.number("supply_temperature_C");
-  // Required unless the pump is fixed_flow: Network::build checks that pairing.
-  d.return_pressure_bar = r.optional_number("return_pressure_bar");
-  d.pump = read_source_pump(r);
-  return d;
-}
-
-ConsumerDefinition read_consumer(const ObjectReader& r) {
-  ConsumerDefinition d;
-  d.id = r.string("id");
-  d.supply_node = r.string("supply_node");
-  d.return_node = r.string("return_node");
-  // Exactly one of the two: Network::build checks it (the Python builder needs it too).
-  d.heat_demand_kW = r.optional_number("heat_demand_kW");
-  d.mass_flow_kg_s = r.optional_number("mass_flow_kg_s");
-  d.return_temperature_C = r.number("return_temperature_C");
-  d.min_dp_bar = r.optional_number("min_dp_bar");
-  d.max_mass_flow_kg_s = r.optional_number("max_mass_flow_kg_s");
-  d.kvs_m3_h = r.optional_number("kvs_m3_h");
-  return d;
-}
-
-PumpDefinition read_pump(const ObjectReader& r) {
-  PumpDefinition d;
-  d.id = r.string("id");
-  d.from = r.string("from");
-  d.to = r.string("to");
-  d.power_kW = r.optional_number("power_kW");
-  // A constant-power pump (extension) has no curve; Network::build rejects both or neither.
-  d.points_m3_h_m = d.power_kW ? r.optional_curve("points_m3_h_m") : r.curve("points_m3_h_m");
-  if (r.has("curve_kind")) {
-    const std::string kind = r.string("curve_kind");
-    auto k = parse_pump_curve_kind(kind);
-    if (!k)
-      r.fail(ErrorCode::invalid_value, "curve_kind", quoted_input(kind),
-             "unknown curve kind; expected quadratic or epanet");
-    d.curve_kind = *k;
-  }
-  d.speed = r.number_or("speed", d.speed);
-  d.closed = r.boolean_or("closed", d.closed);
-  return d;
-}
-
-ValveDefinition read_valve(const ObjectReader& r) {
-  ValveDefinition d;
-  d.id = r.string("id");
-  d.from = r.string("from");
-  d.to = r.string("to");
-  const std::string type = r.string("type");
-  auto t = parse_valve_type(type);
-  if (!t)
-    r.fail(ErrorCode::invalid_value, "type", quoted_input(type),
-           "unknown valve type; expected one of check, closed, open (or the EPANET control "
-           "valves prv, psv, pbv, fcv, tcv, gpv)");
-  d.type = *t;
-  d.inner_diameter_m = r.optional_number("inner_diameter_m");
-  d.minor_loss = r.number_or("minor_loss", d.minor_loss);
-  d.setting_bar = r.optional_number("setting_bar");
-  d.mass_flow_kg_s = r.optional_number("mass_flow_kg_s");
-  d.curve_m3_h_m = r.optional_curve("curve_m3_h_m");
-  d.closed = r.boolean_or("closed", d.closed);
+  read_fields(r, schema::source_fields(), d, [&](std::string_view) { d.pump = read_source_pump(r); });
   return d;
 }
 
@@ -267,17 +186,15 @@ NetworkDefinition parse_network_json(std::string_view text) {
   def.name = top.string_or("name", "");
   def.description = top.string_or("description", "");
   def.settings = read_settings(top);
-  def.nodes = read_elements<NodeDefinition>(top, "nodes", "node", "id", keys::kNode, read_node,
-                                            /*required=*/true);
-  def.pipes = read_elements<PipeDefinition>(top, "pipes", "pipe", "id", keys::kPipe, read_pipe);
-  def.pressure_nodes = read_elements<PressureNodeDefinition>(
-      top, "pressure_nodes", "pressure_node", "node", keys::kPressureNode, read_pressure_node);
-  def.sources =
-      read_elements<SourceDefinition>(top, "sources", "source", "id", keys::kSource, read_source);
-  def.consumers = read_elements<ConsumerDefinition>(top, "consumers", "consumer", "id",
-                                                    keys::kConsumer, read_consumer);
-  def.pumps = read_elements<PumpDefinition>(top, "pumps", "pump", "id", keys::kBoosterPump, read_pump);
-  def.valves = read_elements<ValveDefinition>(top, "valves", "valve", "id", keys::kValve, read_valve);
+  def.nodes = read_plain(top, "nodes", "node", "id", schema::node_fields(), /*required=*/true);
+  def.pipes = read_plain(top, "pipes", "pipe", "id", schema::pipe_fields());
+  def.pressure_nodes = read_plain(top, "pressure_nodes", "pressure_node", "node",
+                                  schema::pressure_node_fields());
+  def.sources = read_elements<SourceDefinition>(
+      top, "sources", "source", "id", keys::of(schema::source_fields()), read_source);
+  def.consumers = read_plain(top, "consumers", "consumer", "id", schema::consumer_fields());
+  def.pumps = read_plain(top, "pumps", "pump", "id", schema::pump_fields());
+  def.valves = read_plain(top, "valves", "valve", "id", schema::valve_fields());
   return def;
 }
 

@@ -1,11 +1,14 @@
-// heatnet-network/1 writer: canonical JSON. Fixed key order (the spec's), optional fields only
-// when set, settings always written in full (the file then means the same thing even if a
+// heatnet-network/1 writer: canonical JSON, driven by the schema table (heatnet/network_schema.hpp).
+// Fixed key order (the spec's), optional fields only when set, settings always written in full (the file then means the same thing even if a
 // default changes), numbers in nlohmann's shortest round-trip form.
 #include <cmath>
 #include <string>
+#include <type_traits>
+#include <variant>
 
 #include "heatnet/errors.hpp"
 #include "heatnet/io.hpp"
+#include "heatnet/network_schema.hpp"
 #include "heatnet/version.hpp"
 #include "io/json_strict_parse.hpp"
 #include "io/text_file.hpp"
@@ -23,34 +26,79 @@ class Emitter {
       : path_(std::move(path)), kind_(std::move(kind)), id_(std::move(id)) {}
 
   Json& object() { return object_; }
-  void number(const char* key, double v) { object_[key] = finite(key, v); }
-  void optional(const char* key, const std::optional<double>& v) {
-    if (v) number(key, *v);
-  }
-  void nonzero(const char* key, double v) {  // optional keys whose absence means 0
-    if (v != 0.0) number(key, v);
-  }
-  void string(const char* key, const std::string& v) { object_[key] = v; }
-  void flag(const char* key, bool v) {  // optional booleans whose absence means false
-    if (v) object_[key] = true;
-  }
-  void curve(const char* key, const CurvePoints& points) {
+  void number(std::string_view key, double v) { object_[std::string(key)] = finite(key, v); }
+  void value(std::string_view key, Json v) { object_[std::string(key)] = std::move(v); }
+  void curve(std::string_view key, const CurvePoints& points) {
     Json a = Json::array();
     for (const auto& p : points) a.push_back(Json::array({finite(key, p[0]), finite(key, p[1])}));
-    object_[key] = std::move(a);
+    object_[std::string(key)] = std::move(a);
   }
 
  private:
-  double finite(const char* key, double v) const {
+  double finite(std::string_view key, double v) const {
     if (!std::isfinite(v))
-      throw InputError(ErrorCode::invalid_value, kind_, id_, key, format_value(v),
+      throw InputError(ErrorCode::invalid_value, kind_, id_, std::string(key), format_value(v),
                        "cannot write a non-finite number to JSON",
-                       (path_.empty() ? "" : path_ + ".") + key);
+                       (path_.empty() ? "" : path_ + ".") + std::string(key));
     return v;
   }
   std::string path_, kind_, id_;
   Json object_ = Json::object();
 };
+
+// Whether `key` of `d` holds a value (an optional number that is set, a non-empty curve).
+template <class Def>
+bool is_set(schema::Fields<Def> fields, const Def& d, std::string_view key) {
+  const auto* f = schema::find(fields, key);
+  if (!f) return false;
+  if (auto m = std::get_if<std::optional<double> Def::*>(&f->member)) return (d.**m).has_value();
+  if (auto m = std::get_if<CurvePoints Def::*>(&f->member)) return !(d.**m).empty();
+  return true;
+}
+
+// Writes the fields of `d` (of pump type `type` where the table says so) in the table's order:
+// required and `written` keys always, optional keys when set, omitted_at_default keys when not
+// the default; object-valued fields through write_object(key).
+template <class Def, class WriteObject>
+void write_fields(Emitter& e, schema::Fields<Def> fields, const Def& d, WriteObject write_object,
+                  std::string_view type = {}) {
+  static const Def defaults{};
+  for (const auto& f : fields) {
+    if (!schema::applies_to(f, type)) continue;
+    const std::string_view key = f.key;
+    const bool at_default_omitted = f.presence == schema::Presence::omitted_at_default;
+    std::visit(
+        [&](const auto& m) {
+          using M = std::decay_t<decltype(m)>;
+          if constexpr (std::is_same_v<M, std::monostate>) {
+            write_object(key);
+          } else if constexpr (std::is_same_v<M, std::optional<double> Def::*>) {
+            if (d.*m) e.number(key, *(d.*m));
+          } else if constexpr (std::is_same_v<M, CurvePoints Def::*>) {
+            const bool write = f.presence == schema::Presence::optional
+                                   ? !(d.*m).empty()
+                                   : !(d.*m).empty() || f.unless.empty() ||
+                                         !is_set(fields, d, f.unless);
+            if (write) e.curve(key, d.*m);
+          } else if constexpr (std::is_same_v<M, schema::Choice<Def>>) {
+            if (!at_default_omitted || m.get(d) != m.get(defaults))
+              e.value(key, std::string(m.get(d)));
+          } else {
+            if (at_default_omitted && d.*m == defaults.*m) return;
+            if constexpr (std::is_same_v<M, double Def::*>)
+              e.number(key, d.*m);
+            else
+              e.value(key, d.*m);
+          }
+        },
+        f.member);
+  }
+}
+
+template <class Def>
+void write_fields(Emitter& e, schema::Fields<Def> fields, const Def& d) {
+  write_fields(e, fields, d, [](std::string_view) {});
+}
 
 std::string item(const char* array, std::size_t i) {
   return std::string(array) + "[" + std::to_string(i) + "]";
@@ -58,129 +106,42 @@ std::string item(const char* array, std::size_t i) {
 
 Json settings_json(const SettingsDefinition& s) {
   Emitter e("settings", "settings", "");
-  if (s.fluid.is_water) {
-    e.string("fluid", "water");
-  } else {
-    Emitter f("settings.fluid", "settings", "");
-    f.number("density_kg_m3", s.fluid.density_kg_m3);
-    f.number("kinematic_viscosity_m2_s", s.fluid.kinematic_viscosity_m2_s);
-    f.number("specific_heat_J_kgK", s.fluid.specific_heat_J_kgK);
-    e.object()["fluid"] = std::move(f.object());
-  }
-  e.string("friction", std::string(to_string(s.friction)));
-  e.number("ambient_temperature_C", s.ambient_temperature_C);
-  e.number("temperature_C", s.temperature_C);
-  e.number("gravity_m_s2", s.gravity_m_s2);
-  Emitter t("settings.tolerance", "settings", "");
-  t.number("mass_flow_rel", s.tolerance_mass_flow_rel);
-  t.number("temperature_K", s.tolerance_temperature_K);
-  e.object()["tolerance"] = std::move(t.object());
-  e.object()["max_iterations"] = s.max_iterations;
-  e.optional("closed_link_resistance_Pa_s_kg", s.closed_link_resistance_Pa_s_kg);
+  write_fields(e, schema::settings_fields(), s, [&](std::string_view key) {
+    if (key == "fluid" && s.fluid.is_water) {
+      e.value(key, "water");
+    } else if (key == "fluid") {
+      Emitter f("settings.fluid", "settings", "");
+      write_fields(f, schema::fluid_fields(), s.fluid);
+      e.value(key, std::move(f.object()));
+    } else {  // "tolerance"
+      Emitter t("settings.tolerance", "settings", "");
+      write_fields(t, schema::tolerance_fields(), s);
+      e.value(key, std::move(t.object()));
+    }
+  });
   return std::move(e.object());
 }
 
-Json node_json(const NodeDefinition& d, std::size_t i) {
-  Emitter e(item("nodes", i), "node", d.id);
-  e.string("id", d.id);
-  e.number("elevation_m", d.elevation_m);
-  e.optional("x", d.x);
-  e.optional("y", d.y);
-  e.nonzero("demand_kg_s", d.demand_kg_s);
-  e.optional("injection_temperature_C", d.injection_temperature_C);
-  return std::move(e.object());
-}
-
-Json pipe_json(const PipeDefinition& d, std::size_t i) {
-  Emitter e(item("pipes", i), "pipe", d.id);
-  e.string("id", d.id);
-  e.string("from", d.from);
-  e.string("to", d.to);
-  e.number("length_m", d.length_m);
-  e.number("inner_diameter_m", d.inner_diameter_m);
-  e.number("roughness_mm", d.roughness_mm);
-  e.nonzero("minor_loss", d.minor_loss);
-  e.nonzero("heat_loss_W_mK", d.heat_loss_W_mK);
-  e.optional("ambient_temperature_C", d.ambient_temperature_C);
-  e.optional("hazen_williams_c", d.hazen_williams_c);
-  e.flag("check_valve", d.check_valve);
-  e.flag("closed", d.closed);
-  return std::move(e.object());
-}
-
-Json pressure_node_json(const PressureNodeDefinition& d, std::size_t i) {
-  Emitter e(item("pressure_nodes", i), "pressure_node", d.node);
-  e.string("node", d.node);
-  e.number("pressure_bar", d.pressure_bar);
-  e.number("temperature_C", d.temperature_C);
-  e.flag("no_inflow", d.no_inflow);
-  e.flag("no_outflow", d.no_outflow);
-  return std::move(e.object());
+// An element kind whose fields are all plain (no nested objects).
+template <class Def>
+auto plain_json(const char* array, const char* kind, schema::Fields<Def> fields,
+                std::string Def::*id) {
+  return [=](const Def& d, std::size_t i) {
+    Emitter e(item(array, i), kind, d.*id);
+    write_fields(e, fields, d);
+    return std::move(e.object());
+  };
 }
 
 // Only the keys of the pump's own type: the reader rejects the others.
 Json source_json(const SourceDefinition& d, std::size_t i) {
   Emitter e(item("sources", i), "source", d.id);
-  e.string("id", d.id);
-  e.string("supply_node", d.supply_node);
-  e.string("return_node", d.return_node);
-  e.number("supply_temperature_C", d.supply_temperature_C);
-  e.optional("return_pressure_bar", d.return_pressure_bar);
-  Emitter p(item("sources", i) + ".pump", "source", d.id);
-  p.string("type", std::string(to_string(d.pump.type)));
-  switch (d.pump.type) {
-    case SourcePumpType::fixed_dp: p.number("dp_bar", d.pump.dp_bar); break;
-    case SourcePumpType::curve: p.curve("points_m3_h_m", d.pump.points_m3_h_m); break;
-    case SourcePumpType::dp_control:
-      p.string("consumer", d.pump.consumer);
-      p.number("dp_bar", d.pump.dp_bar);
-      break;
-    case SourcePumpType::fixed_flow: p.number("mass_flow_kg_s", d.pump.mass_flow_kg_s); break;
-  }
-  e.object()["pump"] = std::move(p.object());
-  return std::move(e.object());
-}
-
-Json consumer_json(const ConsumerDefinition& d, std::size_t i) {
-  Emitter e(item("consumers", i), "consumer", d.id);
-  e.string("id", d.id);
-  e.string("supply_node", d.supply_node);
-  e.string("return_node", d.return_node);
-  e.optional("heat_demand_kW", d.heat_demand_kW);
-  e.optional("mass_flow_kg_s", d.mass_flow_kg_s);
-  e.number("return_temperature_C", d.return_temperature_C);
-  e.optional("min_dp_bar", d.min_dp_bar);
-  e.optional("max_mass_flow_kg_s", d.max_mass_flow_kg_s);
-  e.optional("kvs_m3_h", d.kvs_m3_h);
-  return std::move(e.object());
-}
-
-Json pump_json(const PumpDefinition& d, std::size_t i) {
-  Emitter e(item("pumps", i), "pump", d.id);
-  e.string("id", d.id);
-  e.string("from", d.from);
-  e.string("to", d.to);
-  if (!d.points_m3_h_m.empty() || !d.power_kW) e.curve("points_m3_h_m", d.points_m3_h_m);
-  if (d.curve_kind != PumpCurveKind::quadratic)
-    e.string("curve_kind", std::string(to_string(d.curve_kind)));
-  e.optional("power_kW", d.power_kW);
-  if (d.speed != 1.0) e.number("speed", d.speed);
-  e.flag("closed", d.closed);
-  return std::move(e.object());
-}
-
-Json valve_json(const ValveDefinition& d, std::size_t i) {
-  Emitter e(item("valves", i), "valve", d.id);
-  e.string("id", d.id);
-  e.string("from", d.from);
-  e.string("to", d.to);
-  e.string("type", std::string(to_string(d.type)));
-  e.optional("inner_diameter_m", d.inner_diameter_m);
-  e.nonzero("minor_loss", d.minor_loss);
-  e.optional("setting_bar", d.setting_bar);
-  e.optional("mass_flow_kg_s", d.mass_flow_kg_s);
-  if (!d.curve_m3_h_m.empty()) e.curve("curve_m3_h_m", d.curve_m3_h_m);
-  e.flag("closed", d.closed);
+  write_fields(e, schema::source_fields(), d, [&](std::string_view key) {
+    Emitter p(item("sources", i) + ".pump", "source", d.id);
+    write_fields(p, schema::source_pump_fields(), d.pump, [](std::string_view) {},
+                 to_string(d.pump.type));
+    e.value(key, std::move(p.object()));
+  });
   return std::move(e.object());
 }
 
@@ -201,13 +162,22 @@ std::string network_to_json(const NetworkDefinition& def, int indent) {
   root["name"] = def.name;
   if (!def.description.empty()) root["description"] = def.description;
   root["settings"] = settings_json(def.settings);
-  add_array(root, "nodes", def.nodes, node_json, /*always=*/true);  // required key
-  add_array(root, "pipes", def.pipes, pipe_json);
-  add_array(root, "pressure_nodes", def.pressure_nodes, pressure_node_json);
+  add_array(root, "nodes", def.nodes,
+            plain_json("nodes", "node", schema::node_fields(), &NodeDefinition::id),
+            /*always=*/true);  // required key
+  add_array(root, "pipes", def.pipes,
+            plain_json("pipes", "pipe", schema::pipe_fields(), &PipeDefinition::id));
+  add_array(root, "pressure_nodes", def.pressure_nodes,
+            plain_json("pressure_nodes", "pressure_node", schema::pressure_node_fields(),
+                       &PressureNodeDefinition::node));
   add_array(root, "sources", def.sources, source_json);
-  add_array(root, "consumers", def.consumers, consumer_json);
-  add_array(root, "pumps", def.pumps, pump_json);
-  add_array(root, "valves", def.valves, valve_json);
+  add_array(root, "consumers", def.consumers,
+            plain_json("consumers", "consumer", schema::consumer_fields(),
+                       &ConsumerDefinition::id));
+  add_array(root, "pumps", def.pumps,
+            plain_json("pumps", "pump", schema::pump_fields(), &PumpDefinition::id));
+  add_array(root, "valves", def.valves,
+            plain_json("valves", "valve", schema::valve_fields(), &ValveDefinition::id));
   // error_handler strict: a std::string that is not UTF-8 (Python can't produce one, C++ can)
   // is an error here rather than a file the reader rejects.
   try {

@@ -1,5 +1,6 @@
 // to_string / parse round trips of the model's enumerations.
 #include "heatnet/network.hpp"
+#include "network/compiled.hpp"
 #include "heatnet/solve_report.hpp"
 #include "heatnet/solver_options.hpp"
 #include "heatnet/units.hpp"

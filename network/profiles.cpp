@@ -10,7 +10,9 @@
 
 #include "heatnet/errors.hpp"
 #include "heatnet/network.hpp"
+#include "network/compiled.hpp"
 #include "network/checks.hpp"
+#include "network/elements/elements.hpp"
 
 namespace heatnet {
 namespace {
@@ -277,28 +279,34 @@ ProfileBinding::ProfileBinding(const Profiles& p, const Network& net) {
     check_all(demand_factor_[i], [&](double v) {
       detail::require(v >= 0 && v < 1e3, "consumer", cd.id[i], "demand_factor", v, "must be >= 0 (and < 1000)");
     });
+    // the network's own rules of the fields a profile drives (heatnet/network_schema.hpp)
     check_all(heat_demand_[i], [&](double v) {
-      detail::require(v >= 0 && v < 1e11, "consumer", cd.id[i], "heat_demand_kW", v * 1e-3, "must be >= 0");
+      detail::check_field(schema::consumer_fields(), "heat_demand_kW", v * 1e-3, fluid,
+                          "consumer", cd.id[i]);
     });
     check_all(return_T_[i], [&](double v) {
-      detail::require_temperature(fluid, v, "consumer", cd.id[i], "return_temperature_C");
+      detail::check_field(schema::consumer_fields(), "return_temperature_C", v, fluid,
+                          "consumer", cd.id[i]);
     });
   }
   for (int s = 0; s < ns; ++s) {
     check_all(supply_T_[s], [&](double v) {
-      detail::require_temperature(fluid, v, "source", sd.id[s], "supply_temperature_C");
+      detail::check_field(schema::source_fields(), "supply_temperature_C", v, fluid, "source",
+                          sd.id[s]);
     });
-    check_all(pump_dp_[s], [&](double v) {
-      detail::require(v >= 0 && v < 1e9, "source", sd.id[s], "pump_dp_bar", v * 1e-5,
-                      "must be >= 0 (and < 1e4 bar, as the network's pump.dp_bar)");
+    check_all(pump_dp_[s], [&](double v) {  // the source's own rules with this set point
+      SourceDefinition d = detail::source_definition(sd, s);
+      d.pump.dp_bar = v * 1e-5;
+      detail::validate_source(d, {fluid, net.settings().friction});
     });
   }
   if (soil_ >= 0)
     for (std::size_t k = 0; k < steps_; ++k) {
       const double v = series_[soil_][k];
-      if (!(v > -100 && v < 200))
+      const auto* ambient = schema::find(schema::settings_fields(), "ambient_temperature_C");
+      if (!ambient->range.contains(v))
         fail(ErrorCode::invalid_value, cell_origin(p, p.series[soil_], k), "soil_temperature_C",
-             format_value(v), "must be within -100..200 degC");
+             format_value(v), ambient->range.rule);
     }
 }
 

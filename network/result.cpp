@@ -5,6 +5,7 @@
 
 #include "heatnet/errors.hpp"
 #include "heatnet/network.hpp"
+#include "network/compiled.hpp"
 
 namespace heatnet {
 

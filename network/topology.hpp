@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "heatnet/network.hpp"
+#include "network/compiled.hpp"
 
 namespace heatnet::detail {
 

@@ -7,11 +7,14 @@
 
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "bindings.hpp"
 #include "heatnet/io.hpp"
 #include "heatnet/network.hpp"
+#include "heatnet/network_schema.hpp"
 #include "heatnet/version.hpp"
 #include "io/epanet_locate.hpp"
 #include "io/json_locate.hpp"
@@ -19,16 +22,6 @@
 
 namespace heatnet::python {
 namespace {
-
-template <class Parse>
-auto parse_enum(const std::string& text, Parse parse, const char* kind, const std::string& id,
-                const char* field, const char* expected) {
-  auto v = parse(text);
-  if (!v)
-    throw InputError(ErrorCode::invalid_value, kind, id, field, "'" + text + "'",
-                     std::string("unknown value; expected one of ") + expected);
-  return *v;
-}
 
 void check_index(py::ssize_t i, std::size_t size, const std::string& kind) {
   if (i < 0 || static_cast<std::size_t>(i) >= size)
@@ -58,6 +51,101 @@ void def_list(py::class_<NetworkDefinition>& cls, const std::string& kind,
           [member](const NetworkDefinition& d) { return (d.*member).size(); });
 }
 
+// Python attribute name of a JSON key ("from" is a Python keyword).
+std::string attribute(std::string_view key) {
+  return key == "from" ? "from_" : std::string(key);
+}
+
+// One read-write attribute per field of `fields` (object-valued fields are bound by hand).
+// Choices read and write their names; an unknown name is an InputError naming kind and field.
+template <class Def>
+void bind_fields(py::class_<Def>& cls, const char* kind, schema::Fields<Def> fields,
+                 const std::string& prefix = "") {
+  for (const auto& field : fields) {
+    const std::string name = prefix + attribute(field.key);
+    std::visit(
+        [&](const auto& m) {
+          using M = std::decay_t<decltype(m)>;
+          if constexpr (std::is_same_v<M, std::monostate>) {
+            // bound by the caller (fluid, tolerance, pump)
+          } else if constexpr (std::is_same_v<M, schema::Choice<Def>>) {
+            const std::string key(field.key);
+            cls.def_property(
+                name.c_str(), [m](const Def& d) { return std::string(m.get(d)); },
+                [m, kind, key](Def& d, const std::string& v) {
+                  if (!m.set(d, v))
+                    throw InputError(ErrorCode::invalid_value, kind, "", key, "'" + v + "'",
+                                     "unknown value; expected one of " + std::string(m.names));
+                });
+          } else {
+            cls.def_readwrite(name.c_str(), m);
+          }
+        },
+        field.member);
+  }
+}
+
+template <class Def>
+py::list rows(schema::Fields<Def> fields) {
+  py::list out;
+  for (const auto& f : fields) {
+    py::dict row;
+    row["key"] = std::string(f.key);
+    row["type"] = std::string(to_string(schema::type_of(f)));
+    row["presence"] = std::string(to_string(f.presence));
+    row["to_si"] = f.to_si;
+    row["setter"] = f.setter != nullptr;
+    row["extension"] = f.extension;
+    row["unless"] = std::string(f.unless);
+    row["only_for"] = std::string(f.only_for);
+    if (const auto* c = std::get_if<schema::Choice<Def>>(&f.member))
+      row["choices"] = std::string(c->names);
+    else
+      row["choices"] = "";
+    out.append(std::move(row));
+  }
+  return out;
+}
+
+py::list schema_rows(const std::string& object) {
+  if (object == "nodes") return rows(schema::node_fields());
+  if (object == "pipes") return rows(schema::pipe_fields());
+  if (object == "pressure_nodes") return rows(schema::pressure_node_fields());
+  if (object == "sources") return rows(schema::source_fields());
+  if (object == "source_pump") return rows(schema::source_pump_fields());
+  if (object == "consumers") return rows(schema::consumer_fields());
+  if (object == "pumps") return rows(schema::pump_fields());
+  if (object == "valves") return rows(schema::valve_fields());
+  if (object == "settings") return rows(schema::settings_fields());
+  if (object == "fluid") return rows(schema::fluid_fields());
+  if (object == "tolerance") return rows(schema::tolerance_fields());
+  throw py::value_error("unknown schema object '" + object + "'");
+}
+
+// The compiled-network setter of field `key` of an element list ("pump.dp_bar" for a source's
+// pump), called with the value in the file's unit.
+template <class Def>
+bool call_setter(schema::Fields<Def> fields, std::string_view key, Network& net, int i,
+                 double value) {
+  const auto* f = schema::find(fields, key);
+  if (!f || !f->setter) return false;
+  (net.*(f->setter))(i, value * f->to_si);
+  return true;
+}
+
+void set_value(Network& net, const std::string& object, const std::string& key, int i,
+               double value) {
+  bool done = false;
+  if (object == "nodes") done = call_setter(schema::node_fields(), key, net, i, value);
+  if (object == "pipes") done = call_setter(schema::pipe_fields(), key, net, i, value);
+  if (object == "consumers") done = call_setter(schema::consumer_fields(), key, net, i, value);
+  if (object == "sources")
+    done = key.rfind("pump.", 0) == 0
+               ? call_setter(schema::source_pump_fields(), key.substr(5), net, i, value)
+               : call_setter(schema::source_fields(), key, net, i, value);
+  if (!done) throw py::value_error(object + "." + key + " has no topology-keeping setter");
+}
+
 template <class T>
 std::vector<std::string> ids_of(const std::vector<T>& v) {
   std::vector<std::string> out;
@@ -71,112 +159,40 @@ std::vector<std::string> ids_of(const std::vector<T>& v) {
 void bind_network(py::module_& m) {
   m.attr("NETWORK_FORMAT") = kNetworkFormat;
 
-  // ---- definition structs: fields named like the JSON keys, units in the names ----
-  py::class_<FluidDefinition>(m, "FluidDefinition")
-      .def(py::init<>())
-      .def_readwrite("is_water", &FluidDefinition::is_water)
-      .def_readwrite("density_kg_m3", &FluidDefinition::density_kg_m3)
-      .def_readwrite("kinematic_viscosity_m2_s", &FluidDefinition::kinematic_viscosity_m2_s)
-      .def_readwrite("specific_heat_J_kgK", &FluidDefinition::specific_heat_J_kgK);
+  // ---- definition structs: one attribute per schema field (heatnet/network_schema.hpp),
+  // named like the JSON key ("from" is from_), units in the names ----
+  auto fluid = py::class_<FluidDefinition>(m, "FluidDefinition").def(py::init<>());
+  fluid.def_readwrite("is_water", &FluidDefinition::is_water);
+  bind_fields(fluid, "settings", schema::fluid_fields());
+  auto settings = py::class_<SettingsDefinition>(m, "SettingsDefinition").def(py::init<>());
+  settings.def_readwrite("fluid", &SettingsDefinition::fluid);
+  bind_fields(settings, "settings", schema::settings_fields());
+  bind_fields(settings, "settings", schema::tolerance_fields(), "tolerance_");
+  auto node = py::class_<NodeDefinition>(m, "NodeDefinition").def(py::init<>());
+  bind_fields(node, "node", schema::node_fields());
+  auto pipe = py::class_<PipeDefinition>(m, "PipeDefinition").def(py::init<>());
+  bind_fields(pipe, "pipe", schema::pipe_fields());
+  auto pressure_node =
+      py::class_<PressureNodeDefinition>(m, "PressureNodeDefinition").def(py::init<>());
+  bind_fields(pressure_node, "pressure_node", schema::pressure_node_fields());
+  auto source_pump =
+      py::class_<SourcePumpDefinition>(m, "SourcePumpDefinition").def(py::init<>());
+  bind_fields(source_pump, "source pump", schema::source_pump_fields());
+  auto source = py::class_<SourceDefinition>(m, "SourceDefinition").def(py::init<>());
+  source.def_readwrite("pump", &SourceDefinition::pump);
+  bind_fields(source, "source", schema::source_fields());
+  auto consumer = py::class_<ConsumerDefinition>(m, "ConsumerDefinition").def(py::init<>());
+  bind_fields(consumer, "consumer", schema::consumer_fields());
+  auto pump = py::class_<PumpDefinition>(m, "PumpDefinition").def(py::init<>());
+  bind_fields(pump, "pump", schema::pump_fields());
+  auto valve = py::class_<ValveDefinition>(m, "ValveDefinition").def(py::init<>());
+  bind_fields(valve, "valve", schema::valve_fields());
 
-  py::class_<SettingsDefinition>(m, "SettingsDefinition")
-      .def(py::init<>())
-      .def_readwrite("fluid", &SettingsDefinition::fluid)
-      .def_property(
-          "friction", [](const SettingsDefinition& s) { return std::string(to_string(s.friction)); },
-          [](SettingsDefinition& s, const std::string& v) {
-            s.friction = parse_enum(v, parse_friction_model, "settings", "", "friction",
-                                    "colebrook, swamee_jain, hazen_williams, nikuradse, "
-                                    "epanet_darcy_weisbach");
-          })
-      .def_readwrite("ambient_temperature_C", &SettingsDefinition::ambient_temperature_C)
-      .def_readwrite("temperature_C", &SettingsDefinition::temperature_C)
-      .def_readwrite("gravity_m_s2", &SettingsDefinition::gravity_m_s2)
-      .def_readwrite("tolerance_mass_flow_rel", &SettingsDefinition::tolerance_mass_flow_rel)
-      .def_readwrite("tolerance_temperature_K", &SettingsDefinition::tolerance_temperature_K)
-      .def_readwrite("max_iterations", &SettingsDefinition::max_iterations);
-
-  py::class_<NodeDefinition>(m, "NodeDefinition")
-      .def(py::init<>())
-      .def_readwrite("id", &NodeDefinition::id)
-      .def_readwrite("elevation_m", &NodeDefinition::elevation_m)
-      .def_readwrite("x", &NodeDefinition::x)
-      .def_readwrite("y", &NodeDefinition::y)
-      .def_readwrite("demand_kg_s", &NodeDefinition::demand_kg_s)
-      .def_readwrite("injection_temperature_C", &NodeDefinition::injection_temperature_C);
-
-  py::class_<PipeDefinition>(m, "PipeDefinition")
-      .def(py::init<>())
-      .def_readwrite("id", &PipeDefinition::id)
-      .def_readwrite("from_", &PipeDefinition::from)
-      .def_readwrite("to", &PipeDefinition::to)
-      .def_readwrite("length_m", &PipeDefinition::length_m)
-      .def_readwrite("inner_diameter_m", &PipeDefinition::inner_diameter_m)
-      .def_readwrite("roughness_mm", &PipeDefinition::roughness_mm)
-      .def_readwrite("minor_loss", &PipeDefinition::minor_loss)
-      .def_readwrite("heat_loss_W_mK", &PipeDefinition::heat_loss_W_mK)
-      .def_readwrite("ambient_temperature_C", &PipeDefinition::ambient_temperature_C)
-      .def_readwrite("hazen_williams_c", &PipeDefinition::hazen_williams_c);
-
-  py::class_<PressureNodeDefinition>(m, "PressureNodeDefinition")
-      .def(py::init<>())
-      .def_readwrite("node", &PressureNodeDefinition::node)
-      .def_readwrite("pressure_bar", &PressureNodeDefinition::pressure_bar)
-      .def_readwrite("temperature_C", &PressureNodeDefinition::temperature_C);
-
-  py::class_<SourcePumpDefinition>(m, "SourcePumpDefinition")
-      .def(py::init<>())
-      .def_property(
-          "type", [](const SourcePumpDefinition& p) { return std::string(to_string(p.type)); },
-          [](SourcePumpDefinition& p, const std::string& v) {
-            p.type = parse_enum(v, parse_source_pump_type, "source pump", "", "type",
-                                "fixed_dp, curve, dp_control, fixed_flow");
-          })
-      .def_readwrite("dp_bar", &SourcePumpDefinition::dp_bar)
-      .def_readwrite("points_m3_h_m", &SourcePumpDefinition::points_m3_h_m)
-      .def_readwrite("consumer", &SourcePumpDefinition::consumer)
-      .def_readwrite("mass_flow_kg_s", &SourcePumpDefinition::mass_flow_kg_s);
-
-  py::class_<SourceDefinition>(m, "SourceDefinition")
-      .def(py::init<>())
-      .def_readwrite("id", &SourceDefinition::id)
-      .def_readwrite("supply_node", &SourceDefinition::supply_node)
-      .def_readwrite("return_node", &SourceDefinition::return_node)
-      .def_readwrite("supply_temperature_C", &SourceDefinition::supply_temperature_C)
-      .def_readwrite("return_pressure_bar", &SourceDefinition::return_pressure_bar)
-      .def_readwrite("pump", &SourceDefinition::pump);
-
-  py::class_<ConsumerDefinition>(m, "ConsumerDefinition")
-      .def(py::init<>())
-      .def_readwrite("id", &ConsumerDefinition::id)
-      .def_readwrite("supply_node", &ConsumerDefinition::supply_node)
-      .def_readwrite("return_node", &ConsumerDefinition::return_node)
-      .def_readwrite("heat_demand_kW", &ConsumerDefinition::heat_demand_kW)
-      .def_readwrite("mass_flow_kg_s", &ConsumerDefinition::mass_flow_kg_s)
-      .def_readwrite("return_temperature_C", &ConsumerDefinition::return_temperature_C)
-      .def_readwrite("min_dp_bar", &ConsumerDefinition::min_dp_bar)
-      .def_readwrite("max_mass_flow_kg_s", &ConsumerDefinition::max_mass_flow_kg_s)
-      .def_readwrite("kvs_m3_h", &ConsumerDefinition::kvs_m3_h);
-
-  py::class_<PumpDefinition>(m, "PumpDefinition")
-      .def(py::init<>())
-      .def_readwrite("id", &PumpDefinition::id)
-      .def_readwrite("from_", &PumpDefinition::from)
-      .def_readwrite("to", &PumpDefinition::to)
-      .def_readwrite("points_m3_h_m", &PumpDefinition::points_m3_h_m);
-
-  py::class_<ValveDefinition>(m, "ValveDefinition")
-      .def(py::init<>())
-      .def_readwrite("id", &ValveDefinition::id)
-      .def_readwrite("from_", &ValveDefinition::from)
-      .def_readwrite("to", &ValveDefinition::to)
-      .def_property(
-          "type", [](const ValveDefinition& v) { return std::string(to_string(v.type)); },
-          [](ValveDefinition& v, const std::string& t) {
-            v.type = parse_enum(t, parse_valve_type, "valve", v.id, "type", "check, closed, open");
-          })
-      .def_readwrite("inner_diameter_m", &ValveDefinition::inner_diameter_m)
-      .def_readwrite("minor_loss", &ValveDefinition::minor_loss);
+  // The schema itself, for the Python layer's argument checks and tables (_network.py).
+  m.def("schema_fields", &schema_rows, py::arg("object"),
+        "The schema of one object of heatnet-network/1 ('nodes', 'pipes', ..., 'settings', "
+        "'fluid', 'tolerance', 'source_pump'): a list of dicts with key, type, presence, "
+        "to_si, setter (bool), extension, unless, only_for, choices.");
 
   py::class_<NetworkDefinition> def(m, "NetworkDefinition");
   def.def(py::init<>())
@@ -241,10 +257,10 @@ void bind_network(py::module_& m) {
       .def_property_readonly("pump_count", &Network::pump_count)
       .def_property_readonly("valve_count", &Network::valve_count)
       .def_property_readonly("component_count", &Network::component_count)
-      .def("same_topology",
-           [](const Network& a, const Network& b) {
-             return a.shared_topology() == b.shared_topology();
-           })
+      .def("same_topology", &Network::same_topology)
+      .def("set_value", &set_value, py::arg("object"), py::arg("key"), py::arg("index"),
+           py::arg("value"),
+           "Change a field that keeps the topology (schema setter), value in the file's unit.")
       .def("node_index", &Network::node_index)
       .def("pipe_index", &Network::pipe_index)
       .def("consumer_index", &Network::consumer_index)

@@ -30,7 +30,7 @@ py::array view(const py::object& owner, const T* data, std::size_t rows, py::ssi
   static const T dummy{};
   const T* ptr = data ? data : &dummy;
   py::array a(py::dtype::of<T>(), shape, strides, const_cast<T*>(ptr), owner);
-  py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  a.attr("setflags")(py::arg("write") = false);  // numpy's public API: a read-only view
   return a;
 }
 

@@ -54,7 +54,9 @@ py::dict summary_to_dict(const SimulationSummary& s) {
 py::object arrival_to_dict(const std::optional<StepArrival>& a, const Network& net) {
   if (!a) return py::none();
   py::dict d;
-  d["consumer_ids"] = net.consumers().id;
+  py::list ids;
+  for (int i = 0; i < net.consumer_count(); ++i) ids.append(net.consumer_id(i));
+  d["consumer_ids"] = ids;
   d["step"] = a->step;
   d["step_time_s"] = a->step_time_s;
   d["source"] = a->source;

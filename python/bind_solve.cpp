@@ -65,7 +65,6 @@ void bind_solve(py::module_& m) {
                                "cholmod_supernodal, cholmod_simplicial");
             o.backend = *b;
           })
-      .def_readwrite("supernodal_threshold", &SolverOptions::supernodal_threshold)
       .def_readwrite("warm_start", &SolverOptions::warm_start)
       .def_property(
           "boiling_margin_Pa", [](const SolverOptions& o) { return o.limits.boiling_margin_Pa; },

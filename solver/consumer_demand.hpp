@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "heatnet/network.hpp"
+#include "network/compiled.hpp"
 #include "solver/fluid/fluid_model.hpp"
 
 namespace heatnet::solver {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include "network/compiled.hpp"
 
 namespace heatnet::solver {
 

@@ -12,6 +12,7 @@
 #include "solver/physics/friction.hpp"
 #include "solver/physics/substation.hpp"
 #include "solver/thermal/pipe_mean_temperature.hpp"
+#include "network/compiled.hpp"
 
 namespace heatnet {
 namespace {
@@ -109,7 +110,6 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
   for (int e = 0; e < net.pipe_count(); ++e) {
     const double tm = pipe_T_mean_[e];
     const double pm = 0.5 * (p_abs(pd.from[e]) + p_abs(pd.to[e]));
-    // the Colebrook warm start (colebrook_root) is kept across updates
     params_.pipe[e].density = fluid.density(tm, pm);
     params_.pipe[e].viscosity = fluid.dynamic_viscosity(tm, pm);
   }

@@ -18,6 +18,7 @@
 #include <optional>
 
 #include "heatnet/network.hpp"
+#include "network/compiled.hpp"
 #include "heatnet/result.hpp"
 #include "heatnet/solver_options.hpp"
 #include "solver/coupling_oscillations.hpp"

@@ -7,6 +7,7 @@
 #include "network/checks.hpp"
 #include "solver/consumer_demand.hpp"
 #include "solver/engine.hpp"
+#include "network/compiled.hpp"
 
 namespace heatnet {
 namespace {
@@ -186,7 +187,8 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
     const double q = flow[k];
     const physics::PipeCoefficients c = params_.pipe_coefficients(pd, e);
     physics::PipeFlowState fs;
-    physics::pipe_law(friction, c, q, &fs);
+    double colebrook_root = hydraulic_->colebrook_root(e);  // the solve's last root, a copy
+    physics::pipe_law(friction, c, q, &fs, &colebrook_root);
     pq[e] = q;
     pv[e] = q / (c.density * c.area_m2);
     pdp[e] = p[pd.from[e]] - p[pd.to[e]];

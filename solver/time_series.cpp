@@ -26,6 +26,7 @@
 #include "solver/consumer_demand.hpp"
 #include "solver/fluid/fluid_model.hpp"
 #include "solver/thermal/plug_flow.hpp"
+#include "network/compiled.hpp"
 
 namespace heatnet {
 namespace {

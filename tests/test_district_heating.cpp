@@ -17,6 +17,7 @@
 #include "tests/network_builders.hpp"
 #include "tests/reference_hydraulics.hpp"
 #include "solver/coupling_oscillations.hpp"
+#include "network/compiled.hpp"
 
 using namespace heatnet;
 using namespace heatnet::testing;

@@ -13,6 +13,7 @@
 #include "heatnet/errors.hpp"
 #include "heatnet/io.hpp"
 #include "heatnet/network.hpp"
+#include "network/compiled.hpp"
 #include "heatnet/solve.hpp"
 
 using namespace heatnet;

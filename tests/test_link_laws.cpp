@@ -5,10 +5,12 @@
 // rounding ~ eps |dp| / h ~ 1e-10 relative, so 1e-7 relative is a real check.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstring>
 #include <numbers>
 
 #include "solver/physics/friction.hpp"
 #include "solver/physics/link_laws.hpp"
+#include "network/compiled.hpp"
 
 using namespace heatnet;
 using namespace heatnet::physics;
@@ -95,4 +97,24 @@ TEST_CASE("pump law: dp = -rho g h(Q), derivative where the curve falls", "[link
     const double fd = central_difference([&](double x) { return pump_law(curve, rho, g, x).dp; }, q);
     CHECK(law.g == Approx(fd).epsilon(kRelFd));
   }
+}
+
+TEST_CASE("pipe law reads its coefficients only; the Colebrook warm start is the caller's",
+          "[link_laws]") {
+  // The coefficients are an input: evaluating the law must leave them bit-identical (a
+  // `mutable` warm-start member written through const broke this; issue #19 finding 5).
+  const PipeCoefficients c = pipe(0.5);
+  PipeCoefficients before;
+  std::memcpy(&before, &c, sizeof c);
+  const double q = flow_for_re(c, 2e5);
+  (void)pipe_law(FrictionModel::colebrook, c, q);
+  CHECK(std::memcmp(&before, &c, sizeof c) == 0);
+  // A warm start changes the work, not the answer (Colebrook is iterated to convergence).
+  const LinkLaw cold = pipe_law(FrictionModel::colebrook, c, q);
+  double root = 0.0;
+  (void)pipe_law(FrictionModel::colebrook, c, 0.5 * q, nullptr, &root);
+  CHECK(root > 0.0);  // the caller's variable holds the warm start now
+  const LinkLaw warm = pipe_law(FrictionModel::colebrook, c, q, nullptr, &root);
+  CHECK(warm.dp == Approx(cold.dp).epsilon(1e-13));
+  CHECK(warm.g == Approx(cold.g).epsilon(1e-13));
 }

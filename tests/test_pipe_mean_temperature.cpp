@@ -9,6 +9,7 @@
 #include "solver/thermal/pipe_mean_temperature.hpp"
 #include "solver/thermal/thermal_solver.hpp"
 #include "tests/network_builders.hpp"
+#include "network/compiled.hpp"
 
 using namespace heatnet;
 using namespace heatnet::testing;

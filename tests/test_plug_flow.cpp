@@ -19,6 +19,7 @@
 #include "heatnet/solve.hpp"
 #include "network_builders.hpp"
 #include "solver/thermal/plug_flow.hpp"
+#include "network/compiled.hpp"
 
 namespace fs = std::filesystem;
 using namespace heatnet;

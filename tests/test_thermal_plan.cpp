@@ -9,6 +9,7 @@
 #include "solver/fluid/fluid_model.hpp"
 #include "solver/thermal/thermal_solver.hpp"
 #include "tests/network_builders.hpp"
+#include "network/compiled.hpp"
 
 using namespace heatnet;
 using namespace heatnet::testing;

@@ -15,6 +15,7 @@
 #include "heatnet/simulate.hpp"
 #include "heatnet/solve.hpp"
 #include "tests/temp_dir.hpp"
+#include "network/compiled.hpp"
 
 namespace fs = std::filesystem;
 using namespace heatnet;

@@ -7,7 +7,7 @@
 //    without loss.
 //  * Network: the validated, compiled model the solver uses. SI units inside (Pa gauge, m,
 //    kg/s, W, degC for temperatures), contiguous arrays per element kind and the incidence in
-//    CSR form, built once. The topology is immutable and shared between copies, so the solver
+//    CSR form (network/compiled.hpp, internal), built once. The topology is immutable and shared between copies, so the solver
 //    can cache its symbolic factorisation; parameters (diameters, demands, set points) can be
 //    changed cheaply through the set_* methods without touching the topology.
 #pragma once
@@ -195,113 +195,6 @@ struct NetworkDefinition {
   bool operator==(const NetworkDefinition&) const = default;
 };
 
-// ---------------------------------------------------------------------------------------------
-// Compiled network (SI)
-
-// Pump curve at nominal speed, Q in m3/s, h in m of pumped fluid.
-//  quadratic:      h = a + b Q + c Q^2 (the spec's fit)
-//  power:          h = a - b Q^c (EPANET's 1- and 3-point curves), evaluated at |Q|
-//  piecewise:      linear interpolation of (q_m3_s, h_m), end segments extended (EPANET)
-//  constant_power: h = a / Q, a in m * m3/s (EPANET's POWER pumps; no head or flow limit)
-enum class PumpCurveForm : std::uint8_t { quadratic, power, piecewise, constant_power };
-struct PumpCurve {
-  PumpCurveForm form = PumpCurveForm::quadratic;
-  double a = 0.0, b = 0.0, c = 0.0;
-  std::vector<double> q_m3_s, h_m;  // piecewise only
-  double max_flow_m3_s = 0.0;  // largest flow of the given points (for reporting)
-  double shutoff_head_m = 0.0; // head above which the pump cannot deliver (EPANET's Hmax)
-  double head(double q_m3_s) const;
-  double slope(double q_m3_s) const;
-};
-// EPANET's curve rules (PumpCurveKind::epanet); throws NetworkError like fit_pump_curve.
-PumpCurve fit_epanet_pump_curve(const CurvePoints& points_m3_h_m, std::string_view kind,
-                                std::string_view id);
-// EPANET's constant-power law h[m] = kEpanetPowerHead * P[kW] / Q[m3/s]
-// (8.814 ft per hp/cfs, 1 hp = 0.7457 kW).
-inline constexpr double kEpanetPowerHead = 8.814 * 0.3048 * 0.028316846592 / 0.7457;
-PumpCurve constant_power_curve(double power_kW);
-// Least-squares quadratic through the points (exact for three); throws NetworkError naming
-// `kind`/`id` if the points are unusable (fewer than 1, non-finite, negative flow, rising fit).
-PumpCurve fit_pump_curve(const CurvePoints& points_m3_h_m, std::string_view kind,
-                         std::string_view id);
-
-// Every element that moves water between two nodes is a "link" of the graph.
-enum class LinkKind : std::uint8_t { pipe, pump, valve, source, consumer };
-std::string_view to_string(LinkKind k);
-
-struct Topology {
-  int node_count = 0;
-  // links in a fixed order: pipes, pumps, valves, sources, consumers
-  std::vector<int> link_from, link_to;      // node indices (source: return -> supply)
-  std::vector<LinkKind> link_kind;
-  std::vector<int> link_element;            // index within its kind
-  int pipe_offset = 0, pump_offset = 0, valve_offset = 0, source_offset = 0,
-      consumer_offset = 0;
-  // CSR node -> incident links
-  std::vector<int> node_link_start;         // size node_count + 1
-  std::vector<int> node_link;               // link indices
-  int link_count() const { return static_cast<int>(link_from.size()); }
-};
-
-struct NodeData {
-  std::vector<std::string> id;
-  std::vector<double> elevation_m, x_m, y_m;  // x/y NaN when absent
-  std::vector<double> demand_kg_s;
-  std::vector<double> injection_temperature_C;  // NaN: mixed temperature at the node
-};
-struct PipeData {
-  std::vector<std::string> id;
-  std::vector<int> from, to;
-  std::vector<double> length_m, diameter_m, roughness_m, minor_loss, heat_loss_W_mK,
-      ambient_temperature_C, hazen_williams_c;
-  std::vector<char> check_valve, closed;
-};
-struct PressureNodeData {
-  std::vector<int> node;
-  std::vector<double> pressure_Pa;  // gauge
-  std::vector<double> temperature_C;
-  std::vector<char> no_inflow, no_outflow;
-};
-struct SourceData {
-  std::vector<std::string> id;
-  std::vector<int> supply_node, return_node;
-  std::vector<double> supply_temperature_C;
-  std::vector<double> return_pressure_Pa;  // NaN: the source floats (always for fixed_flow)
-  std::vector<SourcePumpType> pump_type;
-  std::vector<double> pump_dp_Pa;          // fixed_dp / dp_control set point
-  std::vector<PumpCurve> pump_curve;
-  std::vector<int> pump_consumer;          // dp_control: consumer index, else -1
-  std::vector<double> pump_mass_flow_kg_s; // fixed_flow
-};
-struct ConsumerData {
-  std::vector<std::string> id;
-  std::vector<int> supply_node, return_node;
-  std::vector<double> heat_demand_W;       // NaN when mass flow is fixed
-  std::vector<double> fixed_mass_flow_kg_s;// NaN when heat demand is given
-  std::vector<double> return_temperature_C;
-  std::vector<double> min_dp_Pa;           // NaN when no requirement
-  // Substation limits of heat-demand consumers (solver/physics/substation.hpp): NaN when absent
-  std::vector<double> max_mass_flow_kg_s;
-  std::vector<double> kvs_m3_h;
-};
-struct PumpData {
-  std::vector<std::string> id;
-  std::vector<int> from, to;
-  std::vector<PumpCurve> curve;
-  std::vector<double> speed;
-  std::vector<char> closed;
-};
-struct ValveData {
-  std::vector<std::string> id;
-  std::vector<int> from, to;
-  std::vector<ValveType> type;
-  std::vector<double> diameter_m;          // NaN when absent (lossless when open)
-  std::vector<double> minor_loss;
-  std::vector<double> setting_Pa;          // prv/psv: gauge pressure held; pbv: drop; else NaN
-  std::vector<double> flow_setting_kg_s;   // fcv, else NaN
-  std::vector<std::vector<double>> curve_q_m3_s, curve_h_m;  // gpv head-loss curve
-  std::vector<char> closed;                // fixed closed (status "closed")
-};
 struct Settings {
   FluidDefinition fluid;
   FrictionModel friction = FrictionModel::colebrook;
@@ -314,40 +207,62 @@ struct Settings {
   double closed_link_resistance_Pa_s_kg = 1e14;
 };
 
+// ---------------------------------------------------------------------------------------------
+// Compiled network (SI). Its arrays, topology and pump curves are the library's internals
+// (network/compiled.hpp): reached through the accessors below by the solver, never needed by
+// a user of the public API.
+
+struct Topology;
+struct NodeData;
+struct PipeData;
+struct PressureNodeData;
+struct SourceData;
+struct ConsumerData;
+struct PumpData;
+struct ValveData;
+namespace detail {
+struct NetworkImpl;
+}
+
 class Network {
  public:
   // Validates and compiles; throws NetworkError naming element and field on any rule broken.
   static Network build(const NetworkDefinition& definition);
 
-  const std::string& name() const { return name_; }
-  const Settings& settings() const { return settings_; }
-  const Topology& topology() const { return *topology_; }
-  std::shared_ptr<const Topology> shared_topology() const { return topology_; }
-  const NodeData& nodes() const { return nodes_; }
-  const PipeData& pipes() const { return pipes_; }
-  const PressureNodeData& pressure_nodes() const { return pressure_nodes_; }
-  const SourceData& sources() const { return sources_; }
-  const ConsumerData& consumers() const { return consumers_; }
-  const PumpData& pumps() const { return pumps_; }
-  const ValveData& valves() const { return valves_; }
+  Network();  // an empty network (no nodes), to be assigned a built one
+  Network(const Network& other);  // parameters copied, topology shared
+  Network& operator=(const Network& other);
+  Network(Network&&) noexcept;
+  Network& operator=(Network&&) noexcept;
+  ~Network();
 
-  int node_count() const { return static_cast<int>(nodes_.id.size()); }
-  int pipe_count() const { return static_cast<int>(pipes_.id.size()); }
-  int source_count() const { return static_cast<int>(sources_.id.size()); }
-  int consumer_count() const { return static_cast<int>(consumers_.id.size()); }
-  int pump_count() const { return static_cast<int>(pumps_.id.size()); }
-  int valve_count() const { return static_cast<int>(valves_.id.size()); }
+  const std::string& name() const;
+  const Settings& settings() const;
 
-  // Index lookup by id (-1 if absent).
+  int node_count() const;
+  int pipe_count() const;
+  int pressure_node_count() const;
+  int source_count() const;
+  int consumer_count() const;
+  int pump_count() const;
+  int valve_count() const;
+
+  // Index lookup by id (-1 if absent), and the id of an index.
   int node_index(std::string_view id) const;
   int pipe_index(std::string_view id) const;
   int pump_index(std::string_view id) const;
   int valve_index(std::string_view id) const;
   int consumer_index(std::string_view id) const;
   int source_index(std::string_view id) const;
+  const std::string& consumer_id(int consumer) const;
 
   // Number of hydraulically connected parts (computed during build).
-  int component_count() const { return component_count_; }
+  int component_count() const;
+  // Whether both share one compiled topology (copies, and networks changed only through the
+  // set_* methods): a solver's cached symbolic factorisation serves both.
+  bool same_topology(const Network& other) const;
+  // The head (m) above which source i's curve pump delivers nothing (NaN for other pumps).
+  double source_shutoff_head_m(int source) const;
 
   // Parameter changes that keep the topology (and so the cached symbolic factorisation).
   // Each validates its value and throws NetworkError like build() would.
@@ -367,23 +282,19 @@ class Network {
   void set_consumer_min_dp(int consumer, double min_dp_Pa);  // NaN: no requirement
   void set_source_return_pressure(int source, double pressure_Pa);  // gauge
 
+  // ---- the compiled model (network/compiled.hpp; for the library's solver and io)
+  const Topology& topology() const;
+  std::shared_ptr<const Topology> shared_topology() const;
+  const NodeData& nodes() const;
+  const PipeData& pipes() const;
+  const PressureNodeData& pressure_nodes() const;
+  const SourceData& sources() const;
+  const ConsumerData& consumers() const;
+  const PumpData& pumps() const;
+  const ValveData& valves() const;
+
  private:
-  std::string name_;
-  Settings settings_;
-  std::shared_ptr<const Topology> topology_;
-  NodeData nodes_;
-  PipeData pipes_;
-  PressureNodeData pressure_nodes_;
-  SourceData sources_;
-  ConsumerData consumers_;
-  PumpData pumps_;
-  ValveData valves_;
-  std::vector<bool> pipe_has_own_ambient_;
-  // Element indices sorted by id, for lookups by binary search (4 bytes per element; a hash
-  // map of the ids would cost ~70 bytes per element, ~160 MB for a million pipes).
-  std::shared_ptr<const std::vector<int>> node_lookup_, pipe_lookup_, consumer_lookup_,
-      source_lookup_, pump_lookup_, valve_lookup_;
-  int component_count_ = 0;
+  std::unique_ptr<detail::NetworkImpl> impl_;
 };
 
 }  // namespace heatnet

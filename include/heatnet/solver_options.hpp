@@ -29,8 +29,9 @@ struct SolverOptions {
 
   int max_outer_iterations = 200;     // thermal-hydraulic coupling iterations (docs/models.md)
   bool thermal = true;                // false: isothermal at settings.temperature_C
+  // automatic: CHOLMOD chooses supernodal or simplicial from the factor's flops per nonzero
+  // (solver/linear/spd_solver.cpp); the report names the one used.
   LinearBackend backend = LinearBackend::automatic;
-  int supernodal_threshold = 20000;   // automatic: supernodal above this many free nodes
   bool warm_start = true;             // reuse the previous state of the same Solver
   DesignLimits limits;
 

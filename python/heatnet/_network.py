@@ -12,6 +12,11 @@ from typing import Any, Dict, Iterable, List, Optional
 from . import _heatnet as _c
 from ._errors import InputError, NetworkError
 
+try:  # numpy's bool (pandas bool columns) is not a Python bool
+    from numpy import bool_ as _np_bool
+except ImportError:  # pragma: no cover
+    _np_bool = bool
+
 __all__ = ["Network"]
 
 class _Required:
@@ -36,40 +41,46 @@ _KINDS = {
 }
 _SINGULAR = {v[0]: k for k, v in _KINDS.items()}
 
-# Field specs per kind, in JSON key order: key -> (type, required). Types: "str", "num"
-# (a finite number), "opt" (optional number, None = absent), "curve", "pump", "enum:<a|b>".
-_FIELDS = {
-    "nodes": {"id": ("str", True), "elevation_m": ("num", False), "x": ("opt", False),
-              "y": ("opt", False), "demand_kg_s": ("num", False),
-              "injection_temperature_C": ("opt", False)},
-    "pipes": {"id": ("str", True), "from": ("str", True), "to": ("str", True),
-              "length_m": ("num", True), "inner_diameter_m": ("num", True),
-              "roughness_mm": ("num", True), "minor_loss": ("num", False),
-              "heat_loss_W_mK": ("num", False), "ambient_temperature_C": ("opt", False),
-              "hazen_williams_c": ("opt", False)},
-    "pressure_nodes": {"node": ("str", True), "pressure_bar": ("num", True),
-                       "temperature_C": ("num", True)},
-    "sources": {"id": ("str", True), "supply_node": ("str", True), "return_node": ("str", True),
-                "supply_temperature_C": ("num", True), "return_pressure_bar": ("opt", False),
-                "pump": ("pump", True)},
-    "consumers": {"id": ("str", True), "supply_node": ("str", True),
-                  "return_node": ("str", True), "heat_demand_kW": ("opt", False),
-                  "mass_flow_kg_s": ("opt", False), "return_temperature_C": ("num", True),
-                  "min_dp_bar": ("opt", False), "max_mass_flow_kg_s": ("opt", False),
-                  "kvs_m3_h": ("opt", False)},
-    "pumps": {"id": ("str", True), "from": ("str", True), "to": ("str", True),
-              "points_m3_h_m": ("curve", True)},
-    "valves": {"id": ("str", True), "from": ("str", True), "to": ("str", True),
-               "type": ("enum:check|closed|open", True), "inner_diameter_m": ("opt", False),
-               "minor_loss": ("num", False)},
-}
-# Keys of a source pump per type (the JSON reader's rule).
-_PUMP_KEYS = {
-    "fixed_dp": ("dp_bar",),
-    "curve": ("points_m3_h_m",),
-    "dp_control": ("consumer", "dp_bar"),
-    "fixed_flow": ("mass_flow_kg_s",),
-}
+# Field specs per kind from the schema table (heatnet/network_schema.hpp, the one source of the
+# keys, their types, presence, units and topology-keeping setters), in JSON key order:
+# key -> (type, required). Types: "str", "num" (a finite number), "opt" (optional number,
+# None = absent), "int", "bool", "curve", "curve_opt" (optional curve, None/[] = absent),
+# "pump" (a source's pump object), "enum:<a|b>".
+_TYPES = {"string": "str", "number": "num", "optional_number": "opt", "integer": "int",
+          "flag": "bool", "curve": "curve", "object": "pump"}
+
+
+def _field_spec(row: Dict[str, Any]):
+    if row["type"] == "choice":
+        typ = "enum:" + row["choices"].replace(", ", "|")
+    elif row["type"] == "curve" and row["presence"] == "optional":
+        typ = "curve_opt"
+    else:
+        typ = _TYPES[row["type"]]
+    return typ, row["presence"] == "required" and not row["unless"]
+
+
+_SCHEMA = {kinds: _c.schema_fields(kinds) for kinds in _KINDS}
+_FIELDS = {kinds: {row["key"]: _field_spec(row) for row in rows}
+           for kinds, rows in _SCHEMA.items()}
+# Required unless another key is given (a pump's points_m3_h_m unless power_kW).
+_UNLESS = {kinds: {row["key"]: row["unless"] for row in rows if row["unless"]}
+           for kinds, rows in _SCHEMA.items()}
+# Keys whose change keeps the topology (the compiled network has a setter for them).
+_FAST = {kinds: {row["key"] for row in rows if row["setter"]} for kinds, rows in _SCHEMA.items()}
+_PUMP_SCHEMA = _c.schema_fields("source_pump")
+_PUMP_FAST = {row["key"] for row in _PUMP_SCHEMA if row["setter"]}
+
+
+def _pump_keys() -> Dict[str, tuple]:
+    """Keys of a source pump per type (the JSON reader's rule), from the schema."""
+    types = next(r for r in _PUMP_SCHEMA if r["key"] == "type")["choices"].split(", ")
+    return {t: tuple(r["key"] for r in _PUMP_SCHEMA
+                     if r["key"] != "type" and (not r["only_for"] or t in r["only_for"].split()))
+            for t in types}
+
+
+_PUMP_KEYS = _pump_keys()
 
 
 def _attr(key: str) -> str:
@@ -113,6 +124,21 @@ def _string(kind: str, eid: str, field: str, v: Any) -> str:
         raise _error("InputError", "wrong_type", kind, eid, field, "",
                      "expected a string, got " + _type_name(v))
     return str(v)
+
+
+def _flag(kind: str, eid: str, field: str, v: Any) -> bool:
+    if not isinstance(v, (bool, _np_bool)):
+        raise _error("InputError", "wrong_type", kind, eid, field, "",
+                     "expected true or false, got " + _type_name(v))
+    return bool(v)
+
+
+def _integer(kind: str, eid: str, field: str, v: Any) -> int:
+    x = _number(kind, eid, field, v)
+    if x != math.floor(x):
+        raise _error("InputError", "wrong_type", kind, eid, field, "",
+                     "expected an integer, got " + _c.format_value(x))
+    return int(x)
 
 
 def _curve(kind: str, eid: str, field: str, v: Any) -> List[List[float]]:
@@ -175,13 +201,20 @@ def _assign(obj, kinds: str, eid: str, key: str, value: Any) -> None:
         if typ == "opt":
             setattr(obj, _attr(key), None)
             return
+        if typ == "curve_opt":
+            setattr(obj, _attr(key), [])
+            return
         raise _error("InputError", "missing_field", kind, eid, key, "", "missing required key")
     if typ == "str":
         value = _string(kind, eid, key, value)
     elif typ in ("num", "opt"):
         value = _number(kind, eid, key, value)
-    elif typ == "curve":
+    elif typ in ("curve", "curve_opt"):
         value = _curve(kind, eid, key, value)
+    elif typ == "bool":
+        value = _flag(kind, eid, key, value)
+    elif typ == "int":
+        value = _integer(kind, eid, key, value)
     elif typ == "pump":
         value = _pump(eid, value)
     elif typ.startswith("enum:"):
@@ -445,7 +478,10 @@ class Network:
             if key == id_key:
                 continue
             if value is _MISSING:
-                if _FIELDS[kinds][key][1]:
+                other = _UNLESS[kinds].get(key)
+                required = _FIELDS[kinds][key][1] or (
+                    other is not None and values.get(other, _MISSING) in (_MISSING, None))
+                if required:
                     raise _error("InputError", "missing_field", kind, eid_text, key, "",
                                  "missing required key")
                 continue
@@ -483,7 +519,8 @@ class Network:
                  roughness_mm: float = _MISSING, minor_loss: float = 0.0,
                  heat_loss_W_mK: float = 0.0,
                  ambient_temperature_C: Optional[float] = None,
-                 hazen_williams_c: Optional[float] = None, **kwargs) -> None:
+                 hazen_williams_c: Optional[float] = None, check_valve: bool = False,
+                 closed: bool = False, **kwargs) -> None:
         """Add a pipe from node ``from_`` to node ``to`` (flows are positive from -> to).
 
         length_m: length in m (> 0).
@@ -495,6 +532,8 @@ class Network:
         ambient_temperature_C: soil/ambient temperature in degC (default: the settings').
         hazen_williams_c: Hazen-Williams C factor (-), only read with friction
             "hazen_williams".
+        check_valve: flow only from -> to (EPANET's CV pipes; extension).
+        closed: the pipe is closed and carries no flow (EPANET status; extension).
         ``from`` may be given as ``**{"from": "S0"}``.
         """
         self._add("pipes", {"id": id, "from": from_, "to": to,
@@ -502,18 +541,23 @@ class Network:
                             "roughness_mm": roughness_mm, "minor_loss": minor_loss,
                             "heat_loss_W_mK": heat_loss_W_mK,
                             "ambient_temperature_C": ambient_temperature_C,
-                            "hazen_williams_c": hazen_williams_c}, kwargs)
+                            "hazen_williams_c": hazen_williams_c, "check_valve": check_valve,
+                            "closed": closed}, kwargs)
 
     def add_pressure_node(self, node: str, pressure_bar: float = _MISSING,
-                          temperature_C: float = _MISSING) -> None:
+                          temperature_C: float = _MISSING, no_inflow: bool = False,
+                          no_outflow: bool = False) -> None:
         """Hold a node at a fixed pressure (reservoir / external grid).
 
         node: the node id.
         pressure_bar: gauge pressure in bar.
         temperature_C: temperature in degC of water entering the network there.
+        no_inflow, no_outflow: links that would carry water into / out of this node are
+            closed (an EPANET tank at its maximum / minimum level; extension).
         """
         self._add("pressure_nodes", dict(node=node, pressure_bar=pressure_bar,
-                                         temperature_C=temperature_C), {})
+                                         temperature_C=temperature_C, no_inflow=no_inflow,
+                                         no_outflow=no_outflow), {})
 
     def add_source(self, id: str, supply_node: str = _MISSING, return_node: str = _MISSING,
                    supply_temperature_C: float = _MISSING,
@@ -565,28 +609,47 @@ class Network:
                                     kvs_m3_h=kvs_m3_h), {})
 
     def add_pump(self, id: str, from_: str = _MISSING, to: str = _MISSING,
-                 points_m3_h_m: Iterable = _MISSING, **kwargs) -> None:
+                 points_m3_h_m: Iterable = _MISSING, curve_kind: str = "quadratic",
+                 power_kW: Optional[float] = None, speed: float = 1.0, closed: bool = False,
+                 **kwargs) -> None:
         """Add a booster pump on a line from ``from_`` to ``to``.
 
         points_m3_h_m: head curve points [[flow m3/h, head m], ...] (least-squares quadratic,
-            exact for three points). A pump never runs backwards.
+            exact for three points). A pump never runs backwards. Required unless power_kW.
+        curve_kind: "quadratic" (the points' least-squares quadratic) or "epanet" (EPANET's
+            curve rules; extension).
+        power_kW: a constant-power pump (EPANET's POWER pumps) instead of points (extension).
+        speed: relative speed (affinity laws), default 1; 0 stops the pump (extension).
+        closed: the pump is off (extension).
         """
         self._add("pumps", {"id": id, "from": from_, "to": to,
-                            "points_m3_h_m": points_m3_h_m}, kwargs)
+                            "points_m3_h_m": points_m3_h_m, "curve_kind": curve_kind,
+                            "power_kW": power_kW, "speed": speed, "closed": closed}, kwargs)
 
     def add_valve(self, id: str, from_: str = _MISSING, to: str = _MISSING, type: str = _MISSING,
                   inner_diameter_m: Optional[float] = None, minor_loss: float = 0.0,
+                  setting_bar: Optional[float] = None, mass_flow_kg_s: Optional[float] = None,
+                  curve_m3_h_m: Optional[Iterable] = None, closed: bool = False,
                   **kwargs) -> None:
         """Add a valve from ``from_`` to ``to``.
 
-        type: "check" (flow only from -> to), "closed" or "open".
+        type: "check" (flow only from -> to), "closed" or "open"; or one of EPANET's control
+            valves (extension): "prv", "psv", "pbv" (hold setting_bar), "fcv" (holds
+            mass_flow_kg_s), "tcv" (a fixed loss, minor_loss), "gpv" (head-loss curve
+            curve_m3_h_m).
         inner_diameter_m: diameter in m for the loss zeta*rho*v^2/2 (optional; lossless
             without it).
         minor_loss: loss coefficient zeta (-), default 0.
+        setting_bar: prv/psv gauge pressure held, pbv pressure drop, in bar.
+        mass_flow_kg_s: fcv flow setting in kg/s.
+        curve_m3_h_m: gpv head-loss curve [[flow m3/h, head loss m], ...].
+        closed: the valve is fixed closed but stays a (closed) link (EPANET status).
         """
         self._add("valves", {"id": id, "from": from_, "to": to,
                              "type": type, "inner_diameter_m": inner_diameter_m,
-                             "minor_loss": minor_loss}, kwargs)
+                             "minor_loss": minor_loss, "setting_bar": setting_bar,
+                             "mass_flow_kg_s": mass_flow_kg_s, "curve_m3_h_m": curve_m3_h_m,
+                             "closed": closed}, kwargs)
 
     def remove(self, kind: str, element_id: str) -> None:
         """Remove an element (kind "pipes"/"pipe", ...; pressure nodes by node id). The
@@ -656,22 +719,6 @@ class Network:
                 self._def.settings = new
                 self._changed(rebuild=True)
 
-    # Compiled setters that keep the topology: JSON key -> (setter, factor to SI).
-    _FAST = {
-        "pipes": {"inner_diameter_m": ("set_pipe_diameter", 1.0),
-                  "roughness_mm": ("set_pipe_roughness", 1e-3),
-                  "heat_loss_W_mK": ("set_pipe_heat_loss", 1.0),
-                  "length_m": ("set_pipe_length", 1.0),
-                  "minor_loss": ("set_pipe_minor_loss", 1.0)},
-        "consumers": {"heat_demand_kW": ("set_consumer_heat_demand", 1e3),
-                      "mass_flow_kg_s": ("set_consumer_mass_flow", 1.0),
-                      "return_temperature_C": ("set_consumer_return_temperature", 1.0),
-                      "min_dp_bar": ("set_consumer_min_dp", 1e5)},
-        "sources": {"supply_temperature_C": ("set_source_supply_temperature", 1.0),
-                    "return_pressure_bar": ("set_source_return_pressure", 1e5)},
-        "nodes": {"demand_kg_s": ("set_node_demand", 1.0),
-                  "elevation_m": ("set_node_elevation", 1.0)},
-    }
     _INDEX = {"pipes": "pipe_index", "consumers": "consumer_index", "sources": "source_index",
               "nodes": "node_index"}
 
@@ -702,20 +749,21 @@ class Network:
                     new = _pump_dict(obj.pump)
                     if new == old:
                         continue
-                    if new["type"] in ("fixed_dp", "dp_control") and \
-                            {k for k in new if new[k] != old[k]} == {"dp_bar"}:
-                        calls.append(("set_source_pump_dp", new["dp_bar"] * 1e5))
+                    changed = {k for k in new if new[k] != old[k]}
+                    if new["type"] == old["type"] and len(changed) == 1 and \
+                            changed <= _PUMP_FAST:
+                        key = changed.pop()
+                        calls.append(("pump." + key, new[key]))
                     else:
                         rebuild = True
                     continue
                 # a floating source made to hold pressure changes the solver's unknowns
                 was_floating = key == "return_pressure_bar" and obj.return_pressure_bar is None
                 _assign(obj, kinds, eid, key, value)
-                fast = self._FAST.get(kinds, {}).get(key)
-                if fast is None or value is None or was_floating:
+                if key not in _FAST[kinds] or value is None or was_floating:
                     rebuild = True
                 else:
-                    calls.append((fast[0], float(value) * fast[1]))
+                    calls.append((key, float(value)))
             if kinds == "consumers":
                 # one of heat demand / mass flow replaces the other (like the C++ setters)
                 if "heat_demand_kW" in changes and changes["heat_demand_kW"] is not None:
@@ -731,8 +779,8 @@ class Network:
             if not rebuild and self._compiled is not None and calls:
                 ci = getattr(self._compiled, self._INDEX[kinds])(eid)
                 try:
-                    for setter, value in calls:
-                        getattr(self._compiled, setter)(ci, value)
+                    for key, value in calls:
+                        self._compiled.set_value(kinds, key, ci, value)
                 except BaseException:
                     # the compiled model may be half-updated: rebuild it from the description
                     self._changed(rebuild=True)

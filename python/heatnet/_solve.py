@@ -14,7 +14,7 @@ _LIMITS = {"boiling_margin_bar": ("boiling_margin_Pa", 1e5),
            "max_pressure_bar": ("max_pressure_Pa", 1e5),
            "max_velocity_m_s": ("max_velocity_m_s", 1.0)}
 _OPTIONS = ("friction", "tolerance", "tolerance_temperature_K", "max_iterations",
-            "max_outer_iterations", "thermal", "backend", "supernodal_threshold", "limits")
+            "max_outer_iterations", "thermal", "backend", "limits")
 
 
 def solver_options(friction: Optional[str] = None, tolerance: Optional[float] = None,
@@ -22,7 +22,6 @@ def solver_options(friction: Optional[str] = None, tolerance: Optional[float] = 
                    max_iterations: Optional[int] = None,
                    max_outer_iterations: Optional[int] = None,
                    thermal: bool = True, backend: str = "automatic",
-                   supernodal_threshold: int = 20000,
                    limits: Optional[Dict[str, float]] = None):
     """Build (and validate) the C++ SolverOptions; see :func:`solve` for the meaning."""
     o = _c.SolverOptions()
@@ -35,7 +34,6 @@ def solver_options(friction: Optional[str] = None, tolerance: Optional[float] = 
         o.max_outer_iterations = _int("max_outer_iterations", max_outer_iterations)
     o.thermal = bool(thermal)
     o.backend = backend
-    o.supernodal_threshold = _int("supernodal_threshold", supernodal_threshold)
     for key, value in (limits or {}).items():
         if key not in _LIMITS:
             raise TypeError(f"solve() got an unknown limit {key!r}; expected one of "
@@ -67,8 +65,9 @@ def solve(network: Network, *, warm_start: bool = True, raise_on_failure: bool =
     max_outer_iterations: thermal-hydraulic coupling iterations (default 200, as in the C++
         API and the command line).
     thermal: False for an isothermal solve at settings.temperature_C (default True).
-    backend: "automatic" | "cholmod_supernodal" | "cholmod_simplicial".
-    supernodal_threshold: "automatic" uses supernodal above this many free nodes.
+    backend: "automatic" (CHOLMOD picks supernodal or simplicial from the factor's flops
+        per nonzero; ``report.backend`` names the one used) | "cholmod_supernodal" |
+        "cholmod_simplicial".
     limits: design checks, ``{"boiling_margin_bar": 0.5, "max_pressure_bar": 16.0,
         "max_velocity_m_s": 3.0}`` (defaults shown; bar are pressure differences/gauge).
 

@@ -10,6 +10,7 @@
 #include "heatnet/errors.hpp"
 #include "solver/physics/substation.hpp"
 #include "solver/thermal/pipe_mean_temperature.hpp"
+#include "network/compiled.hpp"
 
 namespace heatnet::solver {
 namespace {
@@ -339,17 +340,17 @@ void HydraulicSolver::set_fixed_pressures(const Network& net, const HydraulicPar
 physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel friction,
                                            const HydraulicParameters& params,
                                            const HydraulicState& st, int k, double q,
-                                           physics::PipeFlowState* pipe_state) const {
+                                           physics::PipeFlowState* pipe_state) {
   const double r_closed = net.settings().closed_link_resistance_Pa_s_kg;
   if (st.status[k] == LinkStatus::closed) return {r_closed * q, r_closed};
   const int e = element_[k];
   const double rho = params.link_density[k];
   switch (kind_[k]) {
     case LinkKind::pipe: {
-      const physics::PipeCoefficients c = params.pipe_coefficients(net.pipes(), e);
-      const physics::LinkLaw law = physics::pipe_law(friction, c, q, pipe_state);
-      params.pipe[e].colebrook_root = c.colebrook_root;  // pipe_law updated the warm start
-      return law;
+      if (colebrook_root_.size() != net.pipes().id.size())
+        colebrook_root_.assign(net.pipes().id.size(), 0.0);
+      return physics::pipe_law(friction, params.pipe_coefficients(net.pipes(), e), q, pipe_state,
+                               &colebrook_root_[e]);
     }
     case LinkKind::pump:
       return physics::pump_law(net.pumps().curve[e], rho, params.gravity, q, net.pumps().speed[e]);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "heatnet/network.hpp"
+#include "network/compiled.hpp"
 #include "heatnet/solve_report.hpp"
 #include "solver/linear/spd_solver.hpp"
 #include "solver/newton/spanning_forest.hpp"
@@ -61,7 +62,6 @@ struct HydraulicParameters {
   // network's PipeData; pipe_coefficients() joins them when a law is evaluated).
   struct PipeProperties {
     double density = 0, viscosity = 0;   // kg/m3, Pa s at the pipe's mean state
-    mutable double colebrook_root = 0;   // Colebrook warm start (see physics::pipe_law)
   };
   std::vector<PipeProperties> pipe;
   std::vector<double> hazen_williams_r;  // per pipe when the friction is Hazen-Williams
@@ -69,7 +69,6 @@ struct HydraulicParameters {
     physics::PipeCoefficients c = physics::make_pipe_coefficients(
         pipes.length_m[e], pipes.diameter_m[e], pipes.roughness_m[e], pipes.minor_loss[e],
         pipes.hazen_williams_c[e], pipe[e].density, pipe[e].viscosity, gravity);
-    c.colebrook_root = pipe[e].colebrook_root;
     if (!hazen_williams_r.empty()) c.hazen_williams_r = hazen_williams_r[e];
     return c;
   }
@@ -176,10 +175,15 @@ class HydraulicSolver {
   // (solver/physics/substation.hpp).
   bool valve_limited(const HydraulicParameters& params, const HydraulicState& state, int k) const;
 
-  // Pressure-loss law of hydraulic link k at flow q (status respected).
+  // Pressure-loss law of hydraulic link k at flow q (status respected). A pipe's Colebrook
+  // iteration starts from, and updates, the solver's warm start (colebrook_root).
   physics::LinkLaw link_law(const Network& network, FrictionModel friction,
                             const HydraulicParameters& params, const HydraulicState& state,
-                            int k, double q, physics::PipeFlowState* pipe_state = nullptr) const;
+                            int k, double q, physics::PipeFlowState* pipe_state = nullptr);
+  // The Colebrook warm start of pipe element e: 1/sqrt(lambda) of its last evaluation (0: none).
+  double colebrook_root(int e) const {
+    return static_cast<std::size_t>(e) < colebrook_root_.size() ? colebrook_root_[e] : 0.0;
+  }
 
  private:
   void build_pattern(int rows);
@@ -251,6 +255,7 @@ class HydraulicSolver {
   // work arrays (allocated once)
   std::vector<double> y_, c_, law_dp_;
   double max_residual_Pa_ = 0.0;  // of the last assemble()
+  std::vector<double> colebrook_root_;  // per pipe element: Colebrook warm start (link_law)
   int worst_residual_link_ = -1;
   Eigen::VectorXd rhs_, x_;
   std::vector<Eigen::VectorXd> rhs_dp_, x_dp_;

@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "solver/physics/friction.hpp"
+#include "network/compiled.hpp"
 
 namespace heatnet::physics {
 namespace {
@@ -31,7 +32,8 @@ PipeCoefficients make_pipe_coefficients(double length_m, double diameter_m, doub
           viscosity, hw_c,       gravity};
 }
 
-LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q, PipeFlowState* state) {
+LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q, PipeFlowState* state,
+                 double* colebrook_root) {
   const double aq = std::abs(q);
   // kinetic factor: rho v^2 / 2 = q^2 / (2 rho A^2)
   const double kin = 1.0 / (2.0 * c.density * c.area_m2 * c.area_m2);
@@ -61,9 +63,11 @@ LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q, PipeF
     if (state) *state = {re, 0.0};
     return law;
   }
-  const FrictionFactor f = model == FrictionModel::colebrook
-                               ? colebrook_warm(re, c.relative_roughness, c.colebrook_root)
-                               : friction_factor(to_law(model), re, c.relative_roughness);
+  double cold_root = 0.0;
+  const FrictionFactor f =
+      model == FrictionModel::colebrook
+          ? colebrook_warm(re, c.relative_roughness, colebrook_root ? *colebrook_root : cold_root)
+          : friction_factor(to_law(model), re, c.relative_roughness);
   // dp = lambda (L/D) kin q|q|;  d/dq = (L/D) kin |q| (2 lambda + Re dlambda/dRe)
   law.dp += f.lambda * l_over_d * kin * q * aq;
   law.g += l_over_d * kin * aq * (2.0 * f.lambda + re * f.dlambda_dRe);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "heatnet/network.hpp"
+#include "network/compiled.hpp"
 
 namespace heatnet::physics {
 
@@ -22,8 +23,6 @@ struct PipeCoefficients {
   double hazen_williams_c;    // used only with FrictionModel::hazen_williams
   double gravity;
   double hazen_williams_r = 0;  // its resistance, if known (0: computed from C, L, D)
-  // Warm-start cache of the Colebrook root 1/sqrt(lambda) (0: none); updated by pipe_law.
-  mutable double colebrook_root = 0.0;
 };
 PipeCoefficients make_pipe_coefficients(double length_m, double diameter_m, double roughness_m,
                                         double minor_loss, double hazen_williams_c,
@@ -39,8 +38,10 @@ struct PipeFlowState {
 // 64/Re makes dp linear in q (Hagen-Poiseuille, dp = 128 mu L q / (pi rho D^4)), so the
 // derivative stays finite and positive at zero flow.
 // Hazen-Williams: dp = rho g h(Q), Q = q / rho, with EPANET's constant and low-flow line.
+// colebrook_root: the caller's warm start of the Colebrook iteration, 1/sqrt(lambda) of the
+// previous evaluation (0: none), updated in place; nullptr: a cold start.
 LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q,
-                 PipeFlowState* state = nullptr);
+                 PipeFlowState* state = nullptr, double* colebrook_root = nullptr);
 
 // Valve (open) or fitting: dp = zeta q|q| / (2 rho A^2) + r q, with a tiny linear resistance
 // r so that a lossless open valve still has a finite conductance (cf. EPANET's 1e-6 ft/cfs,

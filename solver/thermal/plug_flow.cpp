@@ -8,6 +8,7 @@
 #include <numbers>
 
 #include "heatnet/errors.hpp"
+#include "network/compiled.hpp"
 
 namespace heatnet::solver {
 namespace {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "heatnet/network.hpp"
+#include "network/compiled.hpp"
 
 namespace heatnet::solver {
 

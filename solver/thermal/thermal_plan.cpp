@@ -9,6 +9,7 @@
 
 #include "solver/thermal/pipe_mean_temperature.hpp"
 #include "solver/thermal/thermal_solver.hpp"
+#include "network/compiled.hpp"
 
 namespace heatnet::solver {
 namespace {

@@ -7,6 +7,7 @@
 
 #include "heatnet/errors.hpp"
 #include "solver/thermal/pipe_mean_temperature.hpp"
+#include "network/compiled.hpp"
 
 namespace heatnet::solver {
 namespace {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "heatnet/network.hpp"
+#include "network/compiled.hpp"
 #include "solver/fluid/fluid_model.hpp"
 #include "solver/thermal/node_mixing.hpp"
 

@@ -1,0 +1,157 @@
+// Per element kind: the value rules of its fields (validate_*), used by Network::build and by
+// every Network::set_*, and its compilation into the network's SI arrays (compile_*).
+//
+// A field's own rule (range, temperature) is its schema entry (heatnet/network_schema.hpp);
+// the rules that tie fields together (roughness below the diameter, exactly one of heat
+// demand and mass flow, a valve type's own setting...) live in the kind's file here. A setter
+// rebuilds the element's definition from the compiled arrays, changes the one value and runs
+// the same validate_*, so an edit is refused or accepted alike before and after compiling.
+#pragma once
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "heatnet/errors.hpp"
+#include "heatnet/network.hpp"
+#include "network/compiled.hpp"
+#include "heatnet/network_schema.hpp"
+#include "network/checks.hpp"
+
+namespace heatnet::detail {
+
+// What the value rules depend on beyond the element itself.
+struct RuleContext {
+  const FluidDefinition& fluid;  // temperature ranges
+  FrictionModel friction;        // roughness and Hazen-Williams rules
+};
+
+// The schema rule of one field (value in the field's file unit). `prefix` names a nested
+// object in errors ("pump.", "fluid.").
+template <class Def>
+void check_value(const schema::Field<Def>& f, double value, const FluidDefinition& fluid,
+                 const char* kind, const std::string& id, std::string_view prefix = {}) {
+  const std::string field = std::string(prefix) + std::string(f.key);
+  if (f.check == schema::Check::temperature)
+    require_temperature(fluid, value, kind, id, field.c_str());
+  else if (f.check == schema::Check::range && !f.range.contains(value))
+    throw NetworkError(ErrorCode::invalid_value, kind, id, field, format_value(value),
+                       f.range.rule);
+}
+
+// The schema rules of every numeric field of `d` that is set (of pump type `type` where the
+// table says so).
+template <class Def>
+void check_values(schema::Fields<Def> fields, const Def& d, const FluidDefinition& fluid,
+                  const char* kind, const std::string& id, std::string_view prefix = {},
+                  std::string_view type = {}) {
+  for (const auto& f : fields) {
+    if (f.check == schema::Check::none || !schema::applies_to(f, type)) continue;
+    if (const auto* m = std::get_if<double Def::*>(&f.member))
+      check_value(f, d.**m, fluid, kind, id, prefix);
+    else if (const auto* o = std::get_if<std::optional<double> Def::*>(&f.member); o && d.**o)
+      check_value(f, *(d.**o), fluid, kind, id, prefix);
+    else if (const auto* n = std::get_if<int Def::*>(&f.member))
+      check_value(f, static_cast<double>(d.**n), fluid, kind, id, prefix);
+  }
+}
+
+// The schema rule of the field `key` (a value on its own, e.g. a profile's value).
+template <class Def>
+void check_field(schema::Fields<Def> fields, std::string_view key, double value,
+                 const FluidDefinition& fluid, const char* kind, const std::string& id,
+                 std::string_view prefix = {}) {
+  const auto* f = schema::find(fields, key);
+  if (f) check_value(*f, value, fluid, kind, id, prefix);
+}
+
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+inline constexpr double kBarToPa = 1e5;
+// The compiled arrays spell "absent" as NaN.
+inline std::optional<double> unless_nan(double v) {
+  return std::isnan(v) ? std::nullopt : std::optional<double>(v);
+}
+
+// ---- value rules per kind (references to other elements are the compile step's)
+void validate_settings(const SettingsDefinition& s);
+void validate_node(const NodeDefinition& d, const RuleContext& c);
+void validate_pipe(const PipeDefinition& d, const RuleContext& c);
+void validate_pressure_node(const PressureNodeDefinition& d, const RuleContext& c);
+void validate_source(const SourceDefinition& d, const RuleContext& c);
+void validate_consumer(const ConsumerDefinition& d, const RuleContext& c);
+void validate_pump(const PumpDefinition& d, const RuleContext& c);
+void validate_valve(const ValveDefinition& d, const RuleContext& c);
+
+// ---- the definition of one compiled element (file units), for the setters' re-validation
+NodeDefinition node_definition(const NodeData& n, int i);
+PipeDefinition pipe_definition(const PipeData& p, int i, bool own_ambient);
+SourceDefinition source_definition(const SourceData& s, int i);
+ConsumerDefinition consumer_definition(const ConsumerData& c, int i);
+
+// ---- compilation (validate, resolve references, convert to SI)
+using IdMap = std::unordered_map<std::string, int>;
+
+// Ids of a kind -> index; throws on an empty or duplicate id.
+template <class Def>
+std::shared_ptr<IdMap> index_ids(const std::vector<Def>& items, const char* kind) {
+  auto map = std::make_shared<IdMap>();
+  map->reserve(items.size() * 2);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string& id = items[i].id;
+    if (id.empty())
+      throw NetworkError(ErrorCode::missing_field, kind, "#" + std::to_string(i), "id", "",
+                         "id must be a non-empty string");
+    if (!map->emplace(id, static_cast<int>(i)).second)
+      throw NetworkError(ErrorCode::duplicate_id, kind, id, "id", "",
+                         "duplicate id (ids must be unique among " + std::string(kind) + "s)");
+  }
+  return map;
+}
+
+// Index of node `ref` named by field `field` of element kind/id; unknown_reference if absent.
+int lookup_node(const IdMap& nodes, const std::string& ref, const char* kind,
+                const std::string& id, const char* field);
+
+// A link's two ends: known nodes, and different ones.
+struct LinkEnds {
+  int from, to;
+};
+LinkEnds link_ends(const IdMap& nodes, const std::string& from, const std::string& to,
+                   const char* kind, const std::string& id, const char* from_field = "from",
+                   const char* to_field = "to");
+
+// Which element holds each node's pressure: at most one per node.
+class PressureHolders {
+ public:
+  PressureHolders(const std::vector<std::string>& node_ids) : node_ids_(node_ids), held_by_(node_ids.size()) {}
+  void hold(int node, const std::string& who, const char* kind, const std::string& id,
+            const char* field);
+  bool held(int node) const { return !held_by_[node].empty(); }
+
+ private:
+  const std::vector<std::string>& node_ids_;
+  std::vector<std::string> held_by_;
+};
+
+void compile_nodes(const std::vector<NodeDefinition>& defs, const RuleContext& c, NodeData& out);
+void compile_pipes(const std::vector<PipeDefinition>& defs, const SettingsDefinition& s,
+                   const IdMap& nodes, PipeData& out, std::vector<bool>& own_ambient);
+void compile_pressure_nodes(const std::vector<PressureNodeDefinition>& defs, const RuleContext& c,
+                            const IdMap& nodes, PressureHolders& holders, PressureNodeData& out);
+void compile_consumers(const std::vector<ConsumerDefinition>& defs, const RuleContext& c,
+                       const IdMap& nodes, ConsumerData& out);
+void compile_sources(const std::vector<SourceDefinition>& defs, const RuleContext& c,
+                     const IdMap& nodes, const IdMap& consumers, PressureHolders& holders,
+                     SourceData& out);
+void compile_pumps(const std::vector<PumpDefinition>& defs, const RuleContext& c,
+                   const IdMap& nodes, PumpData& out);
+void compile_valves(const std::vector<ValveDefinition>& defs, const RuleContext& c,
+                    const IdMap& nodes, ValveData& out);
+
+}  // namespace heatnet::detail
