@@ -32,7 +32,7 @@
 #include "heatnet/profiles.hpp"
 #include "heatnet/simulate.hpp"
 #include "heatnet/solve.hpp"
-#include "network/compiled.hpp"  // the consumers' design demands for the re-solve
+#include "network/compiled.hpp"
 
 using namespace heatnet;
 using nlohmann::json;

@@ -798,7 +798,6 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   }
   Solution sol = make_solution(net, fluid, friction, options, report);
   sol.max_temperature_change_K = dT;
-  if (!report.usable()) reset_state();  // do not warm-start from a failed state
   report.timings.total_s = seconds_since(t_start);
   return sol;
 }

@@ -20,9 +20,19 @@ void Solver::set_options(SolverOptions options) {
   options_ = std::move(options);
 }
 
+// A failed solve leaves nothing behind that changes the next one: its engine (warm starts,
+// Colebrook roots, thermal plan, symbolic analysis) goes, and the next solve starts as a fresh
+// Solver's would.
 Solution Solver::solve(const Network& network) {
   if (!engine_) engine_ = std::make_unique<SolverEngine>();
-  return engine_->solve(network, options_, report_);
+  try {
+    Solution s = engine_->solve(network, options_, report_);
+    if (!report_.usable()) engine_.reset();
+    return s;
+  } catch (...) {
+    engine_.reset();
+    throw;
+  }
 }
 
 void Solver::reset_state() {
