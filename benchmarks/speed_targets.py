@@ -8,7 +8,8 @@ Prints one table (target, measured, met?) and writes benchmarks/speed_targets.js
   * a warm hourly step (the annual run's solve time per step) against a cold steady solve of
     the Oral design (a fresh Solver each time; both through the Python bindings);
   * DMAs, BWSN_Network_2, NJ1 and all EPANET reference networks together: heatnet's solve
-    (heatnet_bench_epanet, at heatnet's default 1e-9 and at EPANET's accuracy 1e-3) against
+    (heatnet_bench_epanet, at heatnet's default tolerance, the network's own: 1e-6 for these
+    imports, and at EPANET's accuracy 1e-3) against
     native EPANET's setup + solve (EN_openH + EN_initH + EN_runH), when native EPANET is found
     through HEATNET_EPANET_NATIVE (a build folder with include/ and build/lib/libepanet2.so;
     never part of heatnet), else "not available";
@@ -181,7 +182,7 @@ def main() -> int:
             if "speedup" not in r:
                 rows.append((f"{name} vs native EPANET", "not measured", False))
                 continue
-            rows.append((f"{name}: >= 1.5x EPANET at 1e-3, >= 1x at 1e-9",
+            rows.append((f"{name}: >= 1.5x EPANET at 1e-3, >= 1x at default",
                          f"{fmt_ratio(r['speedup_1e-3'])} / {fmt_ratio(r['speedup'])} "
                          f"(heatnet {1e3 * r['heatnet_1e-3_s']:.1f} / {1e3 * r['heatnet_s']:.1f} ms, "
                          f"{r['heatnet_1e-3_iterations']} / {r['heatnet_iterations']} it; EPANET "
@@ -192,7 +193,7 @@ def main() -> int:
         total3 = sum(r["epanet_s"] for r in both) / sum(r["heatnet_1e-3_s"] for r in both)
         res["epanet"]["together"] = {"networks": len(both), "speedup": total, "speedup_1e-3": total3}
         rows.append((f"{len(both)} networks together >= 1.5x", f"{fmt_ratio(total3)} at 1e-3, "
-                     f"{fmt_ratio(total)} at 1e-9", total >= 1.5))
+                     f"{fmt_ratio(total)} at default", total >= 1.5))
     else:
         rows.append(("EPANET networks vs native EPANET",
                      "not available (set HEATNET_EPANET_NATIVE)", False))
