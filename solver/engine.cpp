@@ -629,7 +629,8 @@ std::optional<solver::LoopEnd> SolverEngine::hydraulic_step(const Network& net,
       if (loop.single_steps && unfinished)
         report.message = "hydraulic Newton did not converge in " + std::to_string(loop.max_newton) +
                          " iterations in all (one per outer iteration; last relative flow "
-                         "change " + format_value(report.max_flow_change_rel) + ")";
+                         "change " + format_value(report.max_flow_change_rel) + ")" +
+                         hydraulic_->unsettled_cause(net);
       return unfinished ? solver::LoopEnd::newton_unfinished : solver::LoopEnd::newton_failed;
     }
     report.message.clear();

@@ -1029,6 +1029,7 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
                                      const HydraulicParameters& params, HydraulicState& st,
                                      SolveReport& report) {
   begin_solve(net, params, st);
+  last_border_singular_ = -1;
   NewtonRun run;
   // The line search (from the third iteration of a call) needs the last point and the last
   // full step; a call of one or two iterations (the coupled outer loop's single steps) does
@@ -1083,15 +1084,19 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
   report.message = "hydraulic Newton did not converge in " + std::to_string(ns.max_iterations) +
                    " iterations (last relative flow change " +
                    format_value(report.max_flow_change_rel) + ")";
-  if (run.border_singular >= 0) {
-    const int src = run.border_singular;
-    report.message += "; source '" + net.sources().id[src] +
-                      "': the differential pressure of its controlled consumer '" +
-                      net.consumers().id[net.sources().pump_consumer[src]] +
-                      "' does not respond to its pump (the consumer's valve wide open at "
-                      "almost no dp, or not connected through the network)";
-  }
+  last_border_singular_ = run.border_singular;
+  report.message += unsettled_cause(net);
   return NewtonOutcome::unfinished;
+}
+
+std::string HydraulicSolver::unsettled_cause(const Network& net) const {
+  if (last_border_singular_ < 0) return "";
+  const int src = last_border_singular_;
+  return "; source '" + net.sources().id[src] +
+         "': the differential pressure of its controlled consumer '" +
+         net.consumers().id[net.sources().pump_consumer[src]] +
+         "' does not respond to its pump (the consumer's valve wide open at almost no dp, or "
+         "not connected through the network)";
 }
 
 double HydraulicSolver::max_free_imbalance(const std::vector<double>& imbalance,

@@ -157,6 +157,10 @@ class HydraulicSolver {
                       const HydraulicParameters& params, HydraulicState& state,
                       SolveReport& report);
 
+  // Why the last solve did not settle beyond running out of iterations ("" when nothing
+  // more is known): a dp-controlled consumer whose dp does not respond to its plant's pump.
+  std::string unsettled_cause(const Network& network) const;
+
   // Frees the line-search copies (reallocated by the next solve).
   void release_work() {
     q_prev_ = {};
@@ -280,6 +284,7 @@ class HydraulicSolver {
   std::vector<char> forest_eligible_;
   std::vector<int> dp_sources_;    // sources with a dp_control pump
   std::vector<int> dp_column_;     // per node: index into dp_sources_ if a dp-controlled supply
+  int last_border_singular_ = -1;  // of the last solve (unsettled_cause)
   std::vector<int> dp_supply_node_;  // per dp_control source
   std::vector<int> dp_index_;      // per source: index into dp_sources_, -1 if not dp_control
   // Per dp_control source: the hydraulic links at its supply node, with +1 where the link
