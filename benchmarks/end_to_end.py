@@ -194,7 +194,7 @@ def realistic_network(bindir: Path, pipes: int) -> Path:
 
 
 def native_epanet_driver() -> Path | None:
-    """Builds benchmarks/epanet_native_parse.c against HEATNET_EPANET_NATIVE (outside the repo)."""
+    """Builds benchmarks/epanet_native_time.c against HEATNET_EPANET_NATIVE (outside the repo)."""
     root = os.environ.get("HEATNET_EPANET_NATIVE")
     if not root:
         return None
@@ -205,7 +205,7 @@ def native_epanet_driver() -> Path | None:
         return None
     exe = Path(tempfile.gettempdir()) / f"heatnet_epanet_native_parse_{os.getuid()}"
     cc = shutil.which("cc") or shutil.which("gcc")
-    r = subprocess.run([cc, "-O2", "-o", str(exe), str(HERE / "epanet_native_parse.c"),
+    r = subprocess.run([cc, "-O2", "-o", str(exe), str(HERE / "epanet_native_time.c"),
                         f"-I{include}", f"-L{lib}", "-lepanet2", "-lm", f"-Wl,-rpath,{lib}"],
                        capture_output=True, text=True)
     if r.returncode != 0:
@@ -215,7 +215,7 @@ def native_epanet_driver() -> Path | None:
 
 
 def native_parse(driver: Path, inp: Path, repeats: int) -> float | None:
-    r = run([str(driver), str(repeats), str(inp)])
+    r = run([str(driver), "parse", str(repeats), str(inp)])
     try:
         d = json.loads(r["stdout"].strip().splitlines()[-1])
     except (ValueError, IndexError):

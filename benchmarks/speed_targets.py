@@ -94,11 +94,11 @@ def native_epanet(files, repeats: int):
     if not root or not (Path(root) / "build/lib/libepanet2.so").exists():
         return None
     exe = Path(tempfile.gettempdir()) / f"epanet_native_solve-{os.getpid()}"
-    subprocess.run(["cc", "-O2", "-I", f"{root}/include", str(REPO / "benchmarks/epanet_native_solve.c"),
+    subprocess.run(["cc", "-O2", "-I", f"{root}/include", str(REPO / "benchmarks/epanet_native_time.c"),
                     "-o", str(exe), "-L", f"{root}/build/lib", "-lepanet2", "-lm",
                     f"-Wl,-rpath,{root}/build/lib"], check=True)
     try:
-        out = subprocess.run([str(exe), str(repeats)] + [str(f) for f in files], check=True,
+        out = subprocess.run([str(exe), "solve", str(repeats)] + [str(f) for f in files], check=True,
                              capture_output=True, text=True)
     finally:
         exe.unlink(missing_ok=True)
