@@ -3,7 +3,8 @@
 # project SOURCE_DIR/consumer against it (find_package(heatnet), heatnet::heatnet), runs it on a
 # small network (it must converge), and checks that the consumer and the installed command report
 # the version in the file VERSION.
-# cmake -DBUILD_DIR=... -DSOURCE_DIR=... -DWORK_DIR=... -DGENERATOR=... -P run.cmake
+# cmake -DBUILD_DIR=... -DSOURCE_DIR=... -DWORK_DIR=... -DGENERATOR=... [-DCONSUMER_FLAGS=...] -P run.cmake
+# (CONSUMER_FLAGS: compile and link flags the consumer needs, e.g. a sanitizer build's runtime)
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
@@ -31,7 +32,8 @@ endforeach()
 
 set(network ${SOURCE_DIR}/../data/small_dh.json)
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/consumer -B ${WORK_DIR}/consumer -G ${GENERATOR}
-    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release)
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release
+    "-DCMAKE_CXX_FLAGS=${CONSUMER_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${CONSUMER_FLAGS}")
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/consumer)
 run(${WORK_DIR}/consumer/consumer ${network})
 message(STATUS "consumer: ${run_output}")
