@@ -5,18 +5,13 @@ plant and the consumer (before, the single-step message replaced the Newton solv
 import pytest
 
 import heatnet
+from test_edit_rules import network
 
 
 def starved_network():
-    net = heatnet.Network(settings={"friction": "epanet_darcy_weisbach"})
-    for node in ("S", "R", "A"):
-        net.add_node(node)
-    net.add_pipe("P", from_="S", to="A", length_m=100, inner_diameter_m=0.0005, roughness_mm=1.0)
-    net.add_source("CHP", supply_node="S", return_node="R", supply_temperature_C=80,
-                   return_pressure_bar=2.0,
-                   pump={"type": "dp_control", "consumer": "C1", "dp_bar": 1.0})
-    net.add_consumer("C1", supply_node="A", return_node="R", heat_demand_kW=100,
-                     return_temperature_C=50, kvs_m3_h=10)
+    """test_edit_rules' network under EPANET's law, its only pipe narrowed to 0.5 mm."""
+    net = network("epanet_darcy_weisbach")
+    net.set_pipe("P", inner_diameter_m=0.0005)
     return net
 
 
