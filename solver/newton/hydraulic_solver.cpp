@@ -345,6 +345,9 @@ physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel fri
   const double rho = params.link_density[k];
   switch (kind_[k]) {
     case LinkKind::pipe: {
+      if (friction == FrictionModel::hazen_williams && pipe_state == nullptr &&
+          !params.hazen_williams_r.empty())
+        return hazen_williams_link_law(net.pipes(), params, e, q);
       if (colebrook_root_.size() != net.pipes().id.size())
         colebrook_root_.assign(net.pipes().id.size(), 0.0);
       return physics::pipe_law(friction, params.pipe_coefficients(net.pipes(), e), q, pipe_state,
@@ -379,6 +382,16 @@ physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel fri
       return physics::substation_law(params.consumer_set_flow[e], params.consumer_conductance[e], q);
   }
   return physics::closed_law(q);
+}
+
+// A Hazen-Williams pipe's law straight from its stored resistance (the Newton assembly's
+// common case on EPANET networks; same values as physics::pipe_law).
+physics::LinkLaw HydraulicSolver::hazen_williams_link_law(const PipeData& pipes,
+                                                          const HydraulicParameters& params, int e,
+                                                          double q) {
+  return physics::hazen_williams_pipe_law(params.hazen_williams_r[e], pipes.minor_loss[e],
+                                          pipes.diameter_m[e], params.pipe[e].density,
+                                          params.gravity, q);
 }
 
 // Fills the Schur matrix values and right-hand sides at the current state; returns the merit

@@ -200,6 +200,9 @@ class HydraulicSolver {
   }
 
  private:
+  static physics::LinkLaw hazen_williams_link_law(const PipeData& pipes,
+                                                  const HydraulicParameters& params, int e,
+                                                  double q);
   // What one call of solve carries from iteration to iteration.
   struct NewtonRun {
     bool line_search = false;   // keeps the last point and full step (calls of > 2 iterations)

@@ -39,14 +39,13 @@ LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q, PipeF
   const double kin = 1.0 / (2.0 * c.density * c.area_m2 * c.area_m2);
   LinkLaw law{c.minor_loss * kin * q * aq, 2.0 * c.minor_loss * kin * aq};
   if (model == FrictionModel::hazen_williams) {
-    const double flow = q / c.density;
-    const HeadLoss h = c.hazen_williams_r > 0
-                           ? hazen_williams_with_resistance(flow, c.hazen_williams_r)
-                           : hazen_williams(flow, c.length_m, c.diameter_m, c.hazen_williams_c);
+    const double r = c.hazen_williams_r > 0
+                         ? c.hazen_williams_r
+                         : hazen_williams_resistance(c.length_m, c.diameter_m, c.hazen_williams_c);
+    law = hazen_williams_pipe_law(r, c.minor_loss, c.diameter_m, c.density, c.gravity, q);
     const double rho_g = c.density * c.gravity;
-    law.dp += rho_g * h.h_m;
-    law.g += c.gravity * h.dh_dQ;  // d(rho g h)/dq = rho g h'(Q) / rho
     if (state) {
+      const HeadLoss h = hazen_williams_with_resistance(q / c.density, r);
       state->reynolds = aq * c.diameter_m / (c.area_m2 * c.viscosity);
       state->friction_factor =
           aq > 0 ? std::abs(rho_g * h.h_m) * c.diameter_m / (c.length_m * kin * q * q) : 0.0;
@@ -72,6 +71,22 @@ LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q, PipeF
   law.dp += f.lambda * l_over_d * kin * q * aq;
   law.g += l_over_d * kin * aq * (2.0 * f.lambda + re * f.dlambda_dRe);
   if (state) *state = {re, f.lambda};
+  return law;
+}
+
+LinkLaw hazen_williams_pipe_law(double r, double minor_loss, double diameter_m, double density,
+                                double gravity, double q) {
+  const double aq = std::abs(q);
+  LinkLaw law{0.0, 0.0};
+  if (minor_loss != 0.0) {
+    // kinetic factor as in make_pipe_coefficients/pipe_law: rho v^2 / 2 = q^2 / (2 rho A^2)
+    const double area = std::numbers::pi * 0.25 * diameter_m * diameter_m;
+    const double kin = 1.0 / (2.0 * density * area * area);
+    law = {minor_loss * kin * q * aq, 2.0 * minor_loss * kin * aq};
+  }
+  const HeadLoss h = hazen_williams_with_resistance(q / density, r);
+  law.dp += density * gravity * h.h_m;
+  law.g += gravity * h.dh_dQ;  // d(rho g h)/dq = rho g h'(Q) / rho
   return law;
 }
 
