@@ -180,7 +180,7 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
   }
 
   const auto t0 = Clock::now();
-  build_pattern(rows);
+  build_pattern(rows, /*with_positions=*/rows == 0);  // else only the ordering reads it
   if (rows > 0) {
     // Number the free nodes in CHOLMOD's fill-reducing order once, so every factorisation
     // works on the matrix as assembled (no permuted copy per Newton step).
@@ -208,7 +208,7 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
 // Pattern of the upper triangle in the current row numbering (CHOLMOD factorises an
 // upper-stored matrix): every free node's diagonal plus one entry per link between two free
 // nodes, and each link's value positions in it.
-void HydraulicSolver::build_pattern(int rows) {
+void HydraulicSolver::build_pattern(int rows, bool with_positions) {
   // Compressed columns built directly (no triplet list; 1e6-pipe network: ~38 -> ~23 ms a call):
   // per column its diagonal and the rows of the links to free nodes above it, parallel links
   // merged into one entry.
@@ -243,6 +243,7 @@ void HydraulicSolver::build_pattern(int rows) {
   std::copy(outer.begin(), outer.end(), matrix_.outerIndexPtr());
   std::copy(inner.begin(), inner.end(), matrix_.innerIndexPtr());
   std::fill(matrix_.valuePtr(), matrix_.valuePtr() + nnz, 0.0);
+  if (!with_positions) return;
   auto position = [&](int r, int c) {
     const int* in = matrix_.innerIndexPtr();
     const int begin = matrix_.outerIndexPtr()[c], end = matrix_.outerIndexPtr()[c + 1];

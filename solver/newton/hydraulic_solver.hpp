@@ -231,7 +231,9 @@ class HydraulicSolver {
                             NewtonRun& run, const IterationRecord& rec, SolveReport& report) const;
   void project_onto_balance(const HydraulicParameters& params, HydraulicState& state,
                             SolveReport& report);
-  void build_pattern(int rows);
+  // Matrix pattern in the current row numbering; with_positions: also each link's value
+  // positions (not needed for the pattern that only feeds the ordering).
+  void build_pattern(int rows, bool with_positions = true);
   void stamp_link(const HydraulicState& state, int k, double* values);
   double column_weight(const HydraulicParameters& params, int k, double q,
                        physics::LinkLaw& law) const;
