@@ -45,19 +45,19 @@ SpdSolver::SpdSolver(LinearBackend backend) : impl_(std::make_unique<Impl>()), b
 SpdSolver::~SpdSolver() = default;
 
 std::vector<int> SpdSolver::fill_reducing_order(const SparseMatrix& upper) {
-  // AMD straight away, not cholmod_analyze: the latter also computes a full symbolic analysis
-  // (elimination tree, column counts, CHOLMOD's own postorder) only to be thrown away here and
-  // redone by analyse() in the new numbering: ~40 % of the ordering's cost (NJ1, 15k
-  // unknowns: 25.7 -> 15.5 M instructions). AMD's order is already a postorder of its
-  // assembly tree. cholmod_analyze would choose AMD too on every network we know: it tries
-  // METIS only where AMD leaves fl/nnz(L) >= 500 (2D meshes of 600k unknowns: ~240).
   cholmod_common& common = impl_->cholmod.cholmod();
   cholmod_sparse a = Eigen::viewAsCholmod(Eigen::Ref<SparseMatrix>(const_cast<SparseMatrix&>(upper)));
   a.stype = 1;  // upper triangle stored
+  cholmod_factor* symbolic = cholmod_analyze(&a, &common);
   const int n = static_cast<int>(upper.rows());
   std::vector<int> order(n);
-  if (!cholmod_amd(&a, nullptr, 0, order.data(), &common))
+  if (symbolic == nullptr) {
     for (int i = 0; i < n; ++i) order[i] = i;
+    return order;
+  }
+  const int* perm = static_cast<const int*>(symbolic->Perm);
+  order.assign(perm, perm + n);
+  cholmod_free_factor(&symbolic, &common);
   return order;
 }
 

@@ -20,7 +20,8 @@ class SpdSolver {
   SpdSolver(const SpdSolver&) = delete;
   SpdSolver& operator=(const SpdSolver&) = delete;
 
-  // Fill-reducing order of the upper triangle's pattern (AMD, postordered): order[new] = old. Callers that then number their unknowns in this order
+  // Fill-reducing order of the upper triangle's pattern (CHOLMOD's choice, AMD or METIS,
+  // postordered): order[new] = old. Callers that then number their unknowns in this order
   // and call use_natural_ordering() spare CHOLMOD a permuted copy (cholmod_transpose_sym) of
   // the matrix at every factorisation.
   std::vector<int> fill_reducing_order(const SparseMatrix& upper);
