@@ -81,8 +81,8 @@ bool SimplicialLdl::factorise(const SparseMatrix& upper) {
   double* d = d_.data();
   double* y = y_.data();  // all zero between rows
   for (int k = 0; k < n; ++k) {
-    for (int p = ap[k]; p < ap[k + 1]; ++p)  // y = A(0:k, k)
-      if (ai[p] <= k) y[ai[p]] += ax[p];
+    for (int p = ap[k]; p < ap[k + 1]; ++p)  // y = A(0:k, k) (each entry once in a column)
+      if (ai[p] <= k) y[ai[p]] = ax[p];
     // L(k, :) by a sparse triangular solve along row k's pattern, D(k) from what is left
     double dk = y[k];
     y[k] = 0.0;
@@ -101,23 +101,93 @@ bool SimplicialLdl::factorise(const SparseMatrix& upper) {
   return true;
 }
 
+// The solves visit L in the same order and group the same operations as CHOLMOD's
+// simplicial LDL^T solve (cholmod_solve, CHOLMOD_A: L, then D and L^T together, columns that
+// form a chain of 2 or 3 handled as one): the factor is already CHOLMOD's to the bit (the same
+// up-looking row recurrence), so the solution is too, and replacing CHOLMOD on these systems
+// changes no result. Chains: column j's first off-diagonal is row j+1 and column j+1 holds
+// exactly column j's rows below j+1 (only for columns with >= 3 off-diagonal entries).
 void SimplicialLdl::solve(const Eigen::VectorXd& b, Eigen::VectorXd& out) const {
   out = b;
+  double* x = out.data();
+  lower_solve(x);
+  diagonal_transpose_solve(x);
+}
+
+void SimplicialLdl::lower_solve(double* x) const {  // L y = b (unit diagonal)
   const int n = n_;
   const int* lp = lp_.data();
   const int* li = li_.data();
   const double* lx = lx_.data();
-  const double* d = d_.data();
-  double* x = out.data();
-  for (int j = 0; j < n; ++j) {  // L y = b
-    const double xj = x[j];
-    for (int p = lp[j]; p < lp[j + 1]; ++p) x[li[p]] -= lx[p] * xj;
+  auto count = [&](int j) { return lp[j + 1] - lp[j]; };
+  for (int j = 0; j < n;) {
+    const int p = lp[j], end = lp[j + 1], c = end - p;
+    if (c < 3 || c != count(j + 1) + 1 || li[p] != j + 1) {
+      const double y = x[j];
+      for (int q = p; q < end; ++q) x[li[q]] -= lx[q] * y;
+      j += 1;
+    } else if (c != count(j + 2) + 2 || li[p + 1] != j + 2) {
+      const double y0 = x[j];
+      const double y1 = x[j + 1] - lx[p] * y0;
+      x[j + 1] = y1;
+      for (int q = p + 1, r = lp[j + 1]; q < end; ++q, ++r) x[li[q]] -= lx[q] * y0 + lx[r] * y1;
+      j += 2;
+    } else {
+      const int p1 = lp[j + 1], p2 = lp[j + 2];
+      const double y0 = x[j];
+      const double y1 = x[j + 1] - lx[p] * y0;
+      const double y2 = x[j + 2] - lx[p + 1] * y0 - lx[p1] * y1;
+      x[j + 1] = y1;
+      x[j + 2] = y2;
+      for (int q = p + 2, r = p1 + 1, s = p2; q < end; ++q, ++r, ++s)
+        x[li[q]] -= lx[q] * y0 + lx[r] * y1 + lx[s] * y2;
+      j += 3;
+    }
   }
-  for (int j = 0; j < n; ++j) x[j] /= d[j];  // D z = y
-  for (int j = n - 1; j >= 0; --j) {  // L^T x = z
-    double xj = x[j];
-    for (int p = lp[j]; p < lp[j + 1]; ++p) xj -= lx[p] * x[li[p]];
-    x[j] = xj;
+}
+
+void SimplicialLdl::diagonal_transpose_solve(double* x) const {  // D L^T x = y
+  const int* lp = lp_.data();
+  const int* li = li_.data();
+  const double* lx = lx_.data();
+  const double* d = d_.data();
+  auto count = [&](int j) { return lp[j + 1] - lp[j]; };
+  for (int j = n_ - 1; j >= 0;) {
+    const int p = lp[j], end = lp[j + 1], c = end - p;
+    if (j < 4 || c != count(j - 1) - 1 || li[lp[j - 1]] != j) {
+      double y = x[j] / d[j];
+      for (int q = p; q < end; ++q) y -= lx[q] * x[li[q]];
+      x[j] = y;
+      j -= 1;
+    } else if (c != count(j - 2) - 2 || li[lp[j - 2] + 1] != j) {
+      const double t = lx[lp[j - 1]];
+      double y0 = x[j] / d[j], y1 = x[j - 1] / d[j - 1];
+      for (int q = p, r = lp[j - 1] + 1; q < end; ++q, ++r) {
+        const int i = li[q];
+        y0 -= lx[q] * x[i];
+        y1 -= lx[r] * x[i];
+      }
+      y1 -= t * y0;
+      x[j] = y0;
+      x[j - 1] = y1;
+      j -= 2;
+    } else {
+      const int p1 = lp[j - 1], p2 = lp[j - 2];
+      const double t0 = lx[p1], t1 = lx[p2], t2 = lx[p2 + 1];
+      double y0 = x[j] / d[j], y1 = x[j - 1] / d[j - 1], y2 = x[j - 2] / d[j - 2];
+      for (int q = p, r = p1 + 1, s = p2 + 2; q < end; ++q, ++r, ++s) {
+        const int i = li[q];
+        y0 -= lx[q] * x[i];
+        y1 -= lx[r] * x[i];
+        y2 -= lx[s] * x[i];
+      }
+      y1 -= t0 * y0;
+      y2 -= t2 * y0 + t1 * y1;
+      x[j - 2] = y2;
+      x[j - 1] = y1;
+      x[j] = y0;
+      j -= 3;
+    }
   }
 }
 

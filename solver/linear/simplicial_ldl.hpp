@@ -31,6 +31,9 @@ class SimplicialLdl {
   double flops() const { return flops_; }
 
  private:
+  void lower_solve(double* x) const;
+  void diagonal_transpose_solve(double* x) const;
+
   int n_ = 0;
   std::vector<int> parent_;  // elimination tree (-1: a root)
   std::vector<int> lp_, li_;  // L by columns without its unit diagonal: rows of column j at lp_[j] ..
