@@ -2,10 +2,13 @@
 // matrix: weighted graph Laplacians plus a positive diagonal (the shape of the pressure
 // system: trees with some loops), in AMD order and in a deliberately bad order (fill), and
 // the same factorisation object refactorised with new values. Also SpdSolver's automatic
-// backend picks it for such systems, and a zero pivot fails.
+// backend picks it for such systems, and a zero pivot fails. And its solutions equal CHOLMOD's
+// simplicial LDL^T (the factorisation it replaces) to the bit, chains of columns included.
 #include <catch2/catch.hpp>
 
+#include <Eigen/CholmodSupport>
 #include <Eigen/Dense>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -126,4 +129,38 @@ TEST_CASE("SpdSolver's automatic backend factorises light systems itself", "[lin
     CHECK(spd.backend_name() ==
           (backend == heatnet::LinearBackend::automatic ? "simplicial_ldl" : "cholmod_simplicial"));
   }
+}
+
+TEST_CASE("SimplicialLdl's solution equals CHOLMOD's simplicial LDL^T to the bit", "[linear]") {
+  std::mt19937 rng(29);
+  int chains = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    const int n = 5 + 7 * trial;
+    // a tree numbered children first (parents within 4 places: chains of columns) plus loops
+    std::vector<Edge> edges;
+    for (int i = 0; i < n - 1; ++i)
+      edges.push_back({i, std::uniform_int_distribution<int>(i + 1, std::min(n - 1, i + 4))(rng)});
+    const auto loops = network_graph(n, n / 5, rng);
+    edges.insert(edges.end(), loops.end() - std::min<std::size_t>(loops.size(), n / 5), loops.end());
+    const SparseMatrix a = assemble(n, edges, rng);
+    Eigen::CholmodDecomposition<SparseMatrix, Eigen::Upper> cholmod;
+    cholmod.setMode(Eigen::CholmodSimplicialLLt);  // simplicial; final_ll = 0 below: LDL^T
+    cholmod.cholmod().nmethods = 1;
+    cholmod.cholmod().method[0].ordering = CHOLMOD_NATURAL;
+    cholmod.cholmod().postorder = 0;
+    cholmod.analyzePattern(a);
+    cholmod.cholmod().final_ll = 0;
+    cholmod.factorize(a);
+    REQUIRE(cholmod.info() == Eigen::Success);
+    SimplicialLdl ldl;
+    ldl.analyse(a);
+    REQUIRE(ldl.factorise(a));
+    if (ldl.factor_nonzeros() > 2.0 * n) ++chains;
+    const Eigen::VectorXd b = Eigen::VectorXd::Random(n);
+    const Eigen::VectorXd expected = cholmod.solve(b);
+    Eigen::VectorXd x;
+    ldl.solve(b, x);
+    CHECK(std::memcmp(x.data(), expected.data(), sizeof(double) * n) == 0);
+  }
+  CHECK(chains > 10);  // the cases with columns of >= 3 entries below the diagonal occurred
 }
