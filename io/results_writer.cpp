@@ -13,7 +13,9 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "heatnet/errors.hpp"
@@ -116,6 +118,7 @@ struct ResultsWriter::Impl {
 
   // Declaration order is destruction order in reverse: datasets close before the file, the
   // file closes before its temporary name is removed.
+  std::optional<KnownSize> known_size;  // datasets created at their final size
   TempFile temp;
   h5::File file;
   h5::Group root, solver;
@@ -136,17 +139,22 @@ struct ResultsWriter::Impl {
   bool committed = false;
   bool failed = false;  // an HDF5 error mid-way: the datasets may disagree, never commit
 
-  Impl(const fs::path& path, const Result& layout, ResultsFileOptions opts);
+  Impl(const fs::path& path, const Result& layout, ResultsFileOptions opts,
+       std::optional<KnownSize> size);
   ~Impl();
   void create_layout(const Result& layout);
+  // A [time] or [time, width] dataset, extendable or at its known size.
+  h5::AppendableDataset create_series(hid_t parent, std::string_view name, hid_t file_type,
+                                      std::size_t width, bool matrix, std::size_t chunk_rows) const;
   void flush_checks();
   void flush_all();
   void close_all();
 };
 
-ResultsWriter::Impl::Impl(const fs::path& path, const Result& layout, ResultsFileOptions opts)
+ResultsWriter::Impl::Impl(const fs::path& path, const Result& layout, ResultsFileOptions opts,
+                          std::optional<KnownSize> size)
     : target(path), options(opts), network_name(layout.network_name),
-      input_sha256(layout.input_sha256) {
+      input_sha256(layout.input_sha256), known_size(size) {
   validate(options);
   const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   std::error_code ec;
@@ -168,6 +176,16 @@ ResultsWriter::Impl::~Impl() {
   close_all();  // quietly; `temp` then removes the file unless it was renamed
 }
 
+h5::AppendableDataset ResultsWriter::Impl::create_series(hid_t parent, std::string_view name,
+                                                         hid_t file_type, std::size_t width,
+                                                         bool matrix, std::size_t chunk_rows) const {
+  if (known_size && options.gzip_level == 0)  // gzip needs chunks
+    return h5::AppendableDataset::create_fixed(parent, name, file_type, width, matrix,
+                                               known_size->steps);
+  return h5::AppendableDataset::create(parent, name, file_type, width, matrix, chunk_rows,
+                                       options.gzip_level);
+}
+
 void ResultsWriter::Impl::create_layout(const Result& layout) {
   root = h5::open_group(file.id(), "/");
   h5::write_attribute(root.id(), "format", kResultsFormat);
@@ -180,16 +198,15 @@ void ResultsWriter::Impl::create_layout(const Result& layout) {
   h5::write_attribute(root.id(), "complete", std::int32_t{0});
 
   const hsize_t step_chunk = options.chunk_steps;
-  time.dataset = h5::AppendableDataset::create(root.id(), "time", H5T_IEEE_F64LE, 0, false,
-                                               step_chunk, options.gzip_level);
+  time.dataset = create_series(root.id(), "time", H5T_IEEE_F64LE, 0, false, step_chunk);
   time.mem_type = H5T_NATIVE_DOUBLE;
   time.chunk_rows = options.chunk_steps;
   h5::write_attribute(time.dataset.id(), "units", kTimeUnit);
   h5::write_attribute(time.dataset.id(), "description", "seconds from the start of the run");
 
   solver = h5::create_group(root.id(), "solver");
-  iterations.dataset = h5::AppendableDataset::create(solver.id(), "iterations", H5T_STD_I32LE,
-                                                     0, false, step_chunk, options.gzip_level);
+  iterations.dataset = create_series(solver.id(), "iterations", H5T_STD_I32LE, 0, false,
+                                     step_chunk);
   iterations.mem_type = H5T_NATIVE_INT32;
   iterations.chunk_rows = options.chunk_steps;
   h5::write_attribute(iterations.dataset.id(), "units", kCountUnit);
@@ -212,9 +229,8 @@ void ResultsWriter::Impl::create_layout(const Result& layout) {
     rows.width = width;
     rows.chunk_rows = chunk_rows_for(width, options.chunk_steps);
     rows.mem_type = H5T_NATIVE_DOUBLE;
-    rows.dataset = h5::AppendableDataset::create(groups[static_cast<int>(f.group)].id(), f.name,
-                                                 H5T_IEEE_F64LE, width, true, rows.chunk_rows,
-                                                 options.gzip_level);
+    rows.dataset = create_series(groups[static_cast<int>(f.group)].id(), f.name, H5T_IEEE_F64LE,
+                                 width, true, rows.chunk_rows);
     rows.pending.reserve(rows.chunk_rows * width);
     h5::write_attribute(rows.dataset.id(), "units", f.unit);
     h5::write_attribute(rows.dataset.id(), "description", f.description);
@@ -223,8 +239,11 @@ void ResultsWriter::Impl::create_layout(const Result& layout) {
 
   check_mem_type = h5::check_row_type(false);
   h5::Type check_file_type = h5::check_row_type(true);
-  checks = h5::AppendableDataset::create(root.id(), "checks", check_file_type.id(), 0, false,
-                                         kCheckChunkRows, options.gzip_level);
+  checks = known_size && options.gzip_level == 0
+               ? h5::AppendableDataset::create_fixed(root.id(), "checks", check_file_type.id(), 0,
+                                                     false, known_size->checks)
+               : h5::AppendableDataset::create(root.id(), "checks", check_file_type.id(), 0, false,
+                                               kCheckChunkRows, options.gzip_level);
   h5::write_attribute(checks.id(), "units", kChecksUnits);
   h5::write_attribute(checks.id(), "description",
                       "failed design checks: time_index, element_kind, element_id, check, "
@@ -261,7 +280,11 @@ void ResultsWriter::Impl::close_all() {
 
 ResultsWriter::ResultsWriter(const fs::path& path, const Result& layout,
                              ResultsFileOptions options)
-    : impl_(std::make_unique<Impl>(path, layout, options)) {}
+    : impl_(std::make_unique<Impl>(path, layout, options, std::nullopt)) {}
+
+ResultsWriter::ResultsWriter(const fs::path& path, const Result& layout,
+                             ResultsFileOptions options, KnownSize size)
+    : impl_(std::make_unique<Impl>(path, layout, options, size)) {}
 
 ResultsWriter::~ResultsWriter() = default;
 
@@ -371,7 +394,7 @@ void write_results(const Result& result, const fs::path& path, ResultsFileOption
   // takes its full size on disk, so a steady solve with 64-step chunks would be ~64x too big.
   // (chunk_steps 0 is left for the writer's validation to report.)
   if (options.chunk_steps > steps) options.chunk_steps = std::max<std::size_t>(steps, 1);
-  ResultsWriter writer(path, result, options);
+  ResultsWriter writer(path, result, options, {steps, result.checks().size()});
   const auto& datasets = result.datasets();
   Solution step;
   step.values.resize(datasets.size());

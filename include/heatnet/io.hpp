@@ -103,11 +103,12 @@ NetworkError with_inp_location(const NetworkError& error, const InpSourceMap& or
 struct ResultsFileOptions {
   int gzip_level = 0;           // 0 = no compression; 1..9 gzip
   std::size_t chunk_steps = 64; // chunk size along time
-  // Flush the file to disk before it takes the target name, so a power cut cannot leave an
-  // empty file there. Costs one disk flush (10-40 ms on the development machine, more than a
-  // small network's whole run); off for scratch results. Either way the file appears whole or
-  // not at all for every other process (temporary name, then rename).
-  bool sync_to_disk = true;
+  // Either way the file appears whole or not at all for every other process (temporary name,
+  // then rename). On: the file is also flushed to disk (fsync) before it takes the target
+  // name, so a power cut or kernel crash right after the run cannot leave an empty or partial
+  // file there. Off by default: one disk flush costs 10-40 ms on the development machine,
+  // more than a small network's whole run (CLI: --sync).
+  bool sync_to_disk = false;
 };
 
 // Streams a time series: datasets are created chunked and extendable along time; each
@@ -127,6 +128,16 @@ class ResultsWriter {
   void commit(const Result& metadata, bool complete = true);
 
  private:
+  // write_results(): every step and check known in advance, so the datasets get their final
+  // size at creation (contiguous, no chunk index) unless gzip needs chunks.
+  struct KnownSize {
+    std::size_t steps = 0, checks = 0;
+  };
+  ResultsWriter(const std::filesystem::path& path, const Result& layout,
+                ResultsFileOptions options, KnownSize size);
+  friend void write_results(const Result& result, const std::filesystem::path& path,
+                            ResultsFileOptions options);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
@@ -141,7 +152,7 @@ Result read_results(const std::filesystem::path& path);
 // --- time series ------------------------------------------------------------------------------
 // simulate()'s results file: each step is streamed into a hidden staged file beside `target`;
 // finish() adds the run summary (root attributes), /solver/step_status and the step arrival,
-// syncs the file and renames it onto `target` (atomic: the name only ever holds a finished
+// syncs the file when options.sync_to_disk says so and renames it onto `target` (atomic: the name only ever holds a finished
 // file). A sink destroyed before finish() (an error, a stop before the first step) removes what
 // it staged. Throws IoError when the file cannot be written.
 class ResultsFileSink final : public StepSink {
