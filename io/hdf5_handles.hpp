@@ -263,6 +263,43 @@ inline void write_attribute(hid_t object, std::string_view name, std::int32_t va
   detail::write_scalar_attribute(object, name, H5T_STD_I32LE, H5T_NATIVE_INT32, &value);
 }
 
+// Attributes of objects just created (no existing attribute to replace), with the string
+// type and the scalar dataspace made once instead of per attribute: a results file has ~80
+// attributes, and every HDF5 call takes the library's global lock.
+class NewAttributes {
+ public:
+  NewAttributes() : string_type_(vlen_string_type()), scalar_(scalar_space()) {}
+
+  void add(hid_t object, std::string_view name, std::string_view value) const {
+    const std::string v(value);
+    const char* p = v.c_str();
+    add_scalar(object, name, string_type_.id(), string_type_.id(), &p);
+  }
+  void add(hid_t object, std::string_view name, const char* value) const {
+    add(object, name, std::string_view(value));
+  }
+  void add(hid_t object, std::string_view name, double value) const {
+    add_scalar(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
+  }
+  void add(hid_t object, std::string_view name, std::int32_t value) const {
+    add_scalar(object, name, H5T_STD_I32LE, H5T_NATIVE_INT32, &value);
+  }
+
+ private:
+  void add_scalar(hid_t object, std::string_view name, hid_t file_type, hid_t mem_type,
+                  const void* value) const {
+    const std::string n(name);
+    const auto where = [&] { return detail::object_name(object) + " @" + n; };
+    Attribute a(check_id(H5Acreate2(object, n.c_str(), file_type, scalar_.id(), H5P_DEFAULT,
+                                    H5P_DEFAULT),
+                         where, "cannot create attribute"));
+    check(H5Awrite(a.id(), mem_type, value), where, "cannot write attribute");
+  }
+
+  Type string_type_;
+  Space scalar_;
+};
+
 inline bool has_attribute(hid_t object, std::string_view name) {
   const std::string n(name);
   return H5Aexists(object, n.c_str()) > 0;
@@ -374,7 +411,10 @@ class AppendableDataset {
       if (matrix_) extent.push_back(width_);
       check(H5Dset_extent(dataset_.id(), extent.data()), object, "cannot extend dataset");
     }
-    if (width_ > 0) {
+    if (width_ > 0 && fixed_rows_ && rows == *fixed_rows_) {  // the whole dataset at once
+      check(H5Dwrite(dataset_.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), object,
+            "cannot write rows");
+    } else if (width_ > 0) {
       Space file_space(check_id(H5Dget_space(dataset_.id()), object, "cannot get dataspace"));
       std::vector<hsize_t> start{rows_}, count{rows};
       if (matrix_) {

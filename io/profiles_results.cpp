@@ -51,7 +51,7 @@ void finish_time_series_file(const fs::path& staged, const fs::path& target,
     ::close(fd);
   }
   std::error_code ec;
-  fs::rename(staged, target, ec);
+  replace_file(staged, target, ec);
   if (ec)
     throw IoError(ErrorCode::io_error, "results file", target.string(), "", "",
                   "cannot rename the finished file onto it: " + ec.message());

@@ -187,30 +187,31 @@ h5::AppendableDataset ResultsWriter::Impl::create_series(hid_t parent, std::stri
 }
 
 void ResultsWriter::Impl::create_layout(const Result& layout) {
+  const h5::NewAttributes attrs;
   root = h5::open_group(file.id(), "/");
-  h5::write_attribute(root.id(), "format", kResultsFormat);
-  h5::write_attribute(root.id(), "heatnet_version", kVersion);
-  h5::write_attribute(root.id(), "created_utc", utc_now_iso8601());
-  h5::write_attribute(root.id(), "network_name", network_name);
-  h5::write_attribute(root.id(), "input_sha256", input_sha256);
+  attrs.add(root.id(), "format", kResultsFormat);
+  attrs.add(root.id(), "heatnet_version", kVersion);
+  attrs.add(root.id(), "created_utc", utc_now_iso8601());
+  attrs.add(root.id(), "network_name", network_name);
+  attrs.add(root.id(), "input_sha256", input_sha256);
   // `complete` is our addition to the spec: 0 marks an interrupted time series (the steps
   // written are valid, the rest are missing). 0 until commit() says otherwise.
-  h5::write_attribute(root.id(), "complete", std::int32_t{0});
+  attrs.add(root.id(), "complete", std::int32_t{0});
 
   const hsize_t step_chunk = options.chunk_steps;
   time.dataset = create_series(root.id(), "time", H5T_IEEE_F64LE, 0, false, step_chunk);
   time.mem_type = H5T_NATIVE_DOUBLE;
   time.chunk_rows = options.chunk_steps;
-  h5::write_attribute(time.dataset.id(), "units", kTimeUnit);
-  h5::write_attribute(time.dataset.id(), "description", "seconds from the start of the run");
+  attrs.add(time.dataset.id(), "units", kTimeUnit);
+  attrs.add(time.dataset.id(), "description", "seconds from the start of the run");
 
   solver = h5::create_group(root.id(), "solver");
   iterations.dataset = create_series(solver.id(), "iterations", H5T_STD_I32LE, 0, false,
                                      step_chunk);
   iterations.mem_type = H5T_NATIVE_INT32;
   iterations.chunk_rows = options.chunk_steps;
-  h5::write_attribute(iterations.dataset.id(), "units", kCountUnit);
-  h5::write_attribute(iterations.dataset.id(), "description", "Newton iterations per time step");
+  attrs.add(iterations.dataset.id(), "units", kCountUnit);
+  attrs.add(iterations.dataset.id(), "description", "Newton iterations per time step");
 
   // Every group is written, even with no elements ([T, 0] datasets), so readers need no
   // special cases.
@@ -219,8 +220,8 @@ void ResultsWriter::Impl::create_layout(const Result& layout) {
     const auto group = static_cast<ElementGroup>(g);
     groups.push_back(h5::create_group(root.id(), to_string(group)));
     h5::Dataset ids = h5::write_vector(groups.back().id(), "id", layout.ids(group));
-    h5::write_attribute(ids.id(), "units", kCountUnit);
-    h5::write_attribute(ids.id(), "description", "element ids, the column order of this group");
+    attrs.add(ids.id(), "units", kCountUnit);
+    attrs.add(ids.id(), "description", "element ids, the column order of this group");
   }
   fields.reserve(kResultFields.size());
   for (const auto& f : kResultFields) {
@@ -232,8 +233,8 @@ void ResultsWriter::Impl::create_layout(const Result& layout) {
     rows.dataset = create_series(groups[static_cast<int>(f.group)].id(), f.name, H5T_IEEE_F64LE,
                                  width, true, rows.chunk_rows);
     rows.pending.reserve(rows.chunk_rows * width);
-    h5::write_attribute(rows.dataset.id(), "units", f.unit);
-    h5::write_attribute(rows.dataset.id(), "description", f.description);
+    attrs.add(rows.dataset.id(), "units", f.unit);
+    attrs.add(rows.dataset.id(), "description", f.description);
     fields.push_back(std::move(rows));
   }
 
@@ -244,10 +245,10 @@ void ResultsWriter::Impl::create_layout(const Result& layout) {
                                                      false, known_size->checks)
                : h5::AppendableDataset::create(root.id(), "checks", check_file_type.id(), 0, false,
                                                kCheckChunkRows, options.gzip_level);
-  h5::write_attribute(checks.id(), "units", kChecksUnits);
-  h5::write_attribute(checks.id(), "description",
-                      "failed design checks: time_index, element_kind, element_id, check, "
-                      "value, limit");
+  attrs.add(checks.id(), "units", kChecksUnits);
+  attrs.add(checks.id(), "description",
+            "failed design checks: time_index, element_kind, element_id, check, "
+            "value, limit");
 }
 
 void ResultsWriter::Impl::flush_checks() {
@@ -351,10 +352,11 @@ void ResultsWriter::commit(const Result& metadata, bool complete) {
                         std::max(w.max_temperature_change_K,
                                  metadata.max_temperature_change_K()));
     h5::write_attribute(w.solver.id(), "wall_time_s", metadata.wall_time_s);
-    h5::write_attribute(w.root.id(), "network_name",
-                        metadata.network_name.empty() ? w.network_name : metadata.network_name);
-    h5::write_attribute(w.root.id(), "input_sha256",
-                        metadata.input_sha256.empty() ? w.input_sha256 : metadata.input_sha256);
+    // create_layout() wrote the layout's name and hash; replaced only when the metadata differ
+    if (!metadata.network_name.empty() && metadata.network_name != w.network_name)
+      h5::write_attribute(w.root.id(), "network_name", metadata.network_name);
+    if (!metadata.input_sha256.empty() && metadata.input_sha256 != w.input_sha256)
+      h5::write_attribute(w.root.id(), "input_sha256", metadata.input_sha256);
     h5::write_attribute(w.root.id(), "complete", std::int32_t{complete});
 
     // Close explicitly and check: closing the file flushes it, and that can fail.
@@ -368,7 +370,7 @@ void ResultsWriter::commit(const Result& metadata, bool complete) {
     w.file.close("/");
     if (w.options.sync_to_disk) fsync_file(w.temp.path, w.target);
     std::error_code ec;
-    fs::rename(w.temp.path, w.target, ec);
+    detail::replace_file(w.temp.path, w.target, ec);
     if (ec) io_fail(w.target, "cannot rename the temporary file onto it: " + ec.message());
   } catch (...) {
     w.failed = true;
