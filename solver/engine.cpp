@@ -49,6 +49,13 @@ constexpr int kColumnCouplingAfter = 40;
 constexpr int kDampAfter = 50;
 constexpr int kDampEvery = 15;
 constexpr double kMinDamping = 1.0 / 16.0;
+// Newton on the outer fixed point (solver/coupling_fallback.cpp) for a coupling not settled
+// after kFallbackAfter outer iterations, tried where the last temperature change is below
+// kFallbackNearK (Newton's range: further out its steps on the kinked map went nowhere on the
+// robustness sweep) and again every kFallbackEvery iterations.
+constexpr int kFallbackAfter = kDampAfter;
+constexpr double kFallbackNearK = 1.0;
+constexpr int kFallbackEvery = 20;
 // Networks from this many nodes release the outer loop's work arrays after each solve.
 constexpr int kReleaseWorkFromNodes = 100000;
 // Single Newton steps per outer iteration stop when a step is this much larger than the last,
@@ -707,6 +714,15 @@ std::optional<solver::LoopEnd> SolverEngine::thermal_step(const Network& net,
   if ((had || outer > 1) && dT <= loop.tol_T && flows_deliver && loop.hydraulic_converged)
     return solver::LoopEnd::settled;
   loop.last_dT = dT;
+  if (loop.coupled && outer >= kFallbackAfter && dT < kFallbackNearK &&
+      outer - last_fallback_ >= kFallbackEvery) {
+    last_fallback_ = outer;
+    if (coupled_newton_fallback(net, fluid, loop, report)) {
+      loop.dT = fallback_dT_;
+      report.max_temperature_change_K = fallback_dT_;
+      return solver::LoopEnd::settled;
+    }
+  }
   if (loop.coupled) update_damping(outer);
   return std::nullopt;
 }
@@ -783,6 +799,8 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   mixed_pipe_T_.clear();
   next_pipe_T_.clear();
   damping_ = 1.0;
+  last_fallback_ = 0;
+  fallback_iterations_ = 0;
 
   std::optional<solver::LoopEnd> end;
   for (int outer = 1; outer <= max_outer && !end; ++outer) {

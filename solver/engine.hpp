@@ -75,6 +75,21 @@ class SolverEngine {
   void set_flow_bounds(const Network& network, const fluid::FluidModel& fluid);
   void accelerate(const std::vector<double>& output_T);
   void update_damping(int outer);
+  // Newton on the outer fixed point for a coupling the fast path has not settled
+  // (solver/coupling_fallback.cpp): true where the fixed point holds to the tolerances (the
+  // state is the solution), else the state as it was.
+  bool coupled_newton_fallback(const Network& network, const fluid::FluidModel& fluid,
+                               const OuterLoop& loop, SolveReport& report);
+  bool fallback_residual(const Network& network, const fluid::FluidModel& fluid,
+                         const OuterLoop& loop, const std::vector<double>& x,
+                         std::vector<double>& f, SolveReport& report);
+  bool fallback_jacobian(const Network& network, const fluid::FluidModel& fluid,
+                         const OuterLoop& loop, const std::vector<double>& x,
+                         const std::vector<double>& f, std::vector<double>& jacobian,
+                         SolveReport& report);
+  void fallback_bound(std::vector<double>& x) const;
+  double fallback_flow_scale(int consumer) const;
+  struct FallbackSaved;
   void update_flow_trust();
   bool state_is_finite() const;
   bool at_flow_limit(int consumer) const;
@@ -140,6 +155,12 @@ class SolverEngine {
   // set flows and pipe property temperatures, and the pipe temperatures it chose
   solver::AndersonMixer damped_anderson_{3, 1.0};
   std::vector<double> damped_in_, damped_out_, next_pipe_T_;
+  solver::HydraulicState fallback_base_state_;  // the fallback's maps start from it
+  int last_fallback_ = 0;                        // outer iteration of its last try
+  bool fallback_map_converged_ = false;          // the last map's hydraulics converged,
+  double fallback_map_step_ = 0, fallback_map_imbalance_ = 0;  // their last step, imbalance
+  double fallback_dT_ = 0;                       // |F| (K) where the fallback settled
+  int fallback_iterations_ = 0;                        // maps evaluated in this solve
   // what makes this solve's state no usable answer (make_solution; solver/solve_status.hpp)
   std::vector<std::string> invalid_causes_;
 };

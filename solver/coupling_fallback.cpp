@@ -1,0 +1,273 @@
+// Newton on the outer fixed point: the fallback for a coupling that its fast path (one Newton
+// step of the hydraulics, the tree-shaped coupling step, Anderson) has not settled.
+//
+// The outer loop is a fixed point x = G(x) of
+//   x = (set flow of each demand-driven consumer, property temperature of each pipe),
+//   G(x) = (the flow that delivers each consumer's heat at the supply temperature the network
+//           gives it, the length-averaged temperature of each pipe) after a full hydraulic solve
+//           with the set flows and the pipes' densities and viscosities at x, and a sweep.
+// Where the Picard map's gain is far below -1 (a thermosiphon: a sloped pipe near stagnation
+// whose water column turns its own flow, several of them in a loop) or a loop flow sets the
+// mixing its own consumers feel, damping and Anderson converge slowly or not at all. Newton's
+// method on F(x) = x - G(x) does not depend on that gain: near a solution it converges
+// quadratically whether or not the fixed point is stable for the Picard map (Kelley, Iterative
+// Methods for Linear and Nonlinear Equations, SIAM 1995, ch. 5 and 8). The Jacobian is taken by
+// forward differences (one map per unknown, so only small systems: kMaxFallbackUnknowns) and
+// the step is searched back along its direction on |F| (Armijo, ch. 8.1).
+// The water columns enter through the pipes' temperatures in x, so the map itself solves the
+// hydraulics without the own-flow column coupling (couple_water_columns). The point found is
+// handed back to the outer loop, which checks it like any other iterate: the fallback never
+// decides convergence itself.
+#include <algorithm>
+#include <cmath>
+
+#include "heatnet/errors.hpp"
+#include "solver/consumer_demand.hpp"
+#include "solver/engine.hpp"
+#include "solver/linear/dense_lu.hpp"
+
+namespace heatnet {
+namespace {
+// Unknowns up to which the fallback runs: a forward-difference Jacobian costs one full
+// hydraulic solve and sweep per unknown (robustness networks: 50-150).
+constexpr std::size_t kMaxFallbackUnknowns = 400;
+constexpr int kMaxFallbackIterations = 40;
+// Hydraulic Newton iterations one solve may spend in the fallback's maps, and per map: bound
+// its cost (robustness networks: 10-30 us an iteration, a fresh Jacobian 50-150 maps).
+constexpr int kMaxFallbackNewtonIterations = 10000;
+constexpr int kMaxMapIterations = 30;
+constexpr int kMaxLineSearchHalvings = 10;
+// Forward-difference steps: pipe temperatures (K), set flows relative to their scale. The
+// hydraulic solve behind each map converges to round-off (quadratic Newton), so the
+// difference is well above its noise.
+constexpr double kTemperatureDelta = 1e-4;
+constexpr double kFlowDelta = 1e-6;
+// A map whose hydraulic Newton stalls above its tolerance at this relative flow change (round-off
+// of an ill-conditioned pressure system) still has a value, accurate to far below the steps.
+constexpr double kMapFlowTolerance = 1e-7;
+constexpr double kFallbackPa = fluid::kAtmospherePa + 1e5;  // properties' pressure (as the loop's)
+}  // namespace
+
+// What the fallback overwrites, to put back where it does not find a better point.
+struct SolverEngine::FallbackSaved {
+  solver::HydraulicState state;
+  solver::ThermalState temps;
+  solver::HydraulicParameters params;
+  solver::ThermalInputs thermal_in;
+  std::vector<double> node_T, predicted_flow, consumer_flow, source_flow, imbalance, pipe_T_mean,
+      next_pipe_T, mixed_pipe_T;
+};
+
+double SolverEngine::fallback_flow_scale(int consumer) const {
+  return flow_lo_[consumer] > 0 ? flow_lo_[consumer] : 1.0;
+}
+
+// F(x) = x - G(x) (see the top of the file); false where the map has no value there (the
+// hydraulics do not converge, the sweep fails).
+bool SolverEngine::fallback_residual(const Network& net, const fluid::FluidModel& fluid,
+                                     const OuterLoop& loop, const std::vector<double>& x,
+                                     std::vector<double>& f, SolveReport& report) {
+  const std::size_t nd = demand_consumer_.size();
+  const std::size_t np = static_cast<std::size_t>(net.pipe_count());
+  if (fallback_iterations_ >= kMaxFallbackNewtonIterations) return false;
+  state_ = fallback_base_state_;
+  outer_iteration_ = 0;  // no own-flow water columns: x carries the pipes' temperatures
+  next_pipe_T_.assign(x.begin() + static_cast<std::ptrdiff_t>(nd), x.end());
+  mixed_pipe_T_.clear();
+  for (std::size_t j = 0; j < nd; ++j) {
+    const int i = demand_consumer_[j];
+    predicted_flow_[i] = x[j] * fallback_flow_scale(i);
+  }
+  update_parameters(net, fluid);
+  update_consumer_flows(net, fluid);
+  solver::NewtonSettings ns = loop.newton;
+  ns.max_iterations = std::min(loop.max_newton, kMaxMapIterations);
+  ns.previous_iterations = 0;
+  SolveReport inner;
+  const solver::NewtonOutcome outcome = hydraulic_->solve(net, ns, params_, state_, inner);
+  report.factorisations += inner.factorisations;
+  fallback_iterations_ += inner.iterations;
+  fallback_map_converged_ = outcome == solver::NewtonOutcome::converged;
+  fallback_map_step_ = inner.max_flow_change_rel;
+  fallback_map_imbalance_ = inner.max_mass_imbalance_kg_s;
+  const bool settled = fallback_map_converged_ ||
+                       (outcome == solver::NewtonOutcome::unfinished &&
+                        inner.max_flow_change_rel < kMapFlowTolerance);
+  if (!settled || !state_is_finite()) return false;
+  link_flows(net);
+  thermal_inputs(net, fluid);
+  try {
+    thermal_->solve(net, fluid, thermal_in_, temps_);
+  } catch (const Error& e) {
+    return false;
+  }
+  f.resize(x.size());
+  const ConsumerData& c = net.consumers();
+  const int consumer_link0 = net.topology().consumer_offset;
+  for (std::size_t j = 0; j < nd; ++j) {
+    const int i = demand_consumer_[j];
+    const double ts = temps_.node_T[c.supply_node[i]];
+    const double want = solver::demand_flow(fluid, c.heat_demand_W[i], ts,
+                                            c.return_temperature_C[i]).mass_flow;
+    const double target = std::clamp(want, flow_lo_[i], flow_hi_[i]);
+    const int link = hydraulic_->hydraulic_index()[consumer_link0 + i];
+    // a fully open valve sets the flow: the set flow only follows the target
+    const double drawn = hydraulic_->valve_limited(params_, state_, link) ? predicted_flow_[i]
+                                                                          : consumer_flow_[i];
+    // as the supply temperature error it amounts to (K), like the outer loop's heat residual
+    const double dh = std::max(fluid.enthalpy(ts) - fluid.enthalpy(c.return_temperature_C[i]),
+                               solver::kMinConsumerDeltaT * fluid.specific_heat(ts, kFallbackPa));
+    f[j] = (drawn - target) * dh /
+           (std::max(drawn, fallback_flow_scale(i)) * fluid.specific_heat(ts, kFallbackPa));
+  }
+  for (std::size_t e = 0; e < np; ++e) f[nd + e] = x[nd + e] - temps_.pipe_T_mean[e];
+  for (std::size_t k = 0; k < f.size(); ++k)
+    if (!std::isfinite(f[k])) return false;
+  return true;
+}
+
+// x within what the network allows: set flows between each consumer's least flow and its
+// limit, temperatures within the reachable range.
+void SolverEngine::fallback_bound(std::vector<double>& x) const {
+  const std::size_t nd = demand_consumer_.size();
+  for (std::size_t j = 0; j < nd; ++j) {
+    const int i = demand_consumer_[j];
+    const double s = fallback_flow_scale(i);
+    x[j] = std::clamp(x[j], flow_lo_[i] / s, flow_hi_[i] / s);
+  }
+  for (std::size_t k = nd; k < x.size(); ++k) x[k] = reachable_.clamp(x[k]);
+}
+
+// Forward-difference Jacobian of F at x (row-major n x n), each step into the allowed range.
+bool SolverEngine::fallback_jacobian(const Network& net, const fluid::FluidModel& fluid,
+                                     const OuterLoop& loop, const std::vector<double>& x,
+                                     const std::vector<double>& f, std::vector<double>& jacobian,
+                                     SolveReport& report) {
+  const std::size_t nd = demand_consumer_.size();
+  const std::size_t n = x.size();
+  std::vector<double> trial, f_trial;
+  for (std::size_t col = 0; col < n; ++col) {
+    trial = x;
+    double h = col < nd ? kFlowDelta * std::max(1.0, std::abs(x[col])) : kTemperatureDelta;
+    // into the allowed range: beyond a bound the map does not change (a zero column)
+    const double upper = col < nd ? flow_hi_[demand_consumer_[col]] /
+                                        fallback_flow_scale(demand_consumer_[col])
+                                  : reachable_.hi;
+    if (x[col] + h > upper) h = -h;
+    trial[col] += h;
+    if (!fallback_residual(net, fluid, loop, trial, f_trial, report)) {
+      trial[col] = x[col] - h;  // the other side (a status change on this one)
+      h = -h;
+      if (!fallback_residual(net, fluid, loop, trial, f_trial, report)) return false;
+    }
+    for (std::size_t r = 0; r < n; ++r) jacobian[r * n + col] = (f_trial[r] - f[r]) / h;
+  }
+  return true;
+}
+
+bool SolverEngine::coupled_newton_fallback(const Network& net, const fluid::FluidModel& fluid,
+                                           const OuterLoop& loop, SolveReport& report) {
+  const std::size_t nd = demand_consumer_.size();
+  const std::size_t np = static_cast<std::size_t>(net.pipe_count());
+  const std::size_t n = nd + np;
+  if (n == 0 || n > kMaxFallbackUnknowns || predicted_flow_.empty() ||
+      temps_.pipe_T_mean.size() != np)
+    return false;
+  FallbackSaved saved{state_,        temps_,          params_,      thermal_in_,
+                      node_T_,       predicted_flow_, consumer_flow_, source_flow_,
+                      imbalance_,    pipe_T_mean_,    next_pipe_T_, mixed_pipe_T_};
+  const int saved_outer = outer_iteration_;
+  fallback_base_state_ = state_;
+
+  std::vector<double> x(n), f, trial, f_trial, jacobian(n * n), lu, step;
+  for (std::size_t j = 0; j < nd; ++j)
+    x[j] = predicted_flow_[demand_consumer_[j]] / fallback_flow_scale(demand_consumer_[j]);
+  for (std::size_t e = 0; e < np; ++e) x[nd + e] = temps_.pipe_T_mean[e];
+  fallback_bound(x);
+  auto norm2 = [](const std::vector<double>& v) {
+    double s = 0;
+    for (double a : v) s += a * a;
+    return std::sqrt(s);
+  };
+  auto norm_inf = [](const std::vector<double>& v) {
+    double s = 0;
+    for (double a : v) s = std::max(s, std::abs(a));
+    return s;
+  };
+  bool ok = fallback_residual(net, fluid, loop, x, f, report);
+  // Newton with a forward-difference Jacobian, updated by Broyden's rank-one rule between
+  // fresh ones (Kelley 1995, ch. 7.2): a fresh Jacobian is taken at the start and wherever the
+  // updated one gives no descent.
+  bool fresh = false;
+  for (int it = 0; ok && it < kMaxFallbackIterations && norm_inf(f) > loop.tol_T; ++it) {
+    if (!fresh) {
+      ok = fallback_jacobian(net, fluid, loop, x, f, jacobian, report);
+      fresh = true;
+    }
+    lu = jacobian;
+    step.assign(f.begin(), f.end());
+    for (double& v : step) v = -v;
+    if (!ok || !solver::dense_lu_solve(lu, step)) break;
+    const double merit = norm2(f);
+    double lambda = 1.0;
+    bool accepted = false;
+    for (int k = 0; k <= kMaxLineSearchHalvings && !accepted; ++k, lambda *= 0.5) {
+      trial = x;
+      for (std::size_t r = 0; r < n; ++r) trial[r] += lambda * step[r];
+      fallback_bound(trial);
+      accepted = fallback_residual(net, fluid, loop, trial, f_trial, report) &&
+                 norm2(f_trial) < (1.0 - 1e-4 * lambda) * merit;
+      if (!fresh && !accepted) break;  // a stale Jacobian: take a fresh one first
+    }
+    if (!accepted) {
+      if (fresh) break;  // no descent along Newton's own direction
+      fresh = false;
+      continue;
+    }
+    // Broyden: J += (df - J dx) dx^T / (dx^T dx)
+    double dxx = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+      step[r] = trial[r] - x[r];
+      dxx += step[r] * step[r];
+    }
+    if (dxx > 0) {
+      for (std::size_t r = 0; r < n; ++r) {
+        double jdx = 0;
+        for (std::size_t col = 0; col < n; ++col) jdx += jacobian[r * n + col] * step[col];
+        const double w = (f_trial[r] - f[r] - jdx) / dxx;
+        for (std::size_t col = 0; col < n; ++col) jacobian[r * n + col] += w * step[col];
+      }
+    }
+    fresh = false;
+    x.swap(trial);
+    f.swap(f_trial);
+  }
+  // the map's state at the final x (the line search may have left a trial's behind)
+  ok = ok && fallback_residual(net, fluid, loop, x, f, report);
+  outer_iteration_ = saved_outer;
+  // Settled: the fixed point holds to the temperature tolerance at hydraulics that converged.
+  // Anything less is put back as it was: the continuation goes on from its own iterate (handing
+  // it a partly converged point lost as many solves as it won on the robustness sweep).
+  if (ok && norm_inf(f) <= loop.tol_T && fallback_map_converged_) {
+    node_T_ = temps_.node_T;
+    fallback_dT_ = norm_inf(f);
+    report.max_flow_change_rel = fallback_map_step_;
+    report.max_mass_imbalance_kg_s = fallback_map_imbalance_;
+    return true;
+  }
+  state_ = std::move(saved.state);
+  temps_ = std::move(saved.temps);
+  params_ = std::move(saved.params);
+  thermal_in_ = std::move(saved.thermal_in);
+  node_T_ = std::move(saved.node_T);
+  predicted_flow_ = std::move(saved.predicted_flow);
+  consumer_flow_ = std::move(saved.consumer_flow);
+  source_flow_ = std::move(saved.source_flow);
+  imbalance_ = std::move(saved.imbalance);
+  pipe_T_mean_ = std::move(saved.pipe_T_mean);
+  next_pipe_T_ = std::move(saved.next_pipe_T);
+  mixed_pipe_T_ = std::move(saved.mixed_pipe_T);
+  return false;
+}
+
+}  // namespace heatnet
