@@ -47,13 +47,15 @@ NetworkDefinition read_network(const std::filesystem::path& path);
 // A network file read once: its definition and the SHA-256 of exactly the bytes it was read from
 // (the results' input_sha256), so a large file is neither read nor hashed twice. .json or .inp
 // by extension (an unknown extension is an InputError before any read); .json through the fast
-// reader where it can, the same definition and errors as read_network_json.
+// reader where it can, the same definition and errors as read_network_json. `with_sha256` false
+// (a check that writes no results): no hash, `sha256` stays empty.
 struct NetworkFile {
   NetworkDefinition definition;
   std::string sha256;
 };
 NetworkFile read_network_file(const std::filesystem::path& path,
-                              const EpanetImportOptions& inp_options = {});
+                              const EpanetImportOptions& inp_options = {},
+                              bool with_sha256 = true);
 
 // SHA-256 (hex) of bytes, for the results' input_sha256 attribute.
 std::string sha256_hex(std::string_view bytes);
