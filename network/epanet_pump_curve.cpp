@@ -34,9 +34,18 @@ std::size_t segment(const std::vector<double>& x, double q) {
 }
 }  // namespace
 
+// A quadratic curve against reverse flow (q < 0): the head rises from the shut-off head as
+// the square of the reverse flow, a + min(b, 0) q + |c| q^2 (a running centrifugal pump needs
+// more than its shut-off head to be pushed backwards). So the head falls monotonically with
+// the flow through zero, as EPANET's power curve A - B |Q|^(C-1) Q does. The parabola itself,
+// extrapolated, would fall again for reverse flow: a loss law falling with the flow, whose
+// Newton step pushes a reversed pump further back each iteration (the flow's exponent
+// doubling) until the solve diverges.
 double PumpCurve::head(double q) const {
   switch (form) {
-    case PumpCurveForm::quadratic: return a + (b + c * q) * q;
+    case PumpCurveForm::quadratic:
+      if (q < 0) return a + std::min(b, 0.0) * q + std::abs(c) * q * q;
+      return a + (b + c * q) * q;
     case PumpCurveForm::power: {
       const double aq = std::abs(q);
       return aq > 0 ? a - b * std::pow(aq, c - 1.0) * q : a;
@@ -53,7 +62,9 @@ double PumpCurve::head(double q) const {
 
 double PumpCurve::slope(double q) const {
   switch (form) {
-    case PumpCurveForm::quadratic: return b + 2.0 * c * q;
+    case PumpCurveForm::quadratic:
+      if (q < 0) return std::min(b, 0.0) + 2.0 * std::abs(c) * q;
+      return b + 2.0 * c * q;
     case PumpCurveForm::power: return -b * c * std::pow(std::abs(q), c - 1.0);
     case PumpCurveForm::piecewise: {
       const std::size_t k = segment(q_m3_s, std::abs(q));

@@ -36,6 +36,14 @@ constexpr int kMaxFallbackIterations = 40;
 // its cost (robustness networks: 10-30 us an iteration, a fresh Jacobian 50-150 maps).
 constexpr int kMaxFallbackNewtonIterations = 10000;
 constexpr int kMaxMapIterations = 30;
+// Pseudo-transient continuation: first pseudo time step (F and x are O(1) to O(10): K and
+// relative flows), its range, how much |F| may grow in one step, fresh Jacobians every few
+// steps (Broyden's updates in between).
+constexpr double kPseudoStart = 1.0;
+constexpr double kPseudoMin = 1e-4;
+constexpr double kPseudoMax = 1e8;
+constexpr double kPseudoGrowth = 4.0;
+constexpr int kPseudoRefresh = 5;
 constexpr int kMaxLineSearchHalvings = 10;
 // Forward-difference steps: pipe temperatures (K), set flows relative to their scale. The
 // hydraulic solve behind each map converges to round-off (quadratic Newton), so the
@@ -197,32 +205,59 @@ bool SolverEngine::coupled_newton_fallback(const Network& net, const fluid::Flui
   bool ok = fallback_residual(net, fluid, loop, x, f, report);
   // Newton with a forward-difference Jacobian, updated by Broyden's rank-one rule between
   // fresh ones (Kelley 1995, ch. 7.2): a fresh Jacobian is taken at the start and wherever the
-  // updated one gives no descent.
+  // updated one gives no descent. Where even a fresh one gives none (|F| has a local minimum
+  // off the solution, or a kink), pseudo-transient continuation (Kelley & Keyes, SIAM J.
+  // Numer. Anal. 35 (1998) 508): steps (J + I / dt) dx = -F, taken as they come, the pseudo
+  // time step dt growing as |F| falls (switched evolution relaxation) until they are Newton's.
   bool fresh = false;
+  double pseudo_dt = 0.0;  // 0: Newton with line search
+  int since_fresh = 0;
   for (int it = 0; ok && it < kMaxFallbackIterations && norm_inf(f) > loop.tol_T; ++it) {
-    if (!fresh) {
+    if (!fresh && (pseudo_dt == 0.0 || since_fresh >= kPseudoRefresh)) {
       ok = fallback_jacobian(net, fluid, loop, x, f, jacobian, report);
       fresh = true;
+      since_fresh = 0;
     }
-    lu = jacobian;
-    step.assign(f.begin(), f.end());
-    for (double& v : step) v = -v;
-    if (!ok || !solver::dense_lu_solve(lu, step)) break;
+    if (!ok) break;
     const double merit = norm2(f);
-    double lambda = 1.0;
     bool accepted = false;
-    for (int k = 0; k <= kMaxLineSearchHalvings && !accepted; ++k, lambda *= 0.5) {
-      trial = x;
-      for (std::size_t r = 0; r < n; ++r) trial[r] += lambda * step[r];
-      fallback_bound(trial);
-      accepted = fallback_residual(net, fluid, loop, trial, f_trial, report) &&
-                 norm2(f_trial) < (1.0 - 1e-4 * lambda) * merit;
-      if (!fresh && !accepted) break;  // a stale Jacobian: take a fresh one first
-    }
-    if (!accepted) {
-      if (fresh) break;  // no descent along Newton's own direction
-      fresh = false;
-      continue;
+    if (pseudo_dt == 0.0) {
+      lu = jacobian;
+      step.assign(f.begin(), f.end());
+      for (double& v : step) v = -v;
+      if (!solver::dense_lu_solve(lu, step)) break;
+      double lambda = 1.0;
+      for (int k = 0; k <= kMaxLineSearchHalvings && !accepted; ++k, lambda *= 0.5) {
+        trial = x;
+        for (std::size_t r = 0; r < n; ++r) trial[r] += lambda * step[r];
+        fallback_bound(trial);
+        accepted = fallback_residual(net, fluid, loop, trial, f_trial, report) &&
+                   norm2(f_trial) < (1.0 - 1e-4 * lambda) * merit;
+        if (!fresh && !accepted) break;  // a stale Jacobian: take a fresh one first
+      }
+      if (!accepted) {
+        if (fresh) pseudo_dt = kPseudoStart;  // no descent along Newton's own direction
+        fresh = false;
+        continue;
+      }
+    } else {
+      for (int k = 0; k < kMaxLineSearchHalvings && !accepted; ++k) {
+        lu = jacobian;
+        for (std::size_t r = 0; r < n; ++r) lu[r * n + r] += 1.0 / pseudo_dt;
+        step.assign(f.begin(), f.end());
+        for (double& v : step) v = -v;
+        if (!solver::dense_lu_solve(lu, step)) break;
+        trial = x;
+        for (std::size_t r = 0; r < n; ++r) trial[r] += step[r];
+        fallback_bound(trial);
+        accepted = fallback_residual(net, fluid, loop, trial, f_trial, report) &&
+                   norm2(f_trial) < kPseudoGrowth * merit;
+        if (!accepted) pseudo_dt *= 0.25;
+      }
+      if (!accepted) break;
+      pseudo_dt = std::clamp(pseudo_dt * merit / std::max(norm2(f_trial), 1e-300),
+                             kPseudoMin, kPseudoMax);
+      ++since_fresh;
     }
     // Broyden: J += (df - J dx) dx^T / (dx^T dx)
     double dxx = 0;

@@ -99,6 +99,26 @@ TEST_CASE("pump law: dp = -rho g h(Q), derivative where the curve falls", "[link
   }
 }
 
+TEST_CASE("pump law against reverse flow: the head rises, mirrored about shut-off", "[link_laws]") {
+  // Two points give h = a + cQ^2 (b = 0): 40 m at zero flow, 20 m at 1000 m3/h. Pushed
+  // backwards at Q, the pump needs as much more than its shut-off head as it delivers less at
+  // +Q: h(-Q) - a = a - h(Q) (the curve mirrored about the shut-off head), so the loss law
+  // rises through zero flow and its slope is the true derivative.
+  const PumpCurve curve = fit_pump_curve({{0, 40}, {1000, 20}}, "pump", "P");
+  const double rho = 983.2, g = 9.80665;
+  for (double qm3h : {300.0, 1000.0, 5000.0}) {  // beyond the slope floor near zero flow
+    const double flow = qm3h / 3600.0;
+    INFO("Q = -" << qm3h << " m3/h");
+    CHECK(curve.head(-flow) - 40.0 == Approx(40.0 - curve.head(flow)).epsilon(1e-12));
+    const double q = -flow * rho;
+    const LinkLaw law = pump_law(curve, rho, g, q);
+    CHECK(law.dp == Approx(-rho * g * curve.head(-flow)).epsilon(1e-13));
+    const double fd = central_difference([&](double x) { return pump_law(curve, rho, g, x).dp; }, q);
+    CHECK(law.g == Approx(fd).epsilon(kRelFd));
+    CHECK(law.g > 0.0);
+  }
+}
+
 TEST_CASE("pipe law reads its coefficients only; the Colebrook warm start is the caller's",
           "[link_laws]") {
   // The coefficients are an input: evaluating the law must leave them bit-identical (a

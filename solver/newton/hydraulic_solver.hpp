@@ -218,6 +218,7 @@ class HydraulicSolver {
   bool solve_linear(SolveReport& report);
   void solve_border(const Network& network, const HydraulicParameters& params,
                     HydraulicState& state, NewtonRun& run, IterationRecord& rec);
+  void limit_pump_dp_step(std::vector<double>& delta) const;
   double new_flow(const Network& network, const HydraulicParameters& params,
                   const HydraulicState& state, int k) const;
   double take_step(const Network& network, const HydraulicParameters& params,
