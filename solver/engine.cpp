@@ -628,6 +628,7 @@ std::optional<solver::LoopEnd> SolverEngine::hydraulic_step(const Network& net,
     report.message.clear();
     newton = hydraulic_->solve(net, ns, params_, state_, report);
   }
+  if (newton == solver::NewtonOutcome::impossible_pump) return solver::LoopEnd::impossible_design;
   loop.hydraulic_converged = newton == solver::NewtonOutcome::converged;
   if (!loop.hydraulic_converged) {
     const bool unfinished = newton == solver::NewtonOutcome::unfinished;

@@ -96,6 +96,7 @@ class SolverEngine {
   double set_flow_floor(int consumer) const;
   bool held_below_demand(const Network& network, int consumer) const;
   void damp_step(const Network& network);
+  std::string impossible_pump_cause(const Network& network, int source) const;
   // A plant that runs backwards: its check row, or a cause in invalid_causes_.
   void check_plant_direction(const Network& network, int source, double mass_flow,
                              double rise_Pa, double rho_g, Solution& sol);

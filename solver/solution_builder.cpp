@@ -1,6 +1,7 @@
 // Turns the converged state into the result fields, the design checks and the step summary.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "heatnet/errors.hpp"
@@ -34,9 +35,15 @@ std::string under_supply_line(const StepSummary& s) {
 // A closed plant leaks q = dp / closed-link resistance (1e-9 kg/s per bar at the default 1e14);
 // reverse flow beyond this is a plant running backwards.
 constexpr double kPlantLeak = 1e-8;
-// A closed plant whose leak implies a pressure rise above this (1000 bar) is not held shut by
-// another plant: the network has nowhere else to put the water (no steady state).
-constexpr double kImpossiblePressurePa = 1e8;
+// A closed plant whose leak implies a pressure rise above solver::kImpossiblePressurePa is not
+// held shut by another plant: the network has nowhere else to put the water (no steady state).
+using solver::kImpossiblePressurePa;
+// A pressure (Pa) in bar with 4 significant digits, for messages.
+std::string bar_text(double pa) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", pa * 1e-5);
+  return buf;
+}
 // Boundary flows below this fraction of the largest link flow are round-off of the mass
 // balance (it closes to ~1e-12 relative), not make-up or spill worth reporting.
 constexpr double kBoundaryFlowShown = 1e-9;
@@ -60,13 +67,27 @@ std::vector<BoundaryFlow> visible_boundary_flows(const Network& net,
 }
 }  // namespace
 
+// Why dp_control plant i's pump dp is beyond any pump (kImpossiblePressurePa).
+std::string SolverEngine::impossible_pump_cause(const Network& net, int i) const {
+  const SourceData& sd = net.sources();
+  const std::string dp = bar_text(state_.source_dp[i]);
+  if (hydraulic_->dp_source_closed(state_, i))
+    return "closed, the network pushes its supply to " + dp + " bar: more water enters than the "
+           "consumers take (e.g. a fixed_flow plant pumping more than they draw), so there is no "
+           "steady state";
+  return "pump dp = " + dp + " bar to hold consumer '" + net.consumers().id[sd.pump_consumer[i]] +
+         "' at its set point of " + bar_text(sd.pump_dp_Pa[i]) + " bar: no pump delivers that; "
+         "the network cannot carry the flows its consumers draw (an impossible design)";
+}
+
 // A plant pump never runs backwards: where the network would push water back through a plant,
 // it closes like a check valve. The check's value is by how much the pressure rise the
 // network asks of a fixed_dp or curve plant's pump (`rise_Pa`, as its head: elevation
 // included) exceeds what the pump holds; for a dp_control plant, by how much its controlled
 // consumer's dp exceeds the set point with the plant idle. A closed plant forced to leak at an
-// impossible pressure, or a plant left open with reverse flow (its status froze against
-// chatter), is no usable answer.
+// impossible pressure, a plant left open with reverse flow (its status froze against
+// chatter), or a dp_control plant whose pump dp is beyond any pump (kImpossiblePressurePa: its
+// set point asks flows the network cannot carry) is no usable answer.
 void SolverEngine::check_plant_direction(const Network& net, int i, double q, double rise_Pa,
                                          double rho_g, Solution& sol) {
   const SourceData& sd = net.sources();
@@ -76,6 +97,8 @@ void SolverEngine::check_plant_direction(const Network& net, int i, double q, do
     invalid_causes_.push_back("source '" + sd.id[i] + "': mass_flow = " + format_value(q) +
                               " kg/s " + why);
   };
+  if (sd.pump_type[i] == SourcePumpType::dp_control && std::abs(state_.source_dp[i]) > kImpossiblePressurePa)
+    invalid_causes_.push_back("source '" + sd.id[i] + "': " + impossible_pump_cause(net, i));
   if (hydraulic_->dp_source_closed(state_, i)) {
     const ConsumerData& cd = net.consumers();
     const int c = sd.pump_consumer[i];
@@ -86,9 +109,11 @@ void SolverEngine::check_plant_direction(const Network& net, int i, double q, do
                                ? sd.pump_dp_Pa[i]
                                : rho_g * sd.pump_curve[i].shutoff_head_m;
     sol.checks.push_back({0, "source", sd.id[i], "source_closed", std::max(0.0, rise_Pa - held_dp), 0.0});
-    if (-q * net.settings().closed_link_resistance_Pa_s_kg > kImpossiblePressurePa)
-      invalid("is forced back through the closed plant: nothing else can take that water "
-              "(e.g. a fixed_flow plant pumping more than the consumers draw)");
+    const double forcing_Pa = -q * net.settings().closed_link_resistance_Pa_s_kg;
+    if (forcing_Pa > kImpossiblePressurePa)
+      invalid("is forced back through the closed plant at " + bar_text(forcing_Pa) +
+              " bar: nothing else can take that water (e.g. a fixed_flow plant pumping more "
+              "than the consumers draw, or a dp_control plant pumping beyond any pump)");
   } else if (q < 0) {
     sol.checks.push_back({0, "source", sd.id[i], "source_reverse_flow", q, 0.0});
     if (link >= 0 && q < -kPlantLeak) invalid("runs backwards through its pump, which did not settle closed");

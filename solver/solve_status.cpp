@@ -10,6 +10,7 @@ SolveStatus status_of(LoopEnd end) {
     case LoopEnd::state_non_finite:
     case LoopEnd::sweep_failed: return SolveStatus::numerical_failure;
     case LoopEnd::outer_budget: return SolveStatus::outer_not_converged;
+    case LoopEnd::impossible_design: return SolveStatus::invalid_solution;
   }
   return SolveStatus::numerical_failure;
 }

@@ -18,6 +18,7 @@ enum class LoopEnd : std::uint8_t {
   state_non_finite,   // an outer iteration left non-finite flows or pressures
   sweep_failed,       // the thermal sweep of an iterate failed (a singular flow cycle)
   outer_budget,       // max_outer_iterations without settling
+  impossible_design,  // a dp_control plant needs a pressure beyond any plant (the builder names it)
 };
 
 SolveStatus status_of(LoopEnd end);

@@ -36,18 +36,27 @@ constexpr int kMaxStrictHalvings = 10;
 // A dp_control plant's controlled dp responding less than this to its pump dp is held by
 // another plant (close_held_dp_plants).
 constexpr double kWeakControlResponse = 1e-6;
-// Trust region of the bordered step: the dp_control plants' pump dps move by at most this much
-// per Newton iteration (the step scaled as a whole, so its direction stays). Where a
-// controlled dp hardly responds to its own pump (another plant's stiff pump sits across that
-// consumer, or a fixed_flow plant feeds its node), the Newton step asks pump dps of 1e12 Pa
-// and more; the flows that pushes backwards through the other plants' pumps, far beyond where
-// their forward laws hold, then diverge (residuals 1e15 to 1e75 Pa: 14 of the 1,000 networks
-// of benchmarks/robustness.py). Bounded, the step leaves the other plants time to close. A
-// pump dp that must move further gets there in a few iterations. It binds in 149 of the 700
-// multi-plant sweep networks, in none of seeds 0-299 (one plant); validation results and the
-// speed-count networks' iterations are unchanged. Any bound from 3 to 100 bar removed all 14
-// divergences (a bound relative to the pump dp did not).
+// Trust region of the bordered step: where its linearisation is not to be trusted, the
+// dp_control plants' pump dps move by at most kMaxPumpDpStepPa per Newton iteration, and a
+// closed plant's floating supply pressure by kMaxClosedSupplyStepPa (the step scaled as a
+// whole, so its direction stays). Not trusted: an open plant whose controlled dp responds to
+// less than kTrustedPumpResponse of its pump's step (another plant's stiff pump sits across
+// that consumer, or a fixed_flow plant feeds its node; the Newton step then asks pump dps of
+// 1e12 Pa and more, and the flows it pushes backwards through the other plants' pumps, far
+// beyond where their forward laws hold, diverge: residuals 1e15 to 1e75 Pa in 14 of the 1,000
+// networks of benchmarks/robustness.py), and any closed plant (no pump holds its supply node:
+// where a fixed_flow plant pushes more than the consumers take it runs away). Bounded, the step
+// leaves the other plants time to close. A plant whose consumer follows its pump (response ~1
+// with flow-controlled substations) takes the full step, so a linear problem still settles in
+// one. Any bound from 3 to 100 bar removed all 14 divergences; a bound relative to the pump dp
+// did not, nor one that spared closed plants.
+constexpr double kTrustedPumpResponse = 0.5;
 constexpr double kMaxPumpDpStepPa = 10e5;
+constexpr double kMaxClosedSupplyStepPa = 100e5;
+// A pump dp still climbing on cut steps past kImpossiblePressurePa while the flows have
+// settled to this relative change is running away, not passing through (the Newton loop
+// stops: impossible_pump). Transients of networks that then converge moved the flows by more.
+constexpr double kRunawayFlowChange = 1e-4;
 // Pressure resolution used to discount round-off in the flow-change test (ulps of max |p|).
 constexpr double kPressureUlps = 8.0;
 // Round-off convergence: link residual within this many ulps of max |p|, relative flow change
@@ -828,6 +837,7 @@ void HydraulicSolver::solve_border(const Network& net, const HydraulicParameters
   std::vector<double>& delta = delta_;
   delta.assign(nd, 0.0);
   run.border_singular = -1;
+  run.pump_dp_limited = false;
   if (nd == 0) return;
   auto base = [&](int node) { return row_[node] >= 0 ? x_[row_[node]] : st.p[node]; };
   auto sens = [&](int node, int j) {
@@ -858,6 +868,10 @@ void HydraulicSolver::solve_border(const Network& net, const HydraulicParameters
     rhs[s] = net.sources().pump_dp_Pa[src] - (base(cs) - base(cr));
     for (int j = 0; j < nd; ++j) mat[s * nd + j] = sens(cs, j) - sens(cr, j);
   }
+  pump_step_closed_.assign(st.dp_source_closed.begin(), st.dp_source_closed.end());
+  pump_step_trusted_.assign(nd, 0);
+  for (int s = 0; s < nd; ++s)  // the controlled dp's response to the plant's own pump
+    pump_step_trusted_[s] = !st.dp_source_closed[s] && std::abs(mat[s * nd + s]) >= kTrustedPumpResponse;
   // small dense elimination (nd is the number of dp-controlled plants, usually 1)
   for (int col = 0; col < nd; ++col) {
     int piv = col;
@@ -880,15 +894,32 @@ void HydraulicSolver::solve_border(const Network& net, const HydraulicParameters
     }
   }
   for (int s = 0; s < nd; ++s) delta[s] = rhs[s] / mat[s * nd + s];
-  limit_pump_dp_step(delta);
+  run.pump_dp_limited = limit_pump_dp_step(delta);
 }
 
-// Scales the dp_control plants' pump dp steps down to the trust region (kMaxPumpDpStepPa).
-void HydraulicSolver::limit_pump_dp_step(std::vector<double>& delta) const {
-  double largest = 0.0;
-  for (double d : delta) largest = std::max(largest, std::abs(d));
-  if (largest <= kMaxPumpDpStepPa) return;
-  for (double& d : delta) d *= kMaxPumpDpStepPa / largest;
+// A dp_control plant (source index) whose pump dp (supply pressure rise, closed or open) is
+// above kImpossiblePressurePa, or -1. The Newton loop stops there when the step that got it
+// there was cut to the trust region: the pump dp is climbing without a model that holds, not
+// passing through on a full step that may come back. (Falling below -1000 bar the same way
+// was a transient in 2 networks of the robustness sweep that then converged.)
+int HydraulicSolver::impossible_pump_dp(const HydraulicState& st) const {
+  for (int src : dp_sources_)
+    if (st.source_dp[src] > kImpossiblePressurePa) return src;
+  return -1;
+}
+
+// Scales the bordered step down so that no untrusted plant's pump dp moves by more than its
+// trust region (kMaxPumpDpStepPa open, kMaxClosedSupplyStepPa closed); whether it did.
+bool HydraulicSolver::limit_pump_dp_step(std::vector<double>& delta) const {
+  double scale = 1.0;
+  for (std::size_t s = 0; s < delta.size(); ++s) {
+    if (pump_step_trusted_[s]) continue;
+    const double allowed = pump_step_closed_[s] ? kMaxClosedSupplyStepPa : kMaxPumpDpStepPa;
+    if (std::abs(delta[s]) > allowed) scale = std::min(scale, allowed / std::abs(delta[s]));
+  }
+  if (scale == 1.0) return false;
+  for (double& d : delta) d *= scale;
+  return true;
 }
 
 // Newton's new flow of link k at the new pressures (before active pressure valves' fixes).
@@ -1016,6 +1047,9 @@ bool HydraulicSolver::converged_after_step(const Network& net, const NewtonSetti
       rec.max_flow_change_rel <= kRoundoffFlowTolerance && rec.status_changes == 0;
   run.roundoff_streak = at_roundoff ? run.roundoff_streak + 1 : 0;
   if (run.border_singular >= 0) return false;  // the pump dps did not move: not settled
+  // a limited pump dp step leaves its bordered row unsolved, however little the flows moved
+  // (flow-controlled consumers hardly change their flow with the dp)
+  if (run.pump_dp_limited) return false;
   if (run.roundoff_streak >= kRoundoffStreak && rec.max_flow_change_rel > ns.tolerance) {
     run.pending_changes = update_statuses(net, params, st, true);
     if (run.pending_changes == 0) {
@@ -1096,6 +1130,11 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
     if (!std::isfinite(max_dq)) {
       report.message = "non-finite flows in Newton iteration " + std::to_string(it);
       return NewtonOutcome::non_finite;
+    }
+    if (run.pump_dp_limited && rec.max_flow_change_rel < kRunawayFlowChange &&
+        impossible_pump_dp(st) >= 0) {
+      report.message = "hydraulic Newton stopped where a plant's pressure passed 1000 bar";
+      return NewtonOutcome::impossible_pump;
     }
     if (converged_after_step(net, ns, params, st, run, rec, report)) {
       project_onto_balance(params, st, report);

@@ -113,7 +113,15 @@ enum class NewtonOutcome : std::uint8_t {
   unfinished,       // max_iterations reached
   singular_system,  // the pressure system was not positive definite
   non_finite,       // a step produced non-finite flows
+  impossible_pump,  // a dp_control plant's pump dp passed kImpossiblePressurePa
 };
+
+// A pressure no district-heating plant or pipe holds (1000 bar). A dp_control plant whose pump
+// dp passes it to hold its consumer's set point asks flows the network cannot carry; a closed
+// one whose floating supply pressure passes it is pushed by more water than the consumers
+// take. Either is an impossible design, not an iterate to continue from; a closed plant whose
+// leak implies it is forced by water with nowhere else to go (solution_builder.cpp).
+inline constexpr double kImpossiblePressurePa = 1e8;
 
 struct NewtonSettings {
   FrictionModel friction = FrictionModel::colebrook;
@@ -209,6 +217,7 @@ class HydraulicSolver {
     int pending_changes = 0;    // status changes found by the check at apparent convergence
     int roundoff_streak = 0;
     int border_singular = -1;   // a dp-controlled source whose consumer's dp did not respond
+    bool pump_dp_limited = false;  // the last step's pump dps were cut to the trust region
   };
   void begin_solve(const Network& network, const HydraulicParameters& params,
                    HydraulicState& state);
@@ -218,7 +227,8 @@ class HydraulicSolver {
   bool solve_linear(SolveReport& report);
   void solve_border(const Network& network, const HydraulicParameters& params,
                     HydraulicState& state, NewtonRun& run, IterationRecord& rec);
-  void limit_pump_dp_step(std::vector<double>& delta) const;
+  bool limit_pump_dp_step(std::vector<double>& delta) const;
+  int impossible_pump_dp(const HydraulicState& state) const;
   double new_flow(const Network& network, const HydraulicParameters& params,
                   const HydraulicState& state, int k) const;
   double take_step(const Network& network, const HydraulicParameters& params,
@@ -304,6 +314,8 @@ class HydraulicSolver {
   Eigen::VectorXd rhs_, x_;
   std::vector<Eigen::VectorXd> rhs_dp_, x_dp_;
   std::vector<double> q_prev_, p_prev_, sdp_prev_, q_full_, p_full_, sdp_full_;
+  // per dp_control plant, of the last border solve: closed, and its step trusted
+  std::vector<char> pump_step_closed_, pump_step_trusted_;
   std::vector<double> imbalance_, delta_, border_matrix_, border_rhs_, delta_q_;
 };
 

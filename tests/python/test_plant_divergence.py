@@ -123,3 +123,77 @@ def test_dp_control_plant_whose_consumer_hardly_responds_converges():
     rho_g = 983.0 * 9.80665  # water at ~60 degC; the margin below is 1.6 bar
     rise = nodes.loc["S1", "pressure"] - nodes.loc["R1", "pressure"] + rho_g * (19.59 - 1.7)
     assert rise > 0.9366e5 + 1e5
+
+
+def colebrook_dp(mass_flow, length, diameter, rho, nu, roughness):
+    """Darcy-Weisbach pressure loss (Pa) with the Colebrook-White friction factor, solved by
+    fixed-point iteration on 1/sqrt(lambda) (independent of the solver's implementation)."""
+    area = 3.141592653589793 * diameter ** 2 / 4
+    v = mass_flow / (rho * area)
+    re = v * diameter / nu
+    x = 8.0  # 1/sqrt(lambda)
+    for _ in range(100):
+        x = -2.0 * __import__("math").log10(roughness / (3.7 * diameter) + 2.51 * x / re)
+    return (1.0 / x ** 2) * length / diameter * rho * v * v / 2
+
+
+def test_dp_control_plant_beyond_any_pump_is_named_impossible():
+    """12 kg/s to one consumer through 2 x 2500 m of DN40: holding its dp at 0.8 bar takes the
+    plant's pump ~1,170 bar. Before, that "converged" (robustness seed 362: 1,179 bar) or was
+    blamed on a fixed_flow plant (seeds 913, 928, where closed plants leaked at that pressure)."""
+    rho, nu = 971.8, 3.6e-7
+    net = heatnet.Network(name="beyond any pump", settings={
+        "fluid": {"density_kg_m3": rho, "kinematic_viscosity_m2_s": nu,
+                  "specific_heat_J_kgK": 4186.0}, "friction": "colebrook"})
+    for node in ("S0", "S1", "R0", "R1"):
+        net.add_node(node)
+    twin_pipes(net, "0", "1", 2500.0, 0.04)
+    net.add_consumer("C1", supply_node="S1", return_node="R1", mass_flow_kg_s=12.0,
+                     return_temperature_C=40.0)
+    net.add_source("MAIN", supply_node="S0", return_node="R0", supply_temperature_C=70.0,
+                   return_pressure_bar=3.0,
+                   pump={"type": "dp_control", "consumer": "C1", "dp_bar": 0.8})
+    with pytest.raises(heatnet.ConvergenceError) as e:
+        heatnet.solve(net)
+    report = e.value.report
+    assert report.status == "invalid_solution"
+    assert "source 'MAIN': pump dp = " in report.message
+    assert "consumer 'C1'" in report.message and "an impossible design" in report.message
+    expected = SET_POINT_PA + 2 * colebrook_dp(12.0, 2500.0, 0.04, rho, nu, 0.05e-3)
+    shown_bar = float(report.message.split("pump dp = ")[1].split(" bar")[0])
+    assert shown_bar == pytest.approx(expected * 1e-5, rel=1e-3)  # 4 digits shown
+    sources = e.value.result.table("sources")
+    rise = sources.loc["MAIN", "supply_pressure"] - sources.loc["MAIN", "return_pressure"]
+    assert rise == pytest.approx(expected, rel=1e-6)
+
+
+def test_fixed_flow_surplus_is_named_no_steady_state():
+    """A fixed_flow plant pushing 5 kg/s where the two consumers draw 2 x 200 kW at 70/40 degC
+    (3.2 kg/s): the surplus can only go back through MAIN, which never runs backwards, so there
+    is no steady state. Before, the coupled solve ran out of Newton iterations without a cause
+    (robustness seeds 399, 435: the closed plant's floating supply pressure ran away, until it
+    diverged)."""
+    cp = 4186.0
+    net = heatnet.Network(name="fixed-flow surplus", settings={
+        "fluid": {"density_kg_m3": 971.8, "kinematic_viscosity_m2_s": 3.6e-7,
+                  "specific_heat_J_kgK": cp}})
+    for node in ("S0", "S1", "S2", "R0", "R1", "R2"):
+        net.add_node(node)
+    twin_pipes(net, "0", "1", 300.0, 0.1)
+    twin_pipes(net, "1", "2", 300.0, 0.1)
+    for cid in ("C1", "C2"):
+        net.add_consumer(cid, supply_node=f"S{cid[1]}", return_node=f"R{cid[1]}",
+                         heat_demand_kW=200.0, return_temperature_C=40.0)
+    net.add_source("MAIN", supply_node="S0", return_node="R0", supply_temperature_C=70.0,
+                   return_pressure_bar=3.0,
+                   pump={"type": "dp_control", "consumer": "C2", "dp_bar": 0.8})
+    net.add_source("P2", supply_node="S2", return_node="R2", supply_temperature_C=70.0,
+                   pump={"type": "fixed_flow", "mass_flow_kg_s": 5.0})
+    # no pipe loses heat: the consumers see 70 degC and draw Q / (cp (70 - 40)) each
+    assert 2 * 200e3 / (cp * 30.0) < 5.0
+    with pytest.raises(heatnet.ConvergenceError) as e:
+        heatnet.solve(net)
+    report = e.value.report
+    assert report.status == "invalid_solution"
+    assert "source 'MAIN': closed" in report.message
+    assert "no steady state" in report.message
