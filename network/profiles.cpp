@@ -325,20 +325,30 @@ double ProfileBinding::value(const Driver& d, std::size_t step) const {
   return schedules_[d.schedule].value(outdoor_temperature_C(step)) * d.scale;
 }
 
+// A consumer's value is set only where it differs from the one it holds: each setter re-checks
+// the whole consumer (~2,400 instructions), and a value set again changes nothing (the
+// consumer passed the same check with it before; 7 % of an annual Oral run went here).
 void ProfileBinding::apply(std::size_t step, Network& net) const {
   if (soil_ >= 0) net.set_ambient_temperature(series_[soil_][step]);
   const int nc = net.consumer_count();
+  const ConsumerData& c = net.consumers();
+  auto set_heat_demand = [&](int i, double w) {
+    if (c.heat_demand_W[i] != w || !std::isnan(c.fixed_mass_flow_kg_s[i])) net.set_consumer_heat_demand(i, w);
+  };
   for (int i = 0; i < nc; ++i) {
     if (heat_demand_[i].active()) {
-      net.set_consumer_heat_demand(i, value(heat_demand_[i], step));
+      set_heat_demand(i, value(heat_demand_[i], step));
     } else if (demand_factor_[i].active()) {
       const double f = value(demand_factor_[i], step);
       if (!std::isnan(design_demand_W_[i]))
-        net.set_consumer_heat_demand(i, f * design_demand_W_[i]);
-      else
+        set_heat_demand(i, f * design_demand_W_[i]);
+      else if (c.fixed_mass_flow_kg_s[i] != f * design_flow_kg_s_[i])
         net.set_consumer_mass_flow(i, f * design_flow_kg_s_[i]);
     }
-    if (return_T_[i].active()) net.set_consumer_return_temperature(i, value(return_T_[i], step));
+    if (return_T_[i].active()) {
+      const double t = value(return_T_[i], step);
+      if (c.return_temperature_C[i] != t) net.set_consumer_return_temperature(i, t);
+    }
   }
   for (int s = 0; s < net.source_count(); ++s) {
     if (supply_T_[s].active()) net.set_source_supply_temperature(s, value(supply_T_[s], step));

@@ -79,6 +79,7 @@ bool SolverEngine::fallback_residual(const Network& net, const fluid::FluidModel
   const std::size_t np = static_cast<std::size_t>(net.pipe_count());
   if (fallback_iterations_ >= kMaxFallbackNewtonIterations) return false;
   state_ = fallback_base_state_;
+  node_T_ = fallback_base_T_;
   outer_iteration_ = 0;  // no own-flow water columns: x carries the pipes' temperatures
   next_pipe_T_.assign(x.begin() + static_cast<std::ptrdiff_t>(nd), x.end());
   mixed_pipe_T_.clear();
@@ -106,7 +107,12 @@ bool SolverEngine::fallback_residual(const Network& net, const fluid::FluidModel
   thermal_inputs(net, fluid);
   try {
     thermal_->solve(net, fluid, thermal_in_, temps_);
-  } catch (const Error& e) {
+    // the consumers' outlets at the supply temperatures this sweep gave them (the return side
+    // follows the supply side, not the other way round: a second sweep settles them)
+    node_T_ = temps_.node_T;
+    thermal_inputs(net, fluid);
+    thermal_->solve(net, fluid, thermal_in_, temps_);
+  } catch (const Error&) {
     return false;
   }
   f.resize(x.size());
@@ -186,6 +192,7 @@ bool SolverEngine::coupled_newton_fallback(const Network& net, const fluid::Flui
                       imbalance_,    pipe_T_mean_,    next_pipe_T_, mixed_pipe_T_};
   const int saved_outer = outer_iteration_;
   fallback_base_state_ = state_;
+  fallback_base_T_ = temps_.node_T;
 
   std::vector<double> x(n), f, trial, f_trial, jacobian(n * n), lu, step;
   for (std::size_t j = 0; j < nd; ++j)
@@ -202,7 +209,14 @@ bool SolverEngine::coupled_newton_fallback(const Network& net, const fluid::Flui
     for (double a : v) s = std::max(s, std::abs(a));
     return s;
   };
-  bool ok = fallback_residual(net, fluid, loop, x, f, report);
+  // The node temperatures behind the hydraulic parameters that depend on them (a pump's or
+  // valve's inlet water, a plant's water column, a kvs valve's density) follow the accepted
+  // iterates: after each step they are the sweep's, and F is taken again with them.
+  auto rebase = [&](std::vector<double>& fx) {
+    fallback_base_T_ = temps_.node_T;
+    return fallback_residual(net, fluid, loop, x, fx, report);
+  };
+  bool ok = fallback_residual(net, fluid, loop, x, f, report) && rebase(f);
   // Newton with a forward-difference Jacobian, updated by Broyden's rank-one rule between
   // fresh ones (Kelley 1995, ch. 7.2): a fresh Jacobian is taken at the start and wherever the
   // updated one gives no descent. Where even a fresh one gives none (|F| has a local minimum
@@ -276,6 +290,7 @@ bool SolverEngine::coupled_newton_fallback(const Network& net, const fluid::Flui
     fresh = false;
     x.swap(trial);
     f.swap(f_trial);
+    ok = rebase(f);
   }
   // the map's state at the final x (the line search may have left a trial's behind)
   ok = ok && fallback_residual(net, fluid, loop, x, f, report);
@@ -283,9 +298,12 @@ bool SolverEngine::coupled_newton_fallback(const Network& net, const fluid::Flui
   // Settled: the fixed point holds to the temperature tolerance at hydraulics that converged.
   // Anything less is put back as it was: the continuation goes on from its own iterate (handing
   // it a partly converged point lost as many solves as it won on the robustness sweep).
-  if (ok && norm_inf(f) <= loop.tol_T && fallback_map_converged_) {
+  double base_change = 0.0;  // the node temperatures' change over the last map
+  for (std::size_t i = 0; ok && i < node_T_.size(); ++i)
+    base_change = std::max(base_change, std::abs(temps_.node_T[i] - fallback_base_T_[i]));
+  if (ok && norm_inf(f) <= loop.tol_T && base_change <= loop.tol_T && fallback_map_converged_) {
     node_T_ = temps_.node_T;
-    fallback_dT_ = norm_inf(f);
+    fallback_dT_ = std::max(norm_inf(f), base_change);
     report.max_flow_change_rel = fallback_map_step_;
     report.max_mass_imbalance_kg_s = fallback_map_imbalance_;
     return true;

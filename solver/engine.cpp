@@ -372,9 +372,20 @@ void SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
     }
     return changed;
   };
-  for (int pass = 0; limit_flows() && planned && pass < kMaxPinPasses; ++pass)
+  // Each pass fixes the limited flows at their limits and predicts again; a pinned flow's
+  // residual is the change its limit brings, which moves with the prediction (a trust region
+  // around the flow used): the prediction is repeated until it was made with the residuals the
+  // flows are set by, or the passes run out (so that a state that no longer moves is not taken
+  // for one that will: a consumer held at its limit kept predicting a 1.7 K change that never
+  // came, robustness seed 956).
+  used_residual_ = consumer_residual_;
+  bool repeat = limit_flows() || used_residual_ != consumer_residual_;
+  for (int pass = 0; repeat && planned && pass < kMaxPinPasses; ++pass) {
     thermal_->tree_response(temps_, consumer_node_, consumer_residual_, consumer_gain_,
                             newton_T_);
+    used_residual_ = consumer_residual_;
+    repeat = limit_flows() || used_residual_ != consumer_residual_;
+  }
   update_flow_trust();
   for (double& t : newton_T_) t = reachable_.clamp(t);
 }

@@ -141,6 +141,7 @@ class SolverEngine {
   std::vector<double> heat_residual_, heat_gain_;
   std::vector<char> valve_limited_;
   std::vector<char> pinned_;  // per demand consumer: held at a flow limit in the step
+  std::vector<double> used_residual_;  // the residuals the last prediction was made with
   std::vector<double> flow_lo_, flow_hi_;  // per consumer: what it can draw (set_flow_bounds)
   std::vector<double> flow_trust_;          // per consumer: its step limit (update_flow_trust)
   std::vector<signed char> flow_step_dir_;  // ... and the direction of its last step
@@ -157,6 +158,7 @@ class SolverEngine {
   solver::AndersonMixer damped_anderson_{3, 1.0};
   std::vector<double> damped_in_, damped_out_, next_pipe_T_;
   solver::HydraulicState fallback_base_state_;  // the fallback's maps start from it
+  std::vector<double> fallback_base_T_;         // ... with these node temperatures
   int last_fallback_ = 0;                        // outer iteration of its last try
   bool fallback_map_converged_ = false;          // the last map's hydraulics converged,
   double fallback_map_step_ = 0, fallback_map_imbalance_ = 0;  // their last step, imbalance

@@ -1,7 +1,7 @@
 // Newton on the outer fixed point (solver/coupling_fallback.cpp) settles couplings the damped
 // continuation did not settle in 200 outer iterations. The two networks are seeds of the
-// robustness sweep (benchmarks/robustness.py, written with Network.to_json_text): seed 26, level
-// ground, loops whose flows set their own consumers' mixing; seed 225, on a slope, pipes near
+// robustness sweep (benchmarks/robustness.py, written with Network.to_json_text): seed 326, level
+// ground, two plants, summer supply and old lossy pipes; seed 225, on a slope, pipes near
 // stagnation whose water columns turn their own flows. Both ended outer_not_converged before
 // the fallback. What must hold is physics, taken from the result datasets: every consumer
 // delivers its demand or is reported under-supplied (never more), and energy closes over the
@@ -53,8 +53,8 @@ void check_settled_physics(const Result& r) {
 
 }  // namespace
 
-TEST_CASE("the Newton fallback settles loops that set their own mixing", "[solver][coupling]") {
-  check_settled_physics(solve_case("loops_level_seed26.json"));
+TEST_CASE("the Newton fallback settles a two-plant summer network", "[solver][coupling]") {
+  check_settled_physics(solve_case("plants_level_seed326.json"));
 }
 
 TEST_CASE("the Newton fallback settles thermosiphons on a slope", "[solver][coupling]") {

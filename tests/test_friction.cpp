@@ -367,3 +367,29 @@ TEST_CASE("hazen_williams: SI constant, hand value, derivative, symmetry, low-fl
     const HeadLoss tiny = hazen_williams(q0 * 1e-3, 1000.0, 0.3, 120.0);
     CHECK(rel_diff(tiny.h_m / (q0 * 1e-3), lo.h_m / (q0 * (1.0 - 1e-9))) < 1e-12);
 }
+
+TEST_CASE("hazen_williams_flow_power agrees with std::pow to a few units in the last place",
+          "[friction][hazen_williams]") {
+    // The reference is std::pow with the same exponent double (1.852 - 1, as the law uses).
+    const double a = kHazenWilliamsFlowExp - 1.0;
+    double worst = 0.0;
+    for (int decade = -300; decade <= 300; ++decade)
+        for (double m : {1.0, 1.0 + 1.0 / 512, 1.0 + 1.0 / 256, 1.234567890123, 1.5,
+                         std::nextafter(2.0, 1.0), 3.999999, 7.3, 9.87654321}) {
+            const double q = m * std::pow(10.0, decade);
+            const double ref = std::pow(q, a);
+            worst = std::max(worst, std::fabs(hazen_williams_flow_power(q) - ref) / ref);
+            CHECK(hazen_williams_flow_power(-q) == hazen_williams_flow_power(q));
+        }
+    // every table interval's ends and middle at one binade
+    for (int j = 0; j < 256; ++j)
+        for (double off : {0.0, 0.25, 0.5, 0.999999}) {
+            const double q = 1.0 + (j + off) / 256.0;
+            worst = std::max(worst, std::fabs(hazen_williams_flow_power(q) - std::pow(q, a)) / std::pow(q, a));
+        }
+    CHECK(worst < 1e-15);  // glibc's pow is within 1 ulp (2.2e-16)
+    CHECK(hazen_williams_flow_power(0.0) == 0.0);
+    CHECK(hazen_williams_flow_power(1e-310) == std::pow(1e-310, a));  // subnormal: std::pow
+    CHECK(std::isinf(hazen_williams_flow_power(std::numeric_limits<double>::infinity())));
+    CHECK(std::isnan(hazen_williams_flow_power(std::numeric_limits<double>::quiet_NaN())));
+}

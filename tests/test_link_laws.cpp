@@ -138,3 +138,23 @@ TEST_CASE("pipe law reads its coefficients only; the Colebrook warm start is the
   CHECK(warm.dp == Approx(cold.dp).epsilon(1e-13));
   CHECK(warm.g == Approx(cold.g).epsilon(1e-13));
 }
+
+TEST_CASE("hazen_williams_pipe_law: minor loss plus rho g h(Q), as pipe_law", "[link_laws]") {
+  for (double zeta : {0.0, 3.5}) {
+    PipeCoefficients c = pipe(zeta);
+    c.hazen_williams_r = hazen_williams_resistance(c.length_m, c.diameter_m, c.hazen_williams_c);
+    const double kin = 1.0 / (2.0 * c.density * c.area_m2 * c.area_m2);
+    for (double q : {-12.0, -0.3, -1e-9, 0.0, 1e-12, 0.05, 4.0, 80.0}) {
+      const HeadLoss h = hazen_williams(q / c.density, c.length_m, c.diameter_m, c.hazen_williams_c);
+      const double dp = zeta * kin * q * std::abs(q) + c.density * c.gravity * h.h_m;
+      const double g = 2.0 * zeta * kin * std::abs(q) + c.gravity * h.dh_dQ;
+      const LinkLaw lean = hazen_williams_pipe_law(c.hazen_williams_r, zeta, c.diameter_m,
+                                                   c.density, c.gravity, q);
+      CHECK(lean.dp == Approx(dp).epsilon(1e-15).margin(1e-300));
+      CHECK(lean.g == Approx(g).epsilon(1e-15));
+      const LinkLaw full = pipe_law(FrictionModel::hazen_williams, c, q);
+      CHECK(lean.dp == full.dp);
+      CHECK(lean.g == full.g);
+    }
+  }
+}

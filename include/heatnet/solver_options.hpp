@@ -29,8 +29,9 @@ struct SolverOptions {
 
   int max_outer_iterations = 200;     // thermal-hydraulic coupling iterations (docs/models.md)
   bool thermal = true;                // false: isothermal at settings.temperature_C
-  // automatic: CHOLMOD chooses supernodal or simplicial from the factor's flops per nonzero
-  // (solver/linear/spd_solver.cpp); the report names the one used.
+  // automatic: chosen from the factor's flops per nonzero (solver/linear/spd_solver.cpp):
+  // heatnet's own simplicial LDL^T for light systems, else CHOLMOD supernodal or simplicial;
+  // the report names the one used.
   LinearBackend backend = LinearBackend::automatic;
   bool warm_start = true;             // reuse the previous state of the same Solver
   DesignLimits limits;

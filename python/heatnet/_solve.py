@@ -65,9 +65,10 @@ def solve(network: Network, *, warm_start: bool = True, raise_on_failure: bool =
     max_outer_iterations: thermal-hydraulic coupling iterations (default 200, as in the C++
         API and the command line).
     thermal: False for an isothermal solve at settings.temperature_C (default True).
-    backend: "automatic" (CHOLMOD picks supernodal or simplicial from the factor's flops
-        per nonzero; ``report.backend`` names the one used) | "cholmod_supernodal" |
-        "cholmod_simplicial".
+    backend: "automatic" (from the factor's flops per nonzero: heatnet's own simplicial
+        LDL^T for light, tree-like systems, else CHOLMOD simplicial or supernodal;
+        ``report.backend`` names the one used: "simplicial_ldl", "cholmod_simplicial" or
+        "cholmod_supernodal") | "cholmod_supernodal" | "cholmod_simplicial".
     limits: design checks, ``{"boiling_margin_bar": 0.5, "max_pressure_bar": 16.0,
         "max_velocity_m_s": 3.0}`` (defaults shown; bar are pressure differences/gauge).
 

@@ -2,6 +2,8 @@
 
 #include <Eigen/CholmodSupport>
 
+#include "solver/linear/simplicial_ldl.hpp"
+
 namespace heatnet::linear {
 namespace {
 // flops / nnz(L) from which the automatic backend factorises supernodally (CHOLMOD's default
@@ -22,9 +24,11 @@ class CholmodUpper : public Eigen::CholmodDecomposition<SparseMatrix, Eigen::Upp
 
 struct SpdSolver::Impl {
   CholmodUpper cholmod;
+  SimplicialLdl ldl;
+  bool use_ldl = false;  // light systems under the automatic backend (see analyse)
 };
 
-SpdSolver::SpdSolver(LinearBackend backend) : impl_(std::make_unique<Impl>()) {
+SpdSolver::SpdSolver(LinearBackend backend) : impl_(std::make_unique<Impl>()), backend_(backend) {
   // a failed factorisation is the solver's status to report, not CHOLMOD's to print
   impl_->cholmod.cholmod().print = 0;
   switch (backend) {
@@ -62,9 +66,26 @@ void SpdSolver::use_natural_ordering() {
   common.nmethods = 1;
   common.method[0].ordering = CHOLMOD_NATURAL;
   common.postorder = 0;  // the given order is already postordered
+  natural_ordering_ = true;
 }
 
 void SpdSolver::analyse(const SparseMatrix& upper) {
+  // Automatic backend: light systems (flops per nonzero of L below kDenseFrontsFlopsPerNonzero,
+  // where CHOLMOD would factorise simplicially as LDL^T: trees and sparse loops, i.e. district
+  // heating and water networks) go to our own simplicial LDL^T in the order given (the
+  // callers' fill-reducing numbering, use_natural_ordering). Same factor, a fraction of the
+  // cost: CHOLMOD's per-call overhead dominates on them (NJ1, 15k unknowns: factorisation
+  // 4.2 -> ~0.6 M instructions, the solves 1.5 -> ~0.3 M). Heavier systems stay with CHOLMOD.
+  impl_->use_ldl = false;
+  if (backend_ == LinearBackend::automatic && natural_ordering_) {
+    impl_->ldl.analyse(upper);
+    const double lnz = impl_->ldl.factor_nonzeros();
+    if (lnz == 0 || impl_->ldl.flops() / lnz < kDenseFrontsFlopsPerNonzero) {
+      impl_->use_ldl = true;
+      analysed_ = true;
+      return;
+    }
+  }
   cholmod_common& common = impl_->cholmod.cholmod();
   impl_->cholmod.analyzePattern(upper);
   analysed_ = impl_->cholmod.info() == Eigen::Success;
@@ -76,15 +97,21 @@ void SpdSolver::analyse(const SparseMatrix& upper) {
 }
 
 bool SpdSolver::factorise(const SparseMatrix& upper) {
+  if (impl_->use_ldl) return impl_->ldl.factorise(upper);
   impl_->cholmod.factorize(upper);
   return impl_->cholmod.info() == Eigen::Success;
 }
 
 void SpdSolver::solve(const Eigen::VectorXd& b, Eigen::VectorXd& x) {
+  if (impl_->use_ldl) {
+    impl_->ldl.solve(b, x);
+    return;
+  }
   x = impl_->cholmod.solve(b);
 }
 
 std::string SpdSolver::backend_name() const {
+  if (impl_->use_ldl) return "simplicial_ldl";
   return impl_->cholmod.is_supernodal() ? "cholmod_supernodal" : "cholmod_simplicial";
 }
 

@@ -34,11 +34,14 @@ class SpdSolver {
   void solve(const Eigen::VectorXd& b, Eigen::VectorXd& x);
 
   bool analysed() const { return analysed_; }
-  std::string backend_name() const;  // "cholmod_supernodal" / "cholmod_simplicial"
+  // "cholmod_supernodal" / "cholmod_simplicial" / "simplicial_ldl" (our own, light systems)
+  std::string backend_name() const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  LinearBackend backend_;
+  bool natural_ordering_ = false;
   bool analysed_ = false;
 };
 

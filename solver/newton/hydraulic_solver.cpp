@@ -201,7 +201,7 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
   }
 
   const auto t0 = Clock::now();
-  build_pattern(rows);
+  build_pattern(rows, /*with_positions=*/rows == 0);  // else only the ordering reads it
   if (rows > 0) {
     // Number the free nodes in CHOLMOD's fill-reducing order once, so every factorisation
     // works on the matrix as assembled (no permuted copy per Newton step).
@@ -229,7 +229,7 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
 // Pattern of the upper triangle in the current row numbering (CHOLMOD factorises an
 // upper-stored matrix): every free node's diagonal plus one entry per link between two free
 // nodes, and each link's value positions in it.
-void HydraulicSolver::build_pattern(int rows) {
+void HydraulicSolver::build_pattern(int rows, bool with_positions) {
   // Compressed columns built directly (no triplet list; 1e6-pipe network: ~38 -> ~23 ms a call):
   // per column its diagonal and the rows of the links to free nodes above it, parallel links
   // merged into one entry.
@@ -264,6 +264,7 @@ void HydraulicSolver::build_pattern(int rows) {
   std::copy(outer.begin(), outer.end(), matrix_.outerIndexPtr());
   std::copy(inner.begin(), inner.end(), matrix_.innerIndexPtr());
   std::fill(matrix_.valuePtr(), matrix_.valuePtr() + nnz, 0.0);
+  if (!with_positions) return;
   auto position = [&](int r, int c) {
     const int* in = matrix_.innerIndexPtr();
     const int begin = matrix_.outerIndexPtr()[c], end = matrix_.outerIndexPtr()[c + 1];
@@ -366,6 +367,9 @@ physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel fri
   const double rho = params.link_density[k];
   switch (kind_[k]) {
     case LinkKind::pipe: {
+      if (friction == FrictionModel::hazen_williams && pipe_state == nullptr &&
+          !params.hazen_williams_r.empty())
+        return hazen_williams_link_law(net.pipes(), params, e, q);
       if (colebrook_root_.size() != net.pipes().id.size())
         colebrook_root_.assign(net.pipes().id.size(), 0.0);
       return physics::pipe_law(friction, params.pipe_coefficients(net.pipes(), e), q, pipe_state,
@@ -400,6 +404,16 @@ physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel fri
       return physics::substation_law(params.consumer_set_flow[e], params.consumer_conductance[e], q);
   }
   return physics::closed_law(q);
+}
+
+// A Hazen-Williams pipe's law straight from its stored resistance (the Newton assembly's
+// common case on EPANET networks; same values as physics::pipe_law).
+physics::LinkLaw HydraulicSolver::hazen_williams_link_law(const PipeData& pipes,
+                                                          const HydraulicParameters& params, int e,
+                                                          double q) {
+  return physics::hazen_williams_pipe_law(params.hazen_williams_r[e], pipes.minor_loss[e],
+                                          pipes.diameter_m[e], params.pipe[e].density,
+                                          params.gravity, q);
 }
 
 // Fills the Schur matrix values and right-hand sides at the current state; returns the merit

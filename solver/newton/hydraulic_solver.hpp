@@ -208,6 +208,9 @@ class HydraulicSolver {
   }
 
  private:
+  static physics::LinkLaw hazen_williams_link_law(const PipeData& pipes,
+                                                  const HydraulicParameters& params, int e,
+                                                  double q);
   // What one call of solve carries from iteration to iteration.
   struct NewtonRun {
     bool line_search = false;   // keeps the last point and full step (calls of > 2 iterations)
@@ -239,7 +242,9 @@ class HydraulicSolver {
                             NewtonRun& run, const IterationRecord& rec, SolveReport& report) const;
   void project_onto_balance(const HydraulicParameters& params, HydraulicState& state,
                             SolveReport& report);
-  void build_pattern(int rows);
+  // Matrix pattern in the current row numbering; with_positions: also each link's value
+  // positions (not needed for the pattern that only feeds the ordering).
+  void build_pattern(int rows, bool with_positions = true);
   void stamp_link(const HydraulicState& state, int k, double* values);
   double column_weight(const HydraulicParameters& params, int k, double q,
                        physics::LinkLaw& law) const;

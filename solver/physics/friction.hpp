@@ -68,6 +68,9 @@ HeadLoss hazen_williams(double Q_m3_s, double length_m, double diameter_m,
 // law for a given r (identical to hazen_williams() with the same pipe).
 double hazen_williams_resistance(double length_m, double diameter_m, double c_factor) noexcept;
 HeadLoss hazen_williams_with_resistance(double Q_m3_s, double r) noexcept;
+// |Q|^0.852 (the Hazen-Williams gradient's power), to within a few units in the last place of
+// std::pow, at a fraction of its cost.
+double hazen_williams_flow_power(double Q_m3_s) noexcept;
 
 // Flow magnitude below which hazen_williams() switches to its linear segment
 // through the origin (where the HW gradient 1.852 r |Q|^0.852 drops below

@@ -22,6 +22,22 @@ constexpr double kTinyReynolds = 1e-6;
 // EPANET's CBIG = 1e8 and RQTOL = 1e-7 ft per cfs, in m per m3/s.
 constexpr double kEpanetMaxPumpGradient = 1e8 * 0.3048 / 0.028316846592;
 constexpr double kEpanetMinGradient = 1e-7 * 0.3048 / 0.028316846592;
+
+// The Hazen-Williams pipe law from its head loss h(Q): minor loss plus rho g h.
+LinkLaw hazen_williams_law(double minor_loss, double diameter_m, double density, double gravity,
+                           double q, const HeadLoss& h) {
+  const double aq = std::abs(q);
+  LinkLaw law{0.0, 0.0};
+  if (minor_loss != 0.0) {
+    // kinetic factor as in make_pipe_coefficients/pipe_law: rho v^2 / 2 = q^2 / (2 rho A^2)
+    const double area = std::numbers::pi * 0.25 * diameter_m * diameter_m;
+    const double kin = 1.0 / (2.0 * density * area * area);
+    law = {minor_loss * kin * q * aq, 2.0 * minor_loss * kin * aq};
+  }
+  law.dp += density * gravity * h.h_m;
+  law.g += gravity * h.dh_dQ;  // d(rho g h)/dq = rho g h'(Q) / rho
+  return law;
+}
 }  // namespace
 
 PipeCoefficients make_pipe_coefficients(double length_m, double diameter_m, double roughness_m,
@@ -39,13 +55,12 @@ LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q, PipeF
   const double kin = 1.0 / (2.0 * c.density * c.area_m2 * c.area_m2);
   LinkLaw law{c.minor_loss * kin * q * aq, 2.0 * c.minor_loss * kin * aq};
   if (model == FrictionModel::hazen_williams) {
-    const double flow = q / c.density;
-    const HeadLoss h = c.hazen_williams_r > 0
-                           ? hazen_williams_with_resistance(flow, c.hazen_williams_r)
-                           : hazen_williams(flow, c.length_m, c.diameter_m, c.hazen_williams_c);
+    const double r = c.hazen_williams_r > 0
+                         ? c.hazen_williams_r
+                         : hazen_williams_resistance(c.length_m, c.diameter_m, c.hazen_williams_c);
+    const HeadLoss h = hazen_williams_with_resistance(q / c.density, r);
+    law = hazen_williams_law(c.minor_loss, c.diameter_m, c.density, c.gravity, q, h);
     const double rho_g = c.density * c.gravity;
-    law.dp += rho_g * h.h_m;
-    law.g += c.gravity * h.dh_dQ;  // d(rho g h)/dq = rho g h'(Q) / rho
     if (state) {
       state->reynolds = aq * c.diameter_m / (c.area_m2 * c.viscosity);
       state->friction_factor =
@@ -73,6 +88,12 @@ LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q, PipeF
   law.g += l_over_d * kin * aq * (2.0 * f.lambda + re * f.dlambda_dRe);
   if (state) *state = {re, f.lambda};
   return law;
+}
+
+LinkLaw hazen_williams_pipe_law(double r, double minor_loss, double diameter_m, double density,
+                                double gravity, double q) {
+  return hazen_williams_law(minor_loss, diameter_m, density, gravity, q,
+                            hazen_williams_with_resistance(q / density, r));
 }
 
 LinkLaw valve_law(double zeta, double area_m2, double density, double q) {

@@ -43,6 +43,12 @@ struct PipeFlowState {
 LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q,
                  PipeFlowState* state = nullptr, double* colebrook_root = nullptr);
 
+// The Hazen-Williams branch of pipe_law for a pipe whose resistance r (h = r |Q|^1.852) is
+// known, without building its PipeCoefficients: the Newton assembly's per-pipe law on
+// EPANET networks (same arithmetic, same values as pipe_law).
+LinkLaw hazen_williams_pipe_law(double r, double minor_loss, double diameter_m, double density,
+                                double gravity, double q);
+
 // Valve (open) or fitting: dp = zeta q|q| / (2 rho A^2) + r q, with a tiny linear resistance
 // r so that a lossless open valve still has a finite conductance (cf. EPANET's 1e-6 ft/cfs,
 // about 1e-4 Pa per kg/s; we use kOpenValveResistance).

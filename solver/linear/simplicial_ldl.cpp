@@ -1,0 +1,194 @@
+#include "solver/linear/simplicial_ldl.hpp"
+
+#include <cmath>
+
+namespace heatnet::linear {
+
+void SimplicialLdl::analyse(const SparseMatrix& upper) {
+  n_ = static_cast<int>(upper.rows());
+  const int n = n_;
+  const int* ap = upper.outerIndexPtr();
+  const int* ai = upper.innerIndexPtr();
+  parent_.assign(n, -1);
+  std::vector<int> count(n, 0), flag(n, -1);
+  // Row k of L has a nonzero in column i for every node on the tree path from each i < k of
+  // A's column k up to k: walking it once per row finds the tree and counts the columns.
+  for (int k = 0; k < n; ++k) {
+    flag[k] = k;
+    for (int p = ap[k]; p < ap[k + 1]; ++p)
+      for (int i = ai[p]; i < k && flag[i] != k; i = parent_[i]) {
+        if (parent_[i] == -1) parent_[i] = k;
+        ++count[i];
+        flag[i] = k;
+      }
+  }
+  lp_.assign(n + 1, 0);
+  lnz_ = n;
+  flops_ = 0;
+  for (int k = 0; k < n; ++k) {
+    lp_[k + 1] = lp_[k] + count[k];
+    const double column = count[k] + 1.0;  // with the diagonal
+    flops_ += column * column;
+    lnz_ += count[k];
+  }
+  // Second walk: each row's pattern in topological order (a node before its tree ancestors,
+  // so its y is final when used) and where each entry goes in its column of L. Column i
+  // receives its rows in increasing order, so the entries above row k are lp_[i] .. pos - 1.
+  const int nnz = lp_[n];
+  li_.assign(nnz, 0);
+  lx_.assign(nnz, 0.0);
+  row_start_.assign(n + 1, 0);
+  row_col_.assign(nnz, 0);
+  row_pos_.assign(nnz, 0);
+  std::vector<int> fill(lp_.begin(), lp_.end() - 1), stack(n);
+  flag.assign(n, -1);
+  int t = 0;
+  for (int k = 0; k < n; ++k) {
+    flag[k] = k;
+    int top = n;
+    for (int p = ap[k]; p < ap[k + 1]; ++p) {
+      int len = 0;
+      for (int i = ai[p]; i < k && flag[i] != k; i = parent_[i]) {
+        stack[len++] = i;
+        flag[i] = k;
+      }
+      while (len > 0) stack[--top] = stack[--len];
+    }
+    for (; top < n; ++top) {
+      const int i = stack[top];
+      row_col_[t] = i;
+      row_pos_[t] = fill[i];
+      li_[fill[i]++] = k;
+      ++t;
+    }
+    row_start_[k + 1] = t;
+  }
+  d_.assign(n, 0.0);
+  y_.assign(n, 0.0);
+}
+
+bool SimplicialLdl::factorise(const SparseMatrix& upper) {
+  const int n = n_;
+  const int* ap = upper.outerIndexPtr();
+  const int* ai = upper.innerIndexPtr();
+  const double* ax = upper.valuePtr();
+  const int* lp = lp_.data();
+  const int* li = li_.data();
+  const int* row_start = row_start_.data();
+  const int* row_col = row_col_.data();
+  const int* row_pos = row_pos_.data();
+  double* lx = lx_.data();
+  double* d = d_.data();
+  double* y = y_.data();  // all zero between rows
+  for (int k = 0; k < n; ++k) {
+    for (int p = ap[k]; p < ap[k + 1]; ++p)  // y = A(0:k, k) (each entry once in a column)
+      if (ai[p] <= k) y[ai[p]] = ax[p];
+    // L(k, :) by a sparse triangular solve along row k's pattern, D(k) from what is left
+    double dk = y[k];
+    y[k] = 0.0;
+    for (int t = row_start[k]; t < row_start[k + 1]; ++t) {
+      const int i = row_col[t], pos = row_pos[t];
+      const double yi = y[i];
+      y[i] = 0.0;
+      for (int p = lp[i]; p < pos; ++p) y[li[p]] -= lx[p] * yi;
+      const double lki = yi / d[i];
+      dk -= lki * yi;
+      lx[pos] = lki;
+    }
+    if (dk == 0.0 || !std::isfinite(dk)) return false;
+    d[k] = dk;
+  }
+  return true;
+}
+
+// The solves visit L in the same order and group the same operations as CHOLMOD's
+// simplicial LDL^T solve (cholmod_solve, CHOLMOD_A: L, then D and L^T together, columns that
+// form a chain of 2 or 3 handled as one): the factor is already CHOLMOD's to the bit (the same
+// up-looking row recurrence), so the solution is too, and replacing CHOLMOD on these systems
+// changes no result. Chains: column j's first off-diagonal is row j+1 and column j+1 holds
+// exactly column j's rows below j+1 (only for columns with >= 3 off-diagonal entries).
+void SimplicialLdl::solve(const Eigen::VectorXd& b, Eigen::VectorXd& out) const {
+  out = b;
+  double* x = out.data();
+  lower_solve(x);
+  diagonal_transpose_solve(x);
+}
+
+void SimplicialLdl::lower_solve(double* x) const {  // L y = b (unit diagonal)
+  const int n = n_;
+  const int* lp = lp_.data();
+  const int* li = li_.data();
+  const double* lx = lx_.data();
+  auto count = [&](int j) { return lp[j + 1] - lp[j]; };
+  for (int j = 0; j < n;) {
+    const int p = lp[j], end = lp[j + 1], c = end - p;
+    if (c < 3 || c != count(j + 1) + 1 || li[p] != j + 1) {
+      const double y = x[j];
+      for (int q = p; q < end; ++q) x[li[q]] -= lx[q] * y;
+      j += 1;
+    } else if (c != count(j + 2) + 2 || li[p + 1] != j + 2) {
+      const double y0 = x[j];
+      const double y1 = x[j + 1] - lx[p] * y0;
+      x[j + 1] = y1;
+      for (int q = p + 1, r = lp[j + 1]; q < end; ++q, ++r) x[li[q]] -= lx[q] * y0 + lx[r] * y1;
+      j += 2;
+    } else {
+      const int p1 = lp[j + 1], p2 = lp[j + 2];
+      const double y0 = x[j];
+      const double y1 = x[j + 1] - lx[p] * y0;
+      const double y2 = x[j + 2] - lx[p + 1] * y0 - lx[p1] * y1;
+      x[j + 1] = y1;
+      x[j + 2] = y2;
+      for (int q = p + 2, r = p1 + 1, s = p2; q < end; ++q, ++r, ++s)
+        x[li[q]] -= lx[q] * y0 + lx[r] * y1 + lx[s] * y2;
+      j += 3;
+    }
+  }
+}
+
+void SimplicialLdl::diagonal_transpose_solve(double* x) const {  // D L^T x = y
+  const int* lp = lp_.data();
+  const int* li = li_.data();
+  const double* lx = lx_.data();
+  const double* d = d_.data();
+  auto count = [&](int j) { return lp[j + 1] - lp[j]; };
+  for (int j = n_ - 1; j >= 0;) {
+    const int p = lp[j], end = lp[j + 1], c = end - p;
+    if (j < 4 || c != count(j - 1) - 1 || li[lp[j - 1]] != j) {
+      double y = x[j] / d[j];
+      for (int q = p; q < end; ++q) y -= lx[q] * x[li[q]];
+      x[j] = y;
+      j -= 1;
+    } else if (c != count(j - 2) - 2 || li[lp[j - 2] + 1] != j) {
+      const double t = lx[lp[j - 1]];
+      double y0 = x[j] / d[j], y1 = x[j - 1] / d[j - 1];
+      for (int q = p, r = lp[j - 1] + 1; q < end; ++q, ++r) {
+        const int i = li[q];
+        y0 -= lx[q] * x[i];
+        y1 -= lx[r] * x[i];
+      }
+      y1 -= t * y0;
+      x[j] = y0;
+      x[j - 1] = y1;
+      j -= 2;
+    } else {
+      const int p1 = lp[j - 1], p2 = lp[j - 2];
+      const double t0 = lx[p1], t1 = lx[p2], t2 = lx[p2 + 1];
+      double y0 = x[j] / d[j], y1 = x[j - 1] / d[j - 1], y2 = x[j - 2] / d[j - 2];
+      for (int q = p, r = p1 + 1, s = p2 + 2; q < end; ++q, ++r, ++s) {
+        const int i = li[q];
+        y0 -= lx[q] * x[i];
+        y1 -= lx[r] * x[i];
+        y2 -= lx[s] * x[i];
+      }
+      y1 -= t0 * y0;
+      y2 -= t2 * y0 + t1 * y1;
+      x[j - 2] = y2;
+      x[j - 1] = y1;
+      x[j] = y0;
+      j -= 3;
+    }
+  }
+}
+
+}  // namespace heatnet::linear
