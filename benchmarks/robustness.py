@@ -152,6 +152,15 @@ def balances(result) -> tuple:
     return s["max_mass_imbalance_kg_s"] / max(largest, 1e-12), s["energy_balance_rel"]
 
 
+def over_delivery(result) -> float:
+    """Largest delivered heat above demand over the consumers, relative to the demand (a
+    substation never delivers more than asked: it throttles)."""
+    c = result.table("consumers")
+    if c.empty:
+        return 0.0
+    return max(0.0, float(((c["heat"] - c["heat_demand"]) / c["heat_demand"]).max()))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -161,7 +170,7 @@ def main():
     a = ap.parse_args()
     outcomes = collections.Counter()
     slowest = (0.0, None)
-    worst_mass = worst_energy = 0.0
+    worst_mass = worst_energy = worst_over = 0.0
     options = {} if a.max_outer is None else {"max_outer_iterations": a.max_outer}
     for seed in range(a.count):
         net = network_for(seed)
@@ -171,6 +180,7 @@ def main():
             status = "converged"
             mass, energy = balances(result)
             worst_mass, worst_energy = max(worst_mass, mass), max(worst_energy, energy)
+            worst_over = max(worst_over, over_delivery(result))
         except heatnet.ConvergenceError as e:
             status = e.report.status
             if a.list:
@@ -189,7 +199,7 @@ def main():
           f"({100.0 * total['converged'] / max(1, sum(total.values())):.1f} %)")
     print(f"slowest solve {slowest[0] * 1e3:.1f} ms (seed {slowest[1]}); converged solves: worst "
           f"mass imbalance {worst_mass:.1e} (relative to the largest flow), worst energy balance "
-          f"{worst_energy:.1e}")
+          f"{worst_energy:.1e}, worst heat delivered above demand {worst_over:.1e}")
 
 
 if __name__ == "__main__":

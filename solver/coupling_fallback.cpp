@@ -54,6 +54,50 @@ constexpr double kFlowDelta = 1e-6;
 // of an ill-conditioned pressure system) still has a value, accurate to far below the steps.
 constexpr double kMapFlowTolerance = 1e-7;
 constexpr double kFallbackPa = fluid::kAtmospherePa + 1e5;  // properties' pressure (as the loop's)
+
+double norm2(const std::vector<double>& v) {
+  double s = 0;
+  for (double a : v) s += a * a;
+  return std::sqrt(s);
+}
+
+double norm_inf(const std::vector<double>& v) {
+  double s = 0;
+  for (double a : v) s = std::max(s, std::abs(a));
+  return s;
+}
+
+// step = -(J + shift I)^-1 f (lu: work copy of J)
+bool solve_shifted(const std::vector<double>& jacobian, double shift, const std::vector<double>& f,
+                   std::vector<double>& lu, std::vector<double>& step) {
+  const std::size_t n = f.size();
+  lu = jacobian;
+  for (std::size_t r = 0; r < n; ++r) lu[r * n + r] += shift;
+  step.assign(f.begin(), f.end());
+  for (double& v : step) v = -v;
+  return solver::dense_lu_solve(lu, step);
+}
+
+// Broyden's rank-one update for the step x -> x_new: J += (df - J dx) dx^T / (dx^T dx)
+// (dx: work vector).
+void broyden_update(std::vector<double>& jacobian, const std::vector<double>& x,
+                    const std::vector<double>& x_new, const std::vector<double>& f,
+                    const std::vector<double>& f_new, std::vector<double>& dx) {
+  const std::size_t n = x.size();
+  dx.resize(n);
+  double dxx = 0;
+  for (std::size_t r = 0; r < n; ++r) {
+    dx[r] = x_new[r] - x[r];
+    dxx += dx[r] * dx[r];
+  }
+  if (!(dxx > 0)) return;
+  for (std::size_t r = 0; r < n; ++r) {
+    double jdx = 0;
+    for (std::size_t col = 0; col < n; ++col) jdx += jacobian[r * n + col] * dx[col];
+    const double w = (f_new[r] - f[r] - jdx) / dxx;
+    for (std::size_t col = 0; col < n; ++col) jacobian[r * n + col] += w * dx[col];
+  }
+}
 }  // namespace
 
 // What the fallback overwrites, to put back where it does not find a better point.
@@ -64,6 +108,16 @@ struct SolverEngine::FallbackSaved {
   solver::ThermalInputs thermal_in;
   std::vector<double> node_T, predicted_flow, consumer_flow, source_flow, imbalance, pipe_T_mean,
       next_pipe_T, mixed_pipe_T;
+};
+
+// The fallback's iterate: x, F(x), the Jacobian, the trial point and its F, work vectors, and
+// whether the Jacobian is fresh (forward differences at x), the pseudo time step (0: Newton
+// with line search) and the steps since the last fresh Jacobian.
+struct SolverEngine::FallbackIterate {
+  std::vector<double> x, f, jacobian, trial, f_trial, lu, step;
+  bool fresh = false;
+  double pseudo_dt = 0.0;
+  int since_fresh = 0;
 };
 
 double SolverEngine::fallback_flow_scale(int consumer) const {
@@ -194,106 +248,44 @@ bool SolverEngine::coupled_newton_fallback(const Network& net, const fluid::Flui
   fallback_base_state_ = state_;
   fallback_base_T_ = temps_.node_T;
 
-  std::vector<double> x(n), f, trial, f_trial, jacobian(n * n), lu, step;
+  FallbackIterate it;
+  it.x.resize(n);
+  it.jacobian.resize(n * n);
   for (std::size_t j = 0; j < nd; ++j)
-    x[j] = predicted_flow_[demand_consumer_[j]] / fallback_flow_scale(demand_consumer_[j]);
-  for (std::size_t e = 0; e < np; ++e) x[nd + e] = temps_.pipe_T_mean[e];
-  fallback_bound(x);
-  auto norm2 = [](const std::vector<double>& v) {
-    double s = 0;
-    for (double a : v) s += a * a;
-    return std::sqrt(s);
-  };
-  auto norm_inf = [](const std::vector<double>& v) {
-    double s = 0;
-    for (double a : v) s = std::max(s, std::abs(a));
-    return s;
-  };
+    it.x[j] = predicted_flow_[demand_consumer_[j]] / fallback_flow_scale(demand_consumer_[j]);
+  for (std::size_t e = 0; e < np; ++e) it.x[nd + e] = temps_.pipe_T_mean[e];
+  fallback_bound(it.x);
   // The node temperatures behind the hydraulic parameters that depend on them (a pump's or
   // valve's inlet water, a plant's water column, a kvs valve's density) follow the accepted
   // iterates: after each step they are the sweep's, and F is taken again with them.
-  auto rebase = [&](std::vector<double>& fx) {
+  auto rebase = [&]() {
     fallback_base_T_ = temps_.node_T;
-    return fallback_residual(net, fluid, loop, x, fx, report);
+    return fallback_residual(net, fluid, loop, it.x, it.f, report);
   };
-  bool ok = fallback_residual(net, fluid, loop, x, f, report) && rebase(f);
+  bool ok = fallback_residual(net, fluid, loop, it.x, it.f, report) && rebase();
   // Newton with a forward-difference Jacobian, updated by Broyden's rank-one rule between
   // fresh ones (Kelley 1995, ch. 7.2): a fresh Jacobian is taken at the start and wherever the
   // updated one gives no descent. Where even a fresh one gives none (|F| has a local minimum
-  // off the solution, or a kink), pseudo-transient continuation (Kelley & Keyes, SIAM J.
-  // Numer. Anal. 35 (1998) 508): steps (J + I / dt) dx = -F, taken as they come, the pseudo
-  // time step dt growing as |F| falls (switched evolution relaxation) until they are Newton's.
-  bool fresh = false;
-  double pseudo_dt = 0.0;  // 0: Newton with line search
-  int since_fresh = 0;
-  for (int it = 0; ok && it < kMaxFallbackIterations && norm_inf(f) > loop.tol_T; ++it) {
-    if (!fresh && (pseudo_dt == 0.0 || since_fresh >= kPseudoRefresh)) {
-      ok = fallback_jacobian(net, fluid, loop, x, f, jacobian, report);
-      fresh = true;
-      since_fresh = 0;
+  // off the solution, or a kink), pseudo-transient continuation (fallback_pseudo_step).
+  for (int k = 0; ok && k < kMaxFallbackIterations && norm_inf(it.f) > loop.tol_T; ++k) {
+    if (!it.fresh && (it.pseudo_dt == 0.0 || it.since_fresh >= kPseudoRefresh)) {
+      ok = fallback_jacobian(net, fluid, loop, it.x, it.f, it.jacobian, report);
+      it.fresh = true;
+      it.since_fresh = 0;
     }
     if (!ok) break;
-    const double merit = norm2(f);
-    bool accepted = false;
-    if (pseudo_dt == 0.0) {
-      lu = jacobian;
-      step.assign(f.begin(), f.end());
-      for (double& v : step) v = -v;
-      if (!solver::dense_lu_solve(lu, step)) break;
-      double lambda = 1.0;
-      for (int k = 0; k <= kMaxLineSearchHalvings && !accepted; ++k, lambda *= 0.5) {
-        trial = x;
-        for (std::size_t r = 0; r < n; ++r) trial[r] += lambda * step[r];
-        fallback_bound(trial);
-        accepted = fallback_residual(net, fluid, loop, trial, f_trial, report) &&
-                   norm2(f_trial) < (1.0 - 1e-4 * lambda) * merit;
-        if (!fresh && !accepted) break;  // a stale Jacobian: take a fresh one first
-      }
-      if (!accepted) {
-        if (fresh) pseudo_dt = kPseudoStart;  // no descent along Newton's own direction
-        fresh = false;
-        continue;
-      }
-    } else {
-      for (int k = 0; k < kMaxLineSearchHalvings && !accepted; ++k) {
-        lu = jacobian;
-        for (std::size_t r = 0; r < n; ++r) lu[r * n + r] += 1.0 / pseudo_dt;
-        step.assign(f.begin(), f.end());
-        for (double& v : step) v = -v;
-        if (!solver::dense_lu_solve(lu, step)) break;
-        trial = x;
-        for (std::size_t r = 0; r < n; ++r) trial[r] += step[r];
-        fallback_bound(trial);
-        accepted = fallback_residual(net, fluid, loop, trial, f_trial, report) &&
-                   norm2(f_trial) < kPseudoGrowth * merit;
-        if (!accepted) pseudo_dt *= 0.25;
-      }
-      if (!accepted) break;
-      pseudo_dt = std::clamp(pseudo_dt * merit / std::max(norm2(f_trial), 1e-300),
-                             kPseudoMin, kPseudoMax);
-      ++since_fresh;
-    }
-    // Broyden: J += (df - J dx) dx^T / (dx^T dx)
-    double dxx = 0;
-    for (std::size_t r = 0; r < n; ++r) {
-      step[r] = trial[r] - x[r];
-      dxx += step[r] * step[r];
-    }
-    if (dxx > 0) {
-      for (std::size_t r = 0; r < n; ++r) {
-        double jdx = 0;
-        for (std::size_t col = 0; col < n; ++col) jdx += jacobian[r * n + col] * step[col];
-        const double w = (f_trial[r] - f[r] - jdx) / dxx;
-        for (std::size_t col = 0; col < n; ++col) jacobian[r * n + col] += w * step[col];
-      }
-    }
-    fresh = false;
-    x.swap(trial);
-    f.swap(f_trial);
-    ok = rebase(f);
+    const StepResult step = it.pseudo_dt == 0.0 ? fallback_newton_step(net, fluid, loop, it, report)
+                                                : fallback_pseudo_step(net, fluid, loop, it, report);
+    if (step == StepResult::stop) break;
+    if (step == StepResult::retry) continue;
+    broyden_update(it.jacobian, it.x, it.trial, it.f, it.f_trial, it.step);
+    it.fresh = false;
+    it.x.swap(it.trial);
+    it.f.swap(it.f_trial);
+    ok = rebase();
   }
   // the map's state at the final x (the line search may have left a trial's behind)
-  ok = ok && fallback_residual(net, fluid, loop, x, f, report);
+  ok = ok && fallback_residual(net, fluid, loop, it.x, it.f, report);
   outer_iteration_ = saved_outer;
   // Settled: the fixed point holds to the temperature tolerance at hydraulics that converged.
   // Anything less is put back as it was: the continuation goes on from its own iterate (handing
@@ -301,13 +293,71 @@ bool SolverEngine::coupled_newton_fallback(const Network& net, const fluid::Flui
   double base_change = 0.0;  // the node temperatures' change over the last map
   for (std::size_t i = 0; ok && i < node_T_.size(); ++i)
     base_change = std::max(base_change, std::abs(temps_.node_T[i] - fallback_base_T_[i]));
-  if (ok && norm_inf(f) <= loop.tol_T && base_change <= loop.tol_T && fallback_map_converged_) {
+  if (ok && norm_inf(it.f) <= loop.tol_T && base_change <= loop.tol_T && fallback_map_converged_) {
     node_T_ = temps_.node_T;
-    fallback_dT_ = std::max(norm_inf(f), base_change);
+    fallback_dT_ = std::max(norm_inf(it.f), base_change);
     report.max_flow_change_rel = fallback_map_step_;
     report.max_mass_imbalance_kg_s = fallback_map_imbalance_;
     return true;
   }
+  restore(std::move(saved));
+  return false;
+}
+
+// Newton's step on F with a line search on |F| (Armijo). A stale (Broyden) Jacobian that gives
+// no descent at the full step is replaced by a fresh one first; a fresh one that gives none
+// along its own direction hands over to pseudo-transient continuation.
+SolverEngine::StepResult SolverEngine::fallback_newton_step(const Network& net,
+                                                            const fluid::FluidModel& fluid,
+                                                            const OuterLoop& loop,
+                                                            FallbackIterate& it,
+                                                            SolveReport& report) {
+  if (!solve_shifted(it.jacobian, 0.0, it.f, it.lu, it.step)) return StepResult::stop;
+  const double merit = norm2(it.f);
+  double lambda = 1.0;
+  for (int k = 0; k <= kMaxLineSearchHalvings; ++k, lambda *= 0.5) {
+    it.trial = it.x;
+    for (std::size_t r = 0; r < it.x.size(); ++r) it.trial[r] += lambda * it.step[r];
+    fallback_bound(it.trial);
+    if (fallback_residual(net, fluid, loop, it.trial, it.f_trial, report) &&
+        norm2(it.f_trial) < (1.0 - 1e-4 * lambda) * merit)
+      return StepResult::accepted;
+    if (!it.fresh) break;  // a stale Jacobian: take a fresh one first
+  }
+  if (it.fresh) it.pseudo_dt = kPseudoStart;  // no descent along Newton's own direction
+  it.fresh = false;
+  return StepResult::retry;
+}
+
+// Pseudo-transient continuation (Kelley & Keyes, SIAM J. Numer. Anal. 35 (1998) 508): steps
+// (J + I / dt) dx = -F, taken as they come (|F| may grow by kPseudoGrowth; beyond, dt is cut),
+// the pseudo time step dt growing as |F| falls (switched evolution relaxation) until the
+// steps are Newton's.
+SolverEngine::StepResult SolverEngine::fallback_pseudo_step(const Network& net,
+                                                            const fluid::FluidModel& fluid,
+                                                            const OuterLoop& loop,
+                                                            FallbackIterate& it,
+                                                            SolveReport& report) {
+  const double merit = norm2(it.f);
+  for (int k = 0; k < kMaxLineSearchHalvings; ++k) {
+    if (!solve_shifted(it.jacobian, 1.0 / it.pseudo_dt, it.f, it.lu, it.step))
+      return StepResult::stop;
+    it.trial = it.x;
+    for (std::size_t r = 0; r < it.x.size(); ++r) it.trial[r] += it.step[r];
+    fallback_bound(it.trial);
+    if (fallback_residual(net, fluid, loop, it.trial, it.f_trial, report) &&
+        norm2(it.f_trial) < kPseudoGrowth * merit) {
+      it.pseudo_dt = std::clamp(it.pseudo_dt * merit / std::max(norm2(it.f_trial), 1e-300),
+                                kPseudoMin, kPseudoMax);
+      ++it.since_fresh;
+      return StepResult::accepted;
+    }
+    it.pseudo_dt *= 0.25;
+  }
+  return StepResult::stop;
+}
+
+void SolverEngine::restore(FallbackSaved&& saved) {
   state_ = std::move(saved.state);
   temps_ = std::move(saved.temps);
   params_ = std::move(saved.params);
@@ -320,7 +370,6 @@ bool SolverEngine::coupled_newton_fallback(const Network& net, const fluid::Flui
   pipe_T_mean_ = std::move(saved.pipe_T_mean);
   next_pipe_T_ = std::move(saved.next_pipe_T);
   mixed_pipe_T_ = std::move(saved.mixed_pipe_T);
-  return false;
 }
 
 }  // namespace heatnet

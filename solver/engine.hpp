@@ -90,6 +90,13 @@ class SolverEngine {
   void fallback_bound(std::vector<double>& x) const;
   double fallback_flow_scale(int consumer) const;
   struct FallbackSaved;
+  struct FallbackIterate;
+  enum class StepResult { accepted, retry, stop };
+  StepResult fallback_newton_step(const Network& network, const fluid::FluidModel& fluid,
+                                  const OuterLoop& loop, FallbackIterate& it, SolveReport& report);
+  StepResult fallback_pseudo_step(const Network& network, const fluid::FluidModel& fluid,
+                                  const OuterLoop& loop, FallbackIterate& it, SolveReport& report);
+  void restore(FallbackSaved&& saved);
   void update_flow_trust();
   bool state_is_finite() const;
   bool at_flow_limit(int consumer) const;

@@ -196,6 +196,30 @@ def test_process_pool_gives_the_serial_table(tmp_path, tables):
     pd.testing.assert_frame_equal(serial[cols], pool[cols])
 
 
+def test_identical_variants_share_one_annual_run(tmp_path, tables):
+    sizes, catalogue = tables
+    costs = hd.Costs.default(sizes, catalogue=catalogue)
+    net = one_pipe(flow=3.0)
+    variants = [hd.Variant("a", net, insulation_series=2),
+                hd.Variant("b", net, insulation_series=2, description="same pipes"),
+                hd.Variant("c", one_pipe(flow=6.0), insulation_series=2)]
+    seen = []
+    study = hd.lifecycle(variants, constant_day(tmp_path), costs, executor=None,
+                         progress=lambda done, total: seen.append(total))
+    assert set(seen) == {2}                       # a and b: one run
+    t = study.table.set_index("variant")
+    assert sorted(t.index) == ["a", "b", "c"]
+    for col in ("heat_loss_MWh_a", "pump_energy_MWh_a", "npv_EUR", "failed_check_hours"):
+        assert t.loc["a", col] == t.loc["b", col]
+    assert t.loc["b", "description"] == "same pipes"
+    separate = hd.lifecycle(variants[:1], constant_day(tmp_path), costs, executor=None).table
+    assert separate.iloc[0]["heat_loss_MWh_a"] == t.loc["a", "heat_loss_MWh_a"]
+    kept = hd.lifecycle(variants, constant_day(tmp_path), costs, executor=None,
+                        results_dir=tmp_path / "kept")
+    assert (tmp_path / "kept" / "a.h5").exists() and (tmp_path / "kept" / "b.h5").exists()
+    assert kept.table.set_index("variant").loc["b", "npv_EUR"] == t.loc["b", "npv_EUR"]
+
+
 def test_reprice_changes_only_the_money(tmp_path, tables):
     sizes, catalogue = tables
     costs = hd.Costs.default(sizes, catalogue=catalogue)

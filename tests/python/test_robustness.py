@@ -4,7 +4,7 @@ Many of them are poor designs (a 1 MW consumer behind DN50, a 1 kW consumer at t
 losing 3 W/mK, summer supply, undersized mains, several plants): what must hold for every one:
 the solve returns or raises the solver's own ConvergenceError (never another exception), within
 a second; every converged solve closes mass at every node and energy over the network,
-including boundary flows, to 1e-9 relative. The count that converges guards the coupling's
+including boundary flows, to 1e-9 relative, and no consumer delivers more than its demand. The count that converges guards the coupling's
 robustness. On 2026-12-06 (issue 15), with the default 200 outer iterations: of seeds 0-299
 (the sweep since 2026-11), 288 converged (174 before the substation model and the
 continuation); of harsh seeds 300-399, 90. With the Newton fallback on the outer fixed point
@@ -26,6 +26,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 # a hang guard, not a timing (the slowest takes ~0.2 s on a quiet machine; the sweep reports it)
 MAX_SOLVE_S = 5.0
 BALANCE_REL = 1e-9
+# delivered heat against demand: the coupling's heat residual (1e-6 K) over >= 0.5 K of cooling
+HEAT_REL = 1e-6
 # (first seed, count, least that converge)
 RANGES = {"random": (0, 300, 288), "harsh": (300, 100, 91)}
 # Seeds the damped continuation alone did not settle in 200 outer iterations (thermosiphons on
@@ -62,6 +64,8 @@ def test_random_networks_end_in_a_status_and_most_converge(family):
         mass, energy = sweep.balances(result)
         assert mass <= BALANCE_REL, f"seed {seed}: mass imbalance {mass:.2e} of the largest flow"
         assert energy <= BALANCE_REL, f"seed {seed}: energy balance {energy:.2e}"
+        over = sweep.over_delivery(result)
+        assert over <= HEAT_REL, f"seed {seed}: a consumer delivers {over:.2e} above its demand"
     assert statuses <= {"outer_not_converged", "invalid_solution", "max_iterations",
                         "numerical_failure"}
     assert converged >= least, f"{converged} of {count} converged"

@@ -20,7 +20,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .._cli_util import write_text_atomically
 from .costs import Costs, Economics, StudyInputError
@@ -309,6 +309,35 @@ def _profiles_arg(p: Any) -> Any:
     return os.fspath(p) if isinstance(p, (str, os.PathLike)) else p
 
 
+def _unique_runs(scenarios: List[Dict[str, Any]]) -> Tuple[List[Dict[str, Any]], List[int]]:
+    """The annual runs the scenarios need, and per scenario the index of its run. Variants with
+    the same network, profiles and solver options (e.g. a re-sizing that changes no pipe) share
+    one run: an annual simulation is deterministic. A variant that writes its own results file
+    runs on its own."""
+    unique: List[Dict[str, Any]] = []
+    run_of: List[int] = []
+    seen: Dict[Tuple[str, str, str], int] = {}
+    for s in scenarios:
+        prof = s["profiles"]
+        key = (s["network_json"], prof if isinstance(prof, str) else f"object {id(prof)}",
+               json.dumps(s["solver_options"], sort_keys=True))
+        if "output" in s or key not in seen:
+            if "output" not in s:
+                seen[key] = len(unique)
+            run_of.append(len(unique))
+            unique.append(s)
+        else:
+            run_of.append(seen[key])
+    return unique, run_of
+
+
+def _runs_per_variant(runs: Any, scenarios: List[Dict[str, Any]], run_of: List[int]) -> Any:
+    """The sweep's table of unique runs, one row per scenario again (in scenario order)."""
+    rows = runs.iloc[run_of].reset_index(drop=True)
+    rows["variant"] = [s["variant"] for s in scenarios]
+    return rows
+
+
 def lifecycle(variants: Iterable[Variant], profiles: Any, costs: Costs, *,
               executor: Any = "processes", max_workers: Optional[int] = None,
               results_dir: "os.PathLike[str] | str | None" = None,
@@ -381,8 +410,10 @@ def lifecycle(variants: Iterable[Variant], profiles: Any, costs: Costs, *,
                      "pipes_catalogue_EUR": price["pipes_catalogue_EUR"],
                      "design_demand_kW": price["design_demand_kW"]})
     t0 = time.perf_counter()
-    runs = sweep.run(scenarios, build=_build, evaluate=_evaluate, executor=executor,
+    unique, run_of = _unique_runs(scenarios)
+    runs = sweep.run(unique, build=_build, evaluate=_evaluate, executor=executor,
                      max_workers=max_workers, progress=progress)
+    runs = _runs_per_variant(runs, scenarios, run_of)
     wall = time.perf_counter() - t0
     failures = [(r["variant"], r["error"]) for _, r in runs.iterrows() if r["error"]]
     if failures:
