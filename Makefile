@@ -9,7 +9,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PACKAGES := build-essential cmake pkg-config libsuitesparse-dev libeigen3-dev libhdf5-dev \
   nlohmann-json3-dev libcli11-dev libfmt-dev pybind11-dev catch2 python3-dev python3-numpy \
   python3-h5py python3-pytest python3-pandas python3-matplotlib python3-setuptools python3-venv \
-  python3-pip libopenblas0-serial libssl-dev python3-distributed libsimdjson-dev \
+  python3-pip libopenblas0-serial libopenblas-serial-dev libssl-dev python3-distributed libsimdjson-dev \
   python3-geopandas python3-shapely python3-pyproj python3-fiona
 
 # the headless browser the report tests render in (tests/python/test_report.py)

@@ -32,7 +32,8 @@ std::string pump_description(const Network& net, const SourceDefinition& source,
 
 int run_check(const std::string& network_path, bool timings) {
   // The description reads the definition (pipe lengths, demands, sources as the file gives them).
-  const LoadedNetwork loaded = load_network(network_path, {}, /*keep_definition=*/true);
+  const LoadedNetwork loaded =
+      load_network(network_path, {}, /*keep_definition=*/true, /*with_sha256=*/false);
   const Network& net = loaded.network;
   const NetworkDefinition& def = loaded.definition;
   std::cout << "network '" << net.name() << "': valid\n";

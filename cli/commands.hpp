@@ -18,7 +18,7 @@ struct SolveArgs {
   std::optional<int> max_iterations;
   bool quiet = false;
   bool timings = false;  // print the wall time of read, build, solve and write
-  bool no_sync = false;  // do not flush the results file to disk before renaming it
+  bool sync = false;  // flush the results file to disk before renaming it onto the output
   int gzip = 0;
 };
 

@@ -25,7 +25,8 @@ int ConvertCommand::run() const {
   io::EpanetImportOptions options;
   options.exact_si_flow_units = exact_si_flow_units;
   // load_network builds the network (never write a file that does not build) and locates errors
-  const LoadedNetwork loaded = load_network(input, options, /*keep_definition=*/true);
+  const LoadedNetwork loaded =
+      load_network(input, options, /*keep_definition=*/true, /*with_sha256=*/false);
   const NetworkDefinition& def = loaded.definition;
   const Network& net = loaded.network;
   io::write_network_json(def, output);

@@ -16,13 +16,13 @@ std::string lower_extension(const std::filesystem::path& path) {
 }  // namespace
 
 LoadedNetwork load_network(const std::filesystem::path& path, const io::EpanetImportOptions& inp_options,
-                           bool keep_definition) {
+                           bool keep_definition, bool with_sha256) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   LoadedNetwork loaded;
   {
     // The file is read once: hashed and parsed (its bytes released before the build).
-    io::NetworkFile file = io::read_network_file(path, inp_options);
+    io::NetworkFile file = io::read_network_file(path, inp_options, with_sha256);
     loaded.definition = std::move(file.definition);
     loaded.input_sha256 = std::move(file.sha256);
     loaded.inp_options = inp_options;

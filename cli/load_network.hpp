@@ -22,10 +22,11 @@ struct LoadedNetwork {
 // io::read_network_file then Network::build. For .json files a NetworkError from build gets the
 // JSON path of the element it names ("pipes[3].inner_diameter_m (pipe 'P4'): ..."); for .inp
 // files the file:line, EPANET field and file value ("net.inp:7 (pipe 'P1'): length = -300; ...").
-// The definition is released once the network is built unless `keep_definition`.
+// The definition is released once the network is built unless `keep_definition`; the file is
+// hashed (input_sha256) unless `!with_sha256` (commands that write no results).
 LoadedNetwork load_network(const std::filesystem::path& path,
                            const io::EpanetImportOptions& inp_options = {},
-                           bool keep_definition = false);
+                           bool keep_definition = false, bool with_sha256 = true);
 
 // .inp files: where each element came from is only worked out for an error (the file is read
 // and imported again with a source map), so a run without errors does not pay for it.

@@ -36,9 +36,12 @@ int run(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   solve_cmd->add_flag("-q,--quiet", solve.quiet, "print nothing on success");
   solve_cmd->add_flag("--timings", solve.timings, "print the wall time of read, build, solve, write");
-  solve_cmd->add_flag("--no-sync", solve.no_sync,
-                      "do not flush the results to disk before renaming (scratch runs: saves a "
-                      "disk flush; a power cut may then leave an empty file)");
+  solve_cmd->add_flag("--sync", solve.sync,
+                      "flush the results file to disk before it takes the output name (a power "
+                      "cut right after the run then cannot leave an empty file; costs a disk "
+                      "flush)");
+  // The default since the flush became opt-in; still accepted so existing scripts keep working.
+  solve_cmd->add_flag("--no-sync")->description("do not flush the results file to disk (the default)");
   solve_cmd->add_option("--gzip", solve.gzip, "HDF5 gzip level (0 = none)")
       ->check(CLI::Range(0, 9));
 

@@ -87,6 +87,9 @@ CLI::App* add_simulate_command(CLI::App& app, SimulateArgs& a) {
   cmd->add_option("--gzip", a.gzip, "HDF5 gzip level (0 = none)")->check(CLI::Range(0, 9));
   cmd->add_option("--chunk-steps", a.chunk_steps, "time steps per HDF5 chunk (default 256)")
       ->check(CLI::PositiveNumber);
+  cmd->add_flag("--sync", a.sync,
+                "flush the results file to disk before it takes the output name (power-cut "
+                "safe; costs a disk flush)");
   cmd->add_option("--thermal-model", a.thermal_model,
                   "temperatures: 'quasi_static' (default; a steady thermal solve per step) or "
                   "'plug_flow' (fronts travel with the water: transport delay and storage)")
@@ -121,7 +124,7 @@ int run_simulate(const SimulateArgs& a) {
   SigintGuard sigint;
   SimulationResult r;
   try {
-    io::ResultsFileSink file(a.output, io::ResultsFileOptions{a.gzip, a.chunk_steps});
+    io::ResultsFileSink file(a.output, io::ResultsFileOptions{a.gzip, a.chunk_steps, a.sync});
     r = simulate(loaded.network, profiles, o, [&](const StepInfo& s) {
       if (!s.report->usable()) ++failed_so_far;
       if (!a.quiet) bar.update(s.step + 1);

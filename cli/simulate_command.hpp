@@ -21,6 +21,7 @@ struct SimulateArgs {
   std::optional<int> max_iterations;
   int gzip = 0;
   std::size_t chunk_steps = 256;
+  bool sync = false;  // flush the results file to disk before renaming it onto the output
   bool quiet = false;
   std::string thermal_model = "quasi_static";  // quasi_static | plug_flow
   int max_parcels = 200;                       // plug_flow: parcels per pipe before merging

@@ -59,7 +59,7 @@ int run_solve(const SolveArgs& args) {
   result.input_sha256 = loaded.input_sha256;
   io::ResultsFileOptions file_options;
   file_options.gzip_level = args.gzip;
-  file_options.sync_to_disk = !args.no_sync;
+  file_options.sync_to_disk = args.sync;
   io::write_results(result, args.output, file_options);
   const auto written = std::chrono::steady_clock::now();
   if (!args.quiet) {

@@ -23,6 +23,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -33,6 +34,7 @@
 #include "heatnet/io.hpp"
 #include "io/text_encoding.hpp"
 #include "io/text_file.hpp"
+#include "network/elements/elements.hpp"  // detail::IdMap
 
 namespace heatnet::io {
 namespace {
@@ -51,73 +53,118 @@ constexpr double kMaxTrials = 100000;          // TRIALS: Network's max_iteratio
 // Minor-loss coefficients (pipes, valves, TCV settings) are scaled by this factor on import.
 constexpr double kMinorLossFactor = 0.02517 * 3.14159265358979323846 * 3.14159265358979323846 * 32.2 / 8.0;
 
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
+std::string upper(std::string_view s) {
+  std::string u(s);
+  for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return u;
 }
-bool starts_with_ci(const std::string& s, const char* prefix) {
+bool starts_with_ci(std::string_view s, const char* prefix) {
   const std::string u = upper(s), p = upper(prefix);
   return u.compare(0, p.size(), p) == 0;
 }
 
-// The words of a line: runs of characters between spaces and tabs (the only blanks left once
-// control characters are refused), as `istream >> std::string` splits them.
-void split_words(std::string_view line, std::vector<std::string>& words) {
+// What a byte is to the tokeniser. A text file has no control characters but tabs (a NUL
+// would end an id in HDF5 or C); spaces and tabs separate words; ';' starts a comment.
+enum ByteClass : unsigned char { kWordByte, kBlank, kSemicolon, kControl };
+constexpr std::array<ByteClass, 256> kByteClass = [] {
+  std::array<ByteClass, 256> classes{};
+  for (int c = 0; c < 0x20; ++c) classes[c] = kControl;
+  classes[0x7F] = kControl;
+  classes[' '] = classes['\t'] = kBlank;
+  classes[';'] = kSemicolon;
+  return classes;
+}();
+ByteClass byte_class(char c) { return kByteClass[static_cast<unsigned char>(c)]; }
+
+// One pass over a line (without its line break): appends the words before the first ';' to
+// `words` (runs of bytes between spaces and tabs, as `istream >> std::string` splits them;
+// views into the line) and returns where that data part ends, or the column (0-based) of the
+// first control character, anywhere in the line, as `control`.
+std::size_t split_data_words(std::string_view line, std::vector<std::string_view>& words,
+                             std::size_t& control) {
+  const std::size_t n = line.size();
   std::size_t i = 0;
-  while (true) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    if (i == line.size()) return;
+  control = std::string_view::npos;
+  while (i < n) {
+    while (i < n && byte_class(line[i]) == kBlank) ++i;
+    if (i == n) break;
+    const ByteClass c = byte_class(line[i]);
+    if (c == kSemicolon) break;
+    if (c == kControl) {
+      control = i;
+      return i;
+    }
     const std::size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-    words.emplace_back(line.substr(start, i - start));
+    while (i < n && byte_class(line[i]) == kWordByte) ++i;
+    words.push_back(line.substr(start, i - start));
   }
+  const std::size_t data_end = i;
+  for (; i < n; ++i)  // the comment: checked, not split
+    if (byte_class(line[i]) == kControl) {
+      control = i;
+      break;
+    }
+  return data_end;
 }
 
-// A whole word as a finite number, as strtod reads it (a leading '+', hex, ...): from_chars
-// first (the same correctly rounded value for plain decimals, without strtod's locale work),
-// strtod for what from_chars does not take.
-bool decimal_number(const std::string& word, double& value) {
+// Whether strtod reads the whole word as a number (a leading '+', hex, inf, ...): from_chars
+// first (the same correctly rounded value for plain decimals, without strtod's locale work and
+// without a NUL-terminated copy), strtod for what from_chars does not take.
+bool strtod_whole_word(std::string_view word, double& value) {
   const char* const first = word.data();
   const char* const last = first + word.size();
   const auto [ptr, ec] = std::from_chars(first, last, value);
-  if (ec == std::errc() && ptr == last) return std::isfinite(value);
+  if (ec == std::errc() && ptr == last) return true;
+  const std::string copy(word);
   char* end = nullptr;
-  value = std::strtod(word.c_str(), &end);
-  return end != word.c_str() && *end == '\0' && std::isfinite(value);
+  value = std::strtod(copy.c_str(), &end);
+  return end != copy.c_str() && *end == '\0';
 }
 
+// A whole word as a finite number, as strtod reads it.
+bool decimal_number(std::string_view word, double& value) {
+  return strtod_whole_word(word, value) && std::isfinite(value);
+}
+
+// The words of a data line: views into the file text (the parser keeps the text alive).
+using Words = std::span<const std::string_view>;
+
 struct Line {
-  int number;
-  std::vector<std::string> tokens;
-  std::string comment;  // text after ';' (category names in [DEMANDS])
+  int number = 0;
+  Words tokens;
+  std::size_t first_word = 0, word_count = 0;  // tokenise(): `tokens` in the parser's word list
 };
+
+// A line naming only an element's id, for errors about an element read earlier.
+Line id_line(int number, const std::string_view& id) { return Line{number, Words(&id, 1)}; }
 
 enum class LinkType { pipe, cvpipe, pump, prv, psv, pbv, fcv, tcv, gpv, pcv };
 
+// Ids and names are views into the file text until the definition is made.
 struct LinkState {
   LinkType type = LinkType::pipe;
-  std::string id, from, to;
+  std::string_view id, from, to;
   int line = 0;
   // pipes
   double length = 0, diameter = 0, roughness = 0, minor_loss = 0;
   // status: 'O' open, 'C' closed, 'A' active (valves with a setting in force)
   char status = 'O';
   // pumps: curve id or power; speed (LinkSetting); speed pattern
-  std::string curve, pattern;
+  std::string_view curve, pattern;
   std::optional<double> power;
   double setting = 1.0;  // pump speed, or valve setting (file units); GPV: curve id in `curve`
 };
 
 struct NodeState {
   enum Kind { junction, reservoir, tank } kind = junction;
-  std::string id;
+  std::string_view id;
   int line = 0;
   double elevation = 0;  // file length units (reservoir: head)
   double init_level = 0, min_level = 0, max_level = 0;
-  std::string pattern;   // reservoir head pattern
+  std::string_view pattern;  // reservoir head pattern
   struct Demand {
     double base;
-    std::string pattern;
+    std::string_view pattern;
   };
   std::vector<Demand> demands;  // [JUNCTIONS] demand, replaced by [DEMANDS]
   bool demands_from_section = false;
@@ -166,17 +213,17 @@ class Parser {
   NetworkDefinition parse(std::string_view bytes);
 
  private:
-  [[noreturn]] void fail(const Line& l, ErrorCode code, const std::string& kind,
-                         const std::string& id, const std::string& field,
-                         const std::string& value, const std::string& reason) const {
-    throw InputError(code, kind, id, field, value, reason,
-                     file_ + ":" + std::to_string(l.number));
+  [[noreturn]] void fail(const Line& l, ErrorCode code, std::string_view kind,
+                         std::string_view id, std::string_view field, std::string_view value,
+                         const std::string& reason) const {
+    throw InputError(code, std::string(kind), std::string(id), std::string(field),
+                     std::string(value), reason, file_ + ":" + std::to_string(l.number));
   }
   double number(const Line& l, std::size_t i, const char* kind, const char* field) const {
-    const auto id = [&] { return l.tokens.empty() ? std::string() : l.tokens[0]; };
+    const auto id = [&] { return l.tokens.empty() ? std::string_view() : l.tokens[0]; };
     if (i >= l.tokens.size())
       fail(l, ErrorCode::missing_field, kind, id(), field, "", "missing value");
-    const std::string& t = l.tokens[i];
+    const std::string_view t = l.tokens[i];
     double v = 0;
     if (!decimal_number(t, v))
       fail(l, ErrorCode::wrong_type, kind, id(), field, quoted_input(t), "expected a number");
@@ -192,25 +239,26 @@ class Parser {
            std::string("expected ") + what);
   }
   // A text file has no control characters but tabs (a NUL would end an id in HDF5 or C).
-  void refuse_control_characters(const Line& l, std::string_view raw) const {
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      const auto c = static_cast<unsigned char>(raw[i]);
-      if ((c < 0x20 && c != '\t') || c == 0x7F)
-        fail(l, ErrorCode::parse_error, "", "", "", quoted_input(raw.substr(i, 1)),
-             "control character at column " + std::to_string(i + 1) + "; an .inp file is text");
-    }
+  [[noreturn]] void fail_control_character(const Line& l, std::string_view raw,
+                                           std::size_t i) const {
+    fail(l, ErrorCode::parse_error, "", "", "", quoted_input(raw.substr(i, 1)),
+         "control character at column " + std::to_string(i + 1) + "; an .inp file is text");
   }
   // Time in seconds: "h", "h:mm", "h:mm:ss", decimal hours, optional unit or AM/PM.
   // `kind` and `id` name the time in errors: ("option", "PATTERN START"), ("control", link id).
-  double time_value(const Line& l, std::size_t i, const char* kind, const std::string& id) const;
+  double time_value(const Line& l, std::size_t i, const char* kind, std::string_view id) const;
 
   // Records where an element came from, when the caller asked for a source map.
-  void note_origin(const char* kind, const std::string& id, const char* epanet_kind, const Line& l) const {
-    if (origins_) origins_->add(kind, id, {epanet_kind, l.number, l.tokens});
+  void note_origin(const char* kind, std::string_view id, const char* epanet_kind, const Line& l) const {
+    if (origins_)
+      origins_->add(kind, std::string(id),
+                    {epanet_kind, l.number, std::vector<std::string>(l.tokens.begin(), l.tokens.end())});
   }
 
   // ---- sections
   void tokenise(std::string_view text);
+  // The nodes and links the sections hold (an upper bound: every data line one element).
+  std::size_t section_lines(std::initializer_list<const char*> names);
   void refuse_unknown_sections();
   const std::vector<Line>& section(const char* name) { return sections_[name]; }
   // The line of the last [OPTIONS] entry with this key (line 0 if none), for errors.
@@ -222,10 +270,10 @@ class Parser {
   void read_patterns();
   void read_curves();
   // Multiplier of pattern `id` at t = 0 (1 without a pattern); `l` and `kind` name the user.
-  double factor(const std::string& id, const Line& l, const char* kind);
+  double factor(std::string_view id, const Line& l, const char* kind);
 
   void add_node(NodeState n, const Line& l);
-  int find_node(const std::string& id, const Line& l, const char* kind, const char* field) const;
+  int find_node(std::string_view id, const Line& l, const char* kind, const char* field) const;
   void read_junctions();
   void read_reservoirs_and_tanks();
   void read_demands();
@@ -233,12 +281,12 @@ class Parser {
   void read_coordinates();
 
   void add_link(LinkState s, const Line& l);
-  int find_link(const std::string& id, const Line& l, const char* kind) const;
+  int find_link(std::string_view id, const Line& l, const char* kind) const;
   void read_pipes();
   void read_pumps();
   void read_valves();
   // EPANET changestatus(): OPEN/CLOSED/number for pipes, pumps and valves.
-  void apply_status(LinkState& s, const std::string& word, const Line& l, const char* kind,
+  void apply_status(LinkState& s, std::string_view word, const Line& l, const char* kind,
                     bool from_control) const;
   void read_status();
   void apply_pump_patterns();
@@ -251,7 +299,7 @@ class Parser {
   std::string description();
   SettingsDefinition settings() const;
   void add_nodes(NetworkDefinition& def);
-  CurvePoints to_points(const std::string& curve_id) const;
+  CurvePoints to_points(std::string_view curve_id) const;
   void add_links(NetworkDefinition& def) const;
   PipeDefinition pipe(const LinkState& s) const;
   PumpDefinition pump(const LinkState& s) const;
@@ -261,12 +309,15 @@ class Parser {
   EpanetImportOptions options_;
   InpSourceMap* origins_;
 
+  detail::DecodedText text_;             // the file as UTF-8; words_ and every id view into it
+  std::vector<std::string_view> words_;  // the words of all data lines, line after line
   std::map<std::string, std::vector<Line>> sections_;
   std::vector<std::string> order_;  // section names in file order
   bool from_windows_1252_ = false;
 
   // [OPTIONS]
-  std::string flow_units_ = "GPM", headloss_ = "H-W", default_pattern_;
+  std::string flow_units_ = "GPM", headloss_ = "H-W";
+  std::string_view default_pattern_;
   double sg_ = 1.0, viscosity_value_ = 1.0, demand_multiplier_ = 1.0;
   bool viscosity_given_ = false;
   int trials_ = 200;
@@ -274,19 +325,19 @@ class Parser {
   // [TIMES]
   double pattern_step_ = 3600, pattern_start_ = 0, clock_start_ = 0;
   double period_ = 0;  // pattern period at t = 0
-  std::unordered_map<std::string, std::vector<double>> patterns_;
-  std::unordered_map<std::string, std::vector<std::array<double, 2>>> curves_;
+  std::unordered_map<std::string_view, std::vector<double>> patterns_;
+  std::unordered_map<std::string_view, std::vector<std::array<double, 2>>> curves_;
 
   std::vector<NodeState> nodes_;
-  std::unordered_map<std::string, int> node_index_;
+  heatnet::detail::IdMap node_index_{0};  // sized in parse() once the sections are known
   std::vector<LinkState> links_;
-  std::unordered_map<std::string, int> link_index_;
+  heatnet::detail::IdMap link_index_{0};
   std::vector<std::string> notes_;  // what the import did not evaluate (in the description)
 };
 
-double Parser::time_value(const Line& l, std::size_t i, const char* kind, const std::string& id) const {
+double Parser::time_value(const Line& l, std::size_t i, const char* kind, std::string_view id) const {
   if (i >= l.tokens.size()) fail(l, ErrorCode::missing_field, kind, id, "time", "", "missing time");
-  const std::string& t = l.tokens[i];
+  const std::string t(l.tokens[i]);
   double seconds = 0;
   if (t.find(':') != std::string::npos) {
     double parts[3] = {0, 0, 0};
@@ -324,10 +375,16 @@ double Parser::time_value(const Line& l, std::size_t i, const char* kind, const 
 }
 
 NetworkDefinition Parser::parse(std::string_view bytes) {
-  const detail::DecodedText decoded = detail::decode_utf8_or_windows_1252(bytes);
-  from_windows_1252_ = decoded.from_windows_1252;
-  tokenise(decoded.utf8);
+  text_ = detail::decode_utf8_or_windows_1252(bytes);
+  from_windows_1252_ = text_.from_windows_1252;
+  tokenise(text_.utf8);
   refuse_unknown_sections();
+  const std::size_t node_lines = section_lines({"[JUNCTIONS]", "[RESERVOIRS]", "[TANKS]"});
+  const std::size_t link_lines = section_lines({"[PIPES]", "[PUMPS]", "[VALVES]"});
+  node_index_ = heatnet::detail::IdMap(node_lines);
+  link_index_ = heatnet::detail::IdMap(link_lines);
+  nodes_.reserve(node_lines);
+  links_.reserve(link_lines);
   read_options();
   derive_units();
   read_times();
@@ -358,6 +415,9 @@ NetworkDefinition Parser::parse(std::string_view bytes) {
 
 void Parser::tokenise(std::string_view text) {
   std::string current;
+  std::vector<Line>* lines = nullptr;  // the current section's
+  bool in_title = false;
+  words_.reserve(text.size() / 8);
   int number = 0;
   std::size_t pos = 0;
   while (pos <= text.size()) {
@@ -367,33 +427,47 @@ void Parser::tokenise(std::string_view text) {
     pos = end + 1;
     ++number;
     if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
-    Line line{number, {}, {}};
-    refuse_control_characters(line, raw);
-    const std::size_t semi = raw.find(';');
-    if (semi != std::string_view::npos) {
-      line.comment = std::string(raw.substr(semi + 1));
-      raw = raw.substr(0, semi);
-    }
-    split_words(raw, line.tokens);
-    if (line.tokens.empty()) {
+    Line line{number, {}, words_.size()};
+    std::size_t control = 0;
+    const std::size_t data_end = split_data_words(raw, words_, control);
+    if (control != std::string_view::npos) fail_control_character(line, raw, control);
+    raw = raw.substr(0, data_end);  // without the comment
+    const std::size_t count = words_.size() - line.first_word;
+    if (count == 0) {
       if (end == text.size()) break;
       continue;
     }
-    if (line.tokens[0][0] == '[') {
-      current = upper(line.tokens[0]);
+    const std::string_view first = words_[line.first_word];
+    if (first[0] == '[') {
+      words_.resize(line.first_word);  // a header is no data line
+      current = upper(first);
       if (current.back() != ']')
         fail(line, ErrorCode::parse_error, "section", current, "", "", "malformed section header");
       if (!sections_.count(current)) order_.push_back(current);
-      sections_[current];
+      lines = &sections_[current];
+      in_title = current == "[TITLE]";
       continue;
     }
-    if (current.empty())
-      fail(line, ErrorCode::parse_error, "", "", "", quoted_input(line.tokens[0]),
+    if (!lines)
+      fail(line, ErrorCode::parse_error, "", "", "", quoted_input(first),
            "data before the first [SECTION] header");
-    if (current != "[TITLE]") sections_[current].push_back(std::move(line));
-    else sections_[current].push_back(Line{line.number, {std::string(raw)}, {}});
+    if (in_title) {  // a title line is one text: the whole line as its only word
+      words_.resize(line.first_word);
+      words_.push_back(raw);
+    }
+    line.word_count = words_.size() - line.first_word;
+    lines->push_back(line);
     if (end == text.size()) break;
   }
+  // The word list is complete (no more reallocation): point every line at its words.
+  for (auto& [name, section] : sections_)
+    for (Line& l : section) l.tokens = Words(words_.data() + l.first_word, l.word_count);
+}
+
+std::size_t Parser::section_lines(std::initializer_list<const char*> names) {
+  std::size_t n = 0;
+  for (const char* name : names) n += section(name).size();
+  return n;
 }
 
 void Parser::refuse_unknown_sections() {
@@ -523,10 +597,10 @@ void Parser::read_patterns() {
     for (std::size_t i = 1; i < l.tokens.size(); ++i) p.push_back(number(l, i, "pattern", "multiplier"));
   }
   if (default_pattern_.empty() && patterns_.count("1")) default_pattern_ = "1";
-  if (!default_pattern_.empty() && !patterns_.count(default_pattern_)) default_pattern_.clear();
+  if (!default_pattern_.empty() && !patterns_.count(default_pattern_)) default_pattern_ = {};
 }
 
-double Parser::factor(const std::string& id, const Line& l, const char* kind) {
+double Parser::factor(std::string_view id, const Line& l, const char* kind) {
   if (id.empty()) return 1.0;
   auto it = patterns_.find(id);
   if (it == patterns_.end())
@@ -548,7 +622,7 @@ void Parser::read_curves() {
 // ---- nodes
 
 void Parser::add_node(NodeState n, const Line& l) {
-  if (!node_index_.emplace(n.id, static_cast<int>(nodes_.size())).second)
+  if (!node_index_.insert(n.id, static_cast<int>(nodes_.size())))
     fail(l, ErrorCode::duplicate_id, "node", n.id, "id", "", "duplicate node id");
   const char* epanet_kind = n.kind == NodeState::junction ? "junction"
                             : n.kind == NodeState::reservoir ? "reservoir" : "tank";
@@ -557,13 +631,13 @@ void Parser::add_node(NodeState n, const Line& l) {
   nodes_.push_back(std::move(n));
 }
 
-int Parser::find_node(const std::string& id, const Line& l, const char* kind,
+int Parser::find_node(std::string_view id, const Line& l, const char* kind,
                       const char* field) const {
-  auto it = node_index_.find(id);
-  if (it == node_index_.end())
+  const int i = node_index_.find(id);
+  if (i < 0)
     fail(l, ErrorCode::unknown_reference, kind, l.tokens[0], field, quoted_input(id),
          "no node with this id");
-  return it->second;
+  return i;
 }
 
 void Parser::read_junctions() {
@@ -633,10 +707,10 @@ void Parser::refuse_emitters() {
 void Parser::read_coordinates() {
   for (const Line& l : section("[COORDINATES]")) {
     if (l.tokens.size() < 3) continue;
-    auto it = node_index_.find(l.tokens[0]);
-    if (it == node_index_.end()) continue;
-    nodes_[it->second].x = number(l, 1, "coordinate", "x");
-    nodes_[it->second].y = number(l, 2, "coordinate", "y");
+    const int i = node_index_.find(l.tokens[0]);
+    if (i < 0) continue;
+    nodes_[i].x = number(l, 1, "coordinate", "x");
+    nodes_[i].y = number(l, 2, "coordinate", "y");
   }
 }
 
@@ -645,7 +719,7 @@ void Parser::read_coordinates() {
 void Parser::add_link(LinkState s, const Line& l) {
   find_node(s.from, l, "link", "from node");
   find_node(s.to, l, "link", "to node");
-  if (!link_index_.emplace(s.id, static_cast<int>(links_.size())).second)
+  if (!link_index_.insert(s.id, static_cast<int>(links_.size())))
     fail(l, ErrorCode::duplicate_id, "link", s.id, "id", "", "duplicate link id");
   const char* kind = s.type == LinkType::pipe || s.type == LinkType::cvpipe ? "pipe"
                      : s.type == LinkType::pump ? "pump" : "valve";
@@ -653,11 +727,11 @@ void Parser::add_link(LinkState s, const Line& l) {
   links_.push_back(std::move(s));
 }
 
-int Parser::find_link(const std::string& id, const Line& l, const char* kind) const {
-  auto it = link_index_.find(id);
-  if (it == link_index_.end())
+int Parser::find_link(std::string_view id, const Line& l, const char* kind) const {
+  const int i = link_index_.find(id);
+  if (i < 0)
     fail(l, ErrorCode::unknown_reference, kind, id, "link", quoted_input(id), "no link with this id");
-  return it->second;
+  return i;
 }
 
 void Parser::read_pipes() {
@@ -668,11 +742,9 @@ void Parser::read_pipes() {
     s.diameter = number(l, 4, "pipe", "diameter");
     s.roughness = number(l, 5, "pipe", "roughness");
     std::size_t next = 6;
-    if (l.tokens.size() > 6) {
-      char* end = nullptr;
-      std::strtod(l.tokens[6].c_str(), &end);
-      if (*end == '\0') s.minor_loss = number(l, 6, "pipe", "minor loss"), next = 7;
-    }
+    double ignored = 0;
+    if (l.tokens.size() > 6 && strtod_whole_word(l.tokens[6], ignored))  // else it is the status
+      s.minor_loss = number(l, 6, "pipe", "minor loss"), next = 7;
     if (next < l.tokens.size()) {
       const std::string st = upper(l.tokens[next]);
       if (st == "CV") s.type = LinkType::cvpipe;
@@ -743,7 +815,7 @@ void Parser::read_valves() {
 
 bool is_valve(LinkType t) { return t >= LinkType::prv; }
 
-void Parser::apply_status(LinkState& s, const std::string& word, const Line& l, const char* kind,
+void Parser::apply_status(LinkState& s, std::string_view word, const Line& l, const char* kind,
                           bool from_control) const {
   const std::string w = upper(word);
   if (w == "OPEN" || w == "CLOSED") {
@@ -759,9 +831,8 @@ void Parser::apply_status(LinkState& s, const std::string& word, const Line& l, 
     if (is_valve(s.type)) s.status = 'A';
     return;
   }
-  char* end = nullptr;
-  const double v = std::strtod(word.c_str(), &end);
-  if (end == word.c_str() || *end != '\0')
+  double v = 0;
+  if (!strtod_whole_word(word, v))
     fail(l, ErrorCode::invalid_value, kind, s.id, "status", word,
          "expected OPEN, CLOSED, ACTIVE or a setting");
   if (s.type == LinkType::pump) {
@@ -791,7 +862,7 @@ void Parser::read_status() {
 void Parser::apply_pump_patterns() {
   for (LinkState& s : links_) {
     if (s.type != LinkType::pump || s.pattern.empty()) continue;
-    Line l{s.line, {s.id}, {}};
+    const Line l = id_line(s.line, s.id);
     const double v = factor(s.pattern, l, "pump");
     s.setting = v;
     if (v > 0 && s.status == 'C') s.status = 'O';
@@ -802,7 +873,7 @@ void Parser::apply_pump_patterns() {
 double Parser::head_of(const NodeState& n) {
   if (n.kind == NodeState::tank) return (n.elevation + n.init_level) * units_.len;
   if (n.kind == NodeState::reservoir) {
-    Line l{n.line, {n.id}, {}};
+    const Line l = id_line(n.line, n.id);
     return n.elevation * factor(n.pattern, l, "reservoir") * units_.len;
   }
   return std::numeric_limits<double>::quiet_NaN();
@@ -853,7 +924,7 @@ std::optional<bool> Parser::control_fires(const Line& l, const LinkState& s) {
 std::string Parser::description() {
   std::string title;
   for (const Line& l : section("[TITLE]")) {
-    std::string t = l.tokens.empty() ? "" : l.tokens[0];
+    std::string t(l.tokens.empty() ? std::string_view() : l.tokens[0]);
     while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
     if (!t.empty()) title += (title.empty() ? "" : "\n") + t;
   }
@@ -885,26 +956,27 @@ SettingsDefinition Parser::settings() const {
 
 void Parser::add_nodes(NetworkDefinition& def) {
   const Units& u = units_;
+  def.nodes.reserve(nodes_.size());
   for (const NodeState& n : nodes_) {
     NodeDefinition nd;
-    nd.id = n.id;
+    nd.id = std::string(n.id);
     nd.x = n.x;
     nd.y = n.y;
-    Line l{n.line, {n.id}, {}};
+    const Line l = id_line(n.line, n.id);
     if (n.kind == NodeState::junction) {
       nd.elevation_m = n.elevation * u.len;
       double q = 0;
       for (const auto& dm : n.demands) {
-        const std::string& pat = dm.pattern.empty() ? default_pattern_ : dm.pattern;
+        const std::string_view pat = dm.pattern.empty() ? default_pattern_ : dm.pattern;
         q += dm.base * factor(pat, l, "junction");
       }
       nd.demand_kg_s = q * demand_multiplier_ * u.mass;
     } else if (n.kind == NodeState::reservoir) {
       nd.elevation_m = head_of(n);
-      def.pressure_nodes.push_back({n.id, 0.0, 20.0});
+      def.pressure_nodes.push_back({std::string(n.id), 0.0, 20.0});
     } else {
       nd.elevation_m = n.elevation * u.len;
-      PressureNodeDefinition p{n.id, u.rho * kGravity * n.init_level * u.len / 1e5, 20.0};
+      PressureNodeDefinition p{std::string(n.id), u.rho * kGravity * n.init_level * u.len / 1e5, 20.0};
       // EPANET: full when head >= Hmax - HTOL, empty when head <= Hmin + HTOL
       const double htol = u.us ? kHtolFt : kHtolFt * kFt;
       p.no_inflow = n.init_level >= n.max_level - htol;
@@ -915,7 +987,7 @@ void Parser::add_nodes(NetworkDefinition& def) {
   }
 }
 
-CurvePoints Parser::to_points(const std::string& curve_id) const {
+CurvePoints Parser::to_points(std::string_view curve_id) const {
   CurvePoints pts;
   for (const auto& p : curves_.at(curve_id))
     pts.push_back({p[0] * units_.flow_to_m3s * 3600.0, p[1] * units_.len});
@@ -923,6 +995,9 @@ CurvePoints Parser::to_points(const std::string& curve_id) const {
 }
 
 void Parser::add_links(NetworkDefinition& def) const {
+  std::size_t pipes = 0;
+  for (const LinkState& s : links_) pipes += s.type == LinkType::pipe || s.type == LinkType::cvpipe;
+  def.pipes.reserve(pipes);
   for (const LinkState& s : links_) {
     if (s.type == LinkType::pipe || s.type == LinkType::cvpipe) def.pipes.push_back(pipe(s));
     else if (s.type == LinkType::pump) def.pumps.push_back(pump(s));
@@ -932,9 +1007,9 @@ void Parser::add_links(NetworkDefinition& def) const {
 
 PipeDefinition Parser::pipe(const LinkState& s) const {
   PipeDefinition p;
-  p.id = s.id;
-  p.from = s.from;
-  p.to = s.to;
+  p.id = std::string(s.id);
+  p.from = std::string(s.from);
+  p.to = std::string(s.to);
   p.length_m = s.length * units_.len;
   p.inner_diameter_m = s.diameter * units_.diam;
   p.minor_loss = s.minor_loss * kMinorLossFactor;
@@ -951,9 +1026,9 @@ PipeDefinition Parser::pipe(const LinkState& s) const {
 
 PumpDefinition Parser::pump(const LinkState& s) const {
   PumpDefinition p;
-  p.id = s.id;
-  p.from = s.from;
-  p.to = s.to;
+  p.id = std::string(s.id);
+  p.from = std::string(s.from);
+  p.to = std::string(s.to);
   p.curve_kind = PumpCurveKind::epanet;
   if (!s.curve.empty()) p.points_m3_h_m = to_points(s.curve);
   else p.power_kW = *s.power * (units_.us ? kHpToKw : 1.0);
@@ -965,9 +1040,9 @@ PumpDefinition Parser::pump(const LinkState& s) const {
 ValveDefinition Parser::valve(const LinkState& s) const {
   const Units& u = units_;
   ValveDefinition v;
-  v.id = s.id;
-  v.from = s.from;
-  v.to = s.to;
+  v.id = std::string(s.id);
+  v.from = std::string(s.from);
+  v.to = std::string(s.to);
   v.inner_diameter_m = s.diameter * u.diam;
   v.minor_loss = s.minor_loss * kMinorLossFactor;
   v.closed = s.status == 'C';

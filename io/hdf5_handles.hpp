@@ -17,8 +17,10 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -96,12 +98,22 @@ inline std::string child_name(hid_t parent, std::string_view name) {
                 "", reason);
 }
 
-inline hid_t check_id(hid_t id, std::string_view object, std::string_view what) {
-  if (id < 0) fail(object, what);
+// `object` names what failed: a string, or a callable returning one. A path costs an
+// H5Iget_name walk, so the writer's hot paths pass a lambda and pay only when a call fails.
+template <class Name>
+std::string name_of(const Name& object) {
+  if constexpr (std::is_invocable_v<const Name&>) return object();
+  else return std::string(object);
+}
+
+template <class Name>
+hid_t check_id(hid_t id, const Name& object, std::string_view what) {
+  if (id < 0) fail(name_of(object), what);
   return id;
 }
-inline void check(herr_t status, std::string_view object, std::string_view what) {
-  if (status < 0) fail(object, what);
+template <class Name>
+void check(herr_t status, const Name& object, std::string_view what) {
+  if (status < 0) fail(name_of(object), what);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,7 +144,8 @@ class Handle {
     id_ = H5I_INVALID_HID;
   }
   // Explicit close whose failure matters (a file close flushes; disk full shows here).
-  void close(std::string_view object) {
+  template <class Name>
+  void close(const Name& object) {
     if (id_ < 0) return;
     const herr_t status = Close(std::exchange(id_, H5I_INVALID_HID));
     check(status, object, "cannot close");
@@ -171,7 +184,7 @@ inline File open_file_read(const std::string& path) {
 inline Group create_group(hid_t parent, std::string_view name) {
   const std::string n(name);
   return Group(check_id(H5Gcreate2(parent, n.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                        detail::child_name(parent, name), "cannot create group"));
+                        [&] { return detail::child_name(parent, name); }, "cannot create group"));
 }
 
 inline Group open_group(hid_t parent, std::string_view name) {
@@ -213,7 +226,7 @@ namespace detail {
 inline void write_scalar_attribute(hid_t object, std::string_view name, hid_t file_type,
                                    hid_t mem_type, const void* value) {
   const std::string n(name);
-  const std::string where = object_name(object) + " @" + n;
+  const auto where = [&] { return object_name(object) + " @" + n; };
   if (H5Aexists(object, n.c_str()) > 0)  // rewriting (e.g. at commit) replaces the value
     check(H5Adelete(object, n.c_str()), where, "cannot replace attribute");
   Space space = scalar_space();
@@ -249,6 +262,43 @@ inline void write_attribute(hid_t object, std::string_view name, double value) {
 inline void write_attribute(hid_t object, std::string_view name, std::int32_t value) {
   detail::write_scalar_attribute(object, name, H5T_STD_I32LE, H5T_NATIVE_INT32, &value);
 }
+
+// Attributes of objects just created (no existing attribute to replace), with the string
+// type and the scalar dataspace made once instead of per attribute: a results file has ~80
+// attributes, and every HDF5 call takes the library's global lock.
+class NewAttributes {
+ public:
+  NewAttributes() : string_type_(vlen_string_type()), scalar_(scalar_space()) {}
+
+  void add(hid_t object, std::string_view name, std::string_view value) const {
+    const std::string v(value);
+    const char* p = v.c_str();
+    add_scalar(object, name, string_type_.id(), string_type_.id(), &p);
+  }
+  void add(hid_t object, std::string_view name, const char* value) const {
+    add(object, name, std::string_view(value));
+  }
+  void add(hid_t object, std::string_view name, double value) const {
+    add_scalar(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
+  }
+  void add(hid_t object, std::string_view name, std::int32_t value) const {
+    add_scalar(object, name, H5T_STD_I32LE, H5T_NATIVE_INT32, &value);
+  }
+
+ private:
+  void add_scalar(hid_t object, std::string_view name, hid_t file_type, hid_t mem_type,
+                  const void* value) const {
+    const std::string n(name);
+    const auto where = [&] { return detail::object_name(object) + " @" + n; };
+    Attribute a(check_id(H5Acreate2(object, n.c_str(), file_type, scalar_.id(), H5P_DEFAULT,
+                                    H5P_DEFAULT),
+                         where, "cannot create attribute"));
+    check(H5Awrite(a.id(), mem_type, value), where, "cannot write attribute");
+  }
+
+  Type string_type_;
+  Space scalar_;
+};
 
 inline bool has_attribute(hid_t object, std::string_view name) {
   const std::string n(name);
@@ -297,8 +347,11 @@ inline std::int64_t read_int_attribute(hid_t object, std::string_view name) {
 // ---------------------------------------------------------------------------------------------
 // Datasets
 
-// A chunked dataset that grows along its first dimension (time): rank 1 ([rows]) when
-// `width` is 0, else rank 2 ([rows, width]). Rows are written in batches by append().
+// A dataset filled along its first dimension (time): rank 1 ([rows]) when `width` is 0, else
+// rank 2 ([rows, width]). Rows are written in batches by append().
+//  * create(): chunked and extendable, for a series of unknown length.
+//  * create_fixed(): exactly `rows` rows known in advance (a whole Result): contiguous, no
+//    chunk index to build and no extent to change (and so no compression).
 class AppendableDataset {
  public:
   AppendableDataset() = default;
@@ -308,7 +361,7 @@ class AppendableDataset {
   static AppendableDataset create(hid_t parent, std::string_view name, hid_t file_type,
                                   hsize_t width, bool matrix, hsize_t chunk_rows,
                                   int gzip_level) {
-    const std::string object = detail::child_name(parent, name);
+    const auto object = [&] { return detail::child_name(parent, name); };
     AppendableDataset d;
     d.matrix_ = matrix;
     d.width_ = matrix ? width : 1;
@@ -332,14 +385,36 @@ class AppendableDataset {
     return d;
   }
 
+  // `rows` rows exactly, uncompressed.
+  static AppendableDataset create_fixed(hid_t parent, std::string_view name, hid_t file_type,
+                                        hsize_t width, bool matrix, hsize_t rows) {
+    AppendableDataset d;
+    d.matrix_ = matrix;
+    d.width_ = matrix ? width : 1;
+    d.fixed_rows_ = rows;
+    Space space = matrix ? simple_space({rows, width}) : simple_space({rows});
+    const std::string n(name);
+    d.dataset_ = Dataset(check_id(
+        H5Dcreate2(parent, n.c_str(), file_type, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        [&] { return detail::child_name(parent, name); }, "cannot create dataset"));
+    return d;
+  }
+
   // Appends `rows` rows (rows * width values of `mem_type`, row-major).
   void append(hid_t mem_type, const void* data, hsize_t rows) {
     if (rows == 0) return;
-    const std::string object = detail::object_name(dataset_.id());
-    std::vector<hsize_t> extent{rows_ + rows};
-    if (matrix_) extent.push_back(width_);
-    check(H5Dset_extent(dataset_.id(), extent.data()), object, "cannot extend dataset");
-    if (width_ > 0) {
+    const auto object = [&] { return detail::object_name(dataset_.id()); };
+    if (fixed_rows_) {
+      if (rows_ + rows > *fixed_rows_) fail(object(), "more rows than the dataset was made for");
+    } else {
+      std::vector<hsize_t> extent{rows_ + rows};
+      if (matrix_) extent.push_back(width_);
+      check(H5Dset_extent(dataset_.id(), extent.data()), object, "cannot extend dataset");
+    }
+    if (width_ > 0 && fixed_rows_ && rows == *fixed_rows_) {  // the whole dataset at once
+      check(H5Dwrite(dataset_.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), object,
+            "cannot write rows");
+    } else if (width_ > 0) {
       Space file_space(check_id(H5Dget_space(dataset_.id()), object, "cannot get dataspace"));
       std::vector<hsize_t> start{rows_}, count{rows};
       if (matrix_) {
@@ -359,19 +434,23 @@ class AppendableDataset {
   hsize_t rows() const { return rows_; }
   hsize_t width() const { return width_; }
   hid_t id() const { return dataset_.id(); }
-  void close() { dataset_.close(detail::object_name(dataset_.id())); }
+  void close() {
+    const hid_t id = dataset_.id();
+    dataset_.close([id] { return detail::object_name(id); });
+  }
 
  private:
   Dataset dataset_;
   bool matrix_ = false;
   hsize_t width_ = 0;
   hsize_t rows_ = 0;
+  std::optional<hsize_t> fixed_rows_;  // create_fixed(): the rows the dataset holds
 };
 
 // Writes a fixed-size 1-D dataset of `count` values (count may be 0).
 inline Dataset write_vector(hid_t parent, std::string_view name, hid_t file_type,
                             hid_t mem_type, const void* data, hsize_t count) {
-  const std::string object = detail::child_name(parent, name);
+  const auto object = [&] { return detail::child_name(parent, name); };
   Space space = simple_space({count});
   const std::string n(name);
   Dataset d(check_id(H5Dcreate2(parent, n.c_str(), file_type, space.id(), H5P_DEFAULT,

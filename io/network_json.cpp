@@ -230,11 +230,11 @@ NetworkDefinition read_network(const std::filesystem::path& path) {
 }
 
 NetworkFile read_network_file(const std::filesystem::path& path,
-                              const EpanetImportOptions& inp_options) {
+                              const EpanetImportOptions& inp_options, bool with_sha256) {
   const NetworkFormat format = network_format(path);
   const std::string bytes = json_detail::read_file_bytes(path);
   NetworkFile file;
-  file.sha256 = sha256_hex(bytes);
+  if (with_sha256) file.sha256 = sha256_hex(bytes);
   file.definition = format == NetworkFormat::json
                         ? json_detail::parse_network_json_bytes(bytes, bytes.capacity())
                         : parse_epanet_inp(bytes, path.string(), inp_options);

@@ -233,13 +233,14 @@ std::vector<Def> read_list(od::value v, ReadOne read_one) {
   return out;
 }
 
+// Each element read in place (a definition is ~100-200 bytes: no move per element).
 template <class Def>
 std::vector<Def> read_plain_list(od::value v, schema::Fields<Def> fields) {
-  return read_list<Def>(v, [&](od::object o) {
-    Def d;
-    read_object_fields(o, fields, d);
-    return d;
-  });
+  od::array array = v.get_array();
+  std::vector<Def> out;
+  out.reserve(array.count_elements());  // one allocation: no 1.5x peak while the list grows
+  for (od::value e : array) read_object_fields(e.get_object().value(), fields, out.emplace_back());
+  return out;
 }
 
 NetworkDefinition read_top(od::object top) {

@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 
 void finish_time_series_file(const fs::path& staged, const fs::path& target,
                              const TimeSeriesAttributes& attributes,
-                             const std::vector<std::int32_t>& step_status) {
+                             const std::vector<std::int32_t>& step_status,
+                             bool sync_to_disk) {
   {
     h5::Session session(target.string());
     h5::File file(h5::check_id(H5Fopen(staged.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "",
@@ -40,15 +41,17 @@ void finish_time_series_file(const fs::path& staged, const fs::path& target,
     root.close("/");
     file.close("/");
   }
-  const int fd = ::open(staged.c_str(), O_RDONLY);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw IoError(ErrorCode::io_error, "results file", target.string(), "", "",
-                  "cannot sync the finished file to disk");
+  if (sync_to_disk) {
+    const int fd = ::open(staged.c_str(), O_RDONLY);
+    if (fd < 0 || ::fsync(fd) != 0) {
+      if (fd >= 0) ::close(fd);
+      throw IoError(ErrorCode::io_error, "results file", target.string(), "", "",
+                    "cannot sync the finished file to disk");
+    }
+    ::close(fd);
   }
-  ::close(fd);
   std::error_code ec;
-  fs::rename(staged, target, ec);
+  replace_file(staged, target, ec);
   if (ec)
     throw IoError(ErrorCode::io_error, "results file", target.string(), "", "",
                   "cannot rename the finished file onto it: " + ec.message());

@@ -24,12 +24,13 @@ struct TimeSeriesAttributes {
 };
 
 // Opens `staged` (a committed heatnet-results/1 file under a hidden name), writes the root
-// attributes and /solver/step_status [T] (int32 SolveStatus codes, 0 = converged), syncs it and
-// renames it onto `target`. Throws IoError; on failure `staged` is left for the caller to remove.
+// attributes and /solver/step_status [T] (int32 SolveStatus codes, 0 = converged), syncs it
+// when `sync_to_disk` and renames it onto `target`. Throws IoError; on failure `staged` is left for the caller to remove.
 void finish_time_series_file(const std::filesystem::path& staged,
                              const std::filesystem::path& target,
                              const TimeSeriesAttributes& attributes,
-                             const std::vector<std::int32_t>& step_status);
+                             const std::vector<std::int32_t>& step_status,
+                             bool sync_to_disk);
 
 // Adds /consumers/step_arrival_delay [1, C] (s) with its step attributes to a committed (still
 // hidden) results file. Throws IoError.

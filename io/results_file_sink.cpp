@@ -87,6 +87,7 @@ void ResultsFileSink::begin(const Result& layout, std::size_t steps_planned) {
                   "begin() called twice: one sink records one run");
   ResultsFileOptions fo = s.options;
   fo.chunk_steps = std::max<std::size_t>(1, std::min(fo.chunk_steps, steps_planned));
+  fo.sync_to_disk = false;  // the staged file changes again in finish(), which syncs it
   s.staged = detail::hidden_temp_path(s.target, "sim");
   s.layout.emplace(layout);
   s.writer.emplace(s.staged, layout, fo);
@@ -112,7 +113,8 @@ void ResultsFileSink::finish(const SimulationResult& run, const SimulationOption
   if (run.step_arrival) detail::write_step_arrival(s.staged, *run.step_arrival);
   std::vector<std::int32_t> codes(run.step_status.size());
   for (std::size_t i = 0; i < codes.size(); ++i) codes[i] = static_cast<std::int32_t>(run.step_status[i]);
-  detail::finish_time_series_file(s.staged, s.target, summary_attributes(run, options), codes);
+  detail::finish_time_series_file(s.staged, s.target, summary_attributes(run, options), codes,
+                                  s.options.sync_to_disk);
   s.staged.clear();  // renamed: nothing to remove
 }
 

@@ -13,7 +13,9 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "heatnet/errors.hpp"
@@ -116,6 +118,7 @@ struct ResultsWriter::Impl {
 
   // Declaration order is destruction order in reverse: datasets close before the file, the
   // file closes before its temporary name is removed.
+  std::optional<KnownSize> known_size;  // datasets created at their final size
   TempFile temp;
   h5::File file;
   h5::Group root, solver;
@@ -136,17 +139,22 @@ struct ResultsWriter::Impl {
   bool committed = false;
   bool failed = false;  // an HDF5 error mid-way: the datasets may disagree, never commit
 
-  Impl(const fs::path& path, const Result& layout, ResultsFileOptions opts);
+  Impl(const fs::path& path, const Result& layout, ResultsFileOptions opts,
+       std::optional<KnownSize> size);
   ~Impl();
   void create_layout(const Result& layout);
+  // A [time] or [time, width] dataset, extendable or at its known size.
+  h5::AppendableDataset create_series(hid_t parent, std::string_view name, hid_t file_type,
+                                      std::size_t width, bool matrix, std::size_t chunk_rows) const;
   void flush_checks();
   void flush_all();
   void close_all();
 };
 
-ResultsWriter::Impl::Impl(const fs::path& path, const Result& layout, ResultsFileOptions opts)
+ResultsWriter::Impl::Impl(const fs::path& path, const Result& layout, ResultsFileOptions opts,
+                          std::optional<KnownSize> size)
     : target(path), options(opts), network_name(layout.network_name),
-      input_sha256(layout.input_sha256) {
+      input_sha256(layout.input_sha256), known_size(size) {
   validate(options);
   const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   std::error_code ec;
@@ -168,32 +176,42 @@ ResultsWriter::Impl::~Impl() {
   close_all();  // quietly; `temp` then removes the file unless it was renamed
 }
 
+h5::AppendableDataset ResultsWriter::Impl::create_series(hid_t parent, std::string_view name,
+                                                         hid_t file_type, std::size_t width,
+                                                         bool matrix, std::size_t chunk_rows) const {
+  if (known_size && options.gzip_level == 0)  // gzip needs chunks
+    return h5::AppendableDataset::create_fixed(parent, name, file_type, width, matrix,
+                                               known_size->steps);
+  return h5::AppendableDataset::create(parent, name, file_type, width, matrix, chunk_rows,
+                                       options.gzip_level);
+}
+
 void ResultsWriter::Impl::create_layout(const Result& layout) {
+  const h5::NewAttributes attrs;
   root = h5::open_group(file.id(), "/");
-  h5::write_attribute(root.id(), "format", kResultsFormat);
-  h5::write_attribute(root.id(), "heatnet_version", kVersion);
-  h5::write_attribute(root.id(), "created_utc", utc_now_iso8601());
-  h5::write_attribute(root.id(), "network_name", network_name);
-  h5::write_attribute(root.id(), "input_sha256", input_sha256);
+  attrs.add(root.id(), "format", kResultsFormat);
+  attrs.add(root.id(), "heatnet_version", kVersion);
+  attrs.add(root.id(), "created_utc", utc_now_iso8601());
+  attrs.add(root.id(), "network_name", network_name);
+  attrs.add(root.id(), "input_sha256", input_sha256);
   // `complete` is our addition to the spec: 0 marks an interrupted time series (the steps
   // written are valid, the rest are missing). 0 until commit() says otherwise.
-  h5::write_attribute(root.id(), "complete", std::int32_t{0});
+  attrs.add(root.id(), "complete", std::int32_t{0});
 
   const hsize_t step_chunk = options.chunk_steps;
-  time.dataset = h5::AppendableDataset::create(root.id(), "time", H5T_IEEE_F64LE, 0, false,
-                                               step_chunk, options.gzip_level);
+  time.dataset = create_series(root.id(), "time", H5T_IEEE_F64LE, 0, false, step_chunk);
   time.mem_type = H5T_NATIVE_DOUBLE;
   time.chunk_rows = options.chunk_steps;
-  h5::write_attribute(time.dataset.id(), "units", kTimeUnit);
-  h5::write_attribute(time.dataset.id(), "description", "seconds from the start of the run");
+  attrs.add(time.dataset.id(), "units", kTimeUnit);
+  attrs.add(time.dataset.id(), "description", "seconds from the start of the run");
 
   solver = h5::create_group(root.id(), "solver");
-  iterations.dataset = h5::AppendableDataset::create(solver.id(), "iterations", H5T_STD_I32LE,
-                                                     0, false, step_chunk, options.gzip_level);
+  iterations.dataset = create_series(solver.id(), "iterations", H5T_STD_I32LE, 0, false,
+                                     step_chunk);
   iterations.mem_type = H5T_NATIVE_INT32;
   iterations.chunk_rows = options.chunk_steps;
-  h5::write_attribute(iterations.dataset.id(), "units", kCountUnit);
-  h5::write_attribute(iterations.dataset.id(), "description", "Newton iterations per time step");
+  attrs.add(iterations.dataset.id(), "units", kCountUnit);
+  attrs.add(iterations.dataset.id(), "description", "Newton iterations per time step");
 
   // Every group is written, even with no elements ([T, 0] datasets), so readers need no
   // special cases.
@@ -202,8 +220,8 @@ void ResultsWriter::Impl::create_layout(const Result& layout) {
     const auto group = static_cast<ElementGroup>(g);
     groups.push_back(h5::create_group(root.id(), to_string(group)));
     h5::Dataset ids = h5::write_vector(groups.back().id(), "id", layout.ids(group));
-    h5::write_attribute(ids.id(), "units", kCountUnit);
-    h5::write_attribute(ids.id(), "description", "element ids, the column order of this group");
+    attrs.add(ids.id(), "units", kCountUnit);
+    attrs.add(ids.id(), "description", "element ids, the column order of this group");
   }
   fields.reserve(kResultFields.size());
   for (const auto& f : kResultFields) {
@@ -212,23 +230,25 @@ void ResultsWriter::Impl::create_layout(const Result& layout) {
     rows.width = width;
     rows.chunk_rows = chunk_rows_for(width, options.chunk_steps);
     rows.mem_type = H5T_NATIVE_DOUBLE;
-    rows.dataset = h5::AppendableDataset::create(groups[static_cast<int>(f.group)].id(), f.name,
-                                                 H5T_IEEE_F64LE, width, true, rows.chunk_rows,
-                                                 options.gzip_level);
-    rows.pending.reserve(rows.chunk_rows * width);
-    h5::write_attribute(rows.dataset.id(), "units", f.unit);
-    h5::write_attribute(rows.dataset.id(), "description", f.description);
+    rows.dataset = create_series(groups[static_cast<int>(f.group)].id(), f.name, H5T_IEEE_F64LE,
+                                 width, true, rows.chunk_rows);
+    if (!known_size) rows.pending.reserve(rows.chunk_rows * width);
+    attrs.add(rows.dataset.id(), "units", f.unit);
+    attrs.add(rows.dataset.id(), "description", f.description);
     fields.push_back(std::move(rows));
   }
 
   check_mem_type = h5::check_row_type(false);
   h5::Type check_file_type = h5::check_row_type(true);
-  checks = h5::AppendableDataset::create(root.id(), "checks", check_file_type.id(), 0, false,
-                                         kCheckChunkRows, options.gzip_level);
-  h5::write_attribute(checks.id(), "units", kChecksUnits);
-  h5::write_attribute(checks.id(), "description",
-                      "failed design checks: time_index, element_kind, element_id, check, "
-                      "value, limit");
+  checks = known_size && options.gzip_level == 0
+               ? h5::AppendableDataset::create_fixed(root.id(), "checks", check_file_type.id(), 0,
+                                                     false, known_size->checks)
+               : h5::AppendableDataset::create(root.id(), "checks", check_file_type.id(), 0, false,
+                                               kCheckChunkRows, options.gzip_level);
+  attrs.add(checks.id(), "units", kChecksUnits);
+  attrs.add(checks.id(), "description",
+            "failed design checks: time_index, element_kind, element_id, check, "
+            "value, limit");
 }
 
 void ResultsWriter::Impl::flush_checks() {
@@ -261,7 +281,11 @@ void ResultsWriter::Impl::close_all() {
 
 ResultsWriter::ResultsWriter(const fs::path& path, const Result& layout,
                              ResultsFileOptions options)
-    : impl_(std::make_unique<Impl>(path, layout, options)) {}
+    : impl_(std::make_unique<Impl>(path, layout, options, std::nullopt)) {}
+
+ResultsWriter::ResultsWriter(const fs::path& path, const Result& layout,
+                             ResultsFileOptions options, KnownSize size)
+    : impl_(std::make_unique<Impl>(path, layout, options, size)) {}
 
 ResultsWriter::~ResultsWriter() = default;
 
@@ -328,10 +352,11 @@ void ResultsWriter::commit(const Result& metadata, bool complete) {
                         std::max(w.max_temperature_change_K,
                                  metadata.max_temperature_change_K()));
     h5::write_attribute(w.solver.id(), "wall_time_s", metadata.wall_time_s);
-    h5::write_attribute(w.root.id(), "network_name",
-                        metadata.network_name.empty() ? w.network_name : metadata.network_name);
-    h5::write_attribute(w.root.id(), "input_sha256",
-                        metadata.input_sha256.empty() ? w.input_sha256 : metadata.input_sha256);
+    // create_layout() wrote the layout's name and hash; replaced only when the metadata differ
+    if (!metadata.network_name.empty() && metadata.network_name != w.network_name)
+      h5::write_attribute(w.root.id(), "network_name", metadata.network_name);
+    if (!metadata.input_sha256.empty() && metadata.input_sha256 != w.input_sha256)
+      h5::write_attribute(w.root.id(), "input_sha256", metadata.input_sha256);
     h5::write_attribute(w.root.id(), "complete", std::int32_t{complete});
 
     // Close explicitly and check: closing the file flushes it, and that can fail.
@@ -345,7 +370,7 @@ void ResultsWriter::commit(const Result& metadata, bool complete) {
     w.file.close("/");
     if (w.options.sync_to_disk) fsync_file(w.temp.path, w.target);
     std::error_code ec;
-    fs::rename(w.temp.path, w.target, ec);
+    detail::replace_file(w.temp.path, w.target, ec);
     if (ec) io_fail(w.target, "cannot rename the temporary file onto it: " + ec.message());
   } catch (...) {
     w.failed = true;
@@ -353,6 +378,50 @@ void ResultsWriter::commit(const Result& metadata, bool complete) {
   }
   w.temp.owned = false;
   w.committed = true;
+}
+
+void ResultsWriter::append_whole(const Result& result,
+                                 const std::vector<std::vector<const CheckRecord*>>& checks_by_step) {
+  Impl& w = *impl_;
+  const std::size_t steps = result.steps();
+  const auto& datasets = result.datasets();
+  if (datasets.size() != w.fields.size())
+    throw Error(ErrorCode::invalid_value, "result", "", "values", std::to_string(datasets.size()),
+                "expected " + std::to_string(w.fields.size()) + " fields (kResultFields)");
+  for (std::size_t f = 0; f < datasets.size(); ++f)
+    if (datasets[f].count != w.fields[f].width || datasets[f].data.size() != steps * datasets[f].count)
+      throw Error(ErrorCode::invalid_value, "result",
+                  std::string(to_string(kResultFields[f].group)) + "/" +
+                      std::string(kResultFields[f].name),
+                  "count", std::to_string(datasets[f].count),
+                  "expected " + std::to_string(w.fields[f].width) + " values per step");
+  std::vector<double> time(steps);
+  std::vector<std::int32_t> iterations(steps, 0);
+  for (std::size_t t = 0; t < steps; ++t) {
+    time[t] = result.time()[t];
+    if (t < result.iterations().size()) iterations[t] = result.iterations()[t];
+  }
+  h5::Session session(w.target.string());
+  try {
+    w.time.dataset.append(w.time.mem_type, time.data(), steps);
+    w.iterations.dataset.append(w.iterations.mem_type, iterations.data(), steps);
+    for (std::size_t f = 0; f < datasets.size(); ++f)
+      w.fields[f].dataset.append(w.fields[f].mem_type, datasets[f].data.data(), steps);
+    for (std::size_t t = 0; t < checks_by_step.size(); ++t)
+      for (const CheckRecord* c : checks_by_step[t]) {
+        w.pending_checks.push_back(*c);
+        w.pending_checks.back().time_index = static_cast<int>(t);
+        if (w.pending_checks.size() >= kCheckChunkRows) w.flush_checks();
+      }
+  } catch (...) {
+    w.failed = true;
+    throw;
+  }
+  // the solver figures as append() would have summed them (write_results keeps no per-step
+  // reports: a default report each, whose mass imbalance commit() takes from the summaries)
+  w.steps = steps;
+  for (const std::int32_t it : iterations) w.total_iterations += it;
+  w.converged = w.converged && SolveReport{}.usable();
 }
 
 void write_results(const Result& result, const fs::path& path, ResultsFileOptions options) {
@@ -371,7 +440,12 @@ void write_results(const Result& result, const fs::path& path, ResultsFileOption
   // takes its full size on disk, so a steady solve with 64-step chunks would be ~64x too big.
   // (chunk_steps 0 is left for the writer's validation to report.)
   if (options.chunk_steps > steps) options.chunk_steps = std::max<std::size_t>(steps, 1);
-  ResultsWriter writer(path, result, options);
+  ResultsWriter writer(path, result, options, {steps, result.checks().size()});
+  if (options.gzip_level == 0) {  // datasets at their final size: written in one go each
+    writer.append_whole(result, checks_by_step);
+    writer.commit(result, result.complete());
+    return;
+  }
   const auto& datasets = result.datasets();
   Solution step;
   step.values.resize(datasets.size());

@@ -1,6 +1,8 @@
 #include "io/temp_files.hpp"
 
+#include <fcntl.h>  // renameat2, RENAME_EXCHANGE (glibc >= 2.28)
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -73,6 +75,19 @@ std::size_t remove_stale_temp_files(const fs::path& target) noexcept {
   } catch (...) {  // allocation failure while listing: leave the files, never fail the run
   }
   return removed;
+}
+
+void replace_file(const fs::path& from, const fs::path& to, std::error_code& ec) noexcept {
+  ec.clear();
+  struct stat st {};
+  if (::lstat(to.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+      ::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_EXCHANGE) == 0) {
+    if (::unlink(from.c_str()) == 0) return;  // `from` now names the old file
+    if (errno == ENOENT) return;
+    // `to` turned into something else meanwhile (a directory): swap back, let rename() decide
+    ::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_EXCHANGE);
+  }
+  if (::rename(from.c_str(), to.c_str()) != 0) ec.assign(errno, std::generic_category());
 }
 
 fs::path hidden_temp_path(const fs::path& target, std::string_view tag) {

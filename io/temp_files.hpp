@@ -11,8 +11,17 @@
 #include <cstddef>
 #include <filesystem>
 #include <string_view>
+#include <system_error>
 
 namespace heatnet::io::detail {
+
+// Renames the finished temporary file `from` onto `to`, atomically: `to` holds the old file or
+// the new one, never neither. An existing regular file is swapped out (renameat2
+// RENAME_EXCHANGE) and then removed: a plain rename over it makes ext4 write the new file's
+// data out first (its auto_da_alloc heuristic), 0.3-3 ms that a --sync-less run does not ask
+// for. Falls back to rename() where exchanging is not supported. Sets `ec` on failure.
+void replace_file(const std::filesystem::path& from, const std::filesystem::path& to,
+                  std::error_code& ec) noexcept;
 
 // A fresh hidden name beside `target` for this process (see above); removes stale ones first.
 std::filesystem::path hidden_temp_path(const std::filesystem::path& target, std::string_view tag);

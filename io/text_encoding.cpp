@@ -1,5 +1,6 @@
 #include "io/text_encoding.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "network/utf8.hpp"
@@ -38,12 +39,16 @@ DecodedText decode_utf8_or_windows_1252(std::string_view bytes) {
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
   DecodedText text;
   if (heatnet::detail::is_valid_utf8(bytes)) {
-    text.utf8.assign(bytes);
+    text.utf8 = bytes;
     return text;
   }
   text.from_windows_1252 = true;
-  text.utf8.reserve(bytes.size() + bytes.size() / 8);
-  for (const char c : bytes) append_utf8(text.utf8, windows_1252_code_point(static_cast<unsigned char>(c)));
+  // at least one byte >= 0x80 became two or three: the buffer is on the heap, so the view
+  // below survives moving `text`
+  text.converted.reserve(std::max<std::size_t>(bytes.size() + bytes.size() / 8, 32));
+  for (const char c : bytes)
+    append_utf8(text.converted, windows_1252_code_point(static_cast<unsigned char>(c)));
+  text.utf8 = text.converted;
   return text;
 }
 

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -123,6 +124,22 @@ namespace detail {
 
 // What a Network holds. Copies of a Network share the topology and the id lookups (immutable)
 // and copy the parameter arrays (the set_* methods change them).
+
+// Element indices sorted by id, for Network::*_index(id) by binary search (4 bytes per element;
+// a hash map of the ids would cost ~70 bytes per element, ~160 MB for a million pipes). Sorted
+// on the first lookup, not in build(): n log n string comparisons (a fifth of building an
+// EPANET network) that a solve from a file never needs. Thread-safe; shared by the copies of a
+// network, whose ids never change.
+class IdOrder {
+ public:
+  // Index of `id` among `ids` (the ids this order was made for), or -1.
+  int find(const std::vector<std::string>& ids, std::string_view id) const;
+
+ private:
+  mutable std::once_flag sorted_;
+  mutable std::vector<int> order_;
+};
+
 struct NetworkImpl {
   std::string name;
   Settings settings;
@@ -135,10 +152,8 @@ struct NetworkImpl {
   PumpData pumps;
   ValveData valves;
   std::vector<bool> pipe_has_own_ambient;
-  // Element indices sorted by id, for lookups by binary search (4 bytes per element; a hash
-  // map of the ids would cost ~70 bytes per element, ~160 MB for a million pipes).
-  std::shared_ptr<const std::vector<int>> node_lookup, pipe_lookup, consumer_lookup,
-      source_lookup, pump_lookup, valve_lookup;
+  std::shared_ptr<const IdOrder> node_lookup, pipe_lookup, consumer_lookup, source_lookup,
+      pump_lookup, valve_lookup;
   int component_count = 0;
 };
 

@@ -52,13 +52,21 @@ double Network::source_shutoff_head_m(int i) const {
                                                     : std::numeric_limits<double>::quiet_NaN();
 }
 
-namespace {
-int find_in(const std::shared_ptr<const std::vector<int>>& sorted,
-            const std::vector<std::string>& ids, std::string_view id) {
-  if (!sorted) return -1;
-  auto it = std::lower_bound(sorted->begin(), sorted->end(), id,
+int detail::IdOrder::find(const std::vector<std::string>& ids, std::string_view id) const {
+  std::call_once(sorted_, [&] {
+    order_.resize(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) order_[i] = static_cast<int>(i);
+    std::sort(order_.begin(), order_.end(), [&](int a, int b) { return ids[a] < ids[b]; });
+  });
+  auto it = std::lower_bound(order_.begin(), order_.end(), id,
                              [&](int i, std::string_view key) { return ids[i] < key; });
-  return it != sorted->end() && ids[*it] == id ? *it : -1;
+  return it != order_.end() && ids[*it] == id ? *it : -1;
+}
+
+namespace {
+int find_in(const std::shared_ptr<const detail::IdOrder>& order,
+            const std::vector<std::string>& ids, std::string_view id) {
+  return order ? order->find(ids, id) : -1;
 }
 }  // namespace
 

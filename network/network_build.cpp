@@ -17,13 +17,6 @@ namespace {
 
 using detail::IdMap;
 
-// Element indices in id order (ids are unique: checked by index_ids during the build).
-std::shared_ptr<const std::vector<int>> sorted_by_id(const std::vector<std::string>& ids) {
-  auto order = std::make_shared<std::vector<int>>(ids.size());
-  for (std::size_t i = 0; i < ids.size(); ++i) (*order)[i] = static_cast<int>(i);
-  std::sort(order->begin(), order->end(), [&](int a, int b) { return ids[a] < ids[b]; });
-  return order;
-}
 
 Settings compile_settings(const SettingsDefinition& sd) {
   detail::validate_settings(sd);
@@ -158,12 +151,13 @@ Network Network::build(const NetworkDefinition& def) {
                              c.sources, c.consumers);
   c.component_count =
       require_pressure_references(c.nodes, c.pipes, c.pumps, c.valves, c.sources, holders);
-  c.node_lookup = sorted_by_id(c.nodes.id);
-  c.pipe_lookup = sorted_by_id(c.pipes.id);
-  c.consumer_lookup = sorted_by_id(c.consumers.id);
-  c.source_lookup = sorted_by_id(c.sources.id);
-  c.pump_lookup = sorted_by_id(c.pumps.id);
-  c.valve_lookup = sorted_by_id(c.valves.id);
+  // id lookups are sorted on first use (detail::IdOrder)
+  c.node_lookup = std::make_shared<detail::IdOrder>();
+  c.pipe_lookup = std::make_shared<detail::IdOrder>();
+  c.consumer_lookup = std::make_shared<detail::IdOrder>();
+  c.source_lookup = std::make_shared<detail::IdOrder>();
+  c.pump_lookup = std::make_shared<detail::IdOrder>();
+  c.valve_lookup = std::make_shared<detail::IdOrder>();
   return net;
 }
 

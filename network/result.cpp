@@ -43,11 +43,12 @@ void Result::append(double time_s, Solution s, const SolveReport& report) {
   const int step = static_cast<int>(time_.size());
   for (int f = 0; f < kResultFieldCount; ++f) {
     Dataset& d = datasets_[f];
-    const auto& v = s.values.at(f);
+    auto& v = s.values.at(f);
     if (v.size() != d.count)
       throw Error(ErrorCode::invalid_value, "result", d.path, "count", std::to_string(v.size()),
                   "expected " + std::to_string(d.count) + " values");
-    d.data.insert(d.data.end(), v.begin(), v.end());
+    if (d.data.empty()) d.data = std::move(v);  // the first step (a steady solve): no copy
+    else d.data.insert(d.data.end(), v.begin(), v.end());
     d.steps += 1;
   }
   for (auto& c : s.checks) {

@@ -202,11 +202,12 @@ void bind_result(py::module_& m) {
       .def(
           "write_hdf5",
           [](const Result& r, const std::filesystem::path& path, int gzip_level,
-             std::size_t chunk_steps) {
+             std::size_t chunk_steps, bool sync) {
             py::gil_scoped_release release;
-            io::write_results(r, path, io::ResultsFileOptions{gzip_level, chunk_steps});
+            io::write_results(r, path, io::ResultsFileOptions{gzip_level, chunk_steps, sync});
           },
-          py::arg("path"), py::arg("gzip_level") = 0, py::arg("chunk_steps") = 64)
+          py::arg("path"), py::arg("gzip_level") = 0, py::arg("chunk_steps") = 64,
+          py::arg("sync") = false)
       .def_static(
           "read_hdf5",
           [](const std::filesystem::path& path) {

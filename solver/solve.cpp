@@ -41,10 +41,15 @@ void Solver::reset_state() {
 
 Result solve(const Network& network, const SolverOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
-  Solver solver(options);
-  Solution s = solver.solve(network);
+  Solution s;
+  SolveReport report;
+  {
+    Solver solver(options);
+    s = solver.solve(network);
+    report = solver.report();
+  }  // the solver's matrices and factorisation are freed before the result is assembled
   Result result(network);
-  result.append(0.0, std::move(s), solver.report());
+  result.append(0.0, std::move(s), report);
   result.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;
 }

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <string>
 
@@ -294,6 +295,35 @@ TEST_CASE("stale temporary files of dead processes are removed, others kept", "[
   const auto path = io::detail::hidden_temp_path(dir.path / "other.h5", "tmp");
   CHECK(io::detail::temp_file_owner(path.filename().string(), "other.h5") == ::getpid());
   CHECK(dir.entries().size() == 1);
+}
+
+TEST_CASE("replace_file puts the new file under the name and leaves no other file",
+          "[hardening][io]") {
+  heatnet::testing::TempDir dir;
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir.path / name) << text;
+  };
+  const auto read = [&](const std::string& name) {
+    std::ifstream in(dir.path / name);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  std::error_code ec;
+  write(".new", "first");  // no file under the name yet
+  io::detail::replace_file(dir.path / ".new", dir.path / "out.h5", ec);
+  CHECK(!ec);
+  write(".new", "second");  // an existing file is replaced (swapped out and removed)
+  io::detail::replace_file(dir.path / ".new", dir.path / "out.h5", ec);
+  CHECK(!ec);
+  CHECK(read("out.h5") == "second");
+  CHECK(dir.entries() == std::vector<std::string>{"out.h5"});
+
+  std::filesystem::create_directory(dir.path / "folder");  // never swapped with a directory
+  write("folder/keep", "x");
+  write(".new", "third");
+  io::detail::replace_file(dir.path / ".new", dir.path / "folder", ec);
+  CHECK(ec);
+  CHECK(std::filesystem::is_regular_file(dir.path / "folder/keep"));
+  CHECK(read(".new") == "third");
 }
 
 TEST_CASE("a profile's pump_dp_bar has the network's upper bound", "[hardening][profiles]") {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 
@@ -386,6 +387,20 @@ TEST_CASE("error texts: source pumps and consumers", "[json][errors]") {
                                   R"(, "heat_demand_kW": 100, "mass_flow_kg_s": 1)")),
              Catch::Contains("consumers[0].heat_demand_kW (consumer 'C1')") &&
                  Catch::Contains("exactly one of heat_demand_kW or mass_flow_kg_s"));
+}
+
+TEST_CASE("read_network_file: the definition, and the SHA-256 of the bytes unless not asked for",
+          "[io]") {
+  const std::filesystem::path path =
+      std::filesystem::path(HEATNET_SOURCE_DIR) / "tests/data/small_dh.json";
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const io::NetworkFile hashed = io::read_network_file(path);
+  CHECK(hashed.sha256 == io::sha256_hex(bytes));
+  CHECK(hashed.definition == io::read_network_json(path));
+  const io::NetworkFile unhashed = io::read_network_file(path, {}, /*with_sha256=*/false);
+  CHECK(unhashed.sha256.empty());
+  CHECK(unhashed.definition == hashed.definition);
 }
 
 TEST_CASE("sha256_hex matches the FIPS 180-2 test vectors", "[io]") {

@@ -47,13 +47,15 @@ NetworkDefinition read_network(const std::filesystem::path& path);
 // A network file read once: its definition and the SHA-256 of exactly the bytes it was read from
 // (the results' input_sha256), so a large file is neither read nor hashed twice. .json or .inp
 // by extension (an unknown extension is an InputError before any read); .json through the fast
-// reader where it can, the same definition and errors as read_network_json.
+// reader where it can, the same definition and errors as read_network_json. `with_sha256` false
+// (a check that writes no results): no hash, `sha256` stays empty.
 struct NetworkFile {
   NetworkDefinition definition;
   std::string sha256;
 };
 NetworkFile read_network_file(const std::filesystem::path& path,
-                              const EpanetImportOptions& inp_options = {});
+                              const EpanetImportOptions& inp_options = {},
+                              bool with_sha256 = true);
 
 // SHA-256 (hex) of bytes, for the results' input_sha256 attribute.
 std::string sha256_hex(std::string_view bytes);
@@ -103,11 +105,12 @@ NetworkError with_inp_location(const NetworkError& error, const InpSourceMap& or
 struct ResultsFileOptions {
   int gzip_level = 0;           // 0 = no compression; 1..9 gzip
   std::size_t chunk_steps = 64; // chunk size along time
-  // Flush the file to disk before it takes the target name, so a power cut cannot leave an
-  // empty file there. Costs one disk flush (10-40 ms on the development machine, more than a
-  // small network's whole run); off for scratch results. Either way the file appears whole or
-  // not at all for every other process (temporary name, then rename).
-  bool sync_to_disk = true;
+  // Either way the file appears whole or not at all for every other process (temporary name,
+  // then rename). On: the file is also flushed to disk (fsync) before it takes the target
+  // name, so a power cut or kernel crash right after the run cannot leave an empty or partial
+  // file there. Off by default: one disk flush costs 10-40 ms on the development machine,
+  // more than a small network's whole run (CLI: --sync).
+  bool sync_to_disk = false;
 };
 
 // Streams a time series: datasets are created chunked and extendable along time; each
@@ -127,6 +130,20 @@ class ResultsWriter {
   void commit(const Result& metadata, bool complete = true);
 
  private:
+  // write_results(): every step and check known in advance, so the datasets get their final
+  // size at creation (contiguous, no chunk index) unless gzip needs chunks.
+  struct KnownSize {
+    std::size_t steps = 0, checks = 0;
+  };
+  ResultsWriter(const std::filesystem::path& path, const Result& layout,
+                ResultsFileOptions options, KnownSize size);
+  // With a KnownSize and no gzip: every dataset of `result` in one write, straight from its
+  // arrays (no per-step copies: a 10^6-pipe result is ~200 MB), `checks_by_step` in step order.
+  void append_whole(const Result& result,
+                    const std::vector<std::vector<const CheckRecord*>>& checks_by_step);
+  friend void write_results(const Result& result, const std::filesystem::path& path,
+                            ResultsFileOptions options);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
@@ -141,7 +158,7 @@ Result read_results(const std::filesystem::path& path);
 // --- time series ------------------------------------------------------------------------------
 // simulate()'s results file: each step is streamed into a hidden staged file beside `target`;
 // finish() adds the run summary (root attributes), /solver/step_status and the step arrival,
-// syncs the file and renames it onto `target` (atomic: the name only ever holds a finished
+// syncs the file when options.sync_to_disk says so and renames it onto `target` (atomic: the name only ever holds a finished
 // file). A sink destroyed before finish() (an error, a stop before the first step) removes what
 // it staged. Throws IoError when the file cannot be written.
 class ResultsFileSink final : public StepSink {

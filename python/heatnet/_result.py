@@ -224,11 +224,12 @@ class Result:
 
     # -------------------------------------------------------------- files
     def to_hdf5(self, path: "os.PathLike[str] | str", gzip_level: int = 0,
-                chunk_steps: int = 64) -> None:
+                chunk_steps: int = 64, sync: bool = False) -> None:
         """Write the ``heatnet-results/1`` file, exactly as the CLI's ``solve -o`` does
-        (atomically: a temporary file renamed on success)."""
+        (atomically: a temporary file renamed on success). ``sync=True`` also flushes it to
+        disk before the rename (like ``--sync``), so a power cut cannot leave an empty file."""
         self._fill_sha256()
-        self._r.write_hdf5(os.fspath(path), gzip_level, chunk_steps)
+        self._r.write_hdf5(os.fspath(path), gzip_level, chunk_steps, bool(sync))
 
     def report_html(self, path: "os.PathLike[str] | str", network, **options):
         """Write a self-contained HTML design report of this result for ``network`` (the

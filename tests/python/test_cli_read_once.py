@@ -1,10 +1,12 @@
 """The CLI's read-once path on valid networks: `check` describes the network it read (the
-definition is kept for it), `--timings` prints each phase, `--no-sync` still writes a whole,
-readable results file carrying the input's SHA-256."""
+definition is kept for it), `--timings` prints each phase, the results file is whole and
+readable with or without `--sync` (the disk flush before the rename, off by default;
+`--no-sync` is still accepted) and carries the input's SHA-256."""
 import hashlib
 import os
 import pathlib
 import re
+import shutil
 import subprocess
 
 import h5py
@@ -30,9 +32,10 @@ def test_check_describes_a_valid_network_with_timings():
     assert re.search(r"^timings: read [0-9.]+ ms, build [0-9.]+ ms$", r.stdout, re.M)
 
 
-def test_solve_no_sync_writes_results_and_timings(tmp_path):
+@pytest.mark.parametrize("flags", [(), ("--sync",), ("--no-sync",)])
+def test_solve_writes_results_and_timings(tmp_path, flags):
     out = tmp_path / "r.h5"
-    r = run("solve", SMALL, "-o", out, "--timings", "--no-sync", "-q")
+    r = run("solve", SMALL, "-o", out, "--timings", "-q", *flags)
     assert r.returncode == 0, r.stderr
     assert re.fullmatch(r"timings: read [0-9.]+ ms, build [0-9.]+ ms, solve [0-9.]+ ms, "
                         r"write [0-9.]+ ms\n", r.stdout)
@@ -41,3 +44,19 @@ def test_solve_no_sync_writes_results_and_timings(tmp_path):
         sha = f.attrs["input_sha256"]
     sha = sha.decode() if isinstance(sha, bytes) else str(sha)
     assert sha == hashlib.sha256(SMALL.read_bytes()).hexdigest()
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace not installed")
+@pytest.mark.parametrize("flags, flushes", [((), 0), (("--no-sync",), 0), (("--sync",), 1)])
+def test_results_file_is_flushed_to_disk_only_with_sync(tmp_path, flags, flushes):
+    if not HEATNET.exists():
+        pytest.skip(f"heatnet CLI not built: {HEATNET}")
+    trace = tmp_path / "trace.txt"
+    r = subprocess.run(["strace", "-f", "-e", "trace=fsync,fdatasync", "-o", str(trace),
+                        str(HEATNET), "solve", str(SMALL), "-o", str(tmp_path / "r.h5"), "-q",
+                        *flags], capture_output=True, text=True, timeout=60)
+    if r.returncode != 0 and not trace.exists():
+        pytest.skip(f"strace cannot trace here: {r.stderr.strip()[:200]}")
+    assert r.returncode == 0, r.stderr
+    calls = [l for l in trace.read_text().splitlines() if re.search(r"\bf(data)?sync\(", l)]
+    assert len(calls) == flushes, calls
