@@ -15,9 +15,9 @@
 // forward differences (one map per unknown, so only small systems: kMaxFallbackUnknowns) and
 // the step is searched back along its direction on |F| (Armijo, ch. 8.1).
 // The water columns enter through the pipes' temperatures in x, so the map itself solves the
-// hydraulics without the own-flow column coupling (couple_water_columns). The point found is
-// handed back to the outer loop, which checks it like any other iterate: the fallback never
-// decides convergence itself.
+// hydraulics without the own-flow column coupling (couple_water_columns). It ends the solve
+// only where its fixed point holds to the outer loop's own criteria (coupled_newton_fallback);
+// otherwise it puts back everything it changed.
 #include <algorithm>
 #include <cmath>
 
@@ -120,10 +120,6 @@ struct SolverEngine::FallbackIterate {
   int since_fresh = 0;
 };
 
-double SolverEngine::fallback_flow_scale(int consumer) const {
-  return flow_lo_[consumer] > 0 ? flow_lo_[consumer] : 1.0;
-}
-
 // F(x) = x - G(x) (see the top of the file); false where the map has no value there (the
 // hydraulics do not converge, the sweep fails).
 bool SolverEngine::fallback_residual(const Network& net, const fluid::FluidModel& fluid,
@@ -139,7 +135,7 @@ bool SolverEngine::fallback_residual(const Network& net, const fluid::FluidModel
   mixed_pipe_T_.clear();
   for (std::size_t j = 0; j < nd; ++j) {
     const int i = demand_consumer_[j];
-    predicted_flow_[i] = x[j] * fallback_flow_scale(i);
+    predicted_flow_[i] = x[j] * flow_scale(i);
   }
   update_parameters(net, fluid);
   update_consumer_flows(net, fluid);
@@ -186,7 +182,7 @@ bool SolverEngine::fallback_residual(const Network& net, const fluid::FluidModel
     const double dh = std::max(fluid.enthalpy(ts) - fluid.enthalpy(c.return_temperature_C[i]),
                                solver::kMinConsumerDeltaT * fluid.specific_heat(ts, kFallbackPa));
     f[j] = (drawn - target) * dh /
-           (std::max(drawn, fallback_flow_scale(i)) * fluid.specific_heat(ts, kFallbackPa));
+           (std::max(drawn, flow_scale(i)) * fluid.specific_heat(ts, kFallbackPa));
   }
   for (std::size_t e = 0; e < np; ++e) f[nd + e] = x[nd + e] - temps_.pipe_T_mean[e];
   for (std::size_t k = 0; k < f.size(); ++k)
@@ -200,7 +196,7 @@ void SolverEngine::fallback_bound(std::vector<double>& x) const {
   const std::size_t nd = demand_consumer_.size();
   for (std::size_t j = 0; j < nd; ++j) {
     const int i = demand_consumer_[j];
-    const double s = fallback_flow_scale(i);
+    const double s = flow_scale(i);
     x[j] = std::clamp(x[j], flow_lo_[i] / s, flow_hi_[i] / s);
   }
   for (std::size_t k = nd; k < x.size(); ++k) x[k] = reachable_.clamp(x[k]);
@@ -219,7 +215,7 @@ bool SolverEngine::fallback_jacobian(const Network& net, const fluid::FluidModel
     double h = col < nd ? kFlowDelta * std::max(1.0, std::abs(x[col])) : kTemperatureDelta;
     // into the allowed range: beyond a bound the map does not change (a zero column)
     const double upper = col < nd ? flow_hi_[demand_consumer_[col]] /
-                                        fallback_flow_scale(demand_consumer_[col])
+                                        flow_scale(demand_consumer_[col])
                                   : reachable_.hi;
     if (x[col] + h > upper) h = -h;
     trial[col] += h;
@@ -252,7 +248,7 @@ bool SolverEngine::coupled_newton_fallback(const Network& net, const fluid::Flui
   it.x.resize(n);
   it.jacobian.resize(n * n);
   for (std::size_t j = 0; j < nd; ++j)
-    it.x[j] = predicted_flow_[demand_consumer_[j]] / fallback_flow_scale(demand_consumer_[j]);
+    it.x[j] = predicted_flow_[demand_consumer_[j]] / flow_scale(demand_consumer_[j]);
   for (std::size_t e = 0; e < np; ++e) it.x[nd + e] = temps_.pipe_T_mean[e];
   fallback_bound(it.x);
   // The node temperatures behind the hydraulic parameters that depend on them (a pump's or

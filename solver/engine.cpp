@@ -418,7 +418,6 @@ void SolverEngine::damp_step(const Network& net) {
   const std::size_t n = node_T_.size();
   const std::size_t nc = predicted_flow_.empty() ? 0 : static_cast<std::size_t>(net.consumer_count());
   const std::size_t np = temps_.pipe_T_mean.size() == pipe_T_mean_.size() ? pipe_T_mean_.size() : 0;
-  auto flow_scale = [&](std::size_t i) { return flow_lo_[i] > 0 ? flow_lo_[i] : 1.0; };
   damped_in_.resize(n + nc + np);
   damped_out_.resize(n + nc + np);
   for (std::size_t i = 0; i < n; ++i) {
@@ -426,8 +425,8 @@ void SolverEngine::damp_step(const Network& net) {
     damped_out_[i] = node_T_[i];
   }
   for (std::size_t i = 0; i < nc; ++i) {
-    damped_in_[n + i] = params_.consumer_set_flow[i] / flow_scale(i);
-    damped_out_[n + i] = predicted_flow_[i] / flow_scale(i);
+    damped_in_[n + i] = params_.consumer_set_flow[i] / flow_scale(static_cast<int>(i));
+    damped_out_[n + i] = predicted_flow_[i] / flow_scale(static_cast<int>(i));
   }
   for (std::size_t e = 0; e < np; ++e) {
     damped_in_[n + nc + e] = pipe_T_mean_[e];
@@ -437,11 +436,11 @@ void SolverEngine::damp_step(const Network& net) {
   for (std::size_t i = 0; i < n; ++i) node_T_[i] = reachable_.clamp(damped_in_[i]);
   for (std::size_t i = 0; i < nc; ++i) {
     if (flow_hi_[i] <= 0) {
-      predicted_flow_[i] = damped_in_[n + i] * flow_scale(i);  // fixed flow: unchanged
+      predicted_flow_[i] = damped_in_[n + i] * flow_scale(static_cast<int>(i));  // fixed flow: unchanged
       continue;
     }
     const double base = std::max(params_.consumer_set_flow[i], flow_lo_[i]);
-    predicted_flow_[i] = std::clamp(damped_in_[n + i] * flow_scale(i),
+    predicted_flow_[i] = std::clamp(damped_in_[n + i] * flow_scale(static_cast<int>(i)),
                                     std::max(set_flow_floor(i), base / flow_trust_[i]),
                                     std::min(flow_hi_[i], base * flow_trust_[i]));
   }
@@ -479,6 +478,12 @@ bool SolverEngine::at_flow_limit(int i) const {
 // limit_flows in coupling_newton_step; a floor on the set flow itself would undo it).
 double SolverEngine::set_flow_floor(int i) const {
   return flow_lo_[i] - std::max(0.0, consumer_flow_[i] - params_.consumer_set_flow[i]);
+}
+
+// A consumer's set flows relative to the least it can draw (set_flow_bounds), comparable across
+// consumers in the mixed and damped vectors and the fallback's unknowns; 1 kg/s where that is 0.
+double SolverEngine::flow_scale(int consumer) const {
+  return flow_lo_[consumer] > 0 ? flow_lo_[consumer] : 1.0;
 }
 
 bool SolverEngine::state_is_finite() const {
@@ -522,8 +527,6 @@ void SolverEngine::accelerate(const std::vector<double>& g) {
   }
   mix_in_.resize(s + p);
   mix_out_.resize(s + p);
-  // flows relative to the least each consumer can draw: comparable across consumers
-  auto flow_scale = [&](int i) { return flow_lo_[i] > 0 ? flow_lo_[i] : 1.0; };
   for (std::size_t j = 0; j < s; ++j) {
     const int i = demand_consumer_[j];
     mix_in_[j] = params_.consumer_set_flow[i] / flow_scale(i);

@@ -88,7 +88,6 @@ class SolverEngine {
                          const std::vector<double>& f, std::vector<double>& jacobian,
                          SolveReport& report);
   void fallback_bound(std::vector<double>& x) const;
-  double fallback_flow_scale(int consumer) const;
   struct FallbackSaved;
   struct FallbackIterate;
   enum class StepResult { accepted, retry, stop };
@@ -101,6 +100,7 @@ class SolverEngine {
   bool state_is_finite() const;
   bool at_flow_limit(int consumer) const;
   double set_flow_floor(int consumer) const;
+  double flow_scale(int consumer) const;
   bool held_below_demand(const Network& network, int consumer) const;
   void damp_step(const Network& network);
   std::string impossible_pump_cause(const Network& network, int source) const;
