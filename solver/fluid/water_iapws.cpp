@@ -53,17 +53,32 @@ struct Region1Derivatives {
     double gamma_tautau;
 };
 
+// Exponents of Table 2 as indexes: I in 0..32, J + kJOffset in 0..46.
+constexpr int kMaxI = 32;
+constexpr int kJOffset = 41;
+constexpr int kMaxJ = 17;
+
 Region1Derivatives region1(double T_K, double p_Pa) {
     Region1Derivatives d{};
     d.pi = p_Pa / kRegion1PStar;
     d.tau = kRegion1TStar / T_K;
     const double a = 7.1 - d.pi;
     const double b = d.tau - 1.222;
+    // std::pow with integer exponent: exact enough (a, b are O(1) and the high powers carry
+    // tiny coefficients). The 34 terms share 13 exponents of a and 25 of b: each power once
+    // (the same std::pow calls, so the same values; the tables in water_table.cpp are built
+    // from ~10^4 evaluations, once per process).
+    std::array<double, kMaxI + 1> a_pow{};
+    std::array<double, kMaxJ + kJOffset + 1> b_pow{};
+    std::array<bool, kMaxI + 1> have_a{};
+    std::array<bool, kMaxJ + kJOffset + 1> have_b{};
     for (const auto& t : kRegion1Terms) {
-        // std::pow with integer exponent: exact enough (a, b are O(1) and
-        // the high powers carry tiny coefficients); clarity over speed here.
-        const double aI = std::pow(a, t.I);
-        const double bJ = std::pow(b, t.J);
+        if (!have_a[t.I]) a_pow[t.I] = std::pow(a, t.I), have_a[t.I] = true;
+        if (!have_b[t.J + kJOffset]) b_pow[t.J + kJOffset] = std::pow(b, t.J), have_b[t.J + kJOffset] = true;
+    }
+    for (const auto& t : kRegion1Terms) {
+        const double aI = a_pow[t.I];
+        const double bJ = b_pow[t.J + kJOffset];
         if (t.I != 0) d.gamma_pi += -t.n * t.I * (aI / a) * bJ;
         if (t.J != 0) {
             d.gamma_tau += t.n * aI * t.J * (bJ / b);

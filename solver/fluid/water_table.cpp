@@ -23,16 +23,14 @@ static_assert(sizeof(WaterTable::Cell) == 64, "one cell must be one cache line")
 constexpr double kFdStepT = 0.05;   // K
 constexpr double kFdStepP = 1.0e5;  // Pa
 
-// f is a property as a function of (T [deg C], p [Pa abs]).
-template <class F>
-double d_dp(const F& f, double T_C, double p) {
-    return (f(T_C, p + kFdStepP) - f(T_C, p - kFdStepP)) / (2.0 * kFdStepP);
+// df/dp and d2f/dp2 from f at p - kFdStepP, p, p + kFdStepP (f is a property as a function
+// of (T [deg C], p [Pa abs])).
+double d_dp(double f_minus, double f_plus) {
+    return (f_plus - f_minus) / (2.0 * kFdStepP);
 }
 
-template <class F>
-double d2_dp2(const F& f, double T_C, double p) {
-    return (f(T_C, p + kFdStepP) - 2.0 * f(T_C, p) + f(T_C, p - kFdStepP)) /
-           (kFdStepP * kFdStepP);
+double d2_dp2(double f_minus, double f_0, double f_plus) {
+    return (f_plus - 2.0 * f_0 + f_minus) / (kFdStepP * kFdStepP);
 }
 
 // 5-point central difference dg/dT.
@@ -68,8 +66,9 @@ std::vector<WaterTable::Cell> build(const F& f, bool with_pressure) {
         v[i] = value(T);
         vT[i] = d_dT(value, T);
         if (with_pressure) {
-            g[i] = d_dp(f, T, p_ref);
-            c[i] = 0.5 * d2_dp2(f, T, p_ref);  // Taylor coefficient
+            const double f_minus = f(T, p_ref - kFdStepP), f_plus = f(T, p_ref + kFdStepP);
+            g[i] = d_dp(f_minus, f_plus);
+            c[i] = 0.5 * d2_dp2(f_minus, v[i], f_plus);  // Taylor coefficient
         }
     }
 
