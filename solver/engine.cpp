@@ -848,6 +848,11 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     hydraulic_->release_work();
     newton_T_ = {};
   }
+  if (single_solve_) {  // no further solve: the solution reads none of these
+    thermal_.reset();
+    hydraulic_->release_newton();
+    step_start_ = {};
+  }
   invalid_causes_.clear();
   Solution sol = make_solution(net, fluid, friction, options, report);
   solver::apply_invalid_causes(invalid_causes_, report);

@@ -38,6 +38,9 @@ class SolverEngine {
  public:
   Solution solve(const Network& network, const SolverOptions& options, SolveReport& report);
   void reset_state() { state_.initialised = false; have_temperatures_ = false; }
+  // This engine solves once (heatnet::solve): before the solution's fields are allocated it
+  // frees everything only further iterations or solves would use (peak memory).
+  void set_single_solve() { single_solve_ = true; }
 
  private:
   // What the outer loop of one solve carries from iteration to iteration.
@@ -126,6 +129,7 @@ class SolverEngine {
   void freezing_checks(const Network& network, const fluid::FluidModel& fluid,
                        Solution& sol) const;
 
+  bool single_solve_ = false;
   std::shared_ptr<const Topology> topology_;
   std::unique_ptr<solver::HydraulicSolver> hydraulic_;
   std::unique_ptr<solver::ThermalSolver> thermal_;

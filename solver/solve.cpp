@@ -16,7 +16,6 @@ Solver::Solver(Solver&&) noexcept = default;
 Solver& Solver::operator=(Solver&&) noexcept = default;
 
 void Solver::set_options(SolverOptions options) {
-  options.validate();
   options_ = std::move(options);
 }
 
@@ -44,10 +43,12 @@ Result solve(const Network& network, const SolverOptions& options) {
   Solution s;
   SolveReport report;
   {
-    Solver solver(options);
-    s = solver.solve(network);
-    report = solver.report();
-  }  // the solver's matrices and factorisation are freed before the result is assembled
+    // One solve: the engine frees its matrices, factorisation and thermal plan before it
+    // allocates the solution's fields, and the rest before the result is assembled.
+    SolverEngine engine;
+    engine.set_single_solve();
+    s = engine.solve(network, options, report);
+  }
   Result result(network);
   result.append(0.0, std::move(s), report);
   result.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -33,6 +33,11 @@ class SpdSolver {
   // x = A^-1 b (x is resized once and then reused).
   void solve(const Eigen::VectorXd& b, Eigen::VectorXd& x);
 
+  // Frees the analysis, the factorisation and CHOLMOD's workspace (a solver that will not
+  // factorise again); backend_name() still names the backend used. factorise and solve are
+  // not to be called after it.
+  void release();
+
   bool analysed() const { return analysed_; }
   // "cholmod_supernodal" / "cholmod_simplicial" / "simplicial_ldl" (our own, light systems)
   std::string backend_name() const;
@@ -41,6 +46,7 @@ class SpdSolver {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   LinearBackend backend_;
+  std::string released_backend_;  // backend_name() after release()
   bool natural_ordering_ = false;
   bool analysed_ = false;
 };

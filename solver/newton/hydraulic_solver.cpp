@@ -84,6 +84,12 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
   const Topology& t = net.topology();
   const int n = t.node_count;
   hydraulic_index_.assign(t.link_count(), -1);
+  // at most one hydraulic link per topology link: sized once (grown by doubling, the arrays
+  // held up to twice their length for the whole solve: ~14 MB at a million pipes)
+  for (auto* v : {&topo_link_, &from_, &to_, &element_}) v->reserve(t.link_count());
+  kind_.reserve(t.link_count());
+  control_.reserve(t.link_count());
+  initial_status_.reserve(t.link_count());
   auto add = [&](int topo) {
     hydraulic_index_[topo] = static_cast<int>(topo_link_.size());
     topo_link_.push_back(topo);
@@ -141,7 +147,7 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
         break;
     }
   }
-  elevation_ = net.nodes().elevation_m;
+  elevation_ = net.nodes().elevation_m.data();
   node_role_.assign(n, NodeRole::free);
   node_source_.assign(n, -1);
   dp_column_.assign(n, -1);
@@ -279,6 +285,25 @@ void HydraulicSolver::build_pattern(int rows, bool with_positions) {
     if (rj >= 0) pos_to_[k] = position(rj, rj);
     if (ri >= 0 && rj >= 0) pos_off_[k] = position(std::min(ri, rj), std::max(ri, rj));
   }
+}
+
+void HydraulicSolver::release_newton() {
+  release_work();
+  spd_.release();
+  matrix_ = {};
+  pos_from_ = {};
+  pos_to_ = {};
+  pos_off_ = {};
+  forest_ = {};
+  forest_eligible_ = {};
+  y_ = {};
+  c_ = {};
+  law_dp_ = {};
+  rhs_ = {};
+  x_ = {};
+  rhs_dp_ = {};
+  x_dp_ = {};
+  imbalance_ = {};
 }
 
 void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& params,
@@ -778,8 +803,9 @@ int HydraulicSolver::update_statuses(const Network& net, const HydraulicParamete
 // stays); valve-limited ones start where they were.
 void HydraulicSolver::begin_solve(const Network& net, const HydraulicParameters& params,
                                   HydraulicState& st) {
-  // parameters may have changed since construction (Network::set_node_elevation)
-  elevation_.assign(net.nodes().elevation_m.begin(), net.nodes().elevation_m.end());
+  // parameters may have changed since construction (Network::set_node_elevation), and the
+  // network may be another copy of the same topology: read this one's elevations
+  elevation_ = net.nodes().elevation_m.data();
   set_fixed_pressures(net, params, st);
   const bool known_sets = st.consumer_set.size() == params.consumer_set_flow.size();
   for (std::size_t k = 0; k < topo_link_.size(); ++k) {

@@ -177,6 +177,12 @@ class HydraulicSolver {
     p_full_ = {};
     delta_q_ = {};
   }
+  // Frees everything only Newton iterations use (the Schur matrix and its factorisation, the
+  // linearisation, the spanning forest), keeping what the solution's fields read
+  // (hydraulic_index, colebrook_root, node_imbalance, statuses): for a solver that will not
+  // solve again (heatnet::solve), before the result is assembled. Solving again afterwards
+  // is not supported.
+  void release_newton();
 
   // Per node: sum over hydraulic links of a_ik q_k plus demand (kg/s). Zero at free nodes
   // when converged; at a fixed node it is the inflow the boundary must supply.
@@ -290,7 +296,7 @@ class HydraulicSolver {
   std::vector<int> controlled_links_; // the links with a controlled node
   std::vector<signed char> tank_side_;  // +1: `to` is a no_inflow/no_outflow node, -1: `from`
   std::vector<char> tank_full_, tank_empty_;
-  std::vector<double> elevation_;  // per node
+  const double* elevation_ = nullptr;  // per node: the solved network's (set by begin_solve)
   std::vector<NodeRole> node_role_;
   std::vector<int> node_source_;   // source index for source_supply / source_return nodes
   std::vector<int> row_;           // node -> Schur row, -1 when fixed
