@@ -263,6 +263,8 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
       out.pipe_T_mean[e] = out.link_T_out[k];  // cooled to ambient, or lossless at t_node
     } else if (kind == LinkKind::pump || kind == LinkKind::valve) {
       out.link_T_out[k] = t_node;
+    } else {
+      out.link_T_out[k] = ambient;  // an idle plant or consumer
     }
   }
 }

@@ -67,9 +67,11 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
   const Topology& t = net.topology();
   const int n = t.node_count, m = t.link_count();
   const double ambient = net.settings().ambient_temperature_C;
-  out.node_T.assign(n, ambient);
-  out.link_T_in.assign(m, ambient);
-  out.link_T_out.assign(m, ambient);
+  // the planned sweep writes every node and link end (no fill first: 28 MB a sweep at a
+  // million pipes); the traversal leaves what it does not reach at ambient
+  out.node_T.resize(n);
+  out.link_T_in.resize(m);
+  out.link_T_out.resize(m);
   out.pipe_heat_loss.assign(net.pipe_count(), 0.0);
   out.pipe_T_mean.resize(net.pipe_count());
   out.cyclic_nodes = 0;
@@ -79,6 +81,9 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
   const double q_eps = std::max(kStagnantFlowFraction * qmax, 1e-12);
   if (sweep_with_plan(net, fluid, in, out, q_eps)) return;
 
+  std::fill(out.node_T.begin(), out.node_T.end(), ambient);
+  std::fill(out.link_T_in.begin(), out.link_T_in.end(), ambient);
+  std::fill(out.link_T_out.begin(), out.link_T_out.end(), ambient);
   size_traversal(n, m);
   for (const ThermalInputs::BoundaryInflow& b : in.boundary_inflows)
     mix_.add_boundary(b.node, b.mass_flow, b.enthalpy_flow, b.neutral);
