@@ -30,7 +30,7 @@ class SpdSolver {
   void analyse(const SparseMatrix& upper);
   // Numeric factorisation with the cached analysis; false if not positive definite.
   bool factorise(const SparseMatrix& upper);
-  // x = A^-1 b (x is resized once and then reused).
+  // x = A^-1 b (x is resized once and then reused; b and x may be the same vector).
   void solve(const Eigen::VectorXd& b, Eigen::VectorXd& x);
 
   // Frees the analysis, the factorisation and CHOLMOD's workspace (a solver that will not

@@ -228,7 +228,7 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
   law_dp_.assign(m, 0.0);
   rhs_.setZero(rows);
   x_.setZero(rows);
-  rhs_dp_.assign(dp_sources_.size(), Eigen::VectorXd::Zero(rows));
+  rhs_dp_.assign(dp_sources_.size(), {});
   x_dp_.assign(dp_sources_.size(), Eigen::VectorXd::Zero(rows));
 }
 
@@ -454,7 +454,7 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
   std::fill(val, val + matrix_.nonZeros(), 0.0);
   for (std::size_t i = 0; i < row_.size(); ++i)
     if (row_[i] >= 0) rhs_[row_[i]] = -params.demand[i];
-  for (auto& r : rhs_dp_) r.setZero();
+  for (auto& r : rhs_dp_) r.clear();
   double merit = 0.0;
   max_residual_Pa_ = 0.0;
   worst_residual_link_ = -1;
@@ -526,7 +526,7 @@ void HydraulicSolver::stamp_link(const HydraulicState& st, int k, double* val) {
       val[pos_from_[k]] += y;
       if (rj < 0) {
         rhs_[ri] += y * st.p[j];
-        if (dp_column_[j] >= 0) rhs_dp_[dp_column_[j]][ri] += y;
+        if (dp_column_[j] >= 0) rhs_dp_[dp_column_[j]].push_back({ri, y});
       }
     }
   }
@@ -536,7 +536,7 @@ void HydraulicSolver::stamp_link(const HydraulicState& st, int k, double* val) {
       val[pos_to_[k]] += y;
       if (ri < 0) {
         rhs_[rj] += y * st.p[i];
-        if (dp_column_[i] >= 0) rhs_dp_[dp_column_[i]][rj] += y;
+        if (dp_column_[i] >= 0) rhs_dp_[dp_column_[i]].push_back({rj, y});
       }
     }
   }
@@ -861,7 +861,13 @@ bool HydraulicSolver::solve_linear(SolveReport& report) {
   report.factorisations += 1;
   t0 = Clock::now();
   spd_.solve(rhs_, x_);
-  for (std::size_t s = 0; s < dp_sources_.size(); ++s) spd_.solve(rhs_dp_[s], x_dp_[s]);
+  for (std::size_t s = 0; s < dp_sources_.size(); ++s) {
+    // the column's right side, summed in assembly order, solved in place
+    Eigen::VectorXd& x = x_dp_[s];
+    x.setZero();
+    for (const auto& [row, value] : rhs_dp_[s]) x[row] += value;
+    spd_.solve(x, x);
+  }
   report.timings.linear_solve_s += seconds_since(t0);
   return true;
 }

@@ -323,7 +323,10 @@ class HydraulicSolver {
   std::vector<double> colebrook_root_;  // per pipe element: Colebrook warm start (link_law)
   int worst_residual_link_ = -1;
   Eigen::VectorXd rhs_, x_;
-  std::vector<Eigen::VectorXd> rhs_dp_, x_dp_;
+  // Per dp_control source: its column's right side (row, value: only the rows of the links at
+  // its supply node, in assembly order) and the solved column.
+  std::vector<std::vector<std::pair<int, double>>> rhs_dp_;
+  std::vector<Eigen::VectorXd> x_dp_;
   std::vector<double> q_prev_, p_prev_, sdp_prev_, q_full_, p_full_, sdp_full_;
   // per dp_control plant, of the last border solve: closed, and its step trusted
   std::vector<char> pump_step_closed_, pump_step_trusted_;
