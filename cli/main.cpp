@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/convert_command.hpp"
+#include "cli/huge_pages.hpp"
 #include "cli/python_commands.hpp"
 #include "cli/simulate_command.hpp"
 #include "heatnet/errors.hpp"
@@ -75,6 +76,10 @@ int run(int argc, char** argv) {
     std::cerr << "error: " << e.what() << "\n(run 'heatnet --help' for usage)\n";
     return kExitBadInput;
   }
+  // large networks: once more with huge pages (cli/huge_pages.hpp), before anything is read
+  if (*solve_cmd) reexec_with_huge_pages(solve.network, argv);
+  if (*check_cmd) reexec_with_huge_pages(check_path, argv);
+  if (*simulate_cmd) reexec_with_huge_pages(simulate.network, argv);
   if (*solve_cmd) return run_solve(solve);
   if (*check_cmd) return run_check(check_path, check_timings);
   if (*info_cmd) return run_info(info_path);

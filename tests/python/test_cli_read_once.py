@@ -60,3 +60,34 @@ def test_results_file_is_flushed_to_disk_only_with_sync(tmp_path, flags, flushes
     assert r.returncode == 0, r.stderr
     calls = [l for l in trace.read_text().splitlines() if re.search(r"\bf(data)?sync\(", l)]
     assert len(calls) == flushes, calls
+
+
+def _execs(tmp_path, network, env=None):
+    """How many programs `heatnet check network` executes (strace), or None where strace cannot
+    trace."""
+    trace = tmp_path / "exec.txt"
+    r = subprocess.run(["strace", "-f", "-e", "trace=execve", "-o", str(trace), str(HEATNET),
+                        "check", str(network)], capture_output=True, text=True, timeout=120,
+                       env=env)
+    if r.returncode != 0 and not trace.exists():
+        return None
+    assert r.returncode == 0, r.stderr
+    return sum(1 for l in trace.read_text().splitlines() if re.search(r"\bexecve\(.*= 0$", l))
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace not installed")
+def test_large_networks_run_once_more_with_huge_pages(tmp_path):
+    """A network file from 16 MiB on: the CLI executes itself once more with glibc's malloc
+    asking for transparent huge pages (cli/huge_pages.hpp); a small one, or a user's own
+    GLIBC_TUNABLES, runs as it is."""
+    if not HEATNET.exists():
+        pytest.skip(f"heatnet CLI not built: {HEATNET}")
+    large = tmp_path / "large.json"  # the small network, padded with whitespace past 16 MiB
+    large.write_bytes(SMALL.read_bytes() + b" " * (17 << 20))
+    small_execs = _execs(tmp_path, SMALL)
+    if small_execs is None:
+        pytest.skip("strace cannot trace here")
+    assert small_execs == 1
+    assert _execs(tmp_path, large) == 2
+    env = dict(os.environ, GLIBC_TUNABLES="glibc.malloc.arena_max=2")
+    assert _execs(tmp_path, large, env) == 1
