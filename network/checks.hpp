@@ -20,6 +20,13 @@ inline void require(bool ok, const char* kind, const std::string& id, const char
 }
 
 // Water temperatures must lie in the fluid model's range (1..180 degC for water).
+// Whether require_temperature accepts t (its rules without the message).
+inline bool temperature_allowed(const FluidDefinition& fluid, double t) {
+  if (!std::isfinite(t)) return false;
+  return fluid.is_water ? t >= kWaterMinTemperatureC && t <= kWaterMaxTemperatureC
+                        : t >= -50 && t <= 400;
+}
+
 inline void require_temperature(const FluidDefinition& fluid, double t, const char* kind,
                                 const std::string& id, const char* field) {
   if (!std::isfinite(t))

@@ -33,6 +33,11 @@ ConsumerDefinition consumer_definition(const ConsumerData& c, int i) {
 
 void compile_consumers(const std::vector<ConsumerDefinition>& defs, const RuleContext& c,
                        const IdMap& nodes, ConsumerData& out) {
+  out.id.reserve(defs.size());  // sized once: no regrowth copies
+  for (auto* v : {&out.supply_node, &out.return_node}) v->reserve(defs.size());
+  for (auto* v : {&out.heat_demand_W, &out.fixed_mass_flow_kg_s, &out.return_temperature_C,
+                  &out.min_dp_Pa, &out.max_mass_flow_kg_s, &out.kvs_m3_h})
+    v->reserve(defs.size());
   for (const auto& d : defs) {
     const LinkEnds ends = link_ends(nodes, d.supply_node, d.return_node, "consumer", d.id,
                                     "supply_node", "return_node");

@@ -18,7 +18,10 @@ NodeDefinition node_definition(const NodeData& n, int i) {
 }
 
 void compile_nodes(const std::vector<NodeDefinition>& defs, const RuleContext& c, NodeData& out) {
-  out.id.reserve(defs.size());
+  out.id.reserve(defs.size());  // sized once: no regrowth copies
+  for (auto* v : {&out.elevation_m, &out.x_m, &out.y_m, &out.demand_kg_s,
+                  &out.injection_temperature_C})
+    v->reserve(defs.size());
   for (const auto& d : defs) {
     validate_node(d, c);
     out.id.push_back(d.id);

@@ -35,6 +35,14 @@ PipeDefinition pipe_definition(const PipeData& p, int i) {
 void compile_pipes(const std::vector<PipeDefinition>& defs, const SettingsDefinition& s,
                    const IdMap& nodes, PipeData& out, std::vector<bool>& own_ambient) {
   const RuleContext c{s.fluid, s.friction};
+  const std::size_t n = defs.size();  // sized once: no regrowth copies
+  out.id.reserve(n);
+  for (auto* v : {&out.from, &out.to}) v->reserve(n);
+  for (auto* v : {&out.length_m, &out.diameter_m, &out.roughness_m, &out.minor_loss,
+                  &out.heat_loss_W_mK, &out.ambient_temperature_C, &out.hazen_williams_c})
+    v->reserve(n);
+  for (auto* v : {&out.check_valve, &out.closed}) v->reserve(n);
+  own_ambient.reserve(n);
   for (const auto& d : defs) {
     const LinkEnds ends = link_ends(nodes, d.from, d.to, "pipe", d.id);
     validate_pipe(d, c);
