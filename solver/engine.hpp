@@ -50,7 +50,12 @@ class SolverEngine {
     bool single_steps = false;    // one Newton step per outer iteration
     bool hydraulic_converged = false;
     double last_step = std::numeric_limits<double>::infinity();  // relative flow change
+    double step_before = std::numeric_limits<double>::infinity();  // ... of the step before it
     double last_dT = std::numeric_limits<double>::infinity();
+    // the contraction of the outer iteration before this one (converged_by_estimate), and
+    // whether this iteration's Newton step was accepted by the estimate, not the tolerance
+    double last_contraction = std::numeric_limits<double>::infinity();
+    bool step_estimated = false;
     double dT = 0;                // the last sweep's largest temperature change (K)
   };
   FrictionModel prepare_friction(const Network& network, const SolverOptions& options);
@@ -61,6 +66,7 @@ class SolverEngine {
   std::optional<solver::LoopEnd> thermal_step(const Network& network,
                                               const fluid::FluidModel& fluid, OuterLoop& loop,
                                               int outer, SolveReport& report);
+  bool converged_by_estimate(const OuterLoop& loop, double contraction) const;
   void finish_temperatures(const Network& network, const fluid::FluidModel& fluid, bool thermal);
   void prepare(const Network& network, const SolverOptions& options, SolveReport& report);
   void update_parameters(const Network& network, const fluid::FluidModel& fluid);
