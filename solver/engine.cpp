@@ -76,6 +76,7 @@ constexpr double kMaxSingleStepChange = 1.0;
 // tolerance from where the strict test ended (factor 1: 1.9, 307 steps over; 2: 1.6, 4 over).
 constexpr double kMaxContraction = 0.5;
 constexpr double kEstimateSafety = 3.0;
+constexpr double kSlowContraction = 0.9;
 
 // The largest flow change s of the next single Newton step that can count as converged by
 // contraction estimate (converged_by_estimate) after a step of last_step: with the contraction
@@ -765,9 +766,18 @@ std::optional<solver::LoopEnd> SolverEngine::thermal_step(const Network& net,
           : std::numeric_limits<double>::infinity();
   const bool flows_settled = loop.hydraulic_converged &&
                              (!loop.step_estimated || converged_by_estimate(loop, contraction));
-  if ((had || outer > 1) && dT <= loop.tol_T && flows_deliver && flows_settled)
+  // Temperatures: a last change below tol_T is the whole error only where the iteration
+  // contracts fast; contracting by r per iteration the change still to come is up to
+  // dT r / (1 - r) (geometric series), r the larger of the last two contractions, taken at
+  // most kSlowContraction (a sequence that does not contract at all keeps the plain test
+  // times that factor, not an endless one).
+  const double t_ratio = dT / loop.last_dT;
+  const double rate = std::min(std::max(t_ratio, loop.last_t_ratio), kSlowContraction);
+  const bool temperatures_settled = dT <= loop.tol_T && dT * rate / (1.0 - rate) <= loop.tol_T;
+  if ((had || outer > 1) && temperatures_settled && flows_deliver && flows_settled)
     return solver::LoopEnd::settled;
   loop.last_dT = dT;
+  loop.last_t_ratio = t_ratio;
   loop.last_contraction = contraction;
   if (loop.coupled && outer >= kFallbackAfter && dT < kFallbackNearK &&
       outer - last_fallback_ >= kFallbackEvery) {

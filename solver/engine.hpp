@@ -52,6 +52,7 @@ class SolverEngine {
     double last_step = std::numeric_limits<double>::infinity();  // relative flow change
     double step_before = std::numeric_limits<double>::infinity();  // ... of the step before it
     double last_dT = std::numeric_limits<double>::infinity();
+    double last_t_ratio = 0;      // last_dT over the one before it
     // the contraction of the outer iteration before this one (converged_by_estimate), and
     // whether this iteration's Newton step was accepted by the estimate, not the tolerance
     double last_contraction = std::numeric_limits<double>::infinity();
