@@ -9,9 +9,9 @@
 // until the largest node temperature change is below the temperature tolerance and the
 // consumer flows deliver their heat. Each outer iteration takes one Newton step of the
 // hydraulics (one Newton sequence across the whole solve), and the consumer flows feeding the
-// next iteration are Newton's step on their heat balance, coupled through the tree-shaped
-// parts (coupling_newton_step, ThermalSolver::tree_response), Anderson-accelerated while
-// convergence is linear. The hydraulic system stays SPD; docs/models.md ("Coupling") has the
+// next iteration are Newton's step on their heat balance, coupled through the flow graph
+// (coupling_newton_step, ThermalSolver::tree_response: exact on trees, loops' flow splits
+// frozen), Anderson-accelerated while convergence is linear. The hydraulic system stays SPD; docs/models.md ("Coupling") has the
 // equations and numbers.
 #pragma once
 #include <limits>
@@ -165,6 +165,7 @@ class SolverEngine {
   std::vector<double> mixed_pipe_T_;        // their mix for the next iteration
   std::vector<double> mix_in_, mix_out_;
   int outer_iteration_ = 0;  // of the running solve
+  bool predict_through_mixing_ = true;  // tree_response's mode (kPredictThroughMixingUntil)
   double damping_ = 1.0;                 // 1: undamped; else the continuation's step
   std::vector<double> damped_from_T_;    // node temperatures before this outer iteration
   // the continuation's Anderson mixer (relaxation = damping_) over node temperatures, scaled
