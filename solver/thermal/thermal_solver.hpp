@@ -77,12 +77,15 @@ class ThermalSolver {
   // root, a pipe's outlet moves by
   //   dT_out = alpha dT_in + s dF,   s = dT_out/dq = (T_in - T_amb) alpha NTU / q,
   // eliminated leaves first (A' = A / (1 - B s), B' = B alpha / (1 - B s)), then the
-  // temperature changes are swept down from the cut nodes, where dT = 0 (nodes where two
-  // dependent streams mix, and the hydraulic split of flow changes in loops, are left to the
-  // outer iteration). Out: predicted_T = T + dT per node. False without a sweep plan.
+  // temperature changes are swept down from the roots, where dT = 0. A node where dependent
+  // streams mix (a loop closes there) passes its flow change to its inflows in proportion to
+  // their flows and mixes their temperature changes (mixing_response): the hydraulic split of
+  // a loop's flow change is not known here, so frozen shares stand in for it and the outer
+  // iteration corrects the rest. Out: predicted_T = T + dT per node. False without a sweep plan.
+  // through_mixing false: mixing nodes are cuts (dT = 0 there, their flow change stays below).
   bool tree_response(const ThermalState& state, std::span<const int> consumer_node,
                      std::span<const double> flow_residual, std::span<const double> flow_gain,
-                     std::vector<double>& predicted_T);
+                     std::vector<double>& predicted_T, bool through_mixing = true);
   // Frees tree_response's work arrays (reallocated by its next call).
   void release_tree_work() {
     tree_linked_ = {};
@@ -169,6 +172,8 @@ class ThermalSolver {
   // --- coupling response (tree_response)
   bool tree_link(int position, const ThermalState& state, double& alpha, double& sens,
                  int& parent) const;
+  bool mixing_response(int position, const ThermalState& state, const std::vector<double>& change,
+                       double& u, double& v, double& w) const;
   std::vector<char> tree_linked_;  // per plan position: joined to its parent (not a cut)
   std::vector<double> tree_residual_, tree_gain_, tree_dT_;
 };
