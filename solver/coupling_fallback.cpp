@@ -53,7 +53,6 @@ constexpr double kFlowDelta = 1e-6;
 // A map whose hydraulic Newton stalls above its tolerance at this relative flow change (round-off
 // of an ill-conditioned pressure system) still has a value, accurate to far below the steps.
 constexpr double kMapFlowTolerance = 1e-7;
-constexpr double kFallbackPa = fluid::kAtmospherePa + 1e5;  // properties' pressure (as the loop's)
 
 double norm2(const std::vector<double>& v) {
   double s = 0;
@@ -171,18 +170,17 @@ bool SolverEngine::fallback_residual(const Network& net, const fluid::FluidModel
   for (std::size_t j = 0; j < nd; ++j) {
     const int i = demand_consumer_[j];
     const double ts = temps_.node_T[c.supply_node[i]];
-    const double want = solver::demand_flow(fluid, c.heat_demand_W[i], ts,
-                                            c.return_temperature_C[i]).mass_flow;
-    const double target = std::clamp(want, flow_lo_[i], flow_hi_[i]);
+    const solver::DemandFlow want = solver::demand_flow(fluid, c.heat_demand_W[i], ts,
+                                                        c.return_temperature_C[i]);
+    const double target = std::clamp(want.mass_flow, flow_lo_[i], flow_hi_[i]);
     const int link = hydraulic_->hydraulic_index()[consumer_link0 + i];
     // a fully open valve sets the flow: the set flow only follows the target
     const double drawn = hydraulic_->valve_limited(params_, state_, link) ? predicted_flow_[i]
                                                                           : consumer_flow_[i];
     // as the supply temperature error it amounts to (K), like the outer loop's heat residual
-    const double dh = std::max(fluid.enthalpy(ts) - fluid.enthalpy(c.return_temperature_C[i]),
-                               solver::kMinConsumerDeltaT * fluid.specific_heat(ts, kFallbackPa));
-    f[j] = (drawn - target) * dh /
-           (std::max(drawn, flow_scale(i)) * fluid.specific_heat(ts, kFallbackPa));
+    // (the enthalpy drop floored by the one rule, solver/consumer_demand.hpp)
+    f[j] = (drawn - target) * want.dh /
+           (std::max(drawn, flow_scale(i)) * fluid.specific_heat(ts, fluid::kPropertyPressurePa));
   }
   for (std::size_t e = 0; e < np; ++e) f[nd + e] = x[nd + e] - temps_.pipe_T_mean[e];
   for (std::size_t k = 0; k < f.size(); ++k)

@@ -170,7 +170,7 @@ void SolverEngine::couple_water_columns(const Network& net, const fluid::FluidMo
     const double s = std::abs(flow[offset + e]);
     if (s > 0 && ul / (s * cp) < kColumnCouplingNtu) continue;
     if (params_.column_of_pipe.empty()) params_.column_of_pipe.assign(net.pipe_count(), -1);
-    const double t = pipe_T_mean_[e], p = kAtm + 1e5;
+    const double t = pipe_T_mean_[e], p = fluid::kPropertyPressurePa;
     const double drho = fluid.density(t + 0.5, p) - fluid.density(t - 0.5, p);
     params_.column_of_pipe[e] = static_cast<int>(params_.column.size());
     params_.column.push_back({node_T_[pd.from[e]], node_T_[pd.to[e]], pd.ambient_temperature_C[e],
@@ -197,7 +197,8 @@ void SolverEngine::update_consumer_flows(const Network& net, const fluid::FluidM
     params_.consumer_conductance[i] =
         std::isnan(c.kvs_m3_h[i])
             ? physics::substation_conductance(flow_hi_[i], solver::kDefaultValveDpPa)
-            : physics::kvs_conductance(c.kvs_m3_h[i], fluid.density(node_T_[s], kAtm + 1e5));
+            : physics::kvs_conductance(c.kvs_m3_h[i],
+                                       fluid.density(node_T_[s], fluid::kPropertyPressurePa));
   }
   params_.demand = net.nodes().demand_kg_s;
   const SourceData& s = net.sources();
@@ -273,7 +274,7 @@ void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& f
         node_T_[c.supply_node[i]], c.return_temperature_C[i]);
   thermal_in_.pipe_cp.resize(net.pipe_count());
   for (int e = 0; e < net.pipe_count(); ++e)
-    thermal_in_.pipe_cp[e] = fluid.specific_heat(pipe_T_mean_[e], kAtm + 1e5);
+    thermal_in_.pipe_cp[e] = fluid.specific_heat(pipe_T_mean_[e], fluid::kPropertyPressurePa);
 }
 
 // Newton step on the coupling of consumer flows and supply temperatures (see
@@ -310,7 +311,7 @@ void SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
     const double tr = c.return_temperature_C[i];
     const solver::DemandFlow d = solver::demand_flow(fluid, c.heat_demand_W[i], ts, tr);
     const double m = consumer_flow_[i];
-    const double cp = fluid.specific_heat(ts, kAtm + 1e5);
+    const double cp = fluid.specific_heat(ts, fluid::kPropertyPressurePa);
     const double dh = d.floored ? fluid.enthalpy(ts) - fluid.enthalpy(tr) : d.dh;
     // a substation whose fully open valve is the limit does not follow its set flow
     const int link = hydraulic_->hydraulic_index()[consumer_link0 + i];
