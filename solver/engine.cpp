@@ -387,6 +387,21 @@ void SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
     used_residual_ = consumer_residual_;
     repeat = limit_flows() || used_residual_ != consumer_residual_;
   }
+  if (repeat && planned) {
+    // The pin set kept changing (a starved consumer whose free Newton flow overshoots its
+    // trust region one pass and undershoots its floor the next): the last prediction was not
+    // made with the flows now set. Predict with every flow fixed at what was set (residual =
+    // its change, slope 0), so the temperatures are the ones those flows bring; otherwise the
+    // loop stops at a state that predicts a change that never comes (seed 874: 29 K for ever).
+    for (std::size_t j = 0; j < demand_consumer_.size(); ++j) {
+      const int i = demand_consumer_[j];
+      consumer_residual_[j] =
+          valve_limited_[i] ? 0.0 : predicted_flow_[i] - params_.consumer_set_flow[i];
+      consumer_gain_[j] = 0.0;
+    }
+    thermal_->tree_response(temps_, consumer_node_, consumer_residual_, consumer_gain_,
+                            newton_T_);
+  }
   update_flow_trust();
   for (double& t : newton_T_) t = reachable_.clamp(t);
 }
