@@ -36,6 +36,7 @@ constexpr int kMaxFallbackIterations = 40;
 // its cost (robustness networks: 10-30 us an iteration, a fresh Jacobian 50-150 maps).
 constexpr int kMaxFallbackNewtonIterations = 10000;
 constexpr int kMaxMapIterations = 30;
+constexpr int kMaxPolishSteps = 8;
 // Pseudo-transient continuation: first pseudo time step (F and x are O(1) to O(10): K and
 // relative flows), its range, how much |F| may grow in one step, fresh Jacobians every few
 // steps (Broyden's updates in between).
@@ -280,6 +281,7 @@ bool SolverEngine::coupled_newton_fallback(const Network& net, const fluid::Flui
   }
   // the map's state at the final x (the line search may have left a trial's behind)
   ok = ok && fallback_residual(net, fluid, loop, it.x, it.f, report);
+  if (ok && norm_inf(it.f) > loop.tol_T) ok = fallback_polish(net, fluid, loop, it, report);
   outer_iteration_ = saved_outer;
   // Settled: the fixed point holds to the temperature tolerance at hydraulics that converged.
   // Anything less is put back as it was: the continuation goes on from its own iterate (handing
@@ -296,6 +298,27 @@ bool SolverEngine::coupled_newton_fallback(const Network& net, const fluid::Flui
   }
   restore(std::move(saved));
   return false;
+}
+
+// Where Newton and the pseudo-transient steps stall just short of the tolerance (a Jacobian
+// column taken across a kink of the map steers the step off, while F itself is smooth there),
+// plain fixed-point steps on the pipes' property temperatures, x <- G(x) (their F is x - G(x)),
+// finish it: each is kept while it lowers max |F|. Returns false where a map fails.
+bool SolverEngine::fallback_polish(const Network& net, const fluid::FluidModel& fluid,
+                                   const OuterLoop& loop, FallbackIterate& it,
+                                   SolveReport& report) {
+  const std::size_t nd = demand_consumer_.size();
+  for (int k = 0; k < kMaxPolishSteps && norm_inf(it.f) > loop.tol_T; ++k) {
+    it.trial = it.x;
+    for (std::size_t r = nd; r < it.x.size(); ++r) it.trial[r] -= it.f[r];
+    fallback_bound(it.trial);
+    if (!fallback_residual(net, fluid, loop, it.trial, it.f_trial, report)) break;
+    if (!(norm_inf(it.f_trial) < norm_inf(it.f))) break;
+    it.x.swap(it.trial);
+    it.f.swap(it.f_trial);
+    fallback_base_T_ = temps_.node_T;
+  }
+  return fallback_residual(net, fluid, loop, it.x, it.f, report);
 }
 
 // Newton's step on F with a line search on |F| (Armijo). A stale (Broyden) Jacobian that gives

@@ -848,6 +848,14 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
                      format_value(loop.dT) + " K)" +
                      oscillations_.diagnosis(net, hydraulic_->topo_link(),
                                              hydraulic_->hydraulic_index(), state_.q);
+    if (!loop.hydraulic_converged && !report.history.empty()) {
+      // the temperatures may have settled, the flows at them did not
+      const IterationRecord& last = report.history.back();
+      report.message += "; the hydraulic Newton does not settle at these temperatures either "
+                        "(relative flow change " + format_value(last.max_flow_change_rel) +
+                        " against " + format_value(loop.newton.tolerance) +
+                        ", largest at " + last.worst_link + ")";
+    }
   }
   finish_temperatures(net, fluid, thermal);
   report.backend = hydraulic_->backend_name();
