@@ -197,7 +197,7 @@ void SolverEngine::couple_water_columns(const Network& net, const fluid::FluidMo
     const double s = std::abs(flow[offset + e]);
     if (s > 0 && ul / (s * cp) < kColumnCouplingNtu) continue;
     if (params_.column_of_pipe.empty()) params_.column_of_pipe.assign(net.pipe_count(), -1);
-    const double t = pipe_T_mean_[e], p = kAtm + 1e5;
+    const double t = pipe_T_mean_[e], p = fluid::kPropertyPressurePa;
     const double drho = fluid.density(t + 0.5, p) - fluid.density(t - 0.5, p);
     params_.column_of_pipe[e] = static_cast<int>(params_.column.size());
     params_.column.push_back({node_T_[pd.from[e]], node_T_[pd.to[e]], pd.ambient_temperature_C[e],
@@ -224,7 +224,8 @@ void SolverEngine::update_consumer_flows(const Network& net, const fluid::FluidM
     params_.consumer_conductance[i] =
         std::isnan(c.kvs_m3_h[i])
             ? physics::substation_conductance(flow_hi_[i], solver::kDefaultValveDpPa)
-            : physics::kvs_conductance(c.kvs_m3_h[i], fluid.density(node_T_[s], kAtm + 1e5));
+            : physics::kvs_conductance(c.kvs_m3_h[i],
+                                       fluid.density(node_T_[s], fluid::kPropertyPressurePa));
   }
   params_.demand = net.nodes().demand_kg_s;
   const SourceData& s = net.sources();
@@ -300,7 +301,7 @@ void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& f
         node_T_[c.supply_node[i]], c.return_temperature_C[i]);
   thermal_in_.pipe_cp.resize(net.pipe_count());
   for (int e = 0; e < net.pipe_count(); ++e)
-    thermal_in_.pipe_cp[e] = fluid.specific_heat(pipe_T_mean_[e], kAtm + 1e5);
+    thermal_in_.pipe_cp[e] = fluid.specific_heat(pipe_T_mean_[e], fluid::kPropertyPressurePa);
 }
 
 // Newton step on the coupling of consumer flows and supply temperatures (see
@@ -337,7 +338,7 @@ void SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
     const double tr = c.return_temperature_C[i];
     const solver::DemandFlow d = solver::demand_flow(fluid, c.heat_demand_W[i], ts, tr);
     const double m = consumer_flow_[i];
-    const double cp = fluid.specific_heat(ts, kAtm + 1e5);
+    const double cp = fluid.specific_heat(ts, fluid::kPropertyPressurePa);
     const double dh = d.floored ? fluid.enthalpy(ts) - fluid.enthalpy(tr) : d.dh;
     // a substation whose fully open valve is the limit does not follow its set flow
     const int link = hydraulic_->hydraulic_index()[consumer_link0 + i];
@@ -412,6 +413,21 @@ void SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
                             newton_T_, predict_through_mixing_);
     used_residual_ = consumer_residual_;
     repeat = limit_flows() || used_residual_ != consumer_residual_;
+  }
+  if (repeat && planned) {
+    // The pin set kept changing (a starved consumer whose free Newton flow overshoots its
+    // trust region one pass and undershoots its floor the next): the last prediction was not
+    // made with the flows now set. Predict with every flow fixed at what was set (residual =
+    // its change, slope 0), so the temperatures are the ones those flows bring; otherwise the
+    // loop stops at a state that predicts a change that never comes (seed 874: 29 K for ever).
+    for (std::size_t j = 0; j < demand_consumer_.size(); ++j) {
+      const int i = demand_consumer_[j];
+      consumer_residual_[j] =
+          valve_limited_[i] ? 0.0 : predicted_flow_[i] - params_.consumer_set_flow[i];
+      consumer_gain_[j] = 0.0;
+    }
+    thermal_->tree_response(temps_, consumer_node_, consumer_residual_, consumer_gain_,
+                            newton_T_);
   }
   update_flow_trust();
   for (double& t : newton_T_) t = reachable_.clamp(t);
@@ -909,6 +925,14 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
                      format_value(loop.dT) + " K)" +
                      oscillations_.diagnosis(net, hydraulic_->topo_link(),
                                              hydraulic_->hydraulic_index(), state_.q);
+    if (!loop.hydraulic_converged && !report.history.empty()) {
+      // the temperatures may have settled, the flows at them did not
+      const IterationRecord& last = report.history.back();
+      report.message += "; the hydraulic Newton does not settle at these temperatures either "
+                        "(relative flow change " + format_value(last.max_flow_change_rel) +
+                        " against " + format_value(loop.newton.tolerance) +
+                        ", largest at " + last.worst_link + ")";
+    }
   }
   finish_temperatures(net, fluid, thermal);
   report.backend = hydraulic_->backend_name();

@@ -103,6 +103,8 @@ class SolverEngine {
   enum class StepResult { accepted, retry, stop };
   StepResult fallback_newton_step(const Network& network, const fluid::FluidModel& fluid,
                                   const OuterLoop& loop, FallbackIterate& it, SolveReport& report);
+  bool fallback_polish(const Network& network, const fluid::FluidModel& fluid,
+                       const OuterLoop& loop, FallbackIterate& it, SolveReport& report);
   StepResult fallback_pseudo_step(const Network& network, const fluid::FluidModel& fluid,
                                   const OuterLoop& loop, FallbackIterate& it, SolveReport& report);
   void restore(FallbackSaved&& saved);

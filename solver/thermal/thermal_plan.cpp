@@ -234,6 +234,7 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
   }
   fill_plan_records(net, in);
   // the sweep
+  stagnant_nodes_.clear();
   for (int j = 0; j < n; ++j) {
     for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) {
       const PlanRecord& r = plan_rec_[a];
@@ -249,7 +250,11 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
     const double temp = pos_mix_.temperature(j, fluid, net.settings().temperature_C, ambient);
     plan_T_[j] = temp;
     out.node_T[plan_order_[j]] = temp;
+    if (pos_mix_.streams[j] == 0 && !(pos_mix_.flow[j] > 0) && !pos_mix_.neutral[j])
+      stagnant_nodes_.push_back(plan_order_[j]);  // no inflow: nothing downstream reads it
   }
+  stagnant_node_temperatures(net, out);
+  for (int i : stagnant_nodes_) plan_T_[plan_position_[i]] = out.node_T[i];
   // inlet ends of fixed-outlet links; stagnant links report their 'from' node and ambient
   for (int k : plan_fixed_)
     out.link_T_in[k] = out.node_T[in.link_flow[k] >= 0 ? t.link_from[k] : t.link_to[k]];
@@ -260,13 +265,14 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
     if (kind == LinkKind::pipe) {
       const int e = t.link_element[k];
       out.link_T_out[k] = pipes.heat_loss_W_mK[e] > 0 ? pipes.ambient_temperature_C[e] : t_node;
-      out.pipe_T_mean[e] = out.link_T_out[k];  // cooled to ambient, or lossless at t_node
+      out.pipe_T_mean[e] = out.link_T_out[k];  // cooled to ambient (lossless: below)
     } else if (kind == LinkKind::pump || kind == LinkKind::valve) {
       out.link_T_out[k] = t_node;
     } else {
       out.link_T_out[k] = ambient;  // an idle plant or consumer
     }
   }
+  lossless_means(net, in, out);
 }
 
 // Tree link of plan position j: the single dependent inflow's (alpha, s) as seen at node j

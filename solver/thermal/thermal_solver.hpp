@@ -5,13 +5,19 @@
 //    coefficient (W/mK), cp at the pipe's mean temperature; heat loss = |m| (h_in - h_out).
 //    A stagnant pipe (|m| ~ 0) reports the ambient temperature at its outlet and no loss.
 //    Its mean temperature is the length average of that profile (pipe_mean_temperature.hpp).
+//    A pipe without loss (U = 0) has the mean of its advection-conduction profile between its
+//    end nodes instead (pipe_mean_temperature.hpp): its upstream node's temperature at any
+//    flow a design carries, the mean of its two ends at rest, smooth in between.
 //  * Pumps and valves are adiabatic (pump heat is neglected).
 //  * Consumers return water at their return temperature; sources supply at their supply
 //    temperature: both fix their outlet, so they break every dependency cycle through them.
 //  * Nodes mix incoming flows perfectly in enthalpy: h = sum(m h_in) / sum(m). External
 //    inflows (pressure boundaries, negative demands) enter at their temperature; a negative
 //    demand without injection_temperature_C is "neutral" (takes the node's mixed
-//    temperature). A node without inflow is stagnant and reports the ambient temperature.
+//    temperature). A node without inflow holds stagnant water: the conduction balance of its
+//    pipes (pipe_mean_temperature.hpp) sets its temperature, which is its pipes' ambient where
+//    they lose heat and the temperature at the far end of a pipe without loss (the limit of
+//    the water that last flowed in); a node without pipes reports the ambient temperature.
 // Solution: the flow-directed graph of pipes/pumps/valves is ordered topologically (Kahn,
 // O(n)); nodes left over lie on or behind a directed cycle (circulation through pumps) and are
 // solved together as one sparse linear system in enthalpy (UMFPACK through Eigen). An acyclic
@@ -97,7 +103,10 @@ class ThermalSolver {
   // order repaired locally) rather than ordering the nodes anew.
   bool used_plan() const { return used_plan_; }
   // Pipe parameters may have changed (Network setters): call before each solve.
-  void parameters_changed() { plan_constants_valid_ = false; }
+  void parameters_changed() {
+    plan_constants_valid_ = false;
+    lossless_valid_ = false;
+  }
   // Fills out.pipe_heat_loss for the state of the last solve.
   void heat_losses(const Network& network, const fluid::FluidModel& fluid, const ThermalInputs& in,
                    ThermalState& out) const;
@@ -142,6 +151,13 @@ class ThermalSolver {
                          const ThermalInputs& in, ThermalState& out, double q_eps);
   void mean_temperatures(const Network& network, const ThermalInputs& in,
                          ThermalState& out) const;
+  // Near-stagnant pipes and nodes (pipe_mean_temperature.hpp): nodes no water flows into
+  // take the conduction balance of their pipes, and pipes without heat loss the mean of their
+  // advection-conduction profile (continuous as the flow turns).
+  void stagnant_node_temperatures(const Network& network, ThermalState& out);
+  void report_stagnant_links(const Network& network, const ThermalInputs& in,
+                             ThermalState& out) const;
+  void lossless_means(const Network& network, const ThermalInputs& in, ThermalState& out);
   static int upstream(const Topology& t, const ThermalInputs& in, int k) {
     return in.link_flow[k] >= 0 ? t.link_from[k] : t.link_to[k];
   }
@@ -168,6 +184,16 @@ class ThermalSolver {
   std::vector<unsigned char> pos_fixed_inflow_;
   std::vector<int> repair_stamp_;  // per node: DFS visit marks of repair_order
   int stamp_ = 0;
+
+  // --- near-stagnant pipes and nodes (thermal_stagnant.cpp)
+  struct LosslessPipe {
+    int pipe;
+    double conductance;  // W/K, axial conduction of its water
+  };
+  std::vector<LosslessPipe> lossless_;  // pipes without heat loss
+  bool lossless_valid_ = false;
+  std::vector<int> stagnant_nodes_;     // nodes no water flows into, this solve
+  std::vector<unsigned char> stagnant_mark_;  // per node: 1 no value yet, 2 has one (work)
 
   // --- coupling response (tree_response)
   bool tree_link(int position, const ThermalState& state, double& alpha, double& sens,
