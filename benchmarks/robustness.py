@@ -9,7 +9,9 @@ Seeds from 300 (`harsh_network`): summer supply 55-75 degC, old pipes losing 1-3
 or two sizes too small, a third of the substations with kvs_m3_h and a third with
 max_mass_flow_kg_s, and 2-3 plants: one holds the pressure (fixed_dp, curve or dp_control on a
 random consumer), the others float (fixed_dp or curve without return_pressure_bar) or circulate
-a fixed flow; every other seed on terrain.
+a fixed flow; every other seed on terrain, each return node at its supply node's elevation
+(a substation's two connections are in one building; the first 300 keep their independent
+elevations, see add_twin_nodes).
 Many of these are poor designs (a 1 MW consumer behind DN50, a 1 kW consumer at the end of 800 m
 losing 3 W/mK): the point is that the solver answers (under-supply is an answer) and says why
 where it cannot. Prints the count of each outcome per family, the slowest solve and, over the
@@ -26,11 +28,22 @@ import time
 import heatnet
 
 
-def add_twin_nodes(net: heatnet.Network, rnd: random.Random, n: int, hilly: bool) -> None:
-    """Supply nodes S0..S(n-1) and return nodes R0..R(n-1), on 0-40 m of terrain if hilly."""
+def add_twin_nodes(net: heatnet.Network, rnd: random.Random, n: int, hilly: bool,
+                   twin_elevations: bool = False) -> None:
+    """Supply nodes S0..S(n-1) and return nodes R0..R(n-1), on 0-40 m of terrain if hilly.
+
+    twin_elevations: each return node Ri at the elevation of its supply node Si (a consumer's or
+    plant's supply and return connections are in one building, the pipes share a trench). The
+    sweep's first 300 networks draw the two independently (up to 40 m apart: a static column
+    of up to 4 bar inside a substation, which no design has); they are kept as they were. The
+    same random numbers are drawn either way, so everything after the nodes is the same network.
+    """
+    elevations = {}
     for side in "SR":
         for i in range(n):
-            net.add_node(f"{side}{i}", elevation_m=rnd.uniform(0, 40) if hilly else 0.0)
+            z = rnd.uniform(0, 40) if hilly else 0.0
+            elevations[side, i] = elevations["S", i] if side == "R" and twin_elevations else z
+            net.add_node(f"{side}{i}", elevation_m=elevations[side, i])
 
 
 def tree_and_loops(rnd: random.Random, n: int, most_loops: int) -> list:
@@ -68,6 +81,7 @@ def random_network(seed: int) -> heatnet.Network:
 
 
 HARSH_FROM = 300
+TWIN_ELEVATIONS = True
 
 
 def harsh_network(seed: int) -> heatnet.Network:
@@ -77,7 +91,7 @@ def harsh_network(seed: int) -> heatnet.Network:
     net = heatnet.Network(name=f"harsh_{seed}", settings={
         "fluid": "water", "friction": "colebrook", "temperature_C": 60.0,
         "ambient_temperature_C": rnd.uniform(0, 15)})
-    add_twin_nodes(net, rnd, n, hilly)
+    add_twin_nodes(net, rnd, n, hilly, twin_elevations=TWIN_ELEVATIONS)
     sizes = [0.04, 0.05, 0.065, 0.08, 0.1, 0.125, 0.15, 0.2]
     for a, b in tree_and_loops(rnd, n, n // 2):
         # mains (near the first plant) one or two sizes too small for what they carry

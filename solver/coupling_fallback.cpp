@@ -36,6 +36,7 @@ constexpr int kMaxFallbackIterations = 40;
 // its cost (robustness networks: 10-30 us an iteration, a fresh Jacobian 50-150 maps).
 constexpr int kMaxFallbackNewtonIterations = 10000;
 constexpr int kMaxMapIterations = 30;
+constexpr int kMaxPolishSteps = 8;
 // Pseudo-transient continuation: first pseudo time step (F and x are O(1) to O(10): K and
 // relative flows), its range, how much |F| may grow in one step, fresh Jacobians every few
 // steps (Broyden's updates in between).
@@ -53,7 +54,6 @@ constexpr double kFlowDelta = 1e-6;
 // A map whose hydraulic Newton stalls above its tolerance at this relative flow change (round-off
 // of an ill-conditioned pressure system) still has a value, accurate to far below the steps.
 constexpr double kMapFlowTolerance = 1e-7;
-constexpr double kFallbackPa = fluid::kAtmospherePa + 1e5;  // properties' pressure (as the loop's)
 
 double norm2(const std::vector<double>& v) {
   double s = 0;
@@ -171,18 +171,17 @@ bool SolverEngine::fallback_residual(const Network& net, const fluid::FluidModel
   for (std::size_t j = 0; j < nd; ++j) {
     const int i = demand_consumer_[j];
     const double ts = temps_.node_T[c.supply_node[i]];
-    const double want = solver::demand_flow(fluid, c.heat_demand_W[i], ts,
-                                            c.return_temperature_C[i]).mass_flow;
-    const double target = std::clamp(want, flow_lo_[i], flow_hi_[i]);
+    const solver::DemandFlow want = solver::demand_flow(fluid, c.heat_demand_W[i], ts,
+                                                        c.return_temperature_C[i]);
+    const double target = std::clamp(want.mass_flow, flow_lo_[i], flow_hi_[i]);
     const int link = hydraulic_->hydraulic_index()[consumer_link0 + i];
     // a fully open valve sets the flow: the set flow only follows the target
     const double drawn = hydraulic_->valve_limited(params_, state_, link) ? predicted_flow_[i]
                                                                           : consumer_flow_[i];
     // as the supply temperature error it amounts to (K), like the outer loop's heat residual
-    const double dh = std::max(fluid.enthalpy(ts) - fluid.enthalpy(c.return_temperature_C[i]),
-                               solver::kMinConsumerDeltaT * fluid.specific_heat(ts, kFallbackPa));
-    f[j] = (drawn - target) * dh /
-           (std::max(drawn, flow_scale(i)) * fluid.specific_heat(ts, kFallbackPa));
+    // (the enthalpy drop floored by the one rule, solver/consumer_demand.hpp)
+    f[j] = (drawn - target) * want.dh /
+           (std::max(drawn, flow_scale(i)) * fluid.specific_heat(ts, fluid::kPropertyPressurePa));
   }
   for (std::size_t e = 0; e < np; ++e) f[nd + e] = x[nd + e] - temps_.pipe_T_mean[e];
   for (std::size_t k = 0; k < f.size(); ++k)
@@ -282,6 +281,7 @@ bool SolverEngine::coupled_newton_fallback(const Network& net, const fluid::Flui
   }
   // the map's state at the final x (the line search may have left a trial's behind)
   ok = ok && fallback_residual(net, fluid, loop, it.x, it.f, report);
+  if (ok && norm_inf(it.f) > loop.tol_T) ok = fallback_polish(net, fluid, loop, it, report);
   outer_iteration_ = saved_outer;
   // Settled: the fixed point holds to the temperature tolerance at hydraulics that converged.
   // Anything less is put back as it was: the continuation goes on from its own iterate (handing
@@ -298,6 +298,27 @@ bool SolverEngine::coupled_newton_fallback(const Network& net, const fluid::Flui
   }
   restore(std::move(saved));
   return false;
+}
+
+// Where Newton and the pseudo-transient steps stall just short of the tolerance (a Jacobian
+// column taken across a kink of the map steers the step off, while F itself is smooth there),
+// plain fixed-point steps on the pipes' property temperatures, x <- G(x) (their F is x - G(x)),
+// finish it: each is kept while it lowers max |F|. Returns false where a map fails.
+bool SolverEngine::fallback_polish(const Network& net, const fluid::FluidModel& fluid,
+                                   const OuterLoop& loop, FallbackIterate& it,
+                                   SolveReport& report) {
+  const std::size_t nd = demand_consumer_.size();
+  for (int k = 0; k < kMaxPolishSteps && norm_inf(it.f) > loop.tol_T; ++k) {
+    it.trial = it.x;
+    for (std::size_t r = nd; r < it.x.size(); ++r) it.trial[r] -= it.f[r];
+    fallback_bound(it.trial);
+    if (!fallback_residual(net, fluid, loop, it.trial, it.f_trial, report)) break;
+    if (!(norm_inf(it.f_trial) < norm_inf(it.f))) break;
+    it.x.swap(it.trial);
+    it.f.swap(it.f_trial);
+    fallback_base_T_ = temps_.node_T;
+  }
+  return fallback_residual(net, fluid, loop, it.x, it.f, report);
 }
 
 // Newton's step on F with a line search on |F| (Armijo). A stale (Broyden) Jacobian that gives

@@ -9,9 +9,9 @@
 // until the largest node temperature change is below the temperature tolerance and the
 // consumer flows deliver their heat. Each outer iteration takes one Newton step of the
 // hydraulics (one Newton sequence across the whole solve), and the consumer flows feeding the
-// next iteration are Newton's step on their heat balance, coupled through the tree-shaped
-// parts (coupling_newton_step, ThermalSolver::tree_response), Anderson-accelerated while
-// convergence is linear. The hydraulic system stays SPD; docs/models.md ("Coupling") has the
+// next iteration are Newton's step on their heat balance, coupled through the flow graph
+// (coupling_newton_step, ThermalSolver::tree_response: exact on trees, loops' flow splits
+// frozen), Anderson-accelerated while convergence is linear. The hydraulic system stays SPD; docs/models.md ("Coupling") has the
 // equations and numbers.
 #pragma once
 #include <limits>
@@ -53,7 +53,13 @@ class SolverEngine {
     bool single_steps = false;    // one Newton step per outer iteration
     bool hydraulic_converged = false;
     double last_step = std::numeric_limits<double>::infinity();  // relative flow change
+    double step_before = std::numeric_limits<double>::infinity();  // ... of the step before it
     double last_dT = std::numeric_limits<double>::infinity();
+    double last_t_ratio = 0;      // last_dT over the one before it
+    // the contraction of the outer iteration before this one (converged_by_estimate), and
+    // whether this iteration's Newton step was accepted by the estimate, not the tolerance
+    double last_contraction = std::numeric_limits<double>::infinity();
+    bool step_estimated = false;
     double dT = 0;                // the last sweep's largest temperature change (K)
   };
   FrictionModel prepare_friction(const Network& network, const SolverOptions& options);
@@ -64,6 +70,7 @@ class SolverEngine {
   std::optional<solver::LoopEnd> thermal_step(const Network& network,
                                               const fluid::FluidModel& fluid, OuterLoop& loop,
                                               int outer, SolveReport& report);
+  bool converged_by_estimate(const OuterLoop& loop, double contraction) const;
   void finish_temperatures(const Network& network, const fluid::FluidModel& fluid, bool thermal);
   void prepare(const Network& network, const SolverOptions& options, SolveReport& report);
   void update_parameters(const Network& network, const fluid::FluidModel& fluid);
@@ -96,6 +103,8 @@ class SolverEngine {
   enum class StepResult { accepted, retry, stop };
   StepResult fallback_newton_step(const Network& network, const fluid::FluidModel& fluid,
                                   const OuterLoop& loop, FallbackIterate& it, SolveReport& report);
+  bool fallback_polish(const Network& network, const fluid::FluidModel& fluid,
+                       const OuterLoop& loop, FallbackIterate& it, SolveReport& report);
   StepResult fallback_pseudo_step(const Network& network, const fluid::FluidModel& fluid,
                                   const OuterLoop& loop, FallbackIterate& it, SolveReport& report);
   void restore(FallbackSaved&& saved);
@@ -162,6 +171,7 @@ class SolverEngine {
   std::vector<double> mixed_pipe_T_;        // their mix for the next iteration
   std::vector<double> mix_in_, mix_out_;
   int outer_iteration_ = 0;  // of the running solve
+  bool predict_through_mixing_ = true;  // tree_response's mode (kPredictThroughMixingUntil)
   double damping_ = 1.0;                 // 1: undamped; else the continuation's step
   std::vector<double> damped_from_T_;    // node temperatures before this outer iteration
   // the continuation's Anderson mixer (relaxation = damping_) over node temperatures, scaled

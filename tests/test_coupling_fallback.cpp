@@ -3,7 +3,11 @@
 // robustness sweep (benchmarks/robustness.py, written with Network.to_json_text): seed 326, level
 // ground, two plants, summer supply and old lossy pipes; seed 225, on a slope, pipes near
 // stagnation whose water columns turn their own flows. Both ended outer_not_converged before
-// the fallback. What must hold is physics, taken from the result datasets: every consumer
+// the fallback. Seed 874 (level, two plants, a starved consumer held at its least flow) ended
+// outer_not_converged with a 29 K temperature change that never came: its coupling prediction
+// was made with a pin set that kept changing. Seed 733 (terrain, three plants): the fallback's
+// Newton stalled at |F| = 1.27e-6 K, just above the 1e-6 K tolerance, on a map that is smooth
+// there (a pipe's property temperature). What must hold is physics, taken from the result datasets: every consumer
 // delivers its demand or is reported under-supplied (never more), and energy closes over the
 // network.
 #include <catch2/catch.hpp>
@@ -59,4 +63,38 @@ TEST_CASE("the Newton fallback settles a two-plant summer network", "[solver][co
 
 TEST_CASE("the Newton fallback settles thermosiphons on a slope", "[solver][coupling]") {
   check_settled_physics(solve_case("thermosiphon_terrain_seed225.json"));
+}
+
+TEST_CASE("a starved consumer whose limits keep changing does not freeze the coupling",
+          "[solver][coupling]") {
+  // C4 (20 kW behind 680 m of DN50, its supply at 31.7 degC below its 38.2 degC return) wants
+  // its limit, its Newton flow undershoots its least flow: the pinned and the free prediction
+  // alternate. Before, the loop kept a prediction of +29 K at S4 for 200 iterations (a change
+  // no flow set brings) and never reached the fallback.
+  const Result r = solve_case("starved_consumer_level_seed874.json");
+  check_settled_physics(r);
+  const auto& ids = r.ids(ElementGroup::consumers);
+  const auto c4 = std::find(ids.begin(), ids.end(), "C4") - ids.begin();
+  CHECK(r.dataset("consumers/heat").data[c4] == Approx(20000.0).epsilon(1e-6));
+}
+
+TEST_CASE("fixed-point steps finish a fallback Newton that stalls just short of the tolerance",
+          "[solver][coupling]") {
+  // Before: |F| stayed at 1.27e-6 K on pipe PS0_14 (its F = 1.28 dx + 1.27e-6 near x, so one
+  // plain step x <- G(x) leaves 0.28 of it), every attempt was put back, outer_not_converged.
+  check_settled_physics(solve_case("stalled_newton_terrain_seed733.json"));
+}
+
+TEST_CASE("a coupling whose hydraulics do not settle says so", "[solver][coupling]") {
+  // Seed 684 (level, two plants): the temperatures settle to 1.4e-6 K, the hydraulic Newton at
+  // them stalls at a relative flow change of ~1e-8 (tolerance 1e-9). Before, the message named
+  // nothing ("did not settle in 200 outer iterations (last max dT 1.4e-06 K)").
+  const auto path = std::filesystem::path(HEATNET_SOURCE_DIR) / "tests/data/coupling" /
+                    "hydraulic_stall_level_seed684.json";
+  const Result r = solve(Network::build(io::read_network_json(path)));
+  if (!r.report().usable()) {
+    INFO(r.report().message);
+    CHECK(r.report().message.find("the hydraulic Newton does not settle") != std::string::npos);
+    CHECK(r.report().message.find("largest at pipe '") != std::string::npos);
+  }
 }

@@ -144,3 +144,75 @@ TEST_CASE("a flow cycle is solved by the traversal's linear system, against a cl
   CHECK_FALSE(thermal.used_plan());
   CHECK(again.node_T[net.node_index("A")] == Approx(ta).epsilon(1e-12));
 }
+
+// The coupling response through a mixing node (ThermalSolver::tree_response with
+// through_mixing): S1 mixes a direct pipe and a two-pipe branch from the plant. Its model is the
+// frozen split: a flow change F of what S1 feeds divides over its inflows in proportion to their
+// flows. For a consumer residual r and gain k (F = r + k dT_S1) the prediction must be that
+// model's linearised fixed point: the sweep itself, run at the flows the prediction implies,
+// moves S1 by the predicted dT (to second order in F). Exact where the inflows' upstream nodes
+// move alike, as the leaves-first pass takes them to: without feedback (k = 0) through a lossy
+// branch, with feedback where the branch's first pipe is lossless (SA does not move). As a cut
+// S1 does not move.
+TEST_CASE("the coupling response through a mixing node is the frozen split's linearisation",
+          "[thermal][plan][coupling]") {
+  for (const double k : {0.0, -0.02}) {
+  const double branch_loss = k == 0.0 ? 0.4 : 0.0;
+  auto d = empty_network(constant_fluid(977.8, 3.7e-7, kCp));
+  d.settings.ambient_temperature_C = 8.0;
+  for (const char* id : {"S0", "SA", "S1", "R1", "R0"}) add_node(d, id);
+  add_pipe(d, "PA", "S0", "S1", 900.0, 0.08, 0.05, 0.5);
+  add_pipe(d, "PB1", "S0", "SA", 300.0, 0.05, 0.05, branch_loss);
+  add_pipe(d, "PB2", "SA", "S1", 500.0, 0.05, 0.05, 0.6);
+  add_pipe(d, "PR", "R1", "R0", 900.0, 0.08, 0.05, 0.3);
+  add_consumer_kW(d, "C", "S1", "R1", 200.0, 45.0);
+  add_source_dp(d, "PLANT", "S0", "R0", 90.0, 2.0, 1.0);
+  const Network net = Network::build(d);
+  const Topology& t = net.topology();
+  const fluid::FluidModel fluid(net.settings().fluid);
+  auto pipe = [&](const char* id) { return t.pipe_offset + net.pipe_index(id); };
+  const double qa = 0.3, qb = 0.05;  // slow flows: the pipes' outlets depend on them
+  auto inputs = [&](double f) {  // the frozen split of a flow change f at S1
+    const double scale = 1.0 + f / (qa + qb);
+    solver::ThermalInputs in;
+    in.link_flow.assign(t.link_count(), 0.0);
+    in.link_flow[pipe("PA")] = qa * scale;
+    in.link_flow[pipe("PB1")] = qb * scale;
+    in.link_flow[pipe("PB2")] = qb * scale;
+    in.link_flow[pipe("PR")] = (qa + qb) * scale;
+    in.link_flow[t.consumer_offset + net.consumer_index("C")] = (qa + qb) * scale;
+    in.link_flow[t.source_offset + net.source_index("PLANT")] = (qa + qb) * scale;
+    in.pipe_cp.assign(net.pipe_count(), kCp);
+    in.prepared = true;
+    return in;
+  };
+  const int s1 = net.node_index("S1");
+  auto swept_T = [&](double f) {
+    solver::ThermalSolver solver(net);
+    solver::ThermalState st;
+    solver.solve(net, fluid, inputs(f), st);
+    return st.node_T[s1];
+  };
+  solver::ThermalSolver thermal(net);
+  solver::ThermalState state;
+  thermal.solve(net, fluid, inputs(0.0), state);
+  thermal.solve(net, fluid, inputs(0.0), state);  // with a plan
+  const double t0 = state.node_T[s1];
+  REQUIRE(t0 < 89.0);  // the branches lose heat: S1 depends on the flows
+  const std::vector<int> nodes{s1};
+  {
+    const double r = 1e-4 * (qa + qb);
+    std::vector<double> predicted;
+    REQUIRE(thermal.tree_response(state, nodes, std::vector<double>{r}, std::vector<double>{k},
+                                  predicted, true));
+    const double dT = predicted[s1] - t0;
+    const double f = r + k * dT;
+    INFO("k " << k << ": predicted dT " << dT << " K at F " << f << " kg/s");
+    CHECK(dT > 0);  // more flow, less cooling
+    CHECK(dT == Approx(swept_T(f) - t0).epsilon(1e-3));
+    REQUIRE(thermal.tree_response(state, nodes, std::vector<double>{r}, std::vector<double>{k},
+                                  predicted, false));
+    CHECK(predicted[s1] == t0);  // a cut
+  }
+  }
+}

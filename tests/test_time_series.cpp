@@ -301,3 +301,74 @@ TEST_CASE("a results-file sink refuses options it cannot honour before touching 
   CHECK_THROWS_WITH(io::ResultsFileSink(""), Catch::Contains("must be a file name"));
   CHECK(dir.entries().empty());
 }
+
+namespace {
+// Steps [first, first + count) of a profile document.
+Profiles profile_window(const Profiles& p, std::size_t first, std::size_t count) {
+  Profiles w = p;
+  const auto slice = [&](auto& v) {
+    if (v.size() != p.steps()) return;
+    v.erase(v.begin() + static_cast<std::ptrdiff_t>(first + count), v.end());
+    v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(first));
+  };
+  slice(w.time_h);
+  slice(w.step_line);
+  for (ProfileSeries& s : w.series) slice(s.values);
+  return w;
+}
+}  // namespace
+
+// The outer loop's convergence test at the time series' default tolerances (1e-3 K, flows
+// 1e-9; it may stop on a contraction estimate, SolverEngine::converged_by_estimate) against
+// the same steps solved at tight tolerances (warm-started along the same path: some hours,
+// e.g. 4773, have more than one steady state, and a cold solve may find another one): node
+// temperatures within the temperature tolerance, each consumer's flow within the flow that tolerance amounts to in its heat
+// balance (m (T_s - T_r) / tol_T), pipe flows within the sum of those. Windows of the Oral
+// year where the coupled iteration converges slowly (spring, ring flows) and a winter one.
+TEST_CASE("time-series steps at default tolerances are within them of tight solves",
+          "[time_series][simulate][convergence]") {
+  const Network& net = oral();
+  const double tol_T = SimulationOptions{}.default_temperature_tolerance_K;
+  struct Window { std::size_t first, count; };
+  for (const Window w : {Window{100, 8}, Window{2890, 14}, Window{4766, 10}, Window{6470, 10}}) {
+    const Profiles profiles = profile_window(oral_profiles(), w.first, w.count);
+    SimulationOptions o;
+    o.keep_result = true;
+    const SimulationResult sim = simulate(net, profiles, o);
+    REQUIRE(sim.summary.failed_steps == 0);
+    o.solver = tight();
+    const SimulationResult tight_sim = simulate(net, profiles, o);
+    REQUIRE(tight_sim.summary.failed_steps == 0);
+    double worst_T = 0, worst_flow = 0, worst_pipe = 0;  // as fractions of their bounds
+    for (std::size_t k = 0; k < w.count; ++k) {
+      const Result& got = *sim.result;
+      const Result& ref = *tight_sim.result;
+      const auto at = [&](const Result& r, const char* path, std::size_t e) {
+        const Dataset& d = r.dataset(path);
+        return d.data[k * d.count + e];
+      };
+      for (std::size_t e = 0; e < ref.dataset("nodes/temperature").count; ++e)
+        worst_T = std::max(worst_T, std::abs(at(got, "nodes/temperature", e) -
+                                             at(ref, "nodes/temperature", e)) / tol_T);
+      double pipe_bound = 0;
+      for (std::size_t i = 0; i < ref.dataset("consumers/mass_flow").count; ++i) {
+        const double m = at(ref, "consumers/mass_flow", i);
+        const double dT = at(ref, "consumers/supply_temperature", i) -
+                          at(ref, "consumers/return_temperature", i);
+        REQUIRE(dT > 0);
+        const double bound = m * tol_T / dT;
+        pipe_bound += bound;
+        worst_flow = std::max(worst_flow, std::abs(at(got, "consumers/mass_flow", i) - m) / bound);
+      }
+      for (std::size_t e = 0; e < ref.dataset("pipes/mass_flow").count; ++e)
+        worst_pipe = std::max(worst_pipe, std::abs(at(got, "pipes/mass_flow", e) -
+                                                   at(ref, "pipes/mass_flow", e)) / pipe_bound);
+    }
+    INFO("hours " << w.first << ".." << w.first + w.count - 1 << ": node T " << worst_T
+                  << ", consumer flow " << worst_flow << ", pipe flow " << worst_pipe
+                  << " of their bounds");
+    CHECK(worst_T <= 1.0);
+    CHECK(worst_flow <= 1.0);
+    CHECK(worst_pipe <= 1.0);
+  }
+}

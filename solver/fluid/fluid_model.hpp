@@ -16,6 +16,10 @@
 namespace heatnet::fluid {
 
 inline constexpr double kAtmospherePa = 101325.0;
+// Absolute pressure (1 bar gauge) at which the coupled solve evaluates the water's cp and the
+// substations' density: they hardly depend on pressure, and one value keeps the outer loop,
+// its fallback and the plug-flow start consistent with each other.
+inline constexpr double kPropertyPressurePa = kAtmospherePa + 1e5;
 
 class FluidModel {
  public:

@@ -85,7 +85,7 @@ PlugFlowModel::PlugFlowModel(const Network& net, const Solution& steady, double 
     const double rho = fluid_.density(tm, pm);
     p.mass = rho * area * pd.length_m[e];
     // cp as the steady thermal solver takes it (so the initial state is its solution exactly)
-    p.capacity = rho * area * fluid_.specific_heat(tm, kAtm + 1e5);
+    p.capacity = rho * area * fluid_.specific_heat(tm, fluid::kPropertyPressurePa);
     p.u = pd.heat_loss_W_mK[e];
     p.c = p.u / p.capacity;
     p.ambient = pd.ambient_temperature_C[e];

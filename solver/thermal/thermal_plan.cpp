@@ -234,6 +234,7 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
   }
   fill_plan_records(net, in);
   // the sweep
+  stagnant_nodes_.clear();
   for (int j = 0; j < n; ++j) {
     for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) {
       const PlanRecord& r = plan_rec_[a];
@@ -249,7 +250,11 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
     const double temp = pos_mix_.temperature(j, fluid, net.settings().temperature_C, ambient);
     plan_T_[j] = temp;
     out.node_T[plan_order_[j]] = temp;
+    if (pos_mix_.streams[j] == 0 && !(pos_mix_.flow[j] > 0) && !pos_mix_.neutral[j])
+      stagnant_nodes_.push_back(plan_order_[j]);  // no inflow: nothing downstream reads it
   }
+  stagnant_node_temperatures(net, out);
+  for (int i : stagnant_nodes_) plan_T_[plan_position_[i]] = out.node_T[i];
   // inlet ends of fixed-outlet links; stagnant links report their 'from' node and ambient
   for (int k : plan_fixed_)
     out.link_T_in[k] = out.node_T[in.link_flow[k] >= 0 ? t.link_from[k] : t.link_to[k]];
@@ -260,13 +265,14 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
     if (kind == LinkKind::pipe) {
       const int e = t.link_element[k];
       out.link_T_out[k] = pipes.heat_loss_W_mK[e] > 0 ? pipes.ambient_temperature_C[e] : t_node;
-      out.pipe_T_mean[e] = out.link_T_out[k];  // cooled to ambient, or lossless at t_node
+      out.pipe_T_mean[e] = out.link_T_out[k];  // cooled to ambient (lossless: below)
     } else if (kind == LinkKind::pump || kind == LinkKind::valve) {
       out.link_T_out[k] = t_node;
     } else {
       out.link_T_out[k] = ambient;  // an idle plant or consumer
     }
   }
+  lossless_means(net, in, out);
 }
 
 // Tree link of plan position j: the single dependent inflow's (alpha, s) as seen at node j
@@ -297,10 +303,45 @@ bool ThermalSolver::tree_link(int j, const ThermalState& state, double& alpha, d
   return true;
 }
 
+// Mixing node at plan position j (two or more dependent inflows): its temperature change as
+// dT = U + V dF, dF the flow change of everything it feeds, for the upstream changes in
+// `change` and the flow change split over its dependent inflows in proportion to their flows
+// (the hydraulic split of a loop is not known here; frozen shares are its zeroth order).
+// Per inflow a: dT_out = alpha dT_up + s dq_a (see tree_link); the mix with total inflow Q
+// (fixed inflows included, they do not move): dT = sum (q_a/Q) dT_out_a + sum (T_out_a - T)/Q dq_a.
+// False where j is not such a node.
+bool ThermalSolver::mixing_response(int j, const ThermalState& state,
+                                    const std::vector<double>& change, double& u, double& v,
+                                    double& w) const {
+  const int first = plan_in_start_[j], end = plan_in_start_[j + 1];
+  if (end - first < 2) return false;
+  const double total = pos_mix_.flow[j];
+  double dependent = 0;
+  for (int a = first; a < end; ++a) dependent += plan_rec_[a].q;
+  if (!(total > 0) || !(dependent > 0)) return false;
+  u = 0.0;
+  v = 0.0;
+  w = 0.0;
+  for (int a = first; a < end; ++a) {
+    const PlanRecord& r = plan_rec_[a];
+    const int up = plan_in_up_[a];
+    double alpha = 1.0, sens = 0.0;
+    if (r.ul > 0 && r.alpha < 1.0) {
+      alpha = r.alpha;
+      sens = (plan_T_[up] - r.t_amb) * alpha * r.ntu / r.q;
+    }
+    const double share = r.q / total, split = r.q / dependent;
+    if (!change.empty()) u += share * alpha * change[up];
+    w += share * alpha;
+    v += (share * sens + (state.link_T_out[r.link] - plan_T_[j]) / total) * split;
+  }
+  return true;
+}
+
 bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int> consumer_node,
                                   std::span<const double> flow_residual,
                                   std::span<const double> flow_gain,
-                                  std::vector<double>& predicted_T) {
+                                  std::vector<double>& predicted_T, bool through_mixing) {
   const int n = static_cast<int>(plan_order_.size());
   if (!plan_valid_ || n != static_cast<int>(state.node_T.size())) return false;
   // Everything below is indexed by plan position (the parent of position j sits at an earlier
@@ -316,10 +357,27 @@ bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int
   }
   // leaves first: each subtree as seen from its parent, dF = A' + B' dT_parent
   tree_linked_.assign(n, 0);
+  const std::vector<double> none;
   for (int j = n - 1; j >= 0; --j) {
     double alpha, sens;
     int pu;
-    if (!tree_link(j, state, alpha, sens, pu)) continue;
+    double u, v, w;
+    if (!tree_link(j, state, alpha, sens, pu)) {
+      // a mixing node passes its flow change to its inflows in proportion to their flows,
+      // with its temperature moving as its inflows' upstream temperatures do together (w)
+      if (!through_mixing || !mixing_response(j, state, none, u, v, w)) continue;
+      const double denom = 1.0 - gain[j] * v;
+      if (!(denom >= kMinTreeDenominator)) continue;
+      const double f_res = res[j] / denom, f_gain = gain[j] * w / denom;
+      double dependent = 0;
+      for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) dependent += plan_rec_[a].q;
+      for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) {
+        const double split = plan_rec_[a].q / dependent;
+        res[plan_in_up_[a]] += split * f_res;
+        gain[plan_in_up_[a]] += split * f_gain;
+      }
+      continue;
+    }
     const double denom = 1.0 - gain[j] * sens;
     if (!(denom >= kMinTreeDenominator)) continue;  // not a damped loop: leave it to the outer loop
     res[j] /= denom;
@@ -335,9 +393,14 @@ bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int
   for (int j = 0; j < n; ++j) {
     double alpha, sens;
     int pu;
+    double u, v, w;
     if (tree_linked_[j] && tree_link(j, state, alpha, sens, pu)) {
       const double flow_change = res[j] + gain[j] * change[pu];
       change[j] = alpha * change[pu] + sens * flow_change;
+    } else if (through_mixing && mixing_response(j, state, change, u, v, w)) {
+      // dF = res + gain dT, dT = u + v dF
+      const double denom = 1.0 - gain[j] * v;
+      if (denom >= kMinTreeDenominator) change[j] = u + v * (res[j] + gain[j] * u) / denom;
     }
     predicted_T[plan_order_[j]] = plan_T_[j] + change[j];
   }

@@ -88,10 +88,14 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
   for (const ThermalInputs::BoundaryInflow& b : in.boundary_inflows)
     mix_.add_boundary(b.node, b.mass_flow, b.enthalpy_flow, b.neutral);
   record_links(net, fluid, in, out, q_eps);
+  stagnant_nodes_.clear();
   traverse(net, fluid, in, out);
   plan_valid_ = false;  // flow cycles: no plan (the next acyclic solve makes one)
   solve_flow_cycles(net, fluid, in, out, q_eps);
+  stagnant_node_temperatures(net, out);
+  report_stagnant_links(net, in, out);
   mean_temperatures(net, in, out);
+  lossless_means(net, in, out);
 }
 
 // Per link: stagnant (0), flow from -> to (1) or to -> from (2), +2 for a fixed outlet
@@ -203,6 +207,8 @@ void ThermalSolver::traverse(const Network& net, const fluid::FluidModel& fluid,
   for (std::size_t head = 0; head < queue_.size(); ++head) {
     const int i = queue_[head];
     out.node_T[i] = mix_.temperature(i, fluid, net.settings().temperature_C, ambient);
+    if (mix_.streams[i] == 0 && !(mix_.flow[i] > 0) && !mix_.neutral[i])
+      stagnant_nodes_.push_back(i);  // settled without inflow (stagnant_node_temperatures)
     done_[i] = 1;
     propagate(i);
   }
@@ -252,8 +258,10 @@ void ThermalSolver::solve_flow_cycles(const Network& net, const fluid::FluidMode
       if (a < 1.0) rhs[r] += q * (1.0 - a) * fluid.enthalpy(t_amb);
     }
     rhs[r] += mix_.enthalpy_flow[i];
-    // a node with no inflow at all keeps an identity row (stagnant: ambient)
+    // a node with no inflow at all keeps an identity row (stagnant: ambient, then its
+    // conduction balance, stagnant_node_temperatures)
     if (w <= 0) {
+      if (!mix_.neutral[i]) stagnant_nodes_.push_back(i);
       trip.emplace_back(r, r, 1.0);
       rhs[r] = fluid.enthalpy(ambient);
     } else {
@@ -306,7 +314,7 @@ void ThermalSolver::mean_temperatures(const Network& net, const ThermalInputs& i
     const int k = t.pipe_offset + e;
     const LinkRecord& r = links_[k];
     if (!r.loses_heat) {
-      out.pipe_T_mean[e] = out.link_T_in[k];
+      continue;  // lossless_means
     } else if (r.role == LinkRecord::stagnant) {
       out.pipe_T_mean[e] = r.t_amb;
     } else {

@@ -5,13 +5,19 @@
 //    coefficient (W/mK), cp at the pipe's mean temperature; heat loss = |m| (h_in - h_out).
 //    A stagnant pipe (|m| ~ 0) reports the ambient temperature at its outlet and no loss.
 //    Its mean temperature is the length average of that profile (pipe_mean_temperature.hpp).
+//    A pipe without loss (U = 0) has the mean of its advection-conduction profile between its
+//    end nodes instead (pipe_mean_temperature.hpp): its upstream node's temperature at any
+//    flow a design carries, the mean of its two ends at rest, smooth in between.
 //  * Pumps and valves are adiabatic (pump heat is neglected).
 //  * Consumers return water at their return temperature; sources supply at their supply
 //    temperature: both fix their outlet, so they break every dependency cycle through them.
 //  * Nodes mix incoming flows perfectly in enthalpy: h = sum(m h_in) / sum(m). External
 //    inflows (pressure boundaries, negative demands) enter at their temperature; a negative
 //    demand without injection_temperature_C is "neutral" (takes the node's mixed
-//    temperature). A node without inflow is stagnant and reports the ambient temperature.
+//    temperature). A node without inflow holds stagnant water: the conduction balance of its
+//    pipes (pipe_mean_temperature.hpp) sets its temperature, which is its pipes' ambient where
+//    they lose heat and the temperature at the far end of a pipe without loss (the limit of
+//    the water that last flowed in); a node without pipes reports the ambient temperature.
 // Solution: the flow-directed graph of pipes/pumps/valves is ordered topologically (Kahn,
 // O(n)); nodes left over lie on or behind a directed cycle (circulation through pumps) and are
 // solved together as one sparse linear system in enthalpy (UMFPACK through Eigen). An acyclic
@@ -77,12 +83,15 @@ class ThermalSolver {
   // root, a pipe's outlet moves by
   //   dT_out = alpha dT_in + s dF,   s = dT_out/dq = (T_in - T_amb) alpha NTU / q,
   // eliminated leaves first (A' = A / (1 - B s), B' = B alpha / (1 - B s)), then the
-  // temperature changes are swept down from the cut nodes, where dT = 0 (nodes where two
-  // dependent streams mix, and the hydraulic split of flow changes in loops, are left to the
-  // outer iteration). Out: predicted_T = T + dT per node. False without a sweep plan.
+  // temperature changes are swept down from the roots, where dT = 0. A node where dependent
+  // streams mix (a loop closes there) passes its flow change to its inflows in proportion to
+  // their flows and mixes their temperature changes (mixing_response): the hydraulic split of
+  // a loop's flow change is not known here, so frozen shares stand in for it and the outer
+  // iteration corrects the rest. Out: predicted_T = T + dT per node. False without a sweep plan.
+  // through_mixing false: mixing nodes are cuts (dT = 0 there, their flow change stays below).
   bool tree_response(const ThermalState& state, std::span<const int> consumer_node,
                      std::span<const double> flow_residual, std::span<const double> flow_gain,
-                     std::vector<double>& predicted_T);
+                     std::vector<double>& predicted_T, bool through_mixing = true);
   // Frees tree_response's work arrays (reallocated by its next call).
   void release_tree_work() {
     tree_linked_ = {};
@@ -94,7 +103,10 @@ class ThermalSolver {
   // order repaired locally) rather than ordering the nodes anew.
   bool used_plan() const { return used_plan_; }
   // Pipe parameters may have changed (Network setters): call before each solve.
-  void parameters_changed() { plan_constants_valid_ = false; }
+  void parameters_changed() {
+    plan_constants_valid_ = false;
+    lossless_valid_ = false;
+  }
   // Fills out.pipe_heat_loss for the state of the last solve.
   void heat_losses(const Network& network, const fluid::FluidModel& fluid, const ThermalInputs& in,
                    ThermalState& out) const;
@@ -139,6 +151,13 @@ class ThermalSolver {
                          const ThermalInputs& in, ThermalState& out, double q_eps);
   void mean_temperatures(const Network& network, const ThermalInputs& in,
                          ThermalState& out) const;
+  // Near-stagnant pipes and nodes (pipe_mean_temperature.hpp): nodes no water flows into
+  // take the conduction balance of their pipes, and pipes without heat loss the mean of their
+  // advection-conduction profile (continuous as the flow turns).
+  void stagnant_node_temperatures(const Network& network, ThermalState& out);
+  void report_stagnant_links(const Network& network, const ThermalInputs& in,
+                             ThermalState& out) const;
+  void lossless_means(const Network& network, const ThermalInputs& in, ThermalState& out);
   static int upstream(const Topology& t, const ThermalInputs& in, int k) {
     return in.link_flow[k] >= 0 ? t.link_from[k] : t.link_to[k];
   }
@@ -166,9 +185,21 @@ class ThermalSolver {
   std::vector<int> repair_stamp_;  // per node: DFS visit marks of repair_order
   int stamp_ = 0;
 
+  // --- near-stagnant pipes and nodes (thermal_stagnant.cpp)
+  struct LosslessPipe {
+    int pipe;
+    double conductance;  // W/K, axial conduction of its water
+  };
+  std::vector<LosslessPipe> lossless_;  // pipes without heat loss
+  bool lossless_valid_ = false;
+  std::vector<int> stagnant_nodes_;     // nodes no water flows into, this solve
+  std::vector<unsigned char> stagnant_mark_;  // per node: 1 no value yet, 2 has one (work)
+
   // --- coupling response (tree_response)
   bool tree_link(int position, const ThermalState& state, double& alpha, double& sens,
                  int& parent) const;
+  bool mixing_response(int position, const ThermalState& state, const std::vector<double>& change,
+                       double& u, double& v, double& w) const;
   std::vector<char> tree_linked_;  // per plan position: joined to its parent (not a cut)
   std::vector<double> tree_residual_, tree_gain_, tree_dT_;
 };
