@@ -98,3 +98,21 @@ TEST_CASE("a coupling whose hydraulics do not settle says so", "[solver][couplin
     CHECK(r.report().message.find("largest at pipe '") != std::string::npos);
   }
 }
+
+TEST_CASE("an impossible design whose coupling does not settle is invalid_solution",
+          "[solver][coupling]") {
+  // Seed 820 (level, a fixed_flow plant pumping more than the consumers draw): the closed
+  // pressure-holding plant is forced back at 5e7 bar. Seed 362 (level): its dp_control plant
+  // needs 1,179 bar. Neither has a steady state; both ended outer_not_converged, the cause
+  // appended to "did not settle". The status names the design, the loop's message follows.
+  const Result surplus = solve_case("fixed_flow_surplus_level_seed820.json");
+  INFO(surplus.report().message);
+  CHECK(surplus.report().status == SolveStatus::invalid_solution);
+  CHECK(surplus.report().message.rfind("source 'MAIN': ", 0) == 0);
+  CHECK(surplus.report().message.find("forced back through the closed plant") != std::string::npos);
+  CHECK(surplus.report().message.find("did not settle in 200 outer iterations") != std::string::npos);
+  const Result dp = solve_case("impossible_dp_control_level_seed362.json");
+  INFO(dp.report().message);
+  CHECK(dp.report().status == SolveStatus::invalid_solution);
+  CHECK(dp.report().message.find("no pump delivers that") != std::string::npos);
+}
