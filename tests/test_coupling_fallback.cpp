@@ -86,6 +86,14 @@ TEST_CASE("fixed-point steps finish a fallback Newton that stalls just short of 
   check_settled_physics(solve_case("stalled_newton_terrain_seed733.json"));
 }
 
+TEST_CASE("a near fallback attempt after a far one that spent the budget", "[solver][coupling]") {
+  // Seed 291 (old terrain): the first attempt, at outer 53 (|F| 2.7 K), spends the whole
+  // 10,000-iteration budget without settling, so every later one failed at once and the
+  // continuation, converging slowly, ended outer_not_converged at 200. An attempt from within
+  // 1e-3 K (outer 153) draws on a reserve of its own and settles.
+  check_settled_physics(solve_case("far_first_attempt_terrain_seed291.json"));
+}
+
 TEST_CASE("a hydraulic Newton at round-off through a flow-controlled throttle converges",
           "[solver][coupling]") {
   // Seed 684 (level, two plants): consumer C9 sits on its throttle, a law of slope ~1e14 Pa
