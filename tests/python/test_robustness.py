@@ -10,7 +10,8 @@ robustness. On 2026-12-06 (issue 15), with the default 200 outer iterations: of 
 continuation); of harsh seeds 300-399, 90. With the Newton fallback on the outer fixed point
 (solver/coupling_fallback.cpp, 2026-12-06, second session): 292 and 96; with the harsh
 terrain's return nodes at their supply nodes' elevation and the pin-set fix (third session): 293
-and 97. A change that loses more than ~5 % of them should
+and 97; with link residuals at the round-off of a steep law's flow counted as round-off and a
+reserve of the fallback's budget for near attempts (fourth session): 294 and 97. A change that loses more than ~5 % of them should
 be looked at (the count moves by a few with any change of the iteration, so the floors leave
 that much room). The full sweep (1,000 networks, ~4 s) is `benchmarks/robustness.py`.
 
