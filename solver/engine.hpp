@@ -186,7 +186,7 @@ class SolverEngine {
   double fallback_dT_ = 0;                       // |F| (K) where the fallback settled
   int fallback_iterations_ = 0;                        // maps evaluated in this solve
   // what makes this solve's state no usable answer (make_solution; solver/solve_status.hpp)
-  std::vector<std::string> invalid_causes_;
+  std::vector<solver::InvalidCause> invalid_causes_;
 };
 
 }  // namespace heatnet

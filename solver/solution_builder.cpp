@@ -93,12 +93,13 @@ void SolverEngine::check_plant_direction(const Network& net, int i, double q, do
   const SourceData& sd = net.sources();
   const int link = hydraulic_->hydraulic_index()[net.topology().source_offset + i];
   // a cause for the state to be no usable answer (solver/solve_status.hpp decides)
-  auto invalid = [&](const std::string& why) {
-    invalid_causes_.push_back("source '" + sd.id[i] + "': mass_flow = " + format_value(q) +
-                              " kg/s " + why);
+  auto invalid = [&](const std::string& why, bool impossible_design) {
+    invalid_causes_.push_back({"source '" + sd.id[i] + "': mass_flow = " + format_value(q) +
+                                   " kg/s " + why,
+                               impossible_design});
   };
   if (sd.pump_type[i] == SourcePumpType::dp_control && std::abs(state_.source_dp[i]) > kImpossiblePressurePa)
-    invalid_causes_.push_back("source '" + sd.id[i] + "': " + impossible_pump_cause(net, i));
+    invalid_causes_.push_back({"source '" + sd.id[i] + "': " + impossible_pump_cause(net, i), true});
   if (hydraulic_->dp_source_closed(state_, i)) {
     const ConsumerData& cd = net.consumers();
     const int c = sd.pump_consumer[i];
@@ -113,14 +114,16 @@ void SolverEngine::check_plant_direction(const Network& net, int i, double q, do
     if (forcing_Pa > kImpossiblePressurePa)
       invalid("is forced back through the closed plant at " + bar_text(forcing_Pa) +
               " bar: nothing else can take that water (e.g. a fixed_flow plant pumping more "
-              "than the consumers draw, or a dp_control plant pumping beyond any pump)");
+              "than the consumers draw, or a dp_control plant pumping beyond any pump)",
+              true);
   } else if (q < 0) {
     sol.checks.push_back({0, "source", sd.id[i], "source_reverse_flow", q, 0.0});
-    if (link >= 0 && q < -kPlantLeak) invalid("runs backwards through its pump, which did not settle closed");
+    if (link >= 0 && q < -kPlantLeak) invalid("runs backwards through its pump, which did not settle closed", false);
     // an open dp_control plant whose closing froze against chatter
     if (link < 0 && q < -kPlantLeak)
       invalid("runs backwards: the other plants push more water into the network than the "
-              "consumers take, and the plant did not settle closed");
+              "consumers take, and the plant did not settle closed",
+              false);
   }
 }
 

@@ -1,5 +1,7 @@
 #include "solver/solve_status.hpp"
 
+#include <algorithm>
+
 namespace heatnet::solver {
 
 SolveStatus status_of(LoopEnd end) {
@@ -15,15 +17,20 @@ SolveStatus status_of(LoopEnd end) {
   return SolveStatus::numerical_failure;
 }
 
-void apply_invalid_causes(const std::vector<std::string>& causes, SolveReport& report) {
+void apply_invalid_causes(const std::vector<InvalidCause>& causes, SolveReport& report) {
   if (causes.empty()) return;
-  if (!report.usable()) {
-    for (const auto& c : causes) report.message += "; " + c;
+  const bool impossible = std::any_of(causes.begin(), causes.end(),
+                                      [](const InvalidCause& c) { return c.impossible_design; });
+  const bool unsettled = report.status == SolveStatus::outer_not_converged;
+  if (!report.usable() && !(unsettled && impossible)) {
+    for (const auto& c : causes) report.message += "; " + c.text;
     return;
   }
+  const std::string loop_message = unsettled ? "; " + report.message : "";
   report.status = SolveStatus::invalid_solution;
   report.message.clear();
-  for (const auto& c : causes) report.message += (report.message.empty() ? "" : "; ") + c;
+  for (const auto& c : causes) report.message += (report.message.empty() ? "" : "; ") + c.text;
+  report.message += loop_message;
 }
 
 }  // namespace heatnet::solver

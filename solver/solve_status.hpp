@@ -23,8 +23,18 @@ enum class LoopEnd : std::uint8_t {
 
 SolveStatus status_of(LoopEnd end);
 
-// A converged state with causes (a plant that runs backwards, ...) is invalid_solution, the
-// causes its message; a failed solve gets them appended to its own cause.
-void apply_invalid_causes(const std::vector<std::string>& causes, SolveReport& report);
+// What makes a state no usable answer. impossible_design: a pressure beyond any plant
+// (kImpossiblePressurePa), which no iteration brings back; the others (a plant left running
+// backwards) may be an unsettled iterate's.
+struct InvalidCause {
+  std::string text;
+  bool impossible_design = false;
+};
+
+// A converged state with causes is invalid_solution, the causes its message. An outer loop
+// that did not settle with an impossible design among its causes is invalid_solution too: no
+// steady state exists, and not settling follows from that (its own message is kept after the
+// causes). Any other failed solve gets the causes appended to its own cause.
+void apply_invalid_causes(const std::vector<InvalidCause>& causes, SolveReport& report);
 
 }  // namespace heatnet::solver

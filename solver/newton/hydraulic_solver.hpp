@@ -225,6 +225,7 @@ class HydraulicSolver {
     double p_abs_max = 0.0;     // largest absolute pressure after the last step (Pa)
     int pending_changes = 0;    // status changes found by the check at apparent convergence
     int roundoff_streak = 0;
+    double residual_beyond_flow_roundoff_Pa = 0.0;  // of the last assembly (flow_roundoff_Pa)
     int border_singular = -1;   // a dp-controlled source whose consumer's dp did not respond
     bool pump_dp_limited = false;  // the last step's pump dps were cut to the trust region
   };
@@ -320,6 +321,7 @@ class HydraulicSolver {
   // work arrays (allocated once)
   std::vector<double> y_, c_, law_dp_;
   double max_residual_Pa_ = 0.0;  // of the last assemble()
+  double max_residual_beyond_flow_roundoff_Pa_ = 0.0;  // ... less each link's flow round-off
   std::vector<double> colebrook_root_;  // per pipe element: Colebrook warm start (link_law)
   int worst_residual_link_ = -1;
   Eigen::VectorXd rhs_, x_;
