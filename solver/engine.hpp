@@ -43,6 +43,9 @@ class SolverEngine {
   void set_single_solve() { single_solve_ = true; }
 
  private:
+  // The damped continuation of a coupling that does not settle starts at this outer
+  // iteration (update_damping), and the Newton fallback is first tried there (solve).
+  static constexpr int kDampAfter = 50;
   // What the outer loop of one solve carries from iteration to iteration.
   struct OuterLoop {
     solver::NewtonSettings newton;
