@@ -1,6 +1,6 @@
 // The flow a demand-driven consumer aims at, m = Q / (h(T_supply) - h(T_return)), and the
-// limits of its substation: the one rule shared by the steady outer loop (solver/engine.cpp)
-// and the plug-flow time loop (solver/time_series.cpp).
+// limits of its substation: the one rule shared by the steady outer loop (solver/engine.cpp,
+// coupling_step.cpp) and the plug-flow time loop (solver/time_series.cpp).
 //
 // The supply - return enthalpy difference is floored at the equivalent of 0.5 K, so a
 // transiently cold supply cannot produce absurd flows.
