@@ -27,7 +27,7 @@ struct SolverOptions {
                                                    // coupled solve's one-step-per-outer-iteration
                                                    // sequence counts as one solve
 
-  int max_outer_iterations = 400;     // thermal-hydraulic coupling iterations (docs/models.md)
+  int max_outer_iterations = 800;     // thermal-hydraulic coupling iterations (docs/models.md)
   bool thermal = true;                // false: isothermal at settings.temperature_C
   // automatic: chosen from the factor's flops per nonzero (solver/linear/spd_solver.cpp):
   // heatnet's own simplicial LDL^T for light systems, else CHOLMOD supernodal or simplicial;

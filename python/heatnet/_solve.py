@@ -62,7 +62,7 @@ def solve(network: Network, *, warm_start: bool = True, raise_on_failure: bool =
     tolerance_temperature_K: outer thermal loop tolerance in K.
     max_iterations: Newton iterations per hydraulic solve; a coupled thermal solve takes one
         Newton step per outer iteration, and the bound then applies to those steps together.
-    max_outer_iterations: thermal-hydraulic coupling iterations (default 400, as in the C++
+    max_outer_iterations: thermal-hydraulic coupling iterations (default 800, as in the C++
         API and the command line).
     thermal: False for an isothermal solve at settings.temperature_C (default True).
     backend: "automatic" (from the factor's flops per nonzero: heatnet's own simplicial
