@@ -69,6 +69,10 @@ constexpr double kSlowContraction = 0.9;
 // 969 (967 when only the first 20 iterations went through them).
 constexpr int kPredictThroughMixingUntil = 20;
 
+// What a sequence contracting by r per iteration still changes after a change of `last`:
+// at most last r / (1 - r) (geometric series). The flow and temperature tests both use it.
+double change_still_to_come(double last, double r) { return last * r / (1.0 - r); }
+
 // The largest flow change s of the next single Newton step that can count as converged by
 // contraction estimate (converged_by_estimate) after a step of last_step: with the contraction
 // r = s / last_step the change still to come is at most s r / (1 - r) (geometric series);
@@ -494,7 +498,7 @@ std::optional<solver::LoopEnd> SolverEngine::thermal_step(const Network& net,
   const double t_ratio = dT / loop.last_dT;
   const double rate = std::min(std::max(t_ratio, loop.last_t_ratio), kSlowContraction);
   const bool temperatures_settled =
-      dT <= loop.tol_T && (!predict_through_mixing_ || dT * rate / (1.0 - rate) <= loop.tol_T);
+      dT <= loop.tol_T && (!predict_through_mixing_ || change_still_to_come(dT, rate) <= loop.tol_T);
   if ((had || outer > 1) && temperatures_settled && flows_deliver && flows_settled)
     return solver::LoopEnd::settled;
   loop.last_dT = dT;
@@ -522,8 +526,8 @@ std::optional<solver::LoopEnd> SolverEngine::thermal_step(const Network& net,
 // Anderson-mixed, is not judged on one ratio).
 bool SolverEngine::converged_by_estimate(const OuterLoop& loop, double contraction) const {
   if (!(contraction <= kMaxContraction && loop.last_contraction <= kMaxContraction)) return false;
-  const double remaining = loop.last_step * contraction / (1.0 - contraction);
-  return remaining <= loop.newton.tolerance / kEstimateSafety;
+  return change_still_to_come(loop.last_step, contraction) <=
+         loop.newton.tolerance / kEstimateSafety;
 }
 
 // Without a thermal solve (isothermal run, or a hydraulic failure before the first sweep)
