@@ -208,7 +208,8 @@ bool SolverEngine::fallback_residual(const Network& net, const fluid::FluidModel
 // brings), so its iterate can sit far from the law's fixed point: robustness seed 632, C3 drew
 // 1.0 of its 2.33 kg/s limit for 4,000 outer iterations at a supply 2 K below its return
 // temperature (drawing more turns a loop pipe and brings colder water), and the fallback
-// started there spent its budget at |F| 0.4 K. Started at the limit it settles in 7 steps.
+// started there spent its budget at |F| 0.4 K; started at the limit, its Newton converges
+// quadratically from |F| 13 K (0.021 K after 5 steps).
 void SolverEngine::fallback_start(const Network& net, std::vector<double>& x) const {
   const ConsumerData& c = net.consumers();
   const std::size_t nd = demand_consumer_.size();
