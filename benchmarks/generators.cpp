@@ -165,50 +165,61 @@ double min_diameter(EdgeRole r) {
   return 0.0285;
 }
 
-// Sizes every edge; scales the pressure-drop targets down until the estimated plant ->
-// farthest consumer drop (Dijkstra on design drops) is below max_path_Pa. Returns the
-// critical building index and its estimated drop.
-std::pair<int, double> size_side(Side& side, double max_path_Pa) {
+// Estimated design pressure drop (Pa, one side) from the nearest of `plants` to every node:
+// Dijkstra on each edge's drop at its design flow.
+std::vector<double> design_drops(const Side& side, const std::vector<int>& plants) {
   const int n = static_cast<int>(side.x.size());
   std::vector<std::vector<std::pair<int, int>>> adj(n);  // (neighbour, edge)
   for (int e = 0; e < static_cast<int>(side.edges.size()); ++e) {
     adj[side.edges[e].a].push_back({side.edges[e].b, e});
     adj[side.edges[e].b].push_back({side.edges[e].a, e});
   }
+  std::vector<double> dist(n, std::numeric_limits<double>::infinity());
+  using Item = std::pair<double, int>;
+  std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
+  for (int p : plants) {
+    dist[p] = 0;
+    heap.push({0.0, p});
+  }
+  while (!heap.empty()) {
+    auto [d, u] = heap.top();
+    heap.pop();
+    if (d > dist[u]) continue;
+    for (auto [v, e] : adj[u]) {
+      const Edge& ed = side.edges[e];
+      const double w = gradient(ed.design_flow, ed.diameter) * ed.length;
+      if (d + w < dist[v]) {
+        dist[v] = d + w;
+        heap.push({dist[v], v});
+      }
+    }
+  }
+  return dist;
+}
+
+// The building with the largest estimated drop from the nearest of `plants`, and that drop.
+std::pair<int, double> farthest_building(const Side& side, const std::vector<int>& plants) {
+  const std::vector<double> dist = design_drops(side, plants);
+  int farthest = 0;
+  for (int b = 0; b < static_cast<int>(side.buildings.size()); ++b)
+    if (dist[side.buildings[b].node] > dist[side.buildings[farthest].node]) farthest = b;
+  return {farthest, dist[side.buildings[farthest].node]};
+}
+
+// Sizes every edge; scales the pressure-drop targets down until the estimated plant ->
+// farthest consumer drop is below max_path_Pa. Returns the critical building index and its
+// estimated drop.
+std::pair<int, double> size_side(Side& side, double max_path_Pa) {
   double scale = 1.0;
-  int critical = 0;
-  double worst = 0;
+  std::pair<int, double> critical{0, 0.0};
   for (int pass = 0; pass < 6; ++pass) {
     for (auto& e : side.edges)
       e.diameter = size_diameter(e.design_flow, scale * nominal_gradient(e.role), min_diameter(e.role));
-    std::vector<double> dist(n, std::numeric_limits<double>::infinity());
-    using Item = std::pair<double, int>;
-    std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
-    dist[side.plant] = 0;
-    heap.push({0.0, side.plant});
-    while (!heap.empty()) {
-      auto [d, u] = heap.top();
-      heap.pop();
-      if (d > dist[u]) continue;
-      for (auto [v, e] : adj[u]) {
-        const Edge& ed = side.edges[e];
-        const double w = gradient(ed.design_flow, ed.diameter) * ed.length;
-        if (d + w < dist[v]) {
-          dist[v] = d + w;
-          heap.push({dist[v], v});
-        }
-      }
-    }
-    worst = -1;
-    for (int b = 0; b < static_cast<int>(side.buildings.size()); ++b)
-      if (dist[side.buildings[b].node] > worst) {
-        worst = dist[side.buildings[b].node];
-        critical = b;
-      }
-    if (worst <= max_path_Pa) break;
-    scale *= 0.9 * max_path_Pa / worst;
+    critical = farthest_building(side, {side.plant});
+    if (critical.second <= max_path_Pa) break;
+    scale *= 0.9 * max_path_Pa / critical.second;
   }
-  return {critical, worst};
+  return critical;
 }
 
 // Plant 2 (fixed_flow, opposite plant 1 on the ring) is meant to carry about this share of
@@ -427,7 +438,14 @@ NetworkDefinition make_dh_network(DhKind kind, long target_pipes, std::uint64_t 
   const long per_side = target_pipes / 2;
   Side side = layout == DhKind::realistic ? realistic_side(per_side, rng) : grid_side(per_side, rng);
   // keep the pump head below ~10 bar: 2 x 3.5 bar network + 1 bar consumer + margin
-  const auto [critical, path_dp] = size_side(side, 3.5e5);
+  // PLANT1 holds its dp at the worst-supplied building: with a second plant feeding the ring,
+  // that is where the two plants' supply areas meet, not the building farthest from PLANT1
+  // (which sits next to PLANT2 and is well supplied by it; holding 1 bar there left
+  // consumers at the meeting point valve-limited at 20 Pa: an under-supplied network).
+  const auto [sized_critical, path_dp] = size_side(side, 3.5e5);
+  const bool two_plants = side.plant2 >= 0 && options.second_plant;
+  const int critical =
+      two_plants ? farthest_building(side, {side.plant, side.plant2}).first : sized_critical;
 
   NetworkDefinition def;
   def.name = std::string("dh_") + std::string(to_string(kind)) + "_" + std::to_string(target_pipes);
@@ -495,7 +513,7 @@ NetworkDefinition make_dh_network(DhKind kind, long target_pipes, std::uint64_t 
   plant.pump.dp_bar = 1.0;
   plant.pump.consumer = def.consumers[critical].id;
   def.sources.push_back(plant);
-  if (side.plant2 >= 0 && options.second_plant) {
+  if (two_plants) {
     SourceDefinition p2;
     p2.id = "PLANT2";
     p2.supply_node = sid(side.plant2);
