@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "heatnet/errors.hpp"
@@ -96,4 +97,70 @@ TEST_CASE("fast JSON reader reads -0 as nlohmann does: the integer -0 is +0, -0.
     const auto precise = parse_network_json_precise(text);
     CHECK(std::signbit(*fast->nodes[0].x) == std::signbit(*precise.nodes[0].x));
   }
+}
+
+namespace {
+
+// The fast reader's answer for `text`, checked against the precise reader: nullopt if
+// declined, else the definition, which must be the precise reader's.
+std::optional<NetworkDefinition> read_fast_checked(const std::string& text) {
+  auto fast = parse_network_json_fast(text);
+  if (fast) CHECK(*fast == parse_network_json_precise(text));
+  return fast;
+}
+
+}  // namespace
+
+TEST_CASE("fast JSON reader finds a stray control byte wherever it is", "[json][fast]") {
+  // The scan runs in 64-byte blocks and a tail: a control byte is found in either, at any
+  // offset; tab, newline and carriage return between tokens are whitespace.
+  const std::string text = network_with_node(R"(, "x": 1)");
+  REQUIRE(text.size() > 3 * 64);
+  REQUIRE(read_fast_checked(text));
+  for (std::size_t at = 0; at <= text.size(); ++at) {
+    INFO("at " << at);
+    std::string bad = text;
+    bad.insert(at, 1, '\x01');
+    CHECK_FALSE(parse_network_json_fast(bad));
+    CHECK_THROWS_AS(io::parse_network_json(bad), InputError);
+  }
+  for (const char space : {'\t', '\n', '\r'}) {
+    const std::string spaced = network_with_node(std::string(",") + space + R"("x": 1)");
+    CHECK(read_fast_checked(spaced));
+  }
+}
+
+TEST_CASE("fast JSON reader reads ids of any length, declines escapes at any position",
+          "[json][fast]") {
+  // Strings are scanned 8 bytes at a time: the closing quote, a backslash or a raw control
+  // character is found at every offset in the word.
+  const auto network_with_id = [](const std::string& id) {
+    return R"({"format": "heatnet-network/1", "nodes": [{"id": ")" + id + R"("}]})";
+  };
+  for (std::size_t length = 1; length <= 24; ++length) {
+    const std::string id(length, 'a');
+    const auto plain = read_fast_checked(network_with_id(id));
+    REQUIRE(plain);
+    CHECK(plain->nodes[0].id == id);
+    for (std::size_t at = 0; at < length; ++at) {
+      INFO("length " << length << ", at " << at);
+      for (const char* inner : {"\\\"", "\\\\", "\\u0062", "\t", "\n"}) {
+        std::string spelled = id;
+        spelled.replace(at, 1, inner);
+        CHECK_FALSE(parse_network_json_fast(network_with_id(spelled)));
+      }
+    }
+  }
+}
+
+TEST_CASE("fast JSON reader matches keys whole: a prefix or an extension is another key",
+          "[json][fast]") {
+  for (const char* key : {"elevation", "elevation_mm", "elevation_", "i", "idd", "ID"}) {
+    INFO(key);
+    CHECK_FALSE(parse_network_json_fast(network_with_node(std::string(", \"") + key + "\": 1")));
+  }
+  // A key written with an escape is still the key: left to the precise reader, which reads it.
+  const std::string escaped = network_with_node(R"(, "x\u0000": 1)");
+  CHECK_FALSE(parse_network_json_fast(escaped));
+  CHECK(read_fast_checked(network_with_node(R"(, "x": 2)"))->nodes[0].x == 2.0);
 }
