@@ -3,7 +3,10 @@
 // the error. Checked on every JSON file in the repository, and on the spellings it must decline.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 
@@ -35,9 +38,10 @@ TEST_CASE("fast JSON reader: every repository JSON it accepts reads as the preci
     const fs::path root = fs::path(HEATNET_SOURCE_DIR) / folder;
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
       if (entry.path().extension() != ".json") continue;
-      const std::string text = io::json_detail::read_file_bytes(entry.path());
+      const io::json_detail::FileBytes file = io::json_detail::read_file_bytes(entry.path());
+      const std::string_view text = file;
       INFO(entry.path().string());
-      const auto fast = parse_network_json_fast(text, text.capacity());
+      const auto fast = parse_network_json_fast(text, file.capacity());
       std::optional<NetworkDefinition> precise;
       try {
         precise = parse_network_json_precise(text);
@@ -163,4 +167,31 @@ TEST_CASE("fast JSON reader matches keys whole: a prefix or an extension is anot
   const std::string escaped = network_with_node(R"(, "x\u0000": 1)");
   CHECK_FALSE(parse_network_json_fast(escaped));
   CHECK(read_fast_checked(network_with_node(R"(, "x": 2)"))->nodes[0].x == 2.0);
+}
+
+TEST_CASE("read_file_bytes: a file's bytes whole, then zeros the fast reader may read ahead",
+          "[json][fast][io]") {
+  using io::json_detail::kReadAheadBytes;
+  const fs::path dir = fs::temp_directory_path() / ("heatnet_file_bytes_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  // Sizes around the 64 KiB reading piece, with no zero byte in them.
+  for (const std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{65535},
+                                 std::size_t{65536}, std::size_t{200001}}) {
+    INFO("size " << size);
+    std::string bytes(size, 'x');
+    for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>('a' + i % 26);
+    const fs::path file = dir / "f.txt";
+    { std::ofstream(file, std::ios::binary) << bytes; }
+    const io::json_detail::FileBytes read = io::json_detail::read_file_bytes(file);
+    CHECK(read.view() == bytes);
+    REQUIRE(read.capacity() >= size + kReadAheadBytes);
+    CHECK(std::string_view(read.view().data() + size, kReadAheadBytes) ==
+          std::string(kReadAheadBytes, '\0'));
+  }
+  // A file whose size stat does not tell (0 for /proc files, pipes) is read whole too.
+  const io::json_detail::FileBytes status = io::json_detail::read_file_bytes("/proc/self/status");
+  CHECK(status.view().find("Name:") == 0);
+  CHECK(status.capacity() >= status.size() + kReadAheadBytes);
+  CHECK_THROWS_AS(io::json_detail::read_file_bytes(dir), IoError);  // a folder: clear error
+  fs::remove_all(dir);
 }
