@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -114,6 +115,25 @@ std::optional<NetworkDefinition> read_fast_checked(const std::string& text) {
 }
 
 }  // namespace
+
+TEST_CASE("fast JSON reader leaves numbers of more than 19 significant digits to the precise reader",
+          "[json][fast]") {
+  // simdjson 3.0.1 reads "0.1888...8" (140 eights) as 1.02e-122; strtod as 0.18888888888888888.
+  const std::string long_fraction = "0.1" + std::string(140, '8');
+  CHECK_FALSE(parse_network_json_fast(network_with_node(", \"x\": " + long_fraction)));
+  CHECK(*io::parse_network_json(network_with_node(", \"x\": " + long_fraction)).nodes[0].x ==
+        std::strtod(long_fraction.c_str(), nullptr));
+  for (const char* declined : {"12345678901234567890", "-0.00012345678901234567890", "1.2345678901234567890e-5"}) {
+    INFO(declined);
+    CHECK_FALSE(parse_network_json_fast(network_with_node(std::string(", \"x\": ") + declined)));
+  }
+  // Up to 19 significant digits, leading zeros not counted, the fast path reads them.
+  for (const char* read : {"0.30000000000000004", "-0.000000000001234567890123456789",
+                           "1234567890123456789", "1.2345678901234567e-300"}) {
+    INFO(read);
+    CHECK(read_fast_checked(network_with_node(std::string(", \"x\": ") + read)));
+  }
+}
 
 TEST_CASE("fast JSON reader finds a stray control byte wherever it is", "[json][fast]") {
   // The scan runs in 64-byte blocks and a tail: a control byte is found in either, at any
