@@ -88,7 +88,8 @@ std::string_view string_of(od::value v) { return plain_chars(v.get_raw_json_stri
 
 // More than 19 significant digits (leading zeros do not count). simdjson 3.0.1 misreads some
 // of these: after "0." its overflow check counts the leading zeros instead of the digits, so
-// 0.1888...8 with 140 eights reads as 1.02e-122 (found by fuzz_network_json). They are left to
+// 0.95000000000000000000 reads as 0.0277 and 0.1888...8 (140 eights) as 1.02e-122
+// (simdjson issue #2093, fixed after 3.6.2; found here by fuzz_network_json). They are left to
 // the precise reader; a network heatnet writes has at most 17 significant digits.
 bool has_over_19_digits(std::string_view token) {
   std::size_t digits = 0;

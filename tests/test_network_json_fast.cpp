@@ -123,7 +123,8 @@ TEST_CASE("fast JSON reader leaves numbers of more than 19 significant digits to
   CHECK_FALSE(parse_network_json_fast(network_with_node(", \"x\": " + long_fraction)));
   CHECK(*io::parse_network_json(network_with_node(", \"x\": " + long_fraction)).nodes[0].x ==
         std::strtod(long_fraction.c_str(), nullptr));
-  for (const char* declined : {"12345678901234567890", "-0.00012345678901234567890", "1.2345678901234567890e-5"}) {
+  for (const char* declined : {"0.95000000000000000000", "12345678901234567890",
+                               "-0.00012345678901234567890", "1.2345678901234567890e-5"}) {
     INFO(declined);
     CHECK_FALSE(parse_network_json_fast(network_with_node(std::string(", \"x\": ") + declined)));
   }
