@@ -40,6 +40,7 @@ bool HydraulicSolver::set_flow_response(const Network& net, const HydraulicParam
     if (row_[from_[k]] >= 0) response_rhs_[row_[from_[k]]] -= dq[k];
     if (row_[to_[k]] >= 0) response_rhs_[row_[to_[k]]] += dq[k];
   }
+  response_x_.setZero(rows);
   if (rows > 0) spd_.solve(response_rhs_, response_x_);
   auto base = [&](int node) { return row_[node] >= 0 ? response_x_[row_[node]] : 0.0; };
   auto sens = [&](int node, int j) {
@@ -69,10 +70,13 @@ bool HydraulicSolver::set_flow_response(const Network& net, const HydraulicParam
     }
   }
   for (int s = 0; s < nd; ++s) ddelta[s] = rhs[s] / mat[s * nd + s];
+  // the free nodes' pressure changes with the pump dps' columns added; a held supply node
+  // moves by its pump's change, every other fixed node not at all
+  for (int j = 0; j < nd; ++j)
+    for (int r = 0; r < rows; ++r) response_x_[r] += ddelta[j] * x_dp_[j][r];
   auto dp = [&](int node) {
-    double v = base(node);
-    for (int j = 0; j < nd; ++j) v += ddelta[j] * sens(node, j);
-    return v;
+    if (row_[node] >= 0) return response_x_[row_[node]];
+    return dp_column_[node] >= 0 ? ddelta[dp_column_[node]] : 0.0;
   };
   for (int k = 0; k < m; ++k)
     if (y_[k] != 0.0) dq[k] += y_[k] * (dp(from_[k]) - dp(to_[k]));
