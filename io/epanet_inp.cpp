@@ -1078,7 +1078,7 @@ NetworkDefinition parse_epanet_inp_with_origins(std::string_view text, const std
 
 NetworkDefinition read_epanet_inp(const std::filesystem::path& path,
                                   const EpanetImportOptions& options) {
-  const std::string bytes = json_detail::read_file_bytes(path);
+  const json_detail::FileBytes bytes = json_detail::read_file_bytes(path);
   NetworkDefinition def = parse_epanet_inp(bytes, path.string(), options);
   return def;
 }

@@ -206,7 +206,7 @@ NetworkDefinition parse_network_json(std::string_view text) {
 }
 
 NetworkDefinition read_network_json(const std::filesystem::path& path) {
-  const std::string bytes = json_detail::read_file_bytes(path);
+  const json_detail::FileBytes bytes = json_detail::read_file_bytes(path);
   return json_detail::parse_network_json_bytes(bytes, bytes.capacity());
 }
 
@@ -232,7 +232,7 @@ NetworkDefinition read_network(const std::filesystem::path& path) {
 NetworkFile read_network_file(const std::filesystem::path& path,
                               const EpanetImportOptions& inp_options, bool with_sha256) {
   const NetworkFormat format = network_format(path);
-  const std::string bytes = json_detail::read_file_bytes(path);
+  const json_detail::FileBytes bytes = json_detail::read_file_bytes(path);
   NetworkFile file;
   if (with_sha256) file.sha256 = sha256_hex(bytes);
   file.definition = format == NetworkFormat::json

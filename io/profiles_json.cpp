@@ -133,7 +133,7 @@ Profiles parse_profiles_json(std::string_view text, const std::string& file,
 Profiles read_profiles(const std::filesystem::path& path) {
   std::string ext = path.extension().string();
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const std::string bytes = json_detail::read_file_bytes(path);
+  const json_detail::FileBytes bytes = json_detail::read_file_bytes(path);
   if (ext == ".csv") return parse_profiles_csv(bytes, path.string());
   if (ext == ".json") return parse_profiles_json(bytes, path.string(), path.parent_path());
   throw InputError(ErrorCode::unsupported, "profiles file", path.string(), "extension", ext,

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -32,26 +33,24 @@ struct TempFile {
 
 }  // namespace
 
-std::string read_file_bytes(const std::filesystem::path& path) {
+FileBytes read_file_bytes(const std::filesystem::path& path) {
   // ifstream would "open" a directory and then fail to read with no useful reason.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail(path, "cannot open for reading", errno);
   // A regular file is read straight into a buffer of its size (a 300 MB network is one
-  // allocation, not a doubling string); past that size the reading goes on in 64 KiB pieces,
-  // so a file that grows while read, or a pipe (size 0), is still read whole.
+  // allocation, never copied); past that size the reading goes on in 64 KiB pieces into a
+  // buffer that doubles, so a file that grows while read, or a pipe (size 0), is read whole.
   struct stat st {};
-  std::string bytes;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-    bytes.reserve(static_cast<std::size_t>(st.st_size) + kReadAheadBytes);
-    bytes.resize(static_cast<std::size_t>(st.st_size));
-  }
+  std::size_t room = 0;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    room = static_cast<std::size_t>(st.st_size);
+  auto buffer = std::make_unique_for_overwrite<char[]>(room + kReadAheadBytes);
   std::size_t size = 0;
   char piece[1 << 16];
   for (;;) {
-    const bool in_place = size < bytes.size();
-    char* into = in_place ? bytes.data() + size : piece;
-    const std::size_t room = in_place ? bytes.size() - size : sizeof piece;
-    const ssize_t n = ::read(fd, into, room);
+    const bool in_place = size < room;
+    char* into = in_place ? buffer.get() + size : piece;
+    const ssize_t n = ::read(fd, into, in_place ? room - size : sizeof piece);
     if (n < 0) {
       if (errno == EINTR) continue;
       const int err = errno;
@@ -59,12 +58,18 @@ std::string read_file_bytes(const std::filesystem::path& path) {
       fail(path, "cannot read", err);
     }
     if (n == 0) break;
-    if (!in_place) bytes.append(piece, static_cast<std::size_t>(n));
+    if (!in_place) {
+      room = std::max(2 * room, size + sizeof piece);
+      auto bigger = std::make_unique_for_overwrite<char[]>(room + kReadAheadBytes);
+      std::memcpy(bigger.get(), buffer.get(), size);
+      std::memcpy(bigger.get() + size, piece, static_cast<std::size_t>(n));
+      buffer = std::move(bigger);
+    }
     size += static_cast<std::size_t>(n);
   }
   ::close(fd);
-  bytes.resize(size);
-  return bytes;
+  std::memset(buffer.get() + size, 0, kReadAheadBytes);
+  return {std::move(buffer), size, size + kReadAheadBytes};
 }
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes) {

@@ -198,14 +198,43 @@ bool SolverEngine::fallback_residual(const Network& net, const fluid::FluidModel
   return true;
 }
 
-// x within what the network allows: set flows between each consumer's least flow and its
-// limit, temperatures within the reachable range.
+// The fallback's start: the continuation's iterate (its next set flows, the sweep's pipe
+// temperatures), except for a consumer whose supply is below its return temperature plus the
+// floor (solver/consumer_demand.hpp). Its substation's law sets its flow to its limit there
+// (docs/models.md "Substations": S = min(Q / dh', limit) with dh' floored at 0.5 K, and the
+// limit is at most the floor's flow): a controller whose primary water is too cold to deliver
+// opens fully. The continuation's Newton step on the heat balance m dh(T_s) = Q aims elsewhere
+// there (its root needs a supply above the return temperature, which only a rising T_s(m)
+// brings), so its iterate can sit far from the law's fixed point: robustness seed 632, C3 drew
+// 1.0 of its 2.33 kg/s limit for 4,000 outer iterations at a supply 2 K below its return
+// temperature (drawing more turns a loop pipe and brings colder water), and the fallback
+// started there spent its budget at |F| 0.4 K; started at the limit, its Newton converges
+// quadratically from |F| 13 K (0.021 K after 5 steps).
+void SolverEngine::fallback_start(const Network& net, std::vector<double>& x) const {
+  const ConsumerData& c = net.consumers();
+  const std::size_t nd = demand_consumer_.size();
+  for (std::size_t j = 0; j < nd; ++j) {
+    const int i = demand_consumer_[j];
+    const bool below_floor = temps_.node_T[c.supply_node[i]] <
+                             c.return_temperature_C[i] + solver::kMinConsumerDeltaT;
+    x[j] = (below_floor ? flow_hi_[i] : predicted_flow_[i]) / flow_scale(i);
+  }
+  for (std::size_t e = 0; e < temps_.pipe_T_mean.size(); ++e) x[nd + e] = temps_.pipe_T_mean[e];
+}
+
+// x within what the network allows: set flows between each consumer's least set flow and its
+// limit, temperatures within the reachable range. The least set flow is the continuation's
+// (set_flow_floor): the least flow less what the throttle leaks above the set flow. A consumer
+// held at its limit whose limit is also its least flow (demand beyond what the hottest supply
+// could deliver through it) draws its limit plus that leak, and F = drawn - limit vanishes
+// only at a set flow that much below it; clamped at the least flow, the fallback's Newton
+// stalled there (seed 632: C5, 800 kW through a 0.24 kg/s limit, |F| 2.8e-6 K for 33 steps).
 void SolverEngine::fallback_bound(std::vector<double>& x) const {
   const std::size_t nd = demand_consumer_.size();
   for (std::size_t j = 0; j < nd; ++j) {
     const int i = demand_consumer_[j];
     const double s = flow_scale(i);
-    x[j] = std::clamp(x[j], flow_lo_[i] / s, flow_hi_[i] / s);
+    x[j] = std::clamp(x[j], set_flow_floor(i) / s, flow_hi_[i] / s);
   }
   for (std::size_t k = nd; k < x.size(); ++k) x[k] = reachable_.clamp(x[k]);
 }
@@ -255,9 +284,7 @@ bool SolverEngine::coupled_newton_fallback(const Network& net, const fluid::Flui
   FallbackIterate it;
   it.x.resize(n);
   it.jacobian.resize(n * n);
-  for (std::size_t j = 0; j < nd; ++j)
-    it.x[j] = predicted_flow_[demand_consumer_[j]] / flow_scale(demand_consumer_[j]);
-  for (std::size_t e = 0; e < np; ++e) it.x[nd + e] = temps_.pipe_T_mean[e];
+  fallback_start(net, it.x);
   fallback_bound(it.x);
   // The node temperatures behind the hydraulic parameters that depend on them (a pump's or
   // valve's inlet water, a plant's water column, a kvs valve's density) follow the accepted

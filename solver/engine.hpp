@@ -104,6 +104,7 @@ class SolverEngine {
                          const OuterLoop& loop, const std::vector<double>& x,
                          const std::vector<double>& f, std::vector<double>& jacobian,
                          SolveReport& report);
+  void fallback_start(const Network& network, std::vector<double>& x) const;
   void fallback_bound(std::vector<double>& x) const;
   struct FallbackSaved;
   struct FallbackIterate;

@@ -7,9 +7,10 @@
 // outer_not_converged with a 29 K temperature change that never came: its coupling prediction
 // was made with a pin set that kept changing. Seed 733 (terrain, three plants): the fallback's
 // Newton stalled at |F| = 1.27e-6 K, just above the 1e-6 K tolerance, on a map that is smooth
-// there (a pipe's property temperature). What must hold is physics, taken from the result datasets: every consumer
-// delivers its demand or is reported under-supplied (never more), and energy closes over the
-// network.
+// there (a pipe's property temperature). Seed 632 (level, three plants): a consumer with its
+// supply below its return temperature, which its law opens to its limit. What must hold is
+// physics, taken from the result datasets: every consumer delivers its demand or is reported
+// under-supplied (never more), and energy closes over the network.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -129,4 +130,27 @@ TEST_CASE("an impossible design whose coupling does not settle is invalid_soluti
   INFO(dp.report().message);
   CHECK(dp.report().status == SolveStatus::invalid_solution);
   CHECK(dp.report().message.find("no pump delivers that") != std::string::npos);
+}
+
+TEST_CASE("a consumer whose supply is colder than its return opens to its limit",
+          "[solver][coupling]") {
+  // Seed 632 (level, three plants, 58 degC supply): C3's supply stays below its 47.3 degC
+  // return. Its substation's law (docs/models.md "Substations": set flow min(Q / dh', limit),
+  // dh' floored at 0.5 K) then opens it to its limit, max_mass_flow_kg_s; it delivers nothing
+  // and is under-supplied. Before, the continuation held it at 1.0 kg/s (its heat balance has
+  // no root below the return temperature, and drawing more turns a loop pipe that brings
+  // colder water), the fallback started there spent its budget, and the solve ended
+  // outer_not_converged after 800 outer iterations.
+  const Result r = solve_case("supply_below_return_level_seed632.json");
+  INFO(r.report().message);
+  check_settled_physics(r);
+  const auto& ids = r.ids(ElementGroup::consumers);
+  const auto c3 = std::find(ids.begin(), ids.end(), "C3") - ids.begin();
+  CHECK(r.dataset("consumers/supply_temperature").data[c3] < 47.27045690528301);
+  CHECK(r.dataset("consumers/mass_flow").data[c3] == Approx(2.331687269963256).epsilon(1e-6));
+  CHECK(r.dataset("consumers/heat").data[c3] == 0.0);
+  bool c3_listed = false;
+  for (const CheckRecord& row : r.checks())
+    c3_listed |= row.check == "under_supplied" && row.element_id == "C3";
+  CHECK(c3_listed);
 }

@@ -3,7 +3,12 @@
 // the error. Checked on every JSON file in the repository, and on the spellings it must decline.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 #include <string>
 
 #include "heatnet/errors.hpp"
@@ -34,9 +39,10 @@ TEST_CASE("fast JSON reader: every repository JSON it accepts reads as the preci
     const fs::path root = fs::path(HEATNET_SOURCE_DIR) / folder;
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
       if (entry.path().extension() != ".json") continue;
-      const std::string text = io::json_detail::read_file_bytes(entry.path());
+      const io::json_detail::FileBytes file = io::json_detail::read_file_bytes(entry.path());
+      const std::string_view text = file;
       INFO(entry.path().string());
-      const auto fast = parse_network_json_fast(text, text.capacity());
+      const auto fast = parse_network_json_fast(text, file.capacity());
       std::optional<NetworkDefinition> precise;
       try {
         precise = parse_network_json_precise(text);
@@ -96,4 +102,117 @@ TEST_CASE("fast JSON reader reads -0 as nlohmann does: the integer -0 is +0, -0.
     const auto precise = parse_network_json_precise(text);
     CHECK(std::signbit(*fast->nodes[0].x) == std::signbit(*precise.nodes[0].x));
   }
+}
+
+namespace {
+
+// The fast reader's answer for `text`, checked against the precise reader: nullopt if
+// declined, else the definition, which must be the precise reader's.
+std::optional<NetworkDefinition> read_fast_checked(const std::string& text) {
+  auto fast = parse_network_json_fast(text);
+  if (fast) CHECK(*fast == parse_network_json_precise(text));
+  return fast;
+}
+
+}  // namespace
+
+TEST_CASE("fast JSON reader leaves numbers of more than 19 significant digits to the precise reader",
+          "[json][fast]") {
+  // simdjson 3.0.1 reads "0.1888...8" (140 eights) as 1.02e-122; strtod as 0.18888888888888888.
+  const std::string long_fraction = "0.1" + std::string(140, '8');
+  CHECK_FALSE(parse_network_json_fast(network_with_node(", \"x\": " + long_fraction)));
+  CHECK(*io::parse_network_json(network_with_node(", \"x\": " + long_fraction)).nodes[0].x ==
+        std::strtod(long_fraction.c_str(), nullptr));
+  for (const char* declined : {"0.95000000000000000000", "12345678901234567890",
+                               "-0.00012345678901234567890", "1.2345678901234567890e-5"}) {
+    INFO(declined);
+    CHECK_FALSE(parse_network_json_fast(network_with_node(std::string(", \"x\": ") + declined)));
+  }
+  // Up to 19 significant digits, leading zeros not counted, the fast path reads them.
+  for (const char* read : {"0.30000000000000004", "-0.000000000001234567890123456789",
+                           "1234567890123456789", "1.2345678901234567e-300"}) {
+    INFO(read);
+    CHECK(read_fast_checked(network_with_node(std::string(", \"x\": ") + read)));
+  }
+}
+
+TEST_CASE("fast JSON reader finds a stray control byte wherever it is", "[json][fast]") {
+  // The scan runs in 64-byte blocks and a tail: a control byte is found in either, at any
+  // offset; tab, newline and carriage return between tokens are whitespace.
+  const std::string text = network_with_node(R"(, "x": 1)");
+  REQUIRE(text.size() > 3 * 64);
+  REQUIRE(read_fast_checked(text));
+  for (std::size_t at = 0; at <= text.size(); ++at) {
+    INFO("at " << at);
+    std::string bad = text;
+    bad.insert(at, 1, '\x01');
+    CHECK_FALSE(parse_network_json_fast(bad));
+    CHECK_THROWS_AS(io::parse_network_json(bad), InputError);
+  }
+  for (const char space : {'\t', '\n', '\r'}) {
+    const std::string spaced = network_with_node(std::string(",") + space + R"("x": 1)");
+    CHECK(read_fast_checked(spaced));
+  }
+}
+
+TEST_CASE("fast JSON reader reads ids of any length, declines escapes at any position",
+          "[json][fast]") {
+  // Strings are scanned 8 bytes at a time: the closing quote, a backslash or a raw control
+  // character is found at every offset in the word.
+  const auto network_with_id = [](const std::string& id) {
+    return R"({"format": "heatnet-network/1", "nodes": [{"id": ")" + id + R"("}]})";
+  };
+  for (std::size_t length = 1; length <= 24; ++length) {
+    const std::string id(length, 'a');
+    const auto plain = read_fast_checked(network_with_id(id));
+    REQUIRE(plain);
+    CHECK(plain->nodes[0].id == id);
+    for (std::size_t at = 0; at < length; ++at) {
+      INFO("length " << length << ", at " << at);
+      for (const char* inner : {"\\\"", "\\\\", "\\u0062", "\t", "\n"}) {
+        std::string spelled = id;
+        spelled.replace(at, 1, inner);
+        CHECK_FALSE(parse_network_json_fast(network_with_id(spelled)));
+      }
+    }
+  }
+}
+
+TEST_CASE("fast JSON reader matches keys whole: a prefix or an extension is another key",
+          "[json][fast]") {
+  for (const char* key : {"elevation", "elevation_mm", "elevation_", "i", "idd", "ID"}) {
+    INFO(key);
+    CHECK_FALSE(parse_network_json_fast(network_with_node(std::string(", \"") + key + "\": 1")));
+  }
+  // A key written with an escape is still the key: left to the precise reader, which reads it.
+  const std::string escaped = network_with_node(R"(, "x\u0000": 1)");
+  CHECK_FALSE(parse_network_json_fast(escaped));
+  CHECK(read_fast_checked(network_with_node(R"(, "x": 2)"))->nodes[0].x == 2.0);
+}
+
+TEST_CASE("read_file_bytes: a file's bytes whole, then zeros the fast reader may read ahead",
+          "[json][fast][io]") {
+  using io::json_detail::kReadAheadBytes;
+  const fs::path dir = fs::temp_directory_path() / ("heatnet_file_bytes_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  // Sizes around the 64 KiB reading piece, with no zero byte in them.
+  for (const std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{65535},
+                                 std::size_t{65536}, std::size_t{200001}}) {
+    INFO("size " << size);
+    std::string bytes(size, 'x');
+    for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>('a' + i % 26);
+    const fs::path file = dir / "f.txt";
+    { std::ofstream(file, std::ios::binary) << bytes; }
+    const io::json_detail::FileBytes read = io::json_detail::read_file_bytes(file);
+    CHECK(read.view() == bytes);
+    REQUIRE(read.capacity() >= size + kReadAheadBytes);
+    CHECK(std::string_view(read.view().data() + size, kReadAheadBytes) ==
+          std::string(kReadAheadBytes, '\0'));
+  }
+  // A file whose size stat does not tell (0 for /proc files, pipes) is read whole too.
+  const io::json_detail::FileBytes status = io::json_detail::read_file_bytes("/proc/self/status");
+  CHECK(status.view().find("Name:") == 0);
+  CHECK(status.capacity() >= status.size() + kReadAheadBytes);
+  CHECK_THROWS_AS(io::json_detail::read_file_bytes(dir), IoError);  // a folder: clear error
+  fs::remove_all(dir);
 }
