@@ -140,6 +140,10 @@ void SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
     used_residual_ = consumer_residual_;
     repeat = limit_flows() || used_residual_ != consumer_residual_;
   }
+  // On a meshed network the tree-shaped prediction splits a loop's flow change in frozen
+  // shares: corrected with the exact linear response (warm starts, as the mixing response)
+  if (!repeat && planned && predict_through_mixing_ && correct_for_loop_flows(net))
+    limit_flows();  // the flows at the corrected temperatures, within their limits
   if (repeat && planned) {
     // The pin set kept changing (a starved consumer whose free Newton flow overshoots its
     // trust region one pass and undershoots its floor the next): the last prediction was not

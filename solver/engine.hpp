@@ -83,6 +83,10 @@ class SolverEngine {
   void thermal_inputs(const Network& network, const fluid::FluidModel& fluid);
   double source_makeup(const Network& network, int source) const;
   void coupling_newton_step(const Network& network, const fluid::FluidModel& fluid);
+  // The coupling step's prediction corrected for how loop flows split (solver/
+  // loop_flow_correction.cpp); false where the exact response is not at hand.
+  bool correct_for_loop_flows(const Network& network);
+  bool exact_temperature_response(const Network& network);
   void resweep_previous_flows(const Network& network, const fluid::FluidModel& fluid,
                               SolveReport& report);
   void set_flow_bounds(const Network& network, const fluid::FluidModel& fluid);
@@ -166,6 +170,11 @@ class SolverEngine {
   std::vector<char> valve_limited_;
   std::vector<char> pinned_;  // per demand consumer: held at a flow limit in the step
   std::vector<double> used_residual_;  // the residuals the last prediction was made with
+  // correct_for_loop_flows' work: per demand consumer its flow change and the defect of its
+  // heat balance; per consumer the set-flow change; per hydraulic / topology link the flow
+  // change; per node the exact and the tree-shaped temperature change
+  std::vector<double> loop_dm_, loop_defect_, loop_dset_, loop_hyd_dq_, loop_link_dq_;
+  std::vector<double> loop_dT_, loop_tree_T_, loop_kept_dm_, loop_kept_dT_;
   std::vector<double> flow_lo_, flow_hi_;  // per consumer: what it can draw (set_flow_bounds)
   std::vector<double> flow_trust_;          // per consumer: its step limit (update_flow_trust)
   std::vector<signed char> flow_step_dir_;  // ... and the direction of its last step
@@ -176,6 +185,7 @@ class SolverEngine {
   std::vector<double> mix_in_, mix_out_;
   int outer_iteration_ = 0;  // of the running solve
   bool predict_through_mixing_ = true;  // tree_response's mode (kPredictThroughMixingUntil)
+  double tol_T_ = 0.0;                   // the running solve's temperature tolerance (K)
   double damping_ = 1.0;                 // 1: undamped; else the continuation's step
   std::vector<double> damped_from_T_;    // node temperatures before this outer iteration
   // the continuation's Anderson mixer (relaxation = damping_) over node temperatures, scaled

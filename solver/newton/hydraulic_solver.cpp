@@ -298,6 +298,9 @@ void HydraulicSolver::build_pattern(int rows, bool with_positions) {
 void HydraulicSolver::release_newton() {
   release_work();
   spd_.release();
+  factorised_ = false;
+  response_rhs_ = {};
+  response_x_ = {};
   matrix_ = {};
   pos_from_ = {};
   pos_to_ = {};
@@ -867,9 +870,11 @@ void HydraulicSolver::assemble_with_line_search(const Network& net, const Newton
 // Factorises the Schur system and solves for the pressures and the dp columns; false when the
 // matrix is not positive definite.
 bool HydraulicSolver::solve_linear(SolveReport& report) {
-  if (matrix_.rows() == 0) return true;
+  factorised_ = matrix_.rows() == 0;
+  if (factorised_) return true;
   auto t0 = Clock::now();
-  if (!spd_.factorise(matrix_)) return false;
+  factorised_ = spd_.factorise(matrix_);
+  if (!factorised_) return false;
   report.timings.factorise_s += seconds_since(t0);
   report.factorisations += 1;
   t0 = Clock::now();

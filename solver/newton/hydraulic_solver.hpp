@@ -199,6 +199,15 @@ class HydraulicSolver {
     return s >= 0 && !state.dp_source_closed.empty() && state.dp_source_closed[s];
   }
 
+  // First-order change of every hydraulic link's flow (dq, kg/s) when the consumers' set
+  // flows change by dset (per consumer), at the last Newton step's linearisation and
+  // factorisation: the link flows' part of the coupled Jacobian (solver/newton/
+  // set_flow_response.cpp). False where that is not at hand (no factorisation yet, an active
+  // pressure valve, a closed dp_control plant, a controlled dp its pump does not move).
+  bool set_flow_response(const Network& network, const HydraulicParameters& params,
+                         const HydraulicState& state, const std::vector<double>& dset,
+                         std::vector<double>& dq);
+
   // Whether consumer link k draws less than its set flow: its fully open valve is the limit
   // (solver/physics/substation.hpp).
   bool valve_limited(const HydraulicParameters& params, const HydraulicState& state, int k) const;
@@ -325,6 +334,8 @@ class HydraulicSolver {
   std::vector<double> colebrook_root_;  // per pipe element: Colebrook warm start (link_law)
   int worst_residual_link_ = -1;
   Eigen::VectorXd rhs_, x_;
+  bool factorised_ = false;  // spd_ holds the factor of the last assembled matrix
+  Eigen::VectorXd response_rhs_, response_x_;  // set_flow_response's work
   // Per dp_control source: its column's right side (row, value: only the rows of the links at
   // its supply node, in assembly order) and the solved column.
   std::vector<std::vector<std::pair<int, double>>> rhs_dp_;

@@ -408,3 +408,45 @@ bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int
 }
 
 }  // namespace heatnet::solver
+
+namespace heatnet::solver {
+
+// Linearised sweep at the last sweep's state (see flow_response in thermal_solver.hpp). In
+// plan order each node's mixed temperature T = sum(q_a T_out_a) / Q moves by
+//   dT = sum over its inflows of (q_a dT_out_a + (T_out_a - T) dq_a) / Q,
+// a dependent link's outlet by dT_out = alpha dT_up + s dq (tree_link), a fixed-outlet
+// link's (consumer, plant) not at all; boundary inflows keep their flow.
+bool ThermalSolver::flow_response(const Network& net, const ThermalState& state,
+                                  const ThermalInputs& in,
+                                  const std::vector<double>& link_dq, std::vector<double>& dT) {
+  const int n = static_cast<int>(plan_order_.size());
+  if (!plan_valid_ || n != static_cast<int>(state.node_T.size()) ||
+      in.link_flow.size() != link_dq.size())
+    return false;
+  std::vector<double>& change = response_dT_;
+  change.assign(n, 0.0);  // per position: first the fixed streams' part of the numerator
+  auto along_flow = [&](int k) { return in.link_flow[k] >= 0 ? link_dq[k] : -link_dq[k]; };
+  for (int k : plan_fixed_) {
+    const int j = plan_position_[downstream(net.topology(), in, k)];
+    change[j] += (state.link_T_out[k] - plan_T_[j]) * along_flow(k);
+  }
+  for (int j = 0; j < n; ++j) {
+    double num = change[j];
+    for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) {
+      const PlanRecord& r = plan_rec_[a];
+      const int up = plan_in_up_[a];
+      const double dq = along_flow(r.link);
+      double dT_out = change[up];
+      if (r.ul > 0 && r.alpha < 1.0 && r.q > 0)
+        dT_out = r.alpha * change[up] + (plan_T_[up] - r.t_amb) * r.alpha * r.ntu / r.q * dq;
+      num += r.q * dT_out + (state.link_T_out[r.link] - plan_T_[j]) * dq;
+    }
+    const double total = pos_mix_.flow[j];
+    change[j] = total > 0 ? num / total : 0.0;
+  }
+  dT.resize(n);
+  for (int j = 0; j < n; ++j) dT[plan_order_[j]] = change[j];
+  return true;
+}
+
+}  // namespace heatnet::solver

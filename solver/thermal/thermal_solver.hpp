@@ -92,12 +92,20 @@ class ThermalSolver {
   bool tree_response(const ThermalState& state, std::span<const int> consumer_node,
                      std::span<const double> flow_residual, std::span<const double> flow_gain,
                      std::vector<double>& predicted_T, bool through_mixing = true);
+  // First-order change of every node temperature (dT, per node) when the link flows of the
+  // last solve change by link_dq (per topology link, kg/s in its from -> to sense), at that
+  // solve's flow directions: the sweep linearised (solver/thermal/thermal_plan.cpp). With
+  // tree_response it makes the coupling step's exact prediction on loops (the engine's
+  // coupling step). False without a sweep plan.
+  bool flow_response(const Network& network, const ThermalState& state, const ThermalInputs& in,
+                     const std::vector<double>& link_dq, std::vector<double>& dT);
   // Frees tree_response's work arrays (reallocated by its next call).
   void release_tree_work() {
     tree_linked_ = {};
     tree_residual_ = {};
     tree_gain_ = {};
     tree_dT_ = {};
+    response_dT_ = {};
   }
   // Whether the last solve reused the plan of an earlier one (same flow directions, or an
   // order repaired locally) rather than ordering the nodes anew.
@@ -202,6 +210,7 @@ class ThermalSolver {
                        double& u, double& v, double& w) const;
   std::vector<char> tree_linked_;  // per plan position: joined to its parent (not a cut)
   std::vector<double> tree_residual_, tree_gain_, tree_dT_;
+  std::vector<double> response_dT_;  // flow_response, per plan position
 };
 
 }  // namespace heatnet::solver

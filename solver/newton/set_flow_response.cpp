@@ -1,0 +1,86 @@
+// The hydraulic part of the coupling step's exact prediction: how the link flows answer a
+// change of the consumers' set flows, through the Newton system already factorised
+// (solver/engine's coupling step, docs/models.md "Coupling").
+#include <cmath>
+
+#include "network/compiled.hpp"
+#include "solver/newton/hydraulic_solver.hpp"
+#include "solver/physics/substation.hpp"
+
+namespace heatnet::solver {
+
+// Linearised at the last Newton step, every hydraulic link carries q = c + y (p_from - p_to),
+// the free nodes balance (Schur system S p = b), and each dp_control plant's pump holds its
+// consumer's dp (the border, solve_border). A consumer at its set flow sits on its throttle
+// (physics::substation_law: dp = ... + R_t (q - set)), so c moves with the set flow by
+// y R_t (~1); one held by its open valve does not follow its set flow at all. A change dset
+// of the set flows therefore moves c by dc, the free pressures by S^-1 (A dc) plus the
+// pump dps' columns times the change that keeps each controlled dp where it is, and the
+// flows by dc + y dp. Exact to first order where the statuses stay as they are.
+bool HydraulicSolver::set_flow_response(const Network& net, const HydraulicParameters& params,
+                                        const HydraulicState& st, const std::vector<double>& dset,
+                                        std::vector<double>& dq) {
+  const int m = static_cast<int>(topo_link_.size());
+  const int nd = static_cast<int>(dp_sources_.size());
+  const int rows = static_cast<int>(matrix_.rows());
+  if (!factorised_ || y_.size() != topo_link_.size() || any_active_valve(st)) return false;
+  for (int s = 0; s < nd; ++s)
+    if (st.dp_source_closed.empty() || st.dp_source_closed[s]) return false;
+  dq.assign(m, 0.0);
+  response_rhs_.setZero(rows);
+  for (int k = 0; k < m; ++k) {
+    if (kind_[k] != LinkKind::consumer) continue;
+    const int c = element_[k];
+    const double d = dset[c];
+    if (d == 0.0 || params.consumer_conductance[c] <= 0.0 || valve_limited(params, st, k) ||
+        st.q[k] < 0.0)
+      continue;
+    const double follows = std::min(1.0, y_[k] * physics::kThrottleResistance);
+    dq[k] = follows * d;  // dc, the flows' part that does not come from the pressures
+    if (row_[from_[k]] >= 0) response_rhs_[row_[from_[k]]] -= dq[k];
+    if (row_[to_[k]] >= 0) response_rhs_[row_[to_[k]]] += dq[k];
+  }
+  response_x_.setZero(rows);
+  if (rows > 0) spd_.solve(response_rhs_, response_x_);
+  auto base = [&](int node) { return row_[node] >= 0 ? response_x_[row_[node]] : 0.0; };
+  auto sens = [&](int node, int j) {
+    if (row_[node] >= 0) return x_dp_[j][row_[node]];
+    return dp_column_[node] == j ? 1.0 : 0.0;
+  };
+  // the pump dp changes that hold every controlled dp: M ddelta = -(dbase(cs) - dbase(cr))
+  std::vector<double> mat(static_cast<std::size_t>(nd) * nd), rhs(nd), ddelta(nd, 0.0);
+  for (int s = 0; s < nd; ++s) {
+    const int c = net.sources().pump_consumer[dp_sources_[s]];
+    const int cs = net.consumers().supply_node[c], cr = net.consumers().return_node[c];
+    rhs[s] = -(base(cs) - base(cr));
+    for (int j = 0; j < nd; ++j) mat[s * nd + j] = sens(cs, j) - sens(cr, j);
+  }
+  for (int col = 0; col < nd; ++col) {  // nd is small (usually 1): dense elimination
+    int piv = col;
+    for (int r = col + 1; r < nd; ++r)
+      if (std::abs(mat[r * nd + col]) > std::abs(mat[piv * nd + col])) piv = r;
+    if (std::abs(mat[piv * nd + col]) < 1e-14) return false;  // a dp that its pump does not move
+    for (int j = 0; j < nd; ++j) std::swap(mat[col * nd + j], mat[piv * nd + j]);
+    std::swap(rhs[col], rhs[piv]);
+    for (int r = 0; r < nd; ++r) {
+      if (r == col) continue;
+      const double f = mat[r * nd + col] / mat[col * nd + col];
+      for (int j = col; j < nd; ++j) mat[r * nd + j] -= f * mat[col * nd + j];
+      rhs[r] -= f * rhs[col];
+    }
+  }
+  for (int s = 0; s < nd; ++s) ddelta[s] = rhs[s] / mat[s * nd + s];
+  // the free nodes' pressure changes with the pump dps' columns added; a held supply node
+  // moves by its pump's change, every other fixed node not at all
+  for (int j = 0; j < nd; ++j)
+    for (int r = 0; r < rows; ++r) response_x_[r] += ddelta[j] * x_dp_[j][r];
+  auto dp = [&](int node) {
+    if (row_[node] >= 0) return response_x_[row_[node]];
+    return dp_column_[node] >= 0 ? ddelta[dp_column_[node]] : 0.0;
+  };
+  for (int k = 0; k < m; ++k)
+    if (y_[k] != 0.0) dq[k] += y_[k] * (dp(from_[k]) - dp(to_[k]));
+  return true;
+}
+
+}  // namespace heatnet::solver
