@@ -74,6 +74,8 @@ class SolverEngine {
                                               const fluid::FluidModel& fluid, OuterLoop& loop,
                                               int outer, SolveReport& report);
   bool converged_by_estimate(const OuterLoop& loop, double contraction) const;
+  bool temperatures_settled_by_estimate(const OuterLoop& loop, int outer, double dT,
+                                        double rate) const;
   void finish_temperatures(const Network& network, const fluid::FluidModel& fluid, bool thermal);
   void prepare(const Network& network, const SolverOptions& options, SolveReport& report);
   void update_parameters(const Network& network, const fluid::FluidModel& fluid);
