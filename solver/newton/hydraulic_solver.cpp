@@ -890,6 +890,32 @@ bool HydraulicSolver::solve_linear(SolveReport& report) {
   return true;
 }
 
+// Gauss-Jordan elimination with partial pivoting of the dp-controlled plants' border system
+// mat x = rhs (row-major, n = rhs.size(): the number of such plants, usually 1; both are
+// overwritten). Returns -1 with x solved, or the column whose pivot is below 1e-14: a
+// controlled dp that its pump does not move.
+int solve_border_system(std::vector<double>& mat, std::vector<double>& rhs,
+                        std::vector<double>& x) {
+  const int nd = static_cast<int>(rhs.size());
+  for (int col = 0; col < nd; ++col) {
+    int piv = col;
+    for (int r = col + 1; r < nd; ++r)
+      if (std::abs(mat[r * nd + col]) > std::abs(mat[piv * nd + col])) piv = r;
+    if (std::abs(mat[piv * nd + col]) < 1e-14) return col;
+    for (int j = 0; j < nd; ++j) std::swap(mat[col * nd + j], mat[piv * nd + j]);
+    std::swap(rhs[col], rhs[piv]);
+    for (int r = 0; r < nd; ++r) {
+      if (r == col) continue;
+      const double f = mat[r * nd + col] / mat[col * nd + col];
+      for (int j = col; j < nd; ++j) mat[r * nd + j] -= f * mat[col * nd + j];
+      rhs[r] -= f * rhs[col];
+    }
+  }
+  x.resize(nd);
+  for (int s = 0; s < nd; ++s) x[s] = rhs[s] / mat[s * nd + s];
+  return -1;
+}
+
 // Bordered system: the dp-controlled pump pressures (delta_) that hold each named consumer's dp
 // at its set point in the linearised system (a closed plant's row: no flow through it),
 // p(node) = base + sum_j delta_j * sens_j. Sets run.border_singular where a controlled dp does
@@ -936,28 +962,14 @@ void HydraulicSolver::solve_border(const Network& net, const HydraulicParameters
   pump_step_trusted_.assign(nd, 0);
   for (int s = 0; s < nd; ++s)  // the controlled dp's response to the plant's own pump
     pump_step_trusted_[s] = !st.dp_source_closed[s] && std::abs(mat[s * nd + s]) >= kTrustedPumpResponse;
-  // small dense elimination (nd is the number of dp-controlled plants, usually 1)
-  for (int col = 0; col < nd; ++col) {
-    int piv = col;
-    for (int r = col + 1; r < nd; ++r)
-      if (std::abs(mat[r * nd + col]) > std::abs(mat[piv * nd + col])) piv = r;
-    // the controlled dp does not respond to the pump at this state (the consumer's valve wide
-    // open at almost no dp shorts its nodes, or it is not connected): keep the pump dps for
-    // this step; a solve that ends so names it
-    if (std::abs(mat[piv * nd + col]) < 1e-14) {
-      run.border_singular = dp_sources_[col];
-      return;
-    }
-    for (int j = 0; j < nd; ++j) std::swap(mat[col * nd + j], mat[piv * nd + j]);
-    std::swap(rhs[col], rhs[piv]);
-    for (int r = 0; r < nd; ++r) {
-      if (r == col) continue;
-      const double f = mat[r * nd + col] / mat[col * nd + col];
-      for (int j = col; j < nd; ++j) mat[r * nd + j] -= f * mat[col * nd + j];
-      rhs[r] -= f * rhs[col];
-    }
+  // the controlled dp does not respond to the pump at this state (the consumer's valve wide
+  // open at almost no dp shorts its nodes, or it is not connected): keep the pump dps for
+  // this step; a solve that ends so names it
+  if (const int col = solve_border_system(mat, rhs, delta); col >= 0) {
+    delta.assign(nd, 0.0);
+    run.border_singular = dp_sources_[col];
+    return;
   }
-  for (int s = 0; s < nd; ++s) delta[s] = rhs[s] / mat[s * nd + s];
   run.pump_dp_limited = limit_pump_dp_step(delta);
 }
 

@@ -143,6 +143,12 @@ inline double column_mean_temperature(const HydraulicParameters::ColumnCoupling&
   return c.t_amb + ((q >= 0 ? c.t_from : c.t_to) - c.t_amb) * pipe_mean_factor(ntu, std::exp(-ntu));
 }
 
+// Solves the dp-controlled plants' small border system mat x = rhs (row-major, n = rhs.size(),
+// both overwritten) by Gauss-Jordan elimination with partial pivoting. Returns -1, or the
+// column whose pivot is below 1e-14 (a controlled dp that its pump does not move).
+int solve_border_system(std::vector<double>& mat, std::vector<double>& rhs,
+                        std::vector<double>& x);
+
 class HydraulicSolver {
  public:
   HydraulicSolver(const Network& network, LinearBackend backend);

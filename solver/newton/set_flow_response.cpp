@@ -55,21 +55,7 @@ bool HydraulicSolver::set_flow_response(const Network& net, const HydraulicParam
     rhs[s] = -(base(cs) - base(cr));
     for (int j = 0; j < nd; ++j) mat[s * nd + j] = sens(cs, j) - sens(cr, j);
   }
-  for (int col = 0; col < nd; ++col) {  // nd is small (usually 1): dense elimination
-    int piv = col;
-    for (int r = col + 1; r < nd; ++r)
-      if (std::abs(mat[r * nd + col]) > std::abs(mat[piv * nd + col])) piv = r;
-    if (std::abs(mat[piv * nd + col]) < 1e-14) return false;  // a dp that its pump does not move
-    for (int j = 0; j < nd; ++j) std::swap(mat[col * nd + j], mat[piv * nd + j]);
-    std::swap(rhs[col], rhs[piv]);
-    for (int r = 0; r < nd; ++r) {
-      if (r == col) continue;
-      const double f = mat[r * nd + col] / mat[col * nd + col];
-      for (int j = col; j < nd; ++j) mat[r * nd + j] -= f * mat[col * nd + j];
-      rhs[r] -= f * rhs[col];
-    }
-  }
-  for (int s = 0; s < nd; ++s) ddelta[s] = rhs[s] / mat[s * nd + s];
+  if (solve_border_system(mat, rhs, ddelta) >= 0) return false;  // a dp its pump does not move
   // the free nodes' pressure changes with the pump dps' columns added; a held supply node
   // moves by its pump's change, every other fixed node not at all
   for (int j = 0; j < nd; ++j)
