@@ -283,14 +283,8 @@ bool ThermalSolver::tree_link(int j, const ThermalState& state, double& alpha, d
   const int a = plan_in_start_[j];
   const PlanRecord& r = plan_rec_[a];
   parent = plan_in_up_[a];
-  alpha = 1.0;
-  sens = 0.0;
-  if (r.ul > 0 && r.alpha < 1.0) {
-    // T_out = T_amb + (T_in - T_amb) alpha, alpha = exp(-NTU), NTU = U L / (q cp):
-    // dT_out/dq = (T_in - T_amb) alpha NTU / q
-    alpha = r.alpha;
-    sens = (plan_T_[parent] - r.t_amb) * alpha * r.ntu / r.q;
-  }
+  alpha = r.alpha;  // 1 for a link without loss
+  sens = r.outlet_flow_slope(plan_T_[parent]);
   if (pos_fixed_inflow_[j]) {
     // the link's stream mixes with fixed inflows (a plant, a boundary) whose flow and
     // temperature do not move: T = (q T_out + rest) / Q, so dT = (q/Q) dT_out + (T_out - T)/Q dq
@@ -325,11 +319,7 @@ bool ThermalSolver::mixing_response(int j, const ThermalState& state,
   for (int a = first; a < end; ++a) {
     const PlanRecord& r = plan_rec_[a];
     const int up = plan_in_up_[a];
-    double alpha = 1.0, sens = 0.0;
-    if (r.ul > 0 && r.alpha < 1.0) {
-      alpha = r.alpha;
-      sens = (plan_T_[up] - r.t_amb) * alpha * r.ntu / r.q;
-    }
+    const double alpha = r.alpha, sens = r.outlet_flow_slope(plan_T_[up]);
     const double share = r.q / total, split = r.q / dependent;
     if (!change.empty()) u += share * alpha * change[up];
     w += share * alpha;
@@ -407,10 +397,6 @@ bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int
   return true;
 }
 
-}  // namespace heatnet::solver
-
-namespace heatnet::solver {
-
 // Linearised sweep at the last sweep's state (see flow_response in thermal_solver.hpp). In
 // plan order each node's mixed temperature T = sum(q_a T_out_a) / Q moves by
 //   dT = sum over its inflows of (q_a dT_out_a + (T_out_a - T) dq_a) / Q,
@@ -436,9 +422,7 @@ bool ThermalSolver::flow_response(const Network& net, const ThermalState& state,
       const PlanRecord& r = plan_rec_[a];
       const int up = plan_in_up_[a];
       const double dq = along_flow(r.link);
-      double dT_out = change[up];
-      if (r.ul > 0 && r.alpha < 1.0 && r.q > 0)
-        dT_out = r.alpha * change[up] + (plan_T_[up] - r.t_amb) * r.alpha * r.ntu / r.q * dq;
+      const double dT_out = r.alpha * change[up] + r.outlet_flow_slope(plan_T_[up]) * dq;
       num += r.q * dT_out + (state.link_T_out[r.link] - plan_T_[j]) * dq;
     }
     const double total = pos_mix_.flow[j];

@@ -143,6 +143,12 @@ class ThermalSolver {
     int pipe;          // pipe element (it loses heat if ul > 0), else -1
     double ul, t_amb;  // U L (W/K, 0: no loss) and ambient: constants of a solve
     double q, alpha, ntu;  // flow of this sweep, alpha = exp(-ntu), ntu = U L / (q cp)
+    // Its outlet T_out = T_amb + (T_in - T_amb) alpha answers to first order
+    // dT_out = alpha dT_in + s dq, with s = dT_out/dq = (T_in - T_amb) alpha NTU / q the slope
+    // returned here for the inlet temperature t_in (0 for a link without loss).
+    double outlet_flow_slope(double t_in) const {
+      return ul > 0 && alpha < 1.0 ? (t_in - t_amb) * alpha * ntu / q : 0.0;
+    }
   };
   bool order_by_flow(const Topology& topology);
   bool link_plan(const Topology& topology, const std::vector<unsigned char>& signature);
