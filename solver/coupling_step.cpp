@@ -46,7 +46,8 @@ constexpr double kMinDamping = 1.0 / 16.0;
 // most kMaxFlowStep and kept within what the network's temperatures allow (set_flow_bounds).
 // Also measures how far the flows used are from delivering Q at the sweep's temperatures
 // (max_heat_residual_K_).
-void SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidModel& fluid) {
+void SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidModel& fluid,
+                                        double tol_T) {
   const ConsumerData& c = net.consumers();
   consumer_residual_.clear();
   consumer_gain_.clear();
@@ -142,7 +143,7 @@ void SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
   }
   // On a meshed network the tree-shaped prediction splits a loop's flow change in frozen
   // shares: corrected with the exact linear response (warm starts, as the mixing response)
-  if (!repeat && planned && predict_through_mixing_ && correct_for_loop_flows(net))
+  if (!repeat && planned && predict_through_mixing_ && correct_for_loop_flows(net, tol_T))
     limit_flows();  // the flows at the corrected temperatures, within their limits
   if (repeat && planned) {
     // The pin set kept changing (a starved consumer whose free Newton flow overshoots its

@@ -461,7 +461,7 @@ std::optional<solver::LoopEnd> SolverEngine::thermal_step(const Network& net,
       oscillations_.track_pipes(pipe_T_mean_, temps_.pipe_T_mean))
     anderson_.reset();  // the mixed vector changed shape
   // with feedback, the next flows and temperatures are the coupling Newton step's prediction
-  if (loop.feedback) coupling_newton_step(net, fluid);
+  if (loop.feedback) coupling_newton_step(net, fluid, loop.tol_T);
   damped_from_T_ = node_T_;
   if (loop.feedback && damping_ < 1.0) {
     node_T_ = newton_T_;  // damped below, not mixed
@@ -602,7 +602,6 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   const bool thermal = options.thermal && thermal_matters(net);
   OuterLoop loop;
   loop.tol_T = options.tolerance_temperature_K.value_or(set.tolerance_temperature_K);
-  tol_T_ = loop.tol_T;
   loop.newton.friction = friction;
   loop.newton.tolerance = options.tolerance_mass_flow_rel.value_or(set.tolerance_mass_flow_rel);
   loop.max_newton = options.max_iterations.value_or(set.max_iterations);
@@ -627,7 +626,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
       params_.consumer_set_flow.size() == consumer_flow_.size()) {
     predict_through_mixing_ = true;
     resweep_previous_flows(net, fluid, report);
-    coupling_newton_step(net, fluid);
+    coupling_newton_step(net, fluid, loop.tol_T);
     node_T_ = newton_T_;
   }
   anderson_.reset();

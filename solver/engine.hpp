@@ -84,10 +84,11 @@ class SolverEngine {
   void link_flows(const Network& network);
   void thermal_inputs(const Network& network, const fluid::FluidModel& fluid);
   double source_makeup(const Network& network, int source) const;
-  void coupling_newton_step(const Network& network, const fluid::FluidModel& fluid);
+  // tol_T: the solve's temperature tolerance (K), the scale of the loop-flow correction
+  void coupling_newton_step(const Network& network, const fluid::FluidModel& fluid, double tol_T);
   // The coupling step's prediction corrected for how loop flows split (solver/
   // loop_flow_correction.cpp); false where the exact response is not at hand.
-  bool correct_for_loop_flows(const Network& network);
+  bool correct_for_loop_flows(const Network& network, double tol_T);
   bool exact_temperature_response(const Network& network);
   void resweep_previous_flows(const Network& network, const fluid::FluidModel& fluid,
                               SolveReport& report);
@@ -187,7 +188,6 @@ class SolverEngine {
   std::vector<double> mix_in_, mix_out_;
   int outer_iteration_ = 0;  // of the running solve
   bool predict_through_mixing_ = true;  // tree_response's mode (kPredictThroughMixingUntil)
-  double tol_T_ = 0.0;                   // the running solve's temperature tolerance (K)
   double damping_ = 1.0;                 // 1: undamped; else the continuation's step
   std::vector<double> damped_from_T_;    // node temperatures before this outer iteration
   // the continuation's Anderson mixer (relaxation = damping_) over node temperatures, scaled

@@ -70,7 +70,7 @@ bool SolverEngine::exact_temperature_response(const Network& net) {
 // negligible, or after kMaxLoopCorrections. Leaves newton_T_ at the exact first-order
 // temperatures of the flow changes kept. Pinned consumers have slope 0 and their change as
 // residual, so they stay where they are.
-bool SolverEngine::correct_for_loop_flows(const Network& net) {
+bool SolverEngine::correct_for_loop_flows(const Network& net, double tol_T) {
   const std::size_t nd = demand_consumer_.size();
   if (nd == 0) return false;
   loop_dm_.resize(nd);
@@ -81,7 +81,7 @@ bool SolverEngine::correct_for_loop_flows(const Network& net) {
     loop_dm_[j] = consumer_residual_[j] + consumer_gain_[j] * (newton_T_[node] - temps_.node_T[node]);
     scale = std::max(scale, std::abs(loop_dm_[j]));
   }
-  if (!(largest_dT > kCorrectAboveTolerances * tol_T_)) return false;
+  if (!(largest_dT > kCorrectAboveTolerances * tol_T)) return false;
   if (!(scale > 0) || !exact_temperature_response(net)) return false;
   auto defect = [&]() {
     double worst = 0.0;
