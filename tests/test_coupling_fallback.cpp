@@ -18,7 +18,6 @@
 #include <filesystem>
 #include <set>
 #include <string>
-#include <string>
 
 #include "heatnet/io.hpp"
 #include "heatnet/solve.hpp"
@@ -58,6 +57,14 @@ void check_settled_physics(const Result& r, bool fast_path_failed = true) {
   CHECK(std::abs(supplied - delivered - losses) <= kRelTol * std::max(supplied, delivered + losses));
 }
 
+// The position of consumer `id` in the result's consumer datasets.
+std::size_t consumer_position(const Result& r, const std::string& id) {
+  const auto& ids = r.ids(ElementGroup::consumers);
+  const auto at = std::find(ids.begin(), ids.end(), id);
+  REQUIRE(at != ids.end());
+  return static_cast<std::size_t>(at - ids.begin());
+}
+
 }  // namespace
 
 TEST_CASE("the Newton fallback settles a two-plant summer network", "[solver][coupling]") {
@@ -76,8 +83,7 @@ TEST_CASE("a starved consumer whose limits keep changing does not freeze the cou
   // no flow set brings) and never reached the fallback.
   const Result r = solve_case("starved_consumer_level_seed874.json");
   check_settled_physics(r);
-  const auto& ids = r.ids(ElementGroup::consumers);
-  const auto c4 = std::find(ids.begin(), ids.end(), "C4") - ids.begin();
+  const std::size_t c4 = consumer_position(r, "C4");
   CHECK(r.dataset("consumers/heat").data[c4] == Approx(20000.0).epsilon(1e-6));
 }
 
@@ -144,8 +150,7 @@ TEST_CASE("a consumer whose supply is colder than its return opens to its limit"
   const Result r = solve_case("supply_below_return_level_seed632.json");
   INFO(r.report().message);
   check_settled_physics(r);
-  const auto& ids = r.ids(ElementGroup::consumers);
-  const auto c3 = std::find(ids.begin(), ids.end(), "C3") - ids.begin();
+  const std::size_t c3 = consumer_position(r, "C3");
   CHECK(r.dataset("consumers/supply_temperature").data[c3] < 47.27045690528301);
   CHECK(r.dataset("consumers/mass_flow").data[c3] == Approx(2.331687269963256).epsilon(1e-6));
   CHECK(r.dataset("consumers/heat").data[c3] == 0.0);
