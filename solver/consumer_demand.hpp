@@ -32,9 +32,12 @@ struct DemandFlow {
   bool floored;      // the floor applies: m does not follow ts
 };
 
+// Whether the floor applies at supply ts and return tr (degC).
+inline bool below_floor(double ts, double tr) { return ts < tr + kMinConsumerDeltaT; }
+
 inline DemandFlow demand_flow(const fluid::FluidModel& fluid, double heat_W, double ts,
                               double tr) {
-  const bool floored = ts < tr + kMinConsumerDeltaT;
+  const bool floored = below_floor(ts, tr);
   const double dh = fluid.enthalpy(floored ? tr + kMinConsumerDeltaT : ts) - fluid.enthalpy(tr);
   return {heat_W / dh, dh, floored};
 }

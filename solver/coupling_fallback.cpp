@@ -215,9 +215,9 @@ void SolverEngine::fallback_start(const Network& net, std::vector<double>& x) co
   const std::size_t nd = demand_consumer_.size();
   for (std::size_t j = 0; j < nd; ++j) {
     const int i = demand_consumer_[j];
-    const bool below_floor = temps_.node_T[c.supply_node[i]] <
-                             c.return_temperature_C[i] + solver::kMinConsumerDeltaT;
-    x[j] = (below_floor ? flow_hi_[i] : predicted_flow_[i]) / flow_scale(i);
+    const bool floored =
+        solver::below_floor(temps_.node_T[c.supply_node[i]], c.return_temperature_C[i]);
+    x[j] = (floored ? flow_hi_[i] : predicted_flow_[i]) / flow_scale(i);
   }
   for (std::size_t e = 0; e < temps_.pipe_T_mean.size(); ++e) x[nd + e] = temps_.pipe_T_mean[e];
 }
