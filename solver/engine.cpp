@@ -140,13 +140,19 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
     pipe_T_mean_[oscillations_.swinging_pipes()[j]] = mixed_pipe_T_[j];
   mixed_pipe_T_.clear();
   next_pipe_T_.clear();
-  for (int e = 0; e < net.pipe_count(); ++e) {
-    const double tm = pipe_T_mean_[e];
+  // density and viscosity for the hydraulics; cp for this iteration's sweep (thermal_inputs),
+  // from the same table cell
+  const int np = net.pipe_count();
+  next_pipe_cp_.resize(np);
+  for (int e = 0; e < np; ++e) {
     const double pm = 0.5 * (p_abs(pd.from[e]) + p_abs(pd.to[e]));
-    params_.pipe[e].density = fluid.density(tm, pm);
-    params_.pipe[e].viscosity = fluid.dynamic_viscosity(tm, pm);
+    const auto w = fluid.properties(pipe_T_mean_[e], pm, fluid::kPropertyPressurePa);
+    params_.pipe[e].density = w.density;
+    params_.pipe[e].viscosity = w.dynamic_viscosity;
+    next_pipe_cp_[e] = w.specific_heat;
   }
-  couple_water_columns(net, fluid);
+  couple_water_columns(net, fluid);  // reads the last sweep's cp (thermal_in_.pipe_cp)
+  next_pipe_cp_valid_ = true;
   const auto& links = hydraulic_->topo_link();
   params_.link_density.resize(links.size());
   for (std::size_t k = 0; k < links.size(); ++k) {
@@ -215,7 +221,8 @@ void SolverEngine::update_consumer_flows(const Network& net, const fluid::FluidM
     const int s = c.supply_node[i];
     const double want = predicted_flow_.empty()
                             ? solver::demand_flow(fluid, c.heat_demand_W[i], node_T_[s],
-                                                  c.return_temperature_C[i]).mass_flow
+                                                  c.return_temperature_C[i],
+                                                  return_enthalpy_[i]).mass_flow
                             : predicted_flow_[i];
     params_.consumer_set_flow[i] = std::min(want, flow_hi_[i]);
     params_.consumer_conductance[i] =
@@ -296,8 +303,16 @@ void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& f
   for (int i = 0; i < net.consumer_count(); ++i)
     thermal_in_.consumer_outlet_T[i] = solver::consumer_outlet_temperature(
         node_T_[c.supply_node[i]], c.return_temperature_C[i]);
-  thermal_in_.pipe_cp.resize(net.pipe_count());
-  for (int e = 0; e < net.pipe_count(); ++e)
+  // cp at the pipes' property temperatures: update_parameters has it unless pipe_T_mean_
+  // changed since (or this sweep comes before it, a warm start's resweep)
+  const int np = net.pipe_count();
+  if (next_pipe_cp_valid_ && next_pipe_cp_.size() == static_cast<std::size_t>(np)) {
+    thermal_in_.pipe_cp.swap(next_pipe_cp_);
+    next_pipe_cp_valid_ = false;
+    return;
+  }
+  thermal_in_.pipe_cp.resize(np);
+  for (int e = 0; e < np; ++e)
     thermal_in_.pipe_cp[e] = fluid.specific_heat(pipe_T_mean_[e], fluid::kPropertyPressurePa);
 }
 
@@ -595,6 +610,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   report = SolveReport{};
   prepare(net, options, report);
   thermal_in_ = solver::ThermalInputs{};
+  next_pipe_cp_valid_ = false;
   report.backend = "";
   const Settings& set = net.settings();
   const FrictionModel friction = prepare_friction(net, options);

@@ -36,6 +36,12 @@ class FluidModel {
   double specific_heat(double t_C, double p_abs_Pa) const {
     return constant_ ? cp_ : water_->specific_heat(clamp_temperature(t_C), p_abs_Pa);
   }
+  // density and viscosity at p_abs_Pa and cp at p_cp_Pa in one table look-up: the values of
+  // the three functions above, bit for bit (the solver's per-pipe properties).
+  WaterTable::Properties properties(double t_C, double p_abs_Pa, double p_cp_Pa) const {
+    return constant_ ? WaterTable::Properties{rho_, mu_, cp_}
+                     : water_->properties(clamp_temperature(t_C), p_abs_Pa, p_cp_Pa);
+  }
   double saturation_pressure(double t_C) const;  // Pa abs (water); 0 for a constant fluid
 
   // Both throw heatnet::Error (out_of_range) for a NaN or infinite argument.

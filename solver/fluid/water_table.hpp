@@ -56,6 +56,14 @@ public:
     double specific_heat(double T_C, double p_abs_Pa) const;      // J/(kg K), cp
     double saturation_pressure(double T_C) const;                 // Pa abs
 
+    // A pipe's three properties at one temperature: density and viscosity at p_abs_Pa, cp at
+    // p_cp_Pa. One cell index for all three (the solver evaluates them per pipe and outer
+    // iteration); each value is the single-property function's, bit for bit.
+    struct Properties {
+        double density, dynamic_viscosity, specific_heat;
+    };
+    Properties properties(double T_C, double p_abs_Pa, double p_cp_Pa) const;
+
     // True iff kMinTemperatureC <= T_C <= kMaxTemperatureC (false for NaN).
     bool in_range(double T_C) const;
 
