@@ -6,6 +6,7 @@
 // memory in sequence instead of chasing node -> links -> node.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "solver/thermal/pipe_mean_temperature.hpp"
 #include "solver/thermal/thermal_solver.hpp"
@@ -328,14 +329,30 @@ bool ThermalSolver::mixing_response(int j, const ThermalState& state,
   return true;
 }
 
+// Per plan position of the last sweep: tree_link's answer, kept for the coupling step's
+// repeated predictions (two or more per outer iteration); sens is NaN at a cut.
+void ThermalSolver::tree_links(const ThermalState& state) {
+  const int n = static_cast<int>(plan_order_.size());
+  tree_alpha_.resize(n);
+  tree_sens_.resize(n);
+  for (int j = 0; j < n; ++j) {
+    int parent;
+    if (!tree_link(j, state, tree_alpha_[j], tree_sens_[j], parent))
+      tree_sens_[j] = std::numeric_limits<double>::quiet_NaN();
+  }
+  tree_links_valid_ = true;
+}
+
 bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int> consumer_node,
                                   std::span<const double> flow_residual,
                                   std::span<const double> flow_gain,
                                   std::vector<double>& predicted_T, bool through_mixing) {
   const int n = static_cast<int>(plan_order_.size());
   if (!plan_valid_ || n != static_cast<int>(state.node_T.size())) return false;
+  if (!tree_links_valid_) tree_links(state);
   // Everything below is indexed by plan position (the parent of position j sits at an earlier
-  // position, mostly nearby).
+  // position, mostly nearby). tree_linked_ and the changes are written at every position, so
+  // they need no clearing first.
   std::vector<double>& res = tree_residual_;
   std::vector<double>& gain = tree_gain_;
   res.assign(n, 0.0);
@@ -346,13 +363,13 @@ bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int
     gain[j] += flow_gain[c];
   }
   // leaves first: each subtree as seen from its parent, dF = A' + B' dT_parent
-  tree_linked_.assign(n, 0);
+  tree_linked_.resize(n);
   const std::vector<double> none;
   for (int j = n - 1; j >= 0; --j) {
-    double alpha, sens;
-    int pu;
+    tree_linked_[j] = 0;
+    const double sens = tree_sens_[j];
     double u, v, w;
-    if (!tree_link(j, state, alpha, sens, pu)) {
+    if (std::isnan(sens)) {
       // a mixing node passes its flow change to its inflows in proportion to their flows,
       // with its temperature moving as its inflows' upstream temperatures do together (w)
       if (!through_mixing || !mixing_response(j, state, none, u, v, w)) continue;
@@ -370,23 +387,24 @@ bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int
     }
     const double denom = 1.0 - gain[j] * sens;
     if (!(denom >= kMinTreeDenominator)) continue;  // not a damped loop: leave it to the outer loop
+    const int pu = plan_in_up_[plan_in_start_[j]];
     res[j] /= denom;
-    gain[j] *= alpha / denom;
+    gain[j] *= tree_alpha_[j] / denom;
     res[pu] += res[j];
     gain[pu] += gain[j];
     tree_linked_[j] = 1;
   }
   // temperature changes from the cuts (dT = 0) down the trees
   std::vector<double>& change = tree_dT_;
-  change.assign(n, 0.0);
+  change.resize(n);
   predicted_T.resize(n);
   for (int j = 0; j < n; ++j) {
-    double alpha, sens;
-    int pu;
     double u, v, w;
-    if (tree_linked_[j] && tree_link(j, state, alpha, sens, pu)) {
+    change[j] = 0.0;
+    if (tree_linked_[j]) {
+      const int pu = plan_in_up_[plan_in_start_[j]];
       const double flow_change = res[j] + gain[j] * change[pu];
-      change[j] = alpha * change[pu] + sens * flow_change;
+      change[j] = tree_alpha_[j] * change[pu] + tree_sens_[j] * flow_change;
     } else if (through_mixing && mixing_response(j, state, change, u, v, w)) {
       // dF = res + gain dT, dT = u + v dF
       const double denom = 1.0 - gain[j] * v;

@@ -106,6 +106,9 @@ class ThermalSolver {
     tree_gain_ = {};
     tree_dT_ = {};
     response_dT_ = {};
+    tree_alpha_ = {};
+    tree_sens_ = {};
+    tree_links_valid_ = false;
   }
   // Whether the last solve reused the plan of an earlier one (same flow directions, or an
   // order repaired locally) rather than ordering the nodes anew.
@@ -214,7 +217,11 @@ class ThermalSolver {
                  int& parent) const;
   bool mixing_response(int position, const ThermalState& state, const std::vector<double>& change,
                        double& u, double& v, double& w) const;
+  void tree_links(const ThermalState& state);
   std::vector<char> tree_linked_;  // per plan position: joined to its parent (not a cut)
+  // per plan position, tree_link of the last sweep (tree_links; sens NaN: a mixing node)
+  std::vector<double> tree_alpha_, tree_sens_;
+  bool tree_links_valid_ = false;  // for the last sweep (solve clears it)
   std::vector<double> tree_residual_, tree_gain_, tree_dT_;
   std::vector<double> response_dT_;  // flow_response, per plan position
 };
