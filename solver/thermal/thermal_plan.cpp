@@ -216,6 +216,7 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
   const Topology& t = net.topology();
   const PipeData& pipes = net.pipes();
   const double ambient = net.settings().ambient_temperature_C;
+  const double neutral_T = net.settings().temperature_C;
   const int n = static_cast<int>(plan_order_.size());
   pos_mix_.reset(n);
   pos_fixed_inflow_.assign(n, 0);
@@ -248,7 +249,7 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
             r.ul > 0 ? r.t_amb + (t_up - r.t_amb) * pipe_mean_factor(r.ntu, r.alpha) : t_up;
       pos_mix_.add_stream(j, r.q, t_out, fluid);
     }
-    const double temp = pos_mix_.temperature(j, fluid, net.settings().temperature_C, ambient);
+    const double temp = pos_mix_.temperature(j, fluid, neutral_T, ambient);
     plan_T_[j] = temp;
     out.node_T[plan_order_[j]] = temp;
     if (pos_mix_.streams[j] == 0 && !(pos_mix_.flow[j] > 0) && !pos_mix_.neutral[j])
