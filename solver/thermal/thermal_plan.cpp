@@ -344,6 +344,29 @@ void ThermalSolver::tree_links(const ThermalState& state) {
   tree_links_valid_ = true;
 }
 
+// Per mixing node of the last sweep (tree_sens_ NaN): mixing_response's slopes v and w (v NaN
+// where it has no answer), and per inflow its share of the mix times its alpha, the weights
+// of the upstream changes in u. Only predictions through mixing nodes need them.
+void ThermalSolver::mixing_links(const ThermalState& state) {
+  const int n = static_cast<int>(plan_order_.size());
+  mix_v_.resize(n);
+  mix_w_.resize(n);
+  mix_weight_.resize(plan_rec_.size());
+  const std::vector<double> none;
+  for (int j = 0; j < n; ++j) {
+    if (!std::isnan(tree_sens_[j])) continue;  // a tree link
+    double u;
+    if (!mixing_response(j, state, none, u, mix_v_[j], mix_w_[j])) {
+      mix_v_[j] = std::numeric_limits<double>::quiet_NaN();
+      continue;
+    }
+    const double total = pos_mix_.flow[j];
+    for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a)
+      mix_weight_[a] = plan_rec_[a].q / total * plan_rec_[a].alpha;
+  }
+  mixing_links_valid_ = true;
+}
+
 bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int> consumer_node,
                                   std::span<const double> flow_residual,
                                   std::span<const double> flow_gain,
@@ -351,6 +374,7 @@ bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int
   const int n = static_cast<int>(plan_order_.size());
   if (!plan_valid_ || n != static_cast<int>(state.node_T.size())) return false;
   if (!tree_links_valid_) tree_links(state);
+  if (through_mixing && !mixing_links_valid_) mixing_links(state);
   // Everything below is indexed by plan position (the parent of position j sits at an earlier
   // position, mostly nearby). tree_linked_ and the changes are written at every position, so
   // they need no clearing first.
@@ -365,18 +389,16 @@ bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int
   }
   // leaves first: each subtree as seen from its parent, dF = A' + B' dT_parent
   tree_linked_.resize(n);
-  const std::vector<double> none;
   for (int j = n - 1; j >= 0; --j) {
     tree_linked_[j] = 0;
     const double sens = tree_sens_[j];
-    double u, v, w;
     if (std::isnan(sens)) {
       // a mixing node passes its flow change to its inflows in proportion to their flows,
       // with its temperature moving as its inflows' upstream temperatures do together (w)
-      if (!through_mixing || !mixing_response(j, state, none, u, v, w)) continue;
-      const double denom = 1.0 - gain[j] * v;
+      if (!through_mixing || std::isnan(mix_v_[j])) continue;
+      const double denom = 1.0 - gain[j] * mix_v_[j];
       if (!(denom >= kMinTreeDenominator)) continue;
-      const double f_res = res[j] / denom, f_gain = gain[j] * w / denom;
+      const double f_res = res[j] / denom, f_gain = gain[j] * mix_w_[j] / denom;
       double dependent = 0;
       for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) dependent += plan_rec_[a].q;
       for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) {
@@ -400,14 +422,18 @@ bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int
   change.resize(n);
   predicted_T.resize(n);
   for (int j = 0; j < n; ++j) {
-    double u, v, w;
     change[j] = 0.0;
     if (tree_linked_[j]) {
       const int pu = plan_in_up_[plan_in_start_[j]];
       const double flow_change = res[j] + gain[j] * change[pu];
       change[j] = tree_alpha_[j] * change[pu] + tree_sens_[j] * flow_change;
-    } else if (through_mixing && mixing_response(j, state, change, u, v, w)) {
-      // dF = res + gain dT, dT = u + v dF
+    } else if (through_mixing && std::isnan(tree_sens_[j]) && !std::isnan(mix_v_[j])) {
+      // mixing_response: its inflows' upstream changes mixed (u), dF = res + gain dT,
+      // dT = u + v dF
+      double u = 0.0;
+      for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a)
+        u += mix_weight_[a] * change[plan_in_up_[a]];
+      const double v = mix_v_[j];
       const double denom = 1.0 - gain[j] * v;
       if (denom >= kMinTreeDenominator) change[j] = u + v * (res[j] + gain[j] * u) / denom;
     }

@@ -76,6 +76,7 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
   out.pipe_T_mean.resize(net.pipe_count());
   out.cyclic_nodes = 0;
   tree_links_valid_ = false;  // of the last sweep's state
+  mixing_links_valid_ = false;
 
   double qmax = 0;
   for (double q : in.link_flow) qmax = std::max(qmax, std::abs(q));

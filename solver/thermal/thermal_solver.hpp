@@ -109,6 +109,10 @@ class ThermalSolver {
     tree_alpha_ = {};
     tree_sens_ = {};
     tree_links_valid_ = false;
+    mix_v_ = {};
+    mix_w_ = {};
+    mix_weight_ = {};
+    mixing_links_valid_ = false;
   }
   // Whether the last solve reused the plan of an earlier one (same flow directions, or an
   // order repaired locally) rather than ordering the nodes anew.
@@ -222,6 +226,11 @@ class ThermalSolver {
   // per plan position, tree_link of the last sweep (tree_links; sens NaN: a mixing node)
   std::vector<double> tree_alpha_, tree_sens_;
   bool tree_links_valid_ = false;  // for the last sweep (solve clears it)
+  // per mixing position of the last sweep: mixing_response's v (NaN: none) and w; per inflow
+  // record its share times alpha (mixing_links)
+  void mixing_links(const ThermalState& state);
+  std::vector<double> mix_v_, mix_w_, mix_weight_;
+  bool mixing_links_valid_ = false;
   std::vector<double> tree_residual_, tree_gain_, tree_dT_;
   std::vector<double> response_dT_;  // flow_response, per plan position
 };
