@@ -244,10 +244,11 @@ void SolverEngine::update_consumer_flows(const Network& net, const fluid::FluidM
 void SolverEngine::link_flows(const Network& net) {
   const Topology& t = net.topology();
   hydraulic_->node_imbalance(state_, params_, imbalance_);
-  thermal_in_.link_flow.assign(t.link_count(), 0.0);
   const auto& hidx = hydraulic_->hydraulic_index();
-  for (int k = 0; k < t.link_count(); ++k)
-    if (hidx[k] >= 0) thermal_in_.link_flow[k] = state_.q[hidx[k]];
+  const int m = t.link_count();
+  thermal_in_.link_flow.resize(m);
+  for (int k = 0; k < m; ++k)  // the links that are no hydraulic unknown: 0 until set below
+    thermal_in_.link_flow[k] = hidx[k] >= 0 ? state_.q[hidx[k]] : 0.0;
   consumer_flow_.resize(net.consumer_count());
   for (int i = 0; i < net.consumer_count(); ++i)
     consumer_flow_[i] = thermal_in_.link_flow[t.consumer_offset + i];
@@ -477,7 +478,7 @@ std::optional<solver::LoopEnd> SolverEngine::thermal_step(const Network& net,
     anderson_.reset();  // the mixed vector changed shape
   // with feedback, the next flows and temperatures are the coupling Newton step's prediction
   if (loop.feedback) coupling_newton_step(net, fluid, loop.tol_T);
-  damped_from_T_ = node_T_;
+  if (damping_ < 1.0) damped_from_T_ = node_T_;  // damp_step's start
   if (loop.feedback && damping_ < 1.0) {
     node_T_ = newton_T_;  // damped below, not mixed
   } else if (loop.feedback) {

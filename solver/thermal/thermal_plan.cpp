@@ -211,6 +211,29 @@ void ThermalSolver::fill_plan_records(const Network& net, const ThermalInputs& i
   }
 }
 
+// The per-position mixing state of a sweep is cleared where the sweep comes to each position;
+// only positions with fixed inflows (consumers, plants, boundaries: a few of them) receive
+// water before that, and are cleared when marked. reset_fixed_inflows takes back the last
+// sweep's marks (all of the arrays when their size changed).
+void ThermalSolver::reset_fixed_inflows(int n) {
+  if (pos_mix_.flow.size() != static_cast<std::size_t>(n) ||
+      pos_fixed_inflow_.size() != static_cast<std::size_t>(n)) {
+    pos_mix_.reset(n);
+    pos_fixed_inflow_.assign(n, 0);
+    fixed_positions_.clear();
+    return;
+  }
+  for (int j : fixed_positions_) pos_fixed_inflow_[j] = 0;
+  fixed_positions_.clear();
+}
+
+void ThermalSolver::mark_fixed_inflow(int j) {
+  if (pos_fixed_inflow_[j]) return;
+  pos_fixed_inflow_[j] = 1;
+  pos_mix_.clear(j);
+  fixed_positions_.push_back(j);
+}
+
 void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& fluid,
                                   const ThermalInputs& in, ThermalState& out) {
   const Topology& t = net.topology();
@@ -218,11 +241,10 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
   const double ambient = net.settings().ambient_temperature_C;
   const double neutral_T = net.settings().temperature_C;
   const int n = static_cast<int>(plan_order_.size());
-  pos_mix_.reset(n);
-  pos_fixed_inflow_.assign(n, 0);
+  reset_fixed_inflows(n);
   for (const ThermalInputs::BoundaryInflow& b : in.boundary_inflows) {
     const int j = plan_position_[b.node];
-    pos_fixed_inflow_[j] = 1;
+    mark_fixed_inflow(j);
     pos_mix_.add_boundary(j, b.mass_flow, b.enthalpy_flow, b.neutral);
   }
   // consumers and sources: fixed outlet temperature into their downstream node
@@ -231,13 +253,14 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
     const double tf = fixed_outlet_T(net, in, k);
     out.link_T_out[k] = tf;
     const int j = plan_position_[flow >= 0 ? t.link_to[k] : t.link_from[k]];
+    mark_fixed_inflow(j);
     pos_mix_.add_stream(j, std::abs(flow), tf, fluid);
-    pos_fixed_inflow_[j] = 1;
   }
   fill_plan_records(net, in);
   // the sweep
   stagnant_nodes_.clear();
   for (int j = 0; j < n; ++j) {
+    if (!pos_fixed_inflow_[j]) pos_mix_.clear(j);  // (fixed inflows: cleared when marked)
     for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) {
       const PlanRecord& r = plan_rec_[a];
       const double t_up = plan_T_[plan_in_up_[a]];

@@ -70,7 +70,7 @@ struct ThermalState {
 class ThermalSolver {
  public:
   explicit ThermalSolver(const Network& network);
-  // Temperatures for the given flows (pipe_heat_loss is left zero: see heat_losses).
+  // Temperatures for the given flows (pipe_heat_loss is only sized: see heat_losses).
   void solve(const Network& network, const fluid::FluidModel& fluid, const ThermalInputs& in,
              ThermalState& out);
   // Newton prediction of the temperatures for the consumer-flow / supply-temperature
@@ -203,6 +203,9 @@ class ThermalSolver {
   // inflow arrives there
   NodeMixing pos_mix_;
   std::vector<unsigned char> pos_fixed_inflow_;
+  std::vector<int> fixed_positions_;  // where pos_fixed_inflow_ is set
+  void reset_fixed_inflows(int n);
+  void mark_fixed_inflow(int position);
   std::vector<int> repair_stamp_;  // per node: DFS visit marks of repair_order
   int stamp_ = 0;
 
