@@ -56,9 +56,10 @@ void SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
   consumer_node_.clear();
   demand_consumer_.clear();
   max_heat_residual_K_ = 0.0;
-  valve_limited_.assign(net.consumer_count(), 0);
+  const int nc = net.consumer_count();
+  valve_limited_.assign(nc, 0);
   const int consumer_link0 = net.topology().consumer_offset;
-  for (int i = 0; i < net.consumer_count(); ++i) {
+  for (int i = 0; i < nc; ++i) {
     if (!std::isnan(c.fixed_mass_flow_kg_s[i])) continue;
     const int node = c.supply_node[i];
     const double ts = temps_.node_T[node];

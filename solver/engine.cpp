@@ -111,7 +111,8 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
   const Topology& t = net.topology();
   const double g = net.settings().gravity_m_s2;
   params_.gravity = g;
-  params_.pipe.resize(net.pipe_count());
+  const int np = net.pipe_count();
+  params_.pipe.resize(np);
   auto p_abs = [&](int node) {
     return state_.initialised ? std::max(state_.p[node] + kAtm, 0.5 * kAtm) : kAtm + 1e5;
   };
@@ -120,20 +121,23 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
   if (next_pipe_T_.size() == pd.from.size()) {
     pipe_T_mean_.swap(next_pipe_T_);  // the continuation's step (damp_step)
   } else if (have_temperatures_ && temps_.pipe_T_mean.size() == pd.from.size()) {
-    pipe_T_mean_ = temps_.pipe_T_mean;
     // While predicting through mixing nodes (warm starts), the property temperatures move
     // with the predicted node temperatures (each pipe by the mean of its end nodes' change):
     // a sweep behind, they feed the loops' flow split back at a linear rate (realistic 1e5
     // re-solve: ~0.1 per outer iteration once the loop flows are predicted; with it the
     // sequence contracts quadratically, 5 outer iterations -> 4).
-    if (predict_through_mixing_ && temps_.node_T.size() == node_T_.size())
-      for (int e = 0; e < net.pipe_count(); ++e)
-        pipe_T_mean_[e] += 0.5 * (node_T_[pd.from[e]] - temps_.node_T[pd.from[e]] +
-                                  node_T_[pd.to[e]] - temps_.node_T[pd.to[e]]);
+    const auto& swept = temps_.pipe_T_mean;
+    pipe_T_mean_.resize(np);
+    if (predict_through_mixing_ && temps_.node_T.size() == node_T_.size()) {
+      for (int e = 0; e < np; ++e)
+        pipe_T_mean_[e] = swept[e] + 0.5 * (node_T_[pd.from[e]] - temps_.node_T[pd.from[e]] +
+                                            node_T_[pd.to[e]] - temps_.node_T[pd.to[e]]);
+    } else {
+      std::copy(swept.begin(), swept.end(), pipe_T_mean_.begin());
+    }
   } else {
-    pipe_T_mean_.resize(net.pipe_count());
-    for (int e = 0; e < net.pipe_count(); ++e)
-      pipe_T_mean_[e] = 0.5 * (node_T_[pd.from[e]] + node_T_[pd.to[e]]);
+    pipe_T_mean_.resize(np);
+    for (int e = 0; e < np; ++e) pipe_T_mean_[e] = 0.5 * (node_T_[pd.from[e]] + node_T_[pd.to[e]]);
   }
   // Anderson's mix for the pipes it takes part in (accelerate), once
   for (std::size_t j = 0; j < mixed_pipe_T_.size(); ++j)
@@ -142,7 +146,6 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
   next_pipe_T_.clear();
   // density and viscosity for the hydraulics; cp for this iteration's sweep (thermal_inputs),
   // from the same table cell
-  const int np = net.pipe_count();
   next_pipe_cp_.resize(np);
   for (int e = 0; e < np; ++e) {
     const double pm = 0.5 * (p_abs(pd.from[e]) + p_abs(pd.to[e]));
@@ -249,9 +252,9 @@ void SolverEngine::link_flows(const Network& net) {
   thermal_in_.link_flow.resize(m);
   for (int k = 0; k < m; ++k)  // the links that are no hydraulic unknown: 0 until set below
     thermal_in_.link_flow[k] = hidx[k] >= 0 ? state_.q[hidx[k]] : 0.0;
-  consumer_flow_.resize(net.consumer_count());
-  for (int i = 0; i < net.consumer_count(); ++i)
-    consumer_flow_[i] = thermal_in_.link_flow[t.consumer_offset + i];
+  const int nc = net.consumer_count();
+  consumer_flow_.resize(nc);
+  for (int i = 0; i < nc; ++i) consumer_flow_[i] = thermal_in_.link_flow[t.consumer_offset + i];
   const SourceData& s = net.sources();
   source_flow_.assign(net.source_count(), 0.0);
   for (int i = 0; i < net.source_count(); ++i) {
@@ -300,8 +303,9 @@ void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& f
     if (makeup > 0) inflows.push_back({s.return_node[i], makeup, 0.0, true});
   }
   const ConsumerData& c = net.consumers();
-  thermal_in_.consumer_outlet_T.resize(net.consumer_count());
-  for (int i = 0; i < net.consumer_count(); ++i)
+  const int nc = net.consumer_count();
+  thermal_in_.consumer_outlet_T.resize(nc);
+  for (int i = 0; i < nc; ++i)
     thermal_in_.consumer_outlet_T[i] = solver::consumer_outlet_temperature(
         node_T_[c.supply_node[i]], c.return_temperature_C[i]);
   // cp at the pipes' property temperatures: update_parameters has it unless pipe_T_mean_
