@@ -8,10 +8,7 @@ namespace heatnet::fluid {
 namespace {
 
 constexpr double kKelvinOffset = 273.15;
-constexpr double kInvStep = 1.0 / WaterTable::kStepK;
-// Number of cells; grid nodes are kTableMinC + i * kStepK, i = 0..kCells.
-constexpr int kCells = static_cast<int>(
-    (WaterTable::kTableMaxC - WaterTable::kTableMinC) / WaterTable::kStepK + 0.5);
+constexpr int kCells = WaterTable::kCells;
 static_assert(kCells > 0);
 static_assert(sizeof(WaterTable::Cell) == 64, "one cell must be one cache line");
 
@@ -85,31 +82,10 @@ std::vector<WaterTable::Cell> build(const F& f, bool with_pressure) {
     return cells;
 }
 
-// The cell of T_C and the local coordinate in it. The index clamp only
-// guards memory (it compiles to min/max, no branch); accuracy outside the
-// documented range is the caller's responsibility.
-struct CellPosition {
-    std::size_t cell;
-    double t;
-};
-inline CellPosition locate(double T_C) {
-    const double x = (T_C - WaterTable::kTableMinC) * kInvStep;
-    const int i = std::clamp(static_cast<int>(x), 0, kCells - 1);
-    return {static_cast<std::size_t>(i), x - i};
-}
-
-// One cell's polynomial at local coordinate t and dp = p - p_ref.
-inline double evaluate_cell(const WaterTable::Cell& c, double t, double dp) {
-    const double a = c.value[0] + t * (c.value[1] + t * (c.value[2] + t * c.value[3]));
-    const double b = c.dp[0] + t * c.dp[1];
-    const double q = c.dp2[0] + t * c.dp2[1];
-    return a + dp * (b + dp * q);
-}
-
 // Evaluates a cell table at T_C and dp = p - p_ref.
 inline double evaluate(const std::vector<WaterTable::Cell>& cells, double T_C, double dp) {
-    const CellPosition at = locate(T_C);
-    return evaluate_cell(cells[at.cell], at.t, dp);
+    const WaterTable::CellPosition at = WaterTable::locate(T_C);
+    return WaterTable::evaluate_cell(cells[at.cell], at.t, dp);
 }
 
 }  // namespace
@@ -151,14 +127,6 @@ double WaterTable::dynamic_viscosity(double T_C, double p_abs_Pa) const {
 
 double WaterTable::specific_heat(double T_C, double p_abs_Pa) const {
     return evaluate(specific_heat_, T_C, p_abs_Pa - kReferencePressurePa);
-}
-
-WaterTable::Properties WaterTable::properties(double T_C, double p_abs_Pa, double p_cp_Pa) const {
-    const CellPosition at = locate(T_C);
-    const double dp = p_abs_Pa - kReferencePressurePa;
-    return {evaluate_cell(density_[at.cell], at.t, dp),
-            evaluate_cell(viscosity_[at.cell], at.t, dp),
-            evaluate_cell(specific_heat_[at.cell], at.t, p_cp_Pa - kReferencePressurePa)};
 }
 
 double WaterTable::saturation_pressure(double T_C) const {
