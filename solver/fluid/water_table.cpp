@@ -82,11 +82,6 @@ std::vector<WaterTable::Cell> build(const F& f, bool with_pressure) {
     return cells;
 }
 
-// Evaluates a cell table at T_C and dp = p - p_ref.
-inline double evaluate(const std::vector<WaterTable::Cell>& cells, double T_C, double dp) {
-    const WaterTable::CellPosition at = WaterTable::locate(T_C);
-    return WaterTable::evaluate_cell(cells[at.cell], at.t, dp);
-}
 
 }  // namespace
 
@@ -115,18 +110,6 @@ WaterTable::WaterTable() {
 const WaterTable& WaterTable::instance() {
     static const WaterTable table;  // C++11 guarantees thread-safe init
     return table;
-}
-
-double WaterTable::density(double T_C, double p_abs_Pa) const {
-    return evaluate(density_, T_C, p_abs_Pa - kReferencePressurePa);
-}
-
-double WaterTable::dynamic_viscosity(double T_C, double p_abs_Pa) const {
-    return evaluate(viscosity_, T_C, p_abs_Pa - kReferencePressurePa);
-}
-
-double WaterTable::specific_heat(double T_C, double p_abs_Pa) const {
-    return evaluate(specific_heat_, T_C, p_abs_Pa - kReferencePressurePa);
 }
 
 double WaterTable::saturation_pressure(double T_C) const {

@@ -55,10 +55,16 @@ public:
     // Built on first use (thread-safe static initialisation, ~tens of ms).
     static const WaterTable& instance();
 
-    // T in deg C, p absolute in Pa.
-    double density(double T_C, double p_abs_Pa) const;            // kg/m3
-    double dynamic_viscosity(double T_C, double p_abs_Pa) const;  // Pa s
-    double specific_heat(double T_C, double p_abs_Pa) const;      // J/(kg K), cp
+    // T in deg C, p absolute in Pa (inline: the outer loop evaluates them per element).
+    double density(double T_C, double p_abs_Pa) const {  // kg/m3
+        return evaluate(density_, T_C, p_abs_Pa - kReferencePressurePa);
+    }
+    double dynamic_viscosity(double T_C, double p_abs_Pa) const {  // Pa s
+        return evaluate(viscosity_, T_C, p_abs_Pa - kReferencePressurePa);
+    }
+    double specific_heat(double T_C, double p_abs_Pa) const {  // J/(kg K), cp
+        return evaluate(specific_heat_, T_C, p_abs_Pa - kReferencePressurePa);
+    }
     double saturation_pressure(double T_C) const;                 // Pa abs
 
     // A pipe's three properties at one temperature: density and viscosity at p_abs_Pa, cp at
@@ -98,6 +104,11 @@ public:
         const double x = (T_C - kTableMinC) * (1.0 / kStepK);
         const int i = std::clamp(static_cast<int>(x), 0, kCells - 1);
         return {static_cast<std::size_t>(i), x - i};
+    }
+    // A table at T_C and dp = p - p_ref.
+    static double evaluate(const std::vector<Cell>& cells, double T_C, double dp) {
+        const CellPosition at = locate(T_C);
+        return evaluate_cell(cells[at.cell], at.t, dp);
     }
     // One cell's polynomial at local coordinate t and dp = p - p_ref.
     static double evaluate_cell(const Cell& c, double t, double dp) {
