@@ -144,18 +144,19 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
     pipe_T_mean_[oscillations_.swinging_pipes()[j]] = mixed_pipe_T_[j];
   mixed_pipe_T_.clear();
   next_pipe_T_.clear();
-  // density and viscosity for the hydraulics; cp for this iteration's sweep (thermal_inputs),
-  // from the same table cell
-  next_pipe_cp_.resize(np);
+  couple_water_columns(net, fluid);  // reads the last sweep's cp, replaced below
+  // density and viscosity for the hydraulics; cp for this iteration's sweep (thermal_inputs
+  // keeps it), from the same table cell
+  auto& cp = thermal_in_.pipe_cp;
+  cp.resize(np);
   for (int e = 0; e < np; ++e) {
     const double pm = 0.5 * (p_abs(pd.from[e]) + p_abs(pd.to[e]));
     const auto w = fluid.properties(pipe_T_mean_[e], pm, fluid::kPropertyPressurePa);
     params_.pipe[e].density = w.density;
     params_.pipe[e].viscosity = w.dynamic_viscosity;
-    next_pipe_cp_[e] = w.specific_heat;
+    cp[e] = w.specific_heat;
   }
-  couple_water_columns(net, fluid);  // reads the last sweep's cp (thermal_in_.pipe_cp)
-  next_pipe_cp_valid_ = true;
+  pipe_cp_current_ = true;
   const auto& links = hydraulic_->topo_link();
   params_.link_density.resize(links.size());
   for (std::size_t k = 0; k < links.size(); ++k) {
@@ -308,12 +309,11 @@ void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& f
   for (int i = 0; i < nc; ++i)
     thermal_in_.consumer_outlet_T[i] = solver::consumer_outlet_temperature(
         node_T_[c.supply_node[i]], c.return_temperature_C[i]);
-  // cp at the pipes' property temperatures: update_parameters has it unless pipe_T_mean_
+  // cp at the pipes' property temperatures: update_parameters made it unless pipe_T_mean_
   // changed since (or this sweep comes before it, a warm start's resweep)
   const int np = net.pipe_count();
-  if (next_pipe_cp_valid_ && next_pipe_cp_.size() == static_cast<std::size_t>(np)) {
-    thermal_in_.pipe_cp.swap(next_pipe_cp_);
-    next_pipe_cp_valid_ = false;
+  if (pipe_cp_current_ && thermal_in_.pipe_cp.size() == static_cast<std::size_t>(np)) {
+    pipe_cp_current_ = false;
     return;
   }
   thermal_in_.pipe_cp.resize(np);
@@ -615,7 +615,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   report = SolveReport{};
   prepare(net, options, report);
   thermal_in_ = solver::ThermalInputs{};
-  next_pipe_cp_valid_ = false;
+  pipe_cp_current_ = false;
   report.backend = "";
   const Settings& set = net.settings();
   const FrictionModel friction = prepare_friction(net, options);

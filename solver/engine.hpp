@@ -162,10 +162,9 @@ class SolverEngine {
   solver::TemperatureRange reachable_;  // of this solve's fixed temperatures: iterates stay in it
   std::vector<double> node_T_, consumer_flow_, source_flow_, imbalance_;
   std::vector<double> pipe_T_mean_;
-  // cp per pipe at pipe_T_mean_, made by update_parameters for the next thermal_inputs (valid:
-  // pipe_T_mean_ has not changed since)
-  std::vector<double> next_pipe_cp_;
-  bool next_pipe_cp_valid_ = false;
+  // thermal_in_.pipe_cp holds cp at pipe_T_mean_ (update_parameters made it; until the next
+  // thermal_inputs, or a change of pipe_T_mean_)
+  bool pipe_cp_current_ = false;
   // coupling Newton step: per demand-driven consumer (demand_consumer_: its index), the
   // predicted node temperatures, per consumer the predicted flows (empty: none, the flows
   // follow node_T_), and how far the flows used are from delivering their heat (K)
