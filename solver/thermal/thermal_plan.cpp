@@ -257,21 +257,32 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
     pos_mix_.add_stream(j, std::abs(flow), tf, fluid);
   }
   fill_plan_records(net, in);
-  // the sweep
+  // the sweep: a dependent link carries its upstream node's temperature (cooling towards its
+  // ambient); its outlet temperature, link ends and pipe mean
+  auto carry = [&](int a) {
+    const PlanRecord& r = plan_rec_[a];
+    const double t_up = plan_T_[plan_in_up_[a]];
+    const double t_out = r.ul > 0 ? r.t_amb + (t_up - r.t_amb) * r.alpha : t_up;
+    out.link_T_in[r.link] = t_up;
+    out.link_T_out[r.link] = t_out;
+    if (r.pipe >= 0)
+      out.pipe_T_mean[r.pipe] =
+          r.ul > 0 ? r.t_amb + (t_up - r.t_amb) * pipe_mean_factor(r.ntu, r.alpha) : t_up;
+    return t_out;
+  };
   stagnant_nodes_.clear();
   for (int j = 0; j < n; ++j) {
-    if (!pos_fixed_inflow_[j]) pos_mix_.clear(j);  // (fixed inflows: cleared when marked)
-    for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) {
-      const PlanRecord& r = plan_rec_[a];
-      const double t_up = plan_T_[plan_in_up_[a]];
-      const double t_out = r.ul > 0 ? r.t_amb + (t_up - r.t_amb) * r.alpha : t_up;
-      out.link_T_in[r.link] = t_up;
-      out.link_T_out[r.link] = t_out;
-      if (r.pipe >= 0)
-        out.pipe_T_mean[r.pipe] =
-            r.ul > 0 ? r.t_amb + (t_up - r.t_amb) * pipe_mean_factor(r.ntu, r.alpha) : t_up;
-      pos_mix_.add_stream(j, r.q, t_out, fluid);
+    const int first = plan_in_start_[j], end = plan_in_start_[j + 1];
+    if (end - first == 1 && !pos_fixed_inflow_[j]) {
+      // fed by this one link alone (most nodes of a branched network): its temperature
+      const double t_out = carry(first);
+      pos_mix_.set_single(j, plan_rec_[first].q, t_out);
+      plan_T_[j] = t_out;
+      out.node_T[plan_order_[j]] = t_out;
+      continue;
     }
+    if (!pos_fixed_inflow_[j]) pos_mix_.clear(j);  // (fixed inflows: cleared when marked)
+    for (int a = first; a < end; ++a) pos_mix_.add_stream(j, plan_rec_[a].q, carry(a), fluid);
     const double temp = pos_mix_.temperature(j, fluid, neutral_T, ambient);
     plan_T_[j] = temp;
     out.node_T[plan_order_[j]] = temp;
