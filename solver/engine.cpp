@@ -235,6 +235,11 @@ void SolverEngine::update_consumer_flows(const Network& net, const fluid::FluidM
             : physics::kvs_conductance(c.kvs_m3_h[i],
                                        fluid.density(node_T_[s], fluid::kPropertyPressurePa));
   }
+}
+
+// The nodes' fixed demands for the hydraulics: their own, and a fixed-flow plant's flow drawn
+// from its return node and delivered at its supply node. Fixed within a solve: set once.
+void SolverEngine::set_node_demands(const Network& net) {
   params_.demand = net.nodes().demand_kg_s;
   const SourceData& s = net.sources();
   for (int i = 0; i < net.source_count(); ++i) {
@@ -650,6 +655,8 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     coupling_newton_step(net, fluid, loop.tol_T);
     node_T_ = newton_T_;
   }
+  // (after the warm start's resweep: its link flows are the last solve's, at its demands)
+  set_node_demands(net);
   anderson_.reset();
   oscillations_.reset();
   mixed_pipe_T_.clear();

@@ -80,6 +80,7 @@ class SolverEngine {
   void prepare(const Network& network, const SolverOptions& options, SolveReport& report);
   void update_parameters(const Network& network, const fluid::FluidModel& fluid);
   void update_consumer_flows(const Network& network, const fluid::FluidModel& fluid);
+  void set_node_demands(const Network& network);
   void couple_water_columns(const Network& network, const fluid::FluidModel& fluid);
   void link_flows(const Network& network);
   void thermal_inputs(const Network& network, const fluid::FluidModel& fluid);
