@@ -313,8 +313,8 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
 
 // Tree link of plan position j: the single dependent inflow's (alpha, s) as seen at node j
 // (see tree_response); false for a mixing node (a cut).
-bool ThermalSolver::tree_link(int j, const ThermalState& state, double& alpha, double& sens,
-                              int& parent) const {
+inline bool ThermalSolver::tree_link(int j, const ThermalState& state, double& alpha,
+                                     double& sens, int& parent) const {
   if (plan_in_start_[j + 1] - plan_in_start_[j] != 1) return false;  // mixing node: cut
   const int a = plan_in_start_[j];
   const PlanRecord& r = plan_rec_[a];
@@ -371,9 +371,11 @@ void ThermalSolver::tree_links(const ThermalState& state) {
   tree_alpha_.resize(n);
   tree_sens_.resize(n);
   for (int j = 0; j < n; ++j) {
+    double alpha = 1.0, sens = std::numeric_limits<double>::quiet_NaN();
     int parent;
-    if (!tree_link(j, state, tree_alpha_[j], tree_sens_[j], parent))
-      tree_sens_[j] = std::numeric_limits<double>::quiet_NaN();
+    if (!tree_link(j, state, alpha, sens, parent)) sens = std::numeric_limits<double>::quiet_NaN();
+    tree_alpha_[j] = alpha;
+    tree_sens_[j] = sens;
   }
   tree_links_valid_ = true;
 }
