@@ -340,9 +340,9 @@ inline bool ThermalSolver::tree_link(int j, const ThermalState& state, double& a
 // Per inflow a: dT_out = alpha dT_up + s dq_a (see tree_link); the mix with total inflow Q
 // (fixed inflows included, they do not move): dT = sum (q_a/Q) dT_out_a + sum (T_out_a - T)/Q dq_a.
 // False where j is not such a node.
-bool ThermalSolver::mixing_response(int j, const ThermalState& state,
-                                    const std::vector<double>& change, double& u, double& v,
-                                    double& w) const {
+inline bool ThermalSolver::mixing_response(int j, const ThermalState& state,
+                                           const std::vector<double>& change, double& u,
+                                           double& v, double& w) const {
   const int first = plan_in_start_[j], end = plan_in_start_[j + 1];
   if (end - first < 2) return false;
   const double total = pos_mix_.flow[j];
@@ -391,11 +391,13 @@ void ThermalSolver::mixing_links(const ThermalState& state) {
   const std::vector<double> none;
   for (int j = 0; j < n; ++j) {
     if (!std::isnan(tree_sens_[j])) continue;  // a tree link
-    double u;
-    if (!mixing_response(j, state, none, u, mix_v_[j], mix_w_[j])) {
+    double u, v, w;
+    if (!mixing_response(j, state, none, u, v, w)) {
       mix_v_[j] = std::numeric_limits<double>::quiet_NaN();
       continue;
     }
+    mix_v_[j] = v;
+    mix_w_[j] = w;
     const double total = pos_mix_.flow[j];
     for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a)
       mix_weight_[a] = plan_rec_[a].q / total * plan_rec_[a].alpha;
