@@ -242,26 +242,6 @@ void SolverEngine::update_flow_trust() {
   }
 }
 
-// Whether consumer i sits at its substation's flow limit (its set flow a throttle's round-off
-// below it, its flow a round-off above or below).
-bool SolverEngine::at_flow_limit(int i) const {
-  const double near_limit = flow_hi_[i] * (1.0 - 1e-9);
-  return params_.consumer_set_flow[i] >= near_limit || consumer_flow_[i] >= near_limit;
-}
-
-// The least set flow of consumer i: its least flow (set_flow_bounds), less what its throttle
-// lets through above the set flow (the coupling step makes that round-off up, see
-// limit_flows in coupling_newton_step; a floor on the set flow itself would undo it).
-double SolverEngine::set_flow_floor(int i) const {
-  return flow_lo_[i] - std::max(0.0, consumer_flow_[i] - params_.consumer_set_flow[i]);
-}
-
-// A consumer's set flows relative to the least it can draw (set_flow_bounds), comparable across
-// consumers in the mixed and damped vectors and the fallback's unknowns; 1 kg/s where that is 0.
-double SolverEngine::flow_scale(int consumer) const {
-  return flow_lo_[consumer] > 0 ? flow_lo_[consumer] : 1.0;
-}
-
 bool SolverEngine::state_is_finite() const {
   for (double q : state_.q)
     if (!std::isfinite(q)) return false;

@@ -14,6 +14,7 @@
 // frozen), Anderson-accelerated while convergence is linear. The hydraulic system stays SPD; docs/models.md ("Coupling") has the
 // equations and numbers.
 #pragma once
+#include <algorithm>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -122,9 +123,24 @@ class SolverEngine {
   void restore(FallbackSaved&& saved);
   void update_flow_trust();
   bool state_is_finite() const;
-  bool at_flow_limit(int consumer) const;
-  double set_flow_floor(int consumer) const;
-  double flow_scale(int consumer) const;
+  // Whether consumer i sits at its substation's flow limit (its set flow a throttle's
+  // round-off below it, its flow a round-off above or below).
+  bool at_flow_limit(int i) const {
+    const double near_limit = flow_hi_[i] * (1.0 - 1e-9);
+    return params_.consumer_set_flow[i] >= near_limit || consumer_flow_[i] >= near_limit;
+  }
+  // The least set flow of consumer i: its least flow (set_flow_bounds), less what its throttle
+  // lets through above the set flow (the coupling step makes that round-off up, see
+  // limit_flows in coupling_newton_step; a floor on the set flow itself would undo it).
+  double set_flow_floor(int i) const {
+    return flow_lo_[i] - std::max(0.0, consumer_flow_[i] - params_.consumer_set_flow[i]);
+  }
+  // A consumer's set flows relative to the least it can draw (set_flow_bounds), comparable
+  // across consumers in the mixed and damped vectors and the fallback's unknowns; 1 kg/s where
+  // that is 0.
+  double flow_scale(int consumer) const {
+    return flow_lo_[consumer] > 0 ? flow_lo_[consumer] : 1.0;
+  }
   bool held_below_demand(const Network& network, int consumer) const;
   void damp_step(const Network& network);
   std::string impossible_pump_cause(const Network& network, int source) const;

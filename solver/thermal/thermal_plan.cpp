@@ -227,7 +227,7 @@ void ThermalSolver::reset_fixed_inflows(int n) {
   fixed_positions_.clear();
 }
 
-void ThermalSolver::mark_fixed_inflow(int j) {
+inline void ThermalSolver::mark_fixed_inflow(int j) {
   if (pos_fixed_inflow_[j]) return;
   pos_fixed_inflow_[j] = 1;
   pos_mix_.clear(j);
