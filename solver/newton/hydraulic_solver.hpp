@@ -229,6 +229,8 @@ class HydraulicSolver {
   }
 
  private:
+  physics::LinkLaw colebrook_link_law(const PipeData& pipes, const HydraulicParameters& params,
+                                      int e, double q);
   static physics::LinkLaw hazen_williams_link_law(const PipeData& pipes,
                                                   const HydraulicParameters& params, int e,
                                                   double q);
@@ -243,6 +245,7 @@ class HydraulicSolver {
     double residual_beyond_flow_roundoff_Pa = 0.0;  // of the last assembly (flow_roundoff_Pa)
     int border_singular = -1;   // a dp-controlled source whose consumer's dp did not respond
     bool pump_dp_limited = false;  // the last step's pump dps were cut to the trust region
+    bool imbalance_current = false;  // take_step left the new flows' node_imbalance in imbalance_
   };
   void begin_solve(const Network& network, const HydraulicParameters& params,
                    HydraulicState& state);
