@@ -862,7 +862,7 @@ void HydraulicSolver::begin_solve(const Network& net, const HydraulicParameters&
     st.dp_source_changes.assign(dp_sources_.size(), 0);
   }
   if (tree_shaped_ && st.initialised) forest_.balance(from_, to_, params.demand, st.q);
-  delta_q_.assign(topo_link_.size(), 0.0);
+  delta_q_.resize(topo_link_.size());  // take_step writes every link's before reading it
 }
 
 // Assembles the system at the state; if the last full step blew the link residuals up, goes
@@ -1062,11 +1062,17 @@ double HydraulicSolver::take_step(const Network& net, const HydraulicParameters&
   }
   for (int s = 0; s < nd; ++s) st.source_dp[dp_sources_[s]] += delta_[s];
   set_fixed_pressures(net, params, st);
-  for (std::size_t i = 0; i < row_.size(); ++i) {
-    if (row_[i] < 0) continue;
-    double v = x_[row_[i]];
-    for (int s = 0; s < nd; ++s) v += delta_[s] * x_dp_[s][row_[i]];
-    st.p[i] = v;
+  // p = x + sum_s delta_s x_dp_s at the free nodes, summed in that order, one column a pass
+  const int nodes = static_cast<int>(row_.size());
+  const int* row = row_.data();
+  double* p = st.p.data();
+  for (int i = 0; i < nodes; ++i)
+    if (row[i] >= 0) p[i] = x_[row[i]];
+  for (int s = 0; s < nd; ++s) {
+    const double d = delta_[s];
+    const double* xs = x_dp_[s].data();
+    for (int i = 0; i < nodes; ++i)
+      if (row[i] >= 0) p[i] += d * xs[row[i]];
   }
   // Flow changes below what the pressures can resolve are round-off, not progress: a link of
   // conductance y cannot see a pressure difference finer than a few ulp of the absolute
