@@ -234,13 +234,13 @@ void SolverEngine::update_consumer_flows(const Network& net, const fluid::FluidM
 }
 
 // Flows of every topology link (hydraulic unknowns, consumers, sources).
-void SolverEngine::link_flows(const Network& net) {
+void SolverEngine::link_flows(const Network& net, bool imbalance_known) {
   const Topology& t = net.topology();
-  hydraulic_->node_imbalance(state_, params_, imbalance_);
-  thermal_in_.link_flow.assign(t.link_count(), 0.0);
+  if (!imbalance_known) hydraulic_->node_imbalance(state_, params_, imbalance_);
+  thermal_in_.link_flow.resize(t.link_count());
   const auto& hidx = hydraulic_->hydraulic_index();
-  for (int k = 0; k < t.link_count(); ++k)
-    if (hidx[k] >= 0) thermal_in_.link_flow[k] = state_.q[hidx[k]];
+  for (int k = 0; k < t.link_count(); ++k)  // 0: no flow (closed valves), sources below
+    thermal_in_.link_flow[k] = hidx[k] >= 0 ? state_.q[hidx[k]] : 0.0;
   consumer_flow_.resize(net.consumer_count());
   for (int i = 0; i < net.consumer_count(); ++i)
     consumer_flow_[i] = thermal_in_.link_flow[t.consumer_offset + i];
@@ -431,7 +431,8 @@ std::optional<solver::LoopEnd> SolverEngine::hydraulic_step(const Network& net,
                      " produced non-finite flows or pressures";
     return solver::LoopEnd::state_non_finite;
   }
-  link_flows(net);
+  // the Newton solve's node balance of state_ (nothing changed the state since)
+  link_flows(net, hydraulic_->take_last_imbalance(imbalance_));
   return std::nullopt;
 }
 

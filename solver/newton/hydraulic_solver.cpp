@@ -1207,6 +1207,7 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
                                      SolveReport& report) {
   begin_solve(net, params, st);
   last_border_singular_ = -1;
+  imbalance_of_last_state_ = false;
   NewtonRun run;
   // The line search (from the third iteration of a call) needs the last point and the last
   // full step; a call of one or two iterations (the coupled outer loop's single steps) does
@@ -1243,6 +1244,7 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
     // mass balance at free nodes after the step
     int worst_node = -1;
     if (!run.imbalance_current) node_imbalance(st, params, imbalance_);
+    imbalance_of_last_state_ = true;  // every return from here on leaves imbalance_ current
     rec.max_mass_imbalance_kg_s = max_free_imbalance(imbalance_, &worst_node);
     if (worst_node >= 0) rec.worst_node = net.nodes().id[worst_node];
     report.history.push_back(rec);

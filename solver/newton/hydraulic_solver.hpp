@@ -194,6 +194,15 @@ class HydraulicSolver {
   // when converged; at a fixed node it is the inflow the boundary must supply.
   void node_imbalance(const HydraulicState& state, const HydraulicParameters& params,
                       std::vector<double>& out) const;
+  // Hands the node_imbalance of the state the last solve returned to `out` (swapped, no
+  // copy) and says whether it could: false when that solve stopped before a step, or it was
+  // handed over already. Only valid while the state is the one that solve returned.
+  bool take_last_imbalance(std::vector<double>& out) {
+    if (!imbalance_of_last_state_) return false;
+    imbalance_of_last_state_ = false;
+    out.swap(imbalance_);
+    return true;
+  }
   // Largest |imbalance| over the free nodes (kg/s), its node in *worst_node (-1: none).
   double max_free_imbalance(const std::vector<double>& imbalance,
                             int* worst_node = nullptr) const;
@@ -353,6 +362,7 @@ class HydraulicSolver {
   // per dp_control plant, of the last border solve: closed, and its step trusted
   std::vector<char> pump_step_closed_, pump_step_trusted_;
   std::vector<double> imbalance_, delta_, border_matrix_, border_rhs_, delta_q_;
+  bool imbalance_of_last_state_ = false;  // imbalance_ is node_imbalance of the state solve returned
 };
 
 }  // namespace heatnet::solver
