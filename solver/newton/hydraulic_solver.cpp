@@ -483,9 +483,12 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
   const int m = static_cast<int>(topo_link_.size());
   const bool any_active = any_active_valve(st);
   if (any_active) node_imbalance(st, params, imbalance_);
-  // open pipes under Colebrook: their law straight from the pipe data (colebrook_link_law)
+  // open pipes under Colebrook or Hazen-Williams (with the resistances at hand): their law
+  // straight from the pipe data, as link_law would take it
   const PipeData& pipes = net.pipes();
   const bool colebrook = friction == FrictionModel::colebrook;
+  const bool hazen_williams =
+      friction == FrictionModel::hazen_williams && !params.hazen_williams_r.empty();
   if (colebrook && colebrook_root_.size() != pipes.id.size())
     colebrook_root_.assign(pipes.id.size(), 0.0);
   for (int k = 0; k < m; ++k) {
@@ -509,10 +512,11 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
       stamp_link(st, k, val);
       continue;
     }
+    const bool open_pipe = kind_[k] == LinkKind::pipe && st.status[k] == LinkStatus::open;
     physics::LinkLaw law =
-        colebrook && kind_[k] == LinkKind::pipe && st.status[k] == LinkStatus::open
-            ? colebrook_link_law(pipes, params, element_[k], st.q[k])
-            : link_law(net, friction, params, st, k, st.q[k]);
+        open_pipe && colebrook        ? colebrook_link_law(pipes, params, element_[k], st.q[k])
+        : open_pipe && hazen_williams ? hazen_williams_link_law(pipes, params, element_[k], st.q[k])
+                                      : link_law(net, friction, params, st, k, st.q[k]);
     double e = params.link_density[k] * g * (elevation_[i] - elevation_[j]);
     if (kind_[k] == LinkKind::pipe && !params.column_of_pipe.empty() &&
         params.column_of_pipe[element_[k]] >= 0 && st.status[k] == LinkStatus::open)
