@@ -123,8 +123,11 @@ void SimplicialLdl::lower_solve(double* x) const {  // L y = b (unit diagonal)
   for (int j = 0; j < n;) {
     const int p = lp[j], end = lp[j + 1], c = end - p;
     if (c < 3 || c != count(j + 1) + 1 || li[p] != j + 1) {
+      // a zero changes nothing below it (a right side with few nonzeros, such as a dp
+      // plant's column, leaves most of x zero until its path to the root)
       const double y = x[j];
-      for (int q = p; q < end; ++q) x[li[q]] -= lx[q] * y;
+      if (y != 0.0)
+        for (int q = p; q < end; ++q) x[li[q]] -= lx[q] * y;
       j += 1;
     } else if (c != count(j + 2) + 2 || li[p + 1] != j + 2) {
       const double y0 = x[j];

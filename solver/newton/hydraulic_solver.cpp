@@ -442,6 +442,15 @@ physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel fri
   return physics::closed_law(q);
 }
 
+// An open pipe's Colebrook law from its data (same values as link_law's pipe_law).
+physics::LinkLaw HydraulicSolver::colebrook_link_law(const PipeData& pipes,
+                                                     const HydraulicParameters& params, int e,
+                                                     double q) {
+  return physics::colebrook_pipe_law(pipes.length_m[e], pipes.diameter_m[e], pipes.roughness_m[e],
+                                     pipes.minor_loss[e], params.pipe[e].density,
+                                     params.pipe[e].viscosity, q, colebrook_root_[e]);
+}
+
 // A Hazen-Williams pipe's law straight from its stored resistance (the Newton assembly's
 // common case on EPANET networks; same values as physics::pipe_law).
 physics::LinkLaw HydraulicSolver::hazen_williams_link_law(const PipeData& pipes,
@@ -474,6 +483,14 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
   const int m = static_cast<int>(topo_link_.size());
   const bool any_active = any_active_valve(st);
   if (any_active) node_imbalance(st, params, imbalance_);
+  // open pipes under Colebrook or Hazen-Williams (with the resistances at hand): their law
+  // straight from the pipe data, as link_law would take it
+  const PipeData& pipes = net.pipes();
+  const bool colebrook = friction == FrictionModel::colebrook;
+  const bool hazen_williams =
+      friction == FrictionModel::hazen_williams && !params.hazen_williams_r.empty();
+  if (colebrook && colebrook_root_.size() != pipes.id.size())
+    colebrook_root_.assign(pipes.id.size(), 0.0);
   for (int k = 0; k < m; ++k) {
     const int i = from_[k], j = to_[k];
     const int ri = row_[i], rj = row_[j];
@@ -495,7 +512,11 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
       stamp_link(st, k, val);
       continue;
     }
-    physics::LinkLaw law = link_law(net, friction, params, st, k, st.q[k]);
+    const bool open_pipe = kind_[k] == LinkKind::pipe && st.status[k] == LinkStatus::open;
+    physics::LinkLaw law =
+        open_pipe && colebrook        ? colebrook_link_law(pipes, params, element_[k], st.q[k])
+        : open_pipe && hazen_williams ? hazen_williams_link_law(pipes, params, element_[k], st.q[k])
+                                      : link_law(net, friction, params, st, k, st.q[k]);
     double e = params.link_density[k] * g * (elevation_[i] - elevation_[j]);
     if (kind_[k] == LinkKind::pipe && !params.column_of_pipe.empty() &&
         params.column_of_pipe[element_[k]] >= 0 && st.status[k] == LinkStatus::open)
@@ -513,7 +534,16 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
     y_[k] = y;
     law_dp_[k] = law.dp;
     c_[k] = st.q[k] + y * (e - law.dp);
-    stamp_link(st, k, val);
+    if (ri >= 0 && rj >= 0) {
+      // both ends free (most links): stamp_link's operations, in its order
+      rhs_[ri] -= c_[k];
+      val[pos_from_[k]] += y;
+      rhs_[rj] += c_[k];
+      val[pos_to_[k]] += y;
+      val[pos_off_[k]] -= y;
+    } else {
+      stamp_link(st, k, val);
+    }
   }
   if (any_active) {
     const ValveData& v = net.valves();
@@ -836,7 +866,7 @@ void HydraulicSolver::begin_solve(const Network& net, const HydraulicParameters&
     st.dp_source_changes.assign(dp_sources_.size(), 0);
   }
   if (tree_shaped_ && st.initialised) forest_.balance(from_, to_, params.demand, st.q);
-  delta_q_.assign(topo_link_.size(), 0.0);
+  delta_q_.resize(topo_link_.size());  // take_step writes every link's before reading it
 }
 
 // Assembles the system at the state; if the last full step blew the link residuals up, goes
@@ -1036,11 +1066,17 @@ double HydraulicSolver::take_step(const Network& net, const HydraulicParameters&
   }
   for (int s = 0; s < nd; ++s) st.source_dp[dp_sources_[s]] += delta_[s];
   set_fixed_pressures(net, params, st);
-  for (std::size_t i = 0; i < row_.size(); ++i) {
-    if (row_[i] < 0) continue;
-    double v = x_[row_[i]];
-    for (int s = 0; s < nd; ++s) v += delta_[s] * x_dp_[s][row_[i]];
-    st.p[i] = v;
+  // p = x + sum_s delta_s x_dp_s at the free nodes, summed in that order, one column a pass
+  const int nodes = static_cast<int>(row_.size());
+  const int* row = row_.data();
+  double* p = st.p.data();
+  for (int i = 0; i < nodes; ++i)
+    if (row[i] >= 0) p[i] = x_[row[i]];
+  for (int s = 0; s < nd; ++s) {
+    const double d = delta_[s];
+    const double* xs = x_dp_[s].data();
+    for (int i = 0; i < nodes; ++i)
+      if (row[i] >= 0) p[i] += d * xs[row[i]];
   }
   // Flow changes below what the pressures can resolve are round-off, not progress: a link of
   // conductance y cannot see a pressure difference finer than a few ulp of the absolute
@@ -1061,11 +1097,22 @@ double HydraulicSolver::take_step(const Network& net, const HydraulicParameters&
     max_q = std::max(max_q, std::abs(st.q[k]));
   };
   const bool active_valves = any_active_valve(st);
+  // Without active valves the node balance of the new flows (node_imbalance) is summed in the
+  // same pass, in its order: the same values without another pass over the links.
+  run.imbalance_current = !active_valves;
+  if (run.imbalance_current) imbalance_.assign(params.demand.begin(), params.demand.end());
   for (int k = 0; k < m; ++k) {
-    const double q_new = new_flow(net, params, st, k);
+    const int i = from_[k], j = to_[k];
+    // a pipe's new flow is the linearised one (new_flow's special cases are other links)
+    const double q_new = kind_[k] == LinkKind::pipe ? c_[k] + y_[k] * (st.p[i] - st.p[j])
+                                                    : new_flow(net, params, st, k);
     delta_q_[k] = q_new - st.q[k];
     st.q[k] = q_new;
-    if (!active_valves) track_change(k);
+    if (!active_valves) {
+      track_change(k);
+      imbalance_[i] += q_new;
+      imbalance_[j] -= q_new;
+    }
   }
   // Active PRV/PSV: the flow that balances the controlled node.
   if (active_valves) {
@@ -1164,6 +1211,7 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
                                      SolveReport& report) {
   begin_solve(net, params, st);
   last_border_singular_ = -1;
+  imbalance_of_last_state_ = false;
   NewtonRun run;
   // The line search (from the third iteration of a call) needs the last point and the last
   // full step; a call of one or two iterations (the coupled outer loop's single steps) does
@@ -1199,7 +1247,8 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
 
     // mass balance at free nodes after the step
     int worst_node = -1;
-    node_imbalance(st, params, imbalance_);
+    if (!run.imbalance_current) node_imbalance(st, params, imbalance_);
+    imbalance_of_last_state_ = true;  // every return from here on leaves imbalance_ current
     rec.max_mass_imbalance_kg_s = max_free_imbalance(imbalance_, &worst_node);
     if (worst_node >= 0) rec.worst_node = net.nodes().id[worst_node];
     report.history.push_back(rec);
