@@ -80,19 +80,28 @@ void Network::set_consumer_heat_demand(int i, double w) {
     d.heat_demand_kW = w * 1e-3;
     d.mass_flow_kg_s.reset();
   });
-  impl_->consumers.heat_demand_W[i] = w;
-  impl_->consumers.fixed_mass_flow_kg_s[i] = detail::kNaN;
+  store_consumer_heat_demand(i, w);
 }
 void Network::set_consumer_mass_flow(int i, double m) {
   check_consumer(*this, i, [&](ConsumerDefinition& d) {
     d.mass_flow_kg_s = m;
     d.heat_demand_kW.reset();
   });
-  impl_->consumers.fixed_mass_flow_kg_s[i] = m;
-  impl_->consumers.heat_demand_W[i] = detail::kNaN;
+  store_consumer_mass_flow(i, m);
 }
 void Network::set_consumer_return_temperature(int i, double t) {
   check_consumer(*this, i, [&](ConsumerDefinition& d) { d.return_temperature_C = t; });
+  store_consumer_return_temperature(i, t);
+}
+void Network::store_consumer_heat_demand(int i, double w) {
+  impl_->consumers.heat_demand_W[i] = w;
+  impl_->consumers.fixed_mass_flow_kg_s[i] = detail::kNaN;
+}
+void Network::store_consumer_mass_flow(int i, double m) {
+  impl_->consumers.fixed_mass_flow_kg_s[i] = m;
+  impl_->consumers.heat_demand_W[i] = detail::kNaN;
+}
+void Network::store_consumer_return_temperature(int i, double t) {
   impl_->consumers.return_temperature_C[i] = t;
 }
 void Network::set_consumer_min_dp(int i, double dp) {  // NaN: no requirement

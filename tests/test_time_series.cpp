@@ -1,6 +1,8 @@
 // Time series (docs/time-series.md): profile parsing and its error locations, schedules,
 // binding to a network, and heatnet::simulate against independent steady solves, interrupted
 // runs, and the annual sums against the stored per-step datasets. Uses the Oral example.
+#include <bit>
+#include <cstdint>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -142,6 +144,38 @@ TEST_CASE("binding profiles to a network resolves selectors and validates values
   CHECK_THROWS_WITH(bind_csv("time_h,supply_temperature_C:CHP\n0,90\n1,250\n"), Catch::Contains("b.csv:3:8"));
   CHECK_THROWS_WITH(bind_csv("#! schedule supply_temperature_C:CHP -31:130 8:70\ntime_h\n0\n"),
                     Catch::Contains("outdoor_temperature_C"));
+}
+
+TEST_CASE("a binding checks every value it will set, so a copy of its network takes them unchecked",
+          "[time_series][profiles]") {
+  const Network& net = oral();
+  // the value apply() sets for a demand factor is the product with the design demand: a factor
+  // inside its own range (< 1000) can take the product past heat_demand_kW's (< 1e8 kW)
+  {
+    Network big = net;
+    const int i = big.consumer_index("C8-19-APT");
+    big.set_consumer_heat_demand(i, 2e8);  // 2e5 kW
+    CHECK_THROWS_WITH(ProfileBinding(io::parse_profiles_csv("time_h,demand_factor:C8-19-APT\n0,1\n1,600\n", "b.csv"), big),
+                      Catch::Contains("b.csv:3:") && Catch::Contains("1e8 kW"));
+  }
+  // a network of another topology (built again from the same file) takes the checked setters, a
+  // copy the stored values: both end with the same consumers, step after step
+  const Profiles& profiles = oral_profiles();
+  const ProfileBinding binding(profiles, net);
+  Network copy = net;
+  Network rebuilt = Network::build(io::read_network_json(kOralNetwork));
+  REQUIRE_FALSE(rebuilt.same_topology(net));
+  for (std::size_t k : {0, 1, 2, 3000, 6000, 8759}) {
+    binding.apply(k, copy);
+    binding.apply(k, rebuilt);
+    const ConsumerData &a = copy.consumers(), &b = rebuilt.consumers();
+    for (int i = 0; i < copy.consumer_count(); ++i) {
+      CHECK(std::bit_cast<std::uint64_t>(a.heat_demand_W[i]) == std::bit_cast<std::uint64_t>(b.heat_demand_W[i]));
+      CHECK(std::bit_cast<std::uint64_t>(a.fixed_mass_flow_kg_s[i]) == std::bit_cast<std::uint64_t>(b.fixed_mass_flow_kg_s[i]));
+      CHECK(a.return_temperature_C[i] == b.return_temperature_C[i]);
+    }
+  }
+  CHECK(copy.consumers().heat_demand_W != net.consumers().heat_demand_W);  // the steps moved them
 }
 
 TEST_CASE("a 48-step simulation equals 48 independent steady solves", "[time_series][simulate]") {

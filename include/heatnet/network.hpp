@@ -224,6 +224,8 @@ namespace detail {
 struct NetworkImpl;
 }
 
+class ProfileBinding;
+
 class Network {
  public:
   // Validates and compiles; throws NetworkError naming element and field on any rule broken.
@@ -294,6 +296,13 @@ class Network {
   const ValveData& valves() const;
 
  private:
+  // The consumer setters without the consumer's re-validation, for values a ProfileBinding has
+  // already checked, cell by cell, against this network's rules (its apply() runs every step).
+  friend class ProfileBinding;
+  void store_consumer_heat_demand(int consumer, double heat_demand_W);
+  void store_consumer_mass_flow(int consumer, double mass_flow_kg_s);
+  void store_consumer_return_temperature(int consumer, double temperature_C);
+
   std::unique_ptr<detail::NetworkImpl> impl_;
 };
 

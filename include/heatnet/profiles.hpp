@@ -17,6 +17,7 @@
 #pragma once
 #include <array>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@
 namespace heatnet {
 
 class Network;
+struct Topology;
 
 enum class ProfileQuantity {
   outdoor_temperature,         // "outdoor_temperature_C"   global, degC (drives schedules)
@@ -135,6 +137,7 @@ class ProfileBinding {
   std::vector<double> design_demand_W_, design_flow_kg_s_;        // per consumer
   std::vector<Driver> supply_T_, pump_dp_;                        // per source
   int unprofiled_consumers_ = 0;
+  std::shared_ptr<const Topology> topology_;  // of the bound network: its rules checked the values
 };
 
 namespace io {
