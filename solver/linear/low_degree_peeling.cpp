@@ -50,15 +50,19 @@ class EliminationGraph {
 
  private:
   int list_length(int v) const { return start_[v + 1] - start_[v]; }
-  int* slot(int v, int entry) {
-    return std::find(neighbour_.data() + start_[v], neighbour_.data() + start_[v + 1], entry);
-  }
   // Eliminating v between a and b: the fill edge a-b takes v's places, unless it exists.
+  // One pass over a's list finds v's place and whether b is there.
   bool join(int v, int a, int b) {
     if (list_length(a) > kMaxScannedDegree || list_length(b) > kMaxScannedDegree) return false;
-    int* in_a = slot(a, v);
-    int* in_b = slot(b, v);
-    if (std::find(begin(a), end(a), b) != end(a)) {
+    int* in_a = nullptr;
+    bool adjacent = false;
+    for (int* e = neighbour_.data() + start_[a]; e != neighbour_.data() + start_[a + 1]; ++e) {
+      if (*e == v) in_a = e;
+      adjacent |= *e == b;
+    }
+    int* in_b = neighbour_.data() + start_[b];
+    while (*in_b != v) ++in_b;  // v is b's neighbour
+    if (adjacent) {
       *in_a = kNone, --degree_[a];
       *in_b = kNone, --degree_[b];
     } else {
