@@ -92,51 +92,50 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
   const Topology& t = net.topology();
   const int n = t.node_count;
   hydraulic_index_.assign(t.link_count(), -1);
-  // at most one hydraulic link per topology link: sized once (grown by doubling, the arrays
-  // held up to twice their length for the whole solve: ~14 MB at a million pipes)
-  for (auto* v : {&topo_link_, &from_, &to_, &element_}) v->reserve(t.link_count());
-  kind_.reserve(t.link_count());
-  control_.reserve(t.link_count());
-  initial_status_.reserve(t.link_count());
-  auto add = [&](int topo) {
-    hydraulic_index_[topo] = static_cast<int>(topo_link_.size());
-    topo_link_.push_back(topo);
-    from_.push_back(t.link_from[topo]);
-    to_.push_back(t.link_to[topo]);
-    kind_.push_back(t.link_kind[topo]);
-    element_.push_back(t.link_element[topo]);
-  };
-  auto classify = [&](StatusControl c, LinkStatus s) {
-    control_.push_back(c);
-    initial_status_.push_back(s);
+  // at most one hydraulic link per topology link: sized once to that bound and cut to the
+  // count at the end (the capacity stays: ~14 MB at a million pipes, no regrowth copies),
+  // each link's entries stored in place
+  const int bound = t.link_count();
+  for (auto* v : {&topo_link_, &from_, &to_, &element_}) v->resize(bound);
+  kind_.resize(bound);
+  control_.resize(bound);
+  initial_status_.resize(bound);
+  int count = 0;
+  auto add = [&](int topo, StatusControl c, LinkStatus s) {
+    hydraulic_index_[topo] = count;
+    topo_link_[count] = topo;
+    from_[count] = t.link_from[topo];
+    to_[count] = t.link_to[topo];
+    kind_[count] = t.link_kind[topo];
+    element_[count] = t.link_element[topo];
+    control_[count] = c;
+    initial_status_[count] = s;
+    ++count;
   };
   for (int k = 0; k < t.link_count(); ++k) {
     const int e = t.link_element[k];
     switch (t.link_kind[k]) {
       case LinkKind::pipe:
-        add(k);
-        if (net.pipes().closed[e]) classify(StatusControl::fixed, LinkStatus::closed);
-        else if (net.pipes().check_valve[e]) classify(StatusControl::check, LinkStatus::open);
-        else classify(StatusControl::fixed, LinkStatus::open);
+        if (net.pipes().closed[e]) add(k, StatusControl::fixed, LinkStatus::closed);
+        else if (net.pipes().check_valve[e]) add(k, StatusControl::check, LinkStatus::open);
+        else add(k, StatusControl::fixed, LinkStatus::open);
         break;
       case LinkKind::pump:
-        add(k);
-        if (net.pumps().closed[e]) classify(StatusControl::fixed, LinkStatus::closed);
-        else classify(StatusControl::pump, LinkStatus::open);
+        if (net.pumps().closed[e]) add(k, StatusControl::fixed, LinkStatus::closed);
+        else add(k, StatusControl::pump, LinkStatus::open);
         break;
       case LinkKind::valve:
         if (net.valves().closed[e] && net.valves().type[e] != ValveType::closed) {
-          add(k);
-          classify(StatusControl::fixed, LinkStatus::closed);
+          add(k, StatusControl::fixed, LinkStatus::closed);
           break;
         }
         switch (net.valves().type[e]) {
           case ValveType::closed: break;  // no flow, not an unknown
-          case ValveType::check: add(k); classify(StatusControl::check, LinkStatus::open); break;
-          case ValveType::prv: add(k); classify(StatusControl::prv, LinkStatus::active); break;
-          case ValveType::psv: add(k); classify(StatusControl::psv, LinkStatus::active); break;
-          case ValveType::fcv: add(k); classify(StatusControl::fcv, LinkStatus::active); break;
-          default: add(k); classify(StatusControl::fixed, LinkStatus::open); break;
+          case ValveType::check: add(k, StatusControl::check, LinkStatus::open); break;
+          case ValveType::prv: add(k, StatusControl::prv, LinkStatus::active); break;
+          case ValveType::psv: add(k, StatusControl::psv, LinkStatus::active); break;
+          case ValveType::fcv: add(k, StatusControl::fcv, LinkStatus::active); break;
+          default: add(k, StatusControl::fixed, LinkStatus::open); break;
         }
         break;
       case LinkKind::source:
@@ -144,17 +143,18 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
         // backwards (pump status rules); dp_control pumps hold their supply node instead and
         // fixed_flow pumps enter the node balance as a known flow.
         if (net.sources().pump_type[e] == SourcePumpType::curve ||
-            net.sources().pump_type[e] == SourcePumpType::fixed_dp) {
-          add(k);
-          classify(StatusControl::pump, LinkStatus::open);
-        }
+            net.sources().pump_type[e] == SourcePumpType::fixed_dp)
+          add(k, StatusControl::pump, LinkStatus::open);
         break;
       case LinkKind::consumer:  // its flow follows its set point and the available dp
-        add(k);
-        classify(StatusControl::fixed, LinkStatus::open);
+        add(k, StatusControl::fixed, LinkStatus::open);
         break;
     }
   }
+  for (auto* v : {&topo_link_, &from_, &to_, &element_}) v->resize(count);
+  kind_.resize(count);
+  control_.resize(count);
+  initial_status_.resize(count);
   elevation_ = net.nodes().elevation_m.data();
   node_role_.assign(n, NodeRole::free);
   node_source_.assign(n, -1);
