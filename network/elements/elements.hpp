@@ -158,8 +158,13 @@ class IdMap {
     for (; slots_[k].index >= 0; k = (k + 1) & mask_)
       if (matches(slots_[k], key, id)) return false;
     slots_[k] = Slot{key.head, key.tag, index};
-    if (ids_.size() <= static_cast<std::size_t>(index)) ids_.resize(index + 1);
-    ids_[index] = id;
+    const auto at = static_cast<std::size_t>(index);
+    if (ids_.size() == at) {
+      ids_.push_back(id);  // index_ids' order: the next index
+    } else {
+      if (ids_.size() < at) ids_.resize(at + 1);
+      ids_[at] = id;
+    }
     return true;
   }
   explicit IdMap(std::size_t count) {
