@@ -35,11 +35,17 @@ struct DemandFlow {
 // Whether the floor applies at supply ts and return tr (degC).
 inline bool below_floor(double ts, double tr) { return ts < tr + kMinConsumerDeltaT; }
 
+// h_return: fluid.enthalpy(tr), for callers that keep it per consumer (the outer loop evaluates
+// the rule per consumer and iteration, the return temperature is fixed within a solve).
+inline DemandFlow demand_flow(const fluid::FluidModel& fluid, double heat_W, double ts,
+                              double tr, double h_return) {
+  const bool floored = below_floor(ts, tr);
+  const double dh = fluid.enthalpy(floored ? tr + kMinConsumerDeltaT : ts) - h_return;
+  return {heat_W / dh, dh, floored};
+}
 inline DemandFlow demand_flow(const fluid::FluidModel& fluid, double heat_W, double ts,
                               double tr) {
-  const bool floored = below_floor(ts, tr);
-  const double dh = fluid.enthalpy(floored ? tr + kMinConsumerDeltaT : ts) - fluid.enthalpy(tr);
-  return {heat_W / dh, dh, floored};
+  return demand_flow(fluid, heat_W, ts, tr, fluid.enthalpy(tr));
 }
 
 // The most consumer i's substation draws whatever the dp (kg/s): its max_mass_flow_kg_s, the

@@ -421,6 +421,7 @@ void SolverEngine::restore(FallbackSaved&& saved) {
   source_flow_ = std::move(saved.source_flow);
   imbalance_ = std::move(saved.imbalance);
   pipe_T_mean_ = std::move(saved.pipe_T_mean);
+  next_pipe_cp_valid_ = false;  // made for the pipe temperatures just replaced
   next_pipe_T_ = std::move(saved.next_pipe_T);
   mixed_pipe_T_ = std::move(saved.mixed_pipe_T);
 }

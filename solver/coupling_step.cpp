@@ -56,17 +56,19 @@ void SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
   consumer_node_.clear();
   demand_consumer_.clear();
   max_heat_residual_K_ = 0.0;
-  valve_limited_.assign(net.consumer_count(), 0);
+  const int nc = net.consumer_count();
+  valve_limited_.assign(nc, 0);
   const int consumer_link0 = net.topology().consumer_offset;
-  for (int i = 0; i < net.consumer_count(); ++i) {
+  for (int i = 0; i < nc; ++i) {
     if (!std::isnan(c.fixed_mass_flow_kg_s[i])) continue;
     const int node = c.supply_node[i];
     const double ts = temps_.node_T[node];
     const double tr = c.return_temperature_C[i];
-    const solver::DemandFlow d = solver::demand_flow(fluid, c.heat_demand_W[i], ts, tr);
+    const double h_tr = return_enthalpy_[i];
+    const solver::DemandFlow d = solver::demand_flow(fluid, c.heat_demand_W[i], ts, tr, h_tr);
     const double m = consumer_flow_[i];
     const double cp = fluid.specific_heat(ts, fluid::kPropertyPressurePa);
-    const double dh = d.floored ? fluid.enthalpy(ts) - fluid.enthalpy(tr) : d.dh;
+    const double dh = d.floored ? fluid.enthalpy(ts) - h_tr : d.dh;
     // a substation whose fully open valve is the limit does not follow its set flow
     const int link = hydraulic_->hydraulic_index()[consumer_link0 + i];
     valve_limited_[i] = hydraulic_->valve_limited(params_, state_, link);
@@ -269,9 +271,13 @@ bool SolverEngine::state_is_finite() const {
 }
 
 // The flows each demand-driven consumer can draw in this solve: at most its substation's flow
-// limit, at least what the hottest reachable supply temperature needs.
+// limit, at least what the hottest reachable supply temperature needs. Also each consumer's
+// return enthalpy, which the flow rule reads every outer iteration.
 void SolverEngine::set_flow_bounds(const Network& net, const fluid::FluidModel& fluid) {
   const ConsumerData& c = net.consumers();
+  return_enthalpy_.resize(net.consumer_count());
+  for (int i = 0; i < net.consumer_count(); ++i)
+    return_enthalpy_[i] = fluid.enthalpy(c.return_temperature_C[i]);
   flow_lo_.assign(net.consumer_count(), 0.0);
   flow_hi_.assign(net.consumer_count(), 0.0);
   flow_trust_.assign(net.consumer_count(), kMaxFlowStep);

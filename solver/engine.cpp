@@ -111,7 +111,8 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
   const Topology& t = net.topology();
   const double g = net.settings().gravity_m_s2;
   params_.gravity = g;
-  params_.pipe.resize(net.pipe_count());
+  const int np = net.pipe_count();
+  params_.pipe.resize(np);
   auto p_abs = [&](int node) {
     return state_.initialised ? std::max(state_.p[node] + kAtm, 0.5 * kAtm) : kAtm + 1e5;
   };
@@ -120,33 +121,41 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
   if (next_pipe_T_.size() == pd.from.size()) {
     pipe_T_mean_.swap(next_pipe_T_);  // the continuation's step (damp_step)
   } else if (have_temperatures_ && temps_.pipe_T_mean.size() == pd.from.size()) {
-    pipe_T_mean_ = temps_.pipe_T_mean;
     // While predicting through mixing nodes (warm starts), the property temperatures move
     // with the predicted node temperatures (each pipe by the mean of its end nodes' change):
     // a sweep behind, they feed the loops' flow split back at a linear rate (realistic 1e5
     // re-solve: ~0.1 per outer iteration once the loop flows are predicted; with it the
     // sequence contracts quadratically, 5 outer iterations -> 4).
-    if (predict_through_mixing_ && temps_.node_T.size() == node_T_.size())
-      for (int e = 0; e < net.pipe_count(); ++e)
-        pipe_T_mean_[e] += 0.5 * (node_T_[pd.from[e]] - temps_.node_T[pd.from[e]] +
-                                  node_T_[pd.to[e]] - temps_.node_T[pd.to[e]]);
+    const auto& swept = temps_.pipe_T_mean;
+    pipe_T_mean_.resize(np);
+    if (predict_through_mixing_ && temps_.node_T.size() == node_T_.size()) {
+      for (int e = 0; e < np; ++e)
+        pipe_T_mean_[e] = swept[e] + 0.5 * (node_T_[pd.from[e]] - temps_.node_T[pd.from[e]] +
+                                            node_T_[pd.to[e]] - temps_.node_T[pd.to[e]]);
+    } else {
+      std::copy(swept.begin(), swept.end(), pipe_T_mean_.begin());
+    }
   } else {
-    pipe_T_mean_.resize(net.pipe_count());
-    for (int e = 0; e < net.pipe_count(); ++e)
-      pipe_T_mean_[e] = 0.5 * (node_T_[pd.from[e]] + node_T_[pd.to[e]]);
+    pipe_T_mean_.resize(np);
+    for (int e = 0; e < np; ++e) pipe_T_mean_[e] = 0.5 * (node_T_[pd.from[e]] + node_T_[pd.to[e]]);
   }
   // Anderson's mix for the pipes it takes part in (accelerate), once
   for (std::size_t j = 0; j < mixed_pipe_T_.size(); ++j)
     pipe_T_mean_[oscillations_.swinging_pipes()[j]] = mixed_pipe_T_[j];
   mixed_pipe_T_.clear();
   next_pipe_T_.clear();
-  for (int e = 0; e < net.pipe_count(); ++e) {
-    const double tm = pipe_T_mean_[e];
+  // density and viscosity for the hydraulics; cp for this iteration's sweep (thermal_inputs),
+  // from the same table cell
+  next_pipe_cp_.resize(np);
+  for (int e = 0; e < np; ++e) {
     const double pm = 0.5 * (p_abs(pd.from[e]) + p_abs(pd.to[e]));
-    params_.pipe[e].density = fluid.density(tm, pm);
-    params_.pipe[e].viscosity = fluid.dynamic_viscosity(tm, pm);
+    const auto w = fluid.properties(pipe_T_mean_[e], pm, fluid::kPropertyPressurePa);
+    params_.pipe[e].density = w.density;
+    params_.pipe[e].viscosity = w.dynamic_viscosity;
+    next_pipe_cp_[e] = w.specific_heat;
   }
-  couple_water_columns(net, fluid);
+  couple_water_columns(net, fluid);  // reads the last sweep's cp (thermal_in_.pipe_cp)
+  next_pipe_cp_valid_ = true;
   const auto& links = hydraulic_->topo_link();
   params_.link_density.resize(links.size());
   for (std::size_t k = 0; k < links.size(); ++k) {
@@ -215,7 +224,8 @@ void SolverEngine::update_consumer_flows(const Network& net, const fluid::FluidM
     const int s = c.supply_node[i];
     const double want = predicted_flow_.empty()
                             ? solver::demand_flow(fluid, c.heat_demand_W[i], node_T_[s],
-                                                  c.return_temperature_C[i]).mass_flow
+                                                  c.return_temperature_C[i],
+                                                  return_enthalpy_[i]).mass_flow
                             : predicted_flow_[i];
     params_.consumer_set_flow[i] = std::min(want, flow_hi_[i]);
     params_.consumer_conductance[i] =
@@ -237,13 +247,14 @@ void SolverEngine::update_consumer_flows(const Network& net, const fluid::FluidM
 void SolverEngine::link_flows(const Network& net, bool imbalance_known) {
   const Topology& t = net.topology();
   if (!imbalance_known) hydraulic_->node_imbalance(state_, params_, imbalance_);
-  thermal_in_.link_flow.resize(t.link_count());
   const auto& hidx = hydraulic_->hydraulic_index();
-  for (int k = 0; k < t.link_count(); ++k)  // 0: no flow (closed valves), sources below
+  const int m = t.link_count();
+  thermal_in_.link_flow.resize(m);
+  for (int k = 0; k < m; ++k)  // the links that are no hydraulic unknown: 0 until set below
     thermal_in_.link_flow[k] = hidx[k] >= 0 ? state_.q[hidx[k]] : 0.0;
-  consumer_flow_.resize(net.consumer_count());
-  for (int i = 0; i < net.consumer_count(); ++i)
-    consumer_flow_[i] = thermal_in_.link_flow[t.consumer_offset + i];
+  const int nc = net.consumer_count();
+  consumer_flow_.resize(nc);
+  for (int i = 0; i < nc; ++i) consumer_flow_[i] = thermal_in_.link_flow[t.consumer_offset + i];
   const SourceData& s = net.sources();
   source_flow_.assign(net.source_count(), 0.0);
   for (int i = 0; i < net.source_count(); ++i) {
@@ -292,12 +303,21 @@ void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& f
     if (makeup > 0) inflows.push_back({s.return_node[i], makeup, 0.0, true});
   }
   const ConsumerData& c = net.consumers();
-  thermal_in_.consumer_outlet_T.resize(net.consumer_count());
-  for (int i = 0; i < net.consumer_count(); ++i)
+  const int nc = net.consumer_count();
+  thermal_in_.consumer_outlet_T.resize(nc);
+  for (int i = 0; i < nc; ++i)
     thermal_in_.consumer_outlet_T[i] = solver::consumer_outlet_temperature(
         node_T_[c.supply_node[i]], c.return_temperature_C[i]);
-  thermal_in_.pipe_cp.resize(net.pipe_count());
-  for (int e = 0; e < net.pipe_count(); ++e)
+  // cp at the pipes' property temperatures: update_parameters has it unless pipe_T_mean_
+  // changed since (or this sweep comes before it, a warm start's resweep)
+  const int np = net.pipe_count();
+  if (next_pipe_cp_valid_ && next_pipe_cp_.size() == static_cast<std::size_t>(np)) {
+    thermal_in_.pipe_cp.swap(next_pipe_cp_);
+    next_pipe_cp_valid_ = false;
+    return;
+  }
+  thermal_in_.pipe_cp.resize(np);
+  for (int e = 0; e < np; ++e)
     thermal_in_.pipe_cp[e] = fluid.specific_heat(pipe_T_mean_[e], fluid::kPropertyPressurePa);
 }
 
@@ -463,7 +483,7 @@ std::optional<solver::LoopEnd> SolverEngine::thermal_step(const Network& net,
     anderson_.reset();  // the mixed vector changed shape
   // with feedback, the next flows and temperatures are the coupling Newton step's prediction
   if (loop.feedback) coupling_newton_step(net, fluid, loop.tol_T);
-  damped_from_T_ = node_T_;
+  if (damping_ < 1.0) damped_from_T_ = node_T_;  // damp_step's start
   if (loop.feedback && damping_ < 1.0) {
     node_T_ = newton_T_;  // damped below, not mixed
   } else if (loop.feedback) {
@@ -596,6 +616,7 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
   report = SolveReport{};
   prepare(net, options, report);
   thermal_in_ = solver::ThermalInputs{};
+  next_pipe_cp_valid_ = false;
   report.backend = "";
   const Settings& set = net.settings();
   const FrictionModel friction = prepare_friction(net, options);

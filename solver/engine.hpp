@@ -163,6 +163,10 @@ class SolverEngine {
   solver::TemperatureRange reachable_;  // of this solve's fixed temperatures: iterates stay in it
   std::vector<double> node_T_, consumer_flow_, source_flow_, imbalance_;
   std::vector<double> pipe_T_mean_;
+  // cp per pipe at pipe_T_mean_, made by update_parameters for the next thermal_inputs (valid:
+  // pipe_T_mean_ has not changed since)
+  std::vector<double> next_pipe_cp_;
+  bool next_pipe_cp_valid_ = false;
   // coupling Newton step: per demand-driven consumer (demand_consumer_: its index), the
   // predicted node temperatures, per consumer the predicted flows (empty: none, the flows
   // follow node_T_), and how far the flows used are from delivering their heat (K)
@@ -180,6 +184,7 @@ class SolverEngine {
   std::vector<double> loop_dm_, loop_defect_, loop_dset_, loop_hyd_dq_, loop_link_dq_;
   std::vector<double> loop_dT_, loop_tree_T_, loop_kept_dm_, loop_kept_dT_;
   std::vector<double> flow_lo_, flow_hi_;  // per consumer: what it can draw (set_flow_bounds)
+  std::vector<double> return_enthalpy_;     // per consumer: h(return temperature), this solve
   std::vector<double> flow_trust_;          // per consumer: its step limit (update_flow_trust)
   std::vector<signed char> flow_step_dir_;  // ... and the direction of its last step
   double max_heat_residual_K_ = 0.0;

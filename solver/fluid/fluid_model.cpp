@@ -73,23 +73,6 @@ double FluidModel::saturation_pressure(double t) const {
   return constant_ ? 0.0 : water_->saturation_pressure(clamp_temperature(t));
 }
 
-double FluidModel::enthalpy(double t) const {
-  require_finite(t, "temperature_C");
-  if (constant_) return cp_ * t;
-  const int last = h_last_;
-  double x = (t - h_t0_) / h_dt_;
-  // outside the table: linear extension with the end slope (only for stagnant/odd states)
-  if (!(x > 0)) return h_value_[0] + (t - h_t0_) * h_slope_[0];
-  if (x >= last) return h_value_[last] + (t - (h_t0_ + last * h_dt_)) * h_slope_[last];
-  const int i = static_cast<int>(x);
-  const double s = x - i;
-  const double h0 = h_value_[i], h1 = h_value_[i + 1];
-  const double m0 = h_slope_[i] * h_dt_, m1 = h_slope_[i + 1] * h_dt_;
-  const double s2 = s * s, s3 = s2 * s;
-  return (2 * s3 - 3 * s2 + 1) * h0 + (s3 - 2 * s2 + s) * m0 + (-2 * s3 + 3 * s2) * h1 +
-         (s3 - s2) * m1;
-}
-
 double FluidModel::temperature_from_enthalpy(double h) const {
   require_finite(h, "enthalpy_J_kg");
   if (constant_) return h / cp_;

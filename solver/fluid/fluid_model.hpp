@@ -36,10 +36,21 @@ class FluidModel {
   double specific_heat(double t_C, double p_abs_Pa) const {
     return constant_ ? cp_ : water_->specific_heat(clamp_temperature(t_C), p_abs_Pa);
   }
+  // density and viscosity at p_abs_Pa and cp at p_cp_Pa in one table look-up: the values of
+  // the three functions above, bit for bit (the solver's per-pipe properties).
+  WaterTable::Properties properties(double t_C, double p_abs_Pa, double p_cp_Pa) const {
+    return constant_ ? WaterTable::Properties{rho_, mu_, cp_}
+                     : water_->properties(clamp_temperature(t_C), p_abs_Pa, p_cp_Pa);
+  }
   double saturation_pressure(double t_C) const;  // Pa abs (water); 0 for a constant fluid
 
   // Both throw heatnet::Error (out_of_range) for a NaN or infinite argument.
-  double enthalpy(double t_C) const;             // J/kg relative to 0 degC
+  // J/kg relative to 0 degC (inline: the sweeps and the flow rule evaluate it per node and
+  // consumer)
+  double enthalpy(double t_C) const {
+    if (!std::isfinite(t_C)) [[unlikely]] refuse_non_finite(t_C, "temperature_C");
+    return constant_ ? cp_ * t_C : water_enthalpy(t_C);
+  }
   double temperature_from_enthalpy(double h_J_kg) const;
 
   // Property evaluation is only accurate inside the model's range; callers validate user
@@ -53,6 +64,21 @@ class FluidModel {
 
  private:
   [[noreturn]] static void refuse_non_finite(double value, const char* field);
+  // The water table's h(T): cubic Hermite between grid points (slope cp), outside the table
+  // the linear extension with the end slope (only for stagnant or odd states).
+  double water_enthalpy(double t) const {
+    const int last = h_last_;
+    double x = (t - h_t0_) / h_dt_;
+    if (!(x > 0)) return h_value_[0] + (t - h_t0_) * h_slope_[0];
+    if (x >= last) return h_value_[last] + (t - (h_t0_ + last * h_dt_)) * h_slope_[last];
+    const int i = static_cast<int>(x);
+    const double s = x - i;
+    const double h0 = h_value_[i], h1 = h_value_[i + 1];
+    const double m0 = h_slope_[i] * h_dt_, m1 = h_slope_[i + 1] * h_dt_;
+    const double s2 = s * s, s3 = s2 * s;
+    return (2 * s3 - 3 * s2 + 1) * h0 + (s3 - 2 * s2 + s) * m0 + (-2 * s3 + 3 * s2) * h1 +
+           (s3 - s2) * m1;
+  }
   const WaterTable* water_ = nullptr;  // the shared tables (water only)
   bool constant_;
   double rho_, mu_, cp_;

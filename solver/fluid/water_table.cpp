@@ -8,10 +8,7 @@ namespace heatnet::fluid {
 namespace {
 
 constexpr double kKelvinOffset = 273.15;
-constexpr double kInvStep = 1.0 / WaterTable::kStepK;
-// Number of cells; grid nodes are kTableMinC + i * kStepK, i = 0..kCells.
-constexpr int kCells = static_cast<int>(
-    (WaterTable::kTableMaxC - WaterTable::kTableMinC) / WaterTable::kStepK + 0.5);
+constexpr int kCells = WaterTable::kCells;
 static_assert(kCells > 0);
 static_assert(sizeof(WaterTable::Cell) == 64, "one cell must be one cache line");
 
@@ -85,19 +82,6 @@ std::vector<WaterTable::Cell> build(const F& f, bool with_pressure) {
     return cells;
 }
 
-// Evaluates a cell table at T_C and dp = p - p_ref. The index clamp only
-// guards memory (it compiles to min/max, no branch); accuracy outside the
-// documented range is the caller's responsibility.
-inline double evaluate(const std::vector<WaterTable::Cell>& cells, double T_C, double dp) {
-    const double x = (T_C - WaterTable::kTableMinC) * kInvStep;
-    const int i = std::clamp(static_cast<int>(x), 0, kCells - 1);
-    const double t = x - i;
-    const WaterTable::Cell& c = cells[static_cast<std::size_t>(i)];
-    const double a = c.value[0] + t * (c.value[1] + t * (c.value[2] + t * c.value[3]));
-    const double b = c.dp[0] + t * c.dp[1];
-    const double q = c.dp2[0] + t * c.dp2[1];
-    return a + dp * (b + dp * q);
-}
 
 }  // namespace
 
@@ -126,18 +110,6 @@ WaterTable::WaterTable() {
 const WaterTable& WaterTable::instance() {
     static const WaterTable table;  // C++11 guarantees thread-safe init
     return table;
-}
-
-double WaterTable::density(double T_C, double p_abs_Pa) const {
-    return evaluate(density_, T_C, p_abs_Pa - kReferencePressurePa);
-}
-
-double WaterTable::dynamic_viscosity(double T_C, double p_abs_Pa) const {
-    return evaluate(viscosity_, T_C, p_abs_Pa - kReferencePressurePa);
-}
-
-double WaterTable::specific_heat(double T_C, double p_abs_Pa) const {
-    return evaluate(specific_heat_, T_C, p_abs_Pa - kReferencePressurePa);
 }
 
 double WaterTable::saturation_pressure(double T_C) const {

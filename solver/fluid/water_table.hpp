@@ -27,6 +27,8 @@
 // naming the offending element; these functions deliberately do not.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <vector>
 
 namespace heatnet::fluid {
@@ -42,6 +44,9 @@ public:
     static constexpr double kTableMinC = 0.5;
     static constexpr double kTableMaxC = 200.0;
     static constexpr double kStepK = 0.5;
+    // Number of cells; grid nodes are kTableMinC + i * kStepK, i = 0..kCells.
+    static constexpr int kCells =
+        static_cast<int>((kTableMaxC - kTableMinC) / kStepK + 0.5);
 
     // Reference pressure of the tabulation [Pa abs] (10 bar): mid-range of
     // district heating networks, so |p - p_ref| stays small.
@@ -50,11 +55,32 @@ public:
     // Built on first use (thread-safe static initialisation, ~tens of ms).
     static const WaterTable& instance();
 
-    // T in deg C, p absolute in Pa.
-    double density(double T_C, double p_abs_Pa) const;            // kg/m3
-    double dynamic_viscosity(double T_C, double p_abs_Pa) const;  // Pa s
-    double specific_heat(double T_C, double p_abs_Pa) const;      // J/(kg K), cp
+    // T in deg C, p absolute in Pa (inline: the outer loop evaluates them per element).
+    double density(double T_C, double p_abs_Pa) const {  // kg/m3
+        return evaluate(density_, T_C, p_abs_Pa - kReferencePressurePa);
+    }
+    double dynamic_viscosity(double T_C, double p_abs_Pa) const {  // Pa s
+        return evaluate(viscosity_, T_C, p_abs_Pa - kReferencePressurePa);
+    }
+    double specific_heat(double T_C, double p_abs_Pa) const {  // J/(kg K), cp
+        return evaluate(specific_heat_, T_C, p_abs_Pa - kReferencePressurePa);
+    }
     double saturation_pressure(double T_C) const;                 // Pa abs
+
+    // A pipe's three properties at one temperature: density and viscosity at p_abs_Pa, cp at
+    // p_cp_Pa. One cell index for all three (the solver evaluates them per pipe and outer
+    // iteration); each value is the single-property function's, bit for bit.
+    struct Properties {
+        double density, dynamic_viscosity, specific_heat;
+    };
+    // (inline: per pipe and outer iteration)
+    Properties properties(double T_C, double p_abs_Pa, double p_cp_Pa) const {
+        const CellPosition at = locate(T_C);
+        const double dp = p_abs_Pa - kReferencePressurePa;
+        return {evaluate_cell(density_[at.cell], at.t, dp),
+                evaluate_cell(viscosity_[at.cell], at.t, dp),
+                evaluate_cell(specific_heat_[at.cell], at.t, p_cp_Pa - kReferencePressurePa)};
+    }
 
     // True iff kMinTemperatureC <= T_C <= kMaxTemperatureC (false for NaN).
     bool in_range(double T_C) const;
@@ -66,6 +92,31 @@ public:
         double dp[2];     // B(t) = dp[0] + t*dp[1]      = df/dp       [1/Pa]
         double dp2[2];    // C(t) = dp2[0] + t*dp2[1]    = d2f/dp2 / 2 [1/Pa^2]
     };
+
+    // The cell of T_C and the local coordinate in it. The index clamp only
+    // guards memory (it compiles to min/max, no branch); accuracy outside the
+    // documented range is the caller's responsibility.
+    struct CellPosition {
+        std::size_t cell;
+        double t;
+    };
+    static CellPosition locate(double T_C) {
+        const double x = (T_C - kTableMinC) * (1.0 / kStepK);
+        const int i = std::clamp(static_cast<int>(x), 0, kCells - 1);
+        return {static_cast<std::size_t>(i), x - i};
+    }
+    // A table at T_C and dp = p - p_ref.
+    static double evaluate(const std::vector<Cell>& cells, double T_C, double dp) {
+        const CellPosition at = locate(T_C);
+        return evaluate_cell(cells[at.cell], at.t, dp);
+    }
+    // One cell's polynomial at local coordinate t and dp = p - p_ref.
+    static double evaluate_cell(const Cell& c, double t, double dp) {
+        const double a = c.value[0] + t * (c.value[1] + t * (c.value[2] + t * c.value[3]));
+        const double b = c.dp[0] + t * c.dp[1];
+        const double q = c.dp2[0] + t * c.dp2[1];
+        return a + dp * (b + dp * q);
+    }
 
 private:
     WaterTable();

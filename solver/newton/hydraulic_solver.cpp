@@ -92,51 +92,50 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
   const Topology& t = net.topology();
   const int n = t.node_count;
   hydraulic_index_.assign(t.link_count(), -1);
-  // at most one hydraulic link per topology link: sized once (grown by doubling, the arrays
-  // held up to twice their length for the whole solve: ~14 MB at a million pipes)
-  for (auto* v : {&topo_link_, &from_, &to_, &element_}) v->reserve(t.link_count());
-  kind_.reserve(t.link_count());
-  control_.reserve(t.link_count());
-  initial_status_.reserve(t.link_count());
-  auto add = [&](int topo) {
-    hydraulic_index_[topo] = static_cast<int>(topo_link_.size());
-    topo_link_.push_back(topo);
-    from_.push_back(t.link_from[topo]);
-    to_.push_back(t.link_to[topo]);
-    kind_.push_back(t.link_kind[topo]);
-    element_.push_back(t.link_element[topo]);
-  };
-  auto classify = [&](StatusControl c, LinkStatus s) {
-    control_.push_back(c);
-    initial_status_.push_back(s);
+  // at most one hydraulic link per topology link: sized once to that bound and cut to the
+  // count at the end (the capacity stays: ~14 MB at a million pipes, no regrowth copies),
+  // each link's entries stored in place
+  const int bound = t.link_count();
+  for (auto* v : {&topo_link_, &from_, &to_, &element_}) v->resize(bound);
+  kind_.resize(bound);
+  control_.resize(bound);
+  initial_status_.resize(bound);
+  int count = 0;
+  auto add = [&](int topo, StatusControl c, LinkStatus s) {
+    hydraulic_index_[topo] = count;
+    topo_link_[count] = topo;
+    from_[count] = t.link_from[topo];
+    to_[count] = t.link_to[topo];
+    kind_[count] = t.link_kind[topo];
+    element_[count] = t.link_element[topo];
+    control_[count] = c;
+    initial_status_[count] = s;
+    ++count;
   };
   for (int k = 0; k < t.link_count(); ++k) {
     const int e = t.link_element[k];
     switch (t.link_kind[k]) {
       case LinkKind::pipe:
-        add(k);
-        if (net.pipes().closed[e]) classify(StatusControl::fixed, LinkStatus::closed);
-        else if (net.pipes().check_valve[e]) classify(StatusControl::check, LinkStatus::open);
-        else classify(StatusControl::fixed, LinkStatus::open);
+        if (net.pipes().closed[e]) add(k, StatusControl::fixed, LinkStatus::closed);
+        else if (net.pipes().check_valve[e]) add(k, StatusControl::check, LinkStatus::open);
+        else add(k, StatusControl::fixed, LinkStatus::open);
         break;
       case LinkKind::pump:
-        add(k);
-        if (net.pumps().closed[e]) classify(StatusControl::fixed, LinkStatus::closed);
-        else classify(StatusControl::pump, LinkStatus::open);
+        if (net.pumps().closed[e]) add(k, StatusControl::fixed, LinkStatus::closed);
+        else add(k, StatusControl::pump, LinkStatus::open);
         break;
       case LinkKind::valve:
         if (net.valves().closed[e] && net.valves().type[e] != ValveType::closed) {
-          add(k);
-          classify(StatusControl::fixed, LinkStatus::closed);
+          add(k, StatusControl::fixed, LinkStatus::closed);
           break;
         }
         switch (net.valves().type[e]) {
           case ValveType::closed: break;  // no flow, not an unknown
-          case ValveType::check: add(k); classify(StatusControl::check, LinkStatus::open); break;
-          case ValveType::prv: add(k); classify(StatusControl::prv, LinkStatus::active); break;
-          case ValveType::psv: add(k); classify(StatusControl::psv, LinkStatus::active); break;
-          case ValveType::fcv: add(k); classify(StatusControl::fcv, LinkStatus::active); break;
-          default: add(k); classify(StatusControl::fixed, LinkStatus::open); break;
+          case ValveType::check: add(k, StatusControl::check, LinkStatus::open); break;
+          case ValveType::prv: add(k, StatusControl::prv, LinkStatus::active); break;
+          case ValveType::psv: add(k, StatusControl::psv, LinkStatus::active); break;
+          case ValveType::fcv: add(k, StatusControl::fcv, LinkStatus::active); break;
+          default: add(k, StatusControl::fixed, LinkStatus::open); break;
         }
         break;
       case LinkKind::source:
@@ -144,17 +143,18 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
         // backwards (pump status rules); dp_control pumps hold their supply node instead and
         // fixed_flow pumps enter the node balance as a known flow.
         if (net.sources().pump_type[e] == SourcePumpType::curve ||
-            net.sources().pump_type[e] == SourcePumpType::fixed_dp) {
-          add(k);
-          classify(StatusControl::pump, LinkStatus::open);
-        }
+            net.sources().pump_type[e] == SourcePumpType::fixed_dp)
+          add(k, StatusControl::pump, LinkStatus::open);
         break;
       case LinkKind::consumer:  // its flow follows its set point and the available dp
-        add(k);
-        classify(StatusControl::fixed, LinkStatus::open);
+        add(k, StatusControl::fixed, LinkStatus::open);
         break;
     }
   }
+  for (auto* v : {&topo_link_, &from_, &to_, &element_}) v->resize(count);
+  kind_.resize(count);
+  control_.resize(count);
+  initial_status_.resize(count);
   elevation_ = net.nodes().elevation_m.data();
   node_role_.assign(n, NodeRole::free);
   node_source_.assign(n, -1);
@@ -248,9 +248,9 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
 // upper-stored matrix): every free node's diagonal plus one entry per link between two free
 // nodes, and each link's value positions in it.
 void HydraulicSolver::build_pattern(int rows, bool with_positions) {
-  // Compressed columns built directly (no triplet list; 1e6-pipe network: ~38 -> ~23 ms a call):
-  // per column its diagonal and the rows of the links to free nodes above it, parallel links
-  // merged into one entry.
+  // Compressed columns built directly in the matrix (no triplet list, no second copy): per
+  // column the rows of the links to free nodes above it, then its diagonal, parallel links
+  // merged into one entry. A column holds a few rows (a node's links): insertion sort.
   const std::size_t m = topo_link_.size();
   std::vector<int> start(rows + 1, 0);
   for (int r = 0; r < rows; ++r) start[r + 1] = 1;  // the diagonal
@@ -259,28 +259,33 @@ void HydraulicSolver::build_pattern(int rows, bool with_positions) {
     if (ri >= 0 && rj >= 0 && ri != rj) ++start[std::max(ri, rj) + 1];
   }
   for (int c = 0; c < rows; ++c) start[c + 1] += start[c];
-  std::vector<int> inner(start[rows]);
+  matrix_.resize(rows, rows);
+  matrix_.resizeNonZeros(start[rows]);
+  int* inner = matrix_.innerIndexPtr();
+  int* outer = matrix_.outerIndexPtr();
   std::vector<int> fill(start.begin(), start.end() - 1);
   for (std::size_t k = 0; k < m; ++k) {
     const int ri = row_[from_[k]], rj = row_[to_[k]];
     if (ri >= 0 && rj >= 0 && ri != rj) inner[fill[std::max(ri, rj)]++] = std::min(ri, rj);
   }
-  std::vector<int> outer(rows + 1, 0);
+  // Compacted in place: column c's entries move to nnz <= start[c], never past unread ones.
   int nnz = 0;
   for (int c = 0; c < rows; ++c) {
-    inner[fill[c]] = c;  // the diagonal, last row of the upper triangle's column
-    auto first = inner.begin() + start[c], last = inner.begin() + start[c + 1];
-    std::sort(first, last);
-    last = std::unique(first, last);
     outer[c] = nnz;
-    for (auto it = first; it != last; ++it) inner[nnz++] = *it;
+    const int first = nnz;
+    for (int p = start[c]; p < fill[c]; ++p) {
+      const int r = inner[p];
+      int q = nnz;
+      while (q > first && inner[q - 1] > r) --q;
+      if (q > first && inner[q - 1] == r) continue;  // a parallel link
+      std::copy_backward(inner + q, inner + nnz, inner + nnz + 1);
+      inner[q] = r;
+      ++nnz;
+    }
+    inner[nnz++] = c;  // the diagonal, last row of the upper triangle's column
   }
   outer[rows] = nnz;
-  inner.resize(nnz);
-  matrix_.resize(rows, rows);
   matrix_.resizeNonZeros(nnz);
-  std::copy(outer.begin(), outer.end(), matrix_.outerIndexPtr());
-  std::copy(inner.begin(), inner.end(), matrix_.innerIndexPtr());
   std::fill(matrix_.valuePtr(), matrix_.valuePtr() + nnz, 0.0);
   if (!with_positions) return;
   auto position = [&](int r, int c) {

@@ -29,6 +29,13 @@ struct NodeMixing {
     neutral.assign(n, 0);
   }
   void release() { *this = NodeMixing{}; }
+  // Node i as reset() leaves it (a sweep that visits every node clears each as it comes).
+  void clear(std::size_t i) {
+    flow[i] = 0.0;
+    enthalpy_flow[i] = 0.0;
+    streams[i] = 0;
+    neutral[i] = 0;
+  }
 
   void add_stream(int i, double q, double t, const fluid::FluidModel& fluid) {
     if (streams[i] == 0) {

@@ -6,6 +6,7 @@
 // memory in sequence instead of chasing node -> links -> node.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "solver/thermal/pipe_mean_temperature.hpp"
 #include "solver/thermal/thermal_solver.hpp"
@@ -210,17 +211,40 @@ void ThermalSolver::fill_plan_records(const Network& net, const ThermalInputs& i
   }
 }
 
+// The per-position mixing state of a sweep is cleared where the sweep comes to each position;
+// only positions with fixed inflows (consumers, plants, boundaries: a few of them) receive
+// water before that, and are cleared when marked. reset_fixed_inflows takes back the last
+// sweep's marks (all of the arrays when their size changed).
+void ThermalSolver::reset_fixed_inflows(int n) {
+  if (pos_mix_.flow.size() != static_cast<std::size_t>(n) ||
+      pos_fixed_inflow_.size() != static_cast<std::size_t>(n)) {
+    pos_mix_.reset(n);
+    pos_fixed_inflow_.assign(n, 0);
+    fixed_positions_.clear();
+    return;
+  }
+  for (int j : fixed_positions_) pos_fixed_inflow_[j] = 0;
+  fixed_positions_.clear();
+}
+
+void ThermalSolver::mark_fixed_inflow(int j) {
+  if (pos_fixed_inflow_[j]) return;
+  pos_fixed_inflow_[j] = 1;
+  pos_mix_.clear(j);
+  fixed_positions_.push_back(j);
+}
+
 void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& fluid,
                                   const ThermalInputs& in, ThermalState& out) {
   const Topology& t = net.topology();
   const PipeData& pipes = net.pipes();
   const double ambient = net.settings().ambient_temperature_C;
+  const double neutral_T = net.settings().temperature_C;
   const int n = static_cast<int>(plan_order_.size());
-  pos_mix_.reset(n);
-  pos_fixed_inflow_.assign(n, 0);
+  reset_fixed_inflows(n);
   for (const ThermalInputs::BoundaryInflow& b : in.boundary_inflows) {
     const int j = plan_position_[b.node];
-    pos_fixed_inflow_[j] = 1;
+    mark_fixed_inflow(j);
     pos_mix_.add_boundary(j, b.mass_flow, b.enthalpy_flow, b.neutral);
   }
   // consumers and sources: fixed outlet temperature into their downstream node
@@ -229,13 +253,14 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
     const double tf = fixed_outlet_T(net, in, k);
     out.link_T_out[k] = tf;
     const int j = plan_position_[flow >= 0 ? t.link_to[k] : t.link_from[k]];
+    mark_fixed_inflow(j);
     pos_mix_.add_stream(j, std::abs(flow), tf, fluid);
-    pos_fixed_inflow_[j] = 1;
   }
   fill_plan_records(net, in);
   // the sweep
   stagnant_nodes_.clear();
   for (int j = 0; j < n; ++j) {
+    if (!pos_fixed_inflow_[j]) pos_mix_.clear(j);  // (fixed inflows: cleared when marked)
     for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) {
       const PlanRecord& r = plan_rec_[a];
       const double t_up = plan_T_[plan_in_up_[a]];
@@ -247,7 +272,7 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
             r.ul > 0 ? r.t_amb + (t_up - r.t_amb) * pipe_mean_factor(r.ntu, r.alpha) : t_up;
       pos_mix_.add_stream(j, r.q, t_out, fluid);
     }
-    const double temp = pos_mix_.temperature(j, fluid, net.settings().temperature_C, ambient);
+    const double temp = pos_mix_.temperature(j, fluid, neutral_T, ambient);
     plan_T_[j] = temp;
     out.node_T[plan_order_[j]] = temp;
     if (pos_mix_.streams[j] == 0 && !(pos_mix_.flow[j] > 0) && !pos_mix_.neutral[j])
@@ -328,14 +353,54 @@ bool ThermalSolver::mixing_response(int j, const ThermalState& state,
   return true;
 }
 
+// Per plan position of the last sweep: tree_link's answer, kept for the coupling step's
+// repeated predictions (two or more per outer iteration); sens is NaN at a cut.
+void ThermalSolver::tree_links(const ThermalState& state) {
+  const int n = static_cast<int>(plan_order_.size());
+  tree_alpha_.resize(n);
+  tree_sens_.resize(n);
+  for (int j = 0; j < n; ++j) {
+    int parent;
+    if (!tree_link(j, state, tree_alpha_[j], tree_sens_[j], parent))
+      tree_sens_[j] = std::numeric_limits<double>::quiet_NaN();
+  }
+  tree_links_valid_ = true;
+}
+
+// Per mixing node of the last sweep (tree_sens_ NaN): mixing_response's slopes v and w (v NaN
+// where it has no answer), and per inflow its share of the mix times its alpha, the weights
+// of the upstream changes in u. Only predictions through mixing nodes need them.
+void ThermalSolver::mixing_links(const ThermalState& state) {
+  const int n = static_cast<int>(plan_order_.size());
+  mix_v_.resize(n);
+  mix_w_.resize(n);
+  mix_weight_.resize(plan_rec_.size());
+  const std::vector<double> none;
+  for (int j = 0; j < n; ++j) {
+    if (!std::isnan(tree_sens_[j])) continue;  // a tree link
+    double u;
+    if (!mixing_response(j, state, none, u, mix_v_[j], mix_w_[j])) {
+      mix_v_[j] = std::numeric_limits<double>::quiet_NaN();
+      continue;
+    }
+    const double total = pos_mix_.flow[j];
+    for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a)
+      mix_weight_[a] = plan_rec_[a].q / total * plan_rec_[a].alpha;
+  }
+  mixing_links_valid_ = true;
+}
+
 bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int> consumer_node,
                                   std::span<const double> flow_residual,
                                   std::span<const double> flow_gain,
                                   std::vector<double>& predicted_T, bool through_mixing) {
   const int n = static_cast<int>(plan_order_.size());
   if (!plan_valid_ || n != static_cast<int>(state.node_T.size())) return false;
+  if (!tree_links_valid_) tree_links(state);
+  if (through_mixing && !mixing_links_valid_) mixing_links(state);
   // Everything below is indexed by plan position (the parent of position j sits at an earlier
-  // position, mostly nearby).
+  // position, mostly nearby). tree_linked_ and the changes are written at every position, so
+  // they need no clearing first.
   std::vector<double>& res = tree_residual_;
   std::vector<double>& gain = tree_gain_;
   res.assign(n, 0.0);
@@ -346,19 +411,17 @@ bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int
     gain[j] += flow_gain[c];
   }
   // leaves first: each subtree as seen from its parent, dF = A' + B' dT_parent
-  tree_linked_.assign(n, 0);
-  const std::vector<double> none;
+  tree_linked_.resize(n);
   for (int j = n - 1; j >= 0; --j) {
-    double alpha, sens;
-    int pu;
-    double u, v, w;
-    if (!tree_link(j, state, alpha, sens, pu)) {
+    tree_linked_[j] = 0;
+    const double sens = tree_sens_[j];
+    if (std::isnan(sens)) {
       // a mixing node passes its flow change to its inflows in proportion to their flows,
       // with its temperature moving as its inflows' upstream temperatures do together (w)
-      if (!through_mixing || !mixing_response(j, state, none, u, v, w)) continue;
-      const double denom = 1.0 - gain[j] * v;
+      if (!through_mixing || std::isnan(mix_v_[j])) continue;
+      const double denom = 1.0 - gain[j] * mix_v_[j];
       if (!(denom >= kMinTreeDenominator)) continue;
-      const double f_res = res[j] / denom, f_gain = gain[j] * w / denom;
+      const double f_res = res[j] / denom, f_gain = gain[j] * mix_w_[j] / denom;
       double dependent = 0;
       for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) dependent += plan_rec_[a].q;
       for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) {
@@ -370,25 +433,30 @@ bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int
     }
     const double denom = 1.0 - gain[j] * sens;
     if (!(denom >= kMinTreeDenominator)) continue;  // not a damped loop: leave it to the outer loop
+    const int pu = plan_in_up_[plan_in_start_[j]];
     res[j] /= denom;
-    gain[j] *= alpha / denom;
+    gain[j] *= tree_alpha_[j] / denom;
     res[pu] += res[j];
     gain[pu] += gain[j];
     tree_linked_[j] = 1;
   }
   // temperature changes from the cuts (dT = 0) down the trees
   std::vector<double>& change = tree_dT_;
-  change.assign(n, 0.0);
+  change.resize(n);
   predicted_T.resize(n);
   for (int j = 0; j < n; ++j) {
-    double alpha, sens;
-    int pu;
-    double u, v, w;
-    if (tree_linked_[j] && tree_link(j, state, alpha, sens, pu)) {
+    change[j] = 0.0;
+    if (tree_linked_[j]) {
+      const int pu = plan_in_up_[plan_in_start_[j]];
       const double flow_change = res[j] + gain[j] * change[pu];
-      change[j] = alpha * change[pu] + sens * flow_change;
-    } else if (through_mixing && mixing_response(j, state, change, u, v, w)) {
-      // dF = res + gain dT, dT = u + v dF
+      change[j] = tree_alpha_[j] * change[pu] + tree_sens_[j] * flow_change;
+    } else if (through_mixing && std::isnan(tree_sens_[j]) && !std::isnan(mix_v_[j])) {
+      // mixing_response: its inflows' upstream changes mixed (u), dF = res + gain dT,
+      // dT = u + v dF
+      double u = 0.0;
+      for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a)
+        u += mix_weight_[a] * change[plan_in_up_[a]];
+      const double v = mix_v_[j];
       const double denom = 1.0 - gain[j] * v;
       if (denom >= kMinTreeDenominator) change[j] = u + v * (res[j] + gain[j] * u) / denom;
     }

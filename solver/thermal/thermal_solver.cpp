@@ -50,6 +50,7 @@ void ThermalSolver::release_plan() {
   plan_stagnant_ = {};
   pos_mix_.release();
   pos_fixed_inflow_ = {};
+  fixed_positions_ = {};
   release_tree_work();
 }
 
@@ -72,9 +73,11 @@ void ThermalSolver::solve(const Network& net, const fluid::FluidModel& fluid,
   out.node_T.resize(n);
   out.link_T_in.resize(m);
   out.link_T_out.resize(m);
-  out.pipe_heat_loss.assign(net.pipe_count(), 0.0);
+  out.pipe_heat_loss.resize(net.pipe_count());  // heat_losses fills it (once, at the end)
   out.pipe_T_mean.resize(net.pipe_count());
   out.cyclic_nodes = 0;
+  tree_links_valid_ = false;  // of the last sweep's state
+  mixing_links_valid_ = false;
 
   double qmax = 0;
   for (double q : in.link_flow) qmax = std::max(qmax, std::abs(q));

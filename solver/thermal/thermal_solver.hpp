@@ -70,7 +70,7 @@ struct ThermalState {
 class ThermalSolver {
  public:
   explicit ThermalSolver(const Network& network);
-  // Temperatures for the given flows (pipe_heat_loss is left zero: see heat_losses).
+  // Temperatures for the given flows (pipe_heat_loss is only sized: see heat_losses).
   void solve(const Network& network, const fluid::FluidModel& fluid, const ThermalInputs& in,
              ThermalState& out);
   // Newton prediction of the temperatures for the consumer-flow / supply-temperature
@@ -106,6 +106,13 @@ class ThermalSolver {
     tree_gain_ = {};
     tree_dT_ = {};
     response_dT_ = {};
+    tree_alpha_ = {};
+    tree_sens_ = {};
+    tree_links_valid_ = false;
+    mix_v_ = {};
+    mix_w_ = {};
+    mix_weight_ = {};
+    mixing_links_valid_ = false;
   }
   // Whether the last solve reused the plan of an earlier one (same flow directions, or an
   // order repaired locally) rather than ordering the nodes anew.
@@ -196,6 +203,9 @@ class ThermalSolver {
   // inflow arrives there
   NodeMixing pos_mix_;
   std::vector<unsigned char> pos_fixed_inflow_;
+  std::vector<int> fixed_positions_;  // where pos_fixed_inflow_ is set
+  void reset_fixed_inflows(int n);
+  void mark_fixed_inflow(int position);
   std::vector<int> repair_stamp_;  // per node: DFS visit marks of repair_order
   int stamp_ = 0;
 
@@ -214,7 +224,16 @@ class ThermalSolver {
                  int& parent) const;
   bool mixing_response(int position, const ThermalState& state, const std::vector<double>& change,
                        double& u, double& v, double& w) const;
+  void tree_links(const ThermalState& state);
   std::vector<char> tree_linked_;  // per plan position: joined to its parent (not a cut)
+  // per plan position, tree_link of the last sweep (tree_links; sens NaN: a mixing node)
+  std::vector<double> tree_alpha_, tree_sens_;
+  bool tree_links_valid_ = false;  // for the last sweep (solve clears it)
+  // per mixing position of the last sweep: mixing_response's v (NaN: none) and w; per inflow
+  // record its share times alpha (mixing_links)
+  void mixing_links(const ThermalState& state);
+  std::vector<double> mix_v_, mix_w_, mix_weight_;
+  bool mixing_links_valid_ = false;
   std::vector<double> tree_residual_, tree_gain_, tree_dT_;
   std::vector<double> response_dT_;  // flow_response, per plan position
 };
