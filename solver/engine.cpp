@@ -250,9 +250,9 @@ void SolverEngine::set_node_demands(const Network& net) {
 }
 
 // Flows of every topology link (hydraulic unknowns, consumers, sources).
-void SolverEngine::link_flows(const Network& net) {
+void SolverEngine::link_flows(const Network& net, bool imbalance_known) {
   const Topology& t = net.topology();
-  hydraulic_->node_imbalance(state_, params_, imbalance_);
+  if (!imbalance_known) hydraulic_->node_imbalance(state_, params_, imbalance_);
   const auto& hidx = hydraulic_->hydraulic_index();
   const int m = t.link_count();
   thermal_in_.link_flow.resize(m);
@@ -456,7 +456,8 @@ std::optional<solver::LoopEnd> SolverEngine::hydraulic_step(const Network& net,
                      " produced non-finite flows or pressures";
     return solver::LoopEnd::state_non_finite;
   }
-  link_flows(net);
+  // the Newton solve's node balance of state_ (nothing changed the state since)
+  link_flows(net, hydraulic_->take_last_imbalance(imbalance_));
   return std::nullopt;
 }
 

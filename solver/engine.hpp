@@ -83,7 +83,8 @@ class SolverEngine {
   void update_consumer_flows(const Network& network, const fluid::FluidModel& fluid);
   void set_node_demands(const Network& network);
   void couple_water_columns(const Network& network, const fluid::FluidModel& fluid);
-  void link_flows(const Network& network);
+  // imbalance_known: imbalance_ already holds the node imbalance of state_ (the Newton solve's)
+  void link_flows(const Network& network, bool imbalance_known = false);
   void thermal_inputs(const Network& network, const fluid::FluidModel& fluid);
   double source_makeup(const Network& network, int source) const;
   // tol_T: the solve's temperature tolerance (K), the scale of the loop-flow correction

@@ -153,6 +153,45 @@ TEST_CASE("colebrook solves the Colebrook equation to machine precision on the w
     }
 }
 
+TEST_CASE("colebrook_warm: machine precision from any warm start, every regime",
+          "[friction][colebrook]") {
+    // The Newton assembly's Colebrook solve starts from the pipe's last root (1/sqrt(lambda)
+    // at the Reynolds number of the previous iteration). Whatever that start, near (a series
+    // step from one log) or far (a log per step), the root must meet the same bound as a cold
+    // solve against the long-double bisection, and the slope must be the cold solve's.
+    const double changes[] = {1e-9, 1e-4, 1e-2, 0.3, 4.0};
+    for (double re : logspace(4e3, 1e8, 31)) {
+        for (double eps : kRoughness) {
+            const double ref = static_cast<double>(colebrook_bisection(re, eps));
+            const FrictionFactor cold = friction_factor(FrictionLaw::colebrook, re, eps);
+            for (double change : changes) {
+                for (double sign : {1.0, -1.0}) {
+                    const double re_before = sign > 0 ? re * (1.0 + change) : re / (1.0 + change);
+                    if (re_before < kTurbulentLimitRe) continue;  // no turbulent root before
+                    INFO("Re = " << re << ", eps = " << eps << ", previous Re = " << re_before);
+                    double root = 0.0;
+                    (void)colebrook_warm(re_before, eps, root);
+                    REQUIRE(root > 0.0);
+                    const FrictionFactor warm = colebrook_warm(re, eps, root);
+                    CHECK(rel_diff(warm.lambda, ref) <= 1e-15);
+                    CHECK(colebrook_relative_residual(re, eps, warm.lambda) <= 1e-14);
+                    CHECK(rel_diff(warm.dlambda_dRe, cold.dlambda_dRe) <= 1e-13);
+                    CHECK(root == Approx(1.0 / std::sqrt(warm.lambda)).epsilon(1e-15));
+                }
+            }
+        }
+    }
+    // Laminar and transition: the three-regime law itself, the warm start left alone.
+    for (double re : {1e-3, 10.0, 1999.0, 2000.0, 2001.0, 3000.0, 3999.0}) {
+        double root = 7.0;
+        const FrictionFactor warm = colebrook_warm(re, 1e-3, root);
+        const FrictionFactor law = friction_factor(FrictionLaw::colebrook, re, 1e-3);
+        CHECK(warm.lambda == law.lambda);
+        CHECK(warm.dlambda_dRe == law.dlambda_dRe);
+        CHECK(root == 7.0);
+    }
+}
+
 TEST_CASE("laminar branch is 64/Re for the switched laws; nikuradse adds the rough term",
           "[friction]") {
     for (double re : {1e-3, 1.0, 100.0, 1000.0, 1999.0, 2000.0}) {

@@ -16,7 +16,8 @@ void validate_consumer(const ConsumerDefinition& d, const RuleContext& c) {
     if (limit && !d.heat_demand_kW)
       throw NetworkError(ErrorCode::invalid_value, k, d.id, field, format_value(*limit),
                          "only a consumer with heat_demand_kW has substation limits");
-  check_values(schema::consumer_fields(), d, c.fluid, k, d.id);
+  static const ValueRules<ConsumerDefinition> rules(schema::consumer_fields());
+  rules.check(d, c.fluid, k, d.id);
 }
 
 ConsumerDefinition consumer_definition(const ConsumerData& c, int i) {

@@ -3,7 +3,8 @@
 
 namespace heatnet::detail {
 void validate_node(const NodeDefinition& d, const RuleContext& c) {
-  check_values(schema::node_fields(), d, c.fluid, "node", d.id);
+  static const ValueRules<NodeDefinition> rules(schema::node_fields());
+  rules.check(d, c.fluid, "node", d.id);
 }
 
 NodeDefinition node_definition(const NodeData& n, int i) {

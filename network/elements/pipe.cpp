@@ -6,7 +6,8 @@ namespace heatnet::detail {
 
 void validate_pipe(const PipeDefinition& d, const RuleContext& c) {
   const char* k = "pipe";
-  check_values(schema::pipe_fields(), d, c.fluid, k, d.id);
+  static const ValueRules<PipeDefinition> rules(schema::pipe_fields());
+  rules.check(d, c.fluid, k, d.id);
   // EPANET's D-W accepts any roughness (Swamee-Jain stays defined for e/D >= 1); real EPANET
   // files carry such values (MICROPOLIS), so the EPANET law only requires >= 0.
   if (c.friction != FrictionModel::epanet_darcy_weisbach)

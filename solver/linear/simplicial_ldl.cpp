@@ -1,5 +1,6 @@
 #include "solver/linear/simplicial_ldl.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace heatnet::linear {
@@ -10,17 +11,32 @@ void SimplicialLdl::analyse(const SparseMatrix& upper) {
   const int* ap = upper.outerIndexPtr();
   const int* ai = upper.innerIndexPtr();
   parent_.assign(n, -1);
-  std::vector<int> count(n, 0), flag(n, -1);
+  std::vector<int> count(n, 0), flag(n, -1), stack(n);
   // Row k of L has a nonzero in column i for every node on the tree path from each i < k of
-  // A's column k up to k: walking it once per row finds the tree and counts the columns.
+  // A's column k up to k; the path's nodes have their parents already (set when first
+  // reached), so one walk per row finds the tree, counts the columns and lists the row's
+  // pattern in topological order (a node before its tree ancestors, so its y is final when
+  // used).
+  row_start_.assign(n + 1, 0);
+  row_col_.clear();
+  row_col_.reserve(static_cast<std::size_t>(ap[n]));
   for (int k = 0; k < n; ++k) {
     flag[k] = k;
-    for (int p = ap[k]; p < ap[k + 1]; ++p)
+    int top = n;
+    for (int p = ap[k]; p < ap[k + 1]; ++p) {
+      int len = 0;
       for (int i = ai[p]; i < k && flag[i] != k; i = parent_[i]) {
         if (parent_[i] == -1) parent_[i] = k;
-        ++count[i];
+        stack[len++] = i;
         flag[i] = k;
       }
+      while (len > 0) stack[--top] = stack[--len];
+    }
+    for (; top < n; ++top) {
+      row_col_.push_back(stack[top]);
+      ++count[stack[top]];
+    }
+    row_start_[k + 1] = static_cast<int>(row_col_.size());
   }
   lp_.assign(n + 1, 0);
   lnz_ = n;
@@ -31,38 +47,20 @@ void SimplicialLdl::analyse(const SparseMatrix& upper) {
     flops_ += column * column;
     lnz_ += count[k];
   }
-  // Second walk: each row's pattern in topological order (a node before its tree ancestors,
-  // so its y is final when used) and where each entry goes in its column of L. Column i
-  // receives its rows in increasing order, so the entries above row k are lp_[i] .. pos - 1.
+  // Where each entry of row k goes in its column of L: column i receives its rows in
+  // increasing order, so the entries above row k are lp_[i] .. pos - 1.
   const int nnz = lp_[n];
   li_.assign(nnz, 0);
   lx_.assign(nnz, 0.0);
-  row_start_.assign(n + 1, 0);
-  row_col_.assign(nnz, 0);
   row_pos_.assign(nnz, 0);
-  std::vector<int> fill(lp_.begin(), lp_.end() - 1), stack(n);
-  flag.assign(n, -1);
-  int t = 0;
-  for (int k = 0; k < n; ++k) {
-    flag[k] = k;
-    int top = n;
-    for (int p = ap[k]; p < ap[k + 1]; ++p) {
-      int len = 0;
-      for (int i = ai[p]; i < k && flag[i] != k; i = parent_[i]) {
-        stack[len++] = i;
-        flag[i] = k;
-      }
-      while (len > 0) stack[--top] = stack[--len];
-    }
-    for (; top < n; ++top) {
-      const int i = stack[top];
-      row_col_[t] = i;
+  std::vector<int>& fill = count;
+  std::copy(lp_.begin(), lp_.end() - 1, fill.begin());
+  for (int k = 0; k < n; ++k)
+    for (int t = row_start_[k]; t < row_start_[k + 1]; ++t) {
+      const int i = row_col_[t];
       row_pos_[t] = fill[i];
       li_[fill[i]++] = k;
-      ++t;
     }
-    row_start_[k + 1] = t;
-  }
   d_.assign(n, 0.0);
   y_.assign(n, 0.0);
 }
@@ -123,8 +121,11 @@ void SimplicialLdl::lower_solve(double* x) const {  // L y = b (unit diagonal)
   for (int j = 0; j < n;) {
     const int p = lp[j], end = lp[j + 1], c = end - p;
     if (c < 3 || c != count(j + 1) + 1 || li[p] != j + 1) {
+      // a zero changes nothing below it (a right side with few nonzeros, such as a dp
+      // plant's column, leaves most of x zero until its path to the root)
       const double y = x[j];
-      for (int q = p; q < end; ++q) x[li[q]] -= lx[q] * y;
+      if (y != 0.0)
+        for (int q = p; q < end; ++q) x[li[q]] -= lx[q] * y;
       j += 1;
     } else if (c != count(j + 2) + 2 || li[p + 1] != j + 2) {
       const double y0 = x[j];

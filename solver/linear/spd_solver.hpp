@@ -20,8 +20,10 @@ class SpdSolver {
   SpdSolver(const SpdSolver&) = delete;
   SpdSolver& operator=(const SpdSolver&) = delete;
 
-  // Fill-reducing order of the upper triangle's pattern (CHOLMOD's choice, AMD or METIS,
-  // postordered): order[new] = old. Callers that then number their unknowns in this order
+  // Fill-reducing order of the upper triangle's pattern: order[new] = old. The rows of degree
+  // <= 2 first, eliminated as they become so (low_degree_peeling.hpp), then the rest (the
+  // core) in CHOLMOD's order of the core's graph (AMD or METIS, postordered); where the core
+  // holds most rows (meshes), CHOLMOD's order of the whole pattern. Callers that then number their unknowns in this order
   // and call use_natural_ordering() spare CHOLMOD a permuted copy (cholmod_transpose_sym) of
   // the matrix at every factorisation.
   std::vector<int> fill_reducing_order(const SparseMatrix& upper);
@@ -43,6 +45,9 @@ class SpdSolver {
   std::string backend_name() const;
 
  private:
+  // CHOLMOD's fill-reducing order of the whole pattern (cholmod_analyze's Perm).
+  std::vector<int> analysed_order(const SparseMatrix& upper);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
   LinearBackend backend_;

@@ -92,51 +92,50 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
   const Topology& t = net.topology();
   const int n = t.node_count;
   hydraulic_index_.assign(t.link_count(), -1);
-  // at most one hydraulic link per topology link: sized once (grown by doubling, the arrays
-  // held up to twice their length for the whole solve: ~14 MB at a million pipes)
-  for (auto* v : {&topo_link_, &from_, &to_, &element_}) v->reserve(t.link_count());
-  kind_.reserve(t.link_count());
-  control_.reserve(t.link_count());
-  initial_status_.reserve(t.link_count());
-  auto add = [&](int topo) {
-    hydraulic_index_[topo] = static_cast<int>(topo_link_.size());
-    topo_link_.push_back(topo);
-    from_.push_back(t.link_from[topo]);
-    to_.push_back(t.link_to[topo]);
-    kind_.push_back(t.link_kind[topo]);
-    element_.push_back(t.link_element[topo]);
-  };
-  auto classify = [&](StatusControl c, LinkStatus s) {
-    control_.push_back(c);
-    initial_status_.push_back(s);
+  // at most one hydraulic link per topology link: sized once to that bound and cut to the
+  // count at the end (the capacity stays: ~14 MB at a million pipes, no regrowth copies),
+  // each link's entries stored in place
+  const int bound = t.link_count();
+  for (auto* v : {&topo_link_, &from_, &to_, &element_}) v->resize(bound);
+  kind_.resize(bound);
+  control_.resize(bound);
+  initial_status_.resize(bound);
+  int count = 0;
+  auto add = [&](int topo, StatusControl c, LinkStatus s) {
+    hydraulic_index_[topo] = count;
+    topo_link_[count] = topo;
+    from_[count] = t.link_from[topo];
+    to_[count] = t.link_to[topo];
+    kind_[count] = t.link_kind[topo];
+    element_[count] = t.link_element[topo];
+    control_[count] = c;
+    initial_status_[count] = s;
+    ++count;
   };
   for (int k = 0; k < t.link_count(); ++k) {
     const int e = t.link_element[k];
     switch (t.link_kind[k]) {
       case LinkKind::pipe:
-        add(k);
-        if (net.pipes().closed[e]) classify(StatusControl::fixed, LinkStatus::closed);
-        else if (net.pipes().check_valve[e]) classify(StatusControl::check, LinkStatus::open);
-        else classify(StatusControl::fixed, LinkStatus::open);
+        if (net.pipes().closed[e]) add(k, StatusControl::fixed, LinkStatus::closed);
+        else if (net.pipes().check_valve[e]) add(k, StatusControl::check, LinkStatus::open);
+        else add(k, StatusControl::fixed, LinkStatus::open);
         break;
       case LinkKind::pump:
-        add(k);
-        if (net.pumps().closed[e]) classify(StatusControl::fixed, LinkStatus::closed);
-        else classify(StatusControl::pump, LinkStatus::open);
+        if (net.pumps().closed[e]) add(k, StatusControl::fixed, LinkStatus::closed);
+        else add(k, StatusControl::pump, LinkStatus::open);
         break;
       case LinkKind::valve:
         if (net.valves().closed[e] && net.valves().type[e] != ValveType::closed) {
-          add(k);
-          classify(StatusControl::fixed, LinkStatus::closed);
+          add(k, StatusControl::fixed, LinkStatus::closed);
           break;
         }
         switch (net.valves().type[e]) {
           case ValveType::closed: break;  // no flow, not an unknown
-          case ValveType::check: add(k); classify(StatusControl::check, LinkStatus::open); break;
-          case ValveType::prv: add(k); classify(StatusControl::prv, LinkStatus::active); break;
-          case ValveType::psv: add(k); classify(StatusControl::psv, LinkStatus::active); break;
-          case ValveType::fcv: add(k); classify(StatusControl::fcv, LinkStatus::active); break;
-          default: add(k); classify(StatusControl::fixed, LinkStatus::open); break;
+          case ValveType::check: add(k, StatusControl::check, LinkStatus::open); break;
+          case ValveType::prv: add(k, StatusControl::prv, LinkStatus::active); break;
+          case ValveType::psv: add(k, StatusControl::psv, LinkStatus::active); break;
+          case ValveType::fcv: add(k, StatusControl::fcv, LinkStatus::active); break;
+          default: add(k, StatusControl::fixed, LinkStatus::open); break;
         }
         break;
       case LinkKind::source:
@@ -144,17 +143,18 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
         // backwards (pump status rules); dp_control pumps hold their supply node instead and
         // fixed_flow pumps enter the node balance as a known flow.
         if (net.sources().pump_type[e] == SourcePumpType::curve ||
-            net.sources().pump_type[e] == SourcePumpType::fixed_dp) {
-          add(k);
-          classify(StatusControl::pump, LinkStatus::open);
-        }
+            net.sources().pump_type[e] == SourcePumpType::fixed_dp)
+          add(k, StatusControl::pump, LinkStatus::open);
         break;
       case LinkKind::consumer:  // its flow follows its set point and the available dp
-        add(k);
-        classify(StatusControl::fixed, LinkStatus::open);
+        add(k, StatusControl::fixed, LinkStatus::open);
         break;
     }
   }
+  for (auto* v : {&topo_link_, &from_, &to_, &element_}) v->resize(count);
+  kind_.resize(count);
+  control_.resize(count);
+  initial_status_.resize(count);
   elevation_ = net.nodes().elevation_m.data();
   node_role_.assign(n, NodeRole::free);
   node_source_.assign(n, -1);
@@ -213,6 +213,10 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
       tank_empty_[k] = pnd.no_outflow[j];
     }
   }
+  // the links whose status can change (update_statuses skips the others)
+  for (std::size_t k = 0; k < links; ++k)
+    if (control_[k] != StatusControl::fixed || tank_side_[k])
+      status_links_.push_back(static_cast<int>(k));
 
   const auto t0 = Clock::now();
   build_pattern(rows, /*with_positions=*/rows == 0);  // else only the ordering reads it
@@ -244,9 +248,9 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
 // upper-stored matrix): every free node's diagonal plus one entry per link between two free
 // nodes, and each link's value positions in it.
 void HydraulicSolver::build_pattern(int rows, bool with_positions) {
-  // Compressed columns built directly (no triplet list; 1e6-pipe network: ~38 -> ~23 ms a call):
-  // per column its diagonal and the rows of the links to free nodes above it, parallel links
-  // merged into one entry.
+  // Compressed columns built directly in the matrix (no triplet list, no second copy): per
+  // column the rows of the links to free nodes above it, then its diagonal, parallel links
+  // merged into one entry. A column holds a few rows (a node's links): insertion sort.
   const std::size_t m = topo_link_.size();
   std::vector<int> start(rows + 1, 0);
   for (int r = 0; r < rows; ++r) start[r + 1] = 1;  // the diagonal
@@ -255,28 +259,33 @@ void HydraulicSolver::build_pattern(int rows, bool with_positions) {
     if (ri >= 0 && rj >= 0 && ri != rj) ++start[std::max(ri, rj) + 1];
   }
   for (int c = 0; c < rows; ++c) start[c + 1] += start[c];
-  std::vector<int> inner(start[rows]);
+  matrix_.resize(rows, rows);
+  matrix_.resizeNonZeros(start[rows]);
+  int* inner = matrix_.innerIndexPtr();
+  int* outer = matrix_.outerIndexPtr();
   std::vector<int> fill(start.begin(), start.end() - 1);
   for (std::size_t k = 0; k < m; ++k) {
     const int ri = row_[from_[k]], rj = row_[to_[k]];
     if (ri >= 0 && rj >= 0 && ri != rj) inner[fill[std::max(ri, rj)]++] = std::min(ri, rj);
   }
-  std::vector<int> outer(rows + 1, 0);
+  // Compacted in place: column c's entries move to nnz <= start[c], never past unread ones.
   int nnz = 0;
   for (int c = 0; c < rows; ++c) {
-    inner[fill[c]] = c;  // the diagonal, last row of the upper triangle's column
-    auto first = inner.begin() + start[c], last = inner.begin() + start[c + 1];
-    std::sort(first, last);
-    last = std::unique(first, last);
     outer[c] = nnz;
-    for (auto it = first; it != last; ++it) inner[nnz++] = *it;
+    const int first = nnz;
+    for (int p = start[c]; p < fill[c]; ++p) {
+      const int r = inner[p];
+      int q = nnz;
+      while (q > first && inner[q - 1] > r) --q;
+      if (q > first && inner[q - 1] == r) continue;  // a parallel link
+      std::copy_backward(inner + q, inner + nnz, inner + nnz + 1);
+      inner[q] = r;
+      ++nnz;
+    }
+    inner[nnz++] = c;  // the diagonal, last row of the upper triangle's column
   }
   outer[rows] = nnz;
-  inner.resize(nnz);
-  matrix_.resize(rows, rows);
   matrix_.resizeNonZeros(nnz);
-  std::copy(outer.begin(), outer.end(), matrix_.outerIndexPtr());
-  std::copy(inner.begin(), inner.end(), matrix_.innerIndexPtr());
   std::fill(matrix_.valuePtr(), matrix_.valuePtr() + nnz, 0.0);
   if (!with_positions) return;
   auto position = [&](int r, int c) {
@@ -442,6 +451,15 @@ physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel fri
   return physics::closed_law(q);
 }
 
+// An open pipe's Colebrook law from its data (same values as link_law's pipe_law).
+physics::LinkLaw HydraulicSolver::colebrook_link_law(const PipeData& pipes,
+                                                     const HydraulicParameters& params, int e,
+                                                     double q) {
+  return physics::colebrook_pipe_law(pipes.length_m[e], pipes.diameter_m[e], pipes.roughness_m[e],
+                                     pipes.minor_loss[e], params.pipe[e].density,
+                                     params.pipe[e].viscosity, q, colebrook_root_[e]);
+}
+
 // A Hazen-Williams pipe's law straight from its stored resistance (the Newton assembly's
 // common case on EPANET networks; same values as physics::pipe_law).
 physics::LinkLaw HydraulicSolver::hazen_williams_link_law(const PipeData& pipes,
@@ -474,6 +492,14 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
   const int m = static_cast<int>(topo_link_.size());
   const bool any_active = any_active_valve(st);
   if (any_active) node_imbalance(st, params, imbalance_);
+  // open pipes under Colebrook or Hazen-Williams (with the resistances at hand): their law
+  // straight from the pipe data, as link_law would take it
+  const PipeData& pipes = net.pipes();
+  const bool colebrook = friction == FrictionModel::colebrook;
+  const bool hazen_williams =
+      friction == FrictionModel::hazen_williams && !params.hazen_williams_r.empty();
+  if (colebrook && colebrook_root_.size() != pipes.id.size())
+    colebrook_root_.assign(pipes.id.size(), 0.0);
   for (int k = 0; k < m; ++k) {
     const int i = from_[k], j = to_[k];
     const int ri = row_[i], rj = row_[j];
@@ -495,7 +521,11 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
       stamp_link(st, k, val);
       continue;
     }
-    physics::LinkLaw law = link_law(net, friction, params, st, k, st.q[k]);
+    const bool open_pipe = kind_[k] == LinkKind::pipe && st.status[k] == LinkStatus::open;
+    physics::LinkLaw law =
+        open_pipe && colebrook        ? colebrook_link_law(pipes, params, element_[k], st.q[k])
+        : open_pipe && hazen_williams ? hazen_williams_link_law(pipes, params, element_[k], st.q[k])
+                                      : link_law(net, friction, params, st, k, st.q[k]);
     double e = params.link_density[k] * g * (elevation_[i] - elevation_[j]);
     if (kind_[k] == LinkKind::pipe && !params.column_of_pipe.empty() &&
         params.column_of_pipe[element_[k]] >= 0 && st.status[k] == LinkStatus::open)
@@ -513,7 +543,16 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
     y_[k] = y;
     law_dp_[k] = law.dp;
     c_[k] = st.q[k] + y * (e - law.dp);
-    stamp_link(st, k, val);
+    if (ri >= 0 && rj >= 0) {
+      // both ends free (most links): stamp_link's operations, in its order
+      rhs_[ri] -= c_[k];
+      val[pos_from_[k]] += y;
+      rhs_[rj] += c_[k];
+      val[pos_to_[k]] += y;
+      val[pos_off_[k]] -= y;
+    } else {
+      stamp_link(st, k, val);
+    }
   }
   if (any_active) {
     const ValveData& v = net.valves();
@@ -691,12 +730,10 @@ int HydraulicSolver::update_statuses(const Network& net, const HydraulicParamete
                                      HydraulicState& st, bool all) const {
   int changes = 0;
   const double htol = kStatusHeadTol;
-  for (std::size_t kk = 0; kk < topo_link_.size(); ++kk) {
-    const int k = static_cast<int>(kk);
+  for (const int k : status_links_) {
     const StatusControl control = control_[k];
     const bool valve = control == StatusControl::prv || control == StatusControl::psv ||
                        control == StatusControl::fcv;
-    if (control == StatusControl::fixed && !tank_side_[k]) continue;
     if (!valve && !all) continue;
     if (st.status_changes[k] >= (valve ? kMaxValveStatusChanges : kMaxStatusChanges)) continue;
     const double rho = params.link_density[k];
@@ -836,7 +873,7 @@ void HydraulicSolver::begin_solve(const Network& net, const HydraulicParameters&
     st.dp_source_changes.assign(dp_sources_.size(), 0);
   }
   if (tree_shaped_ && st.initialised) forest_.balance(from_, to_, params.demand, st.q);
-  delta_q_.assign(topo_link_.size(), 0.0);
+  delta_q_.resize(topo_link_.size());  // take_step writes every link's before reading it
 }
 
 // Assembles the system at the state; if the last full step blew the link residuals up, goes
@@ -1036,11 +1073,17 @@ double HydraulicSolver::take_step(const Network& net, const HydraulicParameters&
   }
   for (int s = 0; s < nd; ++s) st.source_dp[dp_sources_[s]] += delta_[s];
   set_fixed_pressures(net, params, st);
-  for (std::size_t i = 0; i < row_.size(); ++i) {
-    if (row_[i] < 0) continue;
-    double v = x_[row_[i]];
-    for (int s = 0; s < nd; ++s) v += delta_[s] * x_dp_[s][row_[i]];
-    st.p[i] = v;
+  // p = x + sum_s delta_s x_dp_s at the free nodes, summed in that order, one column a pass
+  const int nodes = static_cast<int>(row_.size());
+  const int* row = row_.data();
+  double* p = st.p.data();
+  for (int i = 0; i < nodes; ++i)
+    if (row[i] >= 0) p[i] = x_[row[i]];
+  for (int s = 0; s < nd; ++s) {
+    const double d = delta_[s];
+    const double* xs = x_dp_[s].data();
+    for (int i = 0; i < nodes; ++i)
+      if (row[i] >= 0) p[i] += d * xs[row[i]];
   }
   // Flow changes below what the pressures can resolve are round-off, not progress: a link of
   // conductance y cannot see a pressure difference finer than a few ulp of the absolute
@@ -1061,11 +1104,22 @@ double HydraulicSolver::take_step(const Network& net, const HydraulicParameters&
     max_q = std::max(max_q, std::abs(st.q[k]));
   };
   const bool active_valves = any_active_valve(st);
+  // Without active valves the node balance of the new flows (node_imbalance) is summed in the
+  // same pass, in its order: the same values without another pass over the links.
+  run.imbalance_current = !active_valves;
+  if (run.imbalance_current) imbalance_.assign(params.demand.begin(), params.demand.end());
   for (int k = 0; k < m; ++k) {
-    const double q_new = new_flow(net, params, st, k);
+    const int i = from_[k], j = to_[k];
+    // a pipe's new flow is the linearised one (new_flow's special cases are other links)
+    const double q_new = kind_[k] == LinkKind::pipe ? c_[k] + y_[k] * (st.p[i] - st.p[j])
+                                                    : new_flow(net, params, st, k);
     delta_q_[k] = q_new - st.q[k];
     st.q[k] = q_new;
-    if (!active_valves) track_change(k);
+    if (!active_valves) {
+      track_change(k);
+      imbalance_[i] += q_new;
+      imbalance_[j] -= q_new;
+    }
   }
   // Active PRV/PSV: the flow that balances the controlled node.
   if (active_valves) {
@@ -1164,6 +1218,7 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
                                      SolveReport& report) {
   begin_solve(net, params, st);
   last_border_singular_ = -1;
+  imbalance_of_last_state_ = false;
   NewtonRun run;
   // The line search (from the third iteration of a call) needs the last point and the last
   // full step; a call of one or two iterations (the coupled outer loop's single steps) does
@@ -1199,7 +1254,8 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
 
     // mass balance at free nodes after the step
     int worst_node = -1;
-    node_imbalance(st, params, imbalance_);
+    if (!run.imbalance_current) node_imbalance(st, params, imbalance_);
+    imbalance_of_last_state_ = true;  // every return from here on leaves imbalance_ current
     rec.max_mass_imbalance_kg_s = max_free_imbalance(imbalance_, &worst_node);
     if (worst_node >= 0) rec.worst_node = net.nodes().id[worst_node];
     report.history.push_back(rec);

@@ -194,6 +194,15 @@ class HydraulicSolver {
   // when converged; at a fixed node it is the inflow the boundary must supply.
   void node_imbalance(const HydraulicState& state, const HydraulicParameters& params,
                       std::vector<double>& out) const;
+  // Hands the node_imbalance of the state the last solve returned to `out` (swapped, no
+  // copy) and says whether it could: false when that solve stopped before a step, or it was
+  // handed over already. Only valid while the state is the one that solve returned.
+  bool take_last_imbalance(std::vector<double>& out) {
+    if (!imbalance_of_last_state_) return false;
+    imbalance_of_last_state_ = false;
+    out.swap(imbalance_);
+    return true;
+  }
   // Largest |imbalance| over the free nodes (kg/s), its node in *worst_node (-1: none).
   double max_free_imbalance(const std::vector<double>& imbalance,
                             int* worst_node = nullptr) const;
@@ -229,6 +238,8 @@ class HydraulicSolver {
   }
 
  private:
+  physics::LinkLaw colebrook_link_law(const PipeData& pipes, const HydraulicParameters& params,
+                                      int e, double q);
   static physics::LinkLaw hazen_williams_link_law(const PipeData& pipes,
                                                   const HydraulicParameters& params, int e,
                                                   double q);
@@ -243,6 +254,7 @@ class HydraulicSolver {
     double residual_beyond_flow_roundoff_Pa = 0.0;  // of the last assembly (flow_roundoff_Pa)
     int border_singular = -1;   // a dp-controlled source whose consumer's dp did not respond
     bool pump_dp_limited = false;  // the last step's pump dps were cut to the trust region
+    bool imbalance_current = false;  // take_step left the new flows' node_imbalance in imbalance_
   };
   void begin_solve(const Network& network, const HydraulicParameters& params,
                    HydraulicState& state);
@@ -312,6 +324,7 @@ class HydraulicSolver {
   std::vector<int> controlled_links_; // the links with a controlled node
   std::vector<signed char> tank_side_;  // +1: `to` is a no_inflow/no_outflow node, -1: `from`
   std::vector<char> tank_full_, tank_empty_;
+  std::vector<int> status_links_;     // links with a status rule or a tank end, in link order
   const double* elevation_ = nullptr;  // per node: the solved network's (set by begin_solve)
   std::vector<NodeRole> node_role_;
   std::vector<int> node_source_;   // source index for source_supply / source_return nodes
@@ -350,6 +363,7 @@ class HydraulicSolver {
   // per dp_control plant, of the last border solve: closed, and its step trusted
   std::vector<char> pump_step_closed_, pump_step_trusted_;
   std::vector<double> imbalance_, delta_, border_matrix_, border_rhs_, delta_q_;
+  bool imbalance_of_last_state_ = false;  // imbalance_ is node_imbalance of the state solve returned
 };
 
 }  // namespace heatnet::solver

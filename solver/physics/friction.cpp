@@ -65,7 +65,9 @@ ColebrookRoot solve_colebrook(double re, double eps, double x0 = 0.0) noexcept {
         const double dx = (x + kTwoOverLn10 * std::log(arg)) / dfdx;
         // Concavity puts every Newton iterate below the root; halving at most
         // keeps x > 0 (hence a + b x > 0) even from a poor start.
-        const double x_new = std::fmax(x - dx, 0.5 * x);
+        // (std::fmax's value, NaN included, without its libm call)
+        const double step_to = x - dx;
+        const double x_new = step_to > 0.5 * x ? step_to : 0.5 * x;
         const double tol = 2.0 * kEps * x_new;  // 2..4 ulp of x
         x = x_new;
         if (std::fabs(dx) <= tol) break;

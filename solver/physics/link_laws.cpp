@@ -90,6 +90,28 @@ LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q, PipeF
   return law;
 }
 
+LinkLaw colebrook_pipe_law(double length_m, double diameter_m, double roughness_m,
+                           double minor_loss, double density, double viscosity, double q,
+                           double& colebrook_root) {
+  // pipe_law's expressions with its PipeCoefficients (make_pipe_coefficients) written out
+  const double area = std::numbers::pi * 0.25 * diameter_m * diameter_m;
+  const double aq = std::abs(q);
+  const double kin = 1.0 / (2.0 * density * area * area);
+  LinkLaw law{minor_loss * kin * q * aq, 2.0 * minor_loss * kin * aq};
+  const double re = aq * diameter_m / (area * viscosity);
+  const double l_over_d = length_m / diameter_m;
+  if (re < kTinyReynolds) {
+    const double k_lam = 32.0 * viscosity * length_m / (density * area * diameter_m * diameter_m);
+    law.dp += k_lam * q;
+    law.g += k_lam;
+    return law;
+  }
+  const FrictionFactor f = colebrook_warm(re, roughness_m / diameter_m, colebrook_root);
+  law.dp += f.lambda * l_over_d * kin * q * aq;
+  law.g += l_over_d * kin * aq * (2.0 * f.lambda + re * f.dlambda_dRe);
+  return law;
+}
+
 LinkLaw hazen_williams_pipe_law(double r, double minor_loss, double diameter_m, double density,
                                 double gravity, double q) {
   return hazen_williams_law(minor_loss, diameter_m, density, gravity, q,

@@ -43,6 +43,14 @@ struct PipeFlowState {
 LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q,
                  PipeFlowState* state = nullptr, double* colebrook_root = nullptr);
 
+// pipe_law's Colebrook case for an open pipe, straight from the pipe's data (the same
+// arithmetic, the same values; tests/test_link_laws.cpp compares them): the Newton
+// assembly's per-pipe law of district-heating networks, without a coefficient struct per
+// pipe and call. colebrook_root: the warm start as in pipe_law.
+LinkLaw colebrook_pipe_law(double length_m, double diameter_m, double roughness_m,
+                           double minor_loss, double density, double viscosity, double q,
+                           double& colebrook_root);
+
 // The Hazen-Williams branch of pipe_law for a pipe whose resistance r (h = r |Q|^1.852) is
 // known, without building its PipeCoefficients: the Newton assembly's per-pipe law on
 // EPANET networks (same arithmetic, same values as pipe_law).
