@@ -213,6 +213,10 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
       tank_empty_[k] = pnd.no_outflow[j];
     }
   }
+  // the links whose status can change (update_statuses skips the others)
+  for (std::size_t k = 0; k < links; ++k)
+    if (control_[k] != StatusControl::fixed || tank_side_[k])
+      status_links_.push_back(static_cast<int>(k));
 
   const auto t0 = Clock::now();
   build_pattern(rows, /*with_positions=*/rows == 0);  // else only the ordering reads it
@@ -726,12 +730,10 @@ int HydraulicSolver::update_statuses(const Network& net, const HydraulicParamete
                                      HydraulicState& st, bool all) const {
   int changes = 0;
   const double htol = kStatusHeadTol;
-  for (std::size_t kk = 0; kk < topo_link_.size(); ++kk) {
-    const int k = static_cast<int>(kk);
+  for (const int k : status_links_) {
     const StatusControl control = control_[k];
     const bool valve = control == StatusControl::prv || control == StatusControl::psv ||
                        control == StatusControl::fcv;
-    if (control == StatusControl::fixed && !tank_side_[k]) continue;
     if (!valve && !all) continue;
     if (st.status_changes[k] >= (valve ? kMaxValveStatusChanges : kMaxStatusChanges)) continue;
     const double rho = params.link_density[k];

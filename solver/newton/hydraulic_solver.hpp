@@ -324,6 +324,7 @@ class HydraulicSolver {
   std::vector<int> controlled_links_; // the links with a controlled node
   std::vector<signed char> tank_side_;  // +1: `to` is a no_inflow/no_outflow node, -1: `from`
   std::vector<char> tank_full_, tank_empty_;
+  std::vector<int> status_links_;     // links with a status rule or a tank end, in link order
   const double* elevation_ = nullptr;  // per node: the solved network's (set by begin_solve)
   std::vector<NodeRole> node_role_;
   std::vector<int> node_source_;   // source index for source_supply / source_return nodes
