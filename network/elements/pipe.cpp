@@ -44,16 +44,12 @@ void compile_pipes(const std::vector<PipeDefinition>& defs, const SettingsDefini
     v->reserve(n);
   for (auto* v : {&out.check_valve, &out.closed}) v->reserve(n);
   own_ambient.reserve(n);
-  // Every pipe's ends looked up first, in a loop of lookups alone: there the cache misses of
-  // a million random slot reads overlap, between two pipes' validations they came one after
-  // another. A missing or equal end is then refused by link_ends at its pipe, so the first
-  // error is the one it always was.
-  std::vector<LinkEnds> found(n);
-  for (std::size_t i = 0; i < n; ++i) found[i] = {nodes.find(defs[i].from), nodes.find(defs[i].to)};
+  const std::vector<LinkEnds> found =
+      find_link_ends(nodes, defs, [](const PipeDefinition& d) { return std::tie(d.from, d.to); });
   for (std::size_t i = 0; i < n; ++i) {
     const PipeDefinition& d = defs[i];
-    const bool resolved = found[i].from >= 0 && found[i].to >= 0 && found[i].from != found[i].to;
-    const LinkEnds ends = resolved ? found[i] : link_ends(nodes, d.from, d.to, "pipe", d.id);
+    const LinkEnds ends =
+        known_ends(found[i]) ? found[i] : link_ends(nodes, d.from, d.to, "pipe", d.id);
     validate_pipe(d, c);
     add_link_ends(out, d, ends);
     out.length_m.push_back(d.length_m);
