@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstddef>
 
 namespace heatnet::fluid::iapws {
 namespace {
@@ -53,10 +54,25 @@ struct Region1Derivatives {
     double gamma_tautau;
 };
 
-// Exponents of Table 2 as indexes: I in 0..32, J + kJOffset in 0..46.
+// Largest exponents of Table 2: I <= 32, -41 <= J <= 17.
 constexpr int kMaxI = 32;
-constexpr int kJOffset = 41;
+constexpr int kMaxMinusJ = 41;
 constexpr int kMaxJ = 17;
+
+// x^0 .. x^n by repeated multiplication in long double, each rounded once to double.
+// The exponents of Table 2 are small integers; 64-bit-mantissa products carry a relative
+// error of at most n * 2^-64 (~2e-18 for n = 41), so the rounded value is std::pow's
+// correctly rounded x^n except in the rare case where x^n lies that close to a rounding
+// boundary (then one ulp off; the terms are summed in double anyway). About 40x fewer
+// instructions than one std::pow call per power, which dominated the table build.
+template <std::size_t N>
+void integer_powers(long double x, std::array<double, N>& out) {
+    long double p = 1.0L;
+    for (std::size_t k = 0; k < N; ++k) {
+        out[k] = static_cast<double>(p);
+        p *= x;
+    }
+}
 
 Region1Derivatives region1(double T_K, double p_Pa) {
     Region1Derivatives d{};
@@ -64,21 +80,16 @@ Region1Derivatives region1(double T_K, double p_Pa) {
     d.tau = kRegion1TStar / T_K;
     const double a = 7.1 - d.pi;
     const double b = d.tau - 1.222;
-    // std::pow with integer exponent: exact enough (a, b are O(1) and the high powers carry
-    // tiny coefficients). The 34 terms share 13 exponents of a and 25 of b: each power once
-    // (the same std::pow calls, so the same values; the tables in water_table.cpp are built
-    // from ~10^4 evaluations, once per process).
+    // a^I for I = 0..32; b^J for J = 0..17 and b^-J = (1/b)^J for J = 1..41.
     std::array<double, kMaxI + 1> a_pow{};
-    std::array<double, kMaxJ + kJOffset + 1> b_pow{};
-    std::array<bool, kMaxI + 1> have_a{};
-    std::array<bool, kMaxJ + kJOffset + 1> have_b{};
-    for (const auto& t : kRegion1Terms) {
-        if (!have_a[t.I]) a_pow[t.I] = std::pow(a, t.I), have_a[t.I] = true;
-        if (!have_b[t.J + kJOffset]) b_pow[t.J + kJOffset] = std::pow(b, t.J), have_b[t.J + kJOffset] = true;
-    }
+    std::array<double, kMaxJ + 1> b_pow{};
+    std::array<double, kMaxMinusJ + 1> inv_b_pow{};
+    integer_powers(a, a_pow);
+    integer_powers(b, b_pow);
+    integer_powers(1.0L / b, inv_b_pow);
     for (const auto& t : kRegion1Terms) {
         const double aI = a_pow[t.I];
-        const double bJ = b_pow[t.J + kJOffset];
+        const double bJ = t.J >= 0 ? b_pow[t.J] : inv_b_pow[-t.J];
         if (t.I != 0) d.gamma_pi += -t.n * t.I * (aI / a) * bJ;
         if (t.J != 0) {
             d.gamma_tau += t.n * aI * t.J * (bJ / b);
@@ -122,19 +133,31 @@ constexpr double kViscH1[6][7] = {
     {0.0, 1.20573e-1, 0.0, 0.0, 0.0, 0.0, -5.93264e-4},
 };
 
-}  // namespace
 
-double density_kg_m3(double T_K, double p_Pa) {
-    // R7-97(2012) Table 3: v = (R T / p) * pi * gamma_pi.
-    const Region1Derivatives d = region1(T_K, p_Pa);
+// R7-97(2012) Table 3: v = (R T / p) * pi * gamma_pi.
+double density_from(const Region1Derivatives& d, double T_K, double p_Pa) {
     const double v = kR * T_K / p_Pa * d.pi * d.gamma_pi;
     return 1.0 / v;
 }
 
-double specific_heat_cp_J_kgK(double T_K, double p_Pa) {
-    // R7-97(2012) Table 3: cp = -R tau^2 gamma_tautau.
-    const Region1Derivatives d = region1(T_K, p_Pa);
+// R7-97(2012) Table 3: cp = -R tau^2 gamma_tautau.
+double specific_heat_from(const Region1Derivatives& d) {
     return -kR * d.tau * d.tau * d.gamma_tautau;
+}
+
+}  // namespace
+
+double density_kg_m3(double T_K, double p_Pa) {
+    return density_from(region1(T_K, p_Pa), T_K, p_Pa);
+}
+
+double specific_heat_cp_J_kgK(double T_K, double p_Pa) {
+    return specific_heat_from(region1(T_K, p_Pa));
+}
+
+Region1Liquid region1_liquid(double T_K, double p_Pa) {
+    const Region1Derivatives d = region1(T_K, p_Pa);
+    return {density_from(d, T_K, p_Pa), specific_heat_from(d)};
 }
 
 double specific_enthalpy_J_kg(double T_K, double p_Pa) {
