@@ -106,7 +106,7 @@ def energy_balance(net: dict, res: Results, inflow: dict, bnd: set[str]) -> tupl
             crossing.append((-d, t_node[n["id"]]))
         elif d < 0:
             crossing.append((-d, float(n.get("injection_temperature_C", t_node[n["id"]]))))
-    for nid in bnd:
+    for nid in sorted(bnd):  # a fixed order: the sums (and report.md) the same every run
         net_in = inflow[nid]  # > 0: the network delivers water that leaves through the boundary
         if net_in > 0:
             crossing.append((-net_in, t_node[nid]))
