@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "heatnet/errors.hpp"
 #include "heatnet/network.hpp"
@@ -62,6 +64,48 @@ long match_rank(const std::string& selector, const std::string& id) {
   }
   return 0;
 }
+
+
+// What the binding checks once per driver (a series or a schedule, `key`) rather than once per
+// consumer it drives: whether every value keeps a rule that is the same for every consumer,
+// and the smallest and largest value.
+class DriverChecks {
+ public:
+  enum Rule { factor_range, heat_demand, return_temperature, kRules };
+  DriverChecks(std::size_t drivers, std::size_t steps)
+      : steps_(steps), passes_(kRules * drivers, kUnknown), low_(drivers), high_(drivers), known_(drivers, 0) {}
+
+  template <class Value, class Keeps>
+  bool all_keep(std::size_t key, Rule rule, Value value, Keeps keeps) {
+    signed char& p = passes_[kRules * key + rule];
+    if (p == kUnknown) {
+      p = 1;
+      for (std::size_t k = 0; k < steps_ && p == 1; ++k)
+        if (!keeps(value(k))) p = 0;
+    }
+    return p == 1;
+  }
+  template <class Value>
+  std::pair<double, double> extremes(std::size_t key, Value value) {
+    if (!known_[key]) {
+      low_[key] = std::numeric_limits<double>::infinity();
+      high_[key] = -low_[key];
+      for (std::size_t k = 0; k < steps_; ++k) {
+        low_[key] = std::min(low_[key], value(k));
+        high_[key] = std::max(high_[key], value(k));
+      }
+      known_[key] = 1;
+    }
+    return {low_[key], high_[key]};
+  }
+
+ private:
+  static constexpr signed char kUnknown = -1;
+  std::size_t steps_;
+  std::vector<signed char> passes_;
+  std::vector<double> low_, high_;
+  std::vector<char> known_;
+};
 
 }  // namespace
 
@@ -284,22 +328,48 @@ ProfileBinding::ProfileBinding(const Profiles& p, const Network& net) {
   const auto& heat_demand_rule = consumer_field("heat_demand_kW");
   const auto& mass_flow_rule = consumer_field("mass_flow_kg_s");
   const auto& return_temperature_rule = consumer_field("return_temperature_C");
+  auto factor_ok = [](double v) { return v >= 0 && v < 1e3; };
+  // Most drivers serve many consumers (a `*` column, a schedule): whether a driver's values all
+  // keep a rule is found once per driver, and only a consumer whose driver breaks one runs the
+  // cell-by-cell check, which throws at the first failing cell exactly as it always did.
+  DriverChecks once(series_.size() + schedules_.size(), steps_);
+  auto key = [&](const Driver& d) -> std::size_t {
+    return d.series >= 0 ? d.series : series_.size() + d.schedule;
+  };
+  auto all_keep = [&](const Driver& d, DriverChecks::Rule rule, auto&& keeps) {
+    return !d.active() ||
+           once.all_keep(key(d), rule, [&](std::size_t k) { return value(d, k); }, keeps);
+  };
   for (int i = 0; i < nc; ++i) {
     const std::string& id = cd.id[i];
-    check_all(demand_factor_[i], [&](double v) {
-      detail::require(v >= 0 && v < 1e3, "consumer", id, "demand_factor", v, "must be >= 0 (and < 1000)");
-      // the value apply() sets: the factor times the design demand (or design flow)
-      if (!std::isnan(design_demand_W_[i]))
-        detail::check_value(heat_demand_rule, v * design_demand_W_[i] * 1e-3, fluid, "consumer", id);
-      else
-        detail::check_value(mass_flow_rule, v * design_flow_kg_s_[i], fluid, "consumer", id);
-    });
-    check_all(heat_demand_[i], [&](double v) {
-      detail::check_value(heat_demand_rule, v * 1e-3, fluid, "consumer", id);
-    });
-    check_all(return_T_[i], [&](double v) {
-      detail::check_value(return_temperature_rule, v, fluid, "consumer", id);
-    });
+    const Driver& factor = demand_factor_[i];
+    // the value apply() sets: the factor times the design demand (or design flow); the rule is
+    // a range, so with the factor's smallest and largest values every product keeps it
+    const bool by_demand = !std::isnan(design_demand_W_[i]);
+    const auto& set_rule = by_demand ? heat_demand_rule : mass_flow_rule;
+    auto set_value = [&](double f) {  // as the setter checks it (heat demand in kW)
+      return by_demand ? f * design_demand_W_[i] * 1e-3 : f * design_flow_kg_s_[i];
+    };
+    auto products_keep = [&] {
+      const auto [low, high] = once.extremes(key(factor), [&](std::size_t k) { return value(factor, k); });
+      return detail::keeps_rule(set_rule, set_value(low), fluid) &&
+             detail::keeps_rule(set_rule, set_value(high), fluid);
+    };
+    if (!all_keep(factor, DriverChecks::factor_range, factor_ok) || (factor.active() && !products_keep()))
+      check_all(factor, [&](double v) {
+        detail::require(factor_ok(v), "consumer", id, "demand_factor", v, "must be >= 0 (and < 1000)");
+        detail::check_value(set_rule, set_value(v), fluid, "consumer", id);
+      });
+    if (!all_keep(heat_demand_[i], DriverChecks::heat_demand,
+                  [&](double v) { return detail::keeps_rule(heat_demand_rule, v * 1e-3, fluid); }))
+      check_all(heat_demand_[i], [&](double v) {
+        detail::check_value(heat_demand_rule, v * 1e-3, fluid, "consumer", id);
+      });
+    if (!all_keep(return_T_[i], DriverChecks::return_temperature,
+                  [&](double v) { return detail::keeps_rule(return_temperature_rule, v, fluid); }))
+      check_all(return_T_[i], [&](double v) {
+        detail::check_value(return_temperature_rule, v, fluid, "consumer", id);
+      });
   }
   for (int s = 0; s < ns; ++s) {
     check_all(supply_T_[s], [&](double v) {

@@ -76,6 +76,36 @@ TEST_CASE("unknown node references", "[validation]") {
   expect_error(v, ErrorCode::unknown_reference, "valve 'V1': from = 'Z'; no node with this id", "V1");
 }
 
+// Network::build looks a kind's references up in a pass of their own before it checks the
+// elements one by one (network/elements/elements.hpp, find_link_ends); the error a file gets
+// is still the first broken element's, its references before its values.
+TEST_CASE("the first broken element is reported, its references before its values", "[validation]") {
+  auto d = base();
+  add_pipe(d, "P2", "B", "A", 100.0, 0.1, 0.1);
+  d.pipes[1].length_m = 0.0;
+  add_pipe(d, "P3", "A", "X", 100.0, 0.1, 0.1);
+  expect_error(d, ErrorCode::invalid_value,
+               "pipe 'P2': length_m = 0; must be > 0 (and < 10000 km)", "P2");
+  d.pipes[1].to = "Y";  // P2 now breaks a reference and a value: the reference is named
+  expect_error(d, ErrorCode::unknown_reference, "pipe 'P2': to = 'Y'; no node with this id", "P2");
+  d.pipes[1].to = "B";  // both ends one node
+  expect_error(d, ErrorCode::invalid_value,
+               "pipe 'P2': to = 'B'; a pipe must connect two different nodes", "P2");
+
+  auto c = base();
+  add_node(c, "R");
+  add_pipe(c, "P2", "B", "R", 10, 0.1, 0.1);
+  add_consumer_flow(c, "C1", "B", "R", 1.0, 40.0).mass_flow_kg_s.reset();  // no demand given
+  add_consumer_flow(c, "C2", "B", "nowhere", 1.0, 40.0);
+  try {
+    Network::build(c);
+    FAIL("Network::build accepted the network");
+  } catch (const NetworkError& e) {
+    CHECK(e.element_id() == "C1");
+    CHECK(e.code() == ErrorCode::missing_field);
+  }
+}
+
 TEST_CASE("non-positive length or diameter, negative roughness", "[validation]") {
   auto d = base();
   d.pipes[0].length_m = 0.0;

@@ -142,6 +142,10 @@ TEST_CASE("binding profiles to a network resolves selectors and validates values
   CHECK_THROWS_WITH(bind_csv("time_h,supply_temperature_C:PLANT\n0,90\n"), Catch::Contains("no source"));
   CHECK_THROWS_WITH(bind_csv("time_h,demand_factor:*\n0,1\n1,-0.5\n"), Catch::Contains("b.csv:3:8"));
   CHECK_THROWS_WITH(bind_csv("time_h,supply_temperature_C:CHP\n0,90\n1,250\n"), Catch::Contains("b.csv:3:8"));
+  // a driver shared by every consumer is checked once; a broken one still names its first bad cell
+  CHECK_THROWS_WITH(bind_csv("time_h,return_temperature_C:*\n0,40\n1,40\n2,500\n3,600\n"), Catch::Contains("b.csv:4:"));
+  CHECK_THROWS_WITH(bind_csv("time_h,heat_demand_kW:*\n0,5\n1,-1\n2,-2\n"), Catch::Contains("b.csv:3:"));
+  CHECK_THROWS_WITH(bind_csv("time_h,demand_factor:*\n0,1\n1,2e3\n"), Catch::Contains("b.csv:3:"));
   CHECK_THROWS_WITH(bind_csv("#! schedule supply_temperature_C:CHP -31:130 8:70\ntime_h\n0\n"),
                     Catch::Contains("outdoor_temperature_C"));
 }

@@ -39,9 +39,16 @@ void compile_consumers(const std::vector<ConsumerDefinition>& defs, const RuleCo
   for (auto* v : {&out.heat_demand_W, &out.fixed_mass_flow_kg_s, &out.return_temperature_C,
                   &out.min_dp_Pa, &out.max_mass_flow_kg_s, &out.kvs_m3_h})
     v->reserve(defs.size());
-  for (const auto& d : defs) {
-    const LinkEnds ends = link_ends(nodes, d.supply_node, d.return_node, "consumer", d.id,
-                                    "supply_node", "return_node");
+  const std::vector<LinkEnds> found =
+      find_link_ends(nodes, defs, [](const ConsumerDefinition& d) {
+        return std::tie(d.supply_node, d.return_node);
+      });
+  for (std::size_t i = 0; i < defs.size(); ++i) {
+    const ConsumerDefinition& d = defs[i];
+    const LinkEnds ends = known_ends(found[i])
+                              ? found[i]
+                              : link_ends(nodes, d.supply_node, d.return_node, "consumer", d.id,
+                                          "supply_node", "return_node");
     validate_consumer(d, c);
     out.id.push_back(d.id);
     out.supply_node.push_back(ends.from);

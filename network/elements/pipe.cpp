@@ -44,8 +44,12 @@ void compile_pipes(const std::vector<PipeDefinition>& defs, const SettingsDefini
     v->reserve(n);
   for (auto* v : {&out.check_valve, &out.closed}) v->reserve(n);
   own_ambient.reserve(n);
-  for (const auto& d : defs) {
-    const LinkEnds ends = link_ends(nodes, d.from, d.to, "pipe", d.id);
+  const std::vector<LinkEnds> found =
+      find_link_ends(nodes, defs, [](const PipeDefinition& d) { return std::tie(d.from, d.to); });
+  for (std::size_t i = 0; i < n; ++i) {
+    const PipeDefinition& d = defs[i];
+    const LinkEnds ends =
+        known_ends(found[i]) ? found[i] : link_ends(nodes, d.from, d.to, "pipe", d.id);
     validate_pipe(d, c);
     add_link_ends(out, d, ends);
     out.length_m.push_back(d.length_m);
