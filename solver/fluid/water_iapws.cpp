@@ -61,46 +61,83 @@ constexpr int kMaxI = 32;
 constexpr int kMaxMinusJ = 41;
 constexpr int kMaxJ = 17;
 
-// x rounded to double is decided, and then equal to std::pow's x, when it lies at least
-// `margin` (relative to half the spacing of the doubles there) away from a rounding boundary:
-// |x - d| < (1 - margin) * h with d = double(x), h = half that spacing. d must be a normal
-// double and not a power of two (there the spacing below differs from the one above).
-bool rounding_decided(long double x, double d, double margin) {
+// A double-double number hi + lo, hi the double nearest to the sum (|lo| <= half hi's ulp).
+struct DoubleDouble {
+    double hi;
+    double lo;
+};
+
+// Veltkamp's split of x into two halves of 26 significant bits (their products are exact).
+struct Halves {
+    double hi;
+    double lo;
+};
+
+Halves split(double x) {
+    constexpr double kSplitter = 134217729.0;  // 2^27 + 1
+    const double c = kSplitter * x;
+    const double hi = c - (c - x);
+    return {hi, x - hi};
+}
+
+// x * y with Dekker's exact product of the leading parts and a final fast two-sum; the
+// relative error is a few 2^-104 per product (y_halves = split(y.hi)).
+DoubleDouble times(const DoubleDouble& x, const DoubleDouble& y, const Halves& y_halves) {
+    const Halves xh = split(x.hi);
+    const double p = x.hi * y.hi;
+    const double e = ((xh.hi * y_halves.hi - p) + xh.hi * y_halves.lo + xh.lo * y_halves.hi) +
+                     xh.lo * y_halves.lo;  // x.hi * y.hi = p + e exactly
+    const double lo = e + (x.hi * y.lo + x.lo * y.hi);
+    const double hi = p + lo;
+    return {hi, lo - (hi - p)};
+}
+
+// 1/b as a double-double: r = fl(1/b), and 1 - r b (exact by Dekker's product) over b.
+DoubleDouble reciprocal(double b) {
+    const double r = 1.0 / b;
+    const Halves rh = split(r), bh = split(b);
+    const double p = r * b;
+    const double e = ((rh.hi * bh.hi - p) + rh.hi * bh.lo + rh.lo * bh.hi) + rh.lo * bh.lo;
+    return {r, ((1.0 - p) - e) / b};
+}
+
+// The double nearest to x = x.hi + x.lo is x.hi; it is surely std::pow's value for the same
+// power when x lies well inside x.hi's rounding interval: |x.lo| < (1 - margin) h, h = half
+// the spacing of the doubles at x.hi. margin covers glibc pow's documented 0.52 ulp bound
+// (pow may differ from the correctly rounded value only within 0.04 h of a boundary) and,
+// with a wide reserve, the double-double error (< 2^-40 h). x.hi must be a normal double and
+// not a power of two (there the spacing below differs from the one above).
+constexpr double kPowMargin = 1.0 / 16.0 + 1.0 / 128.0;
+
+bool nearest_is_pow_value(const DoubleDouble& x) {
     std::uint64_t bits;
-    std::memcpy(&bits, &d, sizeof bits);
+    std::memcpy(&bits, &x.hi, sizeof bits);
     const std::uint64_t exponent = bits & 0x7ff0000000000000ULL;
     const std::uint64_t mantissa = bits & 0x000fffffffffffffULL;
     if (exponent == 0 || exponent == 0x7ff0000000000000ULL || mantissa == 0) return false;
-    double scale;  // 2^(exponent of d)
+    double scale;  // 2^(exponent of x.hi)
     std::memcpy(&scale, &exponent, sizeof scale);
     const double h = scale * 0x1p-53;
-    // x - d is exact in long double (the two agree in their leading 53 bits) and fits a double
-    const double distance = std::fabs(static_cast<double>(x - static_cast<long double>(d)));
-    return distance < (1.0 - margin) * h;
+    return std::fabs(x.lo) < (1.0 - kPowMargin) * h;
 }
 
-// out[k] = std::pow(base, sign * k) for k = 0 .. N-1 (sign is +1 or -1), bit for bit, mostly
-// without calling std::pow: the powers of Table 2 are small integers, and x^k (x = base or
-// 1/base in long double) by repeated multiplication carries at most k + 1 roundings of 2^-64
-// relative, i.e. < (k + 2) / 512 of h (h = half the spacing of the doubles at x^k). Rounded to
-// double that is the correctly rounded power unless it lies within that error of a rounding
-// boundary; glibc's pow is within 0.52 ulp (0.04 h), so it can only differ from the correctly
-// rounded value within 0.04 h of a boundary. Outside both windows the two agree; inside them
-// (about 1 % of the powers here) std::pow itself is called. Only the powers Table 2 uses
-// are rounded and checked. So the tables stay identical to
-// the all-std::pow build while the table build needs several times fewer instructions.
+// out[k] = std::pow(base, sign * k) for k = 0 .. N-1 where needed[k] (sign is +1 or -1), bit
+// for bit, mostly without calling std::pow: Table 2's exponents are small integers, so x^k
+// (x = base or 1/base) by repeated double-double multiplication is exact to ~2^-98, and its
+// nearest double is std::pow's value except near a rounding boundary, where std::pow itself is
+// called (~7 % of the powers). So the tables stay identical to an all-std::pow build while the
+// build needs several times fewer instructions.
 template <std::size_t N>
 void integer_powers(double base, int sign, const std::array<bool, N>& needed,
                     std::array<double, N>& out) {
-    const long double x = sign > 0 ? static_cast<long double>(base) : 1.0L / base;
-    long double p = 1.0L;
+    const DoubleDouble x = sign > 0 ? DoubleDouble{base, 0.0} : reciprocal(base);
+    const Halves x_halves = split(x.hi);
+    DoubleDouble p{1.0, 0.0};
     out[0] = 1.0;
     for (std::size_t k = 1; k < N; ++k) {
-        p *= x;
+        p = times(p, x, x_halves);
         if (!needed[k]) continue;
-        const double d = static_cast<double>(p);
-        const double margin = 0.0625 + static_cast<double>(k + 2) / 512.0;
-        out[k] = rounding_decided(p, d, margin) ? d : std::pow(base, sign * static_cast<int>(k));
+        out[k] = nearest_is_pow_value(p) ? p.hi : std::pow(base, sign * static_cast<int>(k));
     }
 }
 
