@@ -2,6 +2,9 @@
 
 #include <array>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
 
 namespace heatnet::fluid::iapws {
 namespace {
@@ -53,10 +56,109 @@ struct Region1Derivatives {
     double gamma_tautau;
 };
 
-// Exponents of Table 2 as indexes: I in 0..32, J + kJOffset in 0..46.
+// Largest exponents of Table 2: I <= 32, -41 <= J <= 17.
 constexpr int kMaxI = 32;
-constexpr int kJOffset = 41;
+constexpr int kMaxMinusJ = 41;
 constexpr int kMaxJ = 17;
+
+// A double-double number hi + lo, hi the double nearest to the sum (|lo| <= half hi's ulp).
+struct DoubleDouble {
+    double hi;
+    double lo;
+};
+
+// Veltkamp's split of x into two halves of 26 significant bits (their products are exact).
+struct Halves {
+    double hi;
+    double lo;
+};
+
+Halves split(double x) {
+    constexpr double kSplitter = 134217729.0;  // 2^27 + 1
+    const double c = kSplitter * x;
+    const double hi = c - (c - x);
+    return {hi, x - hi};
+}
+
+// x * y with Dekker's exact product of the leading parts and a final fast two-sum; the
+// relative error is a few 2^-104 per product (y_halves = split(y.hi)).
+DoubleDouble times(const DoubleDouble& x, const DoubleDouble& y, const Halves& y_halves) {
+    const Halves xh = split(x.hi);
+    const double p = x.hi * y.hi;
+    const double e = ((xh.hi * y_halves.hi - p) + xh.hi * y_halves.lo + xh.lo * y_halves.hi) +
+                     xh.lo * y_halves.lo;  // x.hi * y.hi = p + e exactly
+    const double lo = e + (x.hi * y.lo + x.lo * y.hi);
+    const double hi = p + lo;
+    return {hi, lo - (hi - p)};
+}
+
+// 1/b as a double-double: r = fl(1/b), and 1 - r b (exact by Dekker's product) over b.
+DoubleDouble reciprocal(double b) {
+    const double r = 1.0 / b;
+    const Halves rh = split(r), bh = split(b);
+    const double p = r * b;
+    const double e = ((rh.hi * bh.hi - p) + rh.hi * bh.lo + rh.lo * bh.hi) + rh.lo * bh.lo;
+    return {r, ((1.0 - p) - e) / b};
+}
+
+// The double nearest to x = x.hi + x.lo is x.hi; it is surely std::pow's value for the same
+// power when x lies well inside x.hi's rounding interval: |x.lo| < (1 - margin) h, h = half
+// the spacing of the doubles at x.hi. margin covers glibc pow's documented 0.52 ulp bound
+// (pow may differ from the correctly rounded value only within 0.04 h of a boundary) and,
+// with a wide reserve, the double-double error (< 2^-40 h). x.hi must be a normal double and
+// not a power of two (there the spacing below differs from the one above).
+constexpr double kPowMargin = 1.0 / 16.0 + 1.0 / 128.0;
+
+bool nearest_is_pow_value(const DoubleDouble& x) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &x.hi, sizeof bits);
+    const std::uint64_t exponent = bits & 0x7ff0000000000000ULL;
+    const std::uint64_t mantissa = bits & 0x000fffffffffffffULL;
+    if (exponent == 0 || exponent == 0x7ff0000000000000ULL || mantissa == 0) return false;
+    double scale;  // 2^(exponent of x.hi)
+    std::memcpy(&scale, &exponent, sizeof scale);
+    const double h = scale * 0x1p-53;
+    return std::fabs(x.lo) < (1.0 - kPowMargin) * h;
+}
+
+// out[k] = std::pow(base, sign * k) for k = 0 .. N-1 where needed[k] (sign is +1 or -1), bit
+// for bit, mostly without calling std::pow: Table 2's exponents are small integers, so x^k
+// (x = base or 1/base) by repeated double-double multiplication is exact to ~2^-98, and its
+// nearest double is std::pow's value except near a rounding boundary, where std::pow itself is
+// called (~7 % of the powers). So the tables stay identical to an all-std::pow build while the
+// build needs several times fewer instructions.
+template <std::size_t N>
+void integer_powers(double base, int sign, const std::array<bool, N>& needed,
+                    std::array<double, N>& out) {
+    const DoubleDouble x = sign > 0 ? DoubleDouble{base, 0.0} : reciprocal(base);
+    const Halves x_halves = split(x.hi);
+    DoubleDouble p{1.0, 0.0};
+    out[0] = 1.0;
+    for (std::size_t k = 1; k < N; ++k) {
+        p = times(p, x, x_halves);
+        if (!needed[k]) continue;
+        out[k] = nearest_is_pow_value(p) ? p.hi : std::pow(base, sign * static_cast<int>(k));
+    }
+}
+
+// Which powers Table 2 uses: a^I, b^J for J >= 0 and b^-J for J < 0.
+struct NeededPowers {
+    std::array<bool, kMaxI + 1> a{};
+    std::array<bool, kMaxJ + 1> b{};
+    std::array<bool, kMaxMinusJ + 1> inv_b{};
+};
+
+constexpr NeededPowers needed_powers() {
+    NeededPowers n{};
+    for (const auto& t : kRegion1Terms) {
+        n.a[t.I] = true;
+        if (t.J >= 0) n.b[t.J] = true;
+        else n.inv_b[-t.J] = true;
+    }
+    return n;
+}
+
+constexpr NeededPowers kNeededPowers = needed_powers();
 
 Region1Derivatives region1(double T_K, double p_Pa) {
     Region1Derivatives d{};
@@ -64,21 +166,16 @@ Region1Derivatives region1(double T_K, double p_Pa) {
     d.tau = kRegion1TStar / T_K;
     const double a = 7.1 - d.pi;
     const double b = d.tau - 1.222;
-    // std::pow with integer exponent: exact enough (a, b are O(1) and the high powers carry
-    // tiny coefficients). The 34 terms share 13 exponents of a and 25 of b: each power once
-    // (the same std::pow calls, so the same values; the tables in water_table.cpp are built
-    // from ~10^4 evaluations, once per process).
+    // a^I for I = 0..32; b^J for J = 0..17 and b^-J = (1/b)^J for J = 1..41.
     std::array<double, kMaxI + 1> a_pow{};
-    std::array<double, kMaxJ + kJOffset + 1> b_pow{};
-    std::array<bool, kMaxI + 1> have_a{};
-    std::array<bool, kMaxJ + kJOffset + 1> have_b{};
-    for (const auto& t : kRegion1Terms) {
-        if (!have_a[t.I]) a_pow[t.I] = std::pow(a, t.I), have_a[t.I] = true;
-        if (!have_b[t.J + kJOffset]) b_pow[t.J + kJOffset] = std::pow(b, t.J), have_b[t.J + kJOffset] = true;
-    }
+    std::array<double, kMaxJ + 1> b_pow{};
+    std::array<double, kMaxMinusJ + 1> inv_b_pow{};
+    integer_powers(a, +1, kNeededPowers.a, a_pow);
+    integer_powers(b, +1, kNeededPowers.b, b_pow);
+    integer_powers(b, -1, kNeededPowers.inv_b, inv_b_pow);
     for (const auto& t : kRegion1Terms) {
         const double aI = a_pow[t.I];
-        const double bJ = b_pow[t.J + kJOffset];
+        const double bJ = t.J >= 0 ? b_pow[t.J] : inv_b_pow[-t.J];
         if (t.I != 0) d.gamma_pi += -t.n * t.I * (aI / a) * bJ;
         if (t.J != 0) {
             d.gamma_tau += t.n * aI * t.J * (bJ / b);
@@ -122,19 +219,31 @@ constexpr double kViscH1[6][7] = {
     {0.0, 1.20573e-1, 0.0, 0.0, 0.0, 0.0, -5.93264e-4},
 };
 
-}  // namespace
 
-double density_kg_m3(double T_K, double p_Pa) {
-    // R7-97(2012) Table 3: v = (R T / p) * pi * gamma_pi.
-    const Region1Derivatives d = region1(T_K, p_Pa);
+// R7-97(2012) Table 3: v = (R T / p) * pi * gamma_pi.
+double density_from(const Region1Derivatives& d, double T_K, double p_Pa) {
     const double v = kR * T_K / p_Pa * d.pi * d.gamma_pi;
     return 1.0 / v;
 }
 
-double specific_heat_cp_J_kgK(double T_K, double p_Pa) {
-    // R7-97(2012) Table 3: cp = -R tau^2 gamma_tautau.
-    const Region1Derivatives d = region1(T_K, p_Pa);
+// R7-97(2012) Table 3: cp = -R tau^2 gamma_tautau.
+double specific_heat_from(const Region1Derivatives& d) {
     return -kR * d.tau * d.tau * d.gamma_tautau;
+}
+
+}  // namespace
+
+double density_kg_m3(double T_K, double p_Pa) {
+    return density_from(region1(T_K, p_Pa), T_K, p_Pa);
+}
+
+double specific_heat_cp_J_kgK(double T_K, double p_Pa) {
+    return specific_heat_from(region1(T_K, p_Pa));
+}
+
+Region1Liquid region1_liquid(double T_K, double p_Pa) {
+    const Region1Derivatives d = region1(T_K, p_Pa);
+    return {density_from(d, T_K, p_Pa), specific_heat_from(d)};
 }
 
 double specific_enthalpy_J_kg(double T_K, double p_Pa) {

@@ -21,6 +21,14 @@ double density_kg_m3(double T_K, double p_Pa);
 double specific_heat_cp_J_kgK(double T_K, double p_Pa);
 double specific_enthalpy_J_kg(double T_K, double p_Pa);
 
+// Density and cp from one region 1 evaluation: the same values as density_kg_m3 and
+// specific_heat_cp_J_kgK (the table build needs both at every sample point).
+struct Region1Liquid {
+    double density_kg_m3;
+    double cp_J_kgK;
+};
+Region1Liquid region1_liquid(double T_K, double p_Pa);
+
 // IAPWS 2008 viscosity, mu = mu0(T) * mu1(T, rho), critical enhancement
 // mu2 taken as 1 (see the .cpp for why that is exact enough here).
 double dynamic_viscosity_Pa_s(double T_K, double rho_kg_m3);
