@@ -378,11 +378,29 @@ class AppendableDataset {
       check(H5Pset_deflate(dcpl.id(), static_cast<unsigned>(gzip_level)), object,
             "cannot set gzip filter");
     }
+    PropList dapl(check_id(H5Pcreate(H5P_DATASET_ACCESS), object, "cannot create property list"));
+    const H5T_class_t type_class = H5Tget_class(file_type);
+    if (gzip_level == 0 && (type_class == H5T_FLOAT || type_class == H5T_INTEGER))
+      write_rows_directly(dcpl.id(), dapl.id(), object);
     const std::string n(name);
     d.dataset_ = Dataset(check_id(
-        H5Dcreate2(parent, n.c_str(), file_type, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+        H5Dcreate2(parent, n.c_str(), file_type, space.id(), H5P_DEFAULT, dcpl.id(), dapl.id()),
         object, "cannot create dataset"));
     return d;
+  }
+
+  // Rows of an uncompressed dataset go from our buffer straight to the file: no chunk cache,
+  // and no fill value written first (HDF5 would otherwise take every new chunk into its cache,
+  // fill it, copy the rows in and write it out on eviction: a second copy of every value).
+  // Every row inside the extent is written; the unwritten tail of the last chunk lies beyond
+  // it. Without a cache no chunk buffer is ever allocated, so nothing uninitialised can reach
+  // the file. Numbers only: HDF5 refuses to skip the fill of variable-length strings (the
+  // checks), and a compressed chunk always passes through a buffer (so both keep the fill).
+  template <class Name>
+  static void write_rows_directly(hid_t dcpl, hid_t dapl, const Name& object) {
+    check(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER), object, "cannot set fill time");
+    check(H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, H5D_CHUNK_CACHE_W0_DEFAULT),
+          object, "cannot set chunk cache");
   }
 
   // `rows` rows exactly, uncompressed.

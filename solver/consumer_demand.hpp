@@ -50,13 +50,18 @@ inline DemandFlow demand_flow(const fluid::FluidModel& fluid, double heat_W, dou
 
 // The most consumer i's substation draws whatever the dp (kg/s): its max_mass_flow_kg_s, the
 // default limit when it gives neither limit, and never beyond the 0.5 K floor's flow.
-inline double substation_flow_limit(const fluid::FluidModel& fluid, const ConsumerData& c, int i) {
+// h_return: fluid.enthalpy of its return temperature (as for demand_flow).
+inline double substation_flow_limit(const fluid::FluidModel& fluid, const ConsumerData& c, int i,
+                                    double h_return) {
   const double q = c.heat_demand_W[i], tr = c.return_temperature_C[i];
-  double limit = demand_flow(fluid, q, tr, tr).mass_flow;
+  double limit = demand_flow(fluid, q, tr, tr, h_return).mass_flow;
   if (!std::isnan(c.max_mass_flow_kg_s[i])) limit = std::min(limit, c.max_mass_flow_kg_s[i]);
   else if (std::isnan(c.kvs_m3_h[i]))
-    limit = std::min(limit, demand_flow(fluid, q, tr + kDefaultMinCoolingK, tr).mass_flow);
+    limit = std::min(limit, demand_flow(fluid, q, tr + kDefaultMinCoolingK, tr, h_return).mass_flow);
   return limit;
+}
+inline double substation_flow_limit(const fluid::FluidModel& fluid, const ConsumerData& c, int i) {
+  return substation_flow_limit(fluid, c, i, fluid.enthalpy(c.return_temperature_C[i]));
 }
 
 // Temperature of the water a consumer returns: its return temperature, or its supply

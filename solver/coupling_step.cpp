@@ -265,9 +265,11 @@ void SolverEngine::set_flow_bounds(const Network& net, const fluid::FluidModel& 
   for (int i = 0; i < net.consumer_count(); ++i) {
     if (!std::isnan(c.fixed_mass_flow_kg_s[i])) continue;
     const double q = c.heat_demand_W[i], tr = c.return_temperature_C[i];
-    flow_hi_[i] = solver::substation_flow_limit(fluid, c, i);
-    flow_lo_[i] = std::min(solver::demand_flow(fluid, q, std::max(reachable_.hi, tr), tr).mass_flow,
-                           flow_hi_[i]);
+    const double h_return = return_enthalpy_[i];
+    flow_hi_[i] = solver::substation_flow_limit(fluid, c, i, h_return);
+    flow_lo_[i] = std::min(
+        solver::demand_flow(fluid, q, std::max(reachable_.hi, tr), tr, h_return).mass_flow,
+        flow_hi_[i]);
   }
 }
 

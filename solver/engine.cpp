@@ -616,6 +616,13 @@ void SolverEngine::finish_temperatures(const Network& net, const fluid::FluidMod
 // convergence of the temperatures. Converged = a Newton step below the flow tolerance with no
 // status change, followed by a temperature change below tol_T.
 Solution SolverEngine::solve(const Network& net, const SolverOptions& options, SolveReport& report) {
+  Solution sol;
+  solve(net, options, report, sol);
+  return sol;
+}
+
+void SolverEngine::solve(const Network& net, const SolverOptions& options, SolveReport& report,
+                         Solution& sol) {
   const auto t_start = Clock::now();
   options.validate();
   report = SolveReport{};
@@ -712,11 +719,10 @@ Solution SolverEngine::solve(const Network& net, const SolverOptions& options, S
     step_start_ = {};
   }
   invalid_causes_.clear();
-  Solution sol = make_solution(net, fluid, friction, options, report);
+  make_solution(net, fluid, friction, options, report, sol);
   solver::apply_invalid_causes(invalid_causes_, report);
   sol.max_temperature_change_K = loop.dT;
   report.timings.total_s = seconds_since(t_start);
-  return sol;
 }
 
 }  // namespace heatnet

@@ -38,6 +38,10 @@ namespace heatnet {
 class SolverEngine {
  public:
   Solution solve(const Network& network, const SolverOptions& options, SolveReport& report);
+  // The same, into `out`: its field storage is reused (a time series solves step after step
+  // into one Solution, with no allocation per step).
+  void solve(const Network& network, const SolverOptions& options, SolveReport& report,
+             Solution& out);
   void reset_state() { state_.initialised = false; have_temperatures_ = false; }
   // This engine solves once (heatnet::solve): before the solution's fields are allocated it
   // frees everything only further iterations or solves would use (peak memory).
@@ -148,9 +152,9 @@ class SolverEngine {
   // A plant that runs backwards: its check row, or a cause in invalid_causes_.
   void check_plant_direction(const Network& network, int source, double mass_flow,
                              double rise_Pa, double rho_g, Solution& sol);
-  Solution make_solution(const Network& network, const fluid::FluidModel& fluid,
-                         FrictionModel friction, const SolverOptions& options,
-                         SolveReport& report);
+  void make_solution(const Network& network, const fluid::FluidModel& fluid,
+                     FrictionModel friction, const SolverOptions& options, SolveReport& report,
+                     Solution& sol);
   // make_solution's parts, one per element group (solver/solution_builder.cpp)
   static std::vector<double>& result_field(Solution& sol, ElementGroup group,
                                            std::string_view name, std::size_t n);

@@ -137,19 +137,23 @@ bool SolverEngine::held_below_demand(const Network& net, int i) const {
          !(temps_.node_T[cd.supply_node[i]] > cd.return_temperature_C[i]);
 }
 
-// A result field of `n` zeros to fill.
+// A result field of `n` values, every one of which the caller writes: a reused Solution keeps
+// its storage and last step's values (no allocation or zero fill per time step).
 std::vector<double>& SolverEngine::result_field(Solution& sol, ElementGroup g, std::string_view name,
                                                 std::size_t n) {
   auto& v = sol.field(g, name);
-  v.assign(n, 0.0);
+  v.resize(n);
   return v;
 }
 
-Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel& fluid,
-                                     FrictionModel friction, const SolverOptions& options,
-                                     SolveReport& report) {
-  Solution sol;
+// Fills `sol` from the converged state; of a reused Solution only the fields' storage is kept.
+void SolverEngine::make_solution(const Network& net, const fluid::FluidModel& fluid,
+                                 FrictionModel friction, const SolverOptions& options,
+                                 SolveReport& report, Solution& sol) {
   sol.values.resize(kResultFieldCount);
+  sol.checks.clear();
+  sol.summary = StepSummary{};
+  sol.max_temperature_change_K = 0;
   sol.iterations = report.iterations;
   node_results(net, fluid, options.limits, sol);
   pipe_results(net, friction, options.limits, sol);
@@ -162,7 +166,6 @@ Solution SolverEngine::make_solution(const Network& net, const fluid::FluidModel
   energy_balance(net, fluid, sol);
   freezing_checks(net, fluid, sol);
   sol.summary.failed_checks = static_cast<int>(sol.checks.size());
-  return sol;
 }
 
 // Pressure, head and temperature per node; the pressure extremes and checks.

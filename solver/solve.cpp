@@ -23,11 +23,16 @@ void Solver::set_options(SolverOptions options) {
 // Colebrook roots, thermal plan, symbolic analysis) goes, and the next solve starts as a fresh
 // Solver's would.
 Solution Solver::solve(const Network& network) {
+  Solution s;
+  solve(network, s);
+  return s;
+}
+
+void Solver::solve(const Network& network, Solution& out) {
   if (!engine_) engine_ = std::make_unique<SolverEngine>();
   try {
-    Solution s = engine_->solve(network, options_, report_);
+    engine_->solve(network, options_, report_, out);
     if (!report_.usable()) engine_.reset();
-    return s;
   } catch (...) {
     engine_.reset();
     throw;

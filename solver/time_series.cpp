@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <limits>
 #include <sstream>
+#include <utility>
 
 #include "heatnet/errors.hpp"
 #include "heatnet/solve.hpp"
@@ -358,6 +359,9 @@ SimulationResult simulate(const Network& network, const Profiles& profiles,
   const bool plug = options.thermal_model == ThermalModel::plug_flow;
   PlugFlowRun plug_run(net, options.max_parcels_per_pipe);
   int consecutive_failures = 0;
+  // Every step solves into this one Solution (its fields keep their storage) unless the run
+  // keeps its result, which takes each step's Solution over.
+  Solution sol;
   for (std::size_t k = 0; k < total; ++k) {
     auto t0 = Clock::now();
     binding.apply(k, net);
@@ -365,7 +369,7 @@ SimulationResult simulate(const Network& network, const Profiles& profiles,
     sum.apply_s += since(t0);
 
     t0 = Clock::now();
-    Solution sol = solver.solve(hydraulics);
+    solver.solve(hydraulics, sol);
     const SolveReport& report = solver.report();
     const double time_s = binding.time_s(k);
     const double dt_h = binding.duration_h(k);
@@ -387,7 +391,7 @@ SimulationResult simulate(const Network& network, const Profiles& profiles,
 
     StepInfo info{k, total, time_s, &sol, &report};
     const bool go_on = callback ? callback(info) : true;
-    if (options.keep_result) out.result->append(time_s, std::move(sol), report);
+    if (options.keep_result) out.result->append(time_s, std::exchange(sol, Solution{}), report);
     if (!ok && (options.on_failure == OnStepFailure::stop ||
                 consecutive_failures >= options.max_consecutive_failures)) {
       sum.stopped_on_failure = k + 1 < total;

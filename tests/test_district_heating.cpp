@@ -3,6 +3,7 @@
 // balance source heat = consumer heat + pipe losses, computed here from the datasets
 // (not the solver's own summary).
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <numbers>
@@ -371,6 +372,34 @@ TEST_CASE("resolve after set_consumer_heat_demand reuses the analysis and matche
   changed.consumers[c].heat_demand_kW = 900.0;
   check_matches_fresh(again, changed);
   CHECK(again.field(ElementGroup::consumers, "heat")[c] == Approx(900e3).epsilon(1e-9));
+}
+
+TEST_CASE("a solve into a reused Solution writes every value, check and summary afresh",
+          "[district_heating][resolve]") {
+  // A time series solves each step into one Solution whose fields keep their storage and
+  // last step's values (no zero fill): every value must be overwritten.
+  const Network net = Network::build(dh_ring(dh_fluid(), 7));
+  Solver fresh_solver;
+  const Solution fresh = fresh_solver.solve(net);
+  REQUIRE(fresh_solver.report().usable());
+  Solution reused = fresh;
+  for (auto& field : reused.values) std::fill(field.begin(), field.end(), std::nan(""));
+  reused.values[0].push_back(1.0);  // a field of another size
+  reused.checks.push_back({0, "node", "stale", "max_pressure", 1.0, 0.0});
+  reused.summary.under_supplied = 99;
+  reused.summary.heat_delivered_W = -1.0;
+  Solver solver;
+  solver.solve(net, reused);
+  REQUIRE(solver.report().usable());
+  REQUIRE(reused.values.size() == fresh.values.size());
+  for (std::size_t f = 0; f < fresh.values.size(); ++f) {
+    INFO(kResultFields[f].name);
+    CHECK(reused.values[f] == fresh.values[f]);  // exactly: NaN != NaN catches a stale value
+  }
+  CHECK(reused.checks.size() == fresh.checks.size());
+  CHECK(reused.summary.under_supplied == fresh.summary.under_supplied);
+  CHECK(reused.summary.heat_delivered_W == fresh.summary.heat_delivered_W);
+  CHECK(reused.iterations == fresh.iterations);
 }
 
 TEST_CASE("a consumer switched on from zero demand in a re-solve draws its flow",

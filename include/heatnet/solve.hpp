@@ -30,6 +30,8 @@ class Solver {
   // Solves one steady state. Never throws for non-convergence (see report()); throws
   // NetworkError when the network cannot be solved at all (e.g. temperature out of range).
   Solution solve(const Network& network);
+  // The same into `out`, reusing its storage (a time series: no allocation per step).
+  void solve(const Network& network, Solution& out);
   const SolveReport& report() const { return report_; }
 
   // Forget the warm-start state (the symbolic analysis stays cached for the topology).
