@@ -441,6 +441,10 @@ void ProfileBinding::apply(std::size_t step, Network& net) const {
     }
     if (return_T_[i].active()) set_return_temperature(i, value(return_T_[i], step));
   }
+  apply_to_sources(step, net);
+}
+
+void ProfileBinding::apply_to_sources(std::size_t step, Network& net) const {
   for (int s = 0; s < net.source_count(); ++s) {
     if (supply_T_[s].active()) net.set_source_supply_temperature(s, value(supply_T_[s], step));
     if (pump_dp_[s].active()) net.set_source_pump_dp(s, value(pump_dp_[s], step));

@@ -199,7 +199,7 @@ class ArrivalTracker {
     Network scratch = net;
     std::vector<double> source_T(total * n_src_);
     for (std::size_t k = 0; k < total; ++k) {
-      binding.apply(k, scratch);
+      binding.apply_to_sources(k, scratch);
       for (std::size_t s = 0; s < n_src_; ++s)
         source_T[k * n_src_ + s] = scratch.sources().supply_temperature_C[s];
     }

@@ -115,6 +115,8 @@ class ProfileBinding {
   // Outdoor temperature of a step (NaN when the profiles have none).
   double outdoor_temperature_C(std::size_t step) const;
   void apply(std::size_t step, Network& network) const;
+  // Only the sources' values of a step (supply temperatures, pump set points).
+  void apply_to_sources(std::size_t step, Network& network) const;
 
   // Consumers / sources no profile touches (for summaries: "12 consumers keep design demand").
   int unprofiled_consumers() const { return unprofiled_consumers_; }
