@@ -295,7 +295,15 @@ ProfileBinding::ProfileBinding(const Profiles& p, const Network& net) {
     if (!demand_factor_[i].active() && !heat_demand_[i].active()) ++unprofiled_consumers_;
   }
 
-  // Validate every value once, naming the cell (so apply() cannot throw half-way).
+  check_values(p, net);
+}
+
+// Every value a profile will set, checked once against the bound network's rules and named by
+// its cell, so that apply() cannot throw half-way.
+void ProfileBinding::check_values(const Profiles& p, const Network& net) const {
+  const ConsumerData& cd = net.consumers();
+  const SourceData& sd = net.sources();
+  const int nc = net.consumer_count(), ns = net.source_count();
   auto series_of = [&](const Driver& d) -> const ProfileSeries* {
     return d.series >= 0 ? &p.series[d.series] : nullptr;
   };

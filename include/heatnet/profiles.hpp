@@ -129,6 +129,7 @@ class ProfileBinding {
     bool active() const { return series >= 0 || schedule >= 0; }
   };
   double value(const Driver& d, std::size_t step) const;
+  void check_values(const Profiles& profiles, const Network& network) const;
 
   std::size_t steps_ = 0;
   std::vector<double> time_h_;
