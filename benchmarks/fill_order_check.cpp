@@ -2,14 +2,12 @@
 // fill-reducing orders, plain AMD (CHOLMOD's order of the whole pattern) against the rows of
 // degree <= 2 eliminated first and AMD on the rest (solver/linear/low_degree_peeling.hpp),
 // and the share of rows that rest (the core) keeps. The evidence behind SpdSolver's rule
-// (fill_reducing_order); the solver's own numbering comes from SpdSolver.
+// (fill_reducing_order); both orders are SpdSolver's own (analysed_order, peeled_order).
 //
 //   heatnet_fill_order FILE...                     (network JSON or EPANET .inp)
 //   heatnet_fill_order --kind realistic --pipes N  (generated: realistic, street_grid, ...)
 // One line per network: name, rows, core share, nnz(L) and flops for both orders and their
 // ratios (combined / AMD).
-#include <Eigen/CholmodSupport>
-#include <cholmod.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +22,7 @@
 #include "network/compiled.hpp"
 #include "solver/linear/low_degree_peeling.hpp"
 #include "solver/linear/simplicial_ldl.hpp"
+#include "solver/linear/spd_solver.hpp"
 #include "solver/newton/hydraulic_solver.hpp"
 
 using namespace heatnet;
@@ -74,21 +73,6 @@ SparseMatrix upper_pattern(int n, const std::vector<Edge>& edges, const std::vec
   return a;
 }
 
-std::vector<int> cholmod_order(const SparseMatrix& upper, cholmod_common& common) {
-  const int n = static_cast<int>(upper.rows());
-  std::vector<int> order(n);
-  for (int i = 0; i < n; ++i) order[i] = i;
-  if (n == 0) return order;
-  cholmod_sparse a = Eigen::viewAsCholmod(Eigen::Ref<SparseMatrix>(const_cast<SparseMatrix&>(upper)));
-  a.stype = 1;
-  cholmod_factor* f = cholmod_analyze(&a, &common);
-  if (f == nullptr) return order;
-  const int* perm = static_cast<const int*>(f->Perm);
-  order.assign(perm, perm + n);
-  cholmod_free_factor(&f, &common);
-  return order;
-}
-
 struct Fill {
   double lnz, flops;
 };
@@ -100,17 +84,15 @@ Fill fill_of(int n, const std::vector<Edge>& edges, const std::vector<int>& orde
   return {ldl.factor_nonzeros(), ldl.flops()};
 }
 
-void report(const std::string& name, const Network& net, cholmod_common& common) {
+void report(const std::string& name, const Network& net, linear::SpdSolver& orders) {
   int n = 0;
   const std::vector<Edge> edges = pressure_graph(net, n);
   std::vector<int> identity(n);
   for (int i = 0; i < n; ++i) identity[i] = i;
   const SparseMatrix upper = upper_pattern(n, edges, identity);
-  const Fill amd = fill_of(n, edges, cholmod_order(upper, common));
+  const Fill amd = fill_of(n, edges, orders.analysed_order(upper));
   const linear::LowDegreePeeling peel = linear::peel_low_degree(upper);
-  std::vector<int> combined = peel.eliminated;
-  for (int k : cholmod_order(peel.core_upper, common)) combined.push_back(peel.core[k]);
-  const Fill both = fill_of(n, edges, combined);
+  const Fill both = fill_of(n, edges, orders.peeled_order(peel));
   std::printf("%-28s %9d %7.4f %11.0f %11.0f %7.4f %13.0f %13.0f %7.4f\n", name.c_str(), n,
               n ? static_cast<double>(peel.core.size()) / n : 0.0, amd.lnz, both.lnz,
               amd.lnz ? both.lnz / amd.lnz : 1.0, amd.flops, both.flops,
@@ -120,9 +102,7 @@ void report(const std::string& name, const Network& net, cholmod_common& common)
 }  // namespace
 
 int main(int argc, char** argv) {
-  cholmod_common common;
-  cholmod_start(&common);
-  common.print = 0;
+  linear::SpdSolver orders(LinearBackend::automatic);  // the solver's own CHOLMOD settings
   std::printf("%-28s %9s %7s %11s %11s %7s %13s %13s %7s\n", "network", "rows", "core",
               "lnz_amd", "lnz_peel", "ratio", "flops_amd", "flops_peel", "ratio");
   for (int i = 1; i < argc; ++i) {
@@ -133,18 +113,17 @@ int main(int argc, char** argv) {
         const long pipes = std::atol(argv[i + 3]);
         if (!kind) throw std::runtime_error("unknown kind");
         const Network net = Network::build(bench::make_dh_network(*kind, pipes, 1));
-        report(std::string(argv[i + 1]) + "_" + argv[i + 3], net, common);
+        report(std::string(argv[i + 1]) + "_" + argv[i + 3], net, orders);
         i += 3;
       } else {
         const Network net = Network::build(io::read_network(arg));
         const std::filesystem::path path(arg);
         const bool generic = path.stem() == "network";  // validation/reference/<name>/network.*
-        report((generic ? path.parent_path().filename() : path.stem()).string(), net, common);
+        report((generic ? path.parent_path().filename() : path.stem()).string(), net, orders);
       }
     } catch (const std::exception& e) {
       std::fprintf(stderr, "%s: %s\n", arg.c_str(), e.what());
     }
   }
-  cholmod_finish(&common);
   return 0;
 }

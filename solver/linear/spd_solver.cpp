@@ -63,9 +63,7 @@ std::vector<int> SpdSolver::fill_reducing_order(const SparseMatrix& upper) {
   if (n < kMinPeeledRows || static_cast<double>(peel.core.size()) > kMaxCoreShare * n) {
     order = analysed_order(upper);  // small or mesh-like: AMD sees the whole graph
   } else {
-    order = peel.eliminated;
-    order.reserve(n);
-    for (int k : analysed_order(peel.core_upper)) order.push_back(peel.core[k]);
+    order = peeled_order(peel);
   }
   // The ordering's workspace (Iwork, Flag, Head: ~6 ints per row, 24 MB at a million rows)
   // would stay allocated for the solver's life; our own LDL^T never uses it and a CHOLMOD
@@ -87,6 +85,13 @@ std::vector<int> SpdSolver::analysed_order(const SparseMatrix& upper) {
   const int* perm = static_cast<const int*>(symbolic->Perm);
   order.assign(perm, perm + n);
   cholmod_free_factor(&symbolic, &common);
+  return order;
+}
+
+std::vector<int> SpdSolver::peeled_order(const LowDegreePeeling& peel) {
+  std::vector<int> order = peel.eliminated;
+  order.reserve(peel.eliminated.size() + peel.core.size());
+  for (int k : analysed_order(peel.core_upper)) order.push_back(peel.core[k]);
   return order;
 }
 

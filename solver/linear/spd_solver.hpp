@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "heatnet/solver_options.hpp"
+#include "solver/linear/low_degree_peeling.hpp"
 
 namespace heatnet::linear {
 
@@ -27,6 +28,11 @@ class SpdSolver {
   // and call use_natural_ordering() spare CHOLMOD a permuted copy (cholmod_transpose_sym) of
   // the matrix at every factorisation.
   std::vector<int> fill_reducing_order(const SparseMatrix& upper);
+  // The two orders it chooses between (heatnet_fill_order compares them): CHOLMOD's order of
+  // the whole pattern (cholmod_analyze's Perm), and the peeled rows followed by the core in
+  // CHOLMOD's order of the core's graph.
+  std::vector<int> analysed_order(const SparseMatrix& upper);
+  std::vector<int> peeled_order(const LowDegreePeeling& peel);
   void use_natural_ordering();
   // Symbolic analysis of the upper triangle's pattern.
   void analyse(const SparseMatrix& upper);
@@ -45,9 +51,6 @@ class SpdSolver {
   std::string backend_name() const;
 
  private:
-  // CHOLMOD's fill-reducing order of the whole pattern (cholmod_analyze's Perm).
-  std::vector<int> analysed_order(const SparseMatrix& upper);
-
   struct Impl;
   std::unique_ptr<Impl> impl_;
   LinearBackend backend_;
