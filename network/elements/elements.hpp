@@ -37,23 +37,8 @@ struct RuleContext {
   FrictionModel friction;        // roughness and Hazen-Williams rules
 };
 
-// The schema rule of one field (value in the field's file unit). `prefix` names a nested
-// object in errors ("pump.", "fluid.").
-template <class Def>
-void check_value(const schema::Field<Def>& f, double value, const FluidDefinition& fluid,
-                 const char* kind, const std::string& id, std::string_view prefix = {}) {
-  // the field's name only for the error (made for every field of every element, its string
-  // was ~2 % of reading and building a million-pipe network)
-  auto field = [&] { return std::string(prefix) + std::string(f.key); };
-  if (f.check == schema::Check::temperature && !temperature_allowed(fluid, value))
-    require_temperature(fluid, value, kind, id, field().c_str());
-  else if (f.check == schema::Check::range && !f.range.contains(value))
-    throw NetworkError(ErrorCode::invalid_value, kind, id, field(), format_value(value),
-                       f.range.rule);
-}
-
-// Whether `value` keeps the field's rule (check_value's test, inline: it runs for every
-// field of every element, check_value with its error only where a rule is broken).
+// Whether `value` keeps the field's rule (inline: it runs for every field of every element,
+// check_value with its error only where a rule is broken).
 template <class Def>
 bool keeps_rule(const schema::Field<Def>& f, double value, const FluidDefinition& fluid) {
   switch (f.check) {
@@ -61,6 +46,21 @@ bool keeps_rule(const schema::Field<Def>& f, double value, const FluidDefinition
     case schema::Check::range: return f.range.contains(value);
     default: return true;
   }
+}
+
+// The schema rule of one field (value in the field's file unit). `prefix` names a nested
+// object in errors ("pump.", "fluid.").
+template <class Def>
+void check_value(const schema::Field<Def>& f, double value, const FluidDefinition& fluid,
+                 const char* kind, const std::string& id, std::string_view prefix = {}) {
+  if (keeps_rule(f, value, fluid)) return;
+  // the field's name only for the error (made for every field of every element, its string
+  // was ~2 % of reading and building a million-pipe network)
+  const std::string field = std::string(prefix) + std::string(f.key);
+  if (f.check == schema::Check::temperature)
+    return require_temperature(fluid, value, kind, id, field.c_str());
+  throw NetworkError(ErrorCode::invalid_value, kind, id, field, format_value(value),
+                     f.range.rule);
 }
 
 // The schema rule of field `f` of `d`, where it is a number that is set.
