@@ -5,11 +5,15 @@
 
 #include <unistd.h>
 
+#include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "heatnet/errors.hpp"
 #include "heatnet/io.hpp"
@@ -215,4 +219,87 @@ TEST_CASE("read_file_bytes: a file's bytes whole, then zeros the fast reader may
   CHECK(status.capacity() >= status.size() + kReadAheadBytes);
   CHECK_THROWS_AS(io::json_detail::read_file_bytes(dir), IoError);  // a folder: clear error
   fs::remove_all(dir);
+}
+
+namespace {
+
+// `numbers` as the x of as many nodes.
+std::string network_with_xs(const std::vector<std::string>& numbers) {
+  std::string text = R"({"format": "heatnet-network/1", "nodes": [)";
+  for (std::size_t i = 0; i < numbers.size(); ++i)
+    text += (i ? ", " : "") + std::string(R"({"id": "N)") + std::to_string(i) + R"(", "x": )" +
+            numbers[i] + "}";
+  return text + "]}";
+}
+
+// Decimal spellings over the fast path's edges: 1..19 digits (more are declined), the point
+// anywhere, exponents around +-22 and beyond, both signs (a fixed linear congruential sequence).
+std::vector<std::string> decimal_spellings() {
+  std::vector<std::string> out;
+  std::uint64_t state = 12345;
+  const auto next = [&](std::uint64_t n) {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    return (state >> 33) % n;
+  };
+  for (int k = 0; k < 4000; ++k) {
+    const std::size_t digits = 1 + next(19);
+    std::string mantissa;
+    for (std::size_t d = 0; d < digits; ++d) mantissa += static_cast<char>('0' + next(10));
+    while (mantissa.size() > 1 && mantissa[0] == '0') mantissa.erase(0, 1);
+    std::string s = next(2) ? "-" : "";
+    const std::size_t point = next(mantissa.size() + 1);
+    if (point == 0) {
+      s += "0." + mantissa;
+    } else if (point == mantissa.size()) {
+      s += mantissa;
+    } else {
+      s += mantissa.substr(0, point) + "." + mantissa.substr(point);
+    }
+    if (next(3) == 0) s += (next(2) ? "e" : "E") + std::string(next(2) ? "-" : "+") + std::to_string(next(40));
+    out.push_back(s);
+  }
+  for (const char* edge : {"9007199254740992", "9007199254740993", "1e22", "1e23", "1e-22",
+                           "1e-23", "4.9e-324", "1.7976931348623157e308", "0.1", "0.3",
+                           "123456789012345678e-22", "2.2250738585072014e-308", "1E+0", "0e99"})
+    out.push_back(edge);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("fast JSON reader reads every number as strtod does, bit for bit", "[json][fast]") {
+  // The exact decimal fast path (Clinger) and simdjson's parser behind it must both give the
+  // correctly rounded double: strtod's (glibc rounds correctly), the independent reference.
+  const std::vector<std::string> numbers = decimal_spellings();
+  const auto fast = parse_network_json_fast(network_with_xs(numbers));
+  REQUIRE(fast);
+  REQUIRE(fast->nodes.size() == numbers.size());
+  int differ = 0;
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    double expected = std::strtod(numbers[i].c_str(), nullptr);
+    // nlohmann's rule (see the -0 test): an integer spelling of zero is +0.
+    if (expected == 0 && numbers[i].find_first_of(".eE") == std::string::npos) expected = 0.0;
+    const double read = *fast->nodes[i].x;
+    if (std::memcmp(&read, &expected, sizeof read) != 0) {
+      UNSCOPED_INFO(numbers[i] << ": read " << read << ", strtod " << expected);
+      ++differ;
+    }
+  }
+  CHECK(differ == 0);
+}
+
+TEST_CASE("fast JSON reader declines numbers JSON does not allow", "[json][fast]") {
+  for (const char* bad : {"01", "-01", "1.", "-", ".5", "1e", "1e+", "+1", "1.e5", "0x10", "1.5.2",
+                          "1e5e5", "--1", "1,5 ", "00", "1 2", "1-", "1e-", "Infinity", "1e99999"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_network_json_fast(network_with_node(std::string(", \"x\": ") + bad)));
+    CHECK_THROWS_AS(io::parse_network_json(network_with_node(std::string(", \"x\": ") + bad)),
+                    InputError);
+  }
+  // Keys longer than one 8-byte word differ in their last word only.
+  for (const char* key : {"injection_temperature_D", "injection_temperature_", "elevation_n"}) {
+    INFO(key);
+    CHECK_FALSE(parse_network_json_fast(network_with_node(std::string(", \"") + key + "\": 1")));
+  }
+  CHECK(read_fast_checked(network_with_node(R"(, "injection_temperature_C": 70)")));
 }
