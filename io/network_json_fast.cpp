@@ -466,22 +466,40 @@ std::vector<Def> read_list(od::value v, ReadOne read_one) {
   return out;
 }
 
-// Each element read in place (a definition is ~100-200 bytes: no move per element). The list
-// grows as it is read: counting it first (simdjson's count_elements walks every token of the
-// list once more) cost an eighth of the reader's instructions. Growing costs a transient
-// copy of the list read so far at each doubling; at 10^6 pipes that raises `heatnet check`'s
-// peak by ~6 % and leaves `heatnet solve`'s (set by the solve) where it was.
+// Room for the rest of a list, once its first `sampled` elements were read from `first` to
+// `here`: as many elements of their mean size as the text from `here` to `end` could hold.
+// That bounds the list unless its later elements are smaller than its first (then it grows
+// as usual). The capacity past the list's end is never written: address space, not memory.
 template <class Def>
-std::vector<Def> read_plain_list(od::value v, schema::Fields<Def> fields) {
+void reserve_for_rest(std::vector<Def>& list, const char* first, const char* here, const char* end) {
+  const auto sampled = static_cast<std::size_t>(list.size());
+  const auto sampled_bytes = static_cast<std::size_t>(here - first);
+  if (sampled_bytes == 0) return;
+  list.reserve(sampled + static_cast<std::size_t>(end - here) * sampled / sampled_bytes + 1);
+}
+
+// Each element read in place (a definition is ~100-200 bytes: no move per element). Counting
+// the list first (simdjson's count_elements walks every token of the list once more) cost an
+// eighth of the reader's instructions; growing it by doubling moved it and wrote twice its
+// memory. So its first elements are read, and their size in the text tells how much room
+// the rest can need at most (`end`: the end of the text).
+template <class Def>
+std::vector<Def> read_plain_list(od::value v, schema::Fields<Def> fields, const char* end) {
+  constexpr std::size_t kSampled = 256;
   const ObjectTable<Def> table(fields);
   const auto no_nested_objects = [](std::string_view, od::value) { not_plain(); };
   std::vector<Def> out;
-  for (od::value e : v.get_array())
+  out.reserve(kSampled);
+  const char* first = nullptr;
+  for (od::value e : v.get_array()) {
+    if (out.size() == 0) first = e.raw_json_token().data();
+    if (out.size() == kSampled) reserve_for_rest(out, first, e.raw_json_token().data(), end);
     read_object_fields(e.get_object().value(), table, out.emplace_back(), no_nested_objects);
+  }
   return out;
 }
 
-NetworkDefinition read_top(od::object top) {
+NetworkDefinition read_top(od::object top, const char* end) {
   NetworkDefinition def;
   const auto keys = schema::top_level_keys();
   Seen seen = 0;
@@ -500,19 +518,19 @@ NetworkDefinition read_top(od::object top) {
     } else if (key == "settings") {
       def.settings = read_settings(v);
     } else if (key == "nodes") {
-      def.nodes = read_plain_list(v, schema::node_fields());
+      def.nodes = read_plain_list(v, schema::node_fields(), end);
     } else if (key == "pipes") {
-      def.pipes = read_plain_list(v, schema::pipe_fields());
+      def.pipes = read_plain_list(v, schema::pipe_fields(), end);
     } else if (key == "pressure_nodes") {
-      def.pressure_nodes = read_plain_list(v, schema::pressure_node_fields());
+      def.pressure_nodes = read_plain_list(v, schema::pressure_node_fields(), end);
     } else if (key == "sources") {
       def.sources = read_list<SourceDefinition>(v, read_source);
     } else if (key == "consumers") {
-      def.consumers = read_plain_list(v, schema::consumer_fields());
+      def.consumers = read_plain_list(v, schema::consumer_fields(), end);
     } else if (key == "pumps") {
-      def.pumps = read_plain_list(v, schema::pump_fields());
+      def.pumps = read_plain_list(v, schema::pump_fields(), end);
     } else if (key == "valves") {
-      def.valves = read_plain_list(v, schema::valve_fields());
+      def.valves = read_plain_list(v, schema::valve_fields(), end);
     } else {
       not_plain();  // a top-level key this reader does not know (the table grew)
     }
@@ -541,7 +559,7 @@ std::optional<NetworkDefinition> parse_network_json_fast(std::string_view text,
   try {
     od::parser parser;
     od::document doc = parser.iterate(data, text.size(), capacity);
-    NetworkDefinition def = read_top(doc.get_object());
+    NetworkDefinition def = read_top(doc.get_object(), data + text.size());
     // Something after the top-level object (the document is exhausted: no location).
     if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return std::nullopt;
     return def;

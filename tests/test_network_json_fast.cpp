@@ -303,3 +303,23 @@ TEST_CASE("fast JSON reader declines numbers JSON does not allow", "[json][fast]
   }
   CHECK(read_fast_checked(network_with_node(R"(, "injection_temperature_C": 70)")));
 }
+
+TEST_CASE("fast JSON reader reads long lists whole, whatever their elements' sizes",
+          "[json][fast]") {
+  // The room for a list is estimated from its first 256 elements' size in the text: later
+  // elements that are smaller (the estimate is short: the list grows) or larger read the same.
+  for (const std::size_t long_ids : {std::size_t{0}, std::size_t{300}, std::size_t{2000}}) {
+    INFO("long ids: " << long_ids);
+    std::string text = R"({"format": "heatnet-network/1", "nodes": [)";
+    for (std::size_t i = 0; i < 2000; ++i) {
+      const std::string id = (i < long_ids ? std::string(40, 'n') : std::string("N")) +
+                             std::to_string(i);
+      text += (i ? ", " : "") + std::string(R"({"id": ")") + id + R"(", "x": 1.5})";
+    }
+    text += "]}";
+    const auto fast = read_fast_checked(text);
+    REQUIRE(fast);
+    CHECK(fast->nodes.size() == 2000);
+    CHECK(fast->nodes.back().id.back() == '9');
+  }
+}
