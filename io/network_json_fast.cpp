@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <new>
+#include <stdexcept>
 #include <optional>
 #include <type_traits>
 #include <variant>
@@ -469,13 +471,19 @@ std::vector<Def> read_list(od::value v, ReadOne read_one) {
 // Room for the rest of a list, once its first `sampled` elements were read from `first` to
 // `here`: as many elements of their mean size as the text from `here` to `end` could hold.
 // That bounds the list unless its later elements are smaller than its first (then it grows
-// as usual). The capacity past the list's end is never written: address space, not memory.
+// as usual). The capacity past the list's end is never written: address space, not memory;
+// where the system refuses that much address space (a strict overcommit policy, a text of
+// tiny elements followed by a huge one), the list grows as usual too.
 template <class Def>
 void reserve_for_rest(std::vector<Def>& list, const char* first, const char* here, const char* end) {
   const auto sampled = static_cast<std::size_t>(list.size());
   const auto sampled_bytes = static_cast<std::size_t>(here - first);
   if (sampled_bytes == 0) return;
-  list.reserve(sampled + static_cast<std::size_t>(end - here) * sampled / sampled_bytes + 1);
+  try {
+    list.reserve(sampled + static_cast<std::size_t>(end - here) * sampled / sampled_bytes + 1);
+  } catch (const std::bad_alloc&) {
+  } catch (const std::length_error&) {
+  }
 }
 
 // Each element read in place (a definition is ~100-200 bytes: no move per element). Counting
