@@ -141,8 +141,8 @@ TEST_CASE("fast JSON reader leaves numbers of more than 19 significant digits to
 }
 
 TEST_CASE("fast JSON reader finds a stray control byte wherever it is", "[json][fast]") {
-  // The scan runs in 64-byte blocks and a tail: a control byte is found in either, at any
-  // offset; tab, newline and carriage return between tokens are whitespace.
+  // A control byte at any offset is declined, and the precise reader words the error; tab,
+  // newline and carriage return between tokens are whitespace.
   const std::string text = network_with_node(R"(, "x": 1)");
   REQUIRE(text.size() > 3 * 64);
   REQUIRE(read_fast_checked(text));
@@ -157,6 +157,31 @@ TEST_CASE("fast JSON reader finds a stray control byte wherever it is", "[json][
     const std::string spaced = network_with_node(std::string(",") + space + R"("x": 1)");
     CHECK(read_fast_checked(spaced));
   }
+}
+
+TEST_CASE("fast JSON reader declines a control byte at any offset of a network with every element",
+          "[json][fast]") {
+  // Whatever it is next to (a key, a string, a number, true/false, a bracket, whitespace), a
+  // control character other than tab, newline and carriage return is not plain.
+  const io::json_detail::FileBytes file = io::json_detail::read_file_bytes(
+      fs::path(HEATNET_SOURCE_DIR) / "tests/fuzz/seeds/every_element.json");
+  std::string text(file.view());
+  const std::size_t first_pipe = text.find(R"("length_m")");  // flags: true, false
+  REQUIRE(first_pipe != std::string::npos);
+  text.insert(first_pipe, R"("check_valve": true, "closed": false, )");
+  REQUIRE(read_fast_checked(text));
+  int accepted = 0;
+  for (std::size_t at = 0; at <= text.size(); ++at) {
+    for (const char control : {'\x00', '\x0b', '\x1f'}) {
+      std::string bad = text;
+      bad.insert(at, 1, control);
+      if (parse_network_json_fast(bad)) {
+        UNSCOPED_INFO("accepted byte " << int(control) << " at " << at);
+        ++accepted;
+      }
+    }
+  }
+  CHECK(accepted == 0);
 }
 
 TEST_CASE("fast JSON reader reads ids of any length, declines escapes at any position",
