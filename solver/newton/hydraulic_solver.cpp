@@ -585,11 +585,9 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
       e = column_weight(params, k, st.q[k], law);
     const double drop = st.p[i] - st.p[j] + e;
     const double residual = law.dp - drop;
-    const double tangent_y = 1.0 / law.g;
-    merit += (residual * tangent_y) * (residual * tangent_y);
-    const double y =
-        secant && open_pipe ? 1.0 / power_law_secant_slope(st.q[k], law, drop, *secant_limits)
-                            : tangent_y;
+    double y = 1.0 / law.g;
+    merit += (residual * y) * (residual * y);  // the tangent's Newton step, either way
+    if (secant && open_pipe) y = 1.0 / power_law_secant_slope(st.q[k], law, drop, *secant_limits);
     if (std::abs(residual) > max_residual_Pa_) {
       max_residual_Pa_ = std::abs(residual);
       worst_residual_link_ = k;
@@ -1297,10 +1295,13 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
     sdp_prev_ = st.source_dp;
   }
   for (double d : params.demand) run.max_demand = std::max(run.max_demand, std::abs(d));
-  // the scales of the state this call starts from (take_step updates them)
-  run.flow_scale = std::max(run.max_demand, 1e-9);
-  for (double q : st.q) run.flow_scale = std::max(run.flow_scale, std::abs(q));
-  for (double pv : st.p) run.p_abs_max = std::max(run.p_abs_max, std::abs(pv) + 101325.0);
+  if (ns.friction == FrictionModel::hazen_williams) {
+    // the scales of the state this call starts from, for the secant's limits in its first
+    // iteration (take_step updates them)
+    run.flow_scale = std::max(run.max_demand, 1e-9);
+    for (double q : st.q) run.flow_scale = std::max(run.flow_scale, std::abs(q));
+    for (double pv : st.p) run.p_abs_max = std::max(run.p_abs_max, std::abs(pv) + 101325.0);
+  }
 
   for (int it = 1; it <= ns.max_iterations; ++it) {
     IterationRecord rec;
