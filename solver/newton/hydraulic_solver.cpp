@@ -117,7 +117,7 @@ double flow_roundoff_Pa(double q, double g) {
 // bound as a power law's flow vanishes, reaches limits.max_conductance: a loop landed at zero
 // flow (its solution) makes the pressure system so ill-conditioned that the round-off of the
 // pressures moves the flows by more than the tolerance (Elhay & Simpson, J. Hydraul. Eng.
-// 137(10), 2011); the tangent's own approach gets there no sooner than now.
+// 137(10), 2011); below that floor the tangent's steps go on at their own (slow) pace.
 double power_law_secant_slope(double q, const physics::LinkLaw& law, double drop,
                               const SecantLimits& limits) {
   if (!(std::abs(drop) < kSecantDropRatio * std::abs(law.dp))) return law.g;
