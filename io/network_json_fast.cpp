@@ -89,75 +89,8 @@ bool has_over_19_digits(std::string_view token) {
   return digits > 19;
 }
 
-// 10^0 .. 10^22: every one exact in a double.
-constexpr double kExactPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-bool is_json_whitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// The digits at `p` on, appended to `mantissa`; returns past the last digit.
-const char* append_digits(const char* p, std::uint64_t& mantissa) {
-  for (unsigned digit; (digit = static_cast<unsigned char>(*p) - unsigned{'0'}) <= 9; ++p)
-    mantissa = 10 * mantissa + digit;
-  return p;
-}
-
-// The value of a number token (JSON grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?,
-// then only whitespace up to the next token) when it is exactly representable by one IEEE
-// operation: a decimal mantissa m <= 2^53 and a power of ten 10^e with |e| <= 22, both exact
-// in a double, so m * 10^e (or m / 10^-e) is the correctly rounded value, the same double every
-// correct parser (simdjson, strtod) returns (Clinger's fast path: W. D. Clinger, "How to read
-// floating point numbers accurately", PLDI 1990). nullopt: anything else (longer mantissas,
-// large exponents, a token that is not a number): simdjson's full parser decides.
-// The token is a value inside an object or array, so a structural character (not a digit,
-// sign, dot or letter) follows it in the text: the scans stop there without a bound.
-std::optional<double> exact_decimal(std::string_view token) {
-  const char* p = token.data();
-  const bool negative = *p == '-';
-  p += negative;
-  const char* const integer = p;
-  std::uint64_t mantissa = 0;
-  p = append_digits(p, mantissa);
-  if (p == integer || (*integer == '0' && p - integer > 1)) return std::nullopt;  // JSON: no digit, leading zero
-  std::ptrdiff_t digits = p - integer;
-  int exponent = 0;
-  const bool fraction = *p == '.';
-  if (fraction) {
-    const char* const first = ++p;
-    p = append_digits(p, mantissa);
-    if (p == first) return std::nullopt;  // JSON: a digit after the point
-    digits += p - first;
-    exponent = static_cast<int>(first - p);
-  }
-  if (digits > 19) return std::nullopt;  // the mantissa may have wrapped around
-  const bool has_exponent = (*p | 0x20) == 'e';
-  if (has_exponent) {
-    ++p;
-    const bool negative_exponent = *p == '-';
-    p += (*p == '-' || *p == '+');
-    std::uint64_t e = 0;
-    const char* const first = p;
-    p = append_digits(p, e);
-    if (p == first || p - first > 4) return std::nullopt;  // none, or far beyond 10^22
-    exponent += negative_exponent ? -static_cast<int>(e) : static_cast<int>(e);
-  }
-  for (const char* const end = token.data() + token.size(); p < end; ++p)
-    if (!is_json_whitespace(*p)) return std::nullopt;
-  if (p != token.data() + token.size()) return std::nullopt;  // the number ran past its token
-  if (mantissa > (std::uint64_t{1} << 53) || exponent < -22 || exponent > 22) return std::nullopt;
-  const double m = static_cast<double>(mantissa);
-  const double x = exponent < 0 ? m / kExactPowersOfTen[-exponent] : m * kExactPowersOfTen[exponent];
-  // nlohmann reads "-0" as the integer 0 (+0.0); "-0.0" and "-0e0" as -0.0.
-  if (negative && !(mantissa == 0 && !fraction && !has_exponent)) return -x;
-  return x;
-}
-
-// A number value. The exact fast path leaves the token unread: the object's iteration skips
-// it (one token) on its way to the next key.
 double number_of(od::value v) {
   const std::string_view token = v.raw_json_token();
-  if (const std::optional<double> x = exact_decimal(token)) return *x;
   if (token.size() > 19 && has_over_19_digits(token)) not_plain();
   const double x = v.get_double();  // errors (overflow, not a number) throw: not plain
   if (!std::isfinite(x)) not_plain();

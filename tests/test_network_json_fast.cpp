@@ -257,8 +257,8 @@ std::string network_with_xs(const std::vector<std::string>& numbers) {
   return text + "]}";
 }
 
-// Decimal spellings over the fast path's edges: 1..19 digits (more are declined), the point
-// anywhere, exponents around +-22 and beyond, both signs (a fixed linear congruential sequence).
+// Decimal spellings: 1..19 digits (more are declined), the point anywhere, exponents around
+// +-22 (the exact-product range) and beyond, both signs (a fixed linear congruential sequence).
 std::vector<std::string> decimal_spellings() {
   std::vector<std::string> out;
   std::uint64_t state = 12345;
@@ -293,8 +293,8 @@ std::vector<std::string> decimal_spellings() {
 }  // namespace
 
 TEST_CASE("fast JSON reader reads every number as strtod does, bit for bit", "[json][fast]") {
-  // The exact decimal fast path (Clinger) and simdjson's parser behind it must both give the
-  // correctly rounded double: strtod's (glibc rounds correctly), the independent reference.
+  // simdjson's parser must give the correctly rounded double, as the precise reader (strtod)
+  // does: glibc's strtod rounds correctly, the independent reference.
   const std::vector<std::string> numbers = decimal_spellings();
   const auto fast = parse_network_json_fast(network_with_xs(numbers));
   REQUIRE(fast);
