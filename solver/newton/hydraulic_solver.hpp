@@ -268,6 +268,7 @@ class HydraulicSolver {
     int border_singular = -1;   // a dp-controlled source whose consumer's dp did not respond
     bool pump_dp_limited = false;  // the last step's pump dps were cut to the trust region
     bool imbalance_current = false;  // take_step left the new flows' node_imbalance in imbalance_
+    double tolerance = 1e-9;    // the settings' relative flow change
   };
   void begin_solve(const Network& network, const HydraulicParameters& params,
                    HydraulicState& state);
@@ -283,6 +284,9 @@ class HydraulicSolver {
                   const HydraulicState& state, int k) const;
   double take_step(const Network& network, const HydraulicParameters& params,
                    HydraulicState& state, NewtonRun& run, IterationRecord& rec);
+  // The step's mass imbalance (imbalance_) routed through the network on the step's own
+  // linearisation: one more solve with the same factor; updates pressures, flows, delta_q_.
+  void rebalance_step(HydraulicState& state);
   std::string link_name(const Network& network, int k) const;
   bool converged_after_step(const Network& network, const NewtonSettings& settings,
                             const HydraulicParameters& params, HydraulicState& state,
@@ -371,6 +375,7 @@ class HydraulicSolver {
   Eigen::VectorXd rhs_, x_;
   bool factorised_ = false;  // spd_ holds the factor of the last assembled matrix
   Eigen::VectorXd response_rhs_, response_x_;  // set_flow_response's work
+  Eigen::VectorXd rebalance_rhs_, rebalance_x_;  // rebalance_step's work
   // Per dp_control source: its column's right side (row, value: only the rows of the links at
   // its supply node, in assembly order) and the solved column.
   std::vector<std::vector<std::pair<int, double>>> rhs_dp_;
