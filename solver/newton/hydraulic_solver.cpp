@@ -1207,8 +1207,8 @@ double HydraulicSolver::take_step(const Network& net, const HydraulicParameters&
   }
   // Mass balance lost to the pressures' round-off (rebalance_step). Not with active valves (their
   // flows are set from the imbalance itself) nor dp-controlled plants (the bordered step's pump
-  // dps would have to move with it; their networks, Colebrook's, are linear near zero flow).
-  if (run.imbalance_current && nd == 0) {
+  // dps would have to move with it).
+  if (run.rebalance && run.imbalance_current && nd == 0) {
     double max_imbalance = 0.0;
     for (int i = 0; i < nodes; ++i)
       if (row[i] >= 0) max_imbalance = std::max(max_imbalance, std::abs(imbalance_[i]));
@@ -1350,6 +1350,9 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
   }
   for (double d : params.demand) run.max_demand = std::max(run.max_demand, std::abs(d));
   run.tolerance = ns.tolerance;
+  // only Hazen-Williams has the unbounded conductance near zero flow that needs it (Darcy-
+  // Weisbach's laminar law is linear there), and district-heating solves keep their numerics
+  run.rebalance = ns.friction == FrictionModel::hazen_williams;
   if (ns.friction == FrictionModel::hazen_williams) {
     // the scales of the state this call starts from, for the secant's limits in its first
     // iteration (take_step updates them)

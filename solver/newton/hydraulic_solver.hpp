@@ -269,6 +269,7 @@ class HydraulicSolver {
     bool pump_dp_limited = false;  // the last step's pump dps were cut to the trust region
     bool imbalance_current = false;  // take_step left the new flows' node_imbalance in imbalance_
     double tolerance = 1e-9;    // the settings' relative flow change
+    bool rebalance = false;     // steps may be followed by rebalance_step (Hazen-Williams)
   };
   void begin_solve(const Network& network, const HydraulicParameters& params,
                    HydraulicState& state);
