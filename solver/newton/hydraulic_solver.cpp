@@ -1242,7 +1242,7 @@ double HydraulicSolver::take_step(const Network& net, const HydraulicParameters&
 // ring's pressures as a whole does not: it moves the flows into the ring, and the next step
 // takes that mass out through the whole network, the supply included. Steps then move
 // well-determined flows by ~1e-5 of the flow scale, far above the tolerance, and the solve
-// stalls (4 % of random meshed water networks with dead rings at tolerance 1e-9). One step of
+// stalls (6 % of random meshed water networks with dead rings at tolerance 1e-9). One step of
 // iterative refinement removes it: the residual is the node imbalance, summed from the link
 // flows (pressure differences, no cancellation of absolute pressures), and the correction
 // solved with the same factor has a round-off proportional to itself, not to |p|. The flows
