@@ -268,8 +268,6 @@ class HydraulicSolver {
     int border_singular = -1;   // a dp-controlled source whose consumer's dp did not respond
     bool pump_dp_limited = false;  // the last step's pump dps were cut to the trust region
     bool imbalance_current = false;  // take_step left the new flows' node_imbalance in imbalance_
-    double tolerance = 1e-9;    // the settings' relative flow change
-    bool rebalance = false;     // steps may be followed by rebalance_step (Hazen-Williams)
   };
   void begin_solve(const Network& network, const HydraulicParameters& params,
                    HydraulicState& state);
@@ -286,8 +284,10 @@ class HydraulicSolver {
   double take_step(const Network& network, const HydraulicParameters& params,
                    HydraulicState& state, NewtonRun& run, IterationRecord& rec);
   // The step's mass imbalance (imbalance_) routed through the network on the step's own
-  // linearisation: one more solve with the same factor; updates pressures, flows, delta_q_.
-  void rebalance_step(HydraulicState& state);
+  // linearisation: one more solve with the same factor. Updates pressures, flows, delta_q_,
+  // imbalance_ and the step's measured flow change (rec, run.flow_scale; returned in kg/s).
+  double rebalance_step(const Network& network, HydraulicState& state, NewtonRun& run,
+                        IterationRecord& rec);
   std::string link_name(const Network& network, int k) const;
   bool converged_after_step(const Network& network, const NewtonSettings& settings,
                             const HydraulicParameters& params, HydraulicState& state,
