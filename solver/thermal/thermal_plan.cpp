@@ -173,41 +173,41 @@ bool ThermalSolver::repair_order(const Topology& t, const std::vector<unsigned c
   return true;
 }
 
-// Dependent links in plan order with their flow and exponential decay for these flows. The
-// per-link constants (U L, ambient) are gathered once per plan and solve (they change only
-// through Network setters between solves); each sweep then reads only the flows and cp.
-void ThermalSolver::fill_plan_records(const Network& net, const ThermalInputs& in) {
+// The dependent links' constants in plan order (U L, ambient), gathered once per plan and
+// solve (they change only through Network setters between solves); each sweep then reads only
+// the flows and cp (set_record_flow).
+void ThermalSolver::plan_record_constants(const Network& net) {
+  if (plan_constants_valid_) return;
   const int links = static_cast<int>(plan_in_link_.size());
-  if (!plan_constants_valid_) {
-    const Topology& t = net.topology();
-    const PipeData& pipes = net.pipes();
-    plan_rec_.resize(links);
-    for (int a = 0; a < links; ++a) {
-      const int k = plan_in_link_[a];
-      PlanRecord& r = plan_rec_[a];
-      r.link = k;
-      r.pipe = -1;
-      r.ul = 0.0;
-      r.t_amb = 0.0;
-      if (t.link_kind[k] != LinkKind::pipe) continue;
-      const int e = t.link_element[k];
-      r.pipe = e;
-      if (pipes.heat_loss_W_mK[e] <= 0) continue;
-      r.ul = pipes.heat_loss_W_mK[e] * pipes.length_m[e];
-      r.t_amb = pipes.ambient_temperature_C[e];
-    }
-    plan_constants_valid_ = true;
-  }
+  const Topology& t = net.topology();
+  const PipeData& pipes = net.pipes();
+  plan_rec_.resize(links);
   for (int a = 0; a < links; ++a) {
+    const int k = plan_in_link_[a];
     PlanRecord& r = plan_rec_[a];
-    r.q = std::abs(in.link_flow[r.link]);
-    if (r.ul > 0) {
-      r.ntu = r.ul / (r.q * in.pipe_cp[r.pipe]);
-      r.alpha = std::exp(-r.ntu);
-    } else {
-      r.ntu = 0.0;
-      r.alpha = 1.0;
-    }
+    r.link = k;
+    r.pipe = -1;
+    r.ul = 0.0;
+    r.t_amb = 0.0;
+    if (t.link_kind[k] != LinkKind::pipe) continue;
+    const int e = t.link_element[k];
+    r.pipe = e;
+    if (pipes.heat_loss_W_mK[e] <= 0) continue;
+    r.ul = pipes.heat_loss_W_mK[e] * pipes.length_m[e];
+    r.t_amb = pipes.ambient_temperature_C[e];
+  }
+  plan_constants_valid_ = true;
+}
+
+// A dependent link's flow and exponential decay for this sweep's flows.
+inline void ThermalSolver::set_record_flow(PlanRecord& r, const ThermalInputs& in) {
+  r.q = std::abs(in.link_flow[r.link]);
+  if (r.ul > 0) {
+    r.ntu = r.ul / (r.q * in.pipe_cp[r.pipe]);
+    r.alpha = std::exp(-r.ntu);
+  } else {
+    r.ntu = 0.0;
+    r.alpha = 1.0;
   }
 }
 
@@ -256,12 +256,16 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
     mark_fixed_inflow(j);
     pos_mix_.add_stream(j, std::abs(flow), tf, fluid);
   }
-  fill_plan_records(net, in);
-  // the sweep: a dependent link carries its upstream node's temperature (cooling towards its
-  // ambient); its outlet temperature, link ends and pipe mean
-  auto carry = [&](int a) {
-    const PlanRecord& r = plan_rec_[a];
-    const double t_up = plan_T_[plan_in_up_[a]];
+  plan_record_constants(net);
+  // The sweep, in plan order, which is also the records' order (a = 0, 1, ... in turn): each
+  // record takes this sweep's flow as the sweep reaches it, so the records are streamed
+  // through once. A dependent link carries its upstream node's temperature (cooling towards
+  // its ambient); its outlet temperature, link ends and pipe mean.
+  int next_record = 0;  // the records before it have this sweep's flows
+  auto carry = [&](int a, double t_up) {
+    PlanRecord& r = plan_rec_[a];
+    set_record_flow(r, in);
+    next_record = a + 1;
     const double t_out = r.ul > 0 ? r.t_amb + (t_up - r.t_amb) * r.alpha : t_up;
     out.link_T_in[r.link] = t_up;
     out.link_T_out[r.link] = t_out;
@@ -270,25 +274,51 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
           r.ul > 0 ? r.t_amb + (t_up - r.t_amb) * pipe_mean_factor(r.ntu, r.alpha) : t_up;
     return t_out;
   };
+  // The coupling step's tree links (tree_link) come out of the same pass: per position its
+  // single inflow's decay and outlet slope, NaN at a cut (tree_links).
+  tree_alpha_.resize(n);
+  tree_sens_.resize(n);
+  constexpr double kCut = std::numeric_limits<double>::quiet_NaN();
   stagnant_nodes_.clear();
-  for (int j = 0; j < n; ++j) {
-    const int first = plan_in_start_[j], end = plan_in_start_[j + 1];
-    if (end - first == 1 && !pos_fixed_inflow_[j]) {
-      // fed by this one link alone (most nodes of a branched network): its temperature
-      const double t_out = carry(first);
-      pos_mix_.set_single(j, plan_rec_[first].q, t_out);
-      plan_T_[j] = t_out;
-      out.node_T[plan_order_[j]] = t_out;
-      continue;
+  try {
+    for (int j = 0; j < n; ++j) {
+      const int first = plan_in_start_[j], end = plan_in_start_[j + 1];
+      if (end - first == 1 && !pos_fixed_inflow_[j]) {
+        // fed by this one link alone (most nodes of a branched network): its temperature. Of
+        // its mixing state only the inflow is kept: the rest is read only at nodes that mix,
+        // which clear it first (mark_fixed_inflow, clear).
+        const double t_up = plan_T_[plan_in_up_[first]];
+        const double t_out = carry(first, t_up);
+        const PlanRecord& r = plan_rec_[first];
+        pos_mix_.flow[j] = r.q;
+        plan_T_[j] = t_out;
+        out.node_T[plan_order_[j]] = t_out;
+        tree_alpha_[j] = r.alpha;
+        tree_sens_[j] = r.outlet_flow_slope(t_up);
+        continue;
+      }
+      if (!pos_fixed_inflow_[j]) pos_mix_.clear(j);  // (fixed inflows: cleared when marked)
+      for (int a = first; a < end; ++a) {
+        const double t_out = carry(a, plan_T_[plan_in_up_[a]]);  // (sets the record's flow)
+        pos_mix_.add_stream(j, plan_rec_[a].q, t_out, fluid);
+      }
+      const double temp = pos_mix_.temperature(j, fluid, neutral_T, ambient);
+      plan_T_[j] = temp;
+      out.node_T[plan_order_[j]] = temp;
+      if (pos_mix_.streams[j] == 0 && !(pos_mix_.flow[j] > 0) && !pos_mix_.neutral[j])
+        stagnant_nodes_.push_back(plan_order_[j]);  // no inflow: nothing downstream reads it
+      tree_alpha_[j] = 1.0;
+      tree_sens_[j] = kCut;
+      if (end - first == 1) fixed_inflow_tree_link(j, out);
     }
-    if (!pos_fixed_inflow_[j]) pos_mix_.clear(j);  // (fixed inflows: cleared when marked)
-    for (int a = first; a < end; ++a) pos_mix_.add_stream(j, plan_rec_[a].q, carry(a), fluid);
-    const double temp = pos_mix_.temperature(j, fluid, neutral_T, ambient);
-    plan_T_[j] = temp;
-    out.node_T[plan_order_[j]] = temp;
-    if (pos_mix_.streams[j] == 0 && !(pos_mix_.flow[j] > 0) && !pos_mix_.neutral[j])
-      stagnant_nodes_.push_back(plan_order_[j]);  // no inflow: nothing downstream reads it
+  } catch (...) {
+    // what the response reads of a sweep that failed: every record at this sweep's flows
+    for (int a = next_record; a < static_cast<int>(plan_rec_.size()); ++a)
+      set_record_flow(plan_rec_[a], in);
+    throw;
   }
+  // the tree links read the upstream temperatures, which the stagnant nodes' may still change
+  tree_links_valid_ = stagnant_nodes_.empty();
   stagnant_node_temperatures(net, out);
   for (int i : stagnant_nodes_) plan_T_[plan_position_[i]] = out.node_T[i];
   // inlet ends of fixed-outlet links; stagnant links report their 'from' node and ambient
@@ -331,6 +361,16 @@ inline bool ThermalSolver::tree_link(int j, const ThermalState& state, double& a
     alpha *= share;
   }
   return true;
+}
+
+// tree_link of a position whose single dependent inflow mixes with fixed inflows, from the
+// sweep (the same values as tree_links gives).
+inline void ThermalSolver::fixed_inflow_tree_link(int j, const ThermalState& state) {
+  double alpha = 1.0, sens = std::numeric_limits<double>::quiet_NaN();
+  int parent;
+  if (!tree_link(j, state, alpha, sens, parent)) sens = std::numeric_limits<double>::quiet_NaN();
+  tree_alpha_[j] = alpha;
+  tree_sens_[j] = sens;
 }
 
 // Mixing node at plan position j (two or more dependent inflows): its temperature change as
