@@ -20,8 +20,9 @@ constexpr double kMinTreeDenominator = 0.5;
 constexpr int kMaxOrderRepairs = 64;
 // ... or when the repairs touch more nodes than a quarter of the network (at least this many).
 constexpr long kMinRepairBudget = 64;
-// The sweep prefetches the per-link and per-pipe slots of the record this far ahead: plan
-// order is not the links' order, so each record reads and writes those arrays at scattered
+// The sweep prefetches the per-link and per-pipe slots of the record this far ahead (and the
+// passes over positions the per-node slot of the position this far ahead): plan order is not
+// the links' or the nodes' order, so each record reads and writes those arrays at scattered
 // places, a cache miss each on a large network (a million pipes: the sweeps -10 %).
 constexpr int kPrefetchRecords = 16;
 }  // namespace
@@ -305,6 +306,8 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
   stagnant_nodes_.clear();
   try {
     for (int j = 0; j < n; ++j) {
+      if (j + kPrefetchRecords < n)
+        __builtin_prefetch(&out.node_T[plan_order_[j + kPrefetchRecords]], 1);
       const int first = plan_in_start_[j], end = plan_in_start_[j + 1];
       if (end - first == 1 && !pos_fixed_inflow_[j]) {
         // fed by this one link alone (most nodes of a branched network): its temperature. Of
@@ -523,6 +526,8 @@ bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int
   change.resize(n);
   predicted_T.resize(n);
   for (int j = 0; j < n; ++j) {
+    if (j + kPrefetchRecords < n)
+      __builtin_prefetch(&predicted_T[plan_order_[j + kPrefetchRecords]], 1);
     change[j] = 0.0;
     if (tree_linked_[j]) {
       const int pu = plan_in_up_[plan_in_start_[j]];
