@@ -431,7 +431,9 @@ inline bool ThermalSolver::mixing_response(int j, const ThermalState& state,
 }
 
 // Per plan position of the last sweep: tree_link's answer, kept for the coupling step's
-// repeated predictions (two or more per outer iteration); sens is NaN at a cut.
+// repeated predictions (two or more per outer iteration); sens is NaN at a cut. The planned
+// sweep makes them as it goes; this pass is for a sweep after which stagnant nodes took their
+// temperatures, or after release_tree_work.
 void ThermalSolver::tree_links(const ThermalState& state) {
   const int n = static_cast<int>(plan_order_.size());
   tree_alpha_.resize(n);

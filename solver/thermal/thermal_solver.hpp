@@ -230,7 +230,7 @@ class ThermalSolver {
   std::vector<char> tree_linked_;  // per plan position: joined to its parent (not a cut)
   // per plan position, tree_link of the last sweep (tree_links; sens NaN: a mixing node)
   std::vector<double> tree_alpha_, tree_sens_;
-  bool tree_links_valid_ = false;  // for the last sweep (solve clears it)
+  bool tree_links_valid_ = false;  // for the last sweep (solve clears it, solve_planned sets it)
   // per mixing position of the last sweep: mixing_response's v (NaN: none) and w; per inflow
   // record its share times alpha (mixing_links)
   void mixing_links(const ThermalState& state);
