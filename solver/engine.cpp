@@ -405,7 +405,9 @@ std::optional<solver::LoopEnd> SolverEngine::hydraulic_step(const Network& net,
                       : loop.coupled    ? std::min(loop.max_newton, kMaxInnerIterations)
                                         : loop.max_newton;
   ns.previous_iterations = report.iterations;
-  if (loop.single_steps) step_start_ = state_;  // work copy, its arrays reused
+  // the state a single step may be taken back to (below; never the first outer iteration's)
+  const bool may_take_back = loop.single_steps && outer > 1;
+  if (may_take_back) step_start_ = state_;  // work copy, its arrays reused
   // a single step may settle on the contraction estimate (checked again after the sweep)
   const double tolerance = ns.tolerance;
   const bool may_estimate = loop.single_steps && damping_ == 1.0 &&
@@ -417,7 +419,7 @@ std::optional<solver::LoopEnd> SolverEngine::hydraulic_step(const Network& net,
   ns.tolerance = tolerance;
   loop.step_estimated = may_estimate && newton == solver::NewtonOutcome::converged &&
                         report.max_flow_change_rel > tolerance;
-  if (loop.single_steps && outer > 1 && report.max_flow_change_rel > kMaxSingleStepChange) {
+  if (may_take_back && report.max_flow_change_rel > kMaxSingleStepChange) {
     // A status change of a plant or pump, a strongly nonlinear start: without a line search
     // the step may be far off.
     std::swap(state_, step_start_);
