@@ -5,7 +5,6 @@
 
 #include <simdjson.h>
 
-
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -13,8 +12,8 @@
 #include <cstring>
 #include <limits>
 #include <new>
-#include <stdexcept>
 #include <optional>
+#include <stdexcept>
 #include <type_traits>
 #include <variant>
 #include <vector>
