@@ -237,7 +237,6 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
   const std::size_t m = topo_link_.size();
   y_.assign(m, 0.0);
   c_.assign(m, 0.0);
-  law_dp_.assign(m, 0.0);
   rhs_.setZero(rows);
   x_.setZero(rows);
   rhs_dp_.assign(dp_sources_.size(), {});
@@ -318,7 +317,6 @@ void HydraulicSolver::release_newton() {
   forest_eligible_ = {};
   y_ = {};
   c_ = {};
-  law_dp_ = {};
   rhs_ = {};
   x_ = {};
   rhs_dp_ = {};
@@ -414,7 +412,10 @@ physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel fri
     case LinkKind::pipe: {
       if (friction == FrictionModel::hazen_williams && pipe_state == nullptr &&
           !params.hazen_williams_r.empty())
-        return hazen_williams_link_law(net.pipes(), params, e, q);
+        return physics::hazen_williams_pipe_law(params.hazen_williams_r[e],
+                                                net.pipes().minor_loss[e],
+                                                net.pipes().diameter_m[e],
+                                                params.pipe[e].density, params.gravity, q);
       if (colebrook_root_.size() != net.pipes().id.size())
         colebrook_root_.assign(net.pipes().id.size(), 0.0);
       return physics::pipe_law(friction, params.pipe_coefficients(net.pipes(), e), q, pipe_state,
@@ -451,25 +452,6 @@ physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel fri
   return physics::closed_law(q);
 }
 
-// An open pipe's Colebrook law from its data (same values as link_law's pipe_law).
-physics::LinkLaw HydraulicSolver::colebrook_link_law(const PipeData& pipes,
-                                                     const HydraulicParameters& params, int e,
-                                                     double q) {
-  return physics::colebrook_pipe_law(pipes.length_m[e], pipes.diameter_m[e], pipes.roughness_m[e],
-                                     pipes.minor_loss[e], params.pipe[e].density,
-                                     params.pipe[e].viscosity, q, colebrook_root_[e]);
-}
-
-// A Hazen-Williams pipe's law straight from its stored resistance (the Newton assembly's
-// common case on EPANET networks; same values as physics::pipe_law).
-physics::LinkLaw HydraulicSolver::hazen_williams_link_law(const PipeData& pipes,
-                                                          const HydraulicParameters& params, int e,
-                                                          double q) {
-  return physics::hazen_williams_pipe_law(params.hazen_williams_r[e], pipes.minor_loss[e],
-                                          pipes.diameter_m[e], params.pipe[e].density,
-                                          params.gravity, q);
-}
-
 // Fills the Schur matrix values and right-hand sides at the current state; returns the merit
 // sum_k (residual_k / G_k)^2 of the link laws (flow units) at the current state.
 // An active PRV (PSV) is EPANET's fixed-head formulation: the valve decouples its two nodes
@@ -481,78 +463,49 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
                                  const HydraulicParameters& params, const HydraulicState& st) {
   double* val = matrix_.valuePtr();
   std::fill(val, val + matrix_.nonZeros(), 0.0);
-  for (std::size_t i = 0; i < row_.size(); ++i)
-    if (row_[i] >= 0) rhs_[row_[i]] = -params.demand[i];
+  double* rhs = rhs_.data();
+  const int nodes = static_cast<int>(row_.size());
+  for (int i = 0; i < nodes; ++i)
+    if (row_[i] >= 0) rhs[row_[i]] = -params.demand[i];
   for (auto& r : rhs_dp_) r.clear();
-  double merit = 0.0;
-  max_residual_Pa_ = 0.0;
-  worst_residual_link_ = -1;
-  max_residual_beyond_flow_roundoff_Pa_ = 0.0;
-  const double g = params.gravity;
-  const int m = static_cast<int>(topo_link_.size());
   const bool any_active = any_active_valve(st);
   if (any_active) node_imbalance(st, params, imbalance_);
-  // open pipes under Colebrook or Hazen-Williams (with the resistances at hand): their law
-  // straight from the pipe data, as link_law would take it
+  // open pipes: their law straight from the pipe data, as link_law would take it, inlined
+  // into the loop over the links (one loop per friction model)
   const PipeData& pipes = net.pipes();
-  const bool colebrook = friction == FrictionModel::colebrook;
-  const bool hazen_williams =
-      friction == FrictionModel::hazen_williams && !params.hazen_williams_r.empty();
-  if (colebrook && colebrook_root_.size() != pipes.id.size())
-    colebrook_root_.assign(pipes.id.size(), 0.0);
-  for (int k = 0; k < m; ++k) {
-    const int i = from_[k], j = to_[k];
-    const int ri = row_[i], rj = row_[j];
-    if (controlled_node_[k] >= 0 && st.status[k] == LinkStatus::active) {
-      const double c = control_[k] == StatusControl::prv ? st.q[k] + imbalance_[j]
-                                                         : st.q[k] - imbalance_[i];
-      y_[k] = 0.0;
-      c_[k] = c;
-      law_dp_[k] = st.p[i] - st.p[j] + params.link_density[k] * g * (elevation_[i] - elevation_[j]);
-      if (ri >= 0) rhs_[ri] -= c;
-      if (rj >= 0) rhs_[rj] += c;
-      continue;
-    }
-    if (kind_[k] == LinkKind::consumer && params.consumer_conductance[element_[k]] <= 0.0) {
-      // a fixed-flow consumer: a known flow, exactly
-      y_[k] = 0.0;
-      c_[k] = params.consumer_set_flow[element_[k]];
-      law_dp_[k] = 0.0;
-      stamp_link(st, k, val);
-      continue;
-    }
-    const bool open_pipe = kind_[k] == LinkKind::pipe && st.status[k] == LinkStatus::open;
-    physics::LinkLaw law =
-        open_pipe && colebrook        ? colebrook_link_law(pipes, params, element_[k], st.q[k])
-        : open_pipe && hazen_williams ? hazen_williams_link_law(pipes, params, element_[k], st.q[k])
-                                      : link_law(net, friction, params, st, k, st.q[k]);
-    double e = params.link_density[k] * g * (elevation_[i] - elevation_[j]);
-    if (kind_[k] == LinkKind::pipe && !params.column_of_pipe.empty() &&
-        params.column_of_pipe[element_[k]] >= 0 && st.status[k] == LinkStatus::open)
-      e = column_weight(params, k, st.q[k], law);
-    const double y = 1.0 / law.g;
-    const double residual = law.dp - (st.p[i] - st.p[j] + e);
-    merit += (residual * y) * (residual * y);
-    if (std::abs(residual) > max_residual_Pa_) {
-      max_residual_Pa_ = std::abs(residual);
-      worst_residual_link_ = k;
-    }
-    max_residual_beyond_flow_roundoff_Pa_ =
-        std::max(max_residual_beyond_flow_roundoff_Pa_,
-                 std::abs(residual) - flow_roundoff_Pa(st.q[k], law.g));
-    y_[k] = y;
-    law_dp_[k] = law.dp;
-    c_[k] = st.q[k] + y * (e - law.dp);
-    if (ri >= 0 && rj >= 0) {
-      // both ends free (most links): stamp_link's operations, in its order
-      rhs_[ri] -= c_[k];
-      val[pos_from_[k]] += y;
-      rhs_[rj] += c_[k];
-      val[pos_to_[k]] += y;
-      val[pos_off_[k]] -= y;
-    } else {
-      stamp_link(st, k, val);
-    }
+  const double* length = pipes.length_m.data();
+  const double* diameter = pipes.diameter_m.data();
+  const double* roughness = pipes.roughness_m.data();
+  const double* minor_loss = pipes.minor_loss.data();
+  const HydraulicParameters::PipeProperties* props = params.pipe.data();
+  double merit = 0.0;
+  if (friction == FrictionModel::hazen_williams && !params.hazen_williams_r.empty()) {
+    const double* r = params.hazen_williams_r.data();
+    const double gravity = params.gravity;
+    merit = assemble_links(net, friction, params, st, [&](int k, double q) {
+      const int e = element_[k];
+      return physics::hazen_williams_pipe_law(r[e], minor_loss[e], diameter[e], props[e].density,
+                                              gravity, q);
+    });
+  } else if (friction == FrictionModel::colebrook) {
+    if (colebrook_root_.size() != pipes.id.size()) colebrook_root_.assign(pipes.id.size(), 0.0);
+    double* root = colebrook_root_.data();
+    merit = assemble_links(net, friction, params, st, [&](int k, double q) {
+      const int e = element_[k];
+      return physics::colebrook_pipe_law(length[e], diameter[e], roughness[e], minor_loss[e],
+                                         props[e].density, props[e].viscosity, q, root[e]);
+    });
+  } else if (friction != FrictionModel::hazen_williams) {
+    merit = assemble_links(net, friction, params, st, [&](int k, double q) {
+      const int e = element_[k];
+      return physics::darcy_weisbach_pipe_law(friction, length[e], diameter[e], roughness[e],
+                                              minor_loss[e], props[e].density,
+                                              props[e].viscosity, q);
+    });
+  } else {
+    merit = assemble_links(net, friction, params, st, [&](int k, double q) {
+      return link_law(net, friction, params, st, k, q);
+    });
   }
   if (any_active) {
     const ValveData& v = net.valves();
@@ -562,9 +515,83 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
       const int pos = control_[k] == StatusControl::prv ? pos_to_[k] : pos_from_[k];
       const double penalty = kPenaltyFactor * std::max(std::abs(val[pos]), 1e-12);
       val[pos] += penalty;
-      rhs_[row_[node]] += penalty * v.setting_Pa[element_[k]];
+      rhs[row_[node]] += penalty * v.setting_Pa[element_[k]];
     }
   }
+  return merit;
+}
+
+// assemble's loop over the links: each link's law (open pipes: open_pipe_law(link, q)),
+// linearisation and stamp; returns the merit and records the largest residual.
+template <class OpenPipeLaw>
+double HydraulicSolver::assemble_links(const Network& net, FrictionModel friction,
+                                       const HydraulicParameters& params,
+                                       const HydraulicState& st, OpenPipeLaw open_pipe_law) {
+  // the link residuals' record, kept in locals through the loop and stored after it
+  double merit = 0.0, max_residual = 0.0, max_beyond_roundoff = 0.0;
+  int worst = -1;
+  const double g = params.gravity;
+  const int m = static_cast<int>(topo_link_.size());
+  const bool columns = !params.column_of_pipe.empty();
+  const double* q = st.q.data();
+  const double* p = st.p.data();
+  const double* density = params.link_density.data();
+  double* val = matrix_.valuePtr();
+  double* rhs = rhs_.data();
+  double* y_out = y_.data();
+  double* c_out = c_.data();
+  for (int k = 0; k < m; ++k) {
+    const int i = from_[k], j = to_[k];
+    const int ri = row_[i], rj = row_[j];
+    if (controlled_node_[k] >= 0 && st.status[k] == LinkStatus::active) {
+      const double c = control_[k] == StatusControl::prv ? q[k] + imbalance_[j]
+                                                         : q[k] - imbalance_[i];
+      y_out[k] = 0.0;
+      c_out[k] = c;
+      if (ri >= 0) rhs[ri] -= c;
+      if (rj >= 0) rhs[rj] += c;
+      continue;
+    }
+    const LinkKind kind = kind_[k];
+    if (kind == LinkKind::consumer && params.consumer_conductance[element_[k]] <= 0.0) {
+      // a fixed-flow consumer: a known flow, exactly
+      y_out[k] = 0.0;
+      c_out[k] = params.consumer_set_flow[element_[k]];
+      stamp_link(st, k, val);
+      continue;
+    }
+    const bool open_pipe = kind == LinkKind::pipe && st.status[k] == LinkStatus::open;
+    physics::LinkLaw law = open_pipe ? open_pipe_law(k, q[k])
+                                     : link_law(net, friction, params, st, k, q[k]);
+    double e = density[k] * g * (elevation_[i] - elevation_[j]);
+    if (open_pipe && columns && params.column_of_pipe[element_[k]] >= 0)
+      e = column_weight(params, k, q[k], law);
+    const double y = 1.0 / law.g;
+    const double residual = law.dp - (p[i] - p[j] + e);
+    merit += (residual * y) * (residual * y);
+    if (std::abs(residual) > max_residual) {
+      max_residual = std::abs(residual);
+      worst = k;
+    }
+    max_beyond_roundoff =
+        std::max(max_beyond_roundoff, std::abs(residual) - flow_roundoff_Pa(q[k], law.g));
+    const double c = q[k] + y * (e - law.dp);
+    y_out[k] = y;
+    c_out[k] = c;
+    if (ri >= 0 && rj >= 0) {
+      // both ends free (most links): stamp_link's operations, in its order
+      rhs[ri] -= c;
+      val[pos_from_[k]] += y;
+      rhs[rj] += c;
+      val[pos_to_[k]] += y;
+      val[pos_off_[k]] -= y;
+    } else {
+      stamp_link(st, k, val);
+    }
+  }
+  max_residual_Pa_ = max_residual;
+  worst_residual_link_ = worst;
+  max_residual_beyond_flow_roundoff_Pa_ = max_beyond_roundoff;
   return merit;
 }
 

@@ -238,11 +238,6 @@ class HydraulicSolver {
   }
 
  private:
-  physics::LinkLaw colebrook_link_law(const PipeData& pipes, const HydraulicParameters& params,
-                                      int e, double q);
-  static physics::LinkLaw hazen_williams_link_law(const PipeData& pipes,
-                                                  const HydraulicParameters& params, int e,
-                                                  double q);
   // What one call of solve carries from iteration to iteration.
   struct NewtonRun {
     bool line_search = false;   // keeps the last point and full step (calls of > 2 iterations)
@@ -291,6 +286,10 @@ class HydraulicSolver {
   // residuals) and records the largest |link residual| and its link.
   double assemble(const Network& network, FrictionModel friction,
                   const HydraulicParameters& params, const HydraulicState& state);
+  template <class OpenPipeLaw>
+  double assemble_links(const Network& network, FrictionModel friction,
+                        const HydraulicParameters& params, const HydraulicState& state,
+                        OpenPipeLaw open_pipe_law);
   // Re-examines statuses: control valves always, the others (check valves, pumps, links to
   // full/empty tanks) only when `all` (EPANET's periodic / at-convergence check).
   int update_statuses(const Network& network, const HydraulicParameters& params,
@@ -347,7 +346,7 @@ class HydraulicSolver {
   linear::SpdSolver spd_;
   double analyse_s_ = 0;
   // work arrays (allocated once)
-  std::vector<double> y_, c_, law_dp_;
+  std::vector<double> y_, c_;
   double max_residual_Pa_ = 0.0;  // of the last assemble()
   double max_residual_beyond_flow_roundoff_Pa_ = 0.0;  // ... less each link's flow round-off
   std::vector<double> colebrook_root_;  // per pipe element: Colebrook warm start (link_law)

@@ -3,7 +3,6 @@
 #include <cassert>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 
 namespace heatnet::physics {
@@ -261,71 +260,22 @@ HeadLoss hazen_williams(double Q_m3_s, double length_m, double diameter_m,
         Q_m3_s, hazen_williams_resistance(length_m, diameter_m, c_factor));
 }
 
-// |Q|^0.852 from tables instead of std::pow (about 5x fewer instructions; pow was ~40 % of a
-// Hazen-Williams network's Newton iteration). With Q = 2^e m, m in [1, 2), and m0 the centre
-// of m's 1/256-wide table interval:
-//   Q^a = (2^e)^a * m0^a * (1 + t)^a,  t = (m - m0) / m0, |t| < 1/512,
-// the last factor by its binomial series to t^5 (next term < 4e-19). The tables hold
-// std::pow's own values, so the result is within a few units in the last place of
-// std::pow(Q, a) (tests/test_friction.cpp checks 4e-16 relative over the whole range).
+// The tables of hazen_williams_flow_power (friction.hpp), filled with std::pow's own values.
 namespace {
-constexpr double kFlowPower = kHazenWilliamsFlowExp - 1.0;
-constexpr int kMantissaBits = 8;
-constexpr int kMantissaSlots = 1 << kMantissaBits;
-
-struct FlowPowerTables {
-    double exponent[2046];             // (2^e)^a for the normal exponents e = -1022 .. 1023
-    double centre[kMantissaSlots];     // m0^a
-    double inv_centre[kMantissaSlots]; // 1 / m0
-};
-
-FlowPowerTables make_flow_power_tables() {
-    FlowPowerTables t{};
-    for (int e = -1022; e <= 1023; ++e) t.exponent[e + 1022] = std::pow(std::ldexp(1.0, e), kFlowPower);
-    for (int j = 0; j < kMantissaSlots; ++j) {
-        const double m0 = 1.0 + (j + 0.5) / kMantissaSlots;
-        t.centre[j] = std::pow(m0, kFlowPower);
+detail::FlowPowerTables make_flow_power_tables() {
+    detail::FlowPowerTables t{};
+    for (int e = -1022; e <= 1023; ++e)
+        t.exponent[e + 1022] = std::pow(std::ldexp(1.0, e), detail::kFlowPower);
+    for (int j = 0; j < detail::kMantissaSlots; ++j) {
+        const double m0 = 1.0 + (j + 0.5) / detail::kMantissaSlots;
+        t.centre[j] = std::pow(m0, detail::kFlowPower);
         t.inv_centre[j] = 1.0 / m0;
     }
     return t;
 }
-
-const FlowPowerTables kFlowPowerTables = make_flow_power_tables();
 }  // namespace
 
-double hazen_williams_flow_power(double Q_m3_s) noexcept {
-    const double q = std::fabs(Q_m3_s);
-    // zero, subnormal, infinite and NaN flows: std::pow's own answer
-    if (!(q >= std::numeric_limits<double>::min() && q <= std::numeric_limits<double>::max()))
-        return std::pow(q, kFlowPower);
-    std::uint64_t bits;
-    std::memcpy(&bits, &q, sizeof bits);
-    const int biased = static_cast<int>((bits >> 52) & 0x7ff);
-    const int slot = static_cast<int>((bits >> (52 - kMantissaBits)) & (kMantissaSlots - 1));
-    const std::uint64_t mantissa_bits = (bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
-    double m;
-    std::memcpy(&m, &mantissa_bits, sizeof m);
-    const double m0 = 1.0 + (slot + 0.5) / kMantissaSlots;
-    const double t = (m - m0) * kFlowPowerTables.inv_centre[slot];
-    constexpr double a = kFlowPower;
-    constexpr double c1 = a;
-    constexpr double c2 = c1 * (a - 1.0) / 2.0;
-    constexpr double c3 = c2 * (a - 2.0) / 3.0;
-    constexpr double c4 = c3 * (a - 3.0) / 4.0;
-    constexpr double c5 = c4 * (a - 4.0) / 5.0;
-    const double series = 1.0 + t * (c1 + t * (c2 + t * (c3 + t * (c4 + t * c5))));
-    return kFlowPowerTables.exponent[biased - 1] * kFlowPowerTables.centre[slot] * series;
-}
-
-HeadLoss hazen_williams_with_resistance(double Q_m3_s, double r) noexcept {
-    const double q = std::fabs(Q_m3_s);
-    const double grad = kHazenWilliamsFlowExp * r * hazen_williams_flow_power(q);
-    if (grad < kHazenWilliamsGradientFloor) {
-        constexpr double slope = kHazenWilliamsGradientFloor / kHazenWilliamsFlowExp;
-        return {slope * Q_m3_s, slope};
-    }
-    return {grad * Q_m3_s / kHazenWilliamsFlowExp, grad};
-}
+const detail::FlowPowerTables detail::kFlowPowerTables = make_flow_power_tables();
 
 double hazen_williams_linear_threshold(double length_m, double diameter_m,
                                        double c_factor) noexcept {

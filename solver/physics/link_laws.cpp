@@ -23,21 +23,6 @@ constexpr double kTinyReynolds = 1e-6;
 constexpr double kEpanetMaxPumpGradient = 1e8 * 0.3048 / 0.028316846592;
 constexpr double kEpanetMinGradient = 1e-7 * 0.3048 / 0.028316846592;
 
-// The Hazen-Williams pipe law from its head loss h(Q): minor loss plus rho g h.
-LinkLaw hazen_williams_law(double minor_loss, double diameter_m, double density, double gravity,
-                           double q, const HeadLoss& h) {
-  const double aq = std::abs(q);
-  LinkLaw law{0.0, 0.0};
-  if (minor_loss != 0.0) {
-    // kinetic factor as in make_pipe_coefficients/pipe_law: rho v^2 / 2 = q^2 / (2 rho A^2)
-    const double area = std::numbers::pi * 0.25 * diameter_m * diameter_m;
-    const double kin = 1.0 / (2.0 * density * area * area);
-    law = {minor_loss * kin * q * aq, 2.0 * minor_loss * kin * aq};
-  }
-  law.dp += density * gravity * h.h_m;
-  law.g += gravity * h.dh_dQ;  // d(rho g h)/dq = rho g h'(Q) / rho
-  return law;
-}
 }  // namespace
 
 PipeCoefficients make_pipe_coefficients(double length_m, double diameter_m, double roughness_m,
@@ -59,7 +44,7 @@ LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q, PipeF
                          ? c.hazen_williams_r
                          : hazen_williams_resistance(c.length_m, c.diameter_m, c.hazen_williams_c);
     const HeadLoss h = hazen_williams_with_resistance(q / c.density, r);
-    law = hazen_williams_law(c.minor_loss, c.diameter_m, c.density, c.gravity, q, h);
+    law = detail::hazen_williams_law(c.minor_loss, c.diameter_m, c.density, c.gravity, q, h);
     const double rho_g = c.density * c.gravity;
     if (state) {
       state->reynolds = aq * c.diameter_m / (c.area_m2 * c.viscosity);
@@ -90,10 +75,13 @@ LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q, PipeF
   return law;
 }
 
-LinkLaw colebrook_pipe_law(double length_m, double diameter_m, double roughness_m,
+namespace {
+// pipe_law's Darcy-Weisbach expressions with its PipeCoefficients (make_pipe_coefficients)
+// written out, the friction factor from factor(re, relative_roughness).
+template <class Factor>
+LinkLaw darcy_weisbach_law(double length_m, double diameter_m, double roughness_m,
                            double minor_loss, double density, double viscosity, double q,
-                           double& colebrook_root) {
-  // pipe_law's expressions with its PipeCoefficients (make_pipe_coefficients) written out
+                           Factor factor) {
   const double area = std::numbers::pi * 0.25 * diameter_m * diameter_m;
   const double aq = std::abs(q);
   const double kin = 1.0 / (2.0 * density * area * area);
@@ -106,16 +94,30 @@ LinkLaw colebrook_pipe_law(double length_m, double diameter_m, double roughness_
     law.g += k_lam;
     return law;
   }
-  const FrictionFactor f = colebrook_warm(re, roughness_m / diameter_m, colebrook_root);
+  const FrictionFactor f = factor(re, roughness_m / diameter_m);
   law.dp += f.lambda * l_over_d * kin * q * aq;
   law.g += l_over_d * kin * aq * (2.0 * f.lambda + re * f.dlambda_dRe);
   return law;
 }
+}  // namespace
 
-LinkLaw hazen_williams_pipe_law(double r, double minor_loss, double diameter_m, double density,
-                                double gravity, double q) {
-  return hazen_williams_law(minor_loss, diameter_m, density, gravity, q,
-                            hazen_williams_with_resistance(q / density, r));
+LinkLaw colebrook_pipe_law(double length_m, double diameter_m, double roughness_m,
+                           double minor_loss, double density, double viscosity, double q,
+                           double& colebrook_root) {
+  return darcy_weisbach_law(length_m, diameter_m, roughness_m, minor_loss, density, viscosity, q,
+                            [&](double re, double eps) {
+                              return colebrook_warm(re, eps, colebrook_root);
+                            });
+}
+
+LinkLaw darcy_weisbach_pipe_law(FrictionModel model, double length_m, double diameter_m,
+                                double roughness_m, double minor_loss, double density,
+                                double viscosity, double q) {
+  const FrictionLaw friction = to_law(model);
+  return darcy_weisbach_law(length_m, diameter_m, roughness_m, minor_loss, density, viscosity, q,
+                            [friction](double re, double eps) {
+                              return friction_factor(friction, re, eps);
+                            });
 }
 
 LinkLaw valve_law(double zeta, double area_m2, double density, double q) {
