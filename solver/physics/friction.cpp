@@ -247,11 +247,50 @@ double swamee_jain(double reynolds, double relative_roughness) noexcept {
 // flow). A line through the origin cannot match both value and slope of the
 // HW curve at Q0, so value continuity wins.
 // ---------------------------------------------------------------------------
+namespace {
+// r = K L / (C^1.852 D^4.871) from the two powers.
+double resistance_from_powers(double length_m, double c_power, double diameter_power) noexcept {
+    return kHazenWilliamsK * length_m / (c_power * diameter_power);
+}
+
+// std::pow(x, exponent) for many x of which few are distinct (a network's pipe classes and
+// catalogue diameters): each distinct x is raised once, the others found in a small
+// direct-mapped table (a collision only costs a pow).
+class PowerMemo {
+public:
+    explicit PowerMemo(double exponent) : exponent_(exponent) {}
+    double operator()(double x) noexcept {
+        const std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
+        Slot& s = slots_[((bits ^ (bits >> 29)) * 0x9e3779b97f4a7c15ULL) >> (64 - kSlotBits)];
+        if (!s.filled || s.key != bits) s = {bits, std::pow(x, exponent_), true};
+        return s.value;
+    }
+
+private:
+    static constexpr int kSlotBits = 8;
+    struct Slot {
+        std::uint64_t key = 0;
+        double value = 0.0;
+        bool filled = false;
+    };
+    double exponent_;
+    Slot slots_[1 << kSlotBits];
+};
+}  // namespace
+
 double hazen_williams_resistance(double length_m, double diameter_m,
                                  double c_factor) noexcept {
-    return kHazenWilliamsK * length_m /
-           (std::pow(c_factor, kHazenWilliamsFlowExp) *
-            std::pow(diameter_m, kHazenWilliamsDiamExp));
+    return resistance_from_powers(length_m, std::pow(c_factor, kHazenWilliamsFlowExp),
+                                  std::pow(diameter_m, kHazenWilliamsDiamExp));
+}
+
+void hazen_williams_resistances(std::span<const double> length_m,
+                                std::span<const double> diameter_m,
+                                std::span<const double> c_factor, std::span<double> r) noexcept {
+    PowerMemo c_power(kHazenWilliamsFlowExp), diameter_power(kHazenWilliamsDiamExp);
+    for (std::size_t e = 0; e < r.size(); ++e)
+        r[e] = resistance_from_powers(length_m[e], c_power(c_factor[e]),
+                                      diameter_power(diameter_m[e]));
 }
 
 HeadLoss hazen_williams(double Q_m3_s, double length_m, double diameter_m,

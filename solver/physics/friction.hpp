@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <span>
 // Darcy friction factor models (with exact derivatives w.r.t. Reynolds number)
 // and the Hazen-Williams head-loss formula, for the hydraulic Newton solver.
 //
@@ -71,6 +72,12 @@ HeadLoss hazen_williams(double Q_m3_s, double length_m, double diameter_m,
 // The pipe's resistance r in h = r |Q|^1.852 (two powers: worth keeping per pipe), and the
 // law for a given r (identical to hazen_williams() with the same pipe).
 double hazen_williams_resistance(double length_m, double diameter_m, double c_factor) noexcept;
+// hazen_williams_resistance of every pipe (the same values; r.size() pipes), each distinct
+// C^1.852 and D^4.871 computed once: a network has few pipe classes and diameters, and the
+// two powers are most of the cost.
+void hazen_williams_resistances(std::span<const double> length_m,
+                                std::span<const double> diameter_m,
+                                std::span<const double> c_factor, std::span<double> r) noexcept;
 inline HeadLoss hazen_williams_with_resistance(double Q_m3_s, double r) noexcept;
 // |Q|^0.852 (the Hazen-Williams gradient's power), to within a few units in the last place of
 // std::pow, at a fraction of its cost.
