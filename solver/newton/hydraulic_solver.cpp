@@ -917,6 +917,11 @@ void HydraulicSolver::assemble_with_line_search(const Network& net, const Newton
   int halvings = 0;
   while (run.line_search && rec.status_changes == 0 && run.previous_merit >= 0 &&
          merit > growth * run.previous_merit && halvings < most_halvings && rec.iteration > 2) {
+    if (halvings == 0) {  // the state is still the last full step (assemble only reads it)
+      q_full_ = st.q;
+      p_full_ = st.p;
+      sdp_full_ = st.source_dp;
+    }
     step *= 0.5;
     ++halvings;
     for (std::size_t k = 0; k < st.q.size(); ++k) st.q[k] = q_prev_[k] + step * (q_full_[k] - q_prev_[k]);
@@ -1064,7 +1069,7 @@ bool HydraulicSolver::limit_pump_dp_step(std::vector<double>& delta) const {
 
 // Newton's new flow of link k at the new pressures (before active pressure valves' fixes).
 double HydraulicSolver::new_flow(const Network& net, const HydraulicParameters& params,
-                                 const HydraulicState& st, int k) const {
+                                 const HydraulicState& st, int k, double q_old) const {
   double q_new = c_[k] + y_[k] * (st.p[from_[k]] - st.p[to_[k]]);
   // A constant-power pump's law h = a/Q is hyperbolic: its linearisation at a small flow
   // overshoots by orders of magnitude. Recover its flow from the exact inverse law at the new
@@ -1083,7 +1088,7 @@ double HydraulicSolver::new_flow(const Network& net, const HydraulicParameters& 
   // throttle's (the open valve's nearly flat law, extrapolated, overshoots by far), and below
   // zero the closed check's.
   if (kind_[k] == LinkKind::consumer && y_[k] > 0.0)
-    q_new = project_substation_step(params, k, st.q[k], q_new);
+    q_new = project_substation_step(params, k, q_old, q_new);
   return q_new;
 }
 
@@ -1093,15 +1098,21 @@ double HydraulicSolver::take_step(const Network& net, const HydraulicParameters&
                                   HydraulicState& st, NewtonRun& run, IterationRecord& rec) {
   const int m = static_cast<int>(topo_link_.size());
   const int nd = static_cast<int>(dp_sources_.size());
+  // The line search keeps the point before the step: its flows and pressures move to
+  // q_prev_ and p_prev_ (swapped, no copy), and the step writes every flow and pressure anew
+  // (the fixed nodes' in set_fixed_pressures, the free nodes' from the solution).
+  const int nodes = static_cast<int>(row_.size());
   if (run.line_search) {
-    q_prev_ = st.q;
-    p_prev_ = st.p;
+    q_prev_.swap(st.q);
+    st.q.resize(m);
+    p_prev_.swap(st.p);
+    st.p.resize(nodes);
     sdp_prev_ = st.source_dp;
   }
+  const double* q_old = run.line_search ? q_prev_.data() : st.q.data();
   for (int s = 0; s < nd; ++s) st.source_dp[dp_sources_[s]] += delta_[s];
   set_fixed_pressures(net, params, st);
   // p = x + sum_s delta_s x_dp_s at the free nodes, summed in that order, one column a pass
-  const int nodes = static_cast<int>(row_.size());
   const int* row = row_.data();
   double* p = st.p.data();
   for (int i = 0; i < nodes; ++i)
@@ -1139,8 +1150,8 @@ double HydraulicSolver::take_step(const Network& net, const HydraulicParameters&
     const int i = from_[k], j = to_[k];
     // a pipe's new flow is the linearised one (new_flow's special cases are other links)
     const double q_new = kind_[k] == LinkKind::pipe ? c_[k] + y_[k] * (st.p[i] - st.p[j])
-                                                    : new_flow(net, params, st, k);
-    delta_q_[k] = q_new - st.q[k];
+                                                    : new_flow(net, params, st, k, q_old[k]);
+    delta_q_[k] = q_new - q_old[k];
     st.q[k] = q_new;
     if (!active_valves) {
       track_change(k);
@@ -1163,11 +1174,6 @@ double HydraulicSolver::take_step(const Network& net, const HydraulicParameters&
     for (int k = 0; k < m; ++k) track_change(k);
   }
   if (worst < 0) worst = worst_residual_link_;  // no flow changed (balanced tree): name the law
-  if (run.line_search) {
-    q_full_ = st.q;
-    p_full_ = st.p;
-    sdp_full_ = st.source_dp;
-  }
   rec.max_flow_change_rel = max_dq / std::max({max_q, run.max_demand, 1e-9});
   if (worst >= 0) rec.worst_link = link_name(net, worst);
   return max_dq;
@@ -1247,15 +1253,10 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
   last_border_singular_ = -1;
   imbalance_of_last_state_ = false;
   NewtonRun run;
-  // The line search (from the third iteration of a call) needs the last point and the last
-  // full step; a call of one or two iterations (the coupled outer loop's single steps) does
-  // not, so it skips those copies.
+  // The line search (from the third iteration of a call) needs the point before the last
+  // step (take_step keeps it) and the full step (kept at the first halving); a call of one
+  // or two iterations (the coupled outer loop's single steps) does not, so it skips those.
   run.line_search = ns.max_iterations > 2;
-  if (run.line_search) {
-    q_prev_ = st.q;
-    p_prev_ = st.p;
-    sdp_prev_ = st.source_dp;
-  }
   for (double d : params.demand) run.max_demand = std::max(run.max_demand, std::abs(d));
 
   for (int it = 1; it <= ns.max_iterations; ++it) {

@@ -261,8 +261,9 @@ class HydraulicSolver {
                     HydraulicState& state, NewtonRun& run, IterationRecord& rec);
   bool limit_pump_dp_step(std::vector<double>& delta) const;
   int impossible_pump_dp(const HydraulicState& state) const;
+  // (q_old: link k's flow before the step)
   double new_flow(const Network& network, const HydraulicParameters& params,
-                  const HydraulicState& state, int k) const;
+                  const HydraulicState& state, int k, double q_old) const;
   double take_step(const Network& network, const HydraulicParameters& params,
                    HydraulicState& state, NewtonRun& run, IterationRecord& rec);
   std::string link_name(const Network& network, int k) const;
