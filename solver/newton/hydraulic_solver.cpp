@@ -287,18 +287,20 @@ void HydraulicSolver::build_pattern(int rows, bool with_positions) {
   matrix_.resizeNonZeros(nnz);
   std::fill(matrix_.valuePtr(), matrix_.valuePtr() + nnz, 0.0);
   if (!with_positions) return;
+  // a diagonal is its column's last entry; an off-diagonal entry is found in its column
+  inner = matrix_.innerIndexPtr();
+  outer = matrix_.outerIndexPtr();
+  auto diagonal = [&](int c) { return outer[c + 1] - 1; };
   auto position = [&](int r, int c) {
-    const int* in = matrix_.innerIndexPtr();
-    const int begin = matrix_.outerIndexPtr()[c], end = matrix_.outerIndexPtr()[c + 1];
-    return static_cast<int>(std::lower_bound(in + begin, in + end, r) - in);
+    return static_cast<int>(std::lower_bound(inner + outer[c], inner + outer[c + 1], r) - inner);
   };
   pos_from_.assign(m, -1);
   pos_to_.assign(m, -1);
   pos_off_.assign(m, -1);
   for (std::size_t k = 0; k < m; ++k) {
     const int ri = row_[from_[k]], rj = row_[to_[k]];
-    if (ri >= 0) pos_from_[k] = position(ri, ri);
-    if (rj >= 0) pos_to_[k] = position(rj, rj);
+    if (ri >= 0) pos_from_[k] = diagonal(ri);
+    if (rj >= 0) pos_to_[k] = diagonal(rj);
     if (ri >= 0 && rj >= 0) pos_off_[k] = position(std::min(ri, rj), std::max(ri, rj));
   }
 }

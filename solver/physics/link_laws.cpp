@@ -75,6 +75,29 @@ LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q, PipeF
   return law;
 }
 
+PipeFlowState pipe_flow_state(FrictionModel model, const PipeCoefficients& c, double q,
+                              double colebrook_root) {
+  // pipe_law's expressions for its PipeFlowState, without those of the law
+  const double aq = std::abs(q);
+  const double reynolds = aq * c.diameter_m / (c.area_m2 * c.viscosity);
+  if (model == FrictionModel::hazen_williams) {
+    if (!(aq > 0)) return {reynolds, 0.0};
+    const double r = c.hazen_williams_r > 0
+                         ? c.hazen_williams_r
+                         : hazen_williams_resistance(c.length_m, c.diameter_m, c.hazen_williams_c);
+    const HeadLoss h = hazen_williams_with_resistance(q / c.density, r);
+    const double kin = 1.0 / (2.0 * c.density * c.area_m2 * c.area_m2);
+    const double rho_g = c.density * c.gravity;
+    return {reynolds, std::abs(rho_g * h.h_m) * c.diameter_m / (c.length_m * kin * q * q)};
+  }
+  if (reynolds < kTinyReynolds) return {reynolds, 0.0};
+  const FrictionFactor f =
+      model == FrictionModel::colebrook
+          ? colebrook_warm(reynolds, c.relative_roughness, colebrook_root)
+          : friction_factor(to_law(model), reynolds, c.relative_roughness);
+  return {reynolds, f.lambda};
+}
+
 namespace {
 // pipe_law's Darcy-Weisbach expressions with its PipeCoefficients (make_pipe_coefficients)
 // written out, the friction factor from factor(re, relative_roughness).

@@ -46,6 +46,12 @@ struct PipeFlowState {
 LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q,
                  PipeFlowState* state = nullptr, double* colebrook_root = nullptr);
 
+// pipe_law's PipeFlowState (Reynolds number, Darcy friction factor) at flow q without its
+// law: the same values, for the results' per-pipe fields. colebrook_root: the warm start
+// (0: none), not updated.
+PipeFlowState pipe_flow_state(FrictionModel model, const PipeCoefficients& c, double q,
+                              double colebrook_root = 0.0);
+
 // pipe_law's Colebrook case for an open pipe, straight from the pipe's data (the same
 // arithmetic, the same values; tests/test_link_laws.cpp compares them): the Newton
 // assembly's per-pipe law of district-heating networks, without a coefficient struct per
