@@ -205,6 +205,11 @@ TEST_CASE("darcy_weisbach_pipe_law: the same values as pipe_law for the other fr
             CHECK(std::memcmp(&lean.dp, &full.dp, sizeof full.dp) == 0);
             CHECK(std::memcmp(&lean.g, &full.g, sizeof full.g) == 0);
             CHECK(lean.g > 0.0);
+            if (m == FrictionModel::epanet_darcy_weisbach) {  // and its inline form
+              const LinkLaw inl = epanet_darcy_weisbach_pipe_law(length, d, k, zeta, rho, mu, q);
+              CHECK(std::memcmp(&inl.dp, &full.dp, sizeof full.dp) == 0);
+              CHECK(std::memcmp(&inl.g, &full.g, sizeof full.g) == 0);
+            }
           }
         }
       }

@@ -497,6 +497,13 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
       return physics::colebrook_pipe_law(length[e], diameter[e], roughness[e], minor_loss[e],
                                          props[e].density, props[e].viscosity, q, root[e]);
     });
+  } else if (friction == FrictionModel::epanet_darcy_weisbach) {
+    merit = assemble_links(net, friction, params, st, [&](int k, double q) {
+      const int e = element_[k];
+      return physics::epanet_darcy_weisbach_pipe_law(length[e], diameter[e], roughness[e],
+                                                     minor_loss[e], props[e].density,
+                                                     props[e].viscosity, q);
+    });
   } else if (friction != FrictionModel::hazen_williams) {
     merit = assemble_links(net, friction, params, st, [&](int k, double q) {
       const int e = element_[k];

@@ -146,4 +146,70 @@ inline HeadLoss hazen_williams_with_resistance(double Q_m3_s, double r) noexcept
     return {grad * Q_m3_s / kHazenWilliamsFlowExp, grad};
 }
 
+// ---------------------------------------------------------------------------
+// Inline definitions of the EPANET Darcy-Weisbach law and its parts (the Newton assembly of
+// EPANET's D-W networks evaluates it once per pipe per iteration; friction_factor() and the
+// Colebrook start use the same definitions).
+// ---------------------------------------------------------------------------
+namespace detail {
+// 2 / ln(10): turns -2 log10(u) into -kTwoOverLn10 * ln(u).
+inline constexpr double kTwoOverLn10 = 0.868588963806503655;
+inline constexpr double kColebrookA = 3.7;  // eps/3.7 in Colebrook and Swamee-Jain
+
+// Laminar (Hagen-Poiseuille) Darcy factor 64/Re and its slope.
+inline constexpr double kLaminarCoeff = 64.0;
+inline FrictionFactor laminar(double re) noexcept {
+    const double lambda = kLaminarCoeff / re;
+    return {lambda, -lambda / re};
+}
+
+// Swamee & Jain (1976), J. Hydraulics Div. ASCE 102(HY5) 657-664:
+//     lambda = 0.25 / log10( eps/3.7 + 5.74 / Re^0.9 )^2.
+inline constexpr double kSwameeJainB = 5.74;
+inline constexpr double kSwameeJainExp = 0.9;
+inline FrictionFactor swamee_jain_turbulent(double re, double eps) noexcept {
+    // s = -2 log10(y), y = eps/3.7 + 5.74 Re^-0.9, lambda = 1/s^2.
+    const double y1 = kSwameeJainB * std::pow(re, -kSwameeJainExp);
+    const double y = eps / kColebrookA + y1;
+    const double s = -kTwoOverLn10 * std::log(y);
+    const double lambda = 1.0 / (s * s);
+    // ds/dRe = c * 0.9 * y1 / (y Re);  dlambda/dRe = -2 lambda / s * ds/dRe.
+    const double ds_dre = kTwoOverLn10 * kSwameeJainExp * y1 / (y * re);
+    return {lambda, -2.0 * lambda / s * ds_dre};
+}
+
+// ---------------------------------------------------------------------------
+// EPANET 2.2 Darcy-Weisbach (OpenWaterAnalytics/EPANET src/hydcoeffs.c,
+// frictionFactor()): Re <= 2000 laminar 64/Re (Hagen-Poiseuille branch of
+// DWpipecoeff), Re >= 4000 Swamee-Jain, in between E. Dunlop's cubic in
+// x = Re/2000:
+//   y = e/3.7 + AB, s = -2 ln(y)/ln 10, Fa = 1/s^2, Fb = Fa (2 + AC/(y s)),
+//   X1 = 7Fa - Fb, X2 = 0.128 - 17Fa + 2.5Fb, X3 = -0.128 + 13Fa - 2Fb,
+//   X4 = 0.032 - 3Fa + 0.5Fb,  f = X1 + X2 x + X3 x^2 + X4 x^3.
+// AB and AC are EPANET's literal constants, kept for like-for-like results.
+// ---------------------------------------------------------------------------
+inline constexpr double kEpanetAB = 3.28895476345399058690e-03;   // 5.74/4000^0.9
+inline constexpr double kEpanetAC = -5.14214965799093883760e-03;  // -(2*.9*2/ln10)*AB
+
+inline FrictionFactor epanet_dunlop(double re, double eps) noexcept {
+    const double y = eps / kColebrookA + kEpanetAB;
+    const double s = -kTwoOverLn10 * std::log(y);
+    const double fa = 1.0 / (s * s);
+    const double fb = (2.0 + kEpanetAC / (y * s)) * fa;
+    const double x1 = 7.0 * fa - fb;
+    const double x2 = 0.128 - 17.0 * fa + 2.5 * fb;
+    const double x3 = -0.128 + 13.0 * fa - 2.0 * fb;
+    const double x4 = 0.032 - 3.0 * fa + 0.5 * fb;
+    const double x = re / kLaminarLimitRe;
+    return {x1 + x * (x2 + x * (x3 + x * x4)),
+            (x2 + x * (2.0 * x3 + x * 3.0 * x4)) / kLaminarLimitRe};
+}
+
+inline FrictionFactor epanet_darcy_weisbach(double re, double eps) noexcept {
+    if (re <= kLaminarLimitRe) return laminar(re);
+    if (re >= kTurbulentLimitRe) return swamee_jain_turbulent(re, eps);
+    return epanet_dunlop(re, eps);
+}
+}  // namespace detail
+
 }  // namespace heatnet::physics

@@ -17,8 +17,7 @@ FrictionLaw to_law(FrictionModel m) {
     default: return FrictionLaw::colebrook;
   }
 }
-// Below this Reynolds number the laminar law is evaluated directly (avoids 64/Re at Re = 0).
-constexpr double kTinyReynolds = 1e-6;
+using detail::kTinyReynolds;  // (link_laws.hpp)
 // EPANET's CBIG = 1e8 and RQTOL = 1e-7 ft per cfs, in m per m3/s.
 constexpr double kEpanetMaxPumpGradient = 1e8 * 0.3048 / 0.028316846592;
 constexpr double kEpanetMinGradient = 1e-7 * 0.3048 / 0.028316846592;
@@ -98,36 +97,10 @@ PipeFlowState pipe_flow_state(FrictionModel model, const PipeCoefficients& c, do
   return {reynolds, f.lambda};
 }
 
-namespace {
-// pipe_law's Darcy-Weisbach expressions with its PipeCoefficients (make_pipe_coefficients)
-// written out, the friction factor from factor(re, relative_roughness).
-template <class Factor>
-LinkLaw darcy_weisbach_law(double length_m, double diameter_m, double roughness_m,
-                           double minor_loss, double density, double viscosity, double q,
-                           Factor factor) {
-  const double area = std::numbers::pi * 0.25 * diameter_m * diameter_m;
-  const double aq = std::abs(q);
-  const double kin = 1.0 / (2.0 * density * area * area);
-  LinkLaw law{minor_loss * kin * q * aq, 2.0 * minor_loss * kin * aq};
-  const double re = aq * diameter_m / (area * viscosity);
-  const double l_over_d = length_m / diameter_m;
-  if (re < kTinyReynolds) {
-    const double k_lam = 32.0 * viscosity * length_m / (density * area * diameter_m * diameter_m);
-    law.dp += k_lam * q;
-    law.g += k_lam;
-    return law;
-  }
-  const FrictionFactor f = factor(re, roughness_m / diameter_m);
-  law.dp += f.lambda * l_over_d * kin * q * aq;
-  law.g += l_over_d * kin * aq * (2.0 * f.lambda + re * f.dlambda_dRe);
-  return law;
-}
-}  // namespace
-
 LinkLaw colebrook_pipe_law(double length_m, double diameter_m, double roughness_m,
                            double minor_loss, double density, double viscosity, double q,
                            double& colebrook_root) {
-  return darcy_weisbach_law(length_m, diameter_m, roughness_m, minor_loss, density, viscosity, q,
+  return detail::darcy_weisbach_law(length_m, diameter_m, roughness_m, minor_loss, density, viscosity, q,
                             [&](double re, double eps) {
                               return colebrook_warm(re, eps, colebrook_root);
                             });
@@ -137,7 +110,7 @@ LinkLaw darcy_weisbach_pipe_law(FrictionModel model, double length_m, double dia
                                 double roughness_m, double minor_loss, double density,
                                 double viscosity, double q) {
   const FrictionLaw friction = to_law(model);
-  return darcy_weisbach_law(length_m, diameter_m, roughness_m, minor_loss, density, viscosity, q,
+  return detail::darcy_weisbach_law(length_m, diameter_m, roughness_m, minor_loss, density, viscosity, q,
                             [friction](double re, double eps) {
                               return friction_factor(friction, re, eps);
                             });

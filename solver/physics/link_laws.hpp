@@ -66,6 +66,10 @@ LinkLaw colebrook_pipe_law(double length_m, double diameter_m, double roughness_
 LinkLaw darcy_weisbach_pipe_law(FrictionModel model, double length_m, double diameter_m,
                                 double roughness_m, double minor_loss, double density,
                                 double viscosity, double q);
+// Its EPANET Darcy-Weisbach case, inline (the Newton assembly on EPANET's D-W networks).
+inline LinkLaw epanet_darcy_weisbach_pipe_law(double length_m, double diameter_m,
+                                              double roughness_m, double minor_loss,
+                                              double density, double viscosity, double q);
 
 // The Hazen-Williams branch of pipe_law for a pipe whose resistance r (h = r |Q|^1.852) is
 // known, without building its PipeCoefficients: the Newton assembly's per-pipe law on
@@ -119,6 +123,33 @@ inline LinkLaw fixed_flow_law(double q_set, double q) {
 }
 
 namespace detail {
+// Below this Reynolds number the laminar law is evaluated directly (avoids 64/Re at Re = 0).
+inline constexpr double kTinyReynolds = 1e-6;
+
+// pipe_law's Darcy-Weisbach expressions with its PipeCoefficients (make_pipe_coefficients)
+// written out, the friction factor from factor(re, relative_roughness).
+template <class Factor>
+inline LinkLaw darcy_weisbach_law(double length_m, double diameter_m, double roughness_m,
+                                  double minor_loss, double density, double viscosity,
+                                  double q, Factor factor) {
+  const double area = std::numbers::pi * 0.25 * diameter_m * diameter_m;
+  const double aq = std::abs(q);
+  const double kin = 1.0 / (2.0 * density * area * area);
+  LinkLaw law{minor_loss * kin * q * aq, 2.0 * minor_loss * kin * aq};
+  const double re = aq * diameter_m / (area * viscosity);
+  const double l_over_d = length_m / diameter_m;
+  if (re < kTinyReynolds) {
+    const double k_lam = 32.0 * viscosity * length_m / (density * area * diameter_m * diameter_m);
+    law.dp += k_lam * q;
+    law.g += k_lam;
+    return law;
+  }
+  const FrictionFactor f = factor(re, roughness_m / diameter_m);
+  law.dp += f.lambda * l_over_d * kin * q * aq;
+  law.g += l_over_d * kin * aq * (2.0 * f.lambda + re * f.dlambda_dRe);
+  return law;
+}
+
 // The Hazen-Williams pipe law from its head loss h(Q): minor loss plus rho g h.
 inline LinkLaw hazen_williams_law(double minor_loss, double diameter_m, double density,
                                   double gravity, double q, const HeadLoss& h) {
@@ -140,6 +171,13 @@ inline LinkLaw hazen_williams_pipe_law(double r, double minor_loss, double diame
                                        double density, double gravity, double q) {
   return detail::hazen_williams_law(minor_loss, diameter_m, density, gravity, q,
                                     hazen_williams_with_resistance(q / density, r));
+}
+
+inline LinkLaw epanet_darcy_weisbach_pipe_law(double length_m, double diameter_m,
+                                              double roughness_m, double minor_loss,
+                                              double density, double viscosity, double q) {
+  return detail::darcy_weisbach_law(length_m, diameter_m, roughness_m, minor_loss, density,
+                                    viscosity, q, detail::epanet_darcy_weisbach);
 }
 
 }  // namespace heatnet::physics
