@@ -97,23 +97,14 @@ PipeFlowState pipe_flow_state(FrictionModel model, const PipeCoefficients& c, do
   return {reynolds, f.lambda};
 }
 
-LinkLaw colebrook_pipe_law(double length_m, double diameter_m, double roughness_m,
-                           double minor_loss, double density, double viscosity, double q,
-                           double& colebrook_root) {
-  return detail::darcy_weisbach_law(length_m, diameter_m, roughness_m, minor_loss, density, viscosity, q,
-                            [&](double re, double eps) {
-                              return colebrook_warm(re, eps, colebrook_root);
-                            });
-}
-
 LinkLaw darcy_weisbach_pipe_law(FrictionModel model, double length_m, double diameter_m,
                                 double roughness_m, double minor_loss, double density,
                                 double viscosity, double q) {
   const FrictionLaw friction = to_law(model);
-  return detail::darcy_weisbach_law(length_m, diameter_m, roughness_m, minor_loss, density, viscosity, q,
-                            [friction](double re, double eps) {
-                              return friction_factor(friction, re, eps);
-                            });
+  return detail::darcy_weisbach_law(length_m, diameter_m, roughness_m, minor_loss, density,
+                                    viscosity, q, [friction](double re, double eps) {
+                                      return friction_factor(friction, re, eps);
+                                    });
 }
 
 LinkLaw valve_law(double zeta, double area_m2, double density, double q) {

@@ -55,10 +55,11 @@ PipeFlowState pipe_flow_state(FrictionModel model, const PipeCoefficients& c, do
 // pipe_law's Colebrook case for an open pipe, straight from the pipe's data (the same
 // arithmetic, the same values; tests/test_link_laws.cpp compares them): the Newton
 // assembly's per-pipe law of district-heating networks, without a coefficient struct per
-// pipe and call. colebrook_root: the warm start as in pipe_law.
-LinkLaw colebrook_pipe_law(double length_m, double diameter_m, double roughness_m,
-                           double minor_loss, double density, double viscosity, double q,
-                           double& colebrook_root);
+// pipe and call (inline: once per pipe per Newton iteration). colebrook_root: the warm start
+// as in pipe_law.
+inline LinkLaw colebrook_pipe_law(double length_m, double diameter_m, double roughness_m,
+                                  double minor_loss, double density, double viscosity, double q,
+                                  double& colebrook_root);
 
 // pipe_law for an open pipe under the other Darcy-Weisbach models (swamee_jain, nikuradse,
 // epanet_darcy_weisbach), straight from the pipe's data like colebrook_pipe_law (the same
@@ -171,6 +172,15 @@ inline LinkLaw hazen_williams_pipe_law(double r, double minor_loss, double diame
                                        double density, double gravity, double q) {
   return detail::hazen_williams_law(minor_loss, diameter_m, density, gravity, q,
                                     hazen_williams_with_resistance(q / density, r));
+}
+
+inline LinkLaw colebrook_pipe_law(double length_m, double diameter_m, double roughness_m,
+                                  double minor_loss, double density, double viscosity, double q,
+                                  double& colebrook_root) {
+  return detail::darcy_weisbach_law(length_m, diameter_m, roughness_m, minor_loss, density,
+                                    viscosity, q, [&](double re, double eps) {
+                                      return colebrook_warm(re, eps, colebrook_root);
+                                    });
 }
 
 inline LinkLaw epanet_darcy_weisbach_pipe_law(double length_m, double diameter_m,
