@@ -85,6 +85,19 @@ double flow_roundoff_Pa(double q, double g) {
   return kResidualUlps * std::numeric_limits<double>::epsilon() * std::abs(q) * std::abs(g);
 }
 
+// max(0, |p_i| + 1 atm) over the nodes (Pa). A maximum is exact, so four running maxima
+// give the sequential loop's value while they wait on each other a quarter as often.
+double largest_absolute_pressure(const std::vector<double>& p) {
+  constexpr double kAtmosphere = 101325.0;
+  double lane[4] = {0.0, 0.0, 0.0, 0.0};
+  const std::size_t n = p.size();
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int l = 0; l < 4; ++l) lane[l] = std::max(lane[l], std::abs(p[i + l]) + kAtmosphere);
+  for (; i < n; ++i) lane[0] = std::max(lane[0], std::abs(p[i]) + kAtmosphere);
+  return std::max(std::max(lane[0], lane[1]), std::max(lane[2], lane[3]));
+}
+
 }  // namespace
 
 HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
@@ -1135,8 +1148,7 @@ double HydraulicSolver::take_step(const Network& net, const HydraulicParameters&
   // Flow changes below what the pressures can resolve are round-off, not progress: a link of
   // conductance y cannot see a pressure difference finer than a few ulp of the absolute
   // pressure (a lossless valve at 10 bar: y ~ 1e3 kg/s/Pa, ulp ~ 1e-10 Pa -> 1e-7 kg/s).
-  run.p_abs_max = 0;
-  for (double pv : st.p) run.p_abs_max = std::max(run.p_abs_max, std::abs(pv) + 101325.0);
+  run.p_abs_max = largest_absolute_pressure(st.p);
   const double pressure_resolution =
       kPressureUlps * std::numeric_limits<double>::epsilon() * run.p_abs_max;
   double max_dq = 0, max_q = 0;
