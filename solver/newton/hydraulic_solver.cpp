@@ -969,7 +969,9 @@ bool HydraulicSolver::solve_linear(SolveReport& report) {
   report.timings.factorise_s += seconds_since(t0);
   report.factorisations += 1;
   t0 = Clock::now();
-  spd_.solve(rhs_, x_);
+  // solved in place and swapped into x_, without a copy (assemble writes every row of rhs_)
+  spd_.solve(rhs_, rhs_);
+  rhs_.swap(x_);
   for (std::size_t s = 0; s < dp_sources_.size(); ++s) {
     // the column's right side, summed in assembly order, solved in place
     Eigen::VectorXd& x = x_dp_[s];
