@@ -105,6 +105,10 @@ struct HydraulicState {
   std::vector<std::uint8_t> dp_source_closed;
   std::vector<int> dp_source_changes;
   bool initialised = false;
+  // Newton steps taken since the statuses last changed, the step at which they changed not
+  // counted (0 after initialise): from 1 on, p holds the pressures of a step at the current
+  // statuses, which HydraulicSolver::assemble may linearise towards.
+  int steps_since_status_change = 0;
 };
 
 // How a call of HydraulicSolver::solve ended (the caller decides what status it means).
@@ -122,6 +126,14 @@ enum class NewtonOutcome : std::uint8_t {
 // take. Either is an impossible design, not an iterate to continue from; a closed plant whose
 // leak implies it is forced by water with nowhere else to go (solution_builder.cpp).
 inline constexpr double kImpossiblePressurePa = 1e8;
+
+// How far a secant linearisation may aim (hydraulic_solver.cpp, power_law_secant_slope): no
+// nearer to zero flow than min_flow, nor than where the link's conductance reaches
+// max_conductance.
+struct SecantLimits {
+  double min_flow;         // kg/s
+  double max_conductance;  // kg/s per Pa
+};
 
 struct NewtonSettings {
   FrictionModel friction = FrictionModel::colebrook;
@@ -243,6 +255,7 @@ class HydraulicSolver {
     bool line_search = false;   // keeps the last point and full step (calls of > 2 iterations)
     double previous_merit = -1.0;
     double max_demand = 0.0;    // flow scale with the link flows
+    double flow_scale = 0.0;    // largest |demand| or |link flow| (of the last step)
     double p_abs_max = 0.0;     // largest absolute pressure after the last step (Pa)
     int pending_changes = 0;    // status changes found by the check at apparent convergence
     int roundoff_streak = 0;
@@ -285,12 +298,17 @@ class HydraulicSolver {
                            HydraulicState& state) const;
   // Fills the Schur system at `state`; returns the merit (sum of squared flow-scaled link
   // residuals) and records the largest |link residual| and its link.
+  // With secant_limits, Hazen-Williams pipes linearise towards the state's pressures within
+  // those limits (power_law_secant_slope in the .cpp); without, along their tangents.
   double assemble(const Network& network, FrictionModel friction,
-                  const HydraulicParameters& params, const HydraulicState& state);
+                  const HydraulicParameters& params, const HydraulicState& state,
+                  const SecantLimits* secant_limits);
+  // assemble's loop over the links, with open_pipe_law(link, q) the open pipes' law;
+  // secant_limits only with Hazen-Williams laws (power_law_secant_slope).
   template <class OpenPipeLaw>
   double assemble_links(const Network& network, FrictionModel friction,
                         const HydraulicParameters& params, const HydraulicState& state,
-                        OpenPipeLaw open_pipe_law);
+                        OpenPipeLaw open_pipe_law, const SecantLimits* secant_limits);
   // Re-examines statuses: control valves always, the others (check valves, pumps, links to
   // full/empty tanks) only when `all` (EPANET's periodic / at-convergence check).
   int update_statuses(const Network& network, const HydraulicParameters& params,
