@@ -175,12 +175,13 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
     initial_status_[count] = s;
     ++count;
   };
+  const PipeData& pipes = net.pipes();  // (out of line: fetched once, not per link)
   for (int k = 0; k < t.link_count(); ++k) {
     const int e = t.link_element[k];
     switch (t.link_kind[k]) {
       case LinkKind::pipe:
-        if (net.pipes().closed[e]) add(k, StatusControl::fixed, LinkStatus::closed);
-        else if (net.pipes().check_valve[e]) add(k, StatusControl::check, LinkStatus::open);
+        if (pipes.closed[e]) add(k, StatusControl::fixed, LinkStatus::closed);
+        else if (pipes.check_valve[e]) add(k, StatusControl::check, LinkStatus::open);
         else add(k, StatusControl::fixed, LinkStatus::open);
         break;
       case LinkKind::pump:
