@@ -1355,7 +1355,7 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
     // iteration (take_step updates them)
     run.flow_scale = std::max(run.max_demand, 1e-9);
     for (double q : st.q) run.flow_scale = std::max(run.flow_scale, std::abs(q));
-    for (double pv : st.p) run.p_abs_max = std::max(run.p_abs_max, std::abs(pv) + 101325.0);
+    run.p_abs_max = largest_absolute_pressure(st.p);
   }
 
   for (int it = 1; it <= ns.max_iterations; ++it) {
