@@ -48,6 +48,14 @@ constexpr double kMinDamping = 1.0 / 16.0;
 // (max_heat_residual_K_).
 void SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidModel& fluid,
                                         double tol_T) {
+  measure_heat_balance(net, fluid);
+  predict_coupling(net, tol_T);
+}
+
+// The coupling step's first half: per demand-driven consumer its heat balance's residual and
+// slope at the sweep's temperatures, and max_heat_residual_K_ (what the outer loop's
+// convergence test reads).
+void SolverEngine::measure_heat_balance(const Network& net, const fluid::FluidModel& fluid) {
   const ConsumerData& c = net.consumers();
   consumer_residual_.clear();
   consumer_gain_.clear();
@@ -85,6 +93,11 @@ void SolverEngine::coupling_newton_step(const Network& net, const fluid::FluidMo
     const double excess = at_limit ? std::max(0.0, m - d.mass_flow) : std::abs(d.mass_flow - m);
     if (m > 0) max_heat_residual_K_ = std::max(max_heat_residual_K_, excess * d.dh / (m * cp));
   }
+}
+
+// The coupling step's second half: the Newton prediction of the next flows (predicted_flow_)
+// and node temperatures (newton_T_) from the residuals measure_heat_balance left.
+void SolverEngine::predict_coupling(const Network& net, double tol_T) {
   // Without a sweep plan (flows in a cycle) there is no tree to predict the temperatures on:
   // each consumer takes its own Newton step at the sweep's temperatures, within its limits.
   const bool planned = thermal_->tree_response(temps_, consumer_node_, consumer_residual_,

@@ -145,29 +145,29 @@ void SolverEngine::update_parameters(const Network& net, const fluid::FluidModel
   mixed_pipe_T_.clear();
   next_pipe_T_.clear();
   couple_water_columns(net, fluid);  // reads the last sweep's cp, replaced below
-  // density and viscosity for the hydraulics; cp for this iteration's sweep (thermal_inputs
-  // keeps it), from the same table cell
+  // density and viscosity for the hydraulics (per pipe, and per hydraulic link: a pipe's
+  // own); cp for this iteration's sweep (thermal_inputs keeps it), from the same table cell
   auto& cp = thermal_in_.pipe_cp;
   cp.resize(np);
+  const auto& hydraulic_link = hydraulic_->hydraulic_index();  // per topology link, or -1
+  params_.link_density.resize(hydraulic_->topo_link().size());
   for (int e = 0; e < np; ++e) {
     const double pm = 0.5 * (p_abs(pd.from[e]) + p_abs(pd.to[e]));
     const auto w = fluid.properties(pipe_T_mean_[e], pm, fluid::kPropertyPressurePa);
     params_.pipe[e].density = w.density;
     params_.pipe[e].viscosity = w.dynamic_viscosity;
     cp[e] = w.specific_heat;
+    const int k = hydraulic_link[t.pipe_offset + e];
+    if (k >= 0) params_.link_density[k] = w.density;
   }
   pipe_cp_current_ = true;
-  const auto& links = hydraulic_->topo_link();
-  params_.link_density.resize(links.size());
-  for (std::size_t k = 0; k < links.size(); ++k) {
-    const int topo = links[k];
-    if (t.link_kind[topo] == LinkKind::pipe) {
-      params_.link_density[k] = params_.pipe[t.link_element[topo]].density;
-    } else {
-      // pumps, valves, plant pumps: water at the inlet node (flow direction from -> to)
-      const int inlet = t.link_from[topo];
-      params_.link_density[k] = fluid.density(node_T_[inlet], p_abs(inlet));
-    }
+  // pumps, valves, plant pumps and substations (the links after the pipes): water at the inlet
+  // node (flow direction from -> to)
+  for (int topo = t.pipe_offset + np; topo < t.link_count(); ++topo) {
+    const int k = hydraulic_link[topo];
+    if (k < 0) continue;
+    const int inlet = t.link_from[topo];
+    params_.link_density[k] = fluid.density(node_T_[inlet], p_abs(inlet));
   }
   const SourceData& s = net.sources();
   params_.supply_offset.assign(net.source_count(), 0.0);
@@ -404,7 +404,9 @@ std::optional<solver::LoopEnd> SolverEngine::hydraulic_step(const Network& net,
                       : loop.coupled    ? std::min(loop.max_newton, kMaxInnerIterations)
                                         : loop.max_newton;
   ns.previous_iterations = report.iterations;
-  if (loop.single_steps) step_start_ = state_;  // work copy, its arrays reused
+  // the state a single step may be taken back to (below; never the first outer iteration's)
+  const bool may_take_back = loop.single_steps && outer > 1;
+  if (may_take_back) step_start_ = state_;  // work copy, its arrays reused
   // a single step may settle on the contraction estimate (checked again after the sweep)
   const double tolerance = ns.tolerance;
   const bool may_estimate = loop.single_steps && damping_ == 1.0 &&
@@ -416,7 +418,7 @@ std::optional<solver::LoopEnd> SolverEngine::hydraulic_step(const Network& net,
   ns.tolerance = tolerance;
   loop.step_estimated = may_estimate && newton == solver::NewtonOutcome::converged &&
                         report.max_flow_change_rel > tolerance;
-  if (loop.single_steps && outer > 1 && report.max_flow_change_rel > kMaxSingleStepChange) {
+  if (may_take_back && report.max_flow_change_rel > kMaxSingleStepChange) {
     // A status change of a plant or pump, a strongly nonlinear start: without a line search
     // the step may be far off.
     std::swap(state_, step_start_);
@@ -485,30 +487,17 @@ std::optional<solver::LoopEnd> SolverEngine::thermal_step(const Network& net,
   if (loop.coupled && !fluid.is_constant() && have_temperatures_ &&
       oscillations_.track_pipes(pipe_T_mean_, temps_.pipe_T_mean))
     anderson_.reset();  // the mixed vector changed shape
-  // with feedback, the next flows and temperatures are the coupling Newton step's prediction
-  if (loop.feedback) coupling_newton_step(net, fluid, loop.tol_T);
-  if (damping_ < 1.0) damped_from_T_ = node_T_;  // damp_step's start
-  if (loop.feedback && damping_ < 1.0) {
-    node_T_ = newton_T_;  // damped below, not mixed
-  } else if (loop.feedback) {
-    // predicted_flow_ and newton_T_ hold the Newton prediction. Where it is exact (trees) the
-    // iteration converges quadratically and Anderson's history would only hold it back; where
-    // it converges linearly (loops, mixing nodes), Anderson takes out the rest.
-    const bool superlinear = dT < kSuperlinearRatio * loop.last_dT;
-    if (superlinear) anderson_.reset();
-    if (outer > 1 && !superlinear)
-      accelerate(newton_T_);
-    else
-      node_T_ = newton_T_;
-  } else {
-    predicted_flow_.clear();
-    node_T_ = temps_.node_T;
-  }
-  if (damping_ < 1.0) damp_step(net);
+  // with feedback, the next flows and temperatures are the coupling Newton step's prediction;
+  // its residuals first, which tell whether the loop has settled (then no prediction is made)
+  if (loop.feedback) measure_heat_balance(net, fluid);
   const bool had = have_temperatures_;
   have_temperatures_ = true;
   report.max_temperature_change_K = dT;
-  if (!loop.feedback) return solver::LoopEnd::settled;
+  if (!loop.feedback) {
+    predicted_flow_.clear();
+    node_T_ = temps_.node_T;
+    return solver::LoopEnd::settled;
+  }
   // Converged: the temperatures no longer move, and the consumer flows deliver their heat at
   // them (after a Newton step the flows are not computed from the temperatures: the heat
   // balance is checked as the supply temperature error it amounts to).
@@ -536,6 +525,7 @@ std::optional<solver::LoopEnd> SolverEngine::thermal_step(const Network& net,
       (!predict_through_mixing_ || change_still_to_come(dT, rate) <= loop.tol_T);
   if ((had || outer > 1) && temperatures_settled && flows_deliver && flows_settled)
     return solver::LoopEnd::settled;
+  next_coupling_input(net, loop, outer, dT);
   // Settled temperatures with flows whose single steps contract slowly (this and the last
   // iteration above kMaxContraction; the first iteration counts as not contracting): the
   // rest of the flows is a full hydraulic solve at these temperatures, quadratic where the
@@ -558,6 +548,28 @@ std::optional<solver::LoopEnd> SolverEngine::thermal_step(const Network& net,
   }
   if (loop.coupled) update_damping(outer);
   return std::nullopt;
+}
+
+// The next input of the outer loop (feedback, not settled): the coupling Newton step's
+// prediction, Anderson-mixed or damped.
+void SolverEngine::next_coupling_input(const Network& net, const OuterLoop& loop, int outer,
+                                       double dT) {
+  predict_coupling(net, loop.tol_T);
+  if (damping_ < 1.0) {
+    damped_from_T_ = node_T_;  // damp_step's start
+    node_T_ = newton_T_;       // damped below, not mixed
+    damp_step(net);
+    return;
+  }
+  // predicted_flow_ and newton_T_ hold the Newton prediction. Where it is exact (trees) the
+  // iteration converges quadratically and Anderson's history would only hold it back; where
+  // it converges linearly (loops, mixing nodes), Anderson takes out the rest.
+  const bool superlinear = dT < kSuperlinearRatio * loop.last_dT;
+  if (superlinear) anderson_.reset();
+  if (outer > 1 && !superlinear)
+    accelerate(newton_T_);
+  else
+    node_T_ = newton_T_;
 }
 
 // Whether flows whose last single Newton step was accepted by the contraction estimate

@@ -78,6 +78,7 @@ class SolverEngine {
   std::optional<solver::LoopEnd> thermal_step(const Network& network,
                                               const fluid::FluidModel& fluid, OuterLoop& loop,
                                               int outer, SolveReport& report);
+  void next_coupling_input(const Network& network, const OuterLoop& loop, int outer, double dT);
   bool converged_by_estimate(const OuterLoop& loop, double contraction) const;
   bool temperatures_settled_by_estimate(const OuterLoop& loop, int outer, double dT,
                                         double rate) const;
@@ -93,6 +94,9 @@ class SolverEngine {
   double source_makeup(const Network& network, int source) const;
   // tol_T: the solve's temperature tolerance (K), the scale of the loop-flow correction
   void coupling_newton_step(const Network& network, const fluid::FluidModel& fluid, double tol_T);
+  // its two halves: the residuals (and max_heat_residual_K_), then the prediction from them
+  void measure_heat_balance(const Network& network, const fluid::FluidModel& fluid);
+  void predict_coupling(const Network& network, double tol_T);
   // The coupling step's prediction corrected for how loop flows split (solver/
   // loop_flow_correction.cpp); false where the exact response is not at hand.
   bool correct_for_loop_flows(const Network& network, double tol_T);

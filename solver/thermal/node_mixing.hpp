@@ -29,14 +29,6 @@ struct NodeMixing {
     neutral.assign(n, 0);
   }
   void release() { *this = NodeMixing{}; }
-  // Node i fed by one stream alone: clear(i) and add_stream(i, q, t) in one.
-  void set_single(std::size_t i, double q, double t) {
-    flow[i] = q;
-    enthalpy_flow[i] = 0.0;
-    single_T[i] = t;
-    streams[i] = 1;
-    neutral[i] = 0;
-  }
   // Node i as reset() leaves it (a sweep that visits every node clears each as it comes).
   void clear(std::size_t i) {
     flow[i] = 0.0;

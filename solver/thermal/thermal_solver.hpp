@@ -160,7 +160,8 @@ class ThermalSolver {
   bool order_by_flow(const Topology& topology);
   bool link_plan(const Topology& topology, const std::vector<unsigned char>& signature);
   bool repair_order(const Topology& topology, const std::vector<unsigned char>& signature);
-  void fill_plan_records(const Network& network, const ThermalInputs& in);
+  void plan_record_constants(const Network& network);
+  static void set_record_flow(PlanRecord& r, const ThermalInputs& in);
   // The unplanned sweep's parts (solve), and the ends of link k along its flow.
   bool sweep_with_plan(const Network& network, const fluid::FluidModel& fluid,
                        const ThermalInputs& in, ThermalState& out, double q_eps);
@@ -225,10 +226,11 @@ class ThermalSolver {
   bool mixing_response(int position, const ThermalState& state, const std::vector<double>& change,
                        double& u, double& v, double& w) const;
   void tree_links(const ThermalState& state);
+  void fixed_inflow_tree_link(int position, const ThermalState& state);
   std::vector<char> tree_linked_;  // per plan position: joined to its parent (not a cut)
   // per plan position, tree_link of the last sweep (tree_links; sens NaN: a mixing node)
   std::vector<double> tree_alpha_, tree_sens_;
-  bool tree_links_valid_ = false;  // for the last sweep (solve clears it)
+  bool tree_links_valid_ = false;  // for the last sweep (solve clears it, solve_planned sets it)
   // per mixing position of the last sweep: mixing_response's v (NaN: none) and w; per inflow
   // record its share times alpha (mixing_links)
   void mixing_links(const ThermalState& state);
