@@ -28,6 +28,7 @@
 #include <catch2/catch.hpp>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "heatnet/solve.hpp"
@@ -186,4 +187,85 @@ TEST_CASE("Hazen-Williams loops with near-zero flows converge quadratically to t
   const auto imb = node_imbalance(d, r);
   for (std::size_t i = 0; i < d.nodes.size(); ++i)
     if (!is_boundary_node(d, d.nodes[i].id)) CHECK(std::abs(imb[i]) <= 1e-9 * flow_scale(r));
+}
+
+// A Hazen-Williams ring without demand hanging at a node (a dead ring: its solution flow is
+// zero) makes the pressure system ill-conditioned: its pipes' conductance grows without bound
+// as their flow vanishes, up to EPANET's low-flow line (Elhay & Simpson, J. Hydraul. Eng.
+// 137(10), 2011). Before the rebalancing step (hydraulic_solver.cpp, rebalance_step) the
+// round-off of the pressures cost the ring's nodes ~1e-5 kg/s of mass balance per step, which
+// the next step took out through the supply: flow changes of ~5e-6 of the flow scale, far
+// above the tolerance 1e-9, and 4 of these 5 variants took 23 to 36 steps or never converged
+// (100). Network: reservoir R (30 m, 2 bar) -> A (1 kg/s) -> B (0.5) -> C (0.3), a tree, and
+// the ring A -> Y1 -> Y2 -> A at heights that vary by variant. Reference: the tree's flows
+// are its downstream demands, the ring carries nothing, and the pressures follow from R down
+// the tree with the Hazen-Williams law h = 10.6668 L Q^1.852 / (C^1.852 D^4.871) (SI form of
+// EPANET's 4.727 ft cfs constant: 4.727 * 0.3048^(4.871 - 3 * 1.852)) and hydrostatics.
+TEST_CASE("Hazen-Williams network with a dead ring converges at the default tolerance",
+          "[hydraulics][looped][hazen_williams]") {
+  const double rho = 1000.0, g = 9.80665, c_hw = 120.0;
+  struct Pipe { const char *id, *from, *to; double length, diameter; };
+  const std::array<Pipe, 6> pipes = {{{"1", "R", "A", 300, 0.4},
+                                      {"2", "A", "B", 400, 0.2},
+                                      {"3", "B", "C", 500, 0.15},
+                                      {"4", "A", "Y1", 230, 0.3},
+                                      {"5", "Y1", "Y2", 520, 0.15},
+                                      {"6", "Y2", "A", 410, 0.3}}};
+  auto loss_Pa = [&](double q_kg_s, const Pipe& p) {
+    const double k = 4.727 * std::pow(0.3048, 4.871 - 3 * 1.852);
+    const double q = q_kg_s / rho;
+    return rho * g * k * p.length * std::pow(std::abs(q), 1.852) /
+           (std::pow(c_hw, 1.852) * std::pow(p.diameter, 4.871)) * (q < 0 ? -1.0 : 1.0);
+  };
+  const std::array<std::array<double, 2>, 5> ring_heights = {
+      {{2.5, 9.0}, {2.0, 9.0}, {3.0, 9.0}, {2.5, 8.0}, {2.5, 10.0}}};
+  for (const auto& z : ring_heights) {
+    INFO("ring heights " << z[0] << " m, " << z[1] << " m");
+    auto d = empty_network(constant_fluid(rho, 1e-6, 4186.0));
+    d.settings.friction = FrictionModel::hazen_williams;
+    REQUIRE(d.settings.tolerance_mass_flow_rel == 1e-9);  // heatnet's default
+    add_node(d, "R", 30.0);
+    add_node(d, "A", 0.0, 1.0);
+    add_node(d, "B", 10.0, 0.5);
+    add_node(d, "C", 5.0, 0.3);
+    add_node(d, "Y1", z[0]);
+    add_node(d, "Y2", z[1]);
+    for (const Pipe& p : pipes) {
+      add_pipe(d, p.id, p.from, p.to, p.length, p.diameter, 0.1);
+      d.pipes.back().hazen_williams_c = c_hw;
+    }
+    add_pressure(d, "R", 2.0);
+
+    Result r = solve(Network::build(d));
+    REQUIRE(r.converged());
+    INFO(r.report().iterations << " Newton iterations");
+    CHECK(r.report().iterations <= 12);  // 11 with the rebalancing step
+    const auto& flow = r.dataset("pipes/mass_flow").data;
+    const double resolved = 1e-9 * 1.8;  // the flow change the stopping test resolves
+    CHECK(flow[0] == Approx(1.8).margin(resolved));
+    CHECK(flow[1] == Approx(0.8).margin(resolved));
+    CHECK(flow[2] == Approx(0.3).margin(resolved));
+    // The ring keeps a circulation that the pressures cannot resolve (Newton's steps towards
+    // zero move it by less than its conductance times their round-off): the same in its three
+    // pipes (balance), and its loop loss below 8 ulps of the largest absolute pressure.
+    CHECK(flow[4] == Approx(flow[3]).margin(resolved));
+    CHECK(flow[5] == Approx(flow[3]).margin(resolved));
+    const double p_abs = 2e5 + rho * g * 30.0 + 101325.0;
+    const double loop_loss = loss_Pa(flow[3], pipes[3]) + loss_Pa(flow[4], pipes[4]) +
+                             loss_Pa(flow[5], pipes[5]);
+    CHECK(std::abs(loop_loss) <= 8 * std::numeric_limits<double>::epsilon() * p_abs);
+    // pressures down the tree, and hydrostatic in the ring
+    const auto& p = r.dataset("nodes/pressure").data;
+    const double p_a = 2e5 + rho * g * 30.0 - loss_Pa(1.8, pipes[0]);
+    const double p_b = p_a - rho * g * 10.0 - loss_Pa(0.8, pipes[1]);
+    const double p_c = p_b + rho * g * 5.0 - loss_Pa(0.3, pipes[2]);
+    CHECK(p[1] == Approx(p_a).margin(1e-7));
+    CHECK(p[2] == Approx(p_b).margin(1e-7));
+    CHECK(p[3] == Approx(p_c).margin(1e-7));
+    CHECK(p[4] == Approx(p_a - rho * g * z[0]).margin(1e-7));
+    CHECK(p[5] == Approx(p_a - rho * g * z[1]).margin(1e-7));
+    const auto imb = node_imbalance(d, r);
+    for (std::size_t i = 0; i < d.nodes.size(); ++i)
+      if (!is_boundary_node(d, d.nodes[i].id)) CHECK(std::abs(imb[i]) <= 1e-12);
+  }
 }

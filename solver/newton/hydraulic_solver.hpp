@@ -279,6 +279,11 @@ class HydraulicSolver {
                   const HydraulicState& state, int k, double q_old) const;
   double take_step(const Network& network, const HydraulicParameters& params,
                    HydraulicState& state, NewtonRun& run, IterationRecord& rec);
+  // The step's mass imbalance (imbalance_) routed through the network on the step's own
+  // linearisation: one more solve with the same factor. Updates pressures, flows, delta_q_,
+  // imbalance_ and the step's measured flow change (rec, run.flow_scale; returned in kg/s).
+  double rebalance_step(const Network& network, HydraulicState& state, NewtonRun& run,
+                        IterationRecord& rec);
   std::string link_name(const Network& network, int k) const;
   bool converged_after_step(const Network& network, const NewtonSettings& settings,
                             const HydraulicParameters& params, HydraulicState& state,
@@ -373,6 +378,7 @@ class HydraulicSolver {
   Eigen::VectorXd rhs_, x_;
   bool factorised_ = false;  // spd_ holds the factor of the last assembled matrix
   Eigen::VectorXd response_rhs_, response_x_;  // set_flow_response's work
+  Eigen::VectorXd rebalance_rhs_, rebalance_x_;  // rebalance_step's work
   // Per dp_control source: its column's right side (row, value: only the rows of the links at
   // its supply node, in assembly order) and the solved column.
   std::vector<std::vector<std::pair<int, double>>> rhs_dp_;
