@@ -1321,10 +1321,7 @@ double HydraulicSolver::rebalance_step(const Network& net, HydraulicState& st, N
     max_q = std::max(max_q, std::abs(st.q[k]));
   }
   if (worst >= 0) rec.worst_link = link_name(net, worst);
-  if (run.line_search) {
-    q_full_ = st.q;
-    p_full_ = st.p;
-  }
+  // (the line search takes its full step from the state at a first halving: this one)
   run.flow_scale = std::max({max_q, run.max_demand, 1e-9});
   rec.max_flow_change_rel = max_dq / run.flow_scale;
   return max_dq;
