@@ -357,9 +357,8 @@ FrictionModel SolverEngine::prepare_friction(const Network& net, const SolverOpt
       throw NetworkError(ErrorCode::missing_field, "pipe", pd.id[e], "hazen_williams_c", "",
                          "required when friction is hazen_williams");
   params_.hazen_williams_r.resize(net.pipe_count());
-  for (int e = 0; e < net.pipe_count(); ++e)
-    params_.hazen_williams_r[e] = physics::hazen_williams_resistance(
-        pd.length_m[e], pd.diameter_m[e], pd.hazen_williams_c[e]);
+  physics::hazen_williams_resistances(pd.length_m, pd.diameter_m, pd.hazen_williams_c,
+                                      params_.hazen_williams_r);
   return friction;
 }
 

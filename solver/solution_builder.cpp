@@ -232,9 +232,8 @@ void SolverEngine::pipe_results(const Network& net, FrictionModel friction,
     const int k = t.pipe_offset + e;
     const double q = flow[k];
     const physics::PipeCoefficients c = params_.pipe_coefficients(pd, e);
-    physics::PipeFlowState fs;
-    double colebrook_root = hydraulic_->colebrook_root(e);  // the solve's last root, a copy
-    physics::pipe_law(friction, c, q, &fs, &colebrook_root);
+    const physics::PipeFlowState fs =  // from the solve's last Colebrook root
+        physics::pipe_flow_state(friction, c, q, hydraulic_->colebrook_root(e));
     pq[e] = q;
     pv[e] = q / (c.density * c.area_m2);
     pdp[e] = p[pd.from[e]] - p[pd.to[e]];

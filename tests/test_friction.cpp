@@ -25,6 +25,8 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <bit>
+#include <cstdint>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -431,4 +433,29 @@ TEST_CASE("hazen_williams_flow_power agrees with std::pow to a few units in the 
     CHECK(hazen_williams_flow_power(1e-310) == std::pow(1e-310, a));  // subnormal: std::pow
     CHECK(std::isinf(hazen_williams_flow_power(std::numeric_limits<double>::infinity())));
     CHECK(std::isnan(hazen_williams_flow_power(std::numeric_limits<double>::quiet_NaN())));
+}
+
+TEST_CASE("hazen_williams_resistances: every pipe's r as hazen_williams_resistance, bit for bit",
+          "[friction][hazen_williams]") {
+    // Many pipes of few classes and diameters (the memo's case), values that share a slot
+    // of its table, and values seen once; each r must be the single-pipe function's value.
+    std::vector<double> length, diameter, c;
+    for (int e = 0; e < 5000; ++e) {
+        length.push_back(10.0 + 0.37 * e);
+        diameter.push_back(e % 3 == 0 ? 0.05 + 1e-4 * e : 0.1 * (1 + e % 7));
+        c.push_back(e % 5 == 0 ? 80.0 + 0.01 * e : 100.0 + 10.0 * (e % 4));
+    }
+    std::vector<double> r(length.size());
+    hazen_williams_resistances(length, diameter, c, r);
+    for (std::size_t e = 0; e < r.size(); ++e) {
+        INFO("pipe " << e);
+        const double ref = hazen_williams_resistance(length[e], diameter[e], c[e]);
+        CHECK(std::bit_cast<std::uint64_t>(r[e]) == std::bit_cast<std::uint64_t>(ref));
+    }
+    // and against the formula itself: 10.67 L / (C^1.852 D^4.871), 1 km DN300 C=120
+    std::vector<double> one(1);
+    hazen_williams_resistances(std::vector<double>{1000.0}, std::vector<double>{0.3},
+                               std::vector<double>{120.0}, one);
+    CHECK(one[0] == Approx(kHazenWilliamsK * 1000.0 /
+                           (std::pow(120.0, 1.852) * std::pow(0.3, 4.871))).epsilon(1e-15));
 }

@@ -183,3 +183,69 @@ TEST_CASE("colebrook_pipe_law: the same values as pipe_law, and the same warm st
     }
   }
 }
+
+TEST_CASE("darcy_weisbach_pipe_law: the same values as pipe_law for the other friction models",
+          "[link_laws]") {
+  // The Newton assembly uses darcy_weisbach_pipe_law for open pipes under Swamee-Jain,
+  // Nikuradse and EPANET's Darcy-Weisbach; the results and every other caller use pipe_law.
+  // They must agree to the bit (iteration counts and results depend on it): laminar,
+  // transition, turbulent, both directions, zero flow, with and without minor losses.
+  const double rho = 983.2, mu = 4.67e-4, length = 250.0, d = 0.15;
+  for (FrictionModel m : {FrictionModel::swamee_jain, FrictionModel::nikuradse,
+                          FrictionModel::epanet_darcy_weisbach}) {
+    for (double k : {0.0, 0.1e-3, 2e-3}) {
+      for (double zeta : {0.0, 3.5}) {
+        const PipeCoefficients c = make_pipe_coefficients(length, d, k, zeta, 130.0, rho, mu, 9.80665);
+        for (double re : {0.0, 1e-9, 50.0, 1999.0, 2000.0, 2500.0, 3999.0, 4000.0, 1.2e4, 3e5, 8e6}) {
+          for (double sign : {1.0, -1.0}) {
+            const double q = sign * flow_for_re(c, re);
+            INFO("model " << to_string(m) << ", k " << k << ", zeta " << zeta << ", q " << q);
+            const LinkLaw full = pipe_law(m, c, q);
+            const LinkLaw lean = darcy_weisbach_pipe_law(m, length, d, k, zeta, rho, mu, q);
+            CHECK(std::memcmp(&lean.dp, &full.dp, sizeof full.dp) == 0);
+            CHECK(std::memcmp(&lean.g, &full.g, sizeof full.g) == 0);
+            CHECK(lean.g > 0.0);
+            if (m == FrictionModel::epanet_darcy_weisbach) {  // and its inline form
+              const LinkLaw inl = epanet_darcy_weisbach_pipe_law(length, d, k, zeta, rho, mu, q);
+              CHECK(std::memcmp(&inl.dp, &full.dp, sizeof full.dp) == 0);
+              CHECK(std::memcmp(&inl.g, &full.g, sizeof full.g) == 0);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("pipe_flow_state: pipe_law's Reynolds number and friction factor, bit for bit",
+          "[link_laws]") {
+  // The results' per-pipe reynolds and friction_factor come from pipe_flow_state; they must
+  // be what pipe_law reports with its law, every model, both directions, zero flow, with a
+  // Colebrook warm start, and Hazen-Williams with and without a stored resistance.
+  const FrictionModel models[] = {FrictionModel::colebrook, FrictionModel::swamee_jain,
+                                  FrictionModel::nikuradse, FrictionModel::epanet_darcy_weisbach,
+                                  FrictionModel::hazen_williams};
+  for (FrictionModel m : models) {
+    for (double zeta : {0.0, 3.5}) {
+      for (bool stored_r : {false, true}) {
+        PipeCoefficients c = pipe(zeta);
+        if (stored_r) c.hazen_williams_r = hazen_williams_resistance(c.length_m, c.diameter_m, c.hazen_williams_c);
+        for (double re : {0.0, 1e-9, 50.0, 1999.0, 2500.0, 3999.0, 4000.0, 1.2e4, 3e5, 8e6}) {
+          for (double sign : {1.0, -1.0}) {
+            const double q = sign * flow_for_re(c, re);
+            double root = 0.0;
+            (void)pipe_law(m, c, 1.01 * q, nullptr, &root);  // a warm start near q
+            const double start = root;
+            PipeFlowState full;
+            (void)pipe_law(m, c, q, &full, &root);
+            const PipeFlowState lean = pipe_flow_state(m, c, q, start);
+            INFO("model " << to_string(m) << ", zeta " << zeta << ", q " << q);
+            CHECK(std::memcmp(&lean.reynolds, &full.reynolds, sizeof full.reynolds) == 0);
+            CHECK(std::memcmp(&lean.friction_factor, &full.friction_factor,
+                              sizeof full.friction_factor) == 0);
+          }
+        }
+      }
+    }
+  }
+}

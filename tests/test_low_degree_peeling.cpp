@@ -181,3 +181,33 @@ TEST_CASE("SpdSolver's order of a large tree-like system fills within 2 % of AMD
     REQUIRE(peeled <= 1.02 * amd);
   }
 }
+
+TEST_CASE("SpdSolver::analysed_order is cholmod_analyze's Perm", "[peeling]") {
+  // analysed_order takes AMD's order and postorders it itself where cholmod_analyze keeps AMD
+  // (it then skips cholmod_analyze's other analysis); the order must be cholmod_analyze's own,
+  // row for row: tree-like systems with few and many loops, 2D grids (mesh-like, more fill),
+  // a dense block, and tiny ones.
+  std::mt19937 rng(5);
+  std::vector<std::pair<int, std::vector<Edge>>> cases;
+  for (int n : {1, 2, 3, 17, 400, 5000})
+    for (int loops : {0, 3, n / 10, n, 3 * n}) cases.push_back({n, network_graph(n, loops, rng)});
+  for (int side : {10, 40, 90}) {  // side x side grid
+    std::vector<Edge> grid;
+    for (int r = 0; r < side; ++r)
+      for (int c = 0; c < side; ++c) {
+        if (c + 1 < side) grid.push_back({r * side + c, r * side + c + 1});
+        if (r + 1 < side) grid.push_back({r * side + c, (r + 1) * side + c});
+      }
+    cases.push_back({side * side, grid});
+  }
+  std::vector<Edge> dense;
+  for (int a = 0; a < 60; ++a)
+    for (int b = a + 1; b < 60; ++b) dense.push_back({a, b});
+  cases.push_back({60, dense});
+  for (const auto& [n, edges] : cases) {
+    const SparseMatrix upper = pattern(n, edges, identity(n));
+    heatnet::linear::SpdSolver spd(heatnet::LinearBackend::automatic);
+    INFO("n " << n << ", " << edges.size() << " edges");
+    REQUIRE(spd.analysed_order(upper) == amd_order(upper));
+  }
+}

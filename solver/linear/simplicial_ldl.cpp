@@ -106,7 +106,7 @@ bool SimplicialLdl::factorise(const SparseMatrix& upper) {
 // changes no result. Chains: column j's first off-diagonal is row j+1 and column j+1 holds
 // exactly column j's rows below j+1 (only for columns with >= 3 off-diagonal entries).
 void SimplicialLdl::solve(const Eigen::VectorXd& b, Eigen::VectorXd& out) const {
-  out = b;
+  if (&out != &b) out = b;  // (solved in place when they are the same vector)
   double* x = out.data();
   lower_solve(x);
   diagonal_transpose_solve(x);

@@ -22,7 +22,7 @@ class SimplicialLdl {
   void analyse(const SparseMatrix& upper);
   // L and D of a matrix with the analysed pattern; false where a pivot is zero or not finite.
   bool factorise(const SparseMatrix& upper);
-  // x = A^-1 b with the last successful factorisation.
+  // x = A^-1 b with the last successful factorisation (b and x may be the same vector).
   void solve(const Eigen::VectorXd& b, Eigen::VectorXd& x) const;
 
   // Nonzeros of L with its diagonal, and the flop measure CHOLMOD compares with its

@@ -1,6 +1,7 @@
 #include "solver/linear/spd_solver.hpp"
 
 #include <Eigen/CholmodSupport>
+#include <algorithm>
 
 #include "solver/linear/low_degree_peeling.hpp"
 #include "solver/linear/simplicial_ldl.hpp"
@@ -32,6 +33,58 @@ class CholmodUpper : public Eigen::CholmodDecomposition<SparseMatrix, Eigen::Upp
  public:
   bool is_supernodal() const { return m_cholmodFactor != nullptr && m_cholmodFactor->is_super; }
 };
+// AMD's fill estimate below which cholmod_analyze's default strategy keeps AMD's order without
+// trying METIS (cholmod_analyze.c: fl < 500 lnz, or lnz < 5 nnz(A)).
+constexpr double kMetisTriedFromFlopsPerNonzero = 500.0;
+
+// cholmod_analyze's Perm for the upper triangle's pattern where its default strategy keeps
+// AMD's order (AMD's flops below kMetisTriedFromFlopsPerNonzero per nonzero of L: it then
+// tries nothing else), without the analysis it does besides: AMD's order, postordered by the
+// elimination tree of the permuted pattern weighted by L's column counts (its final
+// cholmod_postorder). The tree and the counts are unique to the pattern, so the order is
+// CHOLMOD's; they come from one walk per row here instead of cholmod_analyze_ordering's
+// permuted copies, row and column counts. Empty where CHOLMOD would go on (METIS) or a
+// call fails: the caller then asks cholmod_analyze.
+std::vector<int> amd_postordered(const SparseMatrix& upper, cholmod_common& common) {
+  const int n = static_cast<int>(upper.rows());
+  cholmod_sparse a = Eigen::viewAsCholmod(Eigen::Ref<SparseMatrix>(const_cast<SparseMatrix&>(upper)));
+  a.stype = 1;  // upper triangle stored
+  std::vector<int> amd(n);
+  if (!cholmod_amd(&a, nullptr, 0, amd.data(), &common)) return {};
+  if (!(common.fl < kMetisTriedFromFlopsPerNonzero * common.lnz)) return {};
+  // the permuted pattern, upper triangle by columns (rows unsorted: the walk does not need it)
+  std::vector<int> inverse(n);
+  for (int k = 0; k < n; ++k) inverse[amd[k]] = k;
+  const int* ap = upper.outerIndexPtr();
+  const int* ai = upper.innerIndexPtr();
+  std::vector<int> cp(n + 1, 0);
+  for (int j = 0; j < n; ++j)
+    for (int p = ap[j]; p < ap[j + 1]; ++p) ++cp[std::max(inverse[ai[p]], inverse[j]) + 1];
+  for (int j = 0; j < n; ++j) cp[j + 1] += cp[j];
+  std::vector<int> ci(cp[n]), fill(cp.begin(), cp.end() - 1);
+  for (int j = 0; j < n; ++j)
+    for (int p = ap[j]; p < ap[j + 1]; ++p) {
+      const int r = inverse[ai[p]], c = inverse[j];
+      ci[fill[std::max(r, c)]++] = std::min(r, c);
+    }
+  // elimination tree and column counts of L with its diagonal: row k of L reaches every node
+  // on the tree path from each row i < k of column k up to k
+  std::vector<int> parent(n, -1), flag(n, -1), count(n, 1);
+  for (int k = 0; k < n; ++k) {
+    flag[k] = k;
+    for (int p = cp[k]; p < cp[k + 1]; ++p)
+      for (int i = ci[p]; i < k && flag[i] != k; i = parent[i]) {
+        if (parent[i] == -1) parent[i] = k;
+        ++count[i];
+        flag[i] = k;
+      }
+  }
+  std::vector<int> post(n);
+  if (cholmod_postorder(parent.data(), n, count.data(), post.data(), &common) != n) return {};
+  std::vector<int> order(n);
+  for (int k = 0; k < n; ++k) order[k] = amd[post[k]];
+  return order;
+}
 }  // namespace
 
 struct SpdSolver::Impl {
@@ -78,6 +131,7 @@ std::vector<int> SpdSolver::analysed_order(const SparseMatrix& upper) {
   for (int i = 0; i < n; ++i) order[i] = i;
   if (n == 0) return order;
   cholmod_common& common = impl_->cholmod.cholmod();
+  if (std::vector<int> amd = amd_postordered(upper, common); !amd.empty()) return amd;
   cholmod_sparse a = Eigen::viewAsCholmod(Eigen::Ref<SparseMatrix>(const_cast<SparseMatrix&>(upper)));
   a.stype = 1;  // upper triangle stored
   cholmod_factor* symbolic = cholmod_analyze(&a, &common);

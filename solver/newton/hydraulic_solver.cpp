@@ -106,6 +106,19 @@ double flow_roundoff_Pa(double q, double g) {
   return kResidualUlps * std::numeric_limits<double>::epsilon() * std::abs(q) * std::abs(g);
 }
 
+// max(0, |p_i| + 1 atm) over the nodes (Pa). A maximum is exact, so four running maxima
+// give the sequential loop's value while they wait on each other a quarter as often.
+double largest_absolute_pressure(const std::vector<double>& p) {
+  constexpr double kAtmosphere = 101325.0;
+  double lane[4] = {0.0, 0.0, 0.0, 0.0};
+  const std::size_t n = p.size();
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int l = 0; l < 4; ++l) lane[l] = std::max(lane[l], std::abs(p[i + l]) + kAtmosphere);
+  for (; i < n; ++i) lane[0] = std::max(lane[0], std::abs(p[i]) + kAtmosphere);
+  return std::max(std::max(lane[0], lane[1]), std::max(lane[2], lane[3]));
+}
+
 // The slope along which a Newton step linearises a power-law link law (loss law.dp and its
 // tangent law.g at flow q), given the pressure drop the last step left across the link.
 // Where the loss is far above that drop, the tangent undershoots: on h ~ |Q|^n it moves a flow
@@ -169,12 +182,13 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
     initial_status_[count] = s;
     ++count;
   };
+  const PipeData& pipes = net.pipes();  // (out of line: fetched once, not per link)
   for (int k = 0; k < t.link_count(); ++k) {
     const int e = t.link_element[k];
     switch (t.link_kind[k]) {
       case LinkKind::pipe:
-        if (net.pipes().closed[e]) add(k, StatusControl::fixed, LinkStatus::closed);
-        else if (net.pipes().check_valve[e]) add(k, StatusControl::check, LinkStatus::open);
+        if (pipes.closed[e]) add(k, StatusControl::fixed, LinkStatus::closed);
+        else if (pipes.check_valve[e]) add(k, StatusControl::check, LinkStatus::open);
         else add(k, StatusControl::fixed, LinkStatus::open);
         break;
       case LinkKind::pump:
@@ -294,7 +308,6 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
   const std::size_t m = topo_link_.size();
   y_.assign(m, 0.0);
   c_.assign(m, 0.0);
-  law_dp_.assign(m, 0.0);
   rhs_.setZero(rows);
   x_.setZero(rows);
   rhs_dp_.assign(dp_sources_.size(), {});
@@ -345,18 +358,20 @@ void HydraulicSolver::build_pattern(int rows, bool with_positions) {
   matrix_.resizeNonZeros(nnz);
   std::fill(matrix_.valuePtr(), matrix_.valuePtr() + nnz, 0.0);
   if (!with_positions) return;
+  // a diagonal is its column's last entry; an off-diagonal entry is found in its column
+  inner = matrix_.innerIndexPtr();
+  outer = matrix_.outerIndexPtr();
+  auto diagonal = [&](int c) { return outer[c + 1] - 1; };
   auto position = [&](int r, int c) {
-    const int* in = matrix_.innerIndexPtr();
-    const int begin = matrix_.outerIndexPtr()[c], end = matrix_.outerIndexPtr()[c + 1];
-    return static_cast<int>(std::lower_bound(in + begin, in + end, r) - in);
+    return static_cast<int>(std::lower_bound(inner + outer[c], inner + outer[c + 1], r) - inner);
   };
   pos_from_.assign(m, -1);
   pos_to_.assign(m, -1);
   pos_off_.assign(m, -1);
   for (std::size_t k = 0; k < m; ++k) {
     const int ri = row_[from_[k]], rj = row_[to_[k]];
-    if (ri >= 0) pos_from_[k] = position(ri, ri);
-    if (rj >= 0) pos_to_[k] = position(rj, rj);
+    if (ri >= 0) pos_from_[k] = diagonal(ri);
+    if (rj >= 0) pos_to_[k] = diagonal(rj);
     if (ri >= 0 && rj >= 0) pos_off_[k] = position(std::min(ri, rj), std::max(ri, rj));
   }
 }
@@ -375,7 +390,6 @@ void HydraulicSolver::release_newton() {
   forest_eligible_ = {};
   y_ = {};
   c_ = {};
-  law_dp_ = {};
   rhs_ = {};
   x_ = {};
   rhs_dp_ = {};
@@ -472,7 +486,10 @@ physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel fri
     case LinkKind::pipe: {
       if (friction == FrictionModel::hazen_williams && pipe_state == nullptr &&
           !params.hazen_williams_r.empty())
-        return hazen_williams_link_law(net.pipes(), params, e, q);
+        return physics::hazen_williams_pipe_law(params.hazen_williams_r[e],
+                                                net.pipes().minor_loss[e],
+                                                net.pipes().diameter_m[e],
+                                                params.pipe[e].density, params.gravity, q);
       if (colebrook_root_.size() != net.pipes().id.size())
         colebrook_root_.assign(net.pipes().id.size(), 0.0);
       return physics::pipe_law(friction, params.pipe_coefficients(net.pipes(), e), q, pipe_state,
@@ -509,25 +526,6 @@ physics::LinkLaw HydraulicSolver::link_law(const Network& net, FrictionModel fri
   return physics::closed_law(q);
 }
 
-// An open pipe's Colebrook law from its data (same values as link_law's pipe_law).
-physics::LinkLaw HydraulicSolver::colebrook_link_law(const PipeData& pipes,
-                                                     const HydraulicParameters& params, int e,
-                                                     double q) {
-  return physics::colebrook_pipe_law(pipes.length_m[e], pipes.diameter_m[e], pipes.roughness_m[e],
-                                     pipes.minor_loss[e], params.pipe[e].density,
-                                     params.pipe[e].viscosity, q, colebrook_root_[e]);
-}
-
-// A Hazen-Williams pipe's law straight from its stored resistance (the Newton assembly's
-// common case on EPANET networks; same values as physics::pipe_law).
-physics::LinkLaw HydraulicSolver::hazen_williams_link_law(const PipeData& pipes,
-                                                          const HydraulicParameters& params, int e,
-                                                          double q) {
-  return physics::hazen_williams_pipe_law(params.hazen_williams_r[e], pipes.minor_loss[e],
-                                          pipes.diameter_m[e], params.pipe[e].density,
-                                          params.gravity, q);
-}
-
 // Fills the Schur matrix values and right-hand sides at the current state; returns the merit
 // sum_k (residual_k / G_k)^2 of the link laws (flow units) at the current state.
 // An active PRV (PSV) is EPANET's fixed-head formulation: the valve decouples its two nodes
@@ -540,81 +538,56 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
                                  const SecantLimits* secant_limits) {
   double* val = matrix_.valuePtr();
   std::fill(val, val + matrix_.nonZeros(), 0.0);
-  for (std::size_t i = 0; i < row_.size(); ++i)
-    if (row_[i] >= 0) rhs_[row_[i]] = -params.demand[i];
+  double* rhs = rhs_.data();
+  const int nodes = static_cast<int>(row_.size());
+  for (int i = 0; i < nodes; ++i)
+    if (row_[i] >= 0) rhs[row_[i]] = -params.demand[i];
   for (auto& r : rhs_dp_) r.clear();
-  double merit = 0.0;
-  max_residual_Pa_ = 0.0;
-  worst_residual_link_ = -1;
-  max_residual_beyond_flow_roundoff_Pa_ = 0.0;
-  const double g = params.gravity;
-  const int m = static_cast<int>(topo_link_.size());
   const bool any_active = any_active_valve(st);
   if (any_active) node_imbalance(st, params, imbalance_);
-  // open pipes under Colebrook or Hazen-Williams (with the resistances at hand): their law
-  // straight from the pipe data, as link_law would take it
+  // open pipes: their law straight from the pipe data, as link_law would take it, inlined
+  // into the loop over the links (one loop per friction model)
   const PipeData& pipes = net.pipes();
-  const bool colebrook = friction == FrictionModel::colebrook;
-  const bool hazen_williams =
-      friction == FrictionModel::hazen_williams && !params.hazen_williams_r.empty();
-  if (colebrook && colebrook_root_.size() != pipes.id.size())
-    colebrook_root_.assign(pipes.id.size(), 0.0);
-  const bool secant = hazen_williams && secant_limits != nullptr;
-  for (int k = 0; k < m; ++k) {
-    const int i = from_[k], j = to_[k];
-    const int ri = row_[i], rj = row_[j];
-    if (controlled_node_[k] >= 0 && st.status[k] == LinkStatus::active) {
-      const double c = control_[k] == StatusControl::prv ? st.q[k] + imbalance_[j]
-                                                         : st.q[k] - imbalance_[i];
-      y_[k] = 0.0;
-      c_[k] = c;
-      law_dp_[k] = st.p[i] - st.p[j] + params.link_density[k] * g * (elevation_[i] - elevation_[j]);
-      if (ri >= 0) rhs_[ri] -= c;
-      if (rj >= 0) rhs_[rj] += c;
-      continue;
-    }
-    if (kind_[k] == LinkKind::consumer && params.consumer_conductance[element_[k]] <= 0.0) {
-      // a fixed-flow consumer: a known flow, exactly
-      y_[k] = 0.0;
-      c_[k] = params.consumer_set_flow[element_[k]];
-      law_dp_[k] = 0.0;
-      stamp_link(st, k, val);
-      continue;
-    }
-    const bool open_pipe = kind_[k] == LinkKind::pipe && st.status[k] == LinkStatus::open;
-    physics::LinkLaw law =
-        open_pipe && colebrook        ? colebrook_link_law(pipes, params, element_[k], st.q[k])
-        : open_pipe && hazen_williams ? hazen_williams_link_law(pipes, params, element_[k], st.q[k])
-                                      : link_law(net, friction, params, st, k, st.q[k]);
-    double e = params.link_density[k] * g * (elevation_[i] - elevation_[j]);
-    if (kind_[k] == LinkKind::pipe && !params.column_of_pipe.empty() &&
-        params.column_of_pipe[element_[k]] >= 0 && st.status[k] == LinkStatus::open)
-      e = column_weight(params, k, st.q[k], law);
-    const double drop = st.p[i] - st.p[j] + e;
-    const double residual = law.dp - drop;
-    double y = 1.0 / law.g;
-    merit += (residual * y) * (residual * y);  // the tangent's Newton step, either way
-    if (secant && open_pipe) y = 1.0 / power_law_secant_slope(st.q[k], law, drop, *secant_limits);
-    if (std::abs(residual) > max_residual_Pa_) {
-      max_residual_Pa_ = std::abs(residual);
-      worst_residual_link_ = k;
-    }
-    max_residual_beyond_flow_roundoff_Pa_ =
-        std::max(max_residual_beyond_flow_roundoff_Pa_,
-                 std::abs(residual) - flow_roundoff_Pa(st.q[k], law.g));
-    y_[k] = y;
-    law_dp_[k] = law.dp;
-    c_[k] = st.q[k] + y * (e - law.dp);
-    if (ri >= 0 && rj >= 0) {
-      // both ends free (most links): stamp_link's operations, in its order
-      rhs_[ri] -= c_[k];
-      val[pos_from_[k]] += y;
-      rhs_[rj] += c_[k];
-      val[pos_to_[k]] += y;
-      val[pos_off_[k]] -= y;
-    } else {
-      stamp_link(st, k, val);
-    }
+  const double* length = pipes.length_m.data();
+  const double* diameter = pipes.diameter_m.data();
+  const double* roughness = pipes.roughness_m.data();
+  const double* minor_loss = pipes.minor_loss.data();
+  const HydraulicParameters::PipeProperties* props = params.pipe.data();
+  double merit = 0.0;
+  if (friction == FrictionModel::hazen_williams && !params.hazen_williams_r.empty()) {
+    const double* r = params.hazen_williams_r.data();
+    const double gravity = params.gravity;
+    merit = assemble_links(net, friction, params, st, [&](int k, double q) {
+      const int e = element_[k];
+      return physics::hazen_williams_pipe_law(r[e], minor_loss[e], diameter[e], props[e].density,
+                                              gravity, q);
+    }, secant_limits);
+  } else if (friction == FrictionModel::colebrook) {
+    if (colebrook_root_.size() != pipes.id.size()) colebrook_root_.assign(pipes.id.size(), 0.0);
+    double* root = colebrook_root_.data();
+    merit = assemble_links(net, friction, params, st, [&](int k, double q) {
+      const int e = element_[k];
+      return physics::colebrook_pipe_law(length[e], diameter[e], roughness[e], minor_loss[e],
+                                         props[e].density, props[e].viscosity, q, root[e]);
+    }, nullptr);
+  } else if (friction == FrictionModel::epanet_darcy_weisbach) {
+    merit = assemble_links(net, friction, params, st, [&](int k, double q) {
+      const int e = element_[k];
+      return physics::epanet_darcy_weisbach_pipe_law(length[e], diameter[e], roughness[e],
+                                                     minor_loss[e], props[e].density,
+                                                     props[e].viscosity, q);
+    }, nullptr);
+  } else if (friction != FrictionModel::hazen_williams) {
+    merit = assemble_links(net, friction, params, st, [&](int k, double q) {
+      const int e = element_[k];
+      return physics::darcy_weisbach_pipe_law(friction, length[e], diameter[e], roughness[e],
+                                              minor_loss[e], props[e].density,
+                                              props[e].viscosity, q);
+    }, nullptr);
+  } else {
+    merit = assemble_links(net, friction, params, st, [&](int k, double q) {
+      return link_law(net, friction, params, st, k, q);
+    }, nullptr);
   }
   if (any_active) {
     const ValveData& v = net.valves();
@@ -624,9 +597,89 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
       const int pos = control_[k] == StatusControl::prv ? pos_to_[k] : pos_from_[k];
       const double penalty = kPenaltyFactor * std::max(std::abs(val[pos]), 1e-12);
       val[pos] += penalty;
-      rhs_[row_[node]] += penalty * v.setting_Pa[element_[k]];
+      rhs[row_[node]] += penalty * v.setting_Pa[element_[k]];
     }
   }
+  return merit;
+}
+
+// assemble's loop over the links: each link's law (open pipes: open_pipe_law(link, q)),
+// linearisation and stamp; returns the merit and records the largest residual. With
+// secant_limits (Hazen-Williams laws), open pipes may linearise along a secant
+// (power_law_secant_slope).
+template <class OpenPipeLaw>
+double HydraulicSolver::assemble_links(const Network& net, FrictionModel friction,
+                                       const HydraulicParameters& params,
+                                       const HydraulicState& st, OpenPipeLaw open_pipe_law,
+                                       const SecantLimits* secant_limits) {
+  // the link residuals' record, kept in locals through the loop and stored after it
+  double merit = 0.0, max_residual = 0.0, max_beyond_roundoff = 0.0;
+  int worst = -1;
+  const double g = params.gravity;
+  const int m = static_cast<int>(topo_link_.size());
+  const bool columns = !params.column_of_pipe.empty();
+  const double* q = st.q.data();
+  const double* p = st.p.data();
+  const double* density = params.link_density.data();
+  double* val = matrix_.valuePtr();
+  double* rhs = rhs_.data();
+  double* y_out = y_.data();
+  double* c_out = c_.data();
+  for (int k = 0; k < m; ++k) {
+    const int i = from_[k], j = to_[k];
+    const int ri = row_[i], rj = row_[j];
+    if (controlled_node_[k] >= 0 && st.status[k] == LinkStatus::active) {
+      const double c = control_[k] == StatusControl::prv ? q[k] + imbalance_[j]
+                                                         : q[k] - imbalance_[i];
+      y_out[k] = 0.0;
+      c_out[k] = c;
+      if (ri >= 0) rhs[ri] -= c;
+      if (rj >= 0) rhs[rj] += c;
+      continue;
+    }
+    const LinkKind kind = kind_[k];
+    if (kind == LinkKind::consumer && params.consumer_conductance[element_[k]] <= 0.0) {
+      // a fixed-flow consumer: a known flow, exactly
+      y_out[k] = 0.0;
+      c_out[k] = params.consumer_set_flow[element_[k]];
+      stamp_link(st, k, val);
+      continue;
+    }
+    const bool open_pipe = kind == LinkKind::pipe && st.status[k] == LinkStatus::open;
+    physics::LinkLaw law = open_pipe ? open_pipe_law(k, q[k])
+                                     : link_law(net, friction, params, st, k, q[k]);
+    double e = density[k] * g * (elevation_[i] - elevation_[j]);
+    if (open_pipe && columns && params.column_of_pipe[element_[k]] >= 0)
+      e = column_weight(params, k, q[k], law);
+    const double drop = p[i] - p[j] + e;
+    const double residual = law.dp - drop;
+    double y = 1.0 / law.g;
+    merit += (residual * y) * (residual * y);  // the tangent's Newton step, either way
+    if (secant_limits && open_pipe)
+      y = 1.0 / power_law_secant_slope(q[k], law, drop, *secant_limits);
+    if (std::abs(residual) > max_residual) {
+      max_residual = std::abs(residual);
+      worst = k;
+    }
+    max_beyond_roundoff =
+        std::max(max_beyond_roundoff, std::abs(residual) - flow_roundoff_Pa(q[k], law.g));
+    const double c = q[k] + y * (e - law.dp);
+    y_out[k] = y;
+    c_out[k] = c;
+    if (ri >= 0 && rj >= 0) {
+      // both ends free (most links): stamp_link's operations, in its order
+      rhs[ri] -= c;
+      val[pos_from_[k]] += y;
+      rhs[rj] += c;
+      val[pos_to_[k]] += y;
+      val[pos_off_[k]] -= y;
+    } else {
+      stamp_link(st, k, val);
+    }
+  }
+  max_residual_Pa_ = max_residual;
+  worst_residual_link_ = worst;
+  max_residual_beyond_flow_roundoff_Pa_ = max_beyond_roundoff;
   return merit;
 }
 
@@ -961,6 +1014,11 @@ void HydraulicSolver::assemble_with_line_search(const Network& net, const Newton
   int halvings = 0;
   while (run.line_search && rec.status_changes == 0 && run.previous_merit >= 0 &&
          merit > growth * run.previous_merit && halvings < most_halvings && rec.iteration > 2) {
+    if (halvings == 0) {  // the state is still the last full step (assemble only reads it)
+      q_full_ = st.q;
+      p_full_ = st.p;
+      sdp_full_ = st.source_dp;
+    }
     step *= 0.5;
     ++halvings;
     for (std::size_t k = 0; k < st.q.size(); ++k) st.q[k] = q_prev_[k] + step * (q_full_[k] - q_prev_[k]);
@@ -986,7 +1044,9 @@ bool HydraulicSolver::solve_linear(SolveReport& report) {
   report.timings.factorise_s += seconds_since(t0);
   report.factorisations += 1;
   t0 = Clock::now();
-  spd_.solve(rhs_, x_);
+  // solved in place and swapped into x_, without a copy (assemble writes every row of rhs_)
+  spd_.solve(rhs_, rhs_);
+  rhs_.swap(x_);
   for (std::size_t s = 0; s < dp_sources_.size(); ++s) {
     // the column's right side, summed in assembly order, solved in place
     Eigen::VectorXd& x = x_dp_[s];
@@ -1108,7 +1168,7 @@ bool HydraulicSolver::limit_pump_dp_step(std::vector<double>& delta) const {
 
 // Newton's new flow of link k at the new pressures (before active pressure valves' fixes).
 double HydraulicSolver::new_flow(const Network& net, const HydraulicParameters& params,
-                                 const HydraulicState& st, int k) const {
+                                 const HydraulicState& st, int k, double q_old) const {
   double q_new = c_[k] + y_[k] * (st.p[from_[k]] - st.p[to_[k]]);
   // A constant-power pump's law h = a/Q is hyperbolic: its linearisation at a small flow
   // overshoots by orders of magnitude. Recover its flow from the exact inverse law at the new
@@ -1127,7 +1187,7 @@ double HydraulicSolver::new_flow(const Network& net, const HydraulicParameters& 
   // throttle's (the open valve's nearly flat law, extrapolated, overshoots by far), and below
   // zero the closed check's.
   if (kind_[k] == LinkKind::consumer && y_[k] > 0.0)
-    q_new = project_substation_step(params, k, st.q[k], q_new);
+    q_new = project_substation_step(params, k, q_old, q_new);
   return q_new;
 }
 
@@ -1137,15 +1197,21 @@ double HydraulicSolver::take_step(const Network& net, const HydraulicParameters&
                                   HydraulicState& st, NewtonRun& run, IterationRecord& rec) {
   const int m = static_cast<int>(topo_link_.size());
   const int nd = static_cast<int>(dp_sources_.size());
+  // The line search keeps the point before the step: its flows and pressures move to
+  // q_prev_ and p_prev_ (swapped, no copy), and the step writes every flow and pressure anew
+  // (the fixed nodes' in set_fixed_pressures, the free nodes' from the solution).
+  const int nodes = static_cast<int>(row_.size());
   if (run.line_search) {
-    q_prev_ = st.q;
-    p_prev_ = st.p;
+    q_prev_.swap(st.q);
+    st.q.resize(m);
+    p_prev_.swap(st.p);
+    st.p.resize(nodes);
     sdp_prev_ = st.source_dp;
   }
+  const double* q_old = run.line_search ? q_prev_.data() : st.q.data();
   for (int s = 0; s < nd; ++s) st.source_dp[dp_sources_[s]] += delta_[s];
   set_fixed_pressures(net, params, st);
   // p = x + sum_s delta_s x_dp_s at the free nodes, summed in that order, one column a pass
-  const int nodes = static_cast<int>(row_.size());
   const int* row = row_.data();
   double* p = st.p.data();
   for (int i = 0; i < nodes; ++i)
@@ -1159,8 +1225,7 @@ double HydraulicSolver::take_step(const Network& net, const HydraulicParameters&
   // Flow changes below what the pressures can resolve are round-off, not progress: a link of
   // conductance y cannot see a pressure difference finer than a few ulp of the absolute
   // pressure (a lossless valve at 10 bar: y ~ 1e3 kg/s/Pa, ulp ~ 1e-10 Pa -> 1e-7 kg/s).
-  run.p_abs_max = 0;
-  for (double pv : st.p) run.p_abs_max = std::max(run.p_abs_max, std::abs(pv) + 101325.0);
+  run.p_abs_max = largest_absolute_pressure(st.p);
   const double pressure_resolution =
       kPressureUlps * std::numeric_limits<double>::epsilon() * run.p_abs_max;
   double max_dq = 0, max_q = 0;
@@ -1183,8 +1248,8 @@ double HydraulicSolver::take_step(const Network& net, const HydraulicParameters&
     const int i = from_[k], j = to_[k];
     // a pipe's new flow is the linearised one (new_flow's special cases are other links)
     const double q_new = kind_[k] == LinkKind::pipe ? c_[k] + y_[k] * (st.p[i] - st.p[j])
-                                                    : new_flow(net, params, st, k);
-    delta_q_[k] = q_new - st.q[k];
+                                                    : new_flow(net, params, st, k, q_old[k]);
+    delta_q_[k] = q_new - q_old[k];
     st.q[k] = q_new;
     if (!active_valves) {
       track_change(k);
@@ -1207,11 +1272,6 @@ double HydraulicSolver::take_step(const Network& net, const HydraulicParameters&
     for (int k = 0; k < m; ++k) track_change(k);
   }
   if (worst < 0) worst = worst_residual_link_;  // no flow changed (balanced tree): name the law
-  if (run.line_search) {
-    q_full_ = st.q;
-    p_full_ = st.p;
-    sdp_full_ = st.source_dp;
-  }
   run.flow_scale = std::max({max_q, run.max_demand, 1e-9});
   rec.max_flow_change_rel = max_dq / run.flow_scale;
   if (worst >= 0) rec.worst_link = link_name(net, worst);
@@ -1261,10 +1321,7 @@ double HydraulicSolver::rebalance_step(const Network& net, HydraulicState& st, N
     max_q = std::max(max_q, std::abs(st.q[k]));
   }
   if (worst >= 0) rec.worst_link = link_name(net, worst);
-  if (run.line_search) {
-    q_full_ = st.q;
-    p_full_ = st.p;
-  }
+  // (the line search takes its full step from the state at a first halving: this one)
   run.flow_scale = std::max({max_q, run.max_demand, 1e-9});
   rec.max_flow_change_rel = max_dq / run.flow_scale;
   return max_dq;
@@ -1344,22 +1401,17 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
   last_border_singular_ = -1;
   imbalance_of_last_state_ = false;
   NewtonRun run;
-  // The line search (from the third iteration of a call) needs the last point and the last
-  // full step; a call of one or two iterations (the coupled outer loop's single steps) does
-  // not, so it skips those copies.
+  // The line search (from the third iteration of a call) needs the point before the last
+  // step (take_step keeps it) and the full step (kept at the first halving); a call of one
+  // or two iterations (the coupled outer loop's single steps) does not, so it skips those.
   run.line_search = ns.max_iterations > 2;
-  if (run.line_search) {
-    q_prev_ = st.q;
-    p_prev_ = st.p;
-    sdp_prev_ = st.source_dp;
-  }
   for (double d : params.demand) run.max_demand = std::max(run.max_demand, std::abs(d));
   if (ns.friction == FrictionModel::hazen_williams) {
     // the scales of the state this call starts from, for the secant's limits in its first
     // iteration (take_step updates them)
     run.flow_scale = std::max(run.max_demand, 1e-9);
     for (double q : st.q) run.flow_scale = std::max(run.flow_scale, std::abs(q));
-    for (double pv : st.p) run.p_abs_max = std::max(run.p_abs_max, std::abs(pv) + 101325.0);
+    run.p_abs_max = largest_absolute_pressure(st.p);
   }
 
   for (int it = 1; it <= ns.max_iterations; ++it) {

@@ -250,11 +250,6 @@ class HydraulicSolver {
   }
 
  private:
-  physics::LinkLaw colebrook_link_law(const PipeData& pipes, const HydraulicParameters& params,
-                                      int e, double q);
-  static physics::LinkLaw hazen_williams_link_law(const PipeData& pipes,
-                                                  const HydraulicParameters& params, int e,
-                                                  double q);
   // What one call of solve carries from iteration to iteration.
   struct NewtonRun {
     bool line_search = false;   // keeps the last point and full step (calls of > 2 iterations)
@@ -279,8 +274,9 @@ class HydraulicSolver {
                     HydraulicState& state, NewtonRun& run, IterationRecord& rec);
   bool limit_pump_dp_step(std::vector<double>& delta) const;
   int impossible_pump_dp(const HydraulicState& state) const;
+  // (q_old: link k's flow before the step)
   double new_flow(const Network& network, const HydraulicParameters& params,
-                  const HydraulicState& state, int k) const;
+                  const HydraulicState& state, int k, double q_old) const;
   double take_step(const Network& network, const HydraulicParameters& params,
                    HydraulicState& state, NewtonRun& run, IterationRecord& rec);
   // The step's mass imbalance (imbalance_) routed through the network on the step's own
@@ -312,6 +308,12 @@ class HydraulicSolver {
   double assemble(const Network& network, FrictionModel friction,
                   const HydraulicParameters& params, const HydraulicState& state,
                   const SecantLimits* secant_limits);
+  // assemble's loop over the links, with open_pipe_law(link, q) the open pipes' law;
+  // secant_limits only with Hazen-Williams laws (power_law_secant_slope).
+  template <class OpenPipeLaw>
+  double assemble_links(const Network& network, FrictionModel friction,
+                        const HydraulicParameters& params, const HydraulicState& state,
+                        OpenPipeLaw open_pipe_law, const SecantLimits* secant_limits);
   // Re-examines statuses: control valves always, the others (check valves, pumps, links to
   // full/empty tanks) only when `all` (EPANET's periodic / at-convergence check).
   int update_statuses(const Network& network, const HydraulicParameters& params,
@@ -368,7 +370,7 @@ class HydraulicSolver {
   linear::SpdSolver spd_;
   double analyse_s_ = 0;
   // work arrays (allocated once)
-  std::vector<double> y_, c_, law_dp_;
+  std::vector<double> y_, c_;
   double max_residual_Pa_ = 0.0;  // of the last assemble()
   double max_residual_beyond_flow_roundoff_Pa_ = 0.0;  // ... less each link's flow round-off
   std::vector<double> colebrook_root_;  // per pipe element: Colebrook warm start (link_law)

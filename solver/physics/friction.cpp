@@ -3,23 +3,13 @@
 #include <cassert>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 
 namespace heatnet::physics {
+using namespace detail;  // the laws defined inline in friction.hpp
 namespace {
 
-// 2 / ln(10): turns -2 log10(u) into -kTwoOverLn10 * ln(u).
-constexpr double kTwoOverLn10 = 0.868588963806503655;
 constexpr double kEps = std::numeric_limits<double>::epsilon();
-
-// Laminar (Hagen-Poiseuille) Darcy factor 64/Re and its slope.
-constexpr double kLaminarCoeff = 64.0;
-
-FrictionFactor laminar(double re) noexcept {
-    const double lambda = kLaminarCoeff / re;
-    return {lambda, -lambda / re};
-}
 
 // ---------------------------------------------------------------------------
 // Colebrook-White (Colebrook 1939, J. ICE 11(4) 133-156):
@@ -35,16 +25,11 @@ struct ColebrookRoot {
     double t;  // b / (a + b x) at the root, needed by the derivative
 };
 
-constexpr double kColebrookA = 3.7;
 constexpr double kColebrookB = 2.51;
 constexpr int kColebrookMaxIter = 10;
 
-// Swamee & Jain (1976), J. Hydraulics Div. ASCE 102(HY5) 657-664:
-//     lambda = 0.25 / log10( eps/3.7 + 5.74 / Re^0.9 )^2,
-// returned as x = 1/sqrt(lambda) = -2 log10(...). Also the Newton start for
+// Swamee-Jain (friction.hpp) as x = 1/sqrt(lambda) = -2 log10(...): the Newton start for
 // Colebrook (within ~1-3 % in lambda over the Moody range).
-constexpr double kSwameeJainB = 5.74;
-constexpr double kSwameeJainExp = 0.9;
 
 double swamee_jain_inv_sqrt(double re, double eps) noexcept {
     return -kTwoOverLn10 *
@@ -101,16 +86,6 @@ FrictionFactor colebrook_turbulent(double re, double eps) noexcept {
     return colebrook_turbulent_from(re, eps, 0.0, nullptr);
 }
 
-FrictionFactor swamee_jain_turbulent(double re, double eps) noexcept {
-    // s = -2 log10(y), y = eps/3.7 + 5.74 Re^-0.9, lambda = 1/s^2.
-    const double y1 = kSwameeJainB * std::pow(re, -kSwameeJainExp);
-    const double y = eps / kColebrookA + y1;
-    const double s = -kTwoOverLn10 * std::log(y);
-    const double lambda = 1.0 / (s * s);
-    // ds/dRe = c * 0.9 * y1 / (y Re);  dlambda/dRe = -2 lambda / s * ds/dRe.
-    const double ds_dre = kTwoOverLn10 * kSwameeJainExp * y1 / (y * re);
-    return {lambda, -2.0 * lambda / s * ds_dre};
-}
 
 // Cubic Hermite interpolation on [2000, 4000] between the laminar value/slope
 // at Re = 2000 and the turbulent value/slope at Re = 4000. Gives a C1 friction
@@ -163,38 +138,6 @@ FrictionFactor nikuradse(double re, double eps) noexcept {
     return {lam.lambda + rough, lam.dlambda_dRe};
 }
 
-// ---------------------------------------------------------------------------
-// EPANET 2.2 Darcy-Weisbach (OpenWaterAnalytics/EPANET src/hydcoeffs.c,
-// frictionFactor()): Re <= 2000 laminar 64/Re (Hagen-Poiseuille branch of
-// DWpipecoeff), Re >= 4000 Swamee-Jain, in between E. Dunlop's cubic in
-// x = Re/2000:
-//   y = e/3.7 + AB, s = -2 ln(y)/ln 10, Fa = 1/s^2, Fb = Fa (2 + AC/(y s)),
-//   X1 = 7Fa - Fb, X2 = 0.128 - 17Fa + 2.5Fb, X3 = -0.128 + 13Fa - 2Fb,
-//   X4 = 0.032 - 3Fa + 0.5Fb,  f = X1 + X2 x + X3 x^2 + X4 x^3.
-// AB and AC are EPANET's literal constants, kept for like-for-like results.
-// ---------------------------------------------------------------------------
-constexpr double kEpanetAB = 3.28895476345399058690e-03;   // 5.74/4000^0.9
-constexpr double kEpanetAC = -5.14214965799093883760e-03;  // -(2*.9*2/ln10)*AB
-
-FrictionFactor epanet_dunlop(double re, double eps) noexcept {
-    const double y = eps / kColebrookA + kEpanetAB;
-    const double s = -kTwoOverLn10 * std::log(y);
-    const double fa = 1.0 / (s * s);
-    const double fb = (2.0 + kEpanetAC / (y * s)) * fa;
-    const double x1 = 7.0 * fa - fb;
-    const double x2 = 0.128 - 17.0 * fa + 2.5 * fb;
-    const double x3 = -0.128 + 13.0 * fa - 2.0 * fb;
-    const double x4 = 0.032 - 3.0 * fa + 0.5 * fb;
-    const double x = re / kLaminarLimitRe;
-    return {x1 + x * (x2 + x * (x3 + x * x4)),
-            (x2 + x * (2.0 * x3 + x * 3.0 * x4)) / kLaminarLimitRe};
-}
-
-FrictionFactor epanet_darcy_weisbach(double re, double eps) noexcept {
-    if (re <= kLaminarLimitRe) return laminar(re);
-    if (re >= kTurbulentLimitRe) return swamee_jain_turbulent(re, eps);
-    return epanet_dunlop(re, eps);
-}
 
 }  // namespace
 
@@ -248,11 +191,50 @@ double swamee_jain(double reynolds, double relative_roughness) noexcept {
 // flow). A line through the origin cannot match both value and slope of the
 // HW curve at Q0, so value continuity wins.
 // ---------------------------------------------------------------------------
+namespace {
+// r = K L / (C^1.852 D^4.871) from the two powers.
+double resistance_from_powers(double length_m, double c_power, double diameter_power) noexcept {
+    return kHazenWilliamsK * length_m / (c_power * diameter_power);
+}
+
+// std::pow(x, exponent) for many x of which few are distinct (a network's pipe classes and
+// catalogue diameters): each distinct x is raised once, the others found in a small
+// direct-mapped table (a collision only costs a pow).
+class PowerMemo {
+public:
+    explicit PowerMemo(double exponent) : exponent_(exponent) {}
+    double operator()(double x) noexcept {
+        const std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
+        Slot& s = slots_[((bits ^ (bits >> 29)) * 0x9e3779b97f4a7c15ULL) >> (64 - kSlotBits)];
+        if (!s.filled || s.key != bits) s = {bits, std::pow(x, exponent_), true};
+        return s.value;
+    }
+
+private:
+    static constexpr int kSlotBits = 8;
+    struct Slot {
+        std::uint64_t key = 0;
+        double value = 0.0;
+        bool filled = false;
+    };
+    double exponent_;
+    Slot slots_[1 << kSlotBits];
+};
+}  // namespace
+
 double hazen_williams_resistance(double length_m, double diameter_m,
                                  double c_factor) noexcept {
-    return kHazenWilliamsK * length_m /
-           (std::pow(c_factor, kHazenWilliamsFlowExp) *
-            std::pow(diameter_m, kHazenWilliamsDiamExp));
+    return resistance_from_powers(length_m, std::pow(c_factor, kHazenWilliamsFlowExp),
+                                  std::pow(diameter_m, kHazenWilliamsDiamExp));
+}
+
+void hazen_williams_resistances(std::span<const double> length_m,
+                                std::span<const double> diameter_m,
+                                std::span<const double> c_factor, std::span<double> r) noexcept {
+    PowerMemo c_power(kHazenWilliamsFlowExp), diameter_power(kHazenWilliamsDiamExp);
+    for (std::size_t e = 0; e < r.size(); ++e)
+        r[e] = resistance_from_powers(length_m[e], c_power(c_factor[e]),
+                                      diameter_power(diameter_m[e]));
 }
 
 HeadLoss hazen_williams(double Q_m3_s, double length_m, double diameter_m,
@@ -261,71 +243,22 @@ HeadLoss hazen_williams(double Q_m3_s, double length_m, double diameter_m,
         Q_m3_s, hazen_williams_resistance(length_m, diameter_m, c_factor));
 }
 
-// |Q|^0.852 from tables instead of std::pow (about 5x fewer instructions; pow was ~40 % of a
-// Hazen-Williams network's Newton iteration). With Q = 2^e m, m in [1, 2), and m0 the centre
-// of m's 1/256-wide table interval:
-//   Q^a = (2^e)^a * m0^a * (1 + t)^a,  t = (m - m0) / m0, |t| < 1/512,
-// the last factor by its binomial series to t^5 (next term < 4e-19). The tables hold
-// std::pow's own values, so the result is within a few units in the last place of
-// std::pow(Q, a) (tests/test_friction.cpp checks 4e-16 relative over the whole range).
+// The tables of hazen_williams_flow_power (friction.hpp), filled with std::pow's own values.
 namespace {
-constexpr double kFlowPower = kHazenWilliamsFlowExp - 1.0;
-constexpr int kMantissaBits = 8;
-constexpr int kMantissaSlots = 1 << kMantissaBits;
-
-struct FlowPowerTables {
-    double exponent[2046];             // (2^e)^a for the normal exponents e = -1022 .. 1023
-    double centre[kMantissaSlots];     // m0^a
-    double inv_centre[kMantissaSlots]; // 1 / m0
-};
-
-FlowPowerTables make_flow_power_tables() {
-    FlowPowerTables t{};
-    for (int e = -1022; e <= 1023; ++e) t.exponent[e + 1022] = std::pow(std::ldexp(1.0, e), kFlowPower);
-    for (int j = 0; j < kMantissaSlots; ++j) {
-        const double m0 = 1.0 + (j + 0.5) / kMantissaSlots;
-        t.centre[j] = std::pow(m0, kFlowPower);
+detail::FlowPowerTables make_flow_power_tables() {
+    detail::FlowPowerTables t{};
+    for (int e = -1022; e <= 1023; ++e)
+        t.exponent[e + 1022] = std::pow(std::ldexp(1.0, e), detail::kFlowPower);
+    for (int j = 0; j < detail::kMantissaSlots; ++j) {
+        const double m0 = 1.0 + (j + 0.5) / detail::kMantissaSlots;
+        t.centre[j] = std::pow(m0, detail::kFlowPower);
         t.inv_centre[j] = 1.0 / m0;
     }
     return t;
 }
-
-const FlowPowerTables kFlowPowerTables = make_flow_power_tables();
 }  // namespace
 
-double hazen_williams_flow_power(double Q_m3_s) noexcept {
-    const double q = std::fabs(Q_m3_s);
-    // zero, subnormal, infinite and NaN flows: std::pow's own answer
-    if (!(q >= std::numeric_limits<double>::min() && q <= std::numeric_limits<double>::max()))
-        return std::pow(q, kFlowPower);
-    std::uint64_t bits;
-    std::memcpy(&bits, &q, sizeof bits);
-    const int biased = static_cast<int>((bits >> 52) & 0x7ff);
-    const int slot = static_cast<int>((bits >> (52 - kMantissaBits)) & (kMantissaSlots - 1));
-    const std::uint64_t mantissa_bits = (bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
-    double m;
-    std::memcpy(&m, &mantissa_bits, sizeof m);
-    const double m0 = 1.0 + (slot + 0.5) / kMantissaSlots;
-    const double t = (m - m0) * kFlowPowerTables.inv_centre[slot];
-    constexpr double a = kFlowPower;
-    constexpr double c1 = a;
-    constexpr double c2 = c1 * (a - 1.0) / 2.0;
-    constexpr double c3 = c2 * (a - 2.0) / 3.0;
-    constexpr double c4 = c3 * (a - 3.0) / 4.0;
-    constexpr double c5 = c4 * (a - 4.0) / 5.0;
-    const double series = 1.0 + t * (c1 + t * (c2 + t * (c3 + t * (c4 + t * c5))));
-    return kFlowPowerTables.exponent[biased - 1] * kFlowPowerTables.centre[slot] * series;
-}
-
-HeadLoss hazen_williams_with_resistance(double Q_m3_s, double r) noexcept {
-    const double q = std::fabs(Q_m3_s);
-    const double grad = kHazenWilliamsFlowExp * r * hazen_williams_flow_power(q);
-    if (grad < kHazenWilliamsGradientFloor) {
-        constexpr double slope = kHazenWilliamsGradientFloor / kHazenWilliamsFlowExp;
-        return {slope * Q_m3_s, slope};
-    }
-    return {grad * Q_m3_s / kHazenWilliamsFlowExp, grad};
-}
+const detail::FlowPowerTables detail::kFlowPowerTables = make_flow_power_tables();
 
 double hazen_williams_linear_threshold(double length_m, double diameter_m,
                                        double c_factor) noexcept {

@@ -17,27 +17,11 @@ FrictionLaw to_law(FrictionModel m) {
     default: return FrictionLaw::colebrook;
   }
 }
-// Below this Reynolds number the laminar law is evaluated directly (avoids 64/Re at Re = 0).
-constexpr double kTinyReynolds = 1e-6;
+using detail::kTinyReynolds;  // (link_laws.hpp)
 // EPANET's CBIG = 1e8 and RQTOL = 1e-7 ft per cfs, in m per m3/s.
 constexpr double kEpanetMaxPumpGradient = 1e8 * 0.3048 / 0.028316846592;
 constexpr double kEpanetMinGradient = 1e-7 * 0.3048 / 0.028316846592;
 
-// The Hazen-Williams pipe law from its head loss h(Q): minor loss plus rho g h.
-LinkLaw hazen_williams_law(double minor_loss, double diameter_m, double density, double gravity,
-                           double q, const HeadLoss& h) {
-  const double aq = std::abs(q);
-  LinkLaw law{0.0, 0.0};
-  if (minor_loss != 0.0) {
-    // kinetic factor as in make_pipe_coefficients/pipe_law: rho v^2 / 2 = q^2 / (2 rho A^2)
-    const double area = std::numbers::pi * 0.25 * diameter_m * diameter_m;
-    const double kin = 1.0 / (2.0 * density * area * area);
-    law = {minor_loss * kin * q * aq, 2.0 * minor_loss * kin * aq};
-  }
-  law.dp += density * gravity * h.h_m;
-  law.g += gravity * h.dh_dQ;  // d(rho g h)/dq = rho g h'(Q) / rho
-  return law;
-}
 }  // namespace
 
 PipeCoefficients make_pipe_coefficients(double length_m, double diameter_m, double roughness_m,
@@ -59,7 +43,7 @@ LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q, PipeF
                          ? c.hazen_williams_r
                          : hazen_williams_resistance(c.length_m, c.diameter_m, c.hazen_williams_c);
     const HeadLoss h = hazen_williams_with_resistance(q / c.density, r);
-    law = hazen_williams_law(c.minor_loss, c.diameter_m, c.density, c.gravity, q, h);
+    law = detail::hazen_williams_law(c.minor_loss, c.diameter_m, c.density, c.gravity, q, h);
     const double rho_g = c.density * c.gravity;
     if (state) {
       state->reynolds = aq * c.diameter_m / (c.area_m2 * c.viscosity);
@@ -90,32 +74,37 @@ LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q, PipeF
   return law;
 }
 
-LinkLaw colebrook_pipe_law(double length_m, double diameter_m, double roughness_m,
-                           double minor_loss, double density, double viscosity, double q,
-                           double& colebrook_root) {
-  // pipe_law's expressions with its PipeCoefficients (make_pipe_coefficients) written out
-  const double area = std::numbers::pi * 0.25 * diameter_m * diameter_m;
+PipeFlowState pipe_flow_state(FrictionModel model, const PipeCoefficients& c, double q,
+                              double colebrook_root) {
+  // pipe_law's expressions for its PipeFlowState, without those of the law
   const double aq = std::abs(q);
-  const double kin = 1.0 / (2.0 * density * area * area);
-  LinkLaw law{minor_loss * kin * q * aq, 2.0 * minor_loss * kin * aq};
-  const double re = aq * diameter_m / (area * viscosity);
-  const double l_over_d = length_m / diameter_m;
-  if (re < kTinyReynolds) {
-    const double k_lam = 32.0 * viscosity * length_m / (density * area * diameter_m * diameter_m);
-    law.dp += k_lam * q;
-    law.g += k_lam;
-    return law;
+  const double reynolds = aq * c.diameter_m / (c.area_m2 * c.viscosity);
+  if (model == FrictionModel::hazen_williams) {
+    if (!(aq > 0)) return {reynolds, 0.0};
+    const double r = c.hazen_williams_r > 0
+                         ? c.hazen_williams_r
+                         : hazen_williams_resistance(c.length_m, c.diameter_m, c.hazen_williams_c);
+    const HeadLoss h = hazen_williams_with_resistance(q / c.density, r);
+    const double kin = 1.0 / (2.0 * c.density * c.area_m2 * c.area_m2);
+    const double rho_g = c.density * c.gravity;
+    return {reynolds, std::abs(rho_g * h.h_m) * c.diameter_m / (c.length_m * kin * q * q)};
   }
-  const FrictionFactor f = colebrook_warm(re, roughness_m / diameter_m, colebrook_root);
-  law.dp += f.lambda * l_over_d * kin * q * aq;
-  law.g += l_over_d * kin * aq * (2.0 * f.lambda + re * f.dlambda_dRe);
-  return law;
+  if (reynolds < kTinyReynolds) return {reynolds, 0.0};
+  const FrictionFactor f =
+      model == FrictionModel::colebrook
+          ? colebrook_warm(reynolds, c.relative_roughness, colebrook_root)
+          : friction_factor(to_law(model), reynolds, c.relative_roughness);
+  return {reynolds, f.lambda};
 }
 
-LinkLaw hazen_williams_pipe_law(double r, double minor_loss, double diameter_m, double density,
-                                double gravity, double q) {
-  return hazen_williams_law(minor_loss, diameter_m, density, gravity, q,
-                            hazen_williams_with_resistance(q / density, r));
+LinkLaw darcy_weisbach_pipe_law(FrictionModel model, double length_m, double diameter_m,
+                                double roughness_m, double minor_loss, double density,
+                                double viscosity, double q) {
+  const FrictionLaw friction = to_law(model);
+  return detail::darcy_weisbach_law(length_m, diameter_m, roughness_m, minor_loss, density,
+                                    viscosity, q, [friction](double re, double eps) {
+                                      return friction_factor(friction, re, eps);
+                                    });
 }
 
 LinkLaw valve_law(double zeta, double area_m2, double density, double q) {

@@ -4,10 +4,13 @@
 //           pressure rise), elevation NOT included (the solver adds rho g (z_from - z_to));
 //   g     = d dp / d q > 0 (floored where the law is flat, e.g. a pump curve's hump).
 #pragma once
+#include <cmath>
+#include <numbers>
 #include <vector>
 
 #include "heatnet/network.hpp"
 #include "network/compiled.hpp"
+#include "solver/physics/friction.hpp"
 
 namespace heatnet::physics {
 
@@ -43,19 +46,38 @@ struct PipeFlowState {
 LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q,
                  PipeFlowState* state = nullptr, double* colebrook_root = nullptr);
 
+// pipe_law's PipeFlowState (Reynolds number, Darcy friction factor) at flow q without its
+// law: the same values, for the results' per-pipe fields. colebrook_root: the warm start
+// (0: none), not updated.
+PipeFlowState pipe_flow_state(FrictionModel model, const PipeCoefficients& c, double q,
+                              double colebrook_root = 0.0);
+
 // pipe_law's Colebrook case for an open pipe, straight from the pipe's data (the same
 // arithmetic, the same values; tests/test_link_laws.cpp compares them): the Newton
 // assembly's per-pipe law of district-heating networks, without a coefficient struct per
-// pipe and call. colebrook_root: the warm start as in pipe_law.
-LinkLaw colebrook_pipe_law(double length_m, double diameter_m, double roughness_m,
-                           double minor_loss, double density, double viscosity, double q,
-                           double& colebrook_root);
+// pipe and call (inline: once per pipe per Newton iteration). colebrook_root: the warm start
+// as in pipe_law.
+inline LinkLaw colebrook_pipe_law(double length_m, double diameter_m, double roughness_m,
+                                  double minor_loss, double density, double viscosity, double q,
+                                  double& colebrook_root);
+
+// pipe_law for an open pipe under the other Darcy-Weisbach models (swamee_jain, nikuradse,
+// epanet_darcy_weisbach), straight from the pipe's data like colebrook_pipe_law (the same
+// arithmetic, the same values; tests/test_link_laws.cpp compares them).
+LinkLaw darcy_weisbach_pipe_law(FrictionModel model, double length_m, double diameter_m,
+                                double roughness_m, double minor_loss, double density,
+                                double viscosity, double q);
+// Its EPANET Darcy-Weisbach case, inline (the Newton assembly on EPANET's D-W networks).
+inline LinkLaw epanet_darcy_weisbach_pipe_law(double length_m, double diameter_m,
+                                              double roughness_m, double minor_loss,
+                                              double density, double viscosity, double q);
 
 // The Hazen-Williams branch of pipe_law for a pipe whose resistance r (h = r |Q|^1.852) is
 // known, without building its PipeCoefficients: the Newton assembly's per-pipe law on
 // EPANET networks (same arithmetic, same values as pipe_law).
-LinkLaw hazen_williams_pipe_law(double r, double minor_loss, double diameter_m, double density,
-                                double gravity, double q);
+// Inline: the Newton assembly evaluates it once per pipe per iteration.
+inline LinkLaw hazen_williams_pipe_law(double r, double minor_loss, double diameter_m,
+                                       double density, double gravity, double q);
 
 // Valve (open) or fitting: dp = zeta q|q| / (2 rho A^2) + r q, with a tiny linear resistance
 // r so that a lossless open valve still has a finite conductance (cf. EPANET's 1e-6 ft/cfs,
@@ -99,6 +121,73 @@ inline LinkLaw fixed_dp_pump_law(double dp_Pa, double q) {
 // Active flow-control valve: the flow is held at `q_set` (kg/s) by a very stiff law.
 inline LinkLaw fixed_flow_law(double q_set, double q) {
   return {kClosedResistance * (q - q_set), kClosedResistance};
+}
+
+namespace detail {
+// Below this Reynolds number the laminar law is evaluated directly (avoids 64/Re at Re = 0).
+inline constexpr double kTinyReynolds = 1e-6;
+
+// pipe_law's Darcy-Weisbach expressions with its PipeCoefficients (make_pipe_coefficients)
+// written out, the friction factor from factor(re, relative_roughness).
+template <class Factor>
+inline LinkLaw darcy_weisbach_law(double length_m, double diameter_m, double roughness_m,
+                                  double minor_loss, double density, double viscosity,
+                                  double q, Factor factor) {
+  const double area = std::numbers::pi * 0.25 * diameter_m * diameter_m;
+  const double aq = std::abs(q);
+  const double kin = 1.0 / (2.0 * density * area * area);
+  LinkLaw law{minor_loss * kin * q * aq, 2.0 * minor_loss * kin * aq};
+  const double re = aq * diameter_m / (area * viscosity);
+  const double l_over_d = length_m / diameter_m;
+  if (re < kTinyReynolds) {
+    const double k_lam = 32.0 * viscosity * length_m / (density * area * diameter_m * diameter_m);
+    law.dp += k_lam * q;
+    law.g += k_lam;
+    return law;
+  }
+  const FrictionFactor f = factor(re, roughness_m / diameter_m);
+  law.dp += f.lambda * l_over_d * kin * q * aq;
+  law.g += l_over_d * kin * aq * (2.0 * f.lambda + re * f.dlambda_dRe);
+  return law;
+}
+
+// The Hazen-Williams pipe law from its head loss h(Q): minor loss plus rho g h.
+inline LinkLaw hazen_williams_law(double minor_loss, double diameter_m, double density,
+                                  double gravity, double q, const HeadLoss& h) {
+  const double aq = std::abs(q);
+  LinkLaw law{0.0, 0.0};
+  if (minor_loss != 0.0) {
+    // kinetic factor as in make_pipe_coefficients/pipe_law: rho v^2 / 2 = q^2 / (2 rho A^2)
+    const double area = std::numbers::pi * 0.25 * diameter_m * diameter_m;
+    const double kin = 1.0 / (2.0 * density * area * area);
+    law = {minor_loss * kin * q * aq, 2.0 * minor_loss * kin * aq};
+  }
+  law.dp += density * gravity * h.h_m;
+  law.g += gravity * h.dh_dQ;  // d(rho g h)/dq = rho g h'(Q) / rho
+  return law;
+}
+}  // namespace detail
+
+inline LinkLaw hazen_williams_pipe_law(double r, double minor_loss, double diameter_m,
+                                       double density, double gravity, double q) {
+  return detail::hazen_williams_law(minor_loss, diameter_m, density, gravity, q,
+                                    hazen_williams_with_resistance(q / density, r));
+}
+
+inline LinkLaw colebrook_pipe_law(double length_m, double diameter_m, double roughness_m,
+                                  double minor_loss, double density, double viscosity, double q,
+                                  double& colebrook_root) {
+  return detail::darcy_weisbach_law(length_m, diameter_m, roughness_m, minor_loss, density,
+                                    viscosity, q, [&](double re, double eps) {
+                                      return colebrook_warm(re, eps, colebrook_root);
+                                    });
+}
+
+inline LinkLaw epanet_darcy_weisbach_pipe_law(double length_m, double diameter_m,
+                                              double roughness_m, double minor_loss,
+                                              double density, double viscosity, double q) {
+  return detail::darcy_weisbach_law(length_m, diameter_m, roughness_m, minor_loss, density,
+                                    viscosity, q, detail::epanet_darcy_weisbach);
 }
 
 }  // namespace heatnet::physics
