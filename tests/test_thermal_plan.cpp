@@ -34,6 +34,34 @@ NetworkDefinition branched() {
   return d;
 }
 
+// The branched network's thermal inputs at the given flows (kg/s) of its supply pipes PS01,
+// PS12, PS31, PS34, return pipes PR10, PR21, PR31, consumers C2, C3 and the plant; cp kCp, a
+// boundary inflow of 0.5 kg/s at 60 degC at S3.
+struct BranchedFlows {
+  double ps01, ps12, ps31, ps34, pr10, pr21, pr31, c2, c3, plant;
+};
+
+solver::ThermalInputs branched_inputs(const Network& net, const fluid::FluidModel& fluid,
+                                      const BranchedFlows& f) {
+  const Topology& t = net.topology();
+  solver::ThermalInputs in;
+  in.link_flow.assign(t.link_count(), 0.0);
+  auto pipe = [&](const char* id) { return t.pipe_offset + net.pipe_index(id); };
+  in.link_flow[pipe("PS01")] = f.ps01;
+  in.link_flow[pipe("PS12")] = f.ps12;
+  in.link_flow[pipe("PS31")] = f.ps31;
+  in.link_flow[pipe("PS34")] = f.ps34;
+  in.link_flow[pipe("PR10")] = f.pr10;
+  in.link_flow[pipe("PR21")] = f.pr21;
+  in.link_flow[pipe("PR31")] = f.pr31;
+  in.link_flow[t.consumer_offset + net.consumer_index("C2")] = f.c2;
+  in.link_flow[t.consumer_offset + net.consumer_index("C3")] = f.c3;
+  in.link_flow[t.source_offset + net.source_index("PLANT")] = f.plant;
+  in.pipe_cp.assign(net.pipe_count(), kCp);
+  in.boundary_inflows.push_back({net.node_index("S3"), 0.5, 0.5 * fluid.enthalpy(60.0), false});
+  return in;
+}
+
 void check_same(const std::vector<double>& a, const std::vector<double>& b, const char* what) {
   REQUIRE(a.size() == b.size());
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -47,24 +75,13 @@ TEST_CASE("a sweep through a kept or repaired plan reproduces a fresh solve", "[
   const Network net = Network::build(branched());
   const Topology& t = net.topology();
   const fluid::FluidModel fluid(net.settings().fluid);
-  solver::ThermalInputs in;
-  in.link_flow.assign(t.link_count(), 0.0);
-  auto pipe = [&](const char* id) { return t.pipe_offset + net.pipe_index(id); };
-  in.link_flow[pipe("PS01")] = 3.0;
-  in.link_flow[pipe("PS12")] = 1.0;
-  in.link_flow[pipe("PS31")] = -2.0;
-  in.link_flow[pipe("PS34")] = 0.0;
-  in.link_flow[pipe("PR10")] = 3.5;
-  in.link_flow[pipe("PR21")] = 1.0;
-  in.link_flow[pipe("PR31")] = 2.5;
-  in.link_flow[t.consumer_offset + net.consumer_index("C2")] = 1.0;
-  in.link_flow[t.consumer_offset + net.consumer_index("C3")] = 2.5;
-  in.link_flow[t.source_offset + net.source_index("PLANT")] = 3.0;
-  in.pipe_cp.assign(net.pipe_count(), kCp);
-  // water entering from outside: 0.5 kg/s at 60 degC at S3, neutral make-up at R0
-  in.boundary_inflows.push_back({net.node_index("S3"), 0.5, 0.5 * fluid.enthalpy(60.0), false});
+  // PS34 is a stagnant dead end; water enters from outside at S3 (60 degC) and as neutral
+  // make-up at R0
+  solver::ThermalInputs in =
+      branched_inputs(net, fluid, {3.0, 1.0, -2.0, 0.0, 3.5, 1.0, 2.5, 1.0, 2.5, 3.0});
   in.boundary_inflows.push_back({net.node_index("R0"), 0.2, 0.0, true});
   in.prepared = true;
+  auto pipe = [&](const char* id) { return t.pipe_offset + net.pipe_index(id); };
 
   solver::ThermalSolver fresh_solver(net), planned(net);
   solver::ThermalState a, b;
@@ -225,23 +242,10 @@ TEST_CASE("the tree links the planned sweep makes as it goes are those of a sepa
   // temperatures, bit for bit: S2 and S1 hang on single pipes, S3 mixes its pipe with a fixed
   // inflow, R1 mixes two pipes.
   const Network net = Network::build(branched());
-  const Topology& t = net.topology();
   const fluid::FluidModel fluid(net.settings().fluid);
-  solver::ThermalInputs in;
-  in.link_flow.assign(t.link_count(), 0.0);
-  auto pipe = [&](const char* id) { return t.pipe_offset + net.pipe_index(id); };
-  in.link_flow[pipe("PS01")] = 3.3;
-  in.link_flow[pipe("PS12")] = 1.0;
-  in.link_flow[pipe("PS31")] = -2.3;
-  in.link_flow[pipe("PS34")] = 0.3;  // flowing: no stagnant node (that case takes the pass)
-  in.link_flow[pipe("PR10")] = 3.8;
-  in.link_flow[pipe("PR21")] = 1.0;
-  in.link_flow[pipe("PR31")] = 2.8;
-  in.link_flow[t.consumer_offset + net.consumer_index("C2")] = 1.0;
-  in.link_flow[t.consumer_offset + net.consumer_index("C3")] = 2.5;
-  in.link_flow[t.source_offset + net.source_index("PLANT")] = 3.3;
-  in.pipe_cp.assign(net.pipe_count(), kCp);
-  in.boundary_inflows.push_back({net.node_index("S3"), 0.5, 0.5 * fluid.enthalpy(60.0), false});
+  // PS34 flowing: no stagnant node (that case takes the separate pass)
+  solver::ThermalInputs in =
+      branched_inputs(net, fluid, {3.3, 1.0, -2.3, 0.3, 3.8, 1.0, 2.8, 1.0, 2.5, 3.3});
   in.prepared = true;
 
   solver::ThermalSolver solver(net);
