@@ -127,6 +127,10 @@ enum class NewtonOutcome : std::uint8_t {
 // leak implies it is forced by water with nowhere else to go (solution_builder.cpp).
 inline constexpr double kImpossiblePressurePa = 1e8;
 
+// A link status (check valve, pump, plant) may flip this often in one solve before it is
+// frozen (anti-chattering; hydraulic_statuses.cpp and close_held_dp_plants).
+inline constexpr int kMaxStatusChanges = 8;
+
 // How far a secant linearisation may aim (hydraulic_solver.cpp, power_law_secant_slope): no
 // nearer to zero flow than min_flow, nor than where the link's conductance reaches
 // max_conductance.
