@@ -11,6 +11,12 @@
 // numeric refactorisation every iteration. Sources with a dp_control pump add one unknown each
 // (their pump differential pressure) and one equation (the named consumer's dp), solved by
 // block elimination of the bordered system: one factorisation, 1 + m triangular solves.
+//
+// The class is defined in four files by purpose: hydraulic_solver.cpp (set-up, start, the
+// Newton loop, the step and its stopping tests), hydraulic_assembly.cpp (link laws and the
+// system), hydraulic_plant_border.cpp (the dp_control plants' bordered rows),
+// hydraulic_statuses.cpp (check valves, pumps, control valves, tanks); newton_roundoff.hpp
+// holds the round-off tolerances they share.
 #pragma once
 #include <Eigen/Core>
 #include <cmath>
@@ -131,7 +137,7 @@ inline constexpr double kImpossiblePressurePa = 1e8;
 // frozen (anti-chattering; hydraulic_statuses.cpp and close_held_dp_plants).
 inline constexpr int kMaxStatusChanges = 8;
 
-// How far a secant linearisation may aim (hydraulic_solver.cpp, power_law_secant_slope): no
+// How far a secant linearisation may aim (hydraulic_assembly.cpp, power_law_secant_slope): no
 // nearer to zero flow than min_flow, nor than where the link's conductance reaches
 // max_conductance.
 struct SecantLimits {
