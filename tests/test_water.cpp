@@ -210,7 +210,8 @@ TEST_CASE("water temperature_from_enthalpy matches IAPWS-IF97 region 1", "[water
 // The table build evaluates IF97 region 1 with powers by long-double multiplication (std::pow
 // only near rounding boundaries), promising the values of the plain std::pow evaluation bit
 // for bit, so that the tables, and every solve, are those of the std::pow build. Reference:
-// eq. 7 and Table 3 of R7-97(2012) written out term by term with std::pow (Table 2 again).
+// eq. 7 and Table 3 of R7-97(2012) written out term by term with std::pow, over the same
+// Table 2 (whose values the Table 5 test above checks).
 namespace {
 
 struct PowRegion1 {
@@ -218,39 +219,16 @@ struct PowRegion1 {
 };
 
 PowRegion1 region1_with_std_pow(double T_K, double p_Pa) {
-    struct Term {
-        int I, J;
-        double n;
-    };
-    static constexpr Term kTerms[] = {
-        {0, -2, 0.14632971213167},     {0, -1, -0.84548187169114},
-        {0, 0, -0.37563603672040e1},   {0, 1, 0.33855169168385e1},
-        {0, 2, -0.95791963387872},     {0, 3, 0.15772038513228},
-        {0, 4, -0.16616417199501e-1},  {0, 5, 0.81214629983568e-3},
-        {1, -9, 0.28319080123804e-3},  {1, -7, -0.60706301565874e-3},
-        {1, -1, -0.18990068218419e-1}, {1, 0, -0.32529748770505e-1},
-        {1, 1, -0.21841717175414e-1},  {1, 3, -0.52838357969930e-4},
-        {2, -3, -0.47184321073267e-3}, {2, 0, -0.30001780793026e-3},
-        {2, 1, 0.47661393906987e-4},   {2, 3, -0.44141845330846e-5},
-        {2, 17, -0.72694996297594e-15}, {3, -4, -0.31679644845054e-4},
-        {3, 0, -0.28270797985312e-5},  {3, 6, -0.85205128120103e-9},
-        {4, -5, -0.22425281908000e-5}, {4, -2, -0.65171222895601e-6},
-        {4, 10, -0.14341729937924e-12}, {5, -8, -0.40516996860117e-6},
-        {8, -11, -0.12734301741641e-8}, {8, -6, -0.17424871230634e-9},
-        {21, -29, -0.68762131295531e-18}, {23, -31, 0.14478307828521e-19},
-        {29, -38, 0.26335781662795e-22}, {30, -39, -0.11947622640071e-22},
-        {31, -40, 0.18228094581404e-23}, {32, -41, -0.93537087292458e-25},
-    };
-    constexpr double R = 461.526;
-    const double pi = p_Pa / 16.53e6, tau = 1386.0 / T_K;
+    using iapws::kR, iapws::kRegion1PStar, iapws::kRegion1TStar;
+    const double pi = p_Pa / kRegion1PStar, tau = kRegion1TStar / T_K;
     const double a = 7.1 - pi, b = tau - 1.222;
     double g_pi = 0.0, g_tautau = 0.0;
-    for (const Term& t : kTerms) {
+    for (const iapws::Region1Term& t : iapws::kRegion1Terms) {
         const double aI = std::pow(a, t.I), bJ = std::pow(b, t.J);
         if (t.I != 0) g_pi += -t.n * t.I * (aI / a) * bJ;
         if (t.J != 0 && t.J != 1) g_tautau += t.n * aI * t.J * (t.J - 1) * (bJ / (b * b));
     }
-    return {1.0 / (R * T_K / p_Pa * pi * g_pi), -R * tau * tau * g_tautau};
+    return {1.0 / (kR * T_K / p_Pa * pi * g_pi), -kR * tau * tau * g_tautau};
 }
 
 }  // namespace
