@@ -27,82 +27,74 @@ constexpr double kEpanetMinGradient = 1e-7 * 0.3048 / 0.028316846592;
 PipeCoefficients make_pipe_coefficients(double length_m, double diameter_m, double roughness_m,
                                         double minor_loss, double hw_c, double density,
                                         double viscosity, double gravity) {
-  const double area = std::numbers::pi * 0.25 * diameter_m * diameter_m;
+  const double area = detail::pipe_area_m2(diameter_m);
   return {length_m, diameter_m,  area,   roughness_m / diameter_m, minor_loss, density,
           viscosity, hw_c,       gravity};
 }
 
+namespace {
+// The Darcy friction factor a Hazen-Williams head loss h at flow q amounts to (results' field):
+// lambda = rho g |h| D / (L kin q^2), 0 at no flow.
+double hazen_williams_darcy_factor(const PipeCoefficients& c, double q, const HeadLoss& h) {
+  if (!(std::abs(q) > 0)) return 0.0;
+  const double kin = 1.0 / (2.0 * c.density * c.area_m2 * c.area_m2);
+  const double rho_g = c.density * c.gravity;
+  return std::abs(rho_g * h.h_m) * c.diameter_m / (c.length_m * kin * q * q);
+}
+
+double pipe_reynolds(const PipeCoefficients& c, double q) {
+  return std::abs(q) * c.diameter_m / (c.area_m2 * c.viscosity);
+}
+
+HeadLoss hazen_williams_loss(const PipeCoefficients& c, double q) {
+  const double r = c.hazen_williams_r > 0
+                       ? c.hazen_williams_r
+                       : hazen_williams_resistance(c.length_m, c.diameter_m, c.hazen_williams_c);
+  return hazen_williams_with_resistance(q / c.density, r);
+}
+
+FrictionFactor darcy_factor(FrictionModel model, double re, double relative_roughness,
+                            double& colebrook_root) {
+  return model == FrictionModel::colebrook
+             ? colebrook_warm(re, relative_roughness, colebrook_root)
+             : friction_factor(to_law(model), re, relative_roughness);
+}
+}  // namespace
+
 LinkLaw pipe_law(FrictionModel model, const PipeCoefficients& c, double q, PipeFlowState* state,
                  double* colebrook_root) {
-  const double aq = std::abs(q);
-  // kinetic factor: rho v^2 / 2 = q^2 / (2 rho A^2)
-  const double kin = 1.0 / (2.0 * c.density * c.area_m2 * c.area_m2);
-  LinkLaw law{c.minor_loss * kin * q * aq, 2.0 * c.minor_loss * kin * aq};
   if (model == FrictionModel::hazen_williams) {
-    const double r = c.hazen_williams_r > 0
-                         ? c.hazen_williams_r
-                         : hazen_williams_resistance(c.length_m, c.diameter_m, c.hazen_williams_c);
-    const HeadLoss h = hazen_williams_with_resistance(q / c.density, r);
-    law = detail::hazen_williams_law(c.minor_loss, c.diameter_m, c.density, c.gravity, q, h);
-    const double rho_g = c.density * c.gravity;
-    if (state) {
-      state->reynolds = aq * c.diameter_m / (c.area_m2 * c.viscosity);
-      state->friction_factor =
-          aq > 0 ? std::abs(rho_g * h.h_m) * c.diameter_m / (c.length_m * kin * q * q) : 0.0;
-    }
-    return law;
-  }
-  const double re = aq * c.diameter_m / (c.area_m2 * c.viscosity);
-  const double l_over_d = c.length_m / c.diameter_m;
-  if (re < kTinyReynolds) {
-    // Hagen-Poiseuille: lambda = 64/Re  =>  dp = 32 mu L v / D^2 = (64 mu L / (2 rho A D^2)) q
-    const double k_lam = 32.0 * c.viscosity * c.length_m / (c.density * c.area_m2 * c.diameter_m * c.diameter_m);
-    law.dp += k_lam * q;
-    law.g += k_lam;
-    if (state) *state = {re, 0.0};
-    return law;
+    const HeadLoss h = hazen_williams_loss(c, q);
+    if (state) *state = {pipe_reynolds(c, q), hazen_williams_darcy_factor(c, q, h)};
+    return detail::hazen_williams_law(c.minor_loss, c.diameter_m, c.density, c.gravity, q, h);
   }
   double cold_root = 0.0;
-  const FrictionFactor f =
-      model == FrictionModel::colebrook
-          ? colebrook_warm(re, c.relative_roughness, colebrook_root ? *colebrook_root : cold_root)
-          : friction_factor(to_law(model), re, c.relative_roughness);
-  // dp = lambda (L/D) kin q|q|;  d/dq = (L/D) kin |q| (2 lambda + Re dlambda/dRe)
-  law.dp += f.lambda * l_over_d * kin * q * aq;
-  law.g += l_over_d * kin * aq * (2.0 * f.lambda + re * f.dlambda_dRe);
-  if (state) *state = {re, f.lambda};
-  return law;
+  double& root = colebrook_root ? *colebrook_root : cold_root;
+  return detail::darcy_weisbach_law(
+      c.length_m, c.diameter_m, c.area_m2, c.relative_roughness, c.minor_loss, c.density,
+      c.viscosity, q,
+      [&](double re, double eps) { return darcy_factor(model, re, eps, root); }, state);
 }
 
 PipeFlowState pipe_flow_state(FrictionModel model, const PipeCoefficients& c, double q,
                               double colebrook_root) {
   // pipe_law's expressions for its PipeFlowState, without those of the law
-  const double aq = std::abs(q);
-  const double reynolds = aq * c.diameter_m / (c.area_m2 * c.viscosity);
+  const double reynolds = pipe_reynolds(c, q);
   if (model == FrictionModel::hazen_williams) {
-    if (!(aq > 0)) return {reynolds, 0.0};
-    const double r = c.hazen_williams_r > 0
-                         ? c.hazen_williams_r
-                         : hazen_williams_resistance(c.length_m, c.diameter_m, c.hazen_williams_c);
-    const HeadLoss h = hazen_williams_with_resistance(q / c.density, r);
-    const double kin = 1.0 / (2.0 * c.density * c.area_m2 * c.area_m2);
-    const double rho_g = c.density * c.gravity;
-    return {reynolds, std::abs(rho_g * h.h_m) * c.diameter_m / (c.length_m * kin * q * q)};
+    if (!(std::abs(q) > 0)) return {reynolds, 0.0};
+    return {reynolds, hazen_williams_darcy_factor(c, q, hazen_williams_loss(c, q))};
   }
   if (reynolds < kTinyReynolds) return {reynolds, 0.0};
-  const FrictionFactor f =
-      model == FrictionModel::colebrook
-          ? colebrook_warm(reynolds, c.relative_roughness, colebrook_root)
-          : friction_factor(to_law(model), reynolds, c.relative_roughness);
-  return {reynolds, f.lambda};
+  return {reynolds, darcy_factor(model, reynolds, c.relative_roughness, colebrook_root).lambda};
 }
 
 LinkLaw darcy_weisbach_pipe_law(FrictionModel model, double length_m, double diameter_m,
                                 double roughness_m, double minor_loss, double density,
                                 double viscosity, double q) {
   const FrictionLaw friction = to_law(model);
-  return detail::darcy_weisbach_law(length_m, diameter_m, roughness_m, minor_loss, density,
-                                    viscosity, q, [friction](double re, double eps) {
+  return detail::darcy_weisbach_law(length_m, diameter_m, detail::pipe_area_m2(diameter_m),
+                                    roughness_m / diameter_m, minor_loss, density, viscosity, q,
+                                    [friction](double re, double eps) {
                                       return friction_factor(friction, re, eps);
                                     });
 }

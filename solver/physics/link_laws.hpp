@@ -127,28 +127,39 @@ namespace detail {
 // Below this Reynolds number the laminar law is evaluated directly (avoids 64/Re at Re = 0).
 inline constexpr double kTinyReynolds = 1e-6;
 
-// pipe_law's Darcy-Weisbach expressions with its PipeCoefficients (make_pipe_coefficients)
-// written out, the friction factor from factor(re, relative_roughness).
+// The Darcy-Weisbach pipe law (pipe_law's expressions; the raw-data callers compute area and
+// relative roughness as make_pipe_coefficients does), the friction factor from
+// factor(re, relative_roughness); state, if given, receives the Reynolds number and factor.
 template <class Factor>
-inline LinkLaw darcy_weisbach_law(double length_m, double diameter_m, double roughness_m,
-                                  double minor_loss, double density, double viscosity,
-                                  double q, Factor factor) {
-  const double area = std::numbers::pi * 0.25 * diameter_m * diameter_m;
+inline LinkLaw darcy_weisbach_law(double length_m, double diameter_m, double area_m2,
+                                  double relative_roughness, double minor_loss, double density,
+                                  double viscosity, double q, Factor factor,
+                                  PipeFlowState* state = nullptr) {
   const double aq = std::abs(q);
-  const double kin = 1.0 / (2.0 * density * area * area);
+  // kinetic factor: rho v^2 / 2 = q^2 / (2 rho A^2)
+  const double kin = 1.0 / (2.0 * density * area_m2 * area_m2);
   LinkLaw law{minor_loss * kin * q * aq, 2.0 * minor_loss * kin * aq};
-  const double re = aq * diameter_m / (area * viscosity);
+  const double re = aq * diameter_m / (area_m2 * viscosity);
   const double l_over_d = length_m / diameter_m;
   if (re < kTinyReynolds) {
-    const double k_lam = 32.0 * viscosity * length_m / (density * area * diameter_m * diameter_m);
+    // Hagen-Poiseuille: lambda = 64/Re  =>  dp = 32 mu L v / D^2 = (64 mu L / (2 rho A D^2)) q
+    const double k_lam = 32.0 * viscosity * length_m / (density * area_m2 * diameter_m * diameter_m);
     law.dp += k_lam * q;
     law.g += k_lam;
+    if (state) *state = {re, 0.0};
     return law;
   }
-  const FrictionFactor f = factor(re, roughness_m / diameter_m);
+  const FrictionFactor f = factor(re, relative_roughness);
+  // dp = lambda (L/D) kin q|q|;  d/dq = (L/D) kin |q| (2 lambda + Re dlambda/dRe)
   law.dp += f.lambda * l_over_d * kin * q * aq;
   law.g += l_over_d * kin * aq * (2.0 * f.lambda + re * f.dlambda_dRe);
+  if (state) *state = {re, f.lambda};
   return law;
+}
+
+// A pipe's flow area (make_pipe_coefficients' expression).
+inline double pipe_area_m2(double diameter_m) {
+  return std::numbers::pi * 0.25 * diameter_m * diameter_m;
 }
 
 // The Hazen-Williams pipe law from its head loss h(Q): minor loss plus rho g h.
@@ -158,7 +169,7 @@ inline LinkLaw hazen_williams_law(double minor_loss, double diameter_m, double d
   LinkLaw law{0.0, 0.0};
   if (minor_loss != 0.0) {
     // kinetic factor as in make_pipe_coefficients/pipe_law: rho v^2 / 2 = q^2 / (2 rho A^2)
-    const double area = std::numbers::pi * 0.25 * diameter_m * diameter_m;
+    const double area = pipe_area_m2(diameter_m);
     const double kin = 1.0 / (2.0 * density * area * area);
     law = {minor_loss * kin * q * aq, 2.0 * minor_loss * kin * aq};
   }
@@ -177,8 +188,9 @@ inline LinkLaw hazen_williams_pipe_law(double r, double minor_loss, double diame
 inline LinkLaw colebrook_pipe_law(double length_m, double diameter_m, double roughness_m,
                                   double minor_loss, double density, double viscosity, double q,
                                   double& colebrook_root) {
-  return detail::darcy_weisbach_law(length_m, diameter_m, roughness_m, minor_loss, density,
-                                    viscosity, q, [&](double re, double eps) {
+  return detail::darcy_weisbach_law(length_m, diameter_m, detail::pipe_area_m2(diameter_m),
+                                    roughness_m / diameter_m, minor_loss, density, viscosity, q,
+                                    [&](double re, double eps) {
                                       return colebrook_warm(re, eps, colebrook_root);
                                     });
 }
@@ -186,8 +198,9 @@ inline LinkLaw colebrook_pipe_law(double length_m, double diameter_m, double rou
 inline LinkLaw epanet_darcy_weisbach_pipe_law(double length_m, double diameter_m,
                                               double roughness_m, double minor_loss,
                                               double density, double viscosity, double q) {
-  return detail::darcy_weisbach_law(length_m, diameter_m, roughness_m, minor_loss, density,
-                                    viscosity, q, detail::epanet_darcy_weisbach);
+  return detail::darcy_weisbach_law(length_m, diameter_m, detail::pipe_area_m2(diameter_m),
+                                    roughness_m / diameter_m, minor_loss, density, viscosity, q,
+                                    detail::epanet_darcy_weisbach);
 }
 
 }  // namespace heatnet::physics
