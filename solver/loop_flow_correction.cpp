@@ -23,6 +23,11 @@ constexpr int kMaxLoopCorrections = 1;
 // tolerance either way (Oral 8,760 h at 1e-3 K: factor 10 saves ~40 % of the corrections'
 // cost; the realistic 1e5 re-solve at 1e-6 K keeps its 3 outer iterations; factor 100: 5).
 constexpr double kCorrectAboveTolerances = 10.0;
+// ... and above one tolerance in a cold start (switched on once it converges linearly,
+// SolverEngine::cold_start_predicts_loops), whose last iterations the changes between one and
+// ten tolerances decide (realistic 1e5 first solve: 7 outer iterations at 10, 6 at 1 or 3).
+// Warm starts keep 10: below it the Oral annual run's corrections cost more than they save.
+constexpr double kColdCorrectAboveTolerances = 1.0;
 // A defect of the consumers' heat balance this small, relative to the flow changes, is done.
 constexpr double kLoopDefectDone = 1e-9;
 // The correction must shrink the defect at least this much. Where it does not, the linearised
@@ -81,7 +86,8 @@ bool SolverEngine::correct_for_loop_flows(const Network& net, double tol_T) {
     loop_dm_[j] = consumer_residual_[j] + consumer_gain_[j] * (newton_T_[node] - temps_.node_T[node]);
     scale = std::max(scale, std::abs(loop_dm_[j]));
   }
-  if (!(largest_dT > kCorrectAboveTolerances * tol_T)) return false;
+  const double above = cold_start_ ? kColdCorrectAboveTolerances : kCorrectAboveTolerances;
+  if (!(largest_dT > above * tol_T)) return false;
   if (!(scale > 0) || !exact_temperature_response(net)) return false;
   auto defect = [&]() {
     double worst = 0.0;
