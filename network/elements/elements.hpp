@@ -88,23 +88,72 @@ void check_values(schema::Fields<Def> fields, const Def& d, const FluidDefinitio
 }
 
 // check_values with the table's ruled fields picked once (the fields of a kind's table that
-// carry a rule, of every type): the kinds of which a network has a million elements walk
-// only those, not the whole table and its type filter per element (a pipe: 560 -> ~150
-// instructions). Same rules in the same order, same errors.
+// carry a rule, of every type), each as its member and its rule's closed interval: the kinds
+// of which a network has a million elements test a value with two comparisons, not the
+// member variant, the check switch and the range's inclusive flags per field (a pipe: 560 ->
+// ~60 instructions). A value outside goes to check_member, which makes the error: same rules
+// in the same order, same errors.
 template <class Def>
 class ValueRules {
  public:
   explicit ValueRules(schema::Fields<Def> fields) {
     for (const auto& f : fields)
-      if (f.check != schema::Check::none && schema::applies_to(f, {})) ruled_.push_back(&f);
+      if (f.check != schema::Check::none && schema::applies_to(f, {})) add(f);
   }
   void check(const Def& d, const FluidDefinition& fluid, const char* kind,
              const std::string& id) const {
-    for (const auto* f : ruled_) check_member(*f, d, fluid, kind, id);
+    const TemperatureRange temperature = temperature_range(fluid);
+    for (const Rule& r : rules_) {
+      double value;
+      if (r.number) {
+        value = d.*r.number;
+      } else if (r.optional) {
+        if (!(d.*r.optional)) continue;
+        value = *(d.*r.optional);
+      } else {
+        value = static_cast<double>(d.*r.integer);
+      }
+      const double lowest = r.temperature ? temperature.lowest : r.lowest;
+      const double highest = r.temperature ? temperature.highest : r.highest;
+      if (!(value >= lowest && value <= highest)) check_member(*r.field, d, fluid, kind, id);
+    }
   }
 
  private:
-  std::vector<const schema::Field<Def>*> ruled_;
+  struct Rule {
+    const schema::Field<Def>* field;
+    double Def::* number = nullptr;                  // exactly one of the three members is set
+    std::optional<double> Def::* optional = nullptr;
+    int Def::* integer = nullptr;
+    bool temperature = false;  // the fluid's range, else [lowest, highest]
+    double lowest = 0, highest = 0;
+  };
+  void add(const schema::Field<Def>& f) {
+    Rule r{&f};
+    if (const auto* m = std::get_if<double Def::*>(&f.member)) r.number = *m;
+    else if (const auto* o = std::get_if<std::optional<double> Def::*>(&f.member)) r.optional = *o;
+    else if (const auto* n = std::get_if<int Def::*>(&f.member)) r.integer = *n;
+    else return;  // check_member tests only numbers
+    r.temperature = f.check == schema::Check::temperature;
+    r.lowest = closed_lower(f.range);
+    r.highest = closed_upper(f.range);
+    rules_.push_back(r);
+  }
+  // x < v holds exactly where v >= the next double above x (NaN: neither); nothing lies
+  // above +inf (NaN as the bound refuses every value).
+  static double closed_lower(const schema::Range& range) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    if (range.lower_inclusive) return range.lower;
+    return range.lower == inf ? std::numeric_limits<double>::quiet_NaN()
+                              : std::nextafter(range.lower, inf);
+  }
+  static double closed_upper(const schema::Range& range) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    if (range.upper_inclusive) return range.upper;
+    return range.upper == -inf ? std::numeric_limits<double>::quiet_NaN()
+                               : std::nextafter(range.upper, -inf);
+  }
+  std::vector<Rule> rules_;
 };
 
 // The schema rule of the field `key` (a value on its own, e.g. a profile's value).
@@ -168,6 +217,13 @@ class IdMap {
     }
     return true;
   }
+  // Asks the cache for the slot where a lookup of `id` starts. At a million ids the table
+  // (32 MB) is far beyond the cache and each id's slot is a random read: one lookup after
+  // another they were ~25 % of `heatnet check`'s wall at a million pipes. Loops over many ids
+  // prefetch the id kPrefetchAhead elements on, so the reads overlap (the hash is computed
+  // twice, ~15 instructions, against a cache miss of some hundred cycles).
+  static constexpr std::size_t kPrefetchAhead = 8;
+  void prefetch(std::string_view id) const { __builtin_prefetch(&slots_[hash(id) & mask_]); }
   explicit IdMap(std::size_t count) {
     std::size_t capacity = 16;
     while (capacity < 2 * count) capacity *= 2;
@@ -260,6 +316,7 @@ template <class Def>
 std::shared_ptr<IdMap> index_ids(const std::vector<Def>& items, const char* kind) {
   auto map = std::make_shared<IdMap>(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i + IdMap::kPrefetchAhead < items.size()) map->prefetch(items[i + IdMap::kPrefetchAhead].id);
     const std::string& id = items[i].id;
     if (id.empty())
       throw NetworkError(ErrorCode::missing_field, kind, "#" + std::to_string(i), "id", "",
@@ -284,15 +341,21 @@ LinkEnds link_ends(const IdMap& nodes, const std::string& from, const std::strin
                    const char* to_field = "to");
 
 // Every element's two node references (first, second) = ends_of(element), looked up first in a
-// loop of lookups alone (-1 where absent): there the cache misses of a million random slot
-// reads overlap; between two elements' validations they came one after another. The compile
-// loop then takes an element's pair where both ends are known and differ (known_ends) and
-// lets link_ends refuse it at that element otherwise, so the first error stays the same.
+// loop of lookups alone (-1 where absent), with their slots prefetched (IdMap::prefetch). (The
+// same prefetched lookups inside the compile loop, with its dozen output arrays, made it
+// slower: 1e6 `check` build 219 -> 323 ms.) The compile loop then takes an element's pair
+// where both ends are known and differ (known_ends) and lets link_ends refuse it at that
+// element otherwise, so the first error stays the same.
 template <class Def, class EndsOf>
 std::vector<LinkEnds> find_link_ends(const IdMap& nodes, const std::vector<Def>& defs,
                                      EndsOf ends_of) {
   std::vector<LinkEnds> found(defs.size());
   for (std::size_t i = 0; i < defs.size(); ++i) {
+    if (i + IdMap::kPrefetchAhead < defs.size()) {
+      const auto& [first, second] = ends_of(defs[i + IdMap::kPrefetchAhead]);
+      nodes.prefetch(first);
+      nodes.prefetch(second);
+    }
     const auto& [first, second] = ends_of(defs[i]);
     found[i] = {nodes.find(first), nodes.find(second)};
   }
@@ -311,14 +374,18 @@ void add_link_ends(Data& out, const Def& d, const LinkEnds& ends) {
 // Which element holds each node's pressure: at most one per node.
 class PressureHolders {
  public:
-  PressureHolders(const std::vector<std::string>& node_ids) : node_ids_(node_ids), held_by_(node_ids.size()) {}
+  PressureHolders(const std::vector<std::string>& node_ids)
+      : node_ids_(node_ids), holder_of_(node_ids.size(), -1) {}
   void hold(int node, const std::string& who, const char* kind, const std::string& id,
             const char* field);
-  bool held(int node) const { return !held_by_[node].empty(); }
+  bool held(int node) const { return holder_of_[node] >= 0; }
 
  private:
   const std::vector<std::string>& node_ids_;
-  std::vector<std::string> held_by_;
+  // per node the index of its holder in holders_ (its description), or -1: a few holders
+  // among a million nodes, not a million empty strings
+  std::vector<int> holder_of_;
+  std::vector<std::string> holders_;
 };
 
 void compile_nodes(const std::vector<NodeDefinition>& defs, const RuleContext& c, NodeData& out);
