@@ -135,9 +135,11 @@ Network Network::build(const NetworkDefinition& def) {
   const detail::RuleContext rules{def.settings.fluid, def.settings.friction};
 
   auto node_ids = detail::index_ids(def.nodes, "node");
-  detail::index_ids(def.pipes, "pipe");
+  std::vector<detail::LinkEnds> pipe_ends, consumer_ends;
+  detail::index_link_ids(def.pipes, "pipe", *node_ids, detail::pipe_node_references, pipe_ends);
   detail::index_ids(def.sources, "source");
-  auto consumer_ids = detail::index_ids(def.consumers, "consumer");
+  auto consumer_ids = detail::index_link_ids(def.consumers, "consumer", *node_ids,
+                                             detail::consumer_node_references, consumer_ends);
   detail::index_ids(def.pumps, "pump");
   detail::index_ids(def.valves, "valve");
   if (def.nodes.empty())
@@ -145,11 +147,12 @@ Network Network::build(const NetworkDefinition& def) {
                        "the network has no nodes");
 
   detail::compile_nodes(def.nodes, rules, c.nodes);
-  detail::compile_pipes(def.pipes, def.settings, *node_ids, c.pipes, c.pipe_has_own_ambient);
+  detail::compile_pipes(def.pipes, def.settings, *node_ids, pipe_ends, c.pipes,
+                        c.pipe_has_own_ambient);
   detail::PressureHolders holders(c.nodes.id);
   detail::compile_pressure_nodes(def.pressure_nodes, rules, *node_ids, holders, c.pressure_nodes);
   // consumers before sources: a dp_control pump refers to one
-  detail::compile_consumers(def.consumers, rules, *node_ids, c.consumers);
+  detail::compile_consumers(def.consumers, rules, *node_ids, consumer_ends, c.consumers);
   detail::compile_sources(def.sources, rules, *node_ids, *consumer_ids, holders, c.sources);
   detail::compile_pumps(def.pumps, rules, *node_ids, c.pumps);
   detail::compile_valves(def.valves, rules, *node_ids, c.valves);
