@@ -8,6 +8,7 @@
 // the same validate_*, so an edit is refused or accepted alike before and after compiling.
 #pragma once
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -194,16 +195,18 @@ ConsumerDefinition consumer_definition(const ConsumerData& c, int i);
 // definition must outlive it.
 class IdMap {
  public:
-  // The element's index, or -1.
-  int find(std::string_view id) const {
-    const Key key = key_of(id);
+  // The element's index, or -1. (`hash`: hash(id), where the caller has it already.)
+  int find(std::string_view id) const { return find(id, hash(id)); }
+  int find(std::string_view id, std::uint64_t hash) const {
+    const Key key = key_of(id, hash);
     for (std::size_t k = key.hash & mask_; slots_[k].index >= 0; k = (k + 1) & mask_)
       if (matches(slots_[k], key, id)) return slots_[k].index;
     return -1;
   }
   // Adds `id` as element `index`; false if it is there already.
-  bool insert(std::string_view id, int index) {
-    const Key key = key_of(id);
+  bool insert(std::string_view id, int index) { return insert(id, index, hash(id)); }
+  bool insert(std::string_view id, int index, std::uint64_t hash) {
+    const Key key = key_of(id, hash);
     std::size_t k = key.hash & mask_;
     for (; slots_[k].index >= 0; k = (k + 1) & mask_)
       if (matches(slots_[k], key, id)) return false;
@@ -217,13 +220,15 @@ class IdMap {
     }
     return true;
   }
-  // Asks the cache for the slot where a lookup of `id` starts. At a million ids the table
-  // (32 MB) is far beyond the cache and each id's slot is a random read: one lookup after
-  // another they were ~25 % of `heatnet check`'s wall at a million pipes. Loops over many ids
-  // prefetch the id kPrefetchAhead elements on, so the reads overlap (the hash is computed
-  // twice, ~15 instructions, against a cache miss of some hundred cycles).
+  // Asks the cache for the slot where a lookup of an id of this hash starts. At a million ids
+  // the table (32 MB) is far beyond the cache and each id's slot is a random read: one lookup
+  // after another they were ~25 % of `heatnet check`'s wall at a million pipes. Loops over
+  // many ids hash and prefetch the id kPrefetchAhead elements on (HashesAhead), so the reads
+  // overlap.
   static constexpr std::size_t kPrefetchAhead = 8;
-  void prefetch(std::string_view id) const { __builtin_prefetch(&slots_[hash(id) & mask_]); }
+  void prefetch(std::uint64_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
+  // The hash a lookup of `id` starts from.
+  static std::uint64_t hash_of(std::string_view id) { return hash(id); }
   explicit IdMap(std::size_t count) {
     std::size_t capacity = 16;
     while (capacity < 2 * count) capacity *= 2;
@@ -248,8 +253,7 @@ class IdMap {
     std::uint64_t hash, head;
     std::uint32_t tag;
   };
-  static Key key_of(std::string_view id) {
-    const std::uint64_t h = hash(id);
+  static Key key_of(std::string_view id, std::uint64_t h) {
     const auto length = static_cast<std::uint32_t>(std::min<std::size_t>(id.size(), 255));
     return {h, head_of(id), static_cast<std::uint32_t>(h >> 40) << 8 | length};
   }
@@ -311,19 +315,53 @@ class IdMap {
   std::size_t mask_ = 0;
 };
 
+// IdMap::hash_of of the ids of a loop over elements, computed kPrefetchAhead elements before
+// their use with their slots prefetched (IdMap::prefetch), each id hashed once. Per element
+// `References` ids (an element's id, or a link's two node references).
+template <std::size_t References>
+class HashesAhead {
+ public:
+  // ids_of(i): the element's ids as a tuple of strings
+  template <class IdsOf>
+  HashesAhead(const IdMap& map, std::size_t count, IdsOf ids_of) : map_(map), count_(count) {
+    for (std::size_t i = 0; i < std::min(count, IdMap::kPrefetchAhead); ++i) fetch(i, ids_of);
+  }
+  // The hashes of element i's ids; call for i = 0, 1, ... in order.
+  template <class IdsOf>
+  std::array<std::uint64_t, References> take(std::size_t i, IdsOf ids_of) {
+    const auto hashes = ahead_[i % IdMap::kPrefetchAhead];
+    if (i + IdMap::kPrefetchAhead < count_) fetch(i + IdMap::kPrefetchAhead, ids_of);
+    return hashes;
+  }
+
+ private:
+  template <class IdsOf>
+  void fetch(std::size_t i, IdsOf ids_of) {
+    auto& hashes = ahead_[i % IdMap::kPrefetchAhead];
+    std::size_t r = 0;
+    std::apply([&](const auto&... id) { ((hashes[r++] = IdMap::hash_of(id)), ...); }, ids_of(i));
+    for (std::uint64_t h : hashes) map_.prefetch(h);
+  }
+  const IdMap& map_;
+  std::size_t count_;
+  std::array<std::uint64_t, References> ahead_[IdMap::kPrefetchAhead];
+};
+
 // Ids of a kind -> index; throws on an empty or duplicate id (in element order). also(i) runs
 // for every element before its id goes in (index_link_ids' lookups; it must not throw).
 template <class Def, class Also>
 std::shared_ptr<IdMap> index_ids(const std::vector<Def>& items, const char* kind, Also also) {
   auto map = std::make_shared<IdMap>(items.size());
+  auto id_of = [&](std::size_t i) { return std::tie(items[i].id); };
+  HashesAhead<1> hashes(*map, items.size(), id_of);
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i + IdMap::kPrefetchAhead < items.size()) map->prefetch(items[i + IdMap::kPrefetchAhead].id);
+    const std::uint64_t hash = hashes.take(i, id_of)[0];
     also(i);
     const std::string& id = items[i].id;
     if (id.empty())
       throw NetworkError(ErrorCode::missing_field, kind, "#" + std::to_string(i), "id", "",
                          "id must be a non-empty string");
-    if (!map->insert(id, static_cast<int>(i)))
+    if (!map->insert(id, static_cast<int>(i), hash))
       throw NetworkError(ErrorCode::duplicate_id, kind, id, "id", "",
                          "duplicate id (ids must be unique among " + std::string(kind) + "s)");
   }
@@ -356,7 +394,7 @@ inline auto consumer_node_references(const ConsumerDefinition& d) {
 // memory once, not twice: ~20 ms a pass over a million pipes) every element's two node
 // references (first, second) = ends_of(element) looked up into `found` (-1 where absent; no
 // error here, so the errors stay index_ids' in index_ids' order), their slots prefetched
-// (IdMap::prefetch). The compile step then takes an element's pair where both ends are known
+// (HashesAhead). The compile step then takes an element's pair where both ends are known
 // and differ (known_ends) and lets link_ends refuse it at that element otherwise, so the first
 // error stays the same. (These lookups inside the compile loop, with its dozen output arrays,
 // made it slower: 1e6 `check` build 219 -> 323 ms.)
@@ -365,14 +403,12 @@ std::shared_ptr<IdMap> index_link_ids(const std::vector<Def>& items, const char*
                                       const IdMap& nodes, EndsOf ends_of,
                                       std::vector<LinkEnds>& found) {
   found.resize(items.size());
+  auto references = [&](std::size_t i) { return ends_of(items[i]); };
+  HashesAhead<2> hashes(nodes, items.size(), references);
   return index_ids(items, kind, [&](std::size_t i) {
-    if (i + IdMap::kPrefetchAhead < items.size()) {
-      const auto& [first, second] = ends_of(items[i + IdMap::kPrefetchAhead]);
-      nodes.prefetch(first);
-      nodes.prefetch(second);
-    }
+    const auto [first_hash, second_hash] = hashes.take(i, references);
     const auto& [first, second] = ends_of(items[i]);
-    found[i] = {nodes.find(first), nodes.find(second)};
+    found[i] = {nodes.find(first, first_hash), nodes.find(second, second_hash)};
   });
 }
 inline bool known_ends(const LinkEnds& e) { return e.from >= 0 && e.to >= 0 && e.from != e.to; }
