@@ -107,8 +107,10 @@ bool SolverEngine::correct_for_loop_flows(const Network& net, double tol_T) {
     if (!thermal_->tree_response(temps_, consumer_node_, loop_defect_, consumer_gain_,
                                  loop_tree_T_, predict_through_mixing_))
       break;
-    loop_kept_dm_ = loop_dm_;
-    loop_kept_dT_ = loop_dT_;
+    if (!cold_start_) {  // kept to fall back to (below)
+      loop_kept_dm_ = loop_dm_;
+      loop_kept_dT_ = loop_dT_;
+    }
     for (std::size_t j = 0; j < nd; ++j) {
       const int node = consumer_node_[j];
       loop_dm_[j] += loop_defect_[j] + consumer_gain_[j] * (loop_tree_T_[node] - temps_.node_T[node]);
