@@ -164,3 +164,39 @@ TEST_CASE("SimplicialLdl's solution equals CHOLMOD's simplicial LDL^T to the bit
   }
   CHECK(chains > 10);  // the cases with columns of >= 3 entries below the diagonal occurred
 }
+
+TEST_CASE("SimplicialLdl::solve_pair gives each right side solve()'s solution to the bit", "[linear]") {
+  // chains of columns (parents within 3 places) and loops; the second right side mostly zero,
+  // as a dp plant's column is (the lower solve skips its zeros), or dense, or all zero
+  std::mt19937 rng(41);
+  for (int trial = 0; trial < 30; ++trial) {
+    const int n = 4 + 11 * trial;
+    std::vector<Edge> edges;
+    for (int i = 0; i < n - 1; ++i)
+      edges.push_back({i, std::uniform_int_distribution<int>(i + 1, std::min(n - 1, i + 3))(rng)});
+    const auto loops = network_graph(n, n / 6, rng);
+    edges.insert(edges.end(), loops.end() - std::min<std::size_t>(loops.size(), n / 6), loops.end());
+    const SparseMatrix a = assemble(n, edges, rng);
+    SimplicialLdl ldl;
+    ldl.analyse(a);
+    REQUIRE(ldl.factorise(a));
+    for (int shape = 0; shape < 3; ++shape) {
+      const Eigen::VectorXd b0 = Eigen::VectorXd::Random(n);
+      Eigen::VectorXd b1 = Eigen::VectorXd::Zero(n);
+      if (shape == 0) b1[std::uniform_int_distribution<int>(0, n - 1)(rng)] = 2.5;
+      if (shape == 1) b1 = Eigen::VectorXd::Random(n);
+      Eigen::VectorXd x0, x1;
+      ldl.solve(b0, x0);
+      ldl.solve(b1, x1);
+      Eigen::VectorXd y0 = b0, y1 = b1;
+      ldl.solve_pair(y0, y1);
+      CHECK(std::memcmp(y0.data(), x0.data(), sizeof(double) * n) == 0);
+      CHECK(std::memcmp(y1.data(), x1.data(), sizeof(double) * n) == 0);
+      // and the reverse pairing (the zero skip on the first side)
+      Eigen::VectorXd z1 = b1, z0 = b0;
+      ldl.solve_pair(z1, z0);
+      CHECK(std::memcmp(z0.data(), x0.data(), sizeof(double) * n) == 0);
+      CHECK(std::memcmp(z1.data(), x1.data(), sizeof(double) * n) == 0);
+    }
+  }
+}

@@ -24,6 +24,10 @@ class SimplicialLdl {
   bool factorise(const SparseMatrix& upper);
   // x = A^-1 b with the last successful factorisation (b and x may be the same vector).
   void solve(const Eigen::VectorXd& b, Eigen::VectorXd& x) const;
+  // Two right sides solved in place in one pass over L: each gets the arithmetic solve() would
+  // give it, bit for bit (the Newton step's pressures and a dp plant's column share the
+  // reads of L's indices and values, about half a triangular solve's instructions).
+  void solve_pair(Eigen::VectorXd& x0, Eigen::VectorXd& x1) const;
 
   // Nonzeros of L with its diagonal, and the flop measure CHOLMOD compares with its
   // thresholds (sum over columns of their count squared), both from analyse().
@@ -31,8 +35,11 @@ class SimplicialLdl {
   double flops() const { return flops_; }
 
  private:
-  void lower_solve(double* x) const;
-  void diagonal_transpose_solve(double* x) const;
+  // L y = b and D L^T x = y, in place, on K right sides at once (the same operations on each)
+  template <int K>
+  void lower_solve(double* const (&x)[K]) const;
+  template <int K>
+  void diagonal_transpose_solve(double* const (&x)[K]) const;
 
   int n_ = 0;
   std::vector<int> parent_;  // elimination tree (-1: a root)

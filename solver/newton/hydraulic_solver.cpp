@@ -457,16 +457,21 @@ bool HydraulicSolver::solve_linear(SolveReport& report) {
   report.timings.factorise_s += seconds_since(t0);
   report.factorisations += 1;
   t0 = Clock::now();
-  // solved in place and swapped into x_, without a copy (assemble writes every row of rhs_)
-  spd_.solve(rhs_, rhs_);
-  rhs_.swap(x_);
   for (std::size_t s = 0; s < dp_sources_.size(); ++s) {
-    // the column's right side, summed in assembly order, solved in place
+    // the column's right side, summed in assembly order
     Eigen::VectorXd& x = x_dp_[s];
     x.setZero();
     for (const auto& [row, value] : rhs_dp_[s]) x[row] += value;
-    spd_.solve(x, x);
   }
+  // all solved in place (the first column in one pass with the pressures), the pressures
+  // swapped into x_ without a copy (assemble writes every row of rhs_)
+  if (dp_sources_.empty()) {
+    spd_.solve(rhs_, rhs_);
+  } else {
+    spd_.solve_pair(rhs_, x_dp_[0]);
+  }
+  rhs_.swap(x_);
+  for (std::size_t s = 1; s < dp_sources_.size(); ++s) spd_.solve(x_dp_[s], x_dp_[s]);
   report.timings.linear_solve_s += seconds_since(t0);
   return true;
 }
