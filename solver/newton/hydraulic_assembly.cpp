@@ -237,8 +237,14 @@ double HydraulicSolver::assemble_links(const Network& net, FrictionModel frictio
       continue;
     }
     const bool open_pipe = kind == LinkKind::pipe && st.status[k] == LinkStatus::open;
-    physics::LinkLaw law = open_pipe ? open_pipe_law(k, q[k])
-                                     : link_law(net, friction, params, st, k, q[k]);
+    // open pipes and substations (most links) inline; the rest through link_law (a substation
+    // not closed is link_law's substation_law, the same call)
+    physics::LinkLaw law =
+        open_pipe ? open_pipe_law(k, q[k])
+        : kind == LinkKind::consumer && st.status[k] != LinkStatus::closed
+            ? physics::substation_law(params.consumer_set_flow[element_[k]],
+                                      params.consumer_conductance[element_[k]], q[k])
+            : link_law(net, friction, params, st, k, q[k]);
     double e = density[k] * g * (elevation_[i] - elevation_[j]);
     if (open_pipe && columns && params.column_of_pipe[element_[k]] >= 0)
       e = column_weight(params, k, q[k], law);
