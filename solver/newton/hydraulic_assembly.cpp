@@ -229,22 +229,25 @@ double HydraulicSolver::assemble_links(const Network& net, FrictionModel frictio
       continue;
     }
     const LinkKind kind = kind_[k];
-    if (kind == LinkKind::consumer && params.consumer_conductance[element_[k]] <= 0.0) {
-      // a fixed-flow consumer: a known flow, exactly
-      y_out[k] = 0.0;
-      c_out[k] = params.consumer_set_flow[element_[k]];
-      stamp_link(st, k, val);
-      continue;
-    }
     const bool open_pipe = kind == LinkKind::pipe && st.status[k] == LinkStatus::open;
-    // open pipes and substations (most links) inline; the rest through link_law (a substation
-    // not closed is link_law's substation_law, the same call)
-    physics::LinkLaw law =
-        open_pipe ? open_pipe_law(k, q[k])
-        : kind == LinkKind::consumer && st.status[k] != LinkStatus::closed
-            ? physics::substation_law(params.consumer_set_flow[element_[k]],
-                                      params.consumer_conductance[element_[k]], q[k])
-            : link_law(net, friction, params, st, k, q[k]);
+    physics::LinkLaw law;
+    if (kind == LinkKind::consumer) {
+      const int c = element_[k];
+      if (params.consumer_conductance[c] <= 0.0) {
+        // a fixed-flow consumer: a known flow, exactly
+        y_out[k] = 0.0;
+        c_out[k] = params.consumer_set_flow[c];
+        stamp_link(st, k, val);
+        continue;
+      }
+      // a substation that is not closed: link_law's own substation_law, without its dispatch
+      law = st.status[k] != LinkStatus::closed
+                ? physics::substation_law(params.consumer_set_flow[c],
+                                          params.consumer_conductance[c], q[k])
+                : link_law(net, friction, params, st, k, q[k]);
+    } else {
+      law = open_pipe ? open_pipe_law(k, q[k]) : link_law(net, friction, params, st, k, q[k]);
+    }
     double e = density[k] * g * (elevation_[i] - elevation_[j]);
     if (open_pipe && columns && params.column_of_pipe[element_[k]] >= 0)
       e = column_weight(params, k, q[k], law);
