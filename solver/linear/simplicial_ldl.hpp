@@ -38,6 +38,7 @@ class SimplicialLdl {
   // L y = b and D L^T x = y, in place, on K right sides at once (the same operations on each)
   template <int K>
   void lower_solve(double* const (&x)[K]) const;
+  void find_block_starts() const;
   template <int K>
   void diagonal_transpose_solve(double* const (&x)[K]) const;
 
@@ -48,6 +49,10 @@ class SimplicialLdl {
   // row k of L: its columns in topological order and their positions in li_/lx_ (row_start_[k] ..)
   std::vector<int> row_start_, row_col_, row_pos_;
   std::vector<double> y_;  // dense work row, zero between rows
+  // first column of the block (a single column or a chain of 2 or 3, as lower_solve groups
+  // them walking from column 0) that holds column j; found by the first solve that needs it
+  // (one whose right side starts with zeros), empty until then
+  mutable std::vector<int> block_start_;
   double lnz_ = 0, flops_ = 0;
 };
 
