@@ -82,6 +82,7 @@ class SolverEngine {
   bool converged_by_estimate(const OuterLoop& loop, double contraction) const;
   bool temperatures_settled_by_estimate(const OuterLoop& loop, int outer, double dT,
                                         double rate) const;
+  bool cold_start_predicts_loops(const OuterLoop& loop, int outer, double t_ratio) const;
   void finish_temperatures(const Network& network, const fluid::FluidModel& fluid, bool thermal);
   void prepare(const Network& network, const SolverOptions& options, SolveReport& report);
   void update_parameters(const Network& network, const fluid::FluidModel& fluid);
@@ -218,6 +219,7 @@ class SolverEngine {
   std::vector<double> mix_in_, mix_out_;
   int outer_iteration_ = 0;  // of the running solve
   bool predict_through_mixing_ = true;  // tree_response's mode (kPredictThroughMixingUntil)
+  bool cold_start_ = false;  // this solve started without a previous solution (no warm start)
   double damping_ = 1.0;                 // 1: undamped; else the continuation's step
   std::vector<double> damped_from_T_;    // node temperatures before this outer iteration
   // the continuation's Anderson mixer (relaxation = damping_) over node temperatures, scaled
