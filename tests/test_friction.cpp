@@ -435,6 +435,42 @@ TEST_CASE("hazen_williams_flow_power agrees with std::pow to a few units in the 
     CHECK(std::isnan(hazen_williams_flow_power(std::numeric_limits<double>::quiet_NaN())));
 }
 
+TEST_CASE("swamee_jain_reynolds_power agrees with std::pow(re, -0.9) to a few units in the last place",
+          "[friction][epanet]") {
+    const double a = -0.9;
+    double worst = 0.0;
+    for (int decade = -300; decade <= 300; ++decade)
+        for (double m : {1.0, 1.0 + 1.0 / 512, 1.0 + 1.0 / 256, 1.234567890123, 1.5,
+                         std::nextafter(2.0, 1.0), 3.999999, 7.3, 9.87654321}) {
+            const double re = m * std::pow(10.0, decade);
+            worst = std::max(worst, std::fabs(detail::swamee_jain_reynolds_power(re) -
+                                              std::pow(re, a)) / std::pow(re, a));
+        }
+    // every table interval's ends and middle at one binade, and the turbulent range densely
+    for (int j = 0; j < 256; ++j)
+        for (double off : {0.0, 0.25, 0.5, 0.999999}) {
+            const double re = 4096.0 * (1.0 + (j + off) / 256.0);
+            worst = std::max(worst, std::fabs(detail::swamee_jain_reynolds_power(re) -
+                                              std::pow(re, a)) / std::pow(re, a));
+        }
+    for (double re = 4000.0; re < 1e9; re *= 1.0007)
+        worst = std::max(worst, std::fabs(detail::swamee_jain_reynolds_power(re) -
+                                          std::pow(re, a)) / std::pow(re, a));
+    CHECK(worst < 1e-15);  // glibc's pow is within 1 ulp (2.2e-16)
+    CHECK(std::isinf(detail::swamee_jain_reynolds_power(0.0)));
+    CHECK(detail::swamee_jain_reynolds_power(1e-310) == std::pow(1e-310, a));  // subnormal
+    CHECK(detail::swamee_jain_reynolds_power(std::numeric_limits<double>::infinity()) == 0.0);
+    CHECK(std::isnan(detail::swamee_jain_reynolds_power(std::numeric_limits<double>::quiet_NaN())));
+    // the EPANET Swamee-Jain branch with it agrees with the std::pow one to round-off
+    for (double re : {4000.0, 1.2345e4, 3e5, 7.7e6, 1e8})
+        for (double eps : {0.0, 1e-5, 1e-3, 0.05}) {
+            const FrictionFactor fast = detail::epanet_swamee_jain(re, eps);
+            const FrictionFactor ref = detail::swamee_jain_turbulent(re, eps);
+            CHECK(std::fabs(fast.lambda - ref.lambda) <= 1e-14 * ref.lambda);
+            CHECK(std::fabs(fast.dlambda_dRe - ref.dlambda_dRe) <= 1e-13 * std::fabs(ref.dlambda_dRe));
+        }
+}
+
 TEST_CASE("hazen_williams_resistances: every pipe's r as hazen_williams_resistance, bit for bit",
           "[friction][hazen_williams]") {
     // Many pipes of few classes and diameters (the memo's case), values that share a slot

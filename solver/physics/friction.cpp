@@ -245,13 +245,13 @@ HeadLoss hazen_williams(double Q_m3_s, double length_m, double diameter_m,
 
 // The tables of hazen_williams_flow_power (friction.hpp), filled with std::pow's own values.
 namespace {
-detail::FlowPowerTables make_flow_power_tables() {
+detail::FlowPowerTables make_flow_power_tables(double power = detail::kFlowPower) {
     detail::FlowPowerTables t{};
     for (int e = -1022; e <= 1023; ++e)
-        t.exponent[e + 1022] = std::pow(std::ldexp(1.0, e), detail::kFlowPower);
+        t.exponent[e + 1022] = std::pow(std::ldexp(1.0, e), power);
     for (int j = 0; j < detail::kMantissaSlots; ++j) {
         const double m0 = 1.0 + (j + 0.5) / detail::kMantissaSlots;
-        t.centre[j] = std::pow(m0, detail::kFlowPower);
+        t.centre[j] = std::pow(m0, power);
         t.inv_centre[j] = 1.0 / m0;
     }
     return t;
@@ -259,6 +259,9 @@ detail::FlowPowerTables make_flow_power_tables() {
 }  // namespace
 
 const detail::FlowPowerTables detail::kFlowPowerTables = make_flow_power_tables();
+// (swamee_jain_reynolds_power's, the same scheme for Re^-0.9)
+const detail::FlowPowerTables detail::kSwameeJainPowerTables =
+    make_flow_power_tables(-detail::kSwameeJainExp);
 
 double hazen_williams_linear_threshold(double length_m, double diameter_m,
                                        double c_factor) noexcept {
