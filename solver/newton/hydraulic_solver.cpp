@@ -316,6 +316,7 @@ void HydraulicSolver::release_newton() {
   rhs_dp_ = {};
   x_dp_ = {};
   imbalance_ = {};
+  imbalance_of_flows_ = false;
 }
 
 void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& params,
@@ -461,6 +462,7 @@ void HydraulicSolver::assemble_with_line_search(const Network& net, const Newton
     }
     step *= 0.5;
     ++halvings;
+    imbalance_of_flows_ = false;
     for (std::size_t k = 0; k < st.q.size(); ++k) st.q[k] = q_prev_[k] + step * (q_full_[k] - q_prev_[k]);
     for (std::size_t i = 0; i < st.p.size(); ++i) st.p[i] = p_prev_[i] + step * (p_full_[i] - p_prev_[i]);
     for (std::size_t s = 0; s < st.source_dp.size(); ++s)
@@ -572,10 +574,11 @@ double HydraulicSolver::take_step(const Network& net, const HydraulicParameters&
     max_q = std::max(max_q, std::abs(st.q[k]));
   };
   const bool active_valves = any_active_valve(st);
-  // Without active valves the node balance of the new flows (node_imbalance) is summed in the
-  // same pass, in its order: the same values without another pass over the links.
+  // The node balance of the new flows (node_imbalance) is summed in the same pass, in its
+  // order: the same values without another pass over the links. Active valves' fixes below
+  // change it by their own sums, so it is summed again after them (the solve loop).
   run.imbalance_current = !active_valves;
-  if (run.imbalance_current) imbalance_.assign(params.demand.begin(), params.demand.end());
+  imbalance_.assign(params.demand.begin(), params.demand.end());
   for (int k = 0; k < m; ++k) {
     const int i = from_[k], j = to_[k];
     // a pipe's new flow is the linearised one (new_flow's special cases are other links)
@@ -583,15 +586,12 @@ double HydraulicSolver::take_step(const Network& net, const HydraulicParameters&
                                                     : new_flow(net, params, st, k, q_old[k]);
     delta_q_[k] = q_new - q_old[k];
     st.q[k] = q_new;
-    if (!active_valves) {
-      track_change(k);
-      imbalance_[i] += q_new;
-      imbalance_[j] -= q_new;
-    }
+    if (!active_valves) track_change(k);
+    imbalance_[i] += q_new;
+    imbalance_[j] -= q_new;
   }
   // Active PRV/PSV: the flow that balances the controlled node.
   if (active_valves) {
-    node_imbalance(st, params, imbalance_);
     for (int k : controlled_links_) {
       if (st.status[k] != LinkStatus::active) continue;
       const double fix = control_[k] == StatusControl::prv ? imbalance_[to_[k]]
@@ -732,6 +732,7 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
   begin_solve(net, params, st);
   last_border_singular_ = -1;
   imbalance_of_last_state_ = false;
+  imbalance_of_flows_ = false;
   NewtonRun run;
   // The line search (from the third iteration of a call) needs the point before the last
   // step (take_step keeps it) and the full step (kept at the first halving); a call of one
@@ -785,6 +786,7 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
     int worst_node = -1;
     if (!run.imbalance_current) node_imbalance(st, params, imbalance_);
     imbalance_of_last_state_ = true;  // every return from here on leaves imbalance_ current
+    imbalance_of_flows_ = true;
     rec.max_mass_imbalance_kg_s = max_free_imbalance(imbalance_, &worst_node);
     // Mass balance lost to the pressures' round-off (rebalance_step). Only Hazen-Williams has
     // the unbounded conductance near zero flow that needs it (Darcy-Weisbach's laminar law is
@@ -796,6 +798,7 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
     if (ns.friction == FrictionModel::hazen_williams && run.imbalance_current &&
         dp_sources_.empty() && rec.max_mass_imbalance_kg_s > unresolvable_imbalance) {
       max_dq = rebalance_step(net, st, run, rec);
+      imbalance_of_flows_ = false;  // (moved by the correction's own sums)
       rec.max_mass_imbalance_kg_s = max_free_imbalance(imbalance_, &worst_node);
     }
     if (worst_node >= 0) rec.worst_node = net.nodes().id[worst_node];

@@ -237,6 +237,7 @@ class HydraulicSolver {
   bool take_last_imbalance(std::vector<double>& out) {
     if (!imbalance_of_last_state_) return false;
     imbalance_of_last_state_ = false;
+    imbalance_of_flows_ = false;
     out.swap(imbalance_);
     return true;
   }
@@ -430,6 +431,9 @@ class HydraulicSolver {
   std::vector<char> pump_step_closed_, pump_step_trusted_;
   std::vector<double> imbalance_, delta_, border_matrix_, border_rhs_, delta_q_;
   bool imbalance_of_last_state_ = false;  // imbalance_ is node_imbalance of the state solve returned
+  // imbalance_ is node_imbalance of the flows the Newton loop holds, bit for bit (assemble
+  // then does not sum it again for the active pressure valves)
+  bool imbalance_of_flows_ = false;
 };
 
 }  // namespace heatnet::solver
