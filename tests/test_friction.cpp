@@ -435,7 +435,7 @@ TEST_CASE("hazen_williams_flow_power agrees with std::pow to a few units in the 
     CHECK(std::isnan(hazen_williams_flow_power(std::numeric_limits<double>::quiet_NaN())));
 }
 
-TEST_CASE("swamee_jain_reynolds_power agrees with std::pow(re, -0.9) to a few units in the last place",
+TEST_CASE("swamee_jain_reynolds_power and swamee_jain_log agree with std::pow(re, -0.9) and std::log to a few ulp",
           "[friction][epanet]") {
     const double a = -0.9;
     double worst = 0.0;
@@ -461,7 +461,26 @@ TEST_CASE("swamee_jain_reynolds_power agrees with std::pow(re, -0.9) to a few un
     CHECK(detail::swamee_jain_reynolds_power(1e-310) == std::pow(1e-310, a));  // subnormal
     CHECK(detail::swamee_jain_reynolds_power(std::numeric_limits<double>::infinity()) == 0.0);
     CHECK(std::isnan(detail::swamee_jain_reynolds_power(std::numeric_limits<double>::quiet_NaN())));
-    // the EPANET Swamee-Jain branch with it agrees with the std::pow one to round-off
+    // swamee_jain_log against std::log: every decade down to the smallest normal number, every
+    // table interval, Swamee-Jain's own range densely, and std::log's answer from 0.5 on
+    double worst_log = 0.0;
+    auto log_error = [](double y) {
+        return std::fabs(detail::swamee_jain_log(y) - std::log(y)) / std::fabs(std::log(y));
+    };
+    for (int decade = -307; decade <= -1; ++decade)
+        for (double m : {1.0, 1.0 + 1.0 / 512, 1.234567890123, 1.5, 3.999999, 4.99999})
+            worst_log = std::max(worst_log, log_error(m * std::pow(10.0, decade)));
+    for (int j = 0; j < 256; ++j)
+        for (double off : {0.0, 0.25, 0.5, 0.999999})
+            worst_log = std::max(worst_log, log_error(0.25 * (1.0 + (j + off) / 256.0)));
+    for (double y = 1e-6; y < 0.5; y *= 1.0003) worst_log = std::max(worst_log, log_error(y));
+    CHECK(worst_log < 1e-15);
+    for (double y : {0.5, 0.75, 1.0, 3.0, 1e300})
+        CHECK(detail::swamee_jain_log(y) == std::log(y));
+    CHECK(detail::swamee_jain_log(1e-310) == std::log(1e-310));  // subnormal
+    CHECK(std::isnan(detail::swamee_jain_log(-1.0)));
+    // the EPANET Swamee-Jain branch with them agrees with the std::pow / std::log one to
+    // round-off
     for (double re : {4000.0, 1.2345e4, 3e5, 7.7e6, 1e8})
         for (double eps : {0.0, 1e-5, 1e-3, 0.05}) {
             const FrictionFactor fast = detail::epanet_swamee_jain(re, eps);

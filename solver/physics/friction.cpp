@@ -256,9 +256,21 @@ detail::FlowPowerTables make_flow_power_tables(double power = detail::kFlowPower
     }
     return t;
 }
+// swamee_jain_log's: ln(2^e), ln(m0) and 1/m0, with std::log's own values.
+detail::FlowPowerTables make_log_tables() {
+    detail::FlowPowerTables t{};
+    for (int e = -1022; e <= 1023; ++e) t.exponent[e + 1022] = std::log(std::ldexp(1.0, e));
+    for (int j = 0; j < detail::kMantissaSlots; ++j) {
+        const double m0 = 1.0 + (j + 0.5) / detail::kMantissaSlots;
+        t.centre[j] = std::log(m0);
+        t.inv_centre[j] = 1.0 / m0;
+    }
+    return t;
+}
 }  // namespace
 
 const detail::FlowPowerTables detail::kFlowPowerTables = make_flow_power_tables();
+const detail::FlowPowerTables detail::kLogTables = make_log_tables();
 // (swamee_jain_reynolds_power's, the same scheme for Re^-0.9)
 const detail::FlowPowerTables detail::kSwameeJainPowerTables =
     make_flow_power_tables(-detail::kSwameeJainExp);

@@ -220,12 +220,34 @@ inline double swamee_jain_reynolds_power(double re) noexcept {
            series;
 }
 
-// Swamee-Jain as swamee_jain_turbulent, with Re^-0.9 from swamee_jain_reynolds_power (EPANET's
-// Darcy-Weisbach networks evaluate it once per turbulent pipe per Newton iteration).
+extern const FlowPowerTables kLogTables;  // ln(2^e), ln(m0), 1/m0 (friction.cpp)
+
+// ln(y) for Swamee-Jain's argument y = eps/3.7 + 5.74 Re^-0.9 from tables, as
+// swamee_jain_reynolds_power: y = 2^e m, ln y = ln(2^e) + ln(m0) + ln(1 + t), the last term by
+// its series to t^6 (next term < 1e-20). Below y = 0.5 (every relative roughness under 1.8)
+// |ln y| > 0.69, so the sum's round-off stays within a few units in the last place of
+// std::log(y); from 0.5 on, and for y not a positive normal number, std::log itself.
+inline double swamee_jain_log(double y) noexcept {
+    if (!(y >= std::numeric_limits<double>::min() && y < 0.5)) return std::log(y);
+    const std::uint64_t bits = std::bit_cast<std::uint64_t>(y);
+    const int biased = static_cast<int>((bits >> 52) & 0x7ff);
+    const int slot = static_cast<int>((bits >> (52 - kMantissaBits)) & (kMantissaSlots - 1));
+    const double m =
+        std::bit_cast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+    const double m0 = 1.0 + (slot + 0.5) / kMantissaSlots;
+    const double t = (m - m0) * kLogTables.inv_centre[slot];
+    const double series =
+        t * (1.0 + t * (-1.0 / 2 + t * (1.0 / 3 + t * (-1.0 / 4 + t * (1.0 / 5 + t * (-1.0 / 6))))));
+    return kLogTables.exponent[biased - 1] + (kLogTables.centre[slot] + series);
+}
+
+// Swamee-Jain as swamee_jain_turbulent, with Re^-0.9 from swamee_jain_reynolds_power and the
+// logarithm from swamee_jain_log (EPANET's Darcy-Weisbach networks evaluate it once per
+// turbulent pipe per Newton iteration).
 inline FrictionFactor epanet_swamee_jain(double re, double eps) noexcept {
     const double y1 = kSwameeJainB * swamee_jain_reynolds_power(re);
     const double y = eps / kColebrookA + y1;
-    const double s = -kTwoOverLn10 * std::log(y);
+    const double s = -kTwoOverLn10 * swamee_jain_log(y);
     const double lambda = 1.0 / (s * s);
     const double ds_dre = kTwoOverLn10 * kSwameeJainExp * y1 / (y * re);
     return {lambda, -2.0 * lambda / s * ds_dre};
