@@ -324,10 +324,12 @@ TEST_CASE("epanet_darcy_weisbach reproduces EPANET's laminar / Dunlop / Swamee-J
             CHECK(rel_diff(got.lambda, f) < 1e-8);
             CHECK(rel_diff(got.dlambda_dRe, df) < 1e-6);
         }
-        // Above 4000 EPANET is plain Swamee-Jain, identical to our law.
+        // Above 4000 EPANET is plain Swamee-Jain, our law's formula; its Re^-0.9 and logarithm
+        // come from tables within a few ulp of std::pow and std::log (swamee_jain_reynolds_power,
+        // swamee_jain_log), so the two agree to round-off rather than bit for bit.
         for (double re : {4000.0, 1e4, 1e6, 1e8}) {
-            CHECK(friction_factor(FrictionLaw::epanet_darcy_weisbach, re, eps).lambda ==
-                  friction_factor(FrictionLaw::swamee_jain, re, eps).lambda);
+            CHECK(rel_diff(friction_factor(FrictionLaw::epanet_darcy_weisbach, re, eps).lambda,
+                           friction_factor(FrictionLaw::swamee_jain, re, eps).lambda) < 1e-14);
         }
     }
 }
