@@ -21,10 +21,17 @@ inline void require(bool ok, const char* kind, const std::string& id, const char
 
 // Water temperatures must lie in the fluid model's range (1..180 degC for water).
 // Whether require_temperature accepts t (its rules without the message).
+// The fluid model's temperature range, both ends allowed, degC.
+struct TemperatureRange {
+  double lowest, highest;
+};
+inline TemperatureRange temperature_range(const FluidDefinition& fluid) {
+  return fluid.is_water ? TemperatureRange{kWaterMinTemperatureC, kWaterMaxTemperatureC}
+                        : TemperatureRange{-50, 400};
+}
 inline bool temperature_allowed(const FluidDefinition& fluid, double t) {
-  if (!std::isfinite(t)) return false;
-  return fluid.is_water ? t >= kWaterMinTemperatureC && t <= kWaterMaxTemperatureC
-                        : t >= -50 && t <= 400;
+  const TemperatureRange range = temperature_range(fluid);
+  return t >= range.lowest && t <= range.highest;  // false for NaN and +-inf too
 }
 
 inline void require_temperature(const FluidDefinition& fluid, double t, const char* kind,

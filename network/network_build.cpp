@@ -2,6 +2,7 @@
 // element kind at a time (network/elements/). Every rule broken throws NetworkError naming the
 // element kind, id, field and value.
 #include <algorithm>
+#include <numeric>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -62,13 +63,21 @@ std::shared_ptr<Topology> link_topology(int node_count, const PipeData& pd, cons
                                         const ConsumerData& cd) {
   auto topo = std::make_shared<Topology>();
   topo->node_count = node_count;
+  const std::size_t links = pd.from.size() + bp.from.size() + vd.from.size() +
+                            sc.return_node.size() + cd.supply_node.size();
+  topo->link_from.reserve(links);
+  topo->link_to.reserve(links);
+  topo->link_kind.reserve(links);
+  topo->link_element.reserve(links);
+  // one kind's links as whole arrays (a copy each), not element by element
   auto add_links = [&](LinkKind kind, const std::vector<int>& from, const std::vector<int>& to) {
-    for (std::size_t i = 0; i < from.size(); ++i) {
-      topo->link_from.push_back(from[i]);
-      topo->link_to.push_back(to[i]);
-      topo->link_kind.push_back(kind);
-      topo->link_element.push_back(static_cast<int>(i));
-    }
+    topo->link_from.insert(topo->link_from.end(), from.begin(), from.end());
+    topo->link_to.insert(topo->link_to.end(), to.begin(), to.end());
+    topo->link_kind.insert(topo->link_kind.end(), from.size(), kind);
+    const std::size_t first = topo->link_element.size();
+    topo->link_element.resize(first + from.size());
+    std::iota(topo->link_element.begin() + static_cast<std::ptrdiff_t>(first),
+              topo->link_element.end(), 0);
   };
   topo->pipe_offset = 0;
   add_links(LinkKind::pipe, pd.from, pd.to);
@@ -99,20 +108,18 @@ int require_pressure_references(const NodeData& nd, const PipeData& pd, const Pu
   std::vector<char> has_reference(n, 0);
   for (std::size_t i = 0; i < n; ++i)
     if (holders.held(static_cast<int>(i))) has_reference[parts.find(static_cast<int>(i))] = 1;
+  // the first node (in node order) of a part without a reference is the one named
   std::vector<char> seen(n, 0);
   int components = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const int root = parts.find(static_cast<int>(i));
-    if (!seen[root]) {
-      seen[root] = 1;
-      ++components;
-    }
-  }
   for (std::size_t i = 0; i < n; ++i) {
     const int root = parts.find(static_cast<int>(i));
     if (!has_reference[root])
       throw NetworkError(ErrorCode::no_pressure_reference, "node", nd.id[i], "", "",
                          no_reference_reason(parts.size_of(root)));
+    if (!seen[root]) {
+      seen[root] = 1;
+      ++components;
+    }
   }
   return components;
 }
@@ -128,9 +135,11 @@ Network Network::build(const NetworkDefinition& def) {
   const detail::RuleContext rules{def.settings.fluid, def.settings.friction};
 
   auto node_ids = detail::index_ids(def.nodes, "node");
-  detail::index_ids(def.pipes, "pipe");
+  std::vector<detail::LinkEnds> pipe_ends, consumer_ends;
+  detail::index_link_ids(def.pipes, "pipe", *node_ids, detail::pipe_node_references, pipe_ends);
   detail::index_ids(def.sources, "source");
-  auto consumer_ids = detail::index_ids(def.consumers, "consumer");
+  auto consumer_ids = detail::index_link_ids(def.consumers, "consumer", *node_ids,
+                                             detail::consumer_node_references, consumer_ends);
   detail::index_ids(def.pumps, "pump");
   detail::index_ids(def.valves, "valve");
   if (def.nodes.empty())
@@ -138,11 +147,12 @@ Network Network::build(const NetworkDefinition& def) {
                        "the network has no nodes");
 
   detail::compile_nodes(def.nodes, rules, c.nodes);
-  detail::compile_pipes(def.pipes, def.settings, *node_ids, c.pipes, c.pipe_has_own_ambient);
+  detail::compile_pipes(def.pipes, def.settings, *node_ids, pipe_ends, c.pipes,
+                        c.pipe_has_own_ambient);
   detail::PressureHolders holders(c.nodes.id);
   detail::compile_pressure_nodes(def.pressure_nodes, rules, *node_ids, holders, c.pressure_nodes);
   // consumers before sources: a dp_control pump refers to one
-  detail::compile_consumers(def.consumers, rules, *node_ids, c.consumers);
+  detail::compile_consumers(def.consumers, rules, *node_ids, consumer_ends, c.consumers);
   detail::compile_sources(def.sources, rules, *node_ids, *consumer_ids, holders, c.sources);
   detail::compile_pumps(def.pumps, rules, *node_ids, c.pumps);
   detail::compile_valves(def.valves, rules, *node_ids, c.valves);

@@ -24,21 +24,4 @@ DisjointSets::DisjointSets(int n) : parent_(n), size_(n, 1) {
   std::iota(parent_.begin(), parent_.end(), 0);
 }
 
-int DisjointSets::find(int x) {
-  while (parent_[x] != x) {
-    parent_[x] = parent_[parent_[x]];
-    x = parent_[x];
-  }
-  return x;
-}
-
-void DisjointSets::unite(int a, int b) {
-  a = find(a);
-  b = find(b);
-  if (a == b) return;
-  if (size_[a] < size_[b]) std::swap(a, b);
-  parent_[b] = a;
-  size_[a] += size_[b];
-}
-
 }  // namespace heatnet::detail

@@ -29,11 +29,12 @@ LinkEnds link_ends(const IdMap& nodes, const std::string& from, const std::strin
 
 void PressureHolders::hold(int node, const std::string& who, const char* kind,
                            const std::string& id, const char* field) {
-  if (!held_by_[node].empty())
+  if (holder_of_[node] >= 0)
     throw NetworkError(ErrorCode::conflicting_boundary, kind, id, field,
                        quoted_input(node_ids_[node]),
-                       "node's pressure is already held by " + held_by_[node]);
-  held_by_[node] = who;
+                       "node's pressure is already held by " + holders_[holder_of_[node]]);
+  holder_of_[node] = static_cast<int>(holders_.size());
+  holders_.push_back(who);
 }
 
 }  // namespace heatnet::detail

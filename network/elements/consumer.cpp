@@ -33,16 +33,13 @@ ConsumerDefinition consumer_definition(const ConsumerData& c, int i) {
 }
 
 void compile_consumers(const std::vector<ConsumerDefinition>& defs, const RuleContext& c,
-                       const IdMap& nodes, ConsumerData& out) {
+                       const IdMap& nodes, const std::vector<LinkEnds>& found,
+                       ConsumerData& out) {
   out.id.reserve(defs.size());  // sized once: no regrowth copies
   for (auto* v : {&out.supply_node, &out.return_node}) v->reserve(defs.size());
   for (auto* v : {&out.heat_demand_W, &out.fixed_mass_flow_kg_s, &out.return_temperature_C,
                   &out.min_dp_Pa, &out.max_mass_flow_kg_s, &out.kvs_m3_h})
     v->reserve(defs.size());
-  const std::vector<LinkEnds> found =
-      find_link_ends(nodes, defs, [](const ConsumerDefinition& d) {
-        return std::tie(d.supply_node, d.return_node);
-      });
   for (std::size_t i = 0; i < defs.size(); ++i) {
     const ConsumerDefinition& d = defs[i];
     const LinkEnds ends = known_ends(found[i])

@@ -8,6 +8,7 @@
 // the same validate_*, so an edit is refused or accepted alike before and after compiling.
 #pragma once
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -88,23 +89,72 @@ void check_values(schema::Fields<Def> fields, const Def& d, const FluidDefinitio
 }
 
 // check_values with the table's ruled fields picked once (the fields of a kind's table that
-// carry a rule, of every type): the kinds of which a network has a million elements walk
-// only those, not the whole table and its type filter per element (a pipe: 560 -> ~150
-// instructions). Same rules in the same order, same errors.
+// carry a rule, of every type), each as its member and its rule's closed interval: the kinds
+// of which a network has a million elements test a value with two comparisons, not the
+// member variant, the check switch and the range's inclusive flags per field (a pipe: 560 ->
+// ~60 instructions). A value outside goes to check_member, which makes the error: same rules
+// in the same order, same errors.
 template <class Def>
 class ValueRules {
  public:
   explicit ValueRules(schema::Fields<Def> fields) {
     for (const auto& f : fields)
-      if (f.check != schema::Check::none && schema::applies_to(f, {})) ruled_.push_back(&f);
+      if (f.check != schema::Check::none && schema::applies_to(f, {})) add(f);
   }
   void check(const Def& d, const FluidDefinition& fluid, const char* kind,
              const std::string& id) const {
-    for (const auto* f : ruled_) check_member(*f, d, fluid, kind, id);
+    const TemperatureRange temperature = temperature_range(fluid);
+    for (const Rule& r : rules_) {
+      double value;
+      if (r.number) {
+        value = d.*r.number;
+      } else if (r.optional) {
+        if (!(d.*r.optional)) continue;
+        value = *(d.*r.optional);
+      } else {
+        value = static_cast<double>(d.*r.integer);
+      }
+      const double lowest = r.temperature ? temperature.lowest : r.lowest;
+      const double highest = r.temperature ? temperature.highest : r.highest;
+      if (!(value >= lowest && value <= highest)) check_member(*r.field, d, fluid, kind, id);
+    }
   }
 
  private:
-  std::vector<const schema::Field<Def>*> ruled_;
+  struct Rule {
+    const schema::Field<Def>* field;
+    double Def::* number = nullptr;                  // exactly one of the three members is set
+    std::optional<double> Def::* optional = nullptr;
+    int Def::* integer = nullptr;
+    bool temperature = false;  // the fluid's range, else [lowest, highest]
+    double lowest = 0, highest = 0;
+  };
+  void add(const schema::Field<Def>& f) {
+    Rule r{&f};
+    if (const auto* m = std::get_if<double Def::*>(&f.member)) r.number = *m;
+    else if (const auto* o = std::get_if<std::optional<double> Def::*>(&f.member)) r.optional = *o;
+    else if (const auto* n = std::get_if<int Def::*>(&f.member)) r.integer = *n;
+    else return;  // check_member tests only numbers
+    r.temperature = f.check == schema::Check::temperature;
+    r.lowest = closed_lower(f.range);
+    r.highest = closed_upper(f.range);
+    rules_.push_back(r);
+  }
+  // x < v holds exactly where v >= the next double above x (NaN: neither); nothing lies
+  // above +inf (NaN as the bound refuses every value).
+  static double closed_lower(const schema::Range& range) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    if (range.lower_inclusive) return range.lower;
+    return range.lower == inf ? std::numeric_limits<double>::quiet_NaN()
+                              : std::nextafter(range.lower, inf);
+  }
+  static double closed_upper(const schema::Range& range) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    if (range.upper_inclusive) return range.upper;
+    return range.upper == -inf ? std::numeric_limits<double>::quiet_NaN()
+                               : std::nextafter(range.upper, -inf);
+  }
+  std::vector<Rule> rules_;
 };
 
 // The schema rule of the field `key` (a value on its own, e.g. a profile's value).
@@ -145,16 +195,18 @@ ConsumerDefinition consumer_definition(const ConsumerData& c, int i);
 // definition must outlive it.
 class IdMap {
  public:
-  // The element's index, or -1.
-  int find(std::string_view id) const {
-    const Key key = key_of(id);
+  // The element's index, or -1. (`hash`: hash(id), where the caller has it already.)
+  int find(std::string_view id) const { return find(id, hash(id)); }
+  int find(std::string_view id, std::uint64_t hash) const {
+    const Key key = key_of(id, hash);
     for (std::size_t k = key.hash & mask_; slots_[k].index >= 0; k = (k + 1) & mask_)
       if (matches(slots_[k], key, id)) return slots_[k].index;
     return -1;
   }
   // Adds `id` as element `index`; false if it is there already.
-  bool insert(std::string_view id, int index) {
-    const Key key = key_of(id);
+  bool insert(std::string_view id, int index) { return insert(id, index, hash(id)); }
+  bool insert(std::string_view id, int index, std::uint64_t hash) {
+    const Key key = key_of(id, hash);
     std::size_t k = key.hash & mask_;
     for (; slots_[k].index >= 0; k = (k + 1) & mask_)
       if (matches(slots_[k], key, id)) return false;
@@ -168,6 +220,15 @@ class IdMap {
     }
     return true;
   }
+  // Asks the cache for the slot where a lookup of an id of this hash starts. At a million ids
+  // the table (32 MB) is far beyond the cache and each id's slot is a random read: one lookup
+  // after another they were ~25 % of `heatnet check`'s wall at a million pipes. Loops over
+  // many ids hash and prefetch the id kPrefetchAhead elements on (HashesAhead), so the reads
+  // overlap.
+  static constexpr std::size_t kPrefetchAhead = 8;
+  void prefetch(std::uint64_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
+  // The hash a lookup of `id` starts from.
+  static std::uint64_t hash_of(std::string_view id) { return hash(id); }
   explicit IdMap(std::size_t count) {
     std::size_t capacity = 16;
     while (capacity < 2 * count) capacity *= 2;
@@ -192,8 +253,7 @@ class IdMap {
     std::uint64_t hash, head;
     std::uint32_t tag;
   };
-  static Key key_of(std::string_view id) {
-    const std::uint64_t h = hash(id);
+  static Key key_of(std::string_view id, std::uint64_t h) {
     const auto length = static_cast<std::uint32_t>(std::min<std::size_t>(id.size(), 255));
     return {h, head_of(id), static_cast<std::uint32_t>(h >> 40) << 8 | length};
   }
@@ -255,20 +315,61 @@ class IdMap {
   std::size_t mask_ = 0;
 };
 
-// Ids of a kind -> index; throws on an empty or duplicate id (in element order).
-template <class Def>
-std::shared_ptr<IdMap> index_ids(const std::vector<Def>& items, const char* kind) {
+// IdMap::hash_of of the ids of a loop over elements, computed kPrefetchAhead elements before
+// their use with their slots prefetched (IdMap::prefetch), each id hashed once. Per element
+// `References` ids (an element's id, or a link's two node references).
+template <std::size_t References>
+class HashesAhead {
+ public:
+  // ids_of(i): the element's ids as a tuple of strings
+  template <class IdsOf>
+  HashesAhead(const IdMap& map, std::size_t count, IdsOf ids_of) : map_(map), count_(count) {
+    for (std::size_t i = 0; i < std::min(count, IdMap::kPrefetchAhead); ++i) fetch(i, ids_of);
+  }
+  // The hashes of element i's ids; call for i = 0, 1, ... in order.
+  template <class IdsOf>
+  std::array<std::uint64_t, References> take(std::size_t i, IdsOf ids_of) {
+    const auto hashes = ahead_[i % IdMap::kPrefetchAhead];
+    if (i + IdMap::kPrefetchAhead < count_) fetch(i + IdMap::kPrefetchAhead, ids_of);
+    return hashes;
+  }
+
+ private:
+  template <class IdsOf>
+  void fetch(std::size_t i, IdsOf ids_of) {
+    auto& hashes = ahead_[i % IdMap::kPrefetchAhead];
+    std::size_t r = 0;
+    std::apply([&](const auto&... id) { ((hashes[r++] = IdMap::hash_of(id)), ...); }, ids_of(i));
+    for (std::uint64_t h : hashes) map_.prefetch(h);
+  }
+  const IdMap& map_;
+  std::size_t count_;
+  std::array<std::uint64_t, References> ahead_[IdMap::kPrefetchAhead];
+};
+
+// Ids of a kind -> index; throws on an empty or duplicate id (in element order). also(i) runs
+// for every element before its id goes in (index_link_ids' lookups; it must not throw).
+template <class Def, class Also>
+std::shared_ptr<IdMap> index_ids(const std::vector<Def>& items, const char* kind, Also also) {
   auto map = std::make_shared<IdMap>(items.size());
+  auto id_of = [&](std::size_t i) { return std::tie(items[i].id); };
+  HashesAhead<1> hashes(*map, items.size(), id_of);
   for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::uint64_t hash = hashes.take(i, id_of)[0];
+    also(i);
     const std::string& id = items[i].id;
     if (id.empty())
       throw NetworkError(ErrorCode::missing_field, kind, "#" + std::to_string(i), "id", "",
                          "id must be a non-empty string");
-    if (!map->insert(id, static_cast<int>(i)))
+    if (!map->insert(id, static_cast<int>(i), hash))
       throw NetworkError(ErrorCode::duplicate_id, kind, id, "id", "",
                          "duplicate id (ids must be unique among " + std::string(kind) + "s)");
   }
   return map;
+}
+template <class Def>
+std::shared_ptr<IdMap> index_ids(const std::vector<Def>& items, const char* kind) {
+  return index_ids(items, kind, [](std::size_t) {});
 }
 
 // Index of node `ref` named by field `field` of element kind/id; unknown_reference if absent.
@@ -283,20 +384,32 @@ LinkEnds link_ends(const IdMap& nodes, const std::string& from, const std::strin
                    const char* kind, const std::string& id, const char* from_field = "from",
                    const char* to_field = "to");
 
-// Every element's two node references (first, second) = ends_of(element), looked up first in a
-// loop of lookups alone (-1 where absent): there the cache misses of a million random slot
-// reads overlap; between two elements' validations they came one after another. The compile
-// loop then takes an element's pair where both ends are known and differ (known_ends) and
-// lets link_ends refuse it at that element otherwise, so the first error stays the same.
+// The node references (first, second) of a pipe and of a consumer.
+inline auto pipe_node_references(const PipeDefinition& d) { return std::tie(d.from, d.to); }
+inline auto consumer_node_references(const ConsumerDefinition& d) {
+  return std::tie(d.supply_node, d.return_node);
+}
+
+// index_ids of a kind of link, and in the same pass over the definitions (each read from
+// memory once, not twice: ~20 ms a pass over a million pipes) every element's two node
+// references (first, second) = ends_of(element) looked up into `found` (-1 where absent; no
+// error here, so the errors stay index_ids' in index_ids' order), their slots prefetched
+// (HashesAhead). The compile step then takes an element's pair where both ends are known
+// and differ (known_ends) and lets link_ends refuse it at that element otherwise, so the first
+// error stays the same. (These lookups inside the compile loop, with its dozen output arrays,
+// made it slower: 1e6 `check` build 219 -> 323 ms.)
 template <class Def, class EndsOf>
-std::vector<LinkEnds> find_link_ends(const IdMap& nodes, const std::vector<Def>& defs,
-                                     EndsOf ends_of) {
-  std::vector<LinkEnds> found(defs.size());
-  for (std::size_t i = 0; i < defs.size(); ++i) {
-    const auto& [first, second] = ends_of(defs[i]);
-    found[i] = {nodes.find(first), nodes.find(second)};
-  }
-  return found;
+std::shared_ptr<IdMap> index_link_ids(const std::vector<Def>& items, const char* kind,
+                                      const IdMap& nodes, EndsOf ends_of,
+                                      std::vector<LinkEnds>& found) {
+  found.resize(items.size());
+  auto references = [&](std::size_t i) { return ends_of(items[i]); };
+  HashesAhead<2> hashes(nodes, items.size(), references);
+  return index_ids(items, kind, [&](std::size_t i) {
+    const auto [first_hash, second_hash] = hashes.take(i, references);
+    const auto& [first, second] = ends_of(items[i]);
+    found[i] = {nodes.find(first, first_hash), nodes.find(second, second_hash)};
+  });
 }
 inline bool known_ends(const LinkEnds& e) { return e.from >= 0 && e.to >= 0 && e.from != e.to; }
 
@@ -311,23 +424,29 @@ void add_link_ends(Data& out, const Def& d, const LinkEnds& ends) {
 // Which element holds each node's pressure: at most one per node.
 class PressureHolders {
  public:
-  PressureHolders(const std::vector<std::string>& node_ids) : node_ids_(node_ids), held_by_(node_ids.size()) {}
+  PressureHolders(const std::vector<std::string>& node_ids)
+      : node_ids_(node_ids), holder_of_(node_ids.size(), -1) {}
   void hold(int node, const std::string& who, const char* kind, const std::string& id,
             const char* field);
-  bool held(int node) const { return !held_by_[node].empty(); }
+  bool held(int node) const { return holder_of_[node] >= 0; }
 
  private:
   const std::vector<std::string>& node_ids_;
-  std::vector<std::string> held_by_;
+  // per node the index of its holder in holders_ (its description), or -1: a few holders
+  // among a million nodes, not a million empty strings
+  std::vector<int> holder_of_;
+  std::vector<std::string> holders_;
 };
 
 void compile_nodes(const std::vector<NodeDefinition>& defs, const RuleContext& c, NodeData& out);
+// `found`: index_link_ids' node references of each element
 void compile_pipes(const std::vector<PipeDefinition>& defs, const SettingsDefinition& s,
-                   const IdMap& nodes, PipeData& out, std::vector<bool>& own_ambient);
+                   const IdMap& nodes, const std::vector<LinkEnds>& found, PipeData& out,
+                   std::vector<bool>& own_ambient);
 void compile_pressure_nodes(const std::vector<PressureNodeDefinition>& defs, const RuleContext& c,
                             const IdMap& nodes, PressureHolders& holders, PressureNodeData& out);
 void compile_consumers(const std::vector<ConsumerDefinition>& defs, const RuleContext& c,
-                       const IdMap& nodes, ConsumerData& out);
+                       const IdMap& nodes, const std::vector<LinkEnds>& found, ConsumerData& out);
 void compile_sources(const std::vector<SourceDefinition>& defs, const RuleContext& c,
                      const IdMap& nodes, const IdMap& consumers, PressureHolders& holders,
                      SourceData& out);

@@ -34,7 +34,8 @@ PipeDefinition pipe_definition(const PipeData& p, int i) {
 }
 
 void compile_pipes(const std::vector<PipeDefinition>& defs, const SettingsDefinition& s,
-                   const IdMap& nodes, PipeData& out, std::vector<bool>& own_ambient) {
+                   const IdMap& nodes, const std::vector<LinkEnds>& found, PipeData& out,
+                   std::vector<bool>& own_ambient) {
   const RuleContext c{s.fluid, s.friction};
   const std::size_t n = defs.size();  // sized once: no regrowth copies
   out.id.reserve(n);
@@ -44,8 +45,6 @@ void compile_pipes(const std::vector<PipeDefinition>& defs, const SettingsDefini
     v->reserve(n);
   for (auto* v : {&out.check_valve, &out.closed}) v->reserve(n);
   own_ambient.reserve(n);
-  const std::vector<LinkEnds> found =
-      find_link_ends(nodes, defs, [](const PipeDefinition& d) { return std::tie(d.from, d.to); });
   for (std::size_t i = 0; i < n; ++i) {
     const PipeDefinition& d = defs[i];
     const LinkEnds ends =
