@@ -135,7 +135,7 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
     if (row_[i] >= 0) rhs[row_[i]] = -params.demand[i];
   for (auto& r : rhs_dp_) r.clear();
   const bool any_active = any_active_valve(st);
-  if (any_active) node_imbalance(st, params, imbalance_);
+  if (any_active && !imbalance_of_flows_) node_imbalance(st, params, imbalance_);
   // open pipes: their law straight from the pipe data, as link_law would take it, inlined
   // into the loop over the links (one loop per friction model)
   const PipeData& pipes = net.pipes();
