@@ -324,10 +324,12 @@ TEST_CASE("epanet_darcy_weisbach reproduces EPANET's laminar / Dunlop / Swamee-J
             CHECK(rel_diff(got.lambda, f) < 1e-8);
             CHECK(rel_diff(got.dlambda_dRe, df) < 1e-6);
         }
-        // Above 4000 EPANET is plain Swamee-Jain, identical to our law.
+        // Above 4000 EPANET is plain Swamee-Jain, our law's formula; its Re^-0.9 and logarithm
+        // come from tables within a few ulp of std::pow and std::log (swamee_jain_reynolds_power,
+        // swamee_jain_log), so the two agree to round-off rather than bit for bit.
         for (double re : {4000.0, 1e4, 1e6, 1e8}) {
-            CHECK(friction_factor(FrictionLaw::epanet_darcy_weisbach, re, eps).lambda ==
-                  friction_factor(FrictionLaw::swamee_jain, re, eps).lambda);
+            CHECK(rel_diff(friction_factor(FrictionLaw::epanet_darcy_weisbach, re, eps).lambda,
+                           friction_factor(FrictionLaw::swamee_jain, re, eps).lambda) < 1e-14);
         }
     }
 }
@@ -433,6 +435,61 @@ TEST_CASE("hazen_williams_flow_power agrees with std::pow to a few units in the 
     CHECK(hazen_williams_flow_power(1e-310) == std::pow(1e-310, a));  // subnormal: std::pow
     CHECK(std::isinf(hazen_williams_flow_power(std::numeric_limits<double>::infinity())));
     CHECK(std::isnan(hazen_williams_flow_power(std::numeric_limits<double>::quiet_NaN())));
+}
+
+TEST_CASE("swamee_jain_reynolds_power and swamee_jain_log agree with std::pow(re, -0.9) and std::log to a few ulp",
+          "[friction][epanet]") {
+    const double a = -0.9;
+    double worst = 0.0;
+    for (int decade = -300; decade <= 300; ++decade)
+        for (double m : {1.0, 1.0 + 1.0 / 512, 1.0 + 1.0 / 256, 1.234567890123, 1.5,
+                         std::nextafter(2.0, 1.0), 3.999999, 7.3, 9.87654321}) {
+            const double re = m * std::pow(10.0, decade);
+            worst = std::max(worst, std::fabs(detail::swamee_jain_reynolds_power(re) -
+                                              std::pow(re, a)) / std::pow(re, a));
+        }
+    // every table interval's ends and middle at one binade, and the turbulent range densely
+    for (int j = 0; j < 256; ++j)
+        for (double off : {0.0, 0.25, 0.5, 0.999999}) {
+            const double re = 4096.0 * (1.0 + (j + off) / 256.0);
+            worst = std::max(worst, std::fabs(detail::swamee_jain_reynolds_power(re) -
+                                              std::pow(re, a)) / std::pow(re, a));
+        }
+    for (double re = 4000.0; re < 1e9; re *= 1.0007)
+        worst = std::max(worst, std::fabs(detail::swamee_jain_reynolds_power(re) -
+                                          std::pow(re, a)) / std::pow(re, a));
+    CHECK(worst < 1e-15);  // glibc's pow is within 1 ulp (2.2e-16)
+    CHECK(std::isinf(detail::swamee_jain_reynolds_power(0.0)));
+    CHECK(detail::swamee_jain_reynolds_power(1e-310) == std::pow(1e-310, a));  // subnormal
+    CHECK(detail::swamee_jain_reynolds_power(std::numeric_limits<double>::infinity()) == 0.0);
+    CHECK(std::isnan(detail::swamee_jain_reynolds_power(std::numeric_limits<double>::quiet_NaN())));
+    // swamee_jain_log against std::log: every decade down to the smallest normal number, every
+    // table interval, Swamee-Jain's own range densely, and std::log's answer from 0.5 on
+    double worst_log = 0.0;
+    auto log_error = [](double y) {
+        return std::fabs(detail::swamee_jain_log(y) - std::log(y)) / std::fabs(std::log(y));
+    };
+    for (int decade = -307; decade <= -1; ++decade)
+        for (double m : {1.0, 1.0 + 1.0 / 512, 1.234567890123, 1.5, 3.999999, 4.99999})
+            worst_log = std::max(worst_log, log_error(m * std::pow(10.0, decade)));
+    for (int j = 0; j < 256; ++j)
+        for (double off : {0.0, 0.25, 0.5, 0.999999})
+            worst_log = std::max(worst_log, log_error(0.25 * (1.0 + (j + off) / 256.0)));
+    for (double y = 1e-6; y < 0.5; y *= 1.0003) worst_log = std::max(worst_log, log_error(y));
+    CHECK(worst_log < 1e-15);
+    for (double y : {0.5, 0.75, 1.0, 3.0, 1e300})
+        CHECK(detail::swamee_jain_log(y) == std::log(y));
+    CHECK(detail::swamee_jain_log(1e-310) == std::log(1e-310));  // subnormal
+    CHECK(std::isnan(detail::swamee_jain_log(-1.0)));
+    // the EPANET Swamee-Jain branch with them agrees with the std::pow / std::log one to
+    // round-off
+    for (double re : {4000.0, 1.2345e4, 3e5, 7.7e6, 1e8})
+        for (double eps : {0.0, 1e-5, 1e-3, 0.05}) {
+            const FrictionFactor fast = detail::epanet_swamee_jain(re, eps);
+            const FrictionFactor ref = detail::swamee_jain_turbulent(re, eps);
+            CHECK(std::fabs(fast.lambda - ref.lambda) <= 1e-14 * ref.lambda);
+            CHECK(std::fabs(fast.dlambda_dRe - ref.dlambda_dRe) <= 1e-13 * std::fabs(ref.dlambda_dRe));
+        }
 }
 
 TEST_CASE("hazen_williams_resistances: every pipe's r as hazen_williams_resistance, bit for bit",

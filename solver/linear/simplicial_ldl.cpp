@@ -63,6 +63,27 @@ void SimplicialLdl::analyse(const SparseMatrix& upper) {
     }
   d_.assign(n, 0.0);
   y_.assign(n, 0.0);
+  block_start_.clear();
+}
+
+// lower_solve's grouping of the columns (the pattern's alone), walked once per analysis so
+// that a solve may start at the block of its right side's first nonzero.
+void SimplicialLdl::find_block_starts() const {
+  const int n = n_;
+  const int* lp = lp_.data();
+  const int* li = li_.data();
+  auto count = [&](int j) { return lp[j + 1] - lp[j]; };
+  block_start_.assign(n, 0);
+  for (int j = 0; j < n;) {
+    const int p = lp[j], c = lp[j + 1] - p;
+    int size = 3;
+    if (c < 3 || c != count(j + 1) + 1 || li[p] != j + 1)
+      size = 1;
+    else if (c != count(j + 2) + 2 || li[p + 1] != j + 2)
+      size = 2;
+    for (int k = j; k < j + size; ++k) block_start_[k] = j;
+    j += size;
+  }
 }
 
 bool SimplicialLdl::factorise(const SparseMatrix& upper) {
@@ -107,47 +128,90 @@ bool SimplicialLdl::factorise(const SparseMatrix& upper) {
 // exactly column j's rows below j+1 (only for columns with >= 3 off-diagonal entries).
 void SimplicialLdl::solve(const Eigen::VectorXd& b, Eigen::VectorXd& out) const {
   if (&out != &b) out = b;  // (solved in place when they are the same vector)
-  double* x = out.data();
-  lower_solve(x);
-  diagonal_transpose_solve(x);
+  double* const x[1] = {out.data()};
+  lower_solve<1>(x);
+  diagonal_transpose_solve<1>(x);
 }
 
-void SimplicialLdl::lower_solve(double* x) const {  // L y = b (unit diagonal)
+// The lower solves stay apart: a dp column's is mostly skipped zeros, which a shared pass
+// would have to test column by column (measured: more instructions than two passes).
+void SimplicialLdl::solve_pair(Eigen::VectorXd& x0, Eigen::VectorXd& x1) const {
+  double* const first[1] = {x0.data()};
+  double* const second[1] = {x1.data()};
+  lower_solve<1>(first);
+  lower_solve<1>(second);
+  double* const both[2] = {x0.data(), x1.data()};
+  diagonal_transpose_solve<2>(both);
+}
+
+template <int K>
+void SimplicialLdl::lower_solve(double* const (&x)[K]) const {  // L y = b (unit diagonal)
   const int n = n_;
   const int* lp = lp_.data();
   const int* li = li_.data();
   const double* lx = lx_.data();
   auto count = [&](int j) { return lp[j + 1] - lp[j]; };
-  for (int j = 0; j < n;) {
+  // Columns before the right sides' first nonzero change nothing (their blocks leave zeros
+  // zero), so the walk starts at that nonzero's block: a dp plant's column has its few
+  // entries near the root (realistic 1e5: from row 99,993 of 100,018).
+  int first = n;
+  for (int r = 0; r < K; ++r) {
+    int j = 0;
+    while (j < first && x[r][j] == 0.0) ++j;
+    first = j;
+  }
+  if (first == n) return;
+  if (first > 0 && block_start_.empty()) find_block_starts();
+  for (int j = first > 0 ? block_start_[first] : 0; j < n;) {
     const int p = lp[j], end = lp[j + 1], c = end - p;
     if (c < 3 || c != count(j + 1) + 1 || li[p] != j + 1) {
       // a zero changes nothing below it (a right side with few nonzeros, such as a dp
       // plant's column, leaves most of x zero until its path to the root)
-      const double y = x[j];
-      if (y != 0.0)
-        for (int q = p; q < end; ++q) x[li[q]] -= lx[q] * y;
+      double y[K];
+      int nonzero = 0;
+      for (int r = 0; r < K; ++r) {
+        y[r] = x[r][j];
+        nonzero += y[r] != 0.0;
+      }
+      if (nonzero == K) {
+        for (int q = p; q < end; ++q)
+          for (int r = 0; r < K; ++r) x[r][li[q]] -= lx[q] * y[r];
+      } else if (nonzero > 0) {
+        for (int r = 0; r < K; ++r)
+          if (y[r] != 0.0)
+            for (int q = p; q < end; ++q) x[r][li[q]] -= lx[q] * y[r];
+      }
       j += 1;
     } else if (c != count(j + 2) + 2 || li[p + 1] != j + 2) {
-      const double y0 = x[j];
-      const double y1 = x[j + 1] - lx[p] * y0;
-      x[j + 1] = y1;
-      for (int q = p + 1, r = lp[j + 1]; q < end; ++q, ++r) x[li[q]] -= lx[q] * y0 + lx[r] * y1;
+      double y0[K], y1[K];
+      for (int r = 0; r < K; ++r) {
+        y0[r] = x[r][j];
+        y1[r] = x[r][j + 1] - lx[p] * y0[r];
+        x[r][j + 1] = y1[r];
+      }
+      for (int q = p + 1, s = lp[j + 1]; q < end; ++q, ++s)
+        for (int r = 0; r < K; ++r) x[r][li[q]] -= lx[q] * y0[r] + lx[s] * y1[r];
       j += 2;
     } else {
       const int p1 = lp[j + 1], p2 = lp[j + 2];
-      const double y0 = x[j];
-      const double y1 = x[j + 1] - lx[p] * y0;
-      const double y2 = x[j + 2] - lx[p + 1] * y0 - lx[p1] * y1;
-      x[j + 1] = y1;
-      x[j + 2] = y2;
-      for (int q = p + 2, r = p1 + 1, s = p2; q < end; ++q, ++r, ++s)
-        x[li[q]] -= lx[q] * y0 + lx[r] * y1 + lx[s] * y2;
+      double y0[K], y1[K], y2[K];
+      for (int r = 0; r < K; ++r) {
+        y0[r] = x[r][j];
+        y1[r] = x[r][j + 1] - lx[p] * y0[r];
+        y2[r] = x[r][j + 2] - lx[p + 1] * y0[r] - lx[p1] * y1[r];
+        x[r][j + 1] = y1[r];
+        x[r][j + 2] = y2[r];
+      }
+      for (int q = p + 2, s = p1 + 1, u = p2; q < end; ++q, ++s, ++u)
+        for (int r = 0; r < K; ++r)
+          x[r][li[q]] -= lx[q] * y0[r] + lx[s] * y1[r] + lx[u] * y2[r];
       j += 3;
     }
   }
 }
 
-void SimplicialLdl::diagonal_transpose_solve(double* x) const {  // D L^T x = y
+template <int K>
+void SimplicialLdl::diagonal_transpose_solve(double* const (&x)[K]) const {  // D L^T x = y
   const int* lp = lp_.data();
   const int* li = li_.data();
   const double* lx = lx_.data();
@@ -156,37 +220,56 @@ void SimplicialLdl::diagonal_transpose_solve(double* x) const {  // D L^T x = y
   for (int j = n_ - 1; j >= 0;) {
     const int p = lp[j], end = lp[j + 1], c = end - p;
     if (j < 4 || c != count(j - 1) - 1 || li[lp[j - 1]] != j) {
-      double y = x[j] / d[j];
-      for (int q = p; q < end; ++q) y -= lx[q] * x[li[q]];
-      x[j] = y;
+      double y[K];
+      for (int r = 0; r < K; ++r) y[r] = x[r][j] / d[j];
+      for (int q = p; q < end; ++q)
+        for (int r = 0; r < K; ++r) y[r] -= lx[q] * x[r][li[q]];
+      for (int r = 0; r < K; ++r) x[r][j] = y[r];
       j -= 1;
     } else if (c != count(j - 2) - 2 || li[lp[j - 2] + 1] != j) {
       const double t = lx[lp[j - 1]];
-      double y0 = x[j] / d[j], y1 = x[j - 1] / d[j - 1];
-      for (int q = p, r = lp[j - 1] + 1; q < end; ++q, ++r) {
-        const int i = li[q];
-        y0 -= lx[q] * x[i];
-        y1 -= lx[r] * x[i];
+      double y0[K], y1[K];
+      for (int r = 0; r < K; ++r) {
+        y0[r] = x[r][j] / d[j];
+        y1[r] = x[r][j - 1] / d[j - 1];
       }
-      y1 -= t * y0;
-      x[j] = y0;
-      x[j - 1] = y1;
+      for (int q = p, s = lp[j - 1] + 1; q < end; ++q, ++s) {
+        const int i = li[q];
+        for (int r = 0; r < K; ++r) {
+          y0[r] -= lx[q] * x[r][i];
+          y1[r] -= lx[s] * x[r][i];
+        }
+      }
+      for (int r = 0; r < K; ++r) {
+        y1[r] -= t * y0[r];
+        x[r][j] = y0[r];
+        x[r][j - 1] = y1[r];
+      }
       j -= 2;
     } else {
       const int p1 = lp[j - 1], p2 = lp[j - 2];
       const double t0 = lx[p1], t1 = lx[p2], t2 = lx[p2 + 1];
-      double y0 = x[j] / d[j], y1 = x[j - 1] / d[j - 1], y2 = x[j - 2] / d[j - 2];
-      for (int q = p, r = p1 + 1, s = p2 + 2; q < end; ++q, ++r, ++s) {
-        const int i = li[q];
-        y0 -= lx[q] * x[i];
-        y1 -= lx[r] * x[i];
-        y2 -= lx[s] * x[i];
+      double y0[K], y1[K], y2[K];
+      for (int r = 0; r < K; ++r) {
+        y0[r] = x[r][j] / d[j];
+        y1[r] = x[r][j - 1] / d[j - 1];
+        y2[r] = x[r][j - 2] / d[j - 2];
       }
-      y1 -= t0 * y0;
-      y2 -= t2 * y0 + t1 * y1;
-      x[j - 2] = y2;
-      x[j - 1] = y1;
-      x[j] = y0;
+      for (int q = p, s = p1 + 1, u = p2 + 2; q < end; ++q, ++s, ++u) {
+        const int i = li[q];
+        for (int r = 0; r < K; ++r) {
+          y0[r] -= lx[q] * x[r][i];
+          y1[r] -= lx[s] * x[r][i];
+          y2[r] -= lx[u] * x[r][i];
+        }
+      }
+      for (int r = 0; r < K; ++r) {
+        y1[r] -= t0 * y0[r];
+        y2[r] -= t2 * y0[r] + t1 * y1[r];
+        x[r][j - 2] = y2[r];
+        x[r][j - 1] = y1[r];
+        x[r][j] = y0[r];
+      }
       j -= 3;
     }
   }

@@ -24,6 +24,10 @@ class SimplicialLdl {
   bool factorise(const SparseMatrix& upper);
   // x = A^-1 b with the last successful factorisation (b and x may be the same vector).
   void solve(const Eigen::VectorXd& b, Eigen::VectorXd& x) const;
+  // Two right sides solved in place in one pass over L: each gets the arithmetic solve() would
+  // give it, bit for bit (the Newton step's pressures and a dp plant's column share the
+  // reads of L's indices and values, about half a triangular solve's instructions).
+  void solve_pair(Eigen::VectorXd& x0, Eigen::VectorXd& x1) const;
 
   // Nonzeros of L with its diagonal, and the flop measure CHOLMOD compares with its
   // thresholds (sum over columns of their count squared), both from analyse().
@@ -31,8 +35,12 @@ class SimplicialLdl {
   double flops() const { return flops_; }
 
  private:
-  void lower_solve(double* x) const;
-  void diagonal_transpose_solve(double* x) const;
+  // L y = b and D L^T x = y, in place, on K right sides at once (the same operations on each)
+  template <int K>
+  void lower_solve(double* const (&x)[K]) const;
+  void find_block_starts() const;
+  template <int K>
+  void diagonal_transpose_solve(double* const (&x)[K]) const;
 
   int n_ = 0;
   std::vector<int> parent_;  // elimination tree (-1: a root)
@@ -41,6 +49,10 @@ class SimplicialLdl {
   // row k of L: its columns in topological order and their positions in li_/lx_ (row_start_[k] ..)
   std::vector<int> row_start_, row_col_, row_pos_;
   std::vector<double> y_;  // dense work row, zero between rows
+  // first column of the block (a single column or a chain of 2 or 3, as lower_solve groups
+  // them walking from column 0) that holds column j; found by the first solve that needs it
+  // (one whose right side starts with zeros), empty until then
+  mutable std::vector<int> block_start_;
   double lnz_ = 0, flops_ = 0;
 };
 

@@ -198,6 +198,15 @@ void SpdSolver::solve(const Eigen::VectorXd& b, Eigen::VectorXd& x) {
   x = impl_->cholmod.solve(b);
 }
 
+void SpdSolver::solve_pair(Eigen::VectorXd& x0, Eigen::VectorXd& x1) {
+  if (impl_->use_ldl) {
+    impl_->ldl.solve_pair(x0, x1);
+    return;
+  }
+  solve(x0, x0);
+  solve(x1, x1);
+}
+
 void SpdSolver::release() {
   if (!impl_) return;
   released_backend_ = backend_name();

@@ -40,6 +40,9 @@ class SpdSolver {
   bool factorise(const SparseMatrix& upper);
   // x = A^-1 b (x is resized once and then reused; b and x may be the same vector).
   void solve(const Eigen::VectorXd& b, Eigen::VectorXd& x);
+  // x0 = A^-1 x0 and x1 = A^-1 x1 in place, each exactly as solve() would give it (our own
+  // LDL^T shares one pass over the factor between them).
+  void solve_pair(Eigen::VectorXd& x0, Eigen::VectorXd& x1);
 
   // Frees the analysis, the factorisation and CHOLMOD's workspace (a solver that will not
   // factorise again); backend_name() still names the backend used. factorise and solve are

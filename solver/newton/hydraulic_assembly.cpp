@@ -135,7 +135,7 @@ double HydraulicSolver::assemble(const Network& net, FrictionModel friction,
     if (row_[i] >= 0) rhs[row_[i]] = -params.demand[i];
   for (auto& r : rhs_dp_) r.clear();
   const bool any_active = any_active_valve(st);
-  if (any_active) node_imbalance(st, params, imbalance_);
+  if (any_active && !imbalance_of_flows_) node_imbalance(st, params, imbalance_);
   // open pipes: their law straight from the pipe data, as link_law would take it, inlined
   // into the loop over the links (one loop per friction model)
   const PipeData& pipes = net.pipes();
@@ -229,16 +229,25 @@ double HydraulicSolver::assemble_links(const Network& net, FrictionModel frictio
       continue;
     }
     const LinkKind kind = kind_[k];
-    if (kind == LinkKind::consumer && params.consumer_conductance[element_[k]] <= 0.0) {
-      // a fixed-flow consumer: a known flow, exactly
-      y_out[k] = 0.0;
-      c_out[k] = params.consumer_set_flow[element_[k]];
-      stamp_link(st, k, val);
-      continue;
-    }
     const bool open_pipe = kind == LinkKind::pipe && st.status[k] == LinkStatus::open;
-    physics::LinkLaw law = open_pipe ? open_pipe_law(k, q[k])
-                                     : link_law(net, friction, params, st, k, q[k]);
+    physics::LinkLaw law;
+    if (kind == LinkKind::consumer) {
+      const int c = element_[k];
+      if (params.consumer_conductance[c] <= 0.0) {
+        // a fixed-flow consumer: a known flow, exactly
+        y_out[k] = 0.0;
+        c_out[k] = params.consumer_set_flow[c];
+        stamp_link(st, k, val);
+        continue;
+      }
+      // a substation that is not closed: link_law's own substation_law, without its dispatch
+      law = st.status[k] != LinkStatus::closed
+                ? physics::substation_law(params.consumer_set_flow[c],
+                                          params.consumer_conductance[c], q[k])
+                : link_law(net, friction, params, st, k, q[k]);
+    } else {
+      law = open_pipe ? open_pipe_law(k, q[k]) : link_law(net, friction, params, st, k, q[k]);
+    }
     double e = density[k] * g * (elevation_[i] - elevation_[j]);
     if (open_pipe && columns && params.column_of_pipe[element_[k]] >= 0)
       e = column_weight(params, k, q[k], law);

@@ -12,9 +12,10 @@
 // (their pump differential pressure) and one equation (the named consumer's dp), solved by
 // block elimination of the bordered system: one factorisation, 1 + m triangular solves.
 //
-// The class is defined in four files by purpose: hydraulic_solver.cpp (set-up, start, the
+// The class is defined in five files by purpose: hydraulic_solver.cpp (set-up, start, the
 // Newton loop, the step and its stopping tests), hydraulic_assembly.cpp (link laws and the
 // system), hydraulic_plant_border.cpp (the dp_control plants' bordered rows),
+// hydraulic_valve_coupling.cpp (the active pressure valves' flows solved with the step),
 // hydraulic_statuses.cpp (check valves, pumps, control valves, tanks); newton_roundoff.hpp
 // holds the round-off tolerances they share.
 #pragma once
@@ -49,6 +50,18 @@ enum class LinkStatus : std::uint8_t { open, closed, active };
 // when they would fill/drain it.
 enum class StatusControl : std::uint8_t { fixed, check, pump, prv, psv, fcv };
 
+// Which statuses a check between Newton steps re-examines (HydraulicSolver::update_statuses):
+//  control_valves - PRV/PSV/FCV only (every iteration);
+//  periodic       - all of them, during the first iterations (EPANET's CheckFreq/MaxCheck);
+//                   a check valve that carries forward flow stays open there;
+//  at_convergence - all of them by EPANET's rules, when the flows have converged.
+enum class StatusCheck : std::uint8_t { control_valves, periodic, at_convergence };
+
+// Status changes found by one check: all of them, and those of control valves (PRV/PSV/FCV).
+struct StatusChanges {
+  int all = 0;
+  int control_valves = 0;
+};
 // How a node's pressure is determined.
 enum class NodeRole : std::uint8_t {
   free,            // unknown of the Schur system
@@ -111,9 +124,11 @@ struct HydraulicState {
   std::vector<std::uint8_t> dp_source_closed;
   std::vector<int> dp_source_changes;
   bool initialised = false;
-  // Newton steps taken since the statuses last changed, the step at which they changed not
-  // counted (0 after initialise): from 1 on, p holds the pressures of a step at the current
-  // statuses, which HydraulicSolver::assemble may linearise towards.
+  // Newton steps taken since a status other than a control valve's last changed, the step at
+  // which it changed not counted (0 after initialise): from 1 on, p holds the pressures of a
+  // step at the current check valve, pump, tank and plant statuses, which
+  // HydraulicSolver::assemble may linearise towards. (A control valve's change does not
+  // count: its flow is solved with the step, hydraulic_valve_coupling.cpp.)
   int steps_since_status_change = 0;
 };
 
@@ -222,6 +237,7 @@ class HydraulicSolver {
   bool take_last_imbalance(std::vector<double>& out) {
     if (!imbalance_of_last_state_) return false;
     imbalance_of_last_state_ = false;
+    imbalance_of_flows_ = false;
     out.swap(imbalance_);
     return true;
   }
@@ -267,7 +283,10 @@ class HydraulicSolver {
     double max_demand = 0.0;    // flow scale with the link flows
     double flow_scale = 0.0;    // largest |demand| or |link flow| (of the last step)
     double p_abs_max = 0.0;     // largest absolute pressure after the last step (Pa)
-    int pending_changes = 0;    // status changes found by the check at apparent convergence
+    StatusChanges pending;      // status changes found by the check at apparent convergence
+    // Newton steps since a control valve last changed status (the step of the change not
+    // counted): the line search does not halve the step right after one
+    int steps_since_valve_change = 1;
     int roundoff_streak = 0;
     double residual_beyond_flow_roundoff_Pa = 0.0;  // of the last assembly (flow_roundoff_Pa)
     int border_singular = -1;   // a dp-controlled source whose consumer's dp did not respond
@@ -283,6 +302,11 @@ class HydraulicSolver {
   void solve_border(const Network& network, const HydraulicParameters& params,
                     HydraulicState& state, NewtonRun& run, IterationRecord& rec);
   bool limit_pump_dp_step(std::vector<double>& delta) const;
+  // Solves the active pressure valves' flows with the step (x_, c_), so that the valves'
+  // other nodes balance too, unless every controlled node's balance after the plain step is
+  // within negligible_flow (kg/s) (hydraulic_valve_coupling.cpp).
+  void couple_active_valves(const HydraulicParameters& params, const HydraulicState& state,
+                            double negligible_flow);
   int impossible_pump_dp(const HydraulicState& state) const;
   // (q_old: link k's flow before the step)
   double new_flow(const Network& network, const HydraulicParameters& params,
@@ -325,9 +349,9 @@ class HydraulicSolver {
                         const HydraulicParameters& params, const HydraulicState& state,
                         OpenPipeLaw open_pipe_law, const SecantLimits* secant_limits);
   // Re-examines statuses: control valves always, the others (check valves, pumps, links to
-  // full/empty tanks) only when `all` (EPANET's periodic / at-convergence check).
-  int update_statuses(const Network& network, const HydraulicParameters& params,
-                      HydraulicState& state, bool all) const;
+  // full/empty tanks, dp_control plants) at a periodic or at-convergence check.
+  StatusChanges update_statuses(const Network& network, const HydraulicParameters& params,
+                                HydraulicState& state, StatusCheck check) const;
   double head_difference(const HydraulicParameters& params, const HydraulicState& state,
                          int k) const;
   double shutoff_head(const Network& network, const HydraulicParameters& params, int k) const;
@@ -355,6 +379,9 @@ class HydraulicSolver {
   std::vector<LinkStatus> initial_status_;
   std::vector<int> controlled_node_;  // prv: to node, psv: from node (free nodes only), else -1
   std::vector<int> controlled_links_; // the links with a controlled node
+  // per controlled link (controlled_links_' order): the links at its controlled node, +1 where
+  // the link leaves it and -1 where it enters
+  std::vector<std::vector<std::pair<int, int>>> controlled_incident_;
   std::vector<signed char> tank_side_;  // +1: `to` is a no_inflow/no_outflow node, -1: `from`
   std::vector<char> tank_full_, tank_empty_;
   std::vector<int> status_links_;     // links with a status rule or a tank end, in link order
@@ -389,6 +416,12 @@ class HydraulicSolver {
   bool factorised_ = false;  // spd_ holds the factor of the last assembled matrix
   Eigen::VectorXd response_rhs_, response_x_;  // set_flow_response's work
   Eigen::VectorXd rebalance_rhs_, rebalance_x_;  // rebalance_step's work
+  // couple_active_valves' work: the active valves (indices into controlled_links_), their
+  // controlled nodes' balances, their pressure responses, the small system and its solution
+  std::vector<int> coupled_valves_;
+  std::vector<double> valve_balance_;
+  std::vector<Eigen::VectorXd> valve_z_;
+  std::vector<double> valve_matrix_, valve_rhs_, valve_alpha_;
   // Per dp_control source: its column's right side (row, value: only the rows of the links at
   // its supply node, in assembly order) and the solved column.
   std::vector<std::vector<std::pair<int, double>>> rhs_dp_;
@@ -398,6 +431,9 @@ class HydraulicSolver {
   std::vector<char> pump_step_closed_, pump_step_trusted_;
   std::vector<double> imbalance_, delta_, border_matrix_, border_rhs_, delta_q_;
   bool imbalance_of_last_state_ = false;  // imbalance_ is node_imbalance of the state solve returned
+  // imbalance_ is node_imbalance of the flows the Newton loop holds, bit for bit (assemble
+  // then does not sum it again for the active pressure valves)
+  bool imbalance_of_flows_ = false;
 };
 
 }  // namespace heatnet::solver

@@ -189,6 +189,69 @@ inline FrictionFactor swamee_jain_turbulent(double re, double eps) noexcept {
 // AB and AC are EPANET's literal constants, kept for like-for-like results.
 // ---------------------------------------------------------------------------
 inline constexpr double kEpanetAB = 3.28895476345399058690e-03;   // 5.74/4000^0.9
+extern const FlowPowerTables kSwameeJainPowerTables;  // of Re^-0.9 (friction.cpp)
+
+// Re^-0.9, Swamee-Jain's Reynolds term, from tables as hazen_williams_flow_power takes
+// |Q|^0.852 (std::pow was ~15 % of an EPANET Darcy-Weisbach network's Newton iteration): with
+// Re = 2^e m, m in [1, 2), m0 the centre of m's 1/256-wide interval, t = (m - m0) / m0,
+//   Re^-0.9 = (2^e)^-0.9 * m0^-0.9 * (1 + t)^-0.9,
+// the last factor by its binomial series to t^6 (next term < 2e-19). The tables hold
+// std::pow's own values, so the result is within a few units in the last place of
+// std::pow(re, -0.9) (tests/test_friction.cpp).
+inline double swamee_jain_reynolds_power(double re) noexcept {
+    constexpr double a = -kSwameeJainExp;
+    if (!(re >= std::numeric_limits<double>::min() && re <= std::numeric_limits<double>::max()))
+        return std::pow(re, a);  // zero, negative, subnormal, infinite, NaN: std::pow's answer
+    const std::uint64_t bits = std::bit_cast<std::uint64_t>(re);
+    const int biased = static_cast<int>((bits >> 52) & 0x7ff);
+    const int slot = static_cast<int>((bits >> (52 - kMantissaBits)) & (kMantissaSlots - 1));
+    const double m =
+        std::bit_cast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+    const double m0 = 1.0 + (slot + 0.5) / kMantissaSlots;
+    const double t = (m - m0) * kSwameeJainPowerTables.inv_centre[slot];
+    constexpr double c1 = a;
+    constexpr double c2 = c1 * (a - 1.0) / 2.0;
+    constexpr double c3 = c2 * (a - 2.0) / 3.0;
+    constexpr double c4 = c3 * (a - 3.0) / 4.0;
+    constexpr double c5 = c4 * (a - 4.0) / 5.0;
+    constexpr double c6 = c5 * (a - 5.0) / 6.0;
+    const double series = 1.0 + t * (c1 + t * (c2 + t * (c3 + t * (c4 + t * (c5 + t * c6)))));
+    return kSwameeJainPowerTables.exponent[biased - 1] * kSwameeJainPowerTables.centre[slot] *
+           series;
+}
+
+extern const FlowPowerTables kLogTables;  // ln(2^e), ln(m0), 1/m0 (friction.cpp)
+
+// ln(y) for Swamee-Jain's argument y = eps/3.7 + 5.74 Re^-0.9 from tables, as
+// swamee_jain_reynolds_power: y = 2^e m, ln y = ln(2^e) + ln(m0) + ln(1 + t), the last term by
+// its series to t^6 (next term < 1e-20). Below y = 0.5 (every relative roughness under 1.8)
+// |ln y| > 0.69, so the sum's round-off stays within a few units in the last place of
+// std::log(y); from 0.5 on, and for y not a positive normal number, std::log itself.
+inline double swamee_jain_log(double y) noexcept {
+    if (!(y >= std::numeric_limits<double>::min() && y < 0.5)) return std::log(y);
+    const std::uint64_t bits = std::bit_cast<std::uint64_t>(y);
+    const int biased = static_cast<int>((bits >> 52) & 0x7ff);
+    const int slot = static_cast<int>((bits >> (52 - kMantissaBits)) & (kMantissaSlots - 1));
+    const double m =
+        std::bit_cast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+    const double m0 = 1.0 + (slot + 0.5) / kMantissaSlots;
+    const double t = (m - m0) * kLogTables.inv_centre[slot];
+    const double series =
+        t * (1.0 + t * (-1.0 / 2 + t * (1.0 / 3 + t * (-1.0 / 4 + t * (1.0 / 5 + t * (-1.0 / 6))))));
+    return kLogTables.exponent[biased - 1] + (kLogTables.centre[slot] + series);
+}
+
+// Swamee-Jain as swamee_jain_turbulent, with Re^-0.9 from swamee_jain_reynolds_power and the
+// logarithm from swamee_jain_log (EPANET's Darcy-Weisbach networks evaluate it once per
+// turbulent pipe per Newton iteration).
+inline FrictionFactor epanet_swamee_jain(double re, double eps) noexcept {
+    const double y1 = kSwameeJainB * swamee_jain_reynolds_power(re);
+    const double y = eps / kColebrookA + y1;
+    const double s = -kTwoOverLn10 * swamee_jain_log(y);
+    const double lambda = 1.0 / (s * s);
+    const double ds_dre = kTwoOverLn10 * kSwameeJainExp * y1 / (y * re);
+    return {lambda, -2.0 * lambda / s * ds_dre};
+}
 inline constexpr double kEpanetAC = -5.14214965799093883760e-03;  // -(2*.9*2/ln10)*AB
 
 inline FrictionFactor epanet_dunlop(double re, double eps) noexcept {
@@ -207,7 +270,7 @@ inline FrictionFactor epanet_dunlop(double re, double eps) noexcept {
 
 inline FrictionFactor epanet_darcy_weisbach(double re, double eps) noexcept {
     if (re <= kLaminarLimitRe) return laminar(re);
-    if (re >= kTurbulentLimitRe) return swamee_jain_turbulent(re, eps);
+    if (re >= kTurbulentLimitRe) return epanet_swamee_jain(re, eps);
     return epanet_dunlop(re, eps);
 }
 }  // namespace detail
