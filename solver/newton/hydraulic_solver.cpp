@@ -301,8 +301,6 @@ void HydraulicSolver::release_newton() {
   release_work();
   spd_.release();
   factorised_ = false;
-  response_rhs_ = {};
-  response_x_ = {};
   matrix_ = {};
   pos_from_ = {};
   pos_to_ = {};

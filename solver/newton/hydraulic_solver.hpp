@@ -412,9 +412,8 @@ class HydraulicSolver {
   double max_residual_beyond_flow_roundoff_Pa_ = 0.0;  // ... less each link's flow round-off
   std::vector<double> colebrook_root_;  // per pipe element: Colebrook warm start (link_law)
   int worst_residual_link_ = -1;
-  Eigen::VectorXd rhs_, x_;
+  Eigen::VectorXd rhs_, x_;  // the Newton step's right side and solution (set_flow_response's work between steps)
   bool factorised_ = false;  // spd_ holds the factor of the last assembled matrix
-  Eigen::VectorXd response_rhs_, response_x_;  // set_flow_response's work
   Eigen::VectorXd rebalance_rhs_, rebalance_x_;  // rebalance_step's work
   // couple_active_valves' work: the active valves (indices into controlled_links_), their
   // controlled nodes' balances, their pressure responses, the small system and its solution

@@ -27,7 +27,12 @@ bool HydraulicSolver::set_flow_response(const Network& net, const HydraulicParam
   for (int s = 0; s < nd; ++s)
     if (st.dp_source_closed.empty() || st.dp_source_closed[s]) return false;
   dq.assign(m, 0.0);
-  response_rhs_.setZero(rows);
+  // Worked in the Newton step's right side and solution: between steps both are scratch
+  // (assemble writes every row of rhs_, solve_linear every row of x_), and vectors of their
+  // own would add two node-sized arrays to a large network's peak memory.
+  Eigen::VectorXd& response_rhs = rhs_;
+  Eigen::VectorXd& response_x = x_;
+  response_rhs.setZero(rows);
   for (int k = 0; k < m; ++k) {
     if (kind_[k] != LinkKind::consumer) continue;
     const int c = element_[k];
@@ -37,12 +42,12 @@ bool HydraulicSolver::set_flow_response(const Network& net, const HydraulicParam
       continue;
     const double follows = std::min(1.0, y_[k] * physics::kThrottleResistance);
     dq[k] = follows * d;  // dc, the flows' part that does not come from the pressures
-    if (row_[from_[k]] >= 0) response_rhs_[row_[from_[k]]] -= dq[k];
-    if (row_[to_[k]] >= 0) response_rhs_[row_[to_[k]]] += dq[k];
+    if (row_[from_[k]] >= 0) response_rhs[row_[from_[k]]] -= dq[k];
+    if (row_[to_[k]] >= 0) response_rhs[row_[to_[k]]] += dq[k];
   }
-  response_x_.setZero(rows);
-  if (rows > 0) spd_.solve(response_rhs_, response_x_);
-  auto base = [&](int node) { return row_[node] >= 0 ? response_x_[row_[node]] : 0.0; };
+  response_x.setZero(rows);
+  if (rows > 0) spd_.solve(response_rhs, response_x);
+  auto base = [&](int node) { return row_[node] >= 0 ? response_x[row_[node]] : 0.0; };
   auto sens = [&](int node, int j) {
     if (row_[node] >= 0) return x_dp_[j][row_[node]];
     return dp_column_[node] == j ? 1.0 : 0.0;
@@ -59,9 +64,9 @@ bool HydraulicSolver::set_flow_response(const Network& net, const HydraulicParam
   // the free nodes' pressure changes with the pump dps' columns added; a held supply node
   // moves by its pump's change, every other fixed node not at all
   for (int j = 0; j < nd; ++j)
-    for (int r = 0; r < rows; ++r) response_x_[r] += ddelta[j] * x_dp_[j][r];
+    for (int r = 0; r < rows; ++r) response_x[r] += ddelta[j] * x_dp_[j][r];
   auto dp = [&](int node) {
-    if (row_[node] >= 0) return response_x_[row_[node]];
+    if (row_[node] >= 0) return response_x[row_[node]];
     return dp_column_[node] >= 0 ? ddelta[dp_column_[node]] : 0.0;
   };
   for (int k = 0; k < m; ++k)
