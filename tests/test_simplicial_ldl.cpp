@@ -23,6 +23,19 @@ struct Edge {
   int a, b;
 };
 
+// CHOLMOD's simplicial LDL^T of `a` in the natural order, no postorder: the factorisation
+// SimplicialLdl replaces, as the bit-for-bit reference.
+void factorise_natural_ldl(Eigen::CholmodDecomposition<SparseMatrix, Eigen::Upper>& cholmod,
+                           const SparseMatrix& a) {
+  cholmod.setMode(Eigen::CholmodSimplicialLLt);  // simplicial; final_ll = 0 below: LDL^T
+  cholmod.cholmod().nmethods = 1;
+  cholmod.cholmod().method[0].ordering = CHOLMOD_NATURAL;
+  cholmod.cholmod().postorder = 0;
+  cholmod.analyzePattern(a);
+  cholmod.cholmod().final_ll = 0;
+  cholmod.factorize(a);
+}
+
 // A random tree on n nodes plus `loops` chords.
 std::vector<Edge> network_graph(int n, int loops, std::mt19937& rng) {
   std::vector<Edge> e;
@@ -144,13 +157,7 @@ TEST_CASE("SimplicialLdl's solution equals CHOLMOD's simplicial LDL^T to the bit
     edges.insert(edges.end(), loops.end() - std::min<std::size_t>(loops.size(), n / 5), loops.end());
     const SparseMatrix a = assemble(n, edges, rng);
     Eigen::CholmodDecomposition<SparseMatrix, Eigen::Upper> cholmod;
-    cholmod.setMode(Eigen::CholmodSimplicialLLt);  // simplicial; final_ll = 0 below: LDL^T
-    cholmod.cholmod().nmethods = 1;
-    cholmod.cholmod().method[0].ordering = CHOLMOD_NATURAL;
-    cholmod.cholmod().postorder = 0;
-    cholmod.analyzePattern(a);
-    cholmod.cholmod().final_ll = 0;
-    cholmod.factorize(a);
+    factorise_natural_ldl(cholmod, a);
     REQUIRE(cholmod.info() == Eigen::Success);
     SimplicialLdl ldl;
     ldl.analyse(a);
@@ -224,13 +231,7 @@ TEST_CASE("SimplicialLdl starts the lower solve at the block of the first nonzer
   SparseMatrix a(n, n);
   a.setFromTriplets(t.begin(), t.end());
   Eigen::CholmodDecomposition<SparseMatrix, Eigen::Upper> cholmod;
-  cholmod.setMode(Eigen::CholmodSimplicialLLt);
-  cholmod.cholmod().nmethods = 1;
-  cholmod.cholmod().method[0].ordering = CHOLMOD_NATURAL;
-  cholmod.cholmod().postorder = 0;
-  cholmod.analyzePattern(a);
-  cholmod.cholmod().final_ll = 0;
-  cholmod.factorize(a);
+  factorise_natural_ldl(cholmod, a);
   REQUIRE(cholmod.info() == Eigen::Success);
   SimplicialLdl ldl;
   ldl.analyse(a);
