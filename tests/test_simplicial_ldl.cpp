@@ -23,19 +23,6 @@ struct Edge {
   int a, b;
 };
 
-// CHOLMOD's simplicial LDL^T of `a` in the natural order, no postorder: the factorisation
-// SimplicialLdl replaces, as the bit-for-bit reference.
-void factorise_natural_ldl(Eigen::CholmodDecomposition<SparseMatrix, Eigen::Upper>& cholmod,
-                           const SparseMatrix& a) {
-  cholmod.setMode(Eigen::CholmodSimplicialLLt);  // simplicial; final_ll = 0 below: LDL^T
-  cholmod.cholmod().nmethods = 1;
-  cholmod.cholmod().method[0].ordering = CHOLMOD_NATURAL;
-  cholmod.cholmod().postorder = 0;
-  cholmod.analyzePattern(a);
-  cholmod.cholmod().final_ll = 0;
-  cholmod.factorize(a);
-}
-
 // A random tree on n nodes plus `loops` chords.
 std::vector<Edge> network_graph(int n, int loops, std::mt19937& rng) {
   std::vector<Edge> e;
@@ -69,6 +56,30 @@ double relative_error(const SparseMatrix& upper, const Eigen::VectorXd& b, const
   const Eigen::VectorXd ref = full.llt().solve(b);
   return (x - ref).norm() / ref.norm();
 }
+// A tree numbered children first, each node's parent within `reach` places (chains of
+// columns in the factor), plus the last `loops` chords of a random network graph.
+std::vector<Edge> chained_tree_with_loops(int n, int reach, int loops, std::mt19937& rng) {
+  std::vector<Edge> edges;
+  for (int i = 0; i < n - 1; ++i)
+    edges.push_back({i, std::uniform_int_distribution<int>(i + 1, std::min(n - 1, i + reach))(rng)});
+  const auto chords = network_graph(n, loops, rng);
+  edges.insert(edges.end(), chords.end() - std::min<std::size_t>(chords.size(), loops), chords.end());
+  return edges;
+}
+
+// CHOLMOD's simplicial LDL^T of `a` in the natural order, no postorder: the factorisation
+// SimplicialLdl replaces, as the bit-for-bit reference.
+void factorise_natural_ldl(Eigen::CholmodDecomposition<SparseMatrix, Eigen::Upper>& cholmod,
+                           const SparseMatrix& a) {
+  cholmod.setMode(Eigen::CholmodSimplicialLLt);  // simplicial; final_ll = 0 below: LDL^T
+  cholmod.cholmod().nmethods = 1;
+  cholmod.cholmod().method[0].ordering = CHOLMOD_NATURAL;
+  cholmod.cholmod().postorder = 0;
+  cholmod.analyzePattern(a);
+  cholmod.cholmod().final_ll = 0;
+  cholmod.factorize(a);
+}
+
 }  // namespace
 
 TEST_CASE("SimplicialLdl solves tree-like SPD systems like a dense Cholesky", "[linear]") {
@@ -149,13 +160,7 @@ TEST_CASE("SimplicialLdl's solution equals CHOLMOD's simplicial LDL^T to the bit
   int chains = 0;
   for (int trial = 0; trial < 60; ++trial) {
     const int n = 5 + 7 * trial;
-    // a tree numbered children first (parents within 4 places: chains of columns) plus loops
-    std::vector<Edge> edges;
-    for (int i = 0; i < n - 1; ++i)
-      edges.push_back({i, std::uniform_int_distribution<int>(i + 1, std::min(n - 1, i + 4))(rng)});
-    const auto loops = network_graph(n, n / 5, rng);
-    edges.insert(edges.end(), loops.end() - std::min<std::size_t>(loops.size(), n / 5), loops.end());
-    const SparseMatrix a = assemble(n, edges, rng);
+    const SparseMatrix a = assemble(n, chained_tree_with_loops(n, 4, n / 5, rng), rng);
     Eigen::CholmodDecomposition<SparseMatrix, Eigen::Upper> cholmod;
     factorise_natural_ldl(cholmod, a);
     REQUIRE(cholmod.info() == Eigen::Success);
@@ -185,12 +190,7 @@ TEST_CASE("SimplicialLdl::solve_pair gives each right side solve()'s solution to
   std::mt19937 rng(41);
   for (int trial = 0; trial < 30; ++trial) {
     const int n = 4 + 11 * trial;
-    std::vector<Edge> edges;
-    for (int i = 0; i < n - 1; ++i)
-      edges.push_back({i, std::uniform_int_distribution<int>(i + 1, std::min(n - 1, i + 3))(rng)});
-    const auto loops = network_graph(n, n / 6, rng);
-    edges.insert(edges.end(), loops.end() - std::min<std::size_t>(loops.size(), n / 6), loops.end());
-    const SparseMatrix a = assemble(n, edges, rng);
+    const SparseMatrix a = assemble(n, chained_tree_with_loops(n, 3, n / 6, rng), rng);
     SimplicialLdl ldl;
     ldl.analyse(a);
     REQUIRE(ldl.factorise(a));
