@@ -211,6 +211,12 @@ TEST_CASE("EPANET import: bad input is an InputError naming file:line", "[epanet
   // the line number is the offending line's
   const std::string text = "[JUNCTIONS]\n J1 10\n\n; comment\n J2 x\n";
   CHECK_THAT(error_of(text), Catch::Contains("net.inp:5"));
+  // a [STATUS] setting strtod reads as inf or nan is refused on its own line (line 19: the
+  // [STATUS] entry after the 15 lines of the network and the [VALVES] section)
+  for (const char* word : {"inf", "nan", "-INF"})
+    CHECK_THAT(error_of(inp("LPS", std::string("[VALVES]\n V1 J1 J2 6 PRV 40\n[STATUS]\n V1 ") +
+                                       word + "\n")),
+               Catch::Contains("net.inp:19") && Catch::Contains("finite setting"));
 }
 
 TEST_CASE("EPANET import end to end: Net1 against EPANET 2.3.5", "[epanet][reference]") {
