@@ -831,12 +831,14 @@ void Parser::apply_status(LinkState& s, std::string_view word, const Line& l, co
     if (is_valve(s.type)) s.status = 'A';
     return;
   }
-  // a setting must be a finite number: inf or nan would only fail later, in the network's
-  // build, at the link's own line rather than this one
   double v = 0;
-  if (!decimal_number(word, v))
+  if (!strtod_whole_word(word, v))
     fail(l, ErrorCode::invalid_value, kind, s.id, "status", word,
-         "expected OPEN, CLOSED, ACTIVE or a finite setting");
+         "expected OPEN, CLOSED, ACTIVE or a setting");
+  // inf or nan (strtod reads them) would only fail later, in the network's build, at the
+  // link's own line rather than this one
+  if (!std::isfinite(v))
+    fail(l, ErrorCode::invalid_value, kind, s.id, "setting", word, "must be a finite number");
   if (s.type == LinkType::pump) {
     if (v < 0) fail(l, ErrorCode::invalid_value, kind, s.id, "speed", word, "must be >= 0");
     s.setting = v;

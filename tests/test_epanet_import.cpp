@@ -216,7 +216,7 @@ TEST_CASE("EPANET import: bad input is an InputError naming file:line", "[epanet
   for (const char* word : {"inf", "nan", "-INF"})
     CHECK_THAT(error_of(inp("LPS", std::string("[VALVES]\n V1 J1 J2 6 PRV 40\n[STATUS]\n V1 ") +
                                        word + "\n")),
-               Catch::Contains("net.inp:19") && Catch::Contains("finite setting"));
+               Catch::Contains("net.inp:19") && Catch::Contains("must be a finite number"));
 }
 
 TEST_CASE("EPANET import end to end: Net1 against EPANET 2.3.5", "[epanet][reference]") {
