@@ -26,4 +26,16 @@ inline double pipe_dp(double q, double L, double D, double k_mm, const FluidDefi
   return colebrook_reference(re, k_mm * 1e-3 / D) * L / D * f.density_kg_m3 * v * std::abs(v) / 2;
 }
 
+// Hazen-Williams in SI (EPANET 2.2's law, its 4.727 ft-cfs constant converted):
+//   h = K L |Q|^1.852 / (C^1.852 D^4.871), K = 4.727 * 0.3048^(4.871 - 3 * 1.852) = 10.6668,
+// head loss h in m, flow Q in m3/s, length L and diameter D in m. The resistance r = h / |Q|^1.852:
+inline double hazen_williams_resistance(double L, double D, double c) {
+  const double k = 4.727 * std::pow(0.3048, 4.871 - 3 * 1.852);
+  return k * L / (std::pow(c, 1.852) * std::pow(D, 4.871));
+}
+// ... and the signed head loss at flow q_m3_s.
+inline double hazen_williams_head_loss(double q_m3_s, double L, double D, double c) {
+  return std::copysign(hazen_williams_resistance(L, D, c) * std::pow(std::abs(q_m3_s), 1.852), q_m3_s);
+}
+
 }  // namespace heatnet::testing

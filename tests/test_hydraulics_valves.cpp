@@ -12,6 +12,7 @@
 
 #include "heatnet/solve.hpp"
 #include "tests/network_builders.hpp"
+#include "tests/reference_hydraulics.hpp"
 
 using namespace heatnet;
 using namespace heatnet::testing;
@@ -28,8 +29,7 @@ TEST_CASE("a PRV feeding a looped zone: flows on their laws, set point held, New
                                       {"6", "R2", "D", 900, 0.1}}};
   // The flow (kg/s) a pressure drop dp (Pa) drives through pipe p by Hazen-Williams.
   auto law_flow = [&](double dp, const Pipe& p) {
-    const double k = 4.727 * std::pow(0.3048, 4.871 - 3 * 1.852);
-    const double r = k * p.length / (std::pow(c_hw, 1.852) * std::pow(p.diameter, 4.871));
+    const double r = hazen_williams_resistance(p.length, p.diameter, c_hw);
     return rho * std::copysign(std::pow(std::abs(dp) / (rho * g * r), 1.0 / 1.852), dp);
   };
   const std::array<double, 3> second_feed_bar = {2.2, 2.5, 2.8};
