@@ -42,10 +42,15 @@ RANGES = {"random": (0, 300, 288), "harsh": (300, 100, 91)}
 # its return temperature, which the fallback starts at its limit (its law's set flow); it did
 # not settle in 800 outer iterations before.
 FALLBACK_SEEDS = [11, 81, 225, 300, 325, 326, 349, 388, 632]
-# Old terrain seeds whose thermosiphons the continuation settles only after 200 outer iterations
-# (15 at 274, 75 between 261 and 329, 139 at 499, 129 at 683: at the least damping their dT
-# contracts by only ~0.97-0.99 an iteration): the default of 800 is there for them.
+# Old terrain seeds whose thermosiphons only the damped continuation settles, slowly (at the
+# least damping their dT contracts by only ~0.97-0.99 an iteration): the default outer budget is
+# there for them. How slowly depends on the platform's BLAS kernels, which OpenBLAS picks per CPU
+# and which round differently: seed 15 took 274 outer iterations where these seeds were chosen,
+# and 81, 136 or 164 with OpenBLAS's Sandybridge, Haswell/Zen or SkylakeX kernels (129: 519-683,
+# 139: 243-499). So the test asks for what holds on every platform: the continuation was needed
+# (past its start, kDampAfter = 50 in solver/engine.hpp) and the default budget settles them.
 SLOW_SEEDS = [15, 75, 129, 139]
+CONTINUATION_STARTS_AFTER = 50
 
 
 def load_sweep():
@@ -104,7 +109,8 @@ def test_newton_fallback_settles_what_the_continuation_does_not(seed):
 @pytest.mark.parametrize("seed", SLOW_SEEDS)
 def test_default_outer_budget_settles_slow_thermosiphons(seed):
     result = heatnet.solve(load_sweep().network_for(seed))
-    assert result.report.outer_iterations > 200
+    assert result.report.status == "converged"
+    assert result.report.outer_iterations > CONTINUATION_STARTS_AFTER
     mass, energy = load_sweep().balances(result)
     assert mass <= BALANCE_REL and energy <= BALANCE_REL
     assert load_sweep().over_delivery(result) <= HEAT_REL
