@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 
+#include "solver/thermal/fixed_outlet.hpp"
 #include "solver/thermal/pipe_mean_temperature.hpp"
 #include "solver/thermal/thermal_solver.hpp"
 #include "network/compiled.hpp"
@@ -264,9 +265,10 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
     pos_mix_.add_boundary(j, b.mass_flow, b.enthalpy_flow, b.neutral);
   }
   // consumers and sources: fixed outlet temperature into their downstream node
+  const FixedOutlets fixed_outlet(net, in);
   for (int k : plan_fixed_) {
     const double flow = in.link_flow[k];
-    const double tf = fixed_outlet_T(net, in, k);
+    const double tf = fixed_outlet(k);
     out.link_T_out[k] = tf;
     const int j = plan_position_[flow >= 0 ? t.link_to[k] : t.link_from[k]];
     mark_fixed_inflow(j);
@@ -460,6 +462,7 @@ void ThermalSolver::mixing_links(const ThermalState& state) {
   mix_v_.resize(n);
   mix_w_.resize(n);
   mix_weight_.resize(plan_rec_.size());
+  mix_split_.resize(plan_rec_.size());
   const std::vector<double> none;
   for (int j = 0; j < n; ++j) {
     if (!std::isnan(tree_sens_[j])) continue;  // a tree link
@@ -471,8 +474,12 @@ void ThermalSolver::mixing_links(const ThermalState& state) {
     mix_v_[j] = v;
     mix_w_[j] = w;
     const double total = pos_mix_.flow[j];
-    for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a)
+    double dependent = 0;
+    for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) dependent += plan_rec_[a].q;
+    for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) {
       mix_weight_[a] = plan_rec_[a].q / total * plan_rec_[a].alpha;
+      mix_split_[a] = plan_rec_[a].q / dependent;
+    }
   }
   mixing_links_valid_ = true;
 }
@@ -509,10 +516,8 @@ bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int
       const double denom = 1.0 - gain[j] * mix_v_[j];
       if (!(denom >= kMinTreeDenominator)) continue;
       const double f_res = res[j] / denom, f_gain = gain[j] * mix_w_[j] / denom;
-      double dependent = 0;
-      for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) dependent += plan_rec_[a].q;
       for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) {
-        const double split = plan_rec_[a].q / dependent;
+        const double split = mix_split_[a];
         res[plan_in_up_[a]] += split * f_res;
         gain[plan_in_up_[a]] += split * f_gain;
       }
@@ -570,8 +575,9 @@ bool ThermalSolver::flow_response(const Network& net, const ThermalState& state,
   std::vector<double>& change = response_dT_;
   change.assign(n, 0.0);  // per position: first the fixed streams' part of the numerator
   auto along_flow = [&](int k) { return in.link_flow[k] >= 0 ? link_dq[k] : -link_dq[k]; };
+  const Topology& t = net.topology();
   for (int k : plan_fixed_) {
-    const int j = plan_position_[downstream(net.topology(), in, k)];
+    const int j = plan_position_[downstream(t, in, k)];
     change[j] += (state.link_T_out[k] - plan_T_[j]) * along_flow(k);
   }
   for (int j = 0; j < n; ++j) {
