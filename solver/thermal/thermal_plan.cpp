@@ -462,7 +462,6 @@ void ThermalSolver::mixing_links(const ThermalState& state) {
   mix_v_.resize(n);
   mix_w_.resize(n);
   mix_weight_.resize(plan_rec_.size());
-  mix_split_.resize(plan_rec_.size());
   const std::vector<double> none;
   for (int j = 0; j < n; ++j) {
     if (!std::isnan(tree_sens_[j])) continue;  // a tree link
@@ -474,12 +473,8 @@ void ThermalSolver::mixing_links(const ThermalState& state) {
     mix_v_[j] = v;
     mix_w_[j] = w;
     const double total = pos_mix_.flow[j];
-    double dependent = 0;
-    for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) dependent += plan_rec_[a].q;
-    for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) {
+    for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a)
       mix_weight_[a] = plan_rec_[a].q / total * plan_rec_[a].alpha;
-      mix_split_[a] = plan_rec_[a].q / dependent;
-    }
   }
   mixing_links_valid_ = true;
 }
@@ -516,8 +511,10 @@ bool ThermalSolver::tree_response(const ThermalState& state, std::span<const int
       const double denom = 1.0 - gain[j] * mix_v_[j];
       if (!(denom >= kMinTreeDenominator)) continue;
       const double f_res = res[j] / denom, f_gain = gain[j] * mix_w_[j] / denom;
+      double dependent = 0;
+      for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) dependent += plan_rec_[a].q;
       for (int a = plan_in_start_[j]; a < plan_in_start_[j + 1]; ++a) {
-        const double split = mix_split_[a];
+        const double split = plan_rec_[a].q / dependent;
         res[plan_in_up_[a]] += split * f_res;
         gain[plan_in_up_[a]] += split * f_gain;
       }

@@ -112,7 +112,6 @@ class ThermalSolver {
     mix_v_ = {};
     mix_w_ = {};
     mix_weight_ = {};
-    mix_split_ = {};
     mixing_links_valid_ = false;
   }
   // Whether the last solve reused the plan of an earlier one (same flow directions, or an
@@ -233,10 +232,9 @@ class ThermalSolver {
   std::vector<double> tree_alpha_, tree_sens_;
   bool tree_links_valid_ = false;  // for the last sweep (solve clears it, solve_planned sets it)
   // per mixing position of the last sweep: mixing_response's v (NaN: none) and w; per inflow
-  // record its share times alpha, and its share of the dependent inflow (the split of the
-  // node's flow change) (mixing_links)
+  // record its share times alpha (mixing_links)
   void mixing_links(const ThermalState& state);
-  std::vector<double> mix_v_, mix_w_, mix_weight_, mix_split_;
+  std::vector<double> mix_v_, mix_w_, mix_weight_;
   bool mixing_links_valid_ = false;
   std::vector<double> tree_residual_, tree_gain_, tree_dT_;
   std::vector<double> response_dT_;  // flow_response, per plan position
