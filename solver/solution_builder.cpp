@@ -183,6 +183,8 @@ void SolverEngine::node_results(const Network& net, const fluid::FluidModel& flu
   sum.min_pressure_Pa = kInf;
   sum.max_pressure_Pa = -kInf;
   sum.min_boiling_margin_Pa = kInf;
+  // the extremes' nodes by index, their ids copied once at the end
+  int min_pressure = -1, max_pressure = -1, min_margin = -1;
   for (int i = 0; i < n; ++i) {
     np[i] = p[i];
     nt[i] = T[i];
@@ -190,11 +192,11 @@ void SolverEngine::node_results(const Network& net, const fluid::FluidModel& flu
     nh[i] = nd.elevation_m[i] + p[i] / (rho * g);
     if (p[i] < sum.min_pressure_Pa) {
       sum.min_pressure_Pa = p[i];
-      sum.min_pressure_node = nd.id[i];
+      min_pressure = i;
     }
     if (p[i] > sum.max_pressure_Pa) {
       sum.max_pressure_Pa = p[i];
-      sum.max_pressure_node = nd.id[i];
+      max_pressure = i;
     }
     if (p[i] > lim.max_pressure_Pa * (1.0 + kCheckSlack))
       sol.checks.push_back({0, "node", nd.id[i], "max_pressure", p[i], lim.max_pressure_Pa});
@@ -202,12 +204,15 @@ void SolverEngine::node_results(const Network& net, const fluid::FluidModel& flu
       const double margin = p[i] + kAtm - fluid.saturation_pressure(T[i]);
       if (margin < sum.min_boiling_margin_Pa) {
         sum.min_boiling_margin_Pa = margin;
-        sum.min_boiling_margin_node = nd.id[i];
+        min_margin = i;
       }
       if (margin < lim.boiling_margin_Pa * (1.0 - kCheckSlack))
         sol.checks.push_back({0, "node", nd.id[i], "boiling_margin", margin, lim.boiling_margin_Pa});
     }
   }
+  if (min_pressure >= 0) sum.min_pressure_node = nd.id[min_pressure];
+  if (max_pressure >= 0) sum.max_pressure_node = nd.id[max_pressure];
+  if (min_margin >= 0) sum.min_boiling_margin_node = nd.id[min_margin];
   if (n == 0) sum.min_pressure_Pa = sum.max_pressure_Pa = 0;
 }
 
@@ -228,6 +233,7 @@ void SolverEngine::pipe_results(const Network& net, FrictionModel friction,
   auto& pti = result_field(sol, ElementGroup::pipes, "inlet_temperature", np_);
   auto& pto = result_field(sol, ElementGroup::pipes, "outlet_temperature", np_);
   auto& phl = result_field(sol, ElementGroup::pipes, "heat_loss", np_);
+  int fastest = -1;  // the fastest pipe by index, its id copied once at the end
   for (int e = 0; e < np_; ++e) {
     const int k = t.pipe_offset + e;
     const double q = flow[k];
@@ -245,11 +251,12 @@ void SolverEngine::pipe_results(const Network& net, FrictionModel friction,
     sum.heat_loss_W += phl[e];
     if (std::abs(pv[e]) > sum.max_velocity_m_s) {
       sum.max_velocity_m_s = std::abs(pv[e]);
-      sum.max_velocity_pipe = pd.id[e];
+      fastest = e;
     }
     if (std::abs(pv[e]) > lim.max_velocity_m_s * (1.0 + kCheckSlack))
       sol.checks.push_back({0, "pipe", pd.id[e], "max_velocity", std::abs(pv[e]), lim.max_velocity_m_s});
   }
+  if (fastest >= 0) sum.max_velocity_pipe = pd.id[fastest];
 }
 
 // Flow, heat and temperatures per consumer; the dp and under-supply checks.
@@ -269,6 +276,7 @@ void SolverEngine::consumer_results(const Network& net, const fluid::FluidModel&
   auto& chd = result_field(sol, ElementGroup::consumers, "heat_demand", nc);
   sum.min_consumer_dp_margin_Pa = kInf;
   double min_dp = kInf;
+  int critical = -1;  // by index, its id copied once at the end
   for (int i = 0; i < nc; ++i) {
     const double q = consumer_flow_.empty() ? 0.0 : consumer_flow_[i];
     const double ts = T[cd.supply_node[i]];
@@ -288,7 +296,7 @@ void SolverEngine::consumer_results(const Network& net, const fluid::FluidModel&
     sum.heat_delivered_W += ch[i];
     if (cdp[i] < min_dp) {
       min_dp = cdp[i];
-      sum.critical_consumer = cd.id[i];
+      critical = i;
     }
     if (!std::isnan(cd.min_dp_Pa[i])) {
       sum.min_consumer_dp_margin_Pa = std::min(sum.min_consumer_dp_margin_Pa, cdp[i] - cd.min_dp_Pa[i]);
@@ -305,6 +313,7 @@ void SolverEngine::consumer_results(const Network& net, const fluid::FluidModel&
       }
     }
   }
+  if (critical >= 0) sum.critical_consumer = cd.id[critical];
 }
 
 // Flow, heat, pressures and pump head per source; each plant's direction check.

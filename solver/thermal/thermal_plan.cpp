@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 
+#include "solver/thermal/fixed_outlet.hpp"
 #include "solver/thermal/pipe_mean_temperature.hpp"
 #include "solver/thermal/thermal_solver.hpp"
 #include "network/compiled.hpp"
@@ -264,9 +265,10 @@ void ThermalSolver::solve_planned(const Network& net, const fluid::FluidModel& f
     pos_mix_.add_boundary(j, b.mass_flow, b.enthalpy_flow, b.neutral);
   }
   // consumers and sources: fixed outlet temperature into their downstream node
+  const FixedOutlets fixed_outlet(net, in);
   for (int k : plan_fixed_) {
     const double flow = in.link_flow[k];
-    const double tf = fixed_outlet_T(net, in, k);
+    const double tf = fixed_outlet(k);
     out.link_T_out[k] = tf;
     const int j = plan_position_[flow >= 0 ? t.link_to[k] : t.link_from[k]];
     mark_fixed_inflow(j);
@@ -570,8 +572,9 @@ bool ThermalSolver::flow_response(const Network& net, const ThermalState& state,
   std::vector<double>& change = response_dT_;
   change.assign(n, 0.0);  // per position: first the fixed streams' part of the numerator
   auto along_flow = [&](int k) { return in.link_flow[k] >= 0 ? link_dq[k] : -link_dq[k]; };
+  const Topology& t = net.topology();
   for (int k : plan_fixed_) {
-    const int j = plan_position_[downstream(net.topology(), in, k)];
+    const int j = plan_position_[downstream(t, in, k)];
     change[j] += (state.link_T_out[k] - plan_T_[j]) * along_flow(k);
   }
   for (int j = 0; j < n; ++j) {

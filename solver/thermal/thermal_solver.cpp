@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "heatnet/errors.hpp"
+#include "solver/thermal/fixed_outlet.hpp"
 #include "solver/thermal/pipe_mean_temperature.hpp"
 #include "network/compiled.hpp"
 
@@ -20,14 +21,9 @@ bool is_dependent(LinkKind k, double flow) {
 
 ThermalSolver::ThermalSolver(const Network&) {}
 
-// Outlet temperature of a link that fixes it: a source's supply, a consumer's outlet (its
-// return temperature unless the inputs say otherwise).
+// Outlet temperature of a link that fixes it (FixedOutlets, fixed_outlet.hpp).
 double ThermalSolver::fixed_outlet_T(const Network& net, const ThermalInputs& in, int k) {
-  const Topology& t = net.topology();
-  const int e = t.link_element[k];
-  if (t.link_kind[k] == LinkKind::source) return net.sources().supply_temperature_C[e];
-  return in.consumer_outlet_T.empty() ? net.consumers().return_temperature_C[e]
-                                      : in.consumer_outlet_T[e];
+  return FixedOutlets(net, in)(k);
 }
 
 // The traversal's work arrays exist only while flows have cycles: once a plan is made, its
@@ -333,15 +329,19 @@ void ThermalSolver::mean_temperatures(const Network& net, const ThermalInputs& i
 void ThermalSolver::heat_losses(const Network& net, const fluid::FluidModel& fluid,
                                 const ThermalInputs& in, ThermalState& out) const {
   const Topology& t = net.topology();
-  out.pipe_heat_loss.assign(net.pipe_count(), 0.0);
+  const std::vector<double>& u = net.pipes().heat_loss_W_mK;
+  const int np = net.pipe_count();
+  out.pipe_heat_loss.resize(np);  // every entry written below (no fill first)
   double qmax = 0;
   for (double q : in.link_flow) qmax = std::max(qmax, std::abs(q));
   const double q_eps = std::max(kStagnantFlowFraction * qmax, 1e-12);
-  for (int e = 0; e < net.pipe_count(); ++e) {
+  for (int e = 0; e < np; ++e) {
     const int k = t.pipe_offset + e;
     const double q = std::abs(in.link_flow[k]);
-    if (q <= q_eps || net.pipes().heat_loss_W_mK[e] <= 0) continue;
-    out.pipe_heat_loss[e] = q * (fluid.enthalpy(out.link_T_in[k]) - fluid.enthalpy(out.link_T_out[k]));
+    out.pipe_heat_loss[e] =
+        q <= q_eps || u[e] <= 0
+            ? 0.0
+            : q * (fluid.enthalpy(out.link_T_in[k]) - fluid.enthalpy(out.link_T_out[k]));
   }
 }
 
