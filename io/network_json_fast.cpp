@@ -239,7 +239,7 @@ Seen read_present_fields(od::object object, const ObjectTable<Def>& table, Def& 
           if constexpr (std::is_same_v<M, std::monostate>) {
             read_object(f.key, v);
           } else if constexpr (std::is_same_v<M, std::string Def::*>) {
-            d.*m = std::string(string_of(v));
+            (d.*m).assign(string_of(v));  // in place: no temporary string to move
           } else if constexpr (std::is_same_v<M, double Def::*> ||
                                std::is_same_v<M, std::optional<double> Def::*>) {
             d.*m = number_of(v);
