@@ -21,11 +21,6 @@ bool is_dependent(LinkKind k, double flow) {
 
 ThermalSolver::ThermalSolver(const Network&) {}
 
-// Outlet temperature of a link that fixes it (FixedOutlets, fixed_outlet.hpp).
-double ThermalSolver::fixed_outlet_T(const Network& net, const ThermalInputs& in, int k) {
-  return FixedOutlets(net, in)(k);
-}
-
 // The traversal's work arrays exist only while flows have cycles: once a plan is made, its
 // sweeps do not need them (a million-node network: ~100 MB).
 void ThermalSolver::size_traversal(int n, int m) {
@@ -135,6 +130,7 @@ void ThermalSolver::record_links(const Network& net, const fluid::FluidModel& fl
                                  const ThermalInputs& in, ThermalState& out, double q_eps) {
   const Topology& t = net.topology();
   const PipeData& pipes = net.pipes();
+  const FixedOutlets fixed_outlet(net, in);
   for (int k = 0; k < t.link_count(); ++k) {
     LinkRecord& r = links_[k];
     const double q = std::abs(in.link_flow[k]);
@@ -164,7 +160,7 @@ void ThermalSolver::record_links(const Network& net, const fluid::FluidModel& fl
       ++indegree_[r.down];
     } else {
       r.role = LinkRecord::fixed;
-      const double tf = fixed_outlet_T(net, in, k);
+      const double tf = fixed_outlet(k);
       out.link_T_out[k] = tf;
       mix_.add_stream(r.down, q, tf, fluid);
     }

@@ -134,7 +134,6 @@ class ThermalSolver {
     Role role;
     bool loses_heat;
   };
-  static double fixed_outlet_T(const Network& network, const ThermalInputs& in, int topology_link);
   // --- general path: temperature traversal (flow cycles, thermal_solver.cpp)
   void size_traversal(int node_count, int link_count);
   void release_traversal();
