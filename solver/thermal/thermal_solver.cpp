@@ -1,7 +1,7 @@
 #include "solver/thermal/thermal_solver.hpp"
 
 #include <Eigen/SparseCore>
-#include <Eigen/UmfPackSupport>
+#include <Eigen/KLUSupport>
 #include <algorithm>
 #include <cmath>
 
@@ -266,7 +266,11 @@ void ThermalSolver::solve_flow_cycles(const Network& net, const fluid::FluidMode
   Eigen::SparseMatrix<double> a(u, u);
   a.setFromTriplets(trip.begin(), trip.end());
   a.makeCompressed();
-  Eigen::UmfPackLU<Eigen::SparseMatrix<double>> lu;
+  // KLU: sparse LU without BLAS, so the same bits on every CPU (a dense-kernel LU such as
+  // UMFPACK calls BLAS, whose per-CPU kernels round differently, and a circulating network's
+  // outer iterations followed those last bits). The rows are diagonally dominant (W_i is the
+  // whole inflow, each off-diagonal q a <= q), so partial pivoting has nothing to fear.
+  Eigen::KLU<Eigen::SparseMatrix<double>> lu;
   lu.compute(a);
   if (lu.info() != Eigen::Success)
     throw Error(ErrorCode::solve_failed, "network", net.name(), "", "",

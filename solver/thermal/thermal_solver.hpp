@@ -20,7 +20,7 @@
 //    the water that last flowed in); a node without pipes reports the ambient temperature.
 // Solution: the flow-directed graph of pipes/pumps/valves is ordered topologically (Kahn,
 // O(n)); nodes left over lie on or behind a directed cycle (circulation through pumps) and are
-// solved together as one sparse linear system in enthalpy (UMFPACK through Eigen). An acyclic
+// solved together as one sparse linear system in enthalpy (KLU through Eigen). An acyclic
 // sweep's order is kept as a plan; the next solve with the same flow directions (every outer
 // iteration after the first few) streams through the plan instead of traversing the graph.
 #pragma once

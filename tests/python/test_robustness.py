@@ -20,7 +20,11 @@ that much room). The full sweep (1,000 networks, ~4 s) is `benchmarks/robustness
 Run: PYTHONPATH=build/python /usr/bin/python3 -m pytest -q tests/python/test_robustness.py
 """
 import importlib.util
+import os
 import pathlib
+import platform
+import subprocess
+import sys
 import time
 
 import pytest
@@ -44,11 +48,10 @@ RANGES = {"random": (0, 300, 288), "harsh": (300, 100, 91)}
 FALLBACK_SEEDS = [11, 81, 225, 300, 325, 326, 349, 388, 632]
 # Old terrain seeds whose thermosiphons only the damped continuation settles, slowly (at the
 # least damping their dT contracts by only ~0.97-0.99 an iteration): the default outer budget is
-# there for them. How slowly depends on the platform's BLAS kernels, which OpenBLAS picks per CPU
-# and which round differently: seed 15 took 274 outer iterations where these seeds were chosen,
-# and 81, 136 or 164 with OpenBLAS's Sandybridge, Haswell/Zen or SkylakeX kernels (129: 519-683,
-# 139: 243-499). So the test asks for what holds on every platform: the continuation was needed
-# (past its start, kDampAfter = 50 in solver/engine.hpp) and the default budget settles them.
+# there for them (120, 207, 519 and 73 outer iterations; the flow cycles' temperature system is
+# solved without BLAS, so the counts are the same on every CPU). The test asks that the
+# continuation was needed (past its start, kDampAfter = 50 in solver/engine.hpp) and that the
+# default budget settles them.
 SLOW_SEEDS = [15, 75, 129, 139]
 CONTINUATION_STARTS_AFTER = 50
 
@@ -114,3 +117,39 @@ def test_default_outer_budget_settles_slow_thermosiphons(seed):
     mass, energy = load_sweep().balances(result)
     assert mass <= BALANCE_REL and energy <= BALANCE_REL
     assert load_sweep().over_delivery(result) <= HEAT_REL
+
+
+def cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        return []
+
+
+SOLVE_SEED_15 = """
+import hashlib, importlib.util, sys, heatnet
+spec = importlib.util.spec_from_file_location("robustness", sys.argv[1])
+sweep = importlib.util.module_from_spec(spec); spec.loader.exec_module(sweep)
+result = heatnet.solve(sweep.network_for(15))
+temperatures = result.table("nodes")["temperature"].to_numpy()
+print(result.report.outer_iterations, hashlib.sha256(temperatures.tobytes()).hexdigest())
+"""
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64" or "avx2" not in cpu_flags(),
+                    reason="forces OpenBLAS's x86-64 Sandybridge and Haswell kernels")
+def test_flow_cycle_temperatures_do_not_depend_on_the_cpus_blas_kernels():
+    """Seed 15's thermosiphon circulates, so its temperatures come from the flow cycles' linear
+    system. OpenBLAS picks its kernels per CPU, and they round differently; forcing two kernel
+    sets stands in for two CPUs. The solve must give the same bits with both (the system is
+    solved without BLAS): with UMFPACK, which calls BLAS, the outer iterations were 81 and 136."""
+    sweep_file = str(ROOT / "benchmarks" / "robustness.py")
+    answers = set()
+    for kernels in ("Sandybridge", "Haswell"):
+        env = dict(os.environ, OPENBLAS_CORETYPE=kernels)
+        run = subprocess.run([sys.executable, "-c", SOLVE_SEED_15, sweep_file], env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr
+        answers.add(run.stdout)
+    assert len(answers) == 1, answers
