@@ -2,7 +2,9 @@
 // valid. Each rebuilds the element's definition from the compiled arrays, changes the one
 // value and runs the element kind's validate_* (network/elements/), the rules Network::build
 // applies: an edit is accepted or refused alike whether or not the network was compiled.
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 #include "heatnet/errors.hpp"
@@ -144,11 +146,19 @@ void Network::set_node_elevation(int i, double z) {
   check_node(*this, i, [&](NodeDefinition& d) { d.elevation_m = z; });
   impl_->nodes.elevation_m[i] = z;
 }
-void Network::set_ambient_temperature(double t) {  // all pipes without their own override
+// All pipes without their own override take it. The value the network holds (to the bit:
+// not -0 for 0) changes nothing: those pipes hold it already (they are built with the
+// settings' value and change only here), and it was checked when set (a time series sets the
+// soil temperature every step; it changes a few times a year).
+void Network::set_ambient_temperature(double t) {
+  if (std::bit_cast<std::uint64_t>(t) ==
+      std::bit_cast<std::uint64_t>(impl_->settings.ambient_temperature_C))
+    return;
   detail::check_field(schema::settings_fields(), "ambient_temperature_C", t, impl_->settings.fluid,
                       "settings", "");
   impl_->settings.ambient_temperature_C = t;
-  for (int i = 0; i < pipe_count(); ++i)
+  const int np = pipe_count();
+  for (int i = 0; i < np; ++i)
     if (!impl_->pipe_has_own_ambient[i]) impl_->pipes.ambient_temperature_C[i] = t;
 }
 

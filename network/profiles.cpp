@@ -437,17 +437,29 @@ void ProfileBinding::apply(std::size_t step, Network& net) const {
     if (c.return_temperature_C[i] == t) return;
     prechecked ? net.store_consumer_return_temperature(i, t) : net.set_consumer_return_temperature(i, t);
   };
+  // Most consumers share their drivers (a `*` column, a schedule): each series' and schedule's
+  // value of the step is looked up once, and a consumer's value is it times the driver's scale
+  // (value()'s arithmetic).
+  const double outdoor = outdoor_temperature_C(step);
+  std::vector<double> raw(series_.size() + schedules_.size());
+  for (std::size_t s = 0; s < series_.size(); ++s) raw[s] = series_[s][step];
+  for (std::size_t s = 0; s < schedules_.size(); ++s)
+    raw[series_.size() + s] = schedules_[s].value(outdoor);
+  auto value_of = [&](const Driver& d) {
+    return raw[d.series >= 0 ? static_cast<std::size_t>(d.series) : series_.size() + d.schedule] *
+           d.scale;
+  };
   for (int i = 0; i < nc; ++i) {
     if (heat_demand_[i].active()) {
-      set_heat_demand(i, value(heat_demand_[i], step));
+      set_heat_demand(i, value_of(heat_demand_[i]));
     } else if (demand_factor_[i].active()) {
-      const double f = value(demand_factor_[i], step);
+      const double f = value_of(demand_factor_[i]);
       if (!std::isnan(design_demand_W_[i]))
         set_heat_demand(i, f * design_demand_W_[i]);
       else
         set_mass_flow(i, f * design_flow_kg_s_[i]);
     }
-    if (return_T_[i].active()) set_return_temperature(i, value(return_T_[i], step));
+    if (return_T_[i].active()) set_return_temperature(i, value_of(return_T_[i]));
   }
   apply_to_sources(step, net);
 }

@@ -314,16 +314,15 @@ void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& f
   for (int i = 0; i < nc; ++i)
     thermal_in_.consumer_outlet_T[i] = solver::consumer_outlet_temperature(
         node_T_[c.supply_node[i]], c.return_temperature_C[i]);
-  // cp at the pipes' property temperatures: update_parameters made it unless pipe_T_mean_
-  // changed since (or this sweep comes before it, a warm start's resweep)
+  // cp at the pipes' property temperatures: update_parameters (or the last thermal_inputs)
+  // made it unless pipe_T_mean_ changed since; a warm start's resweep comes before this solve's
+  // update_parameters and finds the last solve's
   const int np = net.pipe_count();
-  if (pipe_cp_current_ && thermal_in_.pipe_cp.size() == static_cast<std::size_t>(np)) {
-    pipe_cp_current_ = false;
-    return;
-  }
+  if (pipe_cp_current_ && thermal_in_.pipe_cp.size() == static_cast<std::size_t>(np)) return;
   thermal_in_.pipe_cp.resize(np);
   for (int e = 0; e < np; ++e)
     thermal_in_.pipe_cp[e] = fluid.specific_heat(pipe_T_mean_[e], fluid::kPropertyPressurePa);
+  pipe_cp_current_ = true;
 }
 
 // Warm start: the previous solution's flows swept once more under this solve's fixed
@@ -660,10 +659,15 @@ void SolverEngine::solve(const Network& net, const SolverOptions& options, Solve
   options.validate();
   report = SolveReport{};
   prepare(net, options, report);
-  thermal_in_ = solver::ThermalInputs{};
-  pipe_cp_current_ = false;
-  report.backend = "";
   const Settings& set = net.settings();
+  // this solve's inputs start empty, but for the pipes' cp at pipe_T_mean_ (the last solve's,
+  // of the same fluid): a warm start's resweep sweeps at it
+  std::vector<double> pipe_cp = std::move(thermal_in_.pipe_cp);
+  thermal_in_ = solver::ThermalInputs{};
+  pipe_cp_current_ = pipe_cp_current_ && set.fluid == pipe_cp_fluid_;
+  if (pipe_cp_current_) thermal_in_.pipe_cp = std::move(pipe_cp);
+  pipe_cp_fluid_ = set.fluid;
+  report.backend = "";
   const FrictionModel friction = prepare_friction(net, options);
   const fluid::FluidModel fluid(set.fluid);
   const bool thermal = options.thermal && thermal_matters(net);

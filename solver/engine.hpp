@@ -189,9 +189,10 @@ class SolverEngine {
   solver::TemperatureRange reachable_;  // of this solve's fixed temperatures: iterates stay in it
   std::vector<double> node_T_, consumer_flow_, source_flow_, imbalance_;
   std::vector<double> pipe_T_mean_;
-  // thermal_in_.pipe_cp holds cp at pipe_T_mean_ (update_parameters made it; until the next
-  // thermal_inputs, or a change of pipe_T_mean_)
+  // thermal_in_.pipe_cp holds cp at pipe_T_mean_ of the fluid pipe_cp_fluid_ (update_parameters
+  // or thermal_inputs made it; until pipe_T_mean_ changes otherwise, the fallback's restore)
   bool pipe_cp_current_ = false;
+  FluidDefinition pipe_cp_fluid_;
   // coupling Newton step: per demand-driven consumer (demand_consumer_: its index), the
   // predicted node temperatures, per consumer the predicted flows (empty: none, the flows
   // follow node_T_), and how far the flows used are from delivering their heat (K)

@@ -155,6 +155,9 @@ void SolverEngine::make_solution(const Network& net, const fluid::FluidModel& fl
   sol.summary = StepSummary{};
   sol.max_temperature_change_K = 0;
   sol.iterations = report.iterations;
+  // the node balance of the final state: the boundary flows at held nodes that the source,
+  // pressure-node and energy results read (the state does not change while they are made)
+  hydraulic_->node_imbalance(state_, params_, imbalance_);
   node_results(net, fluid, options.limits, sol);
   pipe_results(net, friction, options.limits, sol);
   consumer_results(net, fluid, sol);
@@ -334,7 +337,6 @@ void SolverEngine::source_results(const Network& net, const fluid::FluidModel& f
   auto& spw = result_field(sol, ElementGroup::sources, "pump_power", ns);
   auto& srt = result_field(sol, ElementGroup::sources, "return_temperature", ns);
   auto& smu = result_field(sol, ElementGroup::sources, "makeup_mass_flow", ns);
-  hydraulic_->node_imbalance(state_, params_, imbalance_);  // boundary flows at held nodes
   for (int i = 0; i < ns; ++i) {
     const int s = sd.supply_node[i], r = sd.return_node[i];
     const double q = source_flow_.empty() ? 0.0 : source_flow_[i];
@@ -416,7 +418,6 @@ void SolverEngine::energy_balance(const Network& net, const fluid::FluidModel& f
   const int ns = net.source_count();
   const auto& T = temps_.node_T;
   StepSummary& sum = sol.summary;
-  hydraulic_->node_imbalance(state_, params_, imbalance_);
   sum.max_mass_imbalance_kg_s = std::max(sum.max_mass_imbalance_kg_s,
                                          hydraulic_->max_free_imbalance(imbalance_));
   // energy: sources + boundary inflows - boundary outflows = consumers + pipe losses

@@ -216,12 +216,15 @@ void ThermalSolver::plan_record_constants(const Network& net) {
   plan_constants_valid_ = true;
 }
 
-// A dependent link's flow and exponential decay for this sweep's flows.
+// A dependent link's flow and exponential decay for this sweep's flows. The decay is a
+// function of ntu alone: where ntu is the record's last one (a warm start's resweep at the
+// last solve's flows and cp), its alpha is already exp(-ntu), to the bit.
 inline void ThermalSolver::set_record_flow(PlanRecord& r, const ThermalInputs& in) {
   r.q = std::abs(in.link_flow[r.link]);
   if (r.ul > 0) {
-    r.ntu = r.ul / (r.q * in.pipe_cp[r.pipe]);
-    r.alpha = std::exp(-r.ntu);
+    const double ntu = r.ul / (r.q * in.pipe_cp[r.pipe]);
+    if (!(ntu == r.ntu)) r.alpha = std::exp(-ntu);
+    r.ntu = ntu;
   } else {
     r.ntu = 0.0;
     r.alpha = 1.0;

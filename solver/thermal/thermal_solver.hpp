@@ -148,7 +148,9 @@ class ThermalSolver {
     int link;          // topology link
     int pipe;          // pipe element (it loses heat if ul > 0), else -1
     double ul, t_amb;  // U L (W/K, 0: no loss) and ambient: constants of a solve
-    double q, alpha, ntu;  // flow of this sweep, alpha = exp(-ntu), ntu = U L / (q cp)
+    // flow of this sweep, ntu = U L / (q cp) and alpha = exp(-ntu): alpha always belongs to
+    // the ntu beside it (also in a new record), so a sweep whose ntu is the last one's keeps it
+    double q = 0.0, alpha = 1.0, ntu = 0.0;
     // Its outlet T_out = T_amb + (T_in - T_amb) alpha answers to first order
     // dT_out = alpha dT_in + s dq, with s = dT_out/dq = (T_in - T_amb) alpha NTU / q the slope
     // returned here for the inlet temperature t_in (0 for a link without loss).
