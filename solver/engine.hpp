@@ -169,10 +169,13 @@ class SolverEngine {
                     Solution& sol) const;
   void consumer_results(const Network& network, const fluid::FluidModel& fluid,
                         Solution& sol) const;
+  // the source, pressure-node and energy results read the final state's node balance
+  // (imbalance_), which make_solution sums once before them
   void source_results(const Network& network, const fluid::FluidModel& fluid, Solution& sol);
   void pressure_node_results(const Network& network, Solution& sol, SolveReport& report) const;
   void pump_and_valve_results(const Network& network, Solution& sol) const;
-  void energy_balance(const Network& network, const fluid::FluidModel& fluid, Solution& sol);
+  void energy_balance(const Network& network, const fluid::FluidModel& fluid,
+                      Solution& sol) const;
   void freezing_checks(const Network& network, const fluid::FluidModel& fluid,
                        Solution& sol) const;
 

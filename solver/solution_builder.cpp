@@ -411,7 +411,8 @@ void SolverEngine::pump_and_valve_results(const Network& net, Solution& sol) con
 }
 
 // The largest mass imbalance at a free node and the network's relative energy imbalance.
-void SolverEngine::energy_balance(const Network& net, const fluid::FluidModel& fluid, Solution& sol) {
+void SolverEngine::energy_balance(const Network& net, const fluid::FluidModel& fluid,
+                                  Solution& sol) const {
   const NodeData& nd = net.nodes();
   const SourceData& sd = net.sources();
   const int n = net.node_count();
