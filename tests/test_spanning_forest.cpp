@@ -1,6 +1,8 @@
 // Mass balance through a spanning forest (solver/newton/spanning_forest.hpp): starting flows
 // and the final projection of the hydraulic Newton method.
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "solver/newton/spanning_forest.hpp"
@@ -98,4 +100,47 @@ TEST_CASE("a rebuilt forest routes through the links eligible now", "[spanning_f
   CHECK(q[0] == 3.0);
   CHECK(q[1] == 2.0);
   CHECK(q[2] == 0.0);
+}
+
+namespace {
+// Where cycle link `l` starts and ends in the cycle's direction.
+std::pair<int, int> cycle_ends(const std::vector<int>& from, const std::vector<int>& to,
+                               const SpanningForest::CycleLink& l) {
+  return l.sign > 0 ? std::pair{from[l.link], to[l.link]} : std::pair{to[l.link], from[l.link]};
+}
+}  // namespace
+
+TEST_CASE("each chord closes one cycle through the tree, traversed end to end",
+          "[spanning_forest]") {
+  // two squares sharing the side 1-4 (0-1-4-3-0 and 1-2-5-4-1) with a tail 5-6, root 0; a
+  // second tree (root 7 with node 8) joined to the first by link 9 (8-6), so links 7 and 9
+  // hold node 6 from two trees: one is a tree link, the other closes no cycle
+  const std::vector<int> from{0, 1, 3, 0, 1, 2, 5, 5, 7, 8}, to{1, 2, 4, 3, 4, 5, 4, 6, 8, 6};
+  const std::vector<char> eligible(from.size(), 1);
+  std::vector<char> root(9, 0);
+  root[0] = root[7] = 1;
+  SpanningForest f;
+  f.update(from, to, eligible, root);
+  const auto cycles = f.fundamental_cycles(from, to, 10);
+  REQUIRE(cycles.size() == 2);  // 10 links, 7 tree links: 3 chords, one across the trees
+  std::vector<int> chord_count(from.size(), 0);
+  for (const auto& c : cycles) {
+    REQUIRE(c.size() >= 3);
+    CHECK(c.front().sign == 1);  // the chord, from -> to
+    ++chord_count[c.front().link];
+    // a closed walk: each link starts where the last one ended, and it returns to its start
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      const auto [a, b] = cycle_ends(from, to, c[i]);
+      const auto [next_a, next_b] = cycle_ends(from, to, c[(i + 1) % c.size()]);
+      INFO("cycle of chord " << c.front().link << ", link " << c[i].link);
+      CHECK(b == next_a);
+    }
+    // no link twice
+    std::vector<int> links;
+    for (const auto& l : c) links.push_back(l.link);
+    std::sort(links.begin(), links.end());
+    CHECK(std::adjacent_find(links.begin(), links.end()) == links.end());
+  }
+  CHECK(chord_count[7] + chord_count[8] + chord_count[9] == 0);  // the tail, the second tree
+  CHECK(f.fundamental_cycles(from, to, 1).empty());  // more chords than the caller takes
 }

@@ -372,6 +372,9 @@ void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& 
     forest_.update(from_, to_, forest_eligible_, fixed_node_);
     forest_.balance(from_, to_, params.demand, st.q);
   }
+  // the loop start needs the friction model, which the solve brings
+  loop_start_pending_ = tree_shaped_;
+  loops_balanced_ = false;
   st.p.assign(net.node_count(), 0.0);
   st.source_dp = net.sources().pump_dp_Pa;
   st.dp_source_closed.assign(dp_sources_.size(), 0);
@@ -733,6 +736,10 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
                                      const HydraulicParameters& params, HydraulicState& st,
                                      SolveReport& report) {
   begin_solve(net, params, st);
+  if (loop_start_pending_) {
+    loop_start_pending_ = false;
+    loops_balanced_ = balance_loops(net, ns.friction, params, st);
+  }
   last_border_singular_ = -1;
   imbalance_of_last_state_ = false;
   imbalance_of_flows_ = false;

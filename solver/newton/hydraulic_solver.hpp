@@ -198,9 +198,13 @@ class HydraulicSolver {
   double analyse_seconds() const { return analyse_s_; }
   std::string backend_name() const { return spd_.backend_name(); }
 
-  // Starting state: nominal flows, mass-balanced through a spanning forest.
+  // Starting state: nominal flows, mass-balanced through a spanning forest; on a mostly
+  // tree-shaped network the next solve first balances the loops (balance_loops).
   void initialise(const Network& network, const HydraulicParameters& params,
                   HydraulicState& state);
+  // Whether the loop start after the last initialise balanced every loop of the network (its
+  // flows then start near their solution everywhere, loops included).
+  bool loops_balanced() const { return loops_balanced_; }
 
   // Newton iterations from `state`. Appends to report.history, adds to its timings and
   // counts; says why it stopped in report.message (never sets report.status).
@@ -382,6 +386,11 @@ class HydraulicSolver {
   // per controlled link (controlled_links_' order): the links at its controlled node, +1 where
   // the link leaves it and -1 where it enters
   std::vector<std::vector<std::pair<int, int>>> controlled_incident_;
+  // The loop start (solver/newton/loop_start.cpp): the fundamental cycles' flows that balance
+  // their pressure losses at the set flows; true where every cycle was balanced (else the
+  // cycles it could not take keep the forest start; all of them if it did not settle).
+  bool balance_loops(const Network& network, FrictionModel friction,
+                     const HydraulicParameters& params, HydraulicState& state);
   std::vector<signed char> tank_side_;  // +1: `to` is a no_inflow/no_outflow node, -1: `from`
   std::vector<char> tank_full_, tank_empty_;
   std::vector<int> status_links_;     // links with a status rule or a tank end, in link order
@@ -392,6 +401,8 @@ class HydraulicSolver {
   std::vector<char> fixed_node_;   // row_ < 0: roots of the spanning forest
   SpanningForest forest_;
   bool tree_shaped_ = false;       // few loops: start (and restart) balanced through forest_
+  bool loop_start_pending_ = false;  // initialise asks the next solve for the loop start
+  bool loops_balanced_ = false;
   std::vector<char> forest_eligible_;
   std::vector<int> dp_sources_;    // sources with a dp_control pump
   std::vector<int> dp_column_;     // per node: index into dp_sources_ if a dp-controlled supply

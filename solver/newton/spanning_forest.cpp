@@ -29,6 +29,7 @@ void SpanningForest::update(std::span<const int> from, std::span<const int> to,
   std::vector<char> reached(is_root.begin(), is_root.end());
   for (int i = 0; i < n; ++i)
     if (is_root[i]) order.push_back(i);
+  root_count_ = static_cast<int>(order.size());
   for (std::size_t head = 0; head < order.size(); ++head) {
     const int u = order[head];
     for (int a = start[u]; a < start[u + 1]; ++a) {
@@ -76,6 +77,42 @@ void SpanningForest::balance(std::span<const int> from, std::span<const int> to,
     q[s.link] = s.link_enters ? need : -need;
     need_[s.parent_position] += need;
   }
+}
+
+// steps_ holds one record per non-root breadth-first position j, in reverse order: position
+// j >= root_count_ is steps_[size - 1 - j], and a parent's position is below its child's. The
+// common ancestor of two nodes is where walking up from the deeper position (the larger one)
+// meets the other; a walk that reaches a root first means two trees.
+std::vector<std::vector<SpanningForest::CycleLink>> SpanningForest::fundamental_cycles(
+    std::span<const int> from, std::span<const int> to, std::size_t max_cycles) const {
+  std::vector<int> chords;
+  for (int k : off_tree_)
+    if (eligible_[k] && position_[from[k]] >= 0 && position_[to[k]] >= 0) chords.push_back(k);
+  if (chords.size() > max_cycles) return {};
+  const int last = static_cast<int>(node_at_.size()) - 1;
+  auto step_at = [&](int position) -> const Step& { return steps_[last - position]; };
+  std::vector<std::vector<CycleLink>> cycles;
+  std::vector<CycleLink> down;  // from the ancestor to the chord's `from` end, reversed
+  for (int k : chords) {
+    std::vector<CycleLink> cycle{{k, 1}};
+    down.clear();
+    int a = position_[from[k]], b = position_[to[k]];
+    while (a != b && std::max(a, b) >= root_count_) {
+      if (b > a) {  // up from the `to` side: child -> parent
+        const Step& s = step_at(b);
+        cycle.push_back({s.link, s.link_enters ? -1 : 1});
+        b = s.parent_position;
+      } else {      // the `from` side, walked later parent -> child
+        const Step& s = step_at(a);
+        down.push_back({s.link, s.link_enters ? 1 : -1});
+        a = s.parent_position;
+      }
+    }
+    if (a != b) continue;  // the ends hang in two trees
+    cycle.insert(cycle.end(), down.rbegin(), down.rend());
+    cycles.push_back(std::move(cycle));
+  }
+  return cycles;
 }
 
 }  // namespace heatnet::solver

@@ -12,6 +12,10 @@
 //    that round-off amount and restores the balance exactly.
 // Nodes that no eligible path reaches keep their flows. O(nodes + links); the forest is
 // rebuilt only when the eligible links or the roots change.
+//
+// Each eligible link outside the forest whose two ends hang in the same tree closes one
+// fundamental cycle (the link and the tree path between its ends): fundamental_cycles() lists
+// them, the unknowns of a loop-flow method (HydraulicSolver::balance_loops).
 #pragma once
 #include <span>
 #include <vector>
@@ -27,6 +31,19 @@ class SpanningForest {
   void balance(std::span<const int> from, std::span<const int> to,
                std::span<const double> demand, std::span<double> q);
 
+  // One link of a cycle: sign +1 where the cycle runs from the link's `from` to its `to`.
+  struct CycleLink {
+    int link;
+    int sign;
+  };
+  // The fundamental cycles: per eligible non-tree link (the chord) whose ends are in one tree,
+  // the chord (sign +1) and the tree path from its `to` end back to its `from` end. Empty
+  // where there are more than max_cycles such chords (a caller's dense work would not pay).
+  // O(cycle lengths); nothing is kept.
+  std::vector<std::vector<CycleLink>> fundamental_cycles(std::span<const int> from,
+                                                         std::span<const int> to,
+                                                         std::size_t max_cycles) const;
+
  private:
   struct Step {
     int position;         // breadth-first position of the node
@@ -35,6 +52,7 @@ class SpanningForest {
     bool link_enters;     // the link's 'to' end is the node: flow parent -> node is positive
   };
   std::vector<char> eligible_, is_root_;
+  int root_count_ = 0;          // the roots hold breadth-first positions 0 .. root_count_ - 1
   std::vector<int> node_at_;    // per breadth-first position: the node (reached nodes only)
   std::vector<int> position_;   // per node: its breadth-first position, -1 if not reached
   std::vector<Step> steps_;     // per tree link, leaves first
