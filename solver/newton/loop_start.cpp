@@ -63,10 +63,11 @@ bool HydraulicSolver::balance_loops(const Network& net, FrictionModel friction,
 
   Eigen::VectorXd f(usable), x(usable);
   Eigen::MatrixXd jacobian(usable, usable);
-  // |F|^2 at the current flows, and F (and J) into f (and jacobian)
-  auto evaluate = [&](bool with_jacobian) {
+  // |F|^2 at the current flows, F and J into f and jacobian: the laws are evaluated once per
+  // point, so an accepted trial point already holds the next iteration's system
+  auto evaluate = [&]() {
     f.setZero();
-    if (with_jacobian) jacobian.setZero();
+    jacobian.setZero();
     for (std::size_t i = 0; i < links.size();) {
       std::size_t end = i;
       while (end < links.size() && links[end].link == links[i].link) ++end;
@@ -74,7 +75,6 @@ bool HydraulicSolver::balance_loops(const Network& net, FrictionModel friction,
       const physics::LinkLaw law = link_law(net, friction, params, st, k, st.q[k]);
       for (std::size_t a = i; a < end; ++a) {
         f[links[a].cycle] += links[a].sign * law.dp;
-        if (!with_jacobian) continue;
         for (std::size_t b = i; b < end; ++b)
           jacobian(links[a].cycle, links[b].cycle) += links[a].sign * links[b].sign * law.g;
       }
@@ -90,24 +90,21 @@ bool HydraulicSolver::balance_loops(const Network& net, FrictionModel friction,
     for (std::size_t i = 0; i < links.size(); ++i) st.q[links[i].link] = start_q[i];
   };
 
-  double merit = evaluate(true);
+  double merit = evaluate();
   for (int it = 0; it < kMaxStartIterations; ++it) {
     if (!std::isfinite(merit)) break;
     x = jacobian.ldlt().solve(-f);
     if (!x.allFinite()) break;
     double t = 1.0;
     shift(t);
-    double trial = evaluate(false);
+    double trial = evaluate();
     for (int h = 0; h < kMaxStartHalvings && !(trial < merit); ++h) {
       shift(-0.5 * t);
       t *= 0.5;
-      trial = evaluate(false);
+      trial = evaluate();
     }
-    if (!(trial < merit)) {
-      shift(-t);
-      break;
-    }
-    merit = evaluate(true);
+    if (!(trial < merit)) break;  // restored below
+    merit = trial;
     if (t * x.cwiseAbs().maxCoeff() <= kStartFlowTolerance * flow_scale) return all;
   }
   restore();  // not settled: the forest start, as without the loop start

@@ -38,7 +38,8 @@ class SpanningForest {
   };
   // The fundamental cycles: per eligible non-tree link (the chord) whose ends are in one tree,
   // the chord (sign +1) and the tree path from its `to` end back to its `from` end. Empty
-  // where there are more than max_cycles such chords (a caller's dense work would not pay).
+  // where more than max_cycles eligible non-tree links have both ends reached (links across
+  // two trees count; a caller's dense work would not pay).
   // O(cycle lengths); nothing is kept.
   std::vector<std::vector<CycleLink>> fundamental_cycles(std::span<const int> from,
                                                          std::span<const int> to,
