@@ -325,23 +325,52 @@ void SolverEngine::thermal_inputs(const Network& net, const fluid::FluidModel& f
   pipe_cp_current_ = true;
 }
 
-// Warm start: the previous solution's flows swept once more under this solve's fixed
-// temperatures (supply, ambient, soil), so that the coupling step predicts from the
-// temperatures they give now. Without it a time-series step starts one supply-temperature
-// change away (Oral annual run: 0.5-1 K at the first outer iteration, 5 per step instead of 3).
-// A sweep that fails keeps the previous temperatures: the outer loop starts from those.
-void SolverEngine::resweep_previous_flows(const Network& net, const fluid::FluidModel& fluid,
-                                          SolveReport& report) {
+// The flows state_ holds swept under this solve's fixed temperatures (supply, ambient, soil),
+// so that the coupling step predicts from the temperatures they give before the first
+// hydraulic step: a warm start's (the previous solution's flows; without it a time-series step
+// starts one supply-temperature change away, Oral annual run: 0.5-1 K at the first outer
+// iteration, 5 per step instead of 3) and a balanced cold start's (predict_from_balanced_start).
+// A sweep that fails keeps the previous temperatures and returns false.
+bool SolverEngine::sweep_state_flows(const Network& net, const fluid::FluidModel& fluid,
+                                     SolveReport& report) {
   const auto t0 = Clock::now();
   const solver::ThermalState previous = temps_;
   link_flows(net);
   thermal_inputs(net, fluid);
+  bool swept = true;
   try {
     thermal_->solve(net, fluid, thermal_in_, temps_);
   } catch (const Error&) {
     temps_ = previous;
+    swept = false;
   }
   report.timings.thermal_s += seconds_since(t0);
+  return swept;
+}
+
+// A cold start of a mostly tree-shaped network whose loop start balances every loop
+// (HydraulicSolver::balance_loops_now): the start's flows are the hydraulics at the starting
+// temperatures (realistic 1e5: the first Newton step moved them by 1e-8 of the largest flow),
+// so a first outer iteration from them would take a Newton step that changes nothing before
+// the coupling starts. Swept and predicted here instead, as a warm start's previous solution
+// is (through mixing nodes: the loops are balanced), the first outer iteration's step already
+// carries the coupling. Where the loops are not all balanced the start is left to the first
+// outer iteration, as before (the parameters it reads before the start are those without one).
+void SolverEngine::predict_from_balanced_start(const Network& net, const fluid::FluidModel& fluid,
+                                               const OuterLoop& loop, SolveReport& report) {
+  update_parameters(net, fluid);
+  update_consumer_flows(net, fluid);
+  set_node_demands(net);  // the start routes them through the forest
+  hydraulic_->initialise(net, params_, state_);
+  if (!hydraulic_->balance_loops_now(net, loop.newton.friction, params_, state_)) {
+    state_.initialised = false;
+    return;
+  }
+  if (!sweep_state_flows(net, fluid, report)) return;
+  have_temperatures_ = true;
+  predict_through_mixing_ = true;
+  coupling_newton_step(net, fluid, loop.tol_T);
+  node_T_ = newton_T_;
 }
 
 // The friction law of this solve, checked against the pipes; Hazen-Williams resistances depend
@@ -703,9 +732,11 @@ void SolverEngine::solve(const Network& net, const SolverOptions& options, Solve
       params_.consumer_set_flow.size() == consumer_flow_.size()) {
     predict_through_mixing_ = true;
     cold_start_ = false;
-    resweep_previous_flows(net, fluid, report);
+    sweep_state_flows(net, fluid, report);
     coupling_newton_step(net, fluid, loop.tol_T);
     node_T_ = newton_T_;
+  } else if (loop.coupled && !state_.initialised) {
+    predict_from_balanced_start(net, fluid, loop, report);
   }
   // (after the warm start's resweep: its link flows are the last solve's, at its demands)
   set_node_demands(net);

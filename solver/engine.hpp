@@ -102,8 +102,10 @@ class SolverEngine {
   // loop_flow_correction.cpp); false where the exact response is not at hand.
   bool correct_for_loop_flows(const Network& network, double tol_T);
   bool exact_temperature_response(const Network& network);
-  void resweep_previous_flows(const Network& network, const fluid::FluidModel& fluid,
-                              SolveReport& report);
+  bool sweep_state_flows(const Network& network, const fluid::FluidModel& fluid,
+                         SolveReport& report);
+  void predict_from_balanced_start(const Network& network, const fluid::FluidModel& fluid,
+                                   const OuterLoop& loop, SolveReport& report);
   void set_flow_bounds(const Network& network, const fluid::FluidModel& fluid);
   void accelerate(const std::vector<double>& output_T);
   void update_damping(int outer);

@@ -375,6 +375,9 @@ void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& 
   // the loop start needs the friction model, which the solve brings
   loop_start_pending_ = tree_shaped_;
   loops_balanced_ = false;
+  // a new start has no Newton system yet: the last one's factor answers for other flows
+  // (set_flow_response reads it)
+  factorised_ = false;
   st.p.assign(net.node_count(), 0.0);
   st.source_dp = net.sources().pump_dp_Pa;
   st.dp_source_closed.assign(dp_sources_.size(), 0);
@@ -730,6 +733,15 @@ void HydraulicSolver::project_onto_balance(const HydraulicParameters& params, Hy
   forest_.balance(from_, to_, params.demand, st.q);
   node_imbalance(st, params, imbalance_);
   report.max_mass_imbalance_kg_s = max_free_imbalance(imbalance_);
+}
+
+bool HydraulicSolver::balance_loops_now(const Network& net, FrictionModel friction,
+                                        const HydraulicParameters& params, HydraulicState& st) {
+  if (!loop_start_pending_) return loops_balanced_;
+  begin_solve(net, params, st);
+  loop_start_pending_ = false;
+  loops_balanced_ = balance_loops(net, friction, params, st);
+  return loops_balanced_;
 }
 
 NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& ns,

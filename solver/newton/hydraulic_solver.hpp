@@ -205,6 +205,11 @@ class HydraulicSolver {
   // Whether the loop start after the last initialise balanced every loop of the network (its
   // flows then start near their solution everywhere, loops included).
   bool loops_balanced() const { return loops_balanced_; }
+  // The loop start that initialise left to the next solve, run now (at these parameters), so
+  // that the start's flows can be swept before the first Newton step; that solve then does not
+  // repeat it. Returns loops_balanced().
+  bool balance_loops_now(const Network& network, FrictionModel friction,
+                         const HydraulicParameters& params, HydraulicState& state);
 
   // Newton iterations from `state`. Appends to report.history, adds to its timings and
   // counts; says why it stopped in report.message (never sets report.status).
