@@ -12,6 +12,10 @@ random consumer), the others float (fixed_dp or curve without return_pressure_ba
 a fixed flow; every other seed on terrain, each return node at its supply node's elevation
 (a substation's two connections are in one building; the first 300 keep their independent
 elevations, see add_twin_nodes).
+Seeds from 1000 (`tree_network`, `--tree`, 200 by default): mostly tree-shaped networks of 40-120
+twin nodes with a few rings (loops at most 5 % of the pipes), the shape of real district heating
+and the only family on which the solver's tree-shaped start, loop start and prediction from the
+start run (the others have more loops).
 Many of these are poor designs (a 1 MW consumer behind DN50, a 1 kW consumer at the end of 800 m
 losing 3 W/mK): the point is that the solver answers (under-supply is an answer) and says why
 where it cannot. Prints the count of each outcome per family, the slowest solve (CPU time of
@@ -19,7 +23,7 @@ the solve call, the measure of the issue's 1 s limit on a shared machine, and it
 converged solves, the worst mass and energy balances. Never an exception other than the
 solver's own statuses, never a hang.
 
-    PYTHONPATH=build/python /usr/bin/python3 benchmarks/robustness.py [--count 1000]
+    PYTHONPATH=build/python /usr/bin/python3 benchmarks/robustness.py [--count 1000] [--tree 200]
 """
 import argparse
 import collections
@@ -130,6 +134,47 @@ def harsh_network(seed: int) -> heatnet.Network:
     return net
 
 
+TREE_FROM = 1000
+
+
+def tree_network(seed: int) -> heatnet.Network:
+    """A mostly tree-shaped network (loops at most 5 % of the pipes, the solver's criterion for
+    its spanning-forest start, the loop start and the prediction from it): 40-120 twin nodes,
+    one to n/25 loops closing rings of the supply and return mains, pipes sized at random
+    (DN40-DN300, 20-600 m, U 0.2-3 W/mK), consumers of 5 kW-1 MW (return 30-55 degC) at ~60 %
+    of the nodes, a fixed_dp or dp_control plant at 70-110 degC, every other seed on terrain."""
+    rnd = random.Random(seed)
+    n = rnd.randint(40, 120)
+    hilly = seed % 2 == 1
+    net = heatnet.Network(name=f"tree_{seed}", settings={
+        "fluid": "water", "friction": "colebrook", "temperature_C": 70.0,
+        "ambient_temperature_C": rnd.uniform(-10, 15)})
+    add_twin_nodes(net, rnd, n, hilly, twin_elevations=True)
+    edges = {(rnd.randrange(i), i) for i in range(1, n)}
+    for _ in range(rnd.randint(1, max(1, n // 25))):
+        a, b = rnd.sample(range(n), 2)
+        edges.add((min(a, b), max(a, b)))
+    sizes = [0.04, 0.05, 0.065, 0.08, 0.1, 0.125, 0.15, 0.2, 0.3]
+    for a, b in sorted(edges):
+        d = rnd.choice(sizes)
+        length, u = rnd.uniform(20, 600), rnd.uniform(0.2, 3)
+        for pid, f, t in ((f"PS{a}_{b}", f"S{a}", f"S{b}"), (f"PR{a}_{b}", f"R{b}", f"R{a}")):
+            net.add_pipe(pid, from_=f, to=t, length_m=length, inner_diameter_m=d,
+                         roughness_mm=0.05, heat_loss_W_mK=u)
+    consumers = []
+    for i in range(1, n):
+        if rnd.random() < 0.6:
+            kw = rnd.choice([5, 20, 100, 300, 1000])
+            net.add_consumer(f"C{i}", supply_node=f"S{i}", return_node=f"R{i}", heat_demand_kW=kw,
+                             return_temperature_C=rnd.uniform(30, 55))
+            consumers.append((f"C{i}", kw))
+    main = rnd.choice(["fixed_dp", "dp_control"] if consumers else ["fixed_dp"])
+    net.add_source("PLANT", supply_node="S0", return_node="R0",
+                   supply_temperature_C=rnd.uniform(70, 110), return_pressure_bar=3.0,
+                   pump=plant_pump(rnd, main, consumers))
+    return net
+
+
 def design_flow(consumers) -> float:
     """Total flow (kg/s) of the consumers at a 30 K spread (4.19 kJ/kgK)."""
     return sum(kw for _, kw in consumers) / (4.19 * 30.0)
@@ -150,11 +195,15 @@ def plant_pump(rnd: random.Random, kind: str, consumers) -> dict:
 
 
 def network_for(seed: int) -> heatnet.Network:
+    if seed >= TREE_FROM:
+        return tree_network(seed)
     return random_network(seed) if seed < HARSH_FROM else harsh_network(seed)
 
 
 def family(seed: int) -> str:
     ground = "terrain" if seed % 2 else "level"
+    if seed >= TREE_FROM:
+        return "tree " + ground
     return ground if seed < HARSH_FROM else "harsh " + ground
 
 
@@ -180,6 +229,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--count", type=int, default=1000)
+    ap.add_argument("--tree", type=int, default=200,
+                    help=f"mostly tree-shaped networks, seeds {TREE_FROM}- (tree_network)")
     ap.add_argument("--max-outer", type=int, default=None, help="outer iterations (default: the solver's)")
     ap.add_argument("--list", action="store_true", help="print each solve that does not converge")
     a = ap.parse_args()
@@ -187,7 +238,7 @@ def main():
     slowest = (0.0, None, 0.0)  # (CPU s, seed, wall s) of the solve call
     worst_mass = worst_energy = worst_over = 0.0
     options = {} if a.max_outer is None else {"max_outer_iterations": a.max_outer}
-    for seed in range(a.count):
+    for seed in list(range(a.count)) + list(range(TREE_FROM, TREE_FROM + a.tree)):
         net = network_for(seed)
         t0, c0 = time.perf_counter(), time.process_time()
         try:
@@ -206,7 +257,7 @@ def main():
                 print(f"seed {seed} ({family(seed)}): {e.report.status}: {e.report.message[:200]}")
         outcomes[(status, family(seed))] += 1
     total = collections.Counter()
-    for fam in ("level", "terrain", "harsh level", "harsh terrain"):
+    for fam in ("level", "terrain", "harsh level", "harsh terrain", "tree level", "tree terrain"):
         row = {s: c for (s, f), c in sorted(outcomes.items()) if f == fam}
         if row:
             print(f"{fam:14s} {sum(row.values()):4d} networks: " +
