@@ -51,22 +51,29 @@ def add_twin_nodes(net: heatnet.Network, rnd: random.Random, n: int, hilly: bool
             net.add_node(f"{side}{i}", elevation_m=elevations[side, i])
 
 
-def tree_and_loops(rnd: random.Random, n: int, most_loops: int) -> list:
-    """Edges (a, b), a < b, of a random spanning tree of n nodes plus up to most_loops more."""
+def tree_and_loops(rnd: random.Random, n: int, most_loops: int, least_loops: int = 0) -> list:
+    """Edges (a, b), a < b, of a random spanning tree of n nodes plus least_loops to most_loops
+    more."""
     edges = {(rnd.randrange(i), i) for i in range(1, n)}
-    for _ in range(rnd.randint(0, most_loops)):
+    for _ in range(rnd.randint(least_loops, most_loops)):
         a, b = rnd.sample(range(n), 2)
         edges.add((min(a, b), max(a, b)))
     return sorted(edges)
+
+
+def new_network(name: str, rnd: random.Random, temperature_C: float,
+                ambient_C: tuple) -> heatnet.Network:
+    """An empty network of water with Colebrook friction, its ambient drawn from ambient_C."""
+    return heatnet.Network(name=name, settings={
+        "fluid": "water", "friction": "colebrook", "temperature_C": temperature_C,
+        "ambient_temperature_C": rnd.uniform(*ambient_C)})
 
 
 def random_network(seed: int) -> heatnet.Network:
     rnd = random.Random(seed)
     n = rnd.randint(4, 25)
     hilly = seed % 2 == 1
-    net = heatnet.Network(name=f"random_{seed}", settings={
-        "fluid": "water", "friction": "colebrook", "temperature_C": 70.0,
-        "ambient_temperature_C": rnd.uniform(-10, 15)})
+    net = new_network(f"random_{seed}", rnd, 70.0, (-10, 15))
     add_twin_nodes(net, rnd, n, hilly)
     for a, b in tree_and_loops(rnd, n, n):
         d = rnd.choice([0.05, 0.08, 0.1, 0.15, 0.2, 0.3])
@@ -93,9 +100,7 @@ def harsh_network(seed: int) -> heatnet.Network:
     rnd = random.Random(seed)
     n = rnd.randint(5, 25)
     hilly = seed % 2 == 1
-    net = heatnet.Network(name=f"harsh_{seed}", settings={
-        "fluid": "water", "friction": "colebrook", "temperature_C": 60.0,
-        "ambient_temperature_C": rnd.uniform(0, 15)})
+    net = new_network(f"harsh_{seed}", rnd, 60.0, (0, 15))
     add_twin_nodes(net, rnd, n, hilly, twin_elevations=TWIN_ELEVATIONS)
     sizes = [0.04, 0.05, 0.065, 0.08, 0.1, 0.125, 0.15, 0.2]
     for a, b in tree_and_loops(rnd, n, n // 2):
@@ -146,16 +151,10 @@ def tree_network(seed: int) -> heatnet.Network:
     rnd = random.Random(seed)
     n = rnd.randint(40, 120)
     hilly = seed % 2 == 1
-    net = heatnet.Network(name=f"tree_{seed}", settings={
-        "fluid": "water", "friction": "colebrook", "temperature_C": 70.0,
-        "ambient_temperature_C": rnd.uniform(-10, 15)})
+    net = new_network(f"tree_{seed}", rnd, 70.0, (-10, 15))
     add_twin_nodes(net, rnd, n, hilly, twin_elevations=True)
-    edges = {(rnd.randrange(i), i) for i in range(1, n)}
-    for _ in range(rnd.randint(1, max(1, n // 25))):
-        a, b = rnd.sample(range(n), 2)
-        edges.add((min(a, b), max(a, b)))
     sizes = [0.04, 0.05, 0.065, 0.08, 0.1, 0.125, 0.15, 0.2, 0.3]
-    for a, b in sorted(edges):
+    for a, b in tree_and_loops(rnd, n, max(1, n // 25), least_loops=1):
         d = rnd.choice(sizes)
         length, u = rnd.uniform(20, 600), rnd.uniform(0.2, 3)
         for pid, f, t in ((f"PS{a}_{b}", f"S{a}", f"S{b}"), (f"PR{a}_{b}", f"R{b}", f"R{a}")):
