@@ -1,5 +1,6 @@
 #include "solver/coupling_oscillations.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include "network/compiled.hpp"
@@ -9,20 +10,26 @@ namespace heatnet::solver {
 void CouplingOscillations::reset() {
   flow_sign_.clear();
   reversals_.clear();
+  has_flowed_.clear();
   swing_sign_.clear();
   swinging_.clear();
 }
 
-void CouplingOscillations::track_flows(std::span<const double> q) {
+void CouplingOscillations::track_flows(std::span<const double> q, double zero_share) {
   const std::size_t m = q.size();
   if (flow_sign_.size() != m) {
     flow_sign_.assign(m, 0);
     reversals_.assign(m, 0);
+    has_flowed_.assign(m, 0);
   }
+  double largest = 0.0;
+  for (double f : q) largest = std::max(largest, std::abs(f));
+  const double zero = zero_share * largest;
   for (std::size_t k = 0; k < m; ++k) {
     const signed char sign = q[k] > 0 ? 1 : (q[k] < 0 ? -1 : 0);
     if (sign != 0 && flow_sign_[k] == -sign && reversals_[k] < 0xFFFF) ++reversals_[k];
     if (sign != 0) flow_sign_[k] = sign;
+    if (std::abs(q[k]) > zero) has_flowed_[k] = 1;
   }
 }
 
@@ -66,7 +73,7 @@ std::string CouplingOscillations::diagnosis(const Network& net, std::span<const 
   const Topology& t = net.topology();
   int worst = -1;  // hydraulic link
   for (std::size_t k = 0; k < reversals_.size(); ++k) {
-    if (t.link_kind[topo_link[k]] != LinkKind::pipe) continue;
+    if (t.link_kind[topo_link[k]] != LinkKind::pipe || !has_flowed_[k]) continue;
     if (reversals_[k] >= kMinReversals && (worst < 0 || reversals_[k] > reversals_[worst]))
       worst = static_cast<int>(k);
   }

@@ -19,8 +19,13 @@ namespace heatnet::solver {
 class CouplingOscillations {
  public:
   void reset();  // at the start of each solve
-  // After each outer iteration's hydraulic step: flows per hydraulic link.
-  void track_flows(std::span<const double> q);
+  // After each outer iteration's hydraulic step: flows per hydraulic link. A flow within
+  // zero_share of the largest (the solve's relative flow tolerance) is zero to the solve, and
+  // a pipe that never carried more turns nothing, however often its sign flips with what the
+  // tolerance leaves (a dead branch): such a pipe was named as the cause of an undersized
+  // network's unsettled coupling (robustness seed 1154). A pipe that stops and starts (its flow
+  // between a real one and zero) still counts each turn through zero.
+  void track_flows(std::span<const double> q, double zero_share);
   // After each sweep: the property temperature each pipe was given and the one the sweep
   // produced. A swing is a change of sign of (swept - used) by more than kMinSwingK and at
   // least kMinSwingRatio of the previous one; twice running makes a pipe swinging. Returns true
@@ -39,6 +44,7 @@ class CouplingOscillations {
   // per hydraulic link
   std::vector<signed char> flow_sign_;
   std::vector<std::uint16_t> reversals_;
+  std::vector<unsigned char> has_flowed_;  // beyond zero_share of the largest flow
   // per pipe
   std::vector<signed char> swing_sign_;
   std::vector<float> swing_size_;

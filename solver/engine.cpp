@@ -513,7 +513,7 @@ std::optional<solver::LoopEnd> SolverEngine::thermal_step(const Network& net,
                                                           const fluid::FluidModel& fluid,
                                                           OuterLoop& loop, int outer,
                                                           SolveReport& report) {
-  if (loop.coupled) oscillations_.track_flows(state_.q);
+  if (loop.coupled) oscillations_.track_flows(state_.q, loop.newton.tolerance);
   const auto t0 = Clock::now();
   thermal_inputs(net, fluid);
   try {
