@@ -273,8 +273,7 @@ void SolverEngine::set_flow_bounds(const Network& net, const fluid::FluidModel& 
     return_enthalpy_[i] = fluid.enthalpy(c.return_temperature_C[i]);
   flow_lo_.assign(net.consumer_count(), 0.0);
   flow_hi_.assign(net.consumer_count(), 0.0);
-  flow_trust_.assign(net.consumer_count(), kMaxFlowStep);
-  flow_step_dir_.assign(net.consumer_count(), 0);
+  reset_flow_trust(net);
   for (int i = 0; i < net.consumer_count(); ++i) {
     if (!std::isnan(c.fixed_mass_flow_kg_s[i])) continue;
     const double q = c.heat_demand_W[i], tr = c.return_temperature_C[i];
@@ -284,6 +283,12 @@ void SolverEngine::set_flow_bounds(const Network& net, const fluid::FluidModel& 
         solver::demand_flow(fluid, q, std::max(reachable_.hi, tr), tr, h_return).mass_flow,
         flow_hi_[i]);
   }
+}
+
+// Every consumer's step limit back at kMaxFlowStep, with no last step (update_flow_trust).
+void SolverEngine::reset_flow_trust(const Network& net) {
+  flow_trust_.assign(net.consumer_count(), kMaxFlowStep);
+  flow_step_dir_.assign(net.consumer_count(), 0);
 }
 
 // Next input of the outer loop, Anderson-mixed where the iteration converges linearly: the set

@@ -355,9 +355,11 @@ bool SolverEngine::sweep_state_flows(const Network& net, const fluid::FluidModel
 // the coupling starts. Swept and predicted here instead, as a warm start's previous solution
 // is (through mixing nodes: the loops are balanced), the first outer iteration's step already
 // carries the coupling. Where the loops are not all balanced the start is left to the first
-// outer iteration, as before (the parameters it reads before the start are those without one).
+// outer iteration, as before (the parameters it reads before the start are those without one);
+// a network with too many loops for the loop start does not try.
 void SolverEngine::predict_from_balanced_start(const Network& net, const fluid::FluidModel& fluid,
                                                const OuterLoop& loop, SolveReport& report) {
+  if (!hydraulic_->tree_shaped()) return;
   update_parameters(net, fluid);
   update_consumer_flows(net, fluid);
   set_node_demands(net);  // the start routes them through the forest
@@ -367,8 +369,6 @@ void SolverEngine::predict_from_balanced_start(const Network& net, const fluid::
     return;
   }
   if (!sweep_state_flows(net, fluid, report)) return;
-  const std::vector<double> trust = flow_trust_;  // to go back to (below)
-  const std::vector<signed char> step_dir = flow_step_dir_;
   have_temperatures_ = true;
   predict_through_mixing_ = true;
   coupling_newton_step(net, fluid, loop.tol_T);
@@ -385,8 +385,7 @@ void SolverEngine::predict_from_balanced_start(const Network& net, const fluid::
   have_temperatures_ = false;
   predict_through_mixing_ = false;
   predicted_flow_.clear();
-  flow_trust_ = trust;
-  flow_step_dir_ = step_dir;
+  reset_flow_trust(net);  // the step was not taken
 }
 
 // The friction law of this solve, checked against the pipes; Hazen-Williams resistances depend

@@ -134,6 +134,7 @@ class SolverEngine {
                                   const OuterLoop& loop, FallbackIterate& it, SolveReport& report);
   void restore(FallbackSaved&& saved);
   void update_flow_trust();
+  void reset_flow_trust(const Network& network);
   bool state_is_finite() const;
   // Whether consumer i sits at its substation's flow limit (its set flow a throttle's
   // round-off below it, its flow a round-off above or below).

@@ -209,6 +209,11 @@ HydraulicSolver::HydraulicSolver(const Network& net, LinearBackend backend)
   for (std::size_t k = 0; k < links; ++k)
     if (control_[k] != StatusControl::fixed || tank_side_[k])
       status_links_.push_back(static_cast<int>(k));
+  // independent loops ~ links - free nodes (each free node needs one tree link)
+  std::size_t eligible = 0;
+  for (std::size_t k = 0; k < links; ++k) eligible += forest_start_link(k);
+  const double loops = static_cast<double>(eligible) - static_cast<double>(rows);
+  tree_shaped_ = loops <= kTreeStartMaxLoopFraction * static_cast<double>(eligible);
 
   const auto t0 = Clock::now();
   build_pattern(rows, /*with_positions=*/rows == 0);  // else only the ordering reads it
@@ -352,23 +357,14 @@ void HydraulicSolver::initialise(const Network& net, const HydraulicParameters& 
       case LinkKind::consumer: st.q[k] = params.consumer_set_flow[e]; break;
     }
   }
-  // In a mostly tree-shaped network (district heating), route the demands through a spanning
-  // forest: the start is mass-balanced and exact in the tree-shaped parts; loops and
-  // pumps/valves keep the nominal flows above. In a meshed network, routing every demand
-  // along one tree is a worse start than uniform velocities (a 125k-link grid: 18 Newton
-  // iterations instead of 11), so it keeps the nominal start.
-  forest_eligible_.assign(m, 0);
-  std::size_t eligible = 0;
-  for (std::size_t k = 0; k < m; ++k) {
-    forest_eligible_[k] = (kind_[k] == LinkKind::pipe || kind_[k] == LinkKind::source) &&
-                          initial_status_[k] != LinkStatus::closed;
-    eligible += forest_eligible_[k];
-  }
-  // independent loops ~ links - free nodes (each free node needs one tree link); the forest
-  // itself is built only when it will be used
-  const double loops = static_cast<double>(eligible) - static_cast<double>(matrix_.rows());
-  tree_shaped_ = loops <= kTreeStartMaxLoopFraction * static_cast<double>(eligible);
+  // In a mostly tree-shaped network (district heating, tree_shaped_), route the demands
+  // through a spanning forest: the start is mass-balanced and exact in the tree-shaped parts;
+  // loops and pumps/valves keep the nominal flows above. In a meshed network, routing every
+  // demand along one tree is a worse start than uniform velocities (a 125k-link grid: 18
+  // Newton iterations instead of 11), so it keeps the nominal start.
   if (tree_shaped_) {
+    forest_eligible_.assign(m, 0);
+    for (std::size_t k = 0; k < m; ++k) forest_eligible_[k] = forest_start_link(k);
     forest_.update(from_, to_, forest_eligible_, fixed_node_);
     forest_.balance(from_, to_, params.demand, st.q);
   }
@@ -735,12 +731,19 @@ void HydraulicSolver::project_onto_balance(const HydraulicParameters& params, Hy
   report.max_mass_imbalance_kg_s = max_free_imbalance(imbalance_);
 }
 
+void HydraulicSolver::run_pending_loop_start(const Network& net, FrictionModel friction,
+                                             const HydraulicParameters& params,
+                                             HydraulicState& st) {
+  if (!loop_start_pending_) return;
+  loop_start_pending_ = false;
+  loops_balanced_ = balance_loops(net, friction, params, st);
+}
+
 bool HydraulicSolver::balance_loops_now(const Network& net, FrictionModel friction,
                                         const HydraulicParameters& params, HydraulicState& st) {
   if (!loop_start_pending_) return loops_balanced_;
   begin_solve(net, params, st);
-  loop_start_pending_ = false;
-  loops_balanced_ = balance_loops(net, friction, params, st);
+  run_pending_loop_start(net, friction, params, st);
   return loops_balanced_;
 }
 
@@ -748,10 +751,7 @@ NewtonOutcome HydraulicSolver::solve(const Network& net, const NewtonSettings& n
                                      const HydraulicParameters& params, HydraulicState& st,
                                      SolveReport& report) {
   begin_solve(net, params, st);
-  if (loop_start_pending_) {
-    loop_start_pending_ = false;
-    loops_balanced_ = balance_loops(net, ns.friction, params, st);
-  }
+  run_pending_loop_start(net, ns.friction, params, st);
   last_border_singular_ = -1;
   imbalance_of_last_state_ = false;
   imbalance_of_flows_ = false;

@@ -205,6 +205,10 @@ class HydraulicSolver {
   // Whether the loop start after the last initialise balanced every loop of the network (its
   // flows then start near their solution everywhere, loops included).
   bool loops_balanced() const { return loops_balanced_; }
+  // Whether the network has few enough loops (at most 5 % of the links a forest may use) for
+  // initialise to start from a spanning forest and ask for the loop start. Fixed at
+  // construction.
+  bool tree_shaped() const { return tree_shaped_; }
   // The loop start that initialise left to the next solve, run now (at these parameters), so
   // that the start's flows can be swept before the first Newton step; that solve then does not
   // repeat it. Returns loops_balanced().
@@ -394,6 +398,14 @@ class HydraulicSolver {
   // The loop start (solver/newton/loop_start.cpp): the fundamental cycles' flows that balance
   // their pressure losses at the set flows; true where every cycle was balanced (else the
   // cycles it could not take keep the forest start; all of them if it did not settle).
+  // a link the spanning-forest start may route flow through: a pipe or plant not fixed closed
+  bool forest_start_link(std::size_t k) const {
+    return (kind_[k] == LinkKind::pipe || kind_[k] == LinkKind::source) &&
+           initial_status_[k] != LinkStatus::closed;
+  }
+  // the loop start initialise asked for, if it has not run yet
+  void run_pending_loop_start(const Network& network, FrictionModel friction,
+                              const HydraulicParameters& params, HydraulicState& state);
   bool balance_loops(const Network& network, FrictionModel friction,
                      const HydraulicParameters& params, HydraulicState& state);
   std::vector<signed char> tank_side_;  // +1: `to` is a no_inflow/no_outflow node, -1: `from`
