@@ -9,6 +9,7 @@
 #include "heatnet/errors.hpp"
 #include "network/checks.hpp"
 #include "solver/consumer_demand.hpp"
+#include "solver/newton/contraction_estimate.hpp"
 #include "solver/thermal/temperature_range.hpp"
 #include "solver/physics/friction.hpp"
 #include "solver/physics/substation.hpp"
@@ -19,6 +20,9 @@
 namespace heatnet {
 namespace {
 using Clock = std::chrono::steady_clock;
+using solver::change_still_to_come;
+using solver::kEstimateSafety;
+using solver::kMaxContraction;
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
@@ -52,14 +56,8 @@ constexpr double kMaxStepGrowth = 2.0;
 constexpr int kMaxInnerIterations = 30;
 constexpr double kMaxSingleStepChange = 1.0;
 // Convergence by contraction estimate (converged_by_estimate): a sequence of single Newton
-// steps whose last two outer iterations each contracted by at most kMaxContraction counts as
-// converged once the change still to come, bounded by the geometric series of the last
-// contraction, is below the flow tolerance / kEstimateSafety. The factor 3 covers the
-// irregular contractions of Anderson-mixed steps: on the Oral 8,760 h run (rule applied to
-// the logged sequences of the strict test) the flows a step ends at were at most 0.74 of the
-// tolerance from where the strict test ended (factor 1: 1.9, 307 steps over; 2: 1.6, 4 over).
-constexpr double kMaxContraction = 0.5;
-constexpr double kEstimateSafety = 3.0;
+// steps counts as converged by the rule of contraction_estimate.hpp (kMaxContraction,
+// kEstimateSafety), its factor 3 set on the Oral 8,760 h run's Anderson-mixed steps.
 constexpr double kSlowContraction = 0.9;
 // A warm-started solve (a time step, a re-solve after a parameter change) predicts through
 // mixing nodes (ThermalSolver::tree_response) in its first outer iterations: near the last
@@ -68,10 +66,6 @@ constexpr double kSlowContraction = 0.9;
 // nodes as cuts: through them, the robustness sweep's cold solves settled 957 of 1000 instead of
 // 969 (967 when only the first 20 iterations went through them).
 constexpr int kPredictThroughMixingUntil = 20;
-
-// What a sequence contracting by r per iteration still changes after a change of `last`:
-// at most last r / (1 - r) (geometric series). The flow and temperature tests both use it.
-double change_still_to_come(double last, double r) { return last * r / (1.0 - r); }
 
 // The largest flow change s of the next single Newton step that can count as converged by
 // contraction estimate (converged_by_estimate) after a step of last_step: with the contraction
@@ -624,9 +618,8 @@ void SolverEngine::next_coupling_input(const Network& net, const OuterLoop& loop
 // with them), and the iteration before it contracting as well (an irregular sequence, e.g.
 // Anderson-mixed, is not judged on one ratio).
 bool SolverEngine::converged_by_estimate(const OuterLoop& loop, double contraction) const {
-  if (!(contraction <= kMaxContraction && loop.last_contraction <= kMaxContraction)) return false;
-  return change_still_to_come(loop.last_step, contraction) <=
-         loop.newton.tolerance / kEstimateSafety;
+  return solver::settled_by_contraction(loop.last_step, contraction, loop.last_contraction,
+                                       loop.newton.tolerance);
 }
 
 // Whether temperatures whose last change dT is still above the tolerance are within it of the
@@ -731,6 +724,7 @@ void SolverEngine::solve(const Network& net, const SolverOptions& options, Solve
     if (!std::isnan(w)) loop.feedback = true;
   loop.coupled = thermal && loop.feedback;
   loop.single_steps = loop.coupled;
+  loop.newton.stop_by_estimate = !loop.coupled;
   const int max_outer = thermal ? options.max_outer_iterations : 1;
 
   initial_temperatures(net, thermal);

@@ -1,5 +1,6 @@
 #include "solver/newton/hydraulic_solver.hpp"
 #include "solver/newton/spanning_forest.hpp"
+#include "solver/newton/contraction_estimate.hpp"
 #include "solver/newton/newton_roundoff.hpp"
 
 #include <algorithm>
@@ -679,6 +680,23 @@ std::string HydraulicSolver::link_name(const Network& net, int k) const {
   return std::string(to_string(kind_[k])) + " '" + id + "'";
 }
 
+// Whether the flows after step rec are within the tolerance by the contraction of this call's
+// steps (contraction_estimate.hpp; NewtonSettings::stop_by_estimate), and rec's entry in that
+// record: only steps taken in full without a status change count, as only they follow
+// Newton's own contraction (a halved or status-changed step says nothing of the next).
+bool HydraulicSolver::settled_by_estimate(const NewtonSettings& ns, NewtonRun& run,
+                                          const IterationRecord& rec) {
+  const bool regular = rec.status_changes == 0 && rec.step_length == 1.0;
+  const double r = rec.max_flow_change_rel / run.last_step;  // NaN after an irregular step
+  const bool settled = ns.stop_by_estimate && regular &&
+                       settled_by_contraction(rec.max_flow_change_rel, r, run.last_contraction,
+                                              ns.tolerance);
+  constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+  run.last_contraction = regular ? r : kNone;
+  run.last_step = regular ? rec.max_flow_change_rel : kNone;
+  return settled;
+}
+
 // The convergence tests after a step (rec): the flow change within tolerance with no status
 // change, attainable accuracy reached (round-off), or a first step that found the state
 // exact. Where one holds, every status is re-examined first (EPANET); a change continues.
@@ -687,6 +705,7 @@ bool HydraulicSolver::converged_after_step(const Network& net, const NewtonSetti
                                            HydraulicState& st, NewtonRun& run,
                                            const IterationRecord& rec, SolveReport& report) const {
   const int sequence_it = ns.previous_iterations + rec.iteration;
+  const bool estimated = settled_by_estimate(ns, run, rec);
   // Attainable accuracy: when the link laws already hold to round-off of the pressures (beyond
   // what the round-off of each link's own flow makes of its law, flow_roundoff_Pa) and the
   // flow change has stalled at a small level for several iterations (strongly coupled nodes,
@@ -709,7 +728,8 @@ bool HydraulicSolver::converged_after_step(const Network& net, const NewtonSetti
       return true;
     }
   }
-  const bool settled = rec.max_flow_change_rel <= ns.tolerance && rec.status_changes == 0;
+  const bool settled =
+      (rec.max_flow_change_rel <= ns.tolerance || estimated) && rec.status_changes == 0;
   if (settled && sequence_it > 1) {
     run.pending = update_statuses(net, params, st, StatusCheck::at_convergence);
     if (run.pending.all == 0) return true;

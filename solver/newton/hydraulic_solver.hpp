@@ -22,6 +22,7 @@
 #include <Eigen/Core>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <utility>
 #include <string>
 #include <vector>
@@ -169,6 +170,10 @@ struct NewtonSettings {
   // solve: demands and properties change a little between calls). They count for the status
   // checks and allow the first step of this call to confirm convergence.
   int previous_iterations = 0;
+  // A solve on its own (not a step of a coupled outer loop) may stop once its Newton steps'
+  // contraction shows the flows within the tolerance (contraction_estimate.hpp): the step
+  // that would only confirm it is not taken. The coupled loop judges its own sequence.
+  bool stop_by_estimate = false;
 };
 
 // Mean temperature of a column-coupled pipe's water at flow q (pipe_mean_temperature.hpp),
@@ -305,6 +310,10 @@ class HydraulicSolver {
     int border_singular = -1;   // a dp-controlled source whose consumer's dp did not respond
     bool pump_dp_limited = false;  // the last step's pump dps were cut to the trust region
     bool imbalance_current = false;  // take_step left the new flows' node_imbalance in imbalance_
+    // this call's last two flow changes and the contraction between them, of steps taken in
+    // full without a status change (NaN otherwise): the contraction estimate's record
+    double last_step = std::numeric_limits<double>::quiet_NaN();
+    double last_contraction = std::numeric_limits<double>::quiet_NaN();
   };
   void begin_solve(const Network& network, const HydraulicParameters& params,
                    HydraulicState& state);
@@ -332,6 +341,8 @@ class HydraulicSolver {
   double rebalance_step(const Network& network, HydraulicState& state, NewtonRun& run,
                         IterationRecord& rec);
   std::string link_name(const Network& network, int k) const;
+  static bool settled_by_estimate(const NewtonSettings& settings, NewtonRun& run,
+                                  const IterationRecord& rec);
   bool converged_after_step(const Network& network, const NewtonSettings& settings,
                             const HydraulicParameters& params, HydraulicState& state,
                             NewtonRun& run, const IterationRecord& rec, SolveReport& report) const;
