@@ -630,8 +630,9 @@ bool SolverEngine::converged_by_estimate(const OuterLoop& loop, double contracti
 // by ~0.04 an iteration otherwise took one more iteration for a last change of 1.08e-6 K.
 bool SolverEngine::temperatures_settled_by_estimate(const OuterLoop& loop, int outer, double dT,
                                                     double rate) const {
-  if (outer < 3 || damping_ < 1.0 || !(rate <= kMaxContraction)) return false;
-  return change_still_to_come(dT, rate) <= loop.tol_T / kEstimateSafety;
+  // (rate is already the larger of the last two ratios: it stands for both)
+  if (outer < 3 || damping_ < 1.0) return false;
+  return solver::settled_by_contraction(dT, rate, rate, loop.tol_T);
 }
 
 // Whether a cold start's coupling step predicts through mixing nodes from this iteration on,

@@ -406,9 +406,6 @@ class HydraulicSolver {
   // per controlled link (controlled_links_' order): the links at its controlled node, +1 where
   // the link leaves it and -1 where it enters
   std::vector<std::vector<std::pair<int, int>>> controlled_incident_;
-  // The loop start (solver/newton/loop_start.cpp): the fundamental cycles' flows that balance
-  // their pressure losses at the set flows; true where every cycle was balanced (else the
-  // cycles it could not take keep the forest start; all of them if it did not settle).
   // a link the spanning-forest start may route flow through: a pipe or plant not fixed closed
   bool forest_start_link(std::size_t k) const {
     return (kind_[k] == LinkKind::pipe || kind_[k] == LinkKind::source) &&
@@ -417,6 +414,9 @@ class HydraulicSolver {
   // the loop start initialise asked for, if it has not run yet
   void run_pending_loop_start(const Network& network, FrictionModel friction,
                               const HydraulicParameters& params, HydraulicState& state);
+  // The loop start (solver/newton/loop_start.cpp): the fundamental cycles' flows that balance
+  // their pressure losses at the set flows; true where every cycle was balanced (else the
+  // cycles it could not take keep the forest start; all of them if it did not settle).
   bool balance_loops(const Network& network, FrictionModel friction,
                      const HydraulicParameters& params, HydraulicState& state);
   std::vector<signed char> tank_side_;  // +1: `to` is a no_inflow/no_outflow node, -1: `from`
