@@ -255,7 +255,9 @@ double HydraulicSolver::assemble_links(const Network& net, FrictionModel frictio
     const double residual = law.dp - drop;
     double y = 1.0 / law.g;
     merit += (residual * y) * (residual * y);  // the tangent's Newton step, either way
-    if (secant_limits && open_pipe)
+    // (power_law_secant_slope's own first test, here: most links keep the tangent without the
+    // call and a second division)
+    if (secant_limits && open_pipe && std::abs(drop) < kSecantDropRatio * std::abs(law.dp))
       y = 1.0 / power_law_secant_slope(q[k], law, drop, *secant_limits);
     if (std::abs(residual) > max_residual) {
       max_residual = std::abs(residual);
