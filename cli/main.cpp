@@ -76,7 +76,7 @@ int run(int argc, char** argv) {
     std::cerr << "error: " << e.what() << "\n(run 'heatnet --help' for usage)\n";
     return kExitBadInput;
   }
-  // large networks: once more with huge pages (cli/huge_pages.hpp), before anything is read
+  // mid-sized networks: once more with huge pages (cli/huge_pages.hpp), before anything is read
   if (*solve_cmd) reexec_with_huge_pages(solve.network, argv);
   if (*check_cmd) reexec_with_huge_pages(check_path, argv);
   if (*simulate_cmd) reexec_with_huge_pages(simulate.network, argv);

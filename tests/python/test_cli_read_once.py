@@ -76,10 +76,10 @@ def _execs(tmp_path, network, env=None):
 
 
 @pytest.mark.skipif(shutil.which("strace") is None, reason="strace not installed")
-def test_large_networks_run_once_more_with_huge_pages(tmp_path):
-    """A network file from 16 MiB on: the CLI executes itself once more with glibc's malloc
-    asking for transparent huge pages (cli/huge_pages.hpp); a small one, or a user's own
-    GLIBC_TUNABLES, runs as it is."""
+def test_mid_sized_networks_run_once_more_with_huge_pages(tmp_path):
+    """A network file of 16 to 48 MiB: the CLI executes itself once more with glibc's malloc
+    asking for transparent huge pages (cli/huge_pages.hpp); a smaller or larger one, or a
+    user's own GLIBC_TUNABLES, runs as it is."""
     if not HEATNET.exists():
         pytest.skip(f"heatnet CLI not built: {HEATNET}")
     large = tmp_path / "large.json"  # the small network, padded with whitespace past 16 MiB
@@ -91,3 +91,6 @@ def test_large_networks_run_once_more_with_huge_pages(tmp_path):
     assert _execs(tmp_path, large) == 2
     env = dict(os.environ, GLIBC_TUNABLES="glibc.malloc.arena_max=2")
     assert _execs(tmp_path, large, env) == 1
+    larger = tmp_path / "larger.json"  # past 48 MiB: no huge pages
+    larger.write_bytes(SMALL.read_bytes() + b" " * (49 << 20))
+    assert _execs(tmp_path, larger) == 1
