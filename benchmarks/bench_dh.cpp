@@ -58,6 +58,8 @@ struct Phase {
     j["status"] = std::string(to_string(report.status));
     j["backend"] = report.backend;
     j["symbolic_reused"] = report.symbolic_reused;
+    j["factor_nonzeros"] = report.factor_nonzeros;
+    j["factor_flops"] = report.factor_flops;
     return j;
   }
 };

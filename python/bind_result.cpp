@@ -84,6 +84,8 @@ py::dict report_dict(const SolveReport& r) {
   d["max_temperature_change_K"] = r.max_temperature_change_K;
   d["backend"] = r.backend;
   d["symbolic_reused"] = r.symbolic_reused;
+  d["factor_nonzeros"] = r.factor_nonzeros;
+  d["factor_flops"] = r.factor_flops;
   py::dict t;
   t["analyse_s"] = r.timings.analyse_s;
   t["factorise_s"] = r.timings.factorise_s;

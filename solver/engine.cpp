@@ -785,6 +785,8 @@ void SolverEngine::solve(const Network& net, const SolverOptions& options, Solve
   }
   finish_temperatures(net, fluid, thermal);
   report.backend = hydraulic_->backend_name();
+  report.factor_nonzeros = hydraulic_->factor_nonzeros();
+  report.factor_flops = hydraulic_->factor_flops();
   report.status = solver::status_of(*end);
   const bool ok = *end == solver::LoopEnd::settled || *end == solver::LoopEnd::outer_budget;
   if (!ok && state_.q.empty()) hydraulic_->initialise(net, params_, state_);

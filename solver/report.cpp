@@ -46,7 +46,8 @@ std::string SolveReport::full() const {
   std::string s = brief() + "\n";
   if (!boundary_flows.empty()) s += "boundary flows: " + describe_boundary_flows(boundary_flows) + "\n";
   s += "backend " + backend + (symbolic_reused ? " (symbolic analysis reused)" : "") + ", " +
-       std::to_string(factorisations) + " numeric factorisations\n";
+       std::to_string(factorisations) + " numeric factorisations of a factor with " +
+       fmt("%.0f", factor_nonzeros) + " nonzeros, " + fmt("%.3g", factor_flops) + " flops each\n";
   s += "timings: analyse " + fmt("%.4f", timings.analyse_s) + " s, assemble " +
        fmt("%.4f", timings.assemble_s) + " s, factorise " + fmt("%.4f", timings.factorise_s) +
        " s, solve " + fmt("%.4f", timings.linear_solve_s) + " s, thermal " +

@@ -57,6 +57,12 @@ struct SolveReport {
   double max_temperature_change_K = 0;
   std::string backend;       // linear solver actually used
   bool symbolic_reused = false;
+  // The pressure system's factor: nonzeros of L and floating-point operations of one numeric
+  // factorisation (from the symbolic analysis; 0 where there is no system to factorise).
+  // Fill-in shows here before it shows in the timings: a meshed network's is many times a
+  // tree's (benchmarks/counts.json holds them).
+  double factor_nonzeros = 0;
+  double factor_flops = 0;
   SolveTimings timings;
   std::vector<IterationRecord> history;
   // The boundary flows of the (last) solution that are not round-off; mass closes over them.

@@ -41,6 +41,10 @@ class SolveReport:
     max_temperature_change_K: float
     backend: str
     symbolic_reused: bool
+    #: the pressure system's factor: nonzeros of L and the floating-point operations of one
+    #: numeric factorisation (0 where there is no system to factorise)
+    factor_nonzeros: float = 0.0
+    factor_flops: float = 0.0
     timings: Dict[str, float] = field(default_factory=dict)
     history: List[Dict[str, Any]] = field(default_factory=list)
     #: water entering (+) / leaving (-) where pressure is held, beyond round-off: one dict per

@@ -50,6 +50,12 @@ class SpdSolver {
   void release();
 
   bool analysed() const { return analysed_; }
+  // Nonzeros of the factor L (its diagonal included) and the floating-point operations of one
+  // numeric factorisation, as the symbolic analysis counts them (our LDL^T's own count, or
+  // CHOLMOD's Common->lnz and Common->fl): deterministic for a pattern and order, so the
+  // regression guard (benchmarks/counts.cpp) can hold them. Kept after release().
+  double factor_nonzeros() const { return factor_nonzeros_; }
+  double factor_flops() const { return factor_flops_; }
   // "cholmod_supernodal" / "cholmod_simplicial" / "simplicial_ldl" (our own, light systems)
   std::string backend_name() const;
 
@@ -60,6 +66,7 @@ class SpdSolver {
   std::string released_backend_;  // backend_name() after release()
   bool natural_ordering_ = false;
   bool analysed_ = false;
+  double factor_nonzeros_ = 0, factor_flops_ = 0;
 };
 
 }  // namespace heatnet::linear

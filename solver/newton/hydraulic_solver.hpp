@@ -202,6 +202,8 @@ class HydraulicSolver {
   const std::vector<int>& hydraulic_index() const { return hydraulic_index_; }
   double analyse_seconds() const { return analyse_s_; }
   std::string backend_name() const { return spd_.backend_name(); }
+  double factor_nonzeros() const { return spd_.factor_nonzeros(); }
+  double factor_flops() const { return spd_.factor_flops(); }
 
   // Starting state: nominal flows, mass-balanced through a spanning forest; on a mostly
   // tree-shaped network the next solve first balances the loops (balance_loops).

@@ -440,6 +440,36 @@ def test_solve_options():
     assert np.allclose(iso["nodes/temperature"], 70.0)  # settings.temperature_C
 
 
+# ------------------------------------------------------------------------ factor size
+def _water_network(edges, nodes):
+    """Level water network: a pressure node at N0, 0.01 kg/s drawn at every other node."""
+    net = heatnet.Network()
+    for i in range(nodes):
+        net.add_node(f"N{i}", demand_kg_s=0.0 if i == 0 else 0.01)
+    net.add_pressure_node("N0", pressure_bar=3.0, temperature_C=20.0)
+    for k, (a, b) in enumerate(edges):
+        net.add_pipe(f"P{k}", **{"from": f"N{a}"}, to=f"N{b}", length_m=100.0,
+                     inner_diameter_m=0.1, roughness_mm=0.1)
+    return net
+
+
+def test_report_counts_the_pressure_factor():
+    """factor_nonzeros / factor_flops: nonzeros of L (diagonal included) and CHOLMOD's flop
+    measure, the sum over L's columns of their count squared. A chain of 20 free nodes behind
+    its pressure node is a path graph, which eliminates without fill: 20 diagonal entries and
+    19 below, flops 19 * 2^2 + 1. A 10 x 10 grid fills: L holds more than the lower triangle
+    of the matrix (99 rows plus 178 links between free nodes)."""
+    chain = heatnet.solve(_water_network([(i, i + 1) for i in range(20)], 21))
+    assert chain.report.factor_nonzeros == 2 * 20 - 1
+    assert chain.report.factor_flops == 19 * 4 + 1
+    assert f"{2 * 20 - 1} nonzeros" in chain.report.full_text
+    grid_edges = [(r * 10 + c, r * 10 + c + 1) for r in range(10) for c in range(9)]
+    grid_edges += [(r * 10 + c, (r + 1) * 10 + c) for r in range(9) for c in range(10)]
+    grid = heatnet.solve(_water_network(grid_edges, 100))
+    assert grid.report.factor_nonzeros > 99 + 178
+    assert grid.report.factor_flops / grid.report.factor_nonzeros > 3.0  # the chain's: 2.0
+
+
 # ------------------------------------------------------------------------ resolve
 def test_modify_and_resolve_reuses_symbolic_analysis():
     net = heatnet.Network.from_json(SMALL)
