@@ -27,9 +27,15 @@ constexpr double kSecantDropRatio = 0.5;
 // Below this local exponent the law is close to linear and its tangent close to exact.
 constexpr double kSecantMinExponent = 1.5;
 
+// Whether a link's loss is far enough above the pressure drop across it for the secant
+// (power_law_secant_slope) to be tried: rare, so the assembly tests it before the call.
+inline bool loss_far_above_drop(double drop, const physics::LinkLaw& law) {
+  return std::abs(drop) < kSecantDropRatio * std::abs(law.dp);
+}
+
 // The slope along which a Newton step linearises a power-law link law (loss law.dp and its
-// tangent law.g at flow q), given the pressure drop the last step left across the link.
-// Where the loss is far above that drop, the tangent undershoots: on h ~ |Q|^n it moves a flow
+// tangent law.g at flow q), given the pressure drop the last step left across the link, for a
+// link whose loss is far above that drop (loss_far_above_drop). There the tangent undershoots: on h ~ |Q|^n it moves a flow
 // whose solution is near zero only 1/n of the way there, so a loop that barely carries water
 // at the solution (no demand inside, a dead end closed into a ring) keeps (n-1)/n = 46 % of
 // its start's circulation per step under Hazen-Williams: linear convergence, 15 instead of 9
@@ -48,7 +54,6 @@ constexpr double kSecantMinExponent = 1.5;
 // 137(10), 2011); below that floor the tangent's steps go on at their own (slow) pace.
 double power_law_secant_slope(double q, const physics::LinkLaw& law, double drop,
                               const SecantLimits& limits) {
-  if (!(std::abs(drop) < kSecantDropRatio * std::abs(law.dp))) return law.g;
   const double exponent = q * law.g / law.dp;
   if (!(exponent >= kSecantMinExponent)) return law.g;
   // 1/g(x) = (1/g(q)) (x/q)^(1-m) on the power law: the flow where it reaches the limit
@@ -255,9 +260,7 @@ double HydraulicSolver::assemble_links(const Network& net, FrictionModel frictio
     const double residual = law.dp - drop;
     double y = 1.0 / law.g;
     merit += (residual * y) * (residual * y);  // the tangent's Newton step, either way
-    // (power_law_secant_slope's own first test, here: most links keep the tangent without the
-    // call and a second division)
-    if (secant_limits && open_pipe && std::abs(drop) < kSecantDropRatio * std::abs(law.dp))
+    if (secant_limits && open_pipe && loss_far_above_drop(drop, law))
       y = 1.0 / power_law_secant_slope(q[k], law, drop, *secant_limits);
     if (std::abs(residual) > max_residual) {
       max_residual = std::abs(residual);
