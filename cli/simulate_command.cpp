@@ -78,7 +78,8 @@ CLI::App* add_simulate_command(CLI::App& app, SimulateArgs& a) {
   cmd->add_option("--max-consecutive-failures", a.max_consecutive_failures,
                   "with --on-failure continue: stop after this many failed steps in a row")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--tolerance", a.tolerance, "relative mass-flow tolerance");
+  cmd->add_option("--tolerance", a.tolerance,
+                  "relative mass-flow tolerance (default 1e-6 for time series)");
   cmd->add_option("--temperature-tolerance", a.temperature_tolerance,
                   "outer-loop temperature tolerance in K (default 1e-3 for time series)")
       ->check(CLI::PositiveNumber);

@@ -137,6 +137,9 @@ void SimulationOptions::validate() const {
   if (!(default_temperature_tolerance_K > 0))
     throw Error(ErrorCode::invalid_value, "simulation options", "", "default_temperature_tolerance_K",
                 format_value(default_temperature_tolerance_K), "must be > 0");
+  if (!(default_flow_tolerance_rel > 0))
+    throw Error(ErrorCode::invalid_value, "simulation options", "", "default_flow_tolerance_rel",
+                format_value(default_flow_tolerance_rel), "must be > 0");
   if (max_parcels_per_pipe < 2)
     throw Error(ErrorCode::invalid_value, "simulation options", "", "max_parcels_per_pipe",
                 std::to_string(max_parcels_per_pipe), "must be >= 2");
@@ -327,6 +330,7 @@ SolverOptions step_solver_options(const SimulationOptions& options) {
   SolverOptions o = options.solver;
   o.warm_start = true;
   if (!o.tolerance_temperature_K) o.tolerance_temperature_K = options.default_temperature_tolerance_K;
+  if (!o.tolerance_mass_flow_rel) o.tolerance_mass_flow_rel = options.default_flow_tolerance_rel;
   return o;
 }
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <random>
 #include <string>
 
@@ -408,5 +409,30 @@ TEST_CASE("time-series steps at default tolerances are within them of tight solv
     CHECK(worst_T <= 1.0);
     CHECK(worst_flow <= 1.0);
     CHECK(worst_pipe <= 1.0);
+  }
+}
+
+// The time series' own flow tolerance (SimulationOptions::default_flow_tolerance_rel) is what
+// a step stops at unless the solver options name one; an explicit tolerance wins, and a
+// default that is not a positive number is an error naming it.
+TEST_CASE("time-series steps stop at the simulation's flow tolerance unless told otherwise",
+          "[time_series][simulate][convergence]") {
+  const Profiles profiles = profile_window(oral_profiles(), 4000, 24);
+  const auto iterations = [&](const SimulationOptions& o) {
+    const SimulationResult sim = simulate(oral(), profiles, o);
+    REQUIRE(sim.summary.failed_steps == 0);
+    return sim.summary.total_iterations;
+  };
+  SimulationOptions o;
+  const int by_default = iterations(o);
+  o.solver.tolerance_mass_flow_rel = SimulationOptions{}.default_flow_tolerance_rel;
+  CHECK(iterations(o) == by_default);
+  o.solver.tolerance_mass_flow_rel = 1e-9;  // the network's steady tolerance: more steps
+  CHECK(iterations(o) > by_default);
+  for (double bad : {0.0, -1e-6, std::numeric_limits<double>::quiet_NaN()}) {
+    SimulationOptions b;
+    b.default_flow_tolerance_rel = bad;
+    CHECK_THROWS_WITH(simulate(oral(), profiles, b),
+                      Catch::Contains("default_flow_tolerance_rel") && Catch::Contains("must be > 0"));
   }
 }
