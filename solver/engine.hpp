@@ -79,7 +79,8 @@ class SolverEngine {
                                               const fluid::FluidModel& fluid, OuterLoop& loop,
                                               int outer, SolveReport& report);
   void next_coupling_input(const Network& network, const OuterLoop& loop, int outer, double dT);
-  bool converged_by_estimate(const OuterLoop& loop, double contraction) const;
+  bool converged_by_estimate(const OuterLoop& loop, int outer, double contraction) const;
+  double contraction_before(const OuterLoop& loop, int outer) const;
   bool temperatures_settled_by_estimate(const OuterLoop& loop, int outer, double dT,
                                         double rate) const;
   bool cold_start_predicts_loops(const OuterLoop& loop, int outer, double t_ratio) const;

@@ -369,7 +369,8 @@ TEST_CASE("time-series steps at default tolerances are within them of tight solv
   const Network& net = oral();
   const double tol_T = SimulationOptions{}.default_temperature_tolerance_K;
   struct Window { std::size_t first, count; };
-  for (const Window w : {Window{100, 8}, Window{2890, 14}, Window{4766, 10}, Window{6470, 10}}) {
+  for (const Window w : {Window{100, 8}, Window{2890, 14}, Window{3000, 48}, Window{4766, 10},
+                         Window{6470, 10}}) {
     const Profiles profiles = profile_window(oral_profiles(), w.first, w.count);
     SimulationOptions o;
     o.keep_result = true;
