@@ -411,6 +411,31 @@ TEST_CASE("hazen_williams: SI constant, hand value, derivative, symmetry, low-fl
     CHECK(rel_diff(tiny.h_m / (q0 * 1e-3), lo.h_m / (q0 * (1.0 - 1e-9))) < 1e-12);
 }
 
+TEST_CASE("the friction kernels' tables are this machine's std::pow and std::log, bit for bit",
+          "[friction][hazen_williams]") {
+    // They are constant data written at build time (cmake/friction_tables.cpp); the kernels'
+    // few-ulp accuracy rests on each entry being libm's own value.
+    // (Arguments through a volatile: the compiler must not fold the calls, correctly rounded.)
+    using namespace heatnet::physics::detail;
+    const auto mismatches = [](const FlowPowerTables& t, auto of) {
+        int count = 0;
+        for (int e = -1022; e <= 1023; ++e) {
+            volatile double x = std::ldexp(1.0, e);
+            count += t.exponent[e + 1022] != of(x);
+        }
+        for (int j = 0; j < kMantissaSlots; ++j) {
+            volatile double m0 = 1.0 + (j + 0.5) / kMantissaSlots;
+            count += t.centre[j] != of(m0);
+            count += t.inv_centre[j] != 1.0 / m0;
+        }
+        return count;
+    };
+    CHECK(mismatches(kFlowPowerTables, [](double x) { return std::pow(x, kFlowPower); }) == 0);
+    CHECK(mismatches(kSwameeJainPowerTables,
+                     [](double x) { return std::pow(x, -kSwameeJainExp); }) == 0);
+    CHECK(mismatches(kLogTables, [](double x) { return std::log(x); }) == 0);
+}
+
 TEST_CASE("hazen_williams_flow_power agrees with std::pow to a few units in the last place",
           "[friction][hazen_williams]") {
     // The reference is std::pow with the same exponent double (1.852 - 1, as the law uses).

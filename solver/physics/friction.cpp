@@ -243,37 +243,8 @@ HeadLoss hazen_williams(double Q_m3_s, double length_m, double diameter_m,
         Q_m3_s, hazen_williams_resistance(length_m, diameter_m, c_factor));
 }
 
-// The tables of hazen_williams_flow_power (friction.hpp), filled with std::pow's own values.
-namespace {
-detail::FlowPowerTables make_flow_power_tables(double power = detail::kFlowPower) {
-    detail::FlowPowerTables t{};
-    for (int e = -1022; e <= 1023; ++e)
-        t.exponent[e + 1022] = std::pow(std::ldexp(1.0, e), power);
-    for (int j = 0; j < detail::kMantissaSlots; ++j) {
-        const double m0 = 1.0 + (j + 0.5) / detail::kMantissaSlots;
-        t.centre[j] = std::pow(m0, power);
-        t.inv_centre[j] = 1.0 / m0;
-    }
-    return t;
-}
-// swamee_jain_log's: ln(2^e), ln(m0) and 1/m0, with std::log's own values.
-detail::FlowPowerTables make_log_tables() {
-    detail::FlowPowerTables t{};
-    for (int e = -1022; e <= 1023; ++e) t.exponent[e + 1022] = std::log(std::ldexp(1.0, e));
-    for (int j = 0; j < detail::kMantissaSlots; ++j) {
-        const double m0 = 1.0 + (j + 0.5) / detail::kMantissaSlots;
-        t.centre[j] = std::log(m0);
-        t.inv_centre[j] = 1.0 / m0;
-    }
-    return t;
-}
-}  // namespace
-
-const detail::FlowPowerTables detail::kFlowPowerTables = make_flow_power_tables();
-const detail::FlowPowerTables detail::kLogTables = make_log_tables();
-// (swamee_jain_reynolds_power's, the same scheme for Re^-0.9)
-const detail::FlowPowerTables detail::kSwameeJainPowerTables =
-    make_flow_power_tables(-detail::kSwameeJainExp);
+// kFlowPowerTables, kSwameeJainPowerTables and kLogTables are constant data written at build
+// time by cmake/friction_tables.cpp with this machine's std::pow and std::log.
 
 double hazen_williams_linear_threshold(double length_m, double diameter_m,
                                        double c_factor) noexcept {

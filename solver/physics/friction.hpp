@@ -103,7 +103,8 @@ struct FlowPowerTables {
     double centre[kMantissaSlots];     // m0^a
     double inv_centre[kMantissaSlots]; // 1 / m0
 };
-extern const FlowPowerTables kFlowPowerTables;  // std::pow's own values (friction.cpp)
+// std::pow's own values: constant data made at build time (cmake/friction_tables.cpp)
+extern const FlowPowerTables kFlowPowerTables;
 // A positive normal x = 2^e m (m in [1, 2)) split for a table lookup: its biased exponent
 // e + 1023, the slot of m's 1/kMantissaSlots-wide interval, and t = (m - m0) / m0 about that
 // interval's centre m0 (the tables hold 1 / m0).
@@ -200,7 +201,7 @@ inline FrictionFactor swamee_jain_turbulent(double re, double eps) noexcept {
 // AB and AC are EPANET's literal constants, kept for like-for-like results.
 // ---------------------------------------------------------------------------
 inline constexpr double kEpanetAB = 3.28895476345399058690e-03;   // 5.74/4000^0.9
-extern const FlowPowerTables kSwameeJainPowerTables;  // of Re^-0.9 (friction.cpp)
+extern const FlowPowerTables kSwameeJainPowerTables;  // of Re^-0.9 (as kFlowPowerTables)
 
 // Re^-0.9, Swamee-Jain's Reynolds term, from tables as hazen_williams_flow_power takes
 // |Q|^0.852 (std::pow was ~15 % of an EPANET Darcy-Weisbach network's Newton iteration): with
@@ -225,7 +226,7 @@ inline double swamee_jain_reynolds_power(double re) noexcept {
            series;
 }
 
-extern const FlowPowerTables kLogTables;  // ln(2^e), ln(m0), 1/m0 (friction.cpp)
+extern const FlowPowerTables kLogTables;  // ln(2^e), ln(m0), 1/m0 (as kFlowPowerTables)
 
 // ln(y) for Swamee-Jain's argument y = eps/3.7 + 5.74 Re^-0.9 from tables, as
 // swamee_jain_reynolds_power: y = 2^e m, ln y = ln(2^e) + ln(m0) + ln(1 + t), the last term by
