@@ -220,7 +220,9 @@ def simulate(network: Network, profiles: ProfilesLike, output: "os.PathLike[str]
     max_parcels_per_pipe, arrival_min_step_K: plug-flow parcel cap; smallest supply step
         analysed for its arrival (``SimulationResult.step_arrival``).
     Other keywords are the solver options of :func:`heatnet.solve` (tolerance,
-        tolerance_temperature_K, max_iterations, friction, ...).
+        tolerance_temperature_K, max_iterations, friction, ...). Unless given, a time series
+        uses its own tolerances, not the network's steady ones: 1e-6 relative flow change and
+        1e-3 K (docs/time-series.md: what a step's results are then guaranteed to).
     """
     if not isinstance(network, Network):
         raise TypeError(f"simulate() expects a heatnet.Network, got {type(network).__name__}")
