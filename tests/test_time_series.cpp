@@ -433,7 +433,7 @@ TEST_CASE("time-series steps stop at the simulation's flow tolerance unless told
   for (double bad : {0.0, -1e-6, std::numeric_limits<double>::quiet_NaN()}) {
     SimulationOptions b;
     b.default_flow_tolerance_rel = bad;
-    CHECK_THROWS_WITH(simulate(oral(), profiles, b),
-                      Catch::Contains("default_flow_tolerance_rel") && Catch::Contains("must be > 0"));
+    CHECK_THROWS_WITH(simulate(oral(), profiles, b), Catch::Contains("default_flow_tolerance_rel") &&
+                                                         Catch::Contains("must be > 0"));
   }
 }

@@ -33,25 +33,25 @@ inline bool loss_far_above_drop(double drop, const physics::LinkLaw& law) {
   return std::abs(drop) < kSecantDropRatio * std::abs(law.dp);
 }
 
-// The slope along which a Newton step linearises a power-law link law (loss law.dp and its
-// tangent law.g at flow q), given the pressure drop the last step left across the link, for a
-// link whose loss is far above that drop (loss_far_above_drop). There the tangent undershoots: on h ~ |Q|^n it moves a flow
-// whose solution is near zero only 1/n of the way there, so a loop that barely carries water
-// at the solution (no demand inside, a dead end closed into a ring) keeps (n-1)/n = 46 % of
-// its start's circulation per step under Hazen-Williams: linear convergence, 15 instead of 9
-// steps on NJ1. The secant through (q, loss) and the flow q_drop that carries the drop on the
-// same law lands on q_drop if the pressures stay, and tends to the tangent as the two meet, so
-// convergence stays quadratic. q_drop is that of the pure power law through (q, loss) with the
-// law's local exponent m = q g / loss (exact for Hazen-Williams without minor loss; between
-// 1.852 and 2 with one). Any positive slope keeps the step's flows mass-balanced and the
-// solution (the step is zero exactly where the law holds); a smaller one than the tangent can
-// only make the flow change the stopping test measures larger for the same state.
-// The target stays at least limits.min_flow from zero (same side as q when q_drop is nearer),
-// and no nearer to zero than where the law's tangent conductance 1/g, which grows without
-// bound as a power law's flow vanishes, reaches limits.max_conductance: a loop landed at zero
-// flow (its solution) makes the pressure system so ill-conditioned that the round-off of the
-// pressures moves the flows by more than the tolerance (Elhay & Simpson, J. Hydraul. Eng.
-// 137(10), 2011); below that floor the tangent's steps go on at their own (slow) pace.
+// The slope along which a Newton step linearises a power-law link law (loss law.dp and its tangent
+// law.g at flow q), given the pressure drop the last step left across the link, for a link whose
+// loss is far above that drop (loss_far_above_drop). There the tangent undershoots: on h ~ |Q|^n it
+// moves a flow whose solution is near zero only 1/n of the way there, so a loop that barely carries
+// water at the solution (no demand inside, a dead end closed into a ring) keeps (n-1)/n = 46 % of
+// its start's circulation per step under Hazen-Williams: linear convergence, 15 instead of 9 steps
+// on NJ1. The secant through (q, loss) and the flow q_drop that carries the drop on the same law
+// lands on q_drop if the pressures stay, and tends to the tangent as the two meet, so convergence
+// stays quadratic. q_drop is that of the pure power law through (q, loss) with the law's local
+// exponent m = q g / loss (exact for Hazen-Williams without minor loss; between 1.852 and 2 with
+// one). Any positive slope keeps the step's flows mass-balanced and the solution (the step is zero
+// exactly where the law holds); a smaller one than the tangent can only make the flow change the
+// stopping test measures larger for the same state. The target stays at least limits.min_flow from
+// zero (same side as q when q_drop is nearer), and no nearer to zero than where the law's tangent
+// conductance 1/g, which grows without bound as a power law's flow vanishes, reaches
+// limits.max_conductance: a loop landed at zero flow (its solution) makes the pressure system so
+// ill-conditioned that the round-off of the pressures moves the flows by more than the tolerance
+// (Elhay & Simpson, J. Hydraul. Eng. 137(10), 2011); below that floor the tangent's steps go on at
+// their own (slow) pace.
 double power_law_secant_slope(double q, const physics::LinkLaw& law, double drop,
                               const SecantLimits& limits) {
   const double exponent = q * law.g / law.dp;
