@@ -1,6 +1,7 @@
 #include "io/text_file.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "heatnet/errors.hpp"
 #include "io/network_json_fast.hpp"
@@ -33,17 +35,37 @@ struct TempFile {
 
 }  // namespace
 
-FileBytes read_file_bytes(const std::filesystem::path& path) {
-  // ifstream would "open" a directory and then fail to read with no useful reason.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail(path, "cannot open for reading", errno);
-  // A regular file is read straight into a buffer of its size (a 300 MB network is one
-  // allocation, never copied); past that size the reading goes on in 64 KiB pieces into a
-  // buffer that doubles, so a file that grows while read, or a pipe (size 0), is read whole.
-  struct stat st {};
-  std::size_t room = 0;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-    room = static_cast<std::size_t>(st.st_size);
+void FileBytes::Release::operator()(char* bytes) const {
+  if (mapped_length > 0)
+    ::munmap(bytes, mapped_length);
+  else
+    delete[] bytes;
+}
+
+namespace {
+
+// The first `size` bytes of the regular file `fd` mapped privately and read-only, then
+// anonymous zero pages for the read-ahead; nothing where the system declines (the caller reads
+// instead). Why map: reading copies the file's cached pages into fresh memory, which faults in
+// page by page (1e6-pipe network, 294 MB: ~0.19 s, 72,000 page faults); a mapping shares the
+// cached pages, filled in one pass (MAP_POPULATE). The bytes after the end of the file's last
+// page are zeros by the mapping's definition. The price: a process that truncates the file
+// while it is mapped takes pages away under the parser (SIGBUS), as with any mapped reader.
+std::optional<FileBytes> map_file(int fd, std::size_t size) {
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t length = (size + kReadAheadBytes + page - 1) / page * page;
+  void* region = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (region == MAP_FAILED) return std::nullopt;
+  FileBytes::Buffer buffer(static_cast<char*>(region), FileBytes::Release{length});
+  if (::mmap(region, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED)
+    return std::nullopt;
+  return FileBytes(std::move(buffer), size, length);
+}
+
+// Reads the whole of `fd`: a regular file of `room` bytes straight into a buffer of its size
+// (one allocation, never copied); past that size the reading goes on in 64 KiB pieces into a
+// buffer that doubles, so a file that grows while read, or a pipe (room 0), is read whole.
+FileBytes read_whole(int fd, std::size_t room, const std::filesystem::path& path) {
   auto buffer = std::make_unique_for_overwrite<char[]>(room + kReadAheadBytes);
   std::size_t size = 0;
   char piece[1 << 16];
@@ -53,9 +75,7 @@ FileBytes read_file_bytes(const std::filesystem::path& path) {
     const ssize_t n = ::read(fd, into, in_place ? room - size : sizeof piece);
     if (n < 0) {
       if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      fail(path, "cannot read", err);
+      fail(path, "cannot read", errno);
     }
     if (n == 0) break;
     if (!in_place) {
@@ -67,9 +87,29 @@ FileBytes read_file_bytes(const std::filesystem::path& path) {
     }
     size += static_cast<std::size_t>(n);
   }
-  ::close(fd);
   std::memset(buffer.get() + size, 0, kReadAheadBytes);
-  return {std::move(buffer), size, size + kReadAheadBytes};
+  return {FileBytes::Buffer(buffer.release(), FileBytes::Release{0}), size, size + kReadAheadBytes};
+}
+
+// Closes a descriptor when it goes out of scope.
+struct Descriptor {
+  int fd;
+  ~Descriptor() { ::close(fd); }
+};
+
+}  // namespace
+
+FileBytes read_file_bytes(const std::filesystem::path& path) {
+  // ifstream would "open" a directory and then fail to read with no useful reason.
+  const Descriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (file.fd < 0) fail(path, "cannot open for reading", errno);
+  struct stat st {};
+  std::size_t room = 0;
+  if (::fstat(file.fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    room = static_cast<std::size_t>(st.st_size);
+  if (room >= kMapFromBytes)
+    if (std::optional<FileBytes> mapped = map_file(file.fd, room)) return std::move(*mapped);
+  return read_whole(file.fd, room, path);
 }
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes) {

@@ -224,9 +224,12 @@ TEST_CASE("read_file_bytes: a file's bytes whole, then zeros the fast reader may
   using io::json_detail::kReadAheadBytes;
   const fs::path dir = fs::temp_directory_path() / ("heatnet_file_bytes_" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  // Sizes around the 64 KiB reading piece, with no zero byte in them.
+  // Sizes around the 64 KiB reading piece, and mapped ones (from kMapFromBytes on) ending on a
+  // page boundary (the read-ahead on a page of its own) and just past it, no zero byte in them.
+  using io::json_detail::kMapFromBytes;
   for (const std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{65535},
-                                 std::size_t{65536}, std::size_t{200001}}) {
+                                 std::size_t{65536}, std::size_t{200001}, kMapFromBytes - 1,
+                                 kMapFromBytes, kMapFromBytes + 1, 4 * kMapFromBytes}) {
     INFO("size " << size);
     std::string bytes(size, 'x');
     for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>('a' + i % 26);
