@@ -14,6 +14,7 @@
 #include "cli/python_commands.hpp"
 #include "cli/simulate_command.hpp"
 #include "heatnet/errors.hpp"
+#include "heatnet/io.hpp"
 #include "heatnet/version.hpp"
 
 namespace {
@@ -91,6 +92,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  heatnet::io::skip_hdf5_teardown_at_exit();  // every command closes its files before it returns
   try {
     return run(argc, argv);
   } catch (const heatnet::Error& e) {

@@ -465,4 +465,6 @@ void write_results(const Result& result, const fs::path& path, ResultsFileOption
   writer.commit(result, result.complete());
 }
 
+void skip_hdf5_teardown_at_exit() { H5dont_atexit(); }
+
 }  // namespace heatnet::io
