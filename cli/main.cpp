@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/convert_command.hpp"
+#include "cli/heap_policy.hpp"
 #include "cli/huge_pages.hpp"
 #include "cli/python_commands.hpp"
 #include "cli/simulate_command.hpp"
@@ -92,6 +93,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  heatnet::cli::keep_large_blocks_in_heap();
   heatnet::io::skip_hdf5_teardown_at_exit();  // every command closes its files before it returns
   try {
     return run(argc, argv);
