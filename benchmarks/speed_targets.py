@@ -141,12 +141,15 @@ def epanet_networks(bin_dir: Path, repeats: int) -> dict:
         heatnet = [r[0][name] for r in rounds]
         row = {"heatnet_s": statistics.median(x["first_solve_s"] for x in heatnet),
                "heatnet_iterations": h["iterations"],
-               "heatnet_1e-3_s": statistics.median(x["epanet_accuracy"]["first_solve_s"] for x in heatnet),
+               "heatnet_1e-3_s": statistics.median(x["epanet_accuracy"]["first_solve_s"]
+                                                   for x in heatnet),
                "heatnet_1e-3_iterations": h["epanet_accuracy"]["iterations"]}
-        native = [r[1][name] for r in rounds if r[1] and name in r[1] and r[1][name]["error"] <= 100]
+        native = [r[1][name] for r in rounds
+                  if r[1] and name in r[1] and r[1][name]["error"] <= 100]
         if len(native) == len(rounds):
             epanet_s = [n["setup_s"] + n["solve_s"] for n in native]
-            row.update({"epanet_s": statistics.median(epanet_s), "epanet_trials": native[0]["trials"]})
+            row.update({"epanet_s": statistics.median(epanet_s),
+                        "epanet_trials": native[0]["trials"]})
             row["speedup"] = statistics.median(
                 e / x["first_solve_s"] for e, x in zip(epanet_s, heatnet))
             row["speedup_1e-3"] = statistics.median(

@@ -49,8 +49,9 @@ namespace {
 // instead). Why map: reading copies the file's cached pages into fresh memory, which faults in
 // page by page (1e6-pipe network, 294 MB: ~0.19 s, 72,000 page faults); a mapping shares the
 // cached pages, filled in one pass (MAP_POPULATE). The bytes after the end of the file's last
-// page are zeros by the mapping's definition. The price: a process that truncates the file
-// while it is mapped takes pages away under the parser (SIGBUS), as with any mapped reader.
+// page are zeros by the mapping's definition. The price, as with any mapped reader: a page
+// that cannot be had when the parser reads it (another process truncated the file meanwhile,
+// or the disk failed to read it) ends the process (SIGBUS) instead of an error.
 std::optional<FileBytes> map_file(int fd, std::size_t size) {
   const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   const std::size_t length = (size + kReadAheadBytes + page - 1) / page * page;
