@@ -24,26 +24,14 @@ double opaque(double x) {
     return v;
 }
 
-// (2^e)^power for the normal exponents, m0^power and 1/m0 for the mantissa intervals' centres.
-FlowPowerTables power_tables(double power) {
+// f(2^e) for the normal exponents, f(m0) and 1/m0 for the mantissa intervals' centres m0.
+template <class F>
+FlowPowerTables tables_of(F f) {
     FlowPowerTables t{};
-    for (int e = -1022; e <= 1023; ++e)
-        t.exponent[e + 1022] = std::pow(opaque(std::ldexp(1.0, e)), power);
+    for (int e = -1022; e <= 1023; ++e) t.exponent[e + 1022] = f(opaque(std::ldexp(1.0, e)));
     for (int j = 0; j < kMantissaSlots; ++j) {
         const double m0 = 1.0 + (j + 0.5) / kMantissaSlots;
-        t.centre[j] = std::pow(opaque(m0), power);
-        t.inv_centre[j] = 1.0 / m0;
-    }
-    return t;
-}
-
-// ln(2^e), ln(m0) and 1/m0.
-FlowPowerTables log_tables() {
-    FlowPowerTables t{};
-    for (int e = -1022; e <= 1023; ++e) t.exponent[e + 1022] = std::log(opaque(std::ldexp(1.0, e)));
-    for (int j = 0; j < kMantissaSlots; ++j) {
-        const double m0 = 1.0 + (j + 0.5) / kMantissaSlots;
-        t.centre[j] = std::log(opaque(m0));
+        t.centre[j] = f(opaque(m0));
         t.inv_centre[j] = 1.0 / m0;
     }
     return t;
@@ -82,9 +70,11 @@ int main(int argc, char** argv) {
                "// std::pow and std::log): do not edit.\n"
                "#include \"solver/physics/friction.hpp\"\n\n"
                "namespace heatnet::physics {\n\n", out);
-    write_tables(out, "kFlowPowerTables", power_tables(kFlowPower));
-    write_tables(out, "kSwameeJainPowerTables", power_tables(-kSwameeJainExp));
-    write_tables(out, "kLogTables", log_tables());
+    write_tables(out, "kFlowPowerTables",
+                 tables_of([](double x) { return std::pow(x, kFlowPower); }));
+    write_tables(out, "kSwameeJainPowerTables",
+                 tables_of([](double x) { return std::pow(x, -kSwameeJainExp); }));
+    write_tables(out, "kLogTables", tables_of([](double x) { return std::log(x); }));
     std::fputs("}  // namespace heatnet::physics\n", out);
     const bool written = std::ferror(out) == 0;
     if (std::fclose(out) != 0 || !written) {
