@@ -33,17 +33,6 @@ struct TempFile {
   }
 };
 
-}  // namespace
-
-void FileBytes::Release::operator()(char* bytes) const {
-  if (mapped_length > 0)
-    ::munmap(bytes, mapped_length);
-  else
-    delete[] bytes;
-}
-
-namespace {
-
 // The first `size` bytes of the regular file `fd` mapped privately and read-only, then
 // anonymous zero pages for the read-ahead; nothing where the system declines (the caller reads
 // instead). Why map: reading copies the file's cached pages into fresh memory, which faults in
@@ -99,6 +88,13 @@ struct Descriptor {
 };
 
 }  // namespace
+
+void FileBytes::Release::operator()(char* bytes) const {
+  if (mapped_length > 0)
+    ::munmap(bytes, mapped_length);
+  else
+    delete[] bytes;
+}
 
 FileBytes read_file_bytes(const std::filesystem::path& path) {
   // ifstream would "open" a directory and then fail to read with no useful reason.
