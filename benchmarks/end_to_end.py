@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+import native_epanet
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -191,27 +192,6 @@ def realistic_network(bindir: Path, pipes: int) -> Path:
     return path
 
 
-def native_epanet_driver() -> Path | None:
-    """Builds benchmarks/epanet_native_time.c against HEATNET_EPANET_NATIVE (outside the repo)."""
-    root = os.environ.get("HEATNET_EPANET_NATIVE")
-    if not root:
-        return None
-    root = Path(root)
-    include, lib = root / "include", root / "build" / "lib"
-    if not (include / "epanet2_2.h").exists() or not (lib / "libepanet2.so").exists():
-        print(f"  HEATNET_EPANET_NATIVE={root}: no include/epanet2_2.h and build/lib/libepanet2.so")
-        return None
-    exe = Path(tempfile.gettempdir()) / f"heatnet_epanet_native_parse_{os.getuid()}"
-    cc = shutil.which("cc") or shutil.which("gcc")
-    r = subprocess.run([cc, "-O2", "-o", str(exe), str(HERE / "epanet_native_time.c"),
-                        f"-I{include}", f"-L{lib}", "-lepanet2", "-lm", f"-Wl,-rpath,{lib}"],
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        print("  native EPANET driver did not build:", r.stderr[-300:])
-        return None
-    return exe
-
-
 def native_parse(driver: Path, inp: Path, repeats: int) -> float | None:
     r = run([str(driver), "parse", str(repeats), str(inp)])
     try:
@@ -251,7 +231,7 @@ def epanet_rows(bindir: Path, repeats: int) -> tuple[list[dict], str]:
     inps = sorted(EPANET_REF.glob("*/network.inp")) if EPANET_REF.is_dir() else []
     if not inps:
         return [], f"no EPANET reference networks under {EPANET_REF}"
-    driver = native_epanet_driver()
+    driver = native_epanet.build_driver()
     rows = []
     print(f"  {len(inps)} EPANET networks ...", end="", flush=True)
     for inp in inps:

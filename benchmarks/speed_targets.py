@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import native_epanet
+
 REPO = Path(__file__).resolve().parent.parent
 EPANET_TRIO = ("DMAs", "BWSN_Network_2", "NJ1")
 
@@ -89,18 +91,6 @@ print(json.dumps({{"cold_solve_s": statistics.median(cold), "warm_step_s": stati
     return d
 
 
-def native_epanet_driver(tmp: Path) -> Path | None:
-    """epanet_native_time.c built against the native EPANET named by HEATNET_EPANET_NATIVE."""
-    root = os.environ.get("HEATNET_EPANET_NATIVE")
-    if not root or not (Path(root) / "build/lib/libepanet2.so").exists():
-        return None
-    exe = tmp / "epanet_native_solve"
-    subprocess.run(["cc", "-O2", "-I", f"{root}/include", str(REPO / "benchmarks/epanet_native_time.c"),
-                    "-o", str(exe), "-L", f"{root}/build/lib", "-lepanet2", "-lm",
-                    f"-Wl,-rpath,{root}/build/lib"], check=True)
-    return exe
-
-
 def by_network(stdout: str) -> dict:
     return {Path(d["file"]).parent.name: d for d in json_lines(stdout)}
 
@@ -131,9 +121,8 @@ def epanet_networks(bin_dir: Path, repeats: int) -> dict:
     files = sorted((reference_dir() / "epanet").glob("*/network.inp"))
     if not files:
         raise SystemExit(f"no EPANET networks under {reference_dir() / 'epanet'} (set HEATNET_REFERENCE_DIR)")
-    with tempfile.TemporaryDirectory() as tmp:
-        driver = native_epanet_driver(Path(tmp))
-        rounds = [epanet_round(bin_dir, driver, files) for _ in range(repeats)]
+    driver = native_epanet.build_driver()
+    rounds = [epanet_round(bin_dir, driver, files) for _ in range(repeats)]
     rows = {}
     for name, h in rounds[0][0].items():
         if "first_solve_s" not in h:
